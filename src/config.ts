@@ -1,0 +1,110 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import Type, { type Static } from 'typebox';
+import Value from 'typebox/value';
+
+// The environment is parsed once at boot and frozen. A bad value stops the process with a
+// message that names the variable and the rule, instead of failing later at first use.
+const EnvSchema = Type.Object({
+  NODE_ENV: Type.Union([Type.Literal('development'), Type.Literal('production'), Type.Literal('test')], { default: 'development' }),
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
+  HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
+  DATA_DIR: Type.String({ minLength: 1, default: './data' }),
+  DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
+  MAIL_FROM: Type.String({ minLength: 3, default: 'Partner Portal <no-reply@partner-portal.localhost>' }),
+  HELP_MAILBOX: Type.String({ minLength: 3, default: 'web-help@partner-portal.localhost' }),
+  VENDOR_NAME: Type.String({ minLength: 1, maxLength: 100, default: 'Northwind Networks' }),
+  SESSION_SECRET: Type.Optional(Type.String({ minLength: 32 })),
+  LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
+});
+
+type Env = Static<typeof EnvSchema>;
+
+export interface Config {
+  readonly env: Env['NODE_ENV'];
+  readonly isProduction: boolean;
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  /** A PostgreSQL server; when absent the embedded PGlite database in dataDir is used. */
+  readonly databaseUrl: string | undefined;
+  readonly publicUrl: string;
+  readonly smtpUrl: string | undefined;
+  readonly mailFrom: string;
+  readonly helpMailbox: string;
+  readonly vendorName: string;
+  readonly sessionSecret: string;
+  readonly logLevel: string;
+  /** The local mailbox page (/dev/mailbox) exists only where no real SMTP is configured and not in production. */
+  readonly localMailbox: boolean;
+}
+
+export class ConfigError extends Error {}
+
+const MESSAGES: Record<string, string> = {
+  PORT: 'must be a whole number from 0 to 65535',
+  HOST: 'must not be empty',
+  DATA_DIR: 'must not be empty',
+  DATABASE_URL: 'must be a postgres:// or postgresql:// URL',
+  PUBLIC_URL: 'must be an http:// or https:// URL',
+  SMTP_URL: 'must be an smtp:// or smtps:// URL',
+  MAIL_FROM: 'must be an email address, optionally with a display name',
+  HELP_MAILBOX: 'must be an email address',
+  VENDOR_NAME: 'must be 1 to 100 characters',
+  SESSION_SECRET: 'must be at least 32 characters',
+  NODE_ENV: 'must be one of development, production, test',
+  LOG_LEVEL: 'must be one of fatal, error, warn, info, debug, trace, silent',
+};
+
+/** Parses the environment; throws a ConfigError listing every bad variable. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const raw: Record<string, string> = {};
+  for (const key of Object.keys(EnvSchema.properties)) {
+    const value = source[key];
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  const converted = Value.Convert(EnvSchema, Value.Default(EnvSchema, raw));
+  const problems = [...Value.Errors(EnvSchema, converted)].map((error) => {
+    const name = error.instancePath.replace(/^\//, '');
+    const got = raw[name] === undefined ? '' : ` (got ${JSON.stringify(name === 'SESSION_SECRET' ? '***' : raw[name])})`;
+    return `${name} ${MESSAGES[name] ?? error.message}${got}`;
+  });
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  - ${[...new Set(problems)].join('\n  - ')}`);
+  const env = converted as Env;
+  const isProduction = env.NODE_ENV === 'production';
+  if (isProduction && !env.SESSION_SECRET) throw new ConfigError('Invalid configuration:\n  - SESSION_SECRET is required when NODE_ENV=production');
+  if (isProduction && !env.SMTP_URL) throw new ConfigError('Invalid configuration:\n  - SMTP_URL is required when NODE_ENV=production (the local mailbox is for development only)');
+  if (isProduction && !env.PUBLIC_URL) throw new ConfigError('Invalid configuration:\n  - PUBLIC_URL is required when NODE_ENV=production (links in emails point to it)');
+
+  const dataDir = path.resolve(env.DATA_DIR);
+  return Object.freeze({
+    env: env.NODE_ENV,
+    isProduction,
+    port: env.PORT,
+    host: env.HOST,
+    dataDir,
+    databaseUrl: env.DATABASE_URL,
+    publicUrl: (env.PUBLIC_URL ?? `http://${env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST}:${env.PORT}`).replace(/\/$/, ''),
+    smtpUrl: env.SMTP_URL,
+    mailFrom: env.MAIL_FROM,
+    helpMailbox: env.HELP_MAILBOX,
+    vendorName: env.VENDOR_NAME,
+    sessionSecret: env.SESSION_SECRET ?? persistedSecret(dataDir),
+    logLevel: env.LOG_LEVEL,
+    localMailbox: !env.SMTP_URL && !isProduction,
+  });
+}
+
+// In the embedded default a secret is generated once and kept beside the database, so that
+// sessions survive a restart without any set-up.
+function persistedSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'session-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}

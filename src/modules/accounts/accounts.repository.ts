@@ -1,0 +1,109 @@
+import { sql } from 'kysely';
+import type { Executor } from '../../platform/db.ts';
+import type { Role } from '../../platform/roles.rules.ts';
+import type { ThrottleState } from './accounts.rules.ts';
+
+export async function findUserByEmail(db: Executor, email: string) {
+  return db.selectFrom('users').selectAll().where(sql`lower(email)`, '=', email.toLowerCase()).executeTakeFirst();
+}
+
+export async function findUserById(db: Executor, id: string) {
+  return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function insertUser(db: Executor, user: { email: string; name: string; password_hash: string; language: string; email_verified_at?: Date | null }) {
+  return db.insertInto('users').values(user).returning(['id', 'email', 'name', 'language']).executeTakeFirstOrThrow();
+}
+
+export async function updateUser(db: Executor, id: string, changes: { name?: string; language?: string; password_hash?: string; email_verified_at?: Date }) {
+  await db.updateTable('users').set({ ...changes, updated_at: new Date() }).where('id', '=', id).execute();
+}
+
+export async function grantsOf(db: Executor, userId: string) {
+  return db.selectFrom('user_roles').select(['role', 'organisation_id']).where('user_id', '=', userId).orderBy('role').execute();
+}
+
+export async function insertGrant(db: Executor, grant: { user_id: string; role: Role; organisation_id: string | null; granted_by: string | null }) {
+  await db.insertInto('user_roles').values(grant).onConflict((oc) => oc.doNothing()).execute();
+}
+
+export async function insertSession(db: Executor, session: { id_hash: string; user_id: string; expires_at: Date; ip: string | null; user_agent: string | null }) {
+  await db.insertInto('sessions').values(session).execute();
+}
+
+/** The session's user, when the session exists and has not expired. */
+export async function findSessionUser(db: Executor, idHash: string) {
+  return db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .select(['users.id', 'users.email', 'users.name', 'users.language', 'users.email_verified_at', 'sessions.expires_at'])
+    .where('sessions.id_hash', '=', idHash)
+    .where('sessions.expires_at', '>', new Date())
+    .executeTakeFirst();
+}
+
+export async function deleteSession(db: Executor, idHash: string) {
+  await db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
+}
+
+export async function deleteSessionsOf(db: Executor, userId: string) {
+  await db.deleteFrom('sessions').where('user_id', '=', userId).execute();
+}
+
+export async function insertEmailToken(db: Executor, token: { token_hash: string; user_id: string; purpose: 'verify_email' | 'reset_password'; expires_at: Date }) {
+  await db.insertInto('email_tokens').values(token).execute();
+}
+
+/**
+ * Uses a token once: the conditional update is the guard, so two clicks on the same link
+ * cannot both succeed.
+ */
+export async function consumeEmailToken(db: Executor, tokenHash: string, purpose: 'verify_email' | 'reset_password') {
+  return db
+    .updateTable('email_tokens')
+    .set({ used_at: new Date() })
+    .where('token_hash', '=', tokenHash)
+    .where('purpose', '=', purpose)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', new Date())
+    .returning(['user_id'])
+    .executeTakeFirst();
+}
+
+export async function findUsableEmailToken(db: Executor, tokenHash: string, purpose: 'verify_email' | 'reset_password') {
+  return db
+    .selectFrom('email_tokens')
+    .select(['user_id'])
+    .where('token_hash', '=', tokenHash)
+    .where('purpose', '=', purpose)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', new Date())
+    .executeTakeFirst();
+}
+
+/** A new link replaces the older ones of the same purpose. */
+export async function retireEmailTokens(db: Executor, userId: string, purpose: 'verify_email' | 'reset_password') {
+  await db.updateTable('email_tokens').set({ used_at: new Date() }).where('user_id', '=', userId).where('purpose', '=', purpose).where('used_at', 'is', null).execute();
+}
+
+export async function findThrottle(db: Executor, key: string): Promise<ThrottleState | undefined> {
+  const row = await db.selectFrom('sign_in_throttle').selectAll().where('key', '=', key).executeTakeFirst();
+  return row && { failures: row.failures, windowStartedAt: row.window_started_at, blockedUntil: row.blocked_until };
+}
+
+export async function saveThrottle(db: Executor, key: string, state: ThrottleState) {
+  const row = { failures: state.failures, window_started_at: state.windowStartedAt, blocked_until: state.blockedUntil };
+  await db.insertInto('sign_in_throttle').values({ key, ...row }).onConflict((oc) => oc.column('key').doUpdateSet(row)).execute();
+}
+
+export async function clearThrottle(db: Executor, key: string) {
+  await db.deleteFrom('sign_in_throttle').where('key', '=', key).execute();
+}
+
+export async function insertOrganisation(db: Executor, org: { kind: 'vendor' | 'partner' | 'distributor' | 'customer'; name: string }) {
+  return db.insertInto('organisations').values(org).returning(['id', 'name']).executeTakeFirstOrThrow();
+}
+
+export async function findOrganisationByKind(db: Executor, kind: 'vendor') {
+  return db.selectFrom('organisations').select(['id', 'name']).where('kind', '=', kind).executeTakeFirst();
+}

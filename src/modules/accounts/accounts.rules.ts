@@ -1,0 +1,96 @@
+import type { FieldViolation } from '../../platform/errors.ts';
+import { isLanguage } from '../../platform/i18n.ts';
+
+export const NAME_MAX = 120;
+export const EMAIL_MAX = 254;
+export const PASSWORD_MIN = 12;
+// argon2 hashes any length, but an unbounded input is a cheap way to burn CPU.
+export const PASSWORD_MAX = 256;
+
+/** REG-1: confirmation and reset links work for 24 hours. */
+export const EMAIL_TOKEN_TTL_MS = 24 * 60 * 60_000;
+export const SESSION_TTL_MS = 14 * 24 * 60 * 60_000;
+
+// Deliberately simple: one @, something on each side, a dot in the domain, no spaces. The
+// link we send is the real check that the address works.
+const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export function checkName(name: string, field = 'name'): FieldViolation[] {
+  const value = name.trim();
+  if (!value) return [{ field, rule: 'required' }];
+  if (value.length > NAME_MAX) return [{ field, rule: 'too_long', params: { max: NAME_MAX } }];
+  if (CONTROL_CHARACTERS.test(value)) return [{ field, rule: 'control_characters' }];
+  return [];
+}
+
+export function checkEmail(email: string, field = 'email'): FieldViolation[] {
+  const value = email.trim();
+  if (!value) return [{ field, rule: 'required' }];
+  if (value.length > EMAIL_MAX) return [{ field, rule: 'too_long', params: { max: EMAIL_MAX } }];
+  if (!EMAIL_PATTERN.test(value)) return [{ field, rule: 'email_format' }];
+  return [];
+}
+
+export function checkPassword(password: string, email: string | undefined, field = 'password'): FieldViolation[] {
+  if (!password) return [{ field, rule: 'required' }];
+  if (password.length < PASSWORD_MIN) return [{ field, rule: 'too_short', params: { min: PASSWORD_MIN } }];
+  if (password.length > PASSWORD_MAX) return [{ field, rule: 'too_long', params: { max: PASSWORD_MAX } }];
+  if (email && password.trim().toLowerCase() === normaliseEmail(email)) return [{ field, rule: 'password_matches_email' }];
+  return [];
+}
+
+export function checkLanguage(language: string, field = 'language'): FieldViolation[] {
+  return isLanguage(language) ? [] : [{ field, rule: 'language_unsupported' }];
+}
+
+export interface SignUpInput {
+  name: string;
+  email: string;
+  password: string;
+  language: string;
+}
+
+/** REG-1 (account): every problem with a sign-up, so the form shows them all at once. */
+export function checkSignUp(input: SignUpInput): FieldViolation[] {
+  return [...checkName(input.name), ...checkEmail(input.email), ...checkPassword(input.password, input.email), ...checkLanguage(input.language)];
+}
+
+// Sign-in throttling. Counting failures per account stops guessing one person's password;
+// counting per network address stops spraying many accounts from one place.
+export const THROTTLE = {
+  account: { maxFailures: 5, windowMs: 15 * 60_000, blockMs: 15 * 60_000 },
+  ip: { maxFailures: 30, windowMs: 15 * 60_000, blockMs: 15 * 60_000 },
+} as const;
+
+export interface ThrottleState {
+  failures: number;
+  windowStartedAt: Date;
+  blockedUntil: Date | null;
+}
+
+export interface ThrottlePolicy {
+  maxFailures: number;
+  windowMs: number;
+  blockMs: number;
+}
+
+/** Minutes left on a block, or 0 when sign-in may be tried. */
+export function blockedMinutes(state: ThrottleState | undefined, now: Date): number {
+  if (!state?.blockedUntil || state.blockedUntil <= now) return 0;
+  return Math.ceil((state.blockedUntil.getTime() - now.getTime()) / 60_000);
+}
+
+/** The state after one more failure: a new window when the old one has passed, a block at the limit. */
+export function afterFailure(state: ThrottleState | undefined, policy: ThrottlePolicy, now: Date): ThrottleState {
+  const fresh = !state || now.getTime() - state.windowStartedAt.getTime() > policy.windowMs || (state.blockedUntil !== null && state.blockedUntil <= now);
+  const failures = fresh ? 1 : state.failures + 1;
+  const windowStartedAt = fresh ? now : state.windowStartedAt;
+  const blockedUntil = failures >= policy.maxFailures ? new Date(now.getTime() + policy.blockMs) : null;
+  return { failures, windowStartedAt, blockedUntil };
+}

@@ -1,0 +1,86 @@
+import type { Db, Trx } from '../../platform/db.ts';
+import * as repo from './audit.repository.ts';
+import { chainHash, GENESIS_HASH, verifyLinks, type ChainVerdict } from './audit.rules.ts';
+
+export interface AuditEntry {
+  actor: { userId: string | null; label: string };
+  action: string;
+  subject: { type: string; id: string };
+  organisationId?: string | null;
+  ip?: string | null;
+  data?: Record<string, unknown>;
+}
+
+/** Who did it, for audit rows written by the system itself (workers, CLI). */
+export const SYSTEM_ACTOR = { userId: null, label: 'system' } as const;
+
+/**
+ * Appends one row to the audit chain. Takes the open transaction of the change it records,
+ * so the change and its audit row commit or roll back together.
+ */
+export async function recordAudit(trx: Trx, entry: AuditEntry): Promise<void> {
+  await repo.lockChain(trx);
+  const prevHash = (await repo.lastHash(trx)) ?? GENESIS_HASH;
+  const facts = {
+    // Millisecond precision so the value read back is the value hashed.
+    occurredAt: new Date(Math.floor(Date.now())),
+    actorUserId: entry.actor.userId,
+    actorLabel: entry.actor.label,
+    action: entry.action,
+    subjectType: entry.subject.type,
+    subjectId: entry.subject.id,
+    organisationId: entry.organisationId ?? null,
+    ip: entry.ip ?? null,
+    data: JSON.parse(JSON.stringify(entry.data ?? {})) as Record<string, unknown>,
+  };
+  await repo.insertRow(trx, {
+    occurred_at: facts.occurredAt,
+    actor_user_id: facts.actorUserId,
+    actor_label: facts.actorLabel,
+    action: facts.action,
+    subject_type: facts.subjectType,
+    subject_id: facts.subjectId,
+    organisation_id: facts.organisationId,
+    ip: facts.ip,
+    data: JSON.stringify(facts.data),
+    prev_hash: prevHash,
+    hash: chainHash(prevHash, facts),
+  });
+}
+
+/** Walks the whole chain in pages; reports the first broken link. */
+export async function verifyAuditChain(db: Db, pageSize = 5000): Promise<ChainVerdict> {
+  let afterId = 0;
+  let prevHash = GENESIS_HASH;
+  let checked = 0;
+  for (;;) {
+    const rows = await repo.rowsAfter(db, afterId, pageSize);
+    if (rows.length === 0) return { ok: true, checked };
+    const verdict = verifyLinks(
+      rows.map((r) => ({
+        id: r.id,
+        occurredAt: r.occurred_at,
+        actorUserId: r.actor_user_id,
+        actorLabel: r.actor_label,
+        action: r.action,
+        subjectType: r.subject_type,
+        subjectId: r.subject_id,
+        organisationId: r.organisation_id,
+        ip: r.ip,
+        data: r.data,
+        prevHash: r.prev_hash,
+        hash: r.hash,
+      })),
+      prevHash,
+      checked,
+    );
+    if (!verdict.ok) return { ok: false, checked: verdict.checked, brokenAtId: verdict.brokenAtId, reason: verdict.reason };
+    ({ checked } = verdict);
+    prevHash = verdict.lastHash;
+    afterId = rows[rows.length - 1]!.id;
+  }
+}
+
+export async function listAudit(db: Db, filter: repo.AuditFilter, limit?: number) {
+  return repo.findRows(db, filter, limit);
+}

@@ -1,0 +1,1 @@
+export { recordAudit, verifyAuditChain, listAudit, SYSTEM_ACTOR, type AuditEntry } from './audit.service.ts';

@@ -1,0 +1,18 @@
+import Type from 'typebox';
+
+/** Every API error: a stable code, an English message, and per-field problems for validation. */
+export const ErrorResponse = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.String(),
+      message: Type.String(),
+      fields: Type.Optional(Type.Array(Type.Object({ field: Type.String(), rule: Type.String(), message: Type.String() }))),
+    }),
+  },
+  { description: 'An error' },
+);
+
+/** The error responses a route documents, by status. */
+export function errors(...statuses: number[]) {
+  return Object.fromEntries(statuses.map((s) => [s, ErrorResponse]));
+}

@@ -1,0 +1,6 @@
+import type { AccountsTables } from '../modules/accounts/accounts.table.ts';
+import type { AuditTables } from '../modules/audit/audit.table.ts';
+import type { OutboxTables } from '../modules/outbox/outbox.table.ts';
+
+/** Every table of the product, composed from the modules that own them. */
+export interface Database extends AccountsTables, AuditTables, OutboxTables {}

@@ -1,0 +1,117 @@
+import type { ComponentChildren, InputHTMLAttributes } from 'preact';
+import type { FieldViolation } from '../errors.ts';
+import type { Translate } from '../i18n.ts';
+
+export function CsrfField({ token }: { token: string }) {
+  return <input type="hidden" name="_csrf" value={token} />;
+}
+
+/** A form's problems: a general message and/or one message per field. */
+export interface FormErrors {
+  general?: string | undefined;
+  fields: Record<string, string>;
+}
+
+export const noErrors: FormErrors = { fields: {} };
+
+/** Turns rule violations into translated, field-named messages. */
+export function formErrors(t: Translate, violations: FieldViolation[], general?: string): FormErrors {
+  const fields: Record<string, string> = {};
+  for (const v of violations) {
+    fields[v.field] ??= t(`rules.${v.rule}`, { label: t(`fields.${v.field}`, { defaultValue: v.field }), ...v.params, defaultValue: v.rule });
+  }
+  return { general, fields };
+}
+
+export const fieldId = (name: string) => `field-${name}`;
+
+/**
+ * Lists every problem at the top of the form, each linking to its field, and takes focus
+ * (app.js) so a screen reader announces it.
+ */
+export function ErrorSummary({ t, errors }: { t: Translate; errors: FormErrors }) {
+  const entries = Object.entries(errors.fields);
+  if (!errors.general && entries.length === 0) return null;
+  return (
+    <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex={-1} data-error-summary>
+      <h2 id="error-summary-title">{t('form.error_summary')}</h2>
+      {errors.general && <p>{errors.general}</p>}
+      {entries.length > 0 && (
+        <ul>
+          {entries.map(([field, message]) => (
+            <li>
+              <a href={`#${fieldId(field)}`}>{message}</a>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+interface FieldProps {
+  name: string;
+  label: string;
+  value?: string | undefined;
+  error?: string | undefined;
+  hint?: string | undefined;
+  type?: 'text' | 'email' | 'password' | 'tel' | 'url' | 'search' | 'number';
+  autocomplete?: string;
+  required?: boolean;
+  maxLength?: number;
+}
+
+export function TextField({ name, label, value, error, hint, type = 'text', autocomplete, required = true, maxLength }: FieldProps) {
+  const id = fieldId(name);
+  const describedBy = [error && `${id}-error`, hint && `${id}-hint`].filter(Boolean).join(' ') || undefined;
+  return (
+    <div class="field">
+      <label for={id}>{label}</label>
+      <input
+        {...({
+          id,
+          name,
+          type,
+          // A password is never echoed back into the page.
+          value: type === 'password' ? undefined : value,
+          autocomplete,
+          required,
+          maxLength,
+          'aria-invalid': error ? 'true' : undefined,
+          'aria-describedby': describedBy,
+        } as InputHTMLAttributes)}
+      />
+      {error && (
+        <small id={`${id}-error`} class="field-error">
+          {error}
+        </small>
+      )}
+      {hint && <small id={`${id}-hint`}>{hint}</small>}
+    </div>
+  );
+}
+
+export function SelectField({ name, label, value, error, options }: { name: string; label: string; value?: string | undefined; error?: string | undefined; options: { value: string; label: string; lang?: string }[] }) {
+  const id = fieldId(name);
+  return (
+    <div class="field">
+      <label for={id}>{label}</label>
+      <select id={id} name={name} aria-invalid={error ? 'true' : undefined} aria-describedby={error ? `${id}-error` : undefined}>
+        {options.map((o) => (
+          <option value={o.value} selected={o.value === value} lang={o.lang}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+      {error && (
+        <small id={`${id}-error`} class="field-error">
+          {error}
+        </small>
+      )}
+    </div>
+  );
+}
+
+export function PageHeading({ children }: { children: ComponentChildren }) {
+  return <h1>{children}</h1>;
+}

@@ -1,0 +1,41 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Actor } from '../auth.ts';
+import type { Language, Translate } from '../i18n.ts';
+
+/** What every page needs to render its frame: language, the signed-in actor, the form token. */
+export interface PageContext {
+  t: Translate;
+  lang: Language;
+  actor: Actor | null;
+  csrfToken: string;
+  path: string;
+  vendor: string;
+  help: string;
+  localMailbox: boolean;
+  /** A one-line confirmation shown above the page (from `?notice=`), already translated. */
+  notice?: string | undefined;
+}
+
+const NOTICES: Record<string, string> = {
+  signed_out: 'sign_out.done',
+  saved: 'account.saved',
+  password_reset: 'reset.done',
+  email_verified: 'verify.done_body',
+};
+
+export function pageContext(req: FastifyRequest, reply: FastifyReply): PageContext {
+  const { config } = req.server.appContext;
+  const noticeKey = (req.query as Record<string, unknown> | undefined)?.notice;
+  const notice = typeof noticeKey === 'string' && NOTICES[noticeKey] ? req.t(NOTICES[noticeKey]) : undefined;
+  return {
+    t: req.t,
+    lang: req.lang,
+    actor: req.actor,
+    csrfToken: reply.generateCsrf(),
+    path: req.url,
+    vendor: config.vendorName,
+    help: config.helpMailbox,
+    localMailbox: config.localMailbox,
+    notice,
+  };
+}

@@ -1,0 +1,60 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.ts';
+import { loadConfig, type Config } from './config.ts';
+import { createDb, type Db } from './platform/db.ts';
+import { mailboxTransport, smtpTransport } from './platform/mail.ts';
+import { migrateToLatest } from './platform/migrate.ts';
+import type { Loop } from './platform/jobs.ts';
+import { startOutboxWorker } from './modules/outbox/index.ts';
+import { seedDemo } from './demo/seed-demo.ts';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  db: Db;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the portal: migrations (always in the embedded default; with a server, unless
+ * production, where `partner-portal migrate` is a deploy step), optional demo data, the HTTP
+ * server and the outbox worker. SIGTERM/SIGINT drain requests and the worker before exit.
+ */
+export async function startServer(config: Config, options: { demo?: boolean } = {}): Promise<RunningServer> {
+  const db = createDb({ url: config.databaseUrl, dataDir: config.dataDir });
+  if (!config.databaseUrl || !config.isProduction) await migrateToLatest(db);
+  const app = await buildApp({ config, db });
+  if (options.demo) {
+    const seeded = await seedDemo({ db, config });
+    if (seeded) app.log.info(seeded, 'demo data loaded');
+  }
+  const transport = config.smtpUrl ? smtpTransport(config.smtpUrl) : mailboxTransport();
+  const worker: Loop = startOutboxWorker({ db, transport, from: config.mailFrom, messageIdDomain: new URL(config.publicUrl).hostname, log: app.log });
+  await app.listen({ port: config.port, host: config.host });
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      await app.close();
+      await worker.stop();
+      transport.close();
+      await db.destroy();
+    })());
+  return { app, db, close };
+}
+
+export function closeOnSignals(server: RunningServer): void {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      server.app.log.info({ signal }, 'shutting down');
+      const force = setTimeout(() => process.exit(1), 10_000);
+      force.unref();
+      void server.close().then(() => process.exit(0));
+    });
+  }
+}
+
+// `node --import tsx src/server.ts` serves with the environment's configuration.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const server = await startServer(loadConfig(), { demo: process.env.DEMO === '1' });
+  closeOnSignals(server);
+}
