@@ -55,6 +55,9 @@ export async function buildApp({ config, db, logger }: BuildOptions): Promise<Fa
   app.decorateRequest('lang', 'en');
   app.decorateRequest('t', translator('en'));
 
+  // Set before any plugin: Fastify gives each plugin the error handler in force when it registers.
+  app.setErrorHandler((error: FastifyError, req, reply) => sendError(req, reply, toAppError(error, req)));
+
   // Platform plugins.
   await app.register(cookie, { secret: config.sessionSecret });
   await app.register(formbody, { bodyLimit: 1024 * 1024 });
@@ -109,7 +112,7 @@ export async function buildApp({ config, db, logger }: BuildOptions): Promise<Fa
   if (config.localMailbox) await app.register(mailboxPages);
 
   app.setNotFoundHandler((req, reply) => sendError(req, reply, new AppError('not_found', `No route for ${req.method} ${req.url.split('?')[0]}.`, 404)));
-  app.setErrorHandler((error: FastifyError, req, reply) => sendError(req, reply, toAppError(error, req)));
+
   return app;
 }
 

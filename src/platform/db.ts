@@ -15,6 +15,8 @@ export interface DatabaseTarget {
   /** PGlite data directory, or a loaded dump for tests; ignored with a URL. */
   dataDir?: string | undefined;
   loadDataDir?: Blob | undefined;
+  /** An already open PGlite instance (tests that dump it afterwards). */
+  pglite?: PGlite | undefined;
   poolSize?: number;
 }
 
@@ -23,17 +25,21 @@ export interface DatabaseTarget {
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
 
+/** bigint and numeric as numbers, as the pg type parsers above do. */
+export const PGLITE_OPTIONS = { parsers: { 20: (v: string) => Number(v), 1700: (v: string) => Number(v) } };
+
 export function createDb(target: DatabaseTarget): Db {
   if (target.url) {
     return new Kysely<Database>({
       dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: target.url, max: target.poolSize ?? 10 }) }),
     });
   }
+  if (target.pglite) return new Kysely<Database>({ dialect: new SerialisedPGliteDialect(target.pglite) });
   if (target.dataDir) mkdirSync(target.dataDir, { recursive: true });
   const pglite = new PGlite({
+    ...PGLITE_OPTIONS,
     ...(target.dataDir ? { dataDir: target.dataDir } : {}),
     ...(target.loadDataDir ? { loadDataDir: target.loadDataDir } : {}),
-    parsers: { 20: (v: string) => Number(v), 1700: (v: string) => Number(v) },
   });
   return new Kysely<Database>({ dialect: new SerialisedPGliteDialect(pglite) });
 }
