@@ -3,7 +3,6 @@ import { defineConfig } from 'vitest/config';
 // Two projects: `unit` (service, rule and HTTP tests through app.inject, on PGlite and,
 // with TEST_DATABASE_URL, on a PostgreSQL server) and `e2e` (Chromium through playwright-core).
 export default defineConfig({
-  esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
   test: {
     projects: [
       {

@@ -100,7 +100,7 @@ export async function buildApp({ config, db, logger }: BuildOptions): Promise<Fa
   // text/plain) must carry the token. JSON requests cannot be sent cross-site without a CORS
   // preflight, which this server never grants. See docs/decisions/006-csrf.md.
   app.addHook('preHandler', (req, reply, done) => {
-    if (['GET', 'HEAD', 'OPTIONS'].includes(req.method) || isJson(req)) return done();
+    if (['GET', 'HEAD', 'OPTIONS'].includes(req.method) || isJson(req) || isBodylessApiCall(req)) return done();
     app.csrfProtection(req, reply, done);
   });
 
@@ -119,6 +119,12 @@ export async function buildApp({ config, db, logger }: BuildOptions): Promise<Fa
 function isJson(req: FastifyRequest): boolean {
   const type = req.headers['content-type'];
   return typeof type === 'string' && /^application\/([\w.+-]+\+)?json\b/i.test(type);
+}
+
+// An API call with no body (sign-out, say) carries nothing a form could forge; the session
+// cookie is SameSite=Lax, so a cross-site request does not carry it either.
+function isBodylessApiCall(req: FastifyRequest): boolean {
+  return req.url.startsWith('/api/') && !req.headers['content-type'] && (req.headers['content-length'] ?? '0') === '0';
 }
 
 function chooseLanguage(req: FastifyRequest): Language {

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PGliteDialect, PostgresDialect, type DatabaseConnection, type Driver, type Transaction } from 'kysely';
+import { Kysely, PGliteDialect, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Database } from './database.ts';
 
@@ -28,68 +28,26 @@ pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
 /** bigint and numeric as numbers, as the pg type parsers above do. */
 export const PGLITE_OPTIONS = { parsers: { 20: (v: string) => Number(v), 1700: (v: string) => Number(v) } };
 
+/**
+ * Kysely's own PGliteDialect (not the `kysely-pglite` package): its adapter declares a single
+ * connection, so Kysely hands PGlite's one session to one caller at a time and a transaction
+ * holds it from BEGIN to COMMIT. Queries of other requests wait instead of running inside
+ * someone else's transaction (src/platform/db.test.ts proves it on both engines).
+ */
 export function createDb(target: DatabaseTarget): Db {
   if (target.url) {
     return new Kysely<Database>({
       dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: target.url, max: target.poolSize ?? 10 }) }),
     });
   }
-  if (target.pglite) return new Kysely<Database>({ dialect: new SerialisedPGliteDialect(target.pglite) });
+  if (target.pglite) return new Kysely<Database>({ dialect: new PGliteDialect({ pglite: target.pglite }) });
   if (target.dataDir) mkdirSync(target.dataDir, { recursive: true });
   const pglite = new PGlite({
     ...PGLITE_OPTIONS,
     ...(target.dataDir ? { dataDir: target.dataDir } : {}),
     ...(target.loadDataDir ? { loadDataDir: target.loadDataDir } : {}),
   });
-  return new Kysely<Database>({ dialect: new SerialisedPGliteDialect(pglite) });
-}
-
-/**
- * PGlite has one session. Kysely's PGlite driver hands that one connection to every caller,
- * so a query from another request made while a transaction is open would run inside that
- * transaction (and vanish with its rollback). This dialect gives the connection to one
- * caller at a time: a transaction holds it from BEGIN to COMMIT, like a pool of size one.
- * See docs/decisions/004-pglite-serialised-connection.md.
- */
-class SerialisedPGliteDialect extends PGliteDialect {
-  constructor(pglite: PGlite) {
-    super({ pglite });
-  }
-
-  override createDriver(): Driver {
-    return serialised(super.createDriver());
-  }
-}
-
-function serialised(inner: Driver): Driver {
-  let tail: Promise<void> = Promise.resolve();
-  const releasers = new Map<DatabaseConnection, () => void>();
-  return {
-    init: () => inner.init(),
-    destroy: () => inner.destroy(),
-    async acquireConnection() {
-      let release!: () => void;
-      const turn = new Promise<void>((resolve) => (release = resolve));
-      const previous = tail;
-      tail = previous.then(() => turn);
-      await previous;
-      const connection = await inner.acquireConnection();
-      releasers.set(connection, release);
-      return connection;
-    },
-    async releaseConnection(connection) {
-      await inner.releaseConnection(connection);
-      const release = releasers.get(connection);
-      releasers.delete(connection);
-      release?.();
-    },
-    beginTransaction: (c, s) => inner.beginTransaction(c, s),
-    commitTransaction: (c) => inner.commitTransaction(c),
-    rollbackTransaction: (c) => inner.rollbackTransaction(c),
-    savepoint: inner.savepoint?.bind(inner),
-    rollbackToSavepoint: inner.rollbackToSavepoint?.bind(inner),
-    releaseSavepoint: inner.releaseSavepoint?.bind(inner),
-  } as Driver;
+  return new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
 }
 
 /** True when the database answers a trivial query (used by /readyz). */

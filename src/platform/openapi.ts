@@ -24,7 +24,8 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       },
     },
     hideUntagged: false,
-    transform: ({ schema, url }) => ({ schema: url.startsWith('/api/') ? schema : { ...schema, hide: true }, url }),
+    // The API is everything under /api/ plus the tagged operational routes; pages stay out.
+    transform: ({ schema, url }) => ({ schema: url.startsWith('/api/') || schema?.tags ? schema : { ...schema, hide: true }, url }),
   });
   await app.register(swaggerUi, {
     routePrefix: '/api/docs',

@@ -12,7 +12,7 @@ import { clearSessionCookie, readSessionToken, setSessionCookie } from './sessio
 
 const LIMITS = {
   signUp: { max: 10, timeWindow: '1 minute' },
-  signIn: { max: 30, timeWindow: '1 minute' },
+  signIn: { max: 60, timeWindow: '1 minute' },
   mail: { max: 5, timeWindow: '1 minute' },
 };
 

@@ -40,7 +40,7 @@ export async function accountsRoutes(fastify: FastifyInstance): Promise<void> {
 
   app.post(
     '/auth/sign-in',
-    { config: { rateLimit: { max: 30, timeWindow: '1 minute' } }, schema: { tags, summary: 'Sign in; sets the session cookie', body: SignInBody, response: { 200: SignInResponse, ...errors(400, 401, 403, 429) } } },
+    { config: { rateLimit: { max: 60, timeWindow: '1 minute' } }, schema: { tags, summary: 'Sign in; sets the session cookie', body: SignInBody, response: { 200: SignInResponse, ...errors(400, 401, 403, 429) } } },
     async (req, reply) => {
       const result = await accounts.signIn(ctx(), req.body, requestMeta(req));
       const previous = readSessionToken(req);
