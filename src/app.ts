@@ -12,7 +12,8 @@ import type { Config } from './config.ts';
 import type { Actor } from './platform/auth.ts';
 import type { AppContext } from './platform/context.ts';
 import type { Db } from './platform/db.ts';
-import { AppError } from './platform/errors.ts';
+import { AppError, type FieldViolation } from './platform/errors.ts';
+import { violationMessage } from './platform/violations.ts';
 import { isLanguage, LANGUAGE_COOKIE, languageFromHeader, translator, type Language, type Translate } from './platform/i18n.ts';
 import { registerOpenApi } from './platform/openapi.ts';
 import { renderErrorPage } from './platform/views/error-page.tsx';
@@ -45,6 +46,7 @@ export async function buildApp({ config, db, logger }: BuildOptions): Promise<Fa
   const app = Fastify({
     logger: logger ?? { level: config.logLevel },
     bodyLimit: 1024 * 1024,
+    trustProxy: config.trustProxy,
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),
     ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },
@@ -186,7 +188,7 @@ function sendError(req: FastifyRequest, reply: FastifyReply, error: AppError) {
 
 // The API speaks English; pages translate the same codes through the catalogue.
 const english = translator('en');
-function fieldMessage(v: { field: string; rule: string; params?: Record<string, string | number> }): string {
+function fieldMessage(v: FieldViolation): string {
   if (v.params?.detail) return `${v.field} ${v.params.detail}`;
-  return english(`rules.${v.rule}`, { label: english(`fields.${v.field}`, { defaultValue: v.field }), ...v.params, defaultValue: `${v.field} fails rule ${v.rule}` });
+  return violationMessage(english, v);
 }

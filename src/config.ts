@@ -18,6 +18,8 @@ const EnvSchema = Type.Object({
   HELP_MAILBOX: Type.String({ minLength: 3, default: 'web-help@partner-portal.localhost' }),
   VENDOR_NAME: Type.String({ minLength: 1, maxLength: 100, default: 'Northwind Networks' }),
   SESSION_SECRET: Type.Optional(Type.String({ minLength: 32 })),
+  TRUST_PROXY: Type.Boolean({ default: false }),
+  DISTRIBUTOR_REVIEW_MONTHS: Type.Integer({ minimum: 1, maximum: 120, default: 12 }),
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
 });
 
@@ -38,6 +40,10 @@ export interface Config {
   readonly vendorName: string;
   readonly sessionSecret: string;
   readonly logLevel: string;
+  /** Behind a reverse proxy: take the client address from X-Forwarded-For (throttling, audit). */
+  readonly trustProxy: boolean;
+  /** REG-4: how long a partner's distributor account information stays current after a review. */
+  readonly distributorReviewMonths: number;
   /** The local mailbox page (/dev/mailbox) exists only where no real SMTP is configured and not in production. */
   readonly localMailbox: boolean;
 }
@@ -56,6 +62,8 @@ const MESSAGES: Record<string, string> = {
   VENDOR_NAME: 'must be 1 to 100 characters',
   SESSION_SECRET: 'must be at least 32 characters',
   NODE_ENV: 'must be one of development, production, test',
+  TRUST_PROXY: 'must be true or false',
+  DISTRIBUTOR_REVIEW_MONTHS: 'must be a whole number of months from 1 to 120',
   LOG_LEVEL: 'must be one of fatal, error, warn, info, debug, trace, silent',
 };
 
@@ -94,6 +102,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     vendorName: env.VENDOR_NAME,
     sessionSecret: env.SESSION_SECRET ?? persistedSecret(dataDir),
     logLevel: env.LOG_LEVEL,
+    trustProxy: env.TRUST_PROXY,
+    distributorReviewMonths: env.DISTRIBUTOR_REVIEW_MONTHS,
     localMailbox: !env.SMTP_URL && !isProduction,
   });
 }

@@ -1,6 +1,8 @@
 import type { AccountsTables } from '../modules/accounts/accounts.table.ts';
 import type { AuditTables } from '../modules/audit/audit.table.ts';
 import type { OutboxTables } from '../modules/outbox/outbox.table.ts';
+import type { DistributorsTables } from '../modules/distributors/distributors.table.ts';
+import type { PartnersTables } from '../modules/partners/partners.table.ts';
 
 /** Every table of the product, composed from the modules that own them. */
-export interface Database extends AccountsTables, AuditTables, OutboxTables {}
+export interface Database extends AccountsTables, AuditTables, OutboxTables, DistributorsTables, PartnersTables {}

@@ -36,18 +36,59 @@ export const PGLITE_OPTIONS = { parsers: { 20: (v: string) => Number(v), 1700: (
  */
 export function createDb(target: DatabaseTarget): Db {
   if (target.url) {
-    return new Kysely<Database>({
+    const db = new Kysely<Database>({
       dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: target.url, max: target.poolSize ?? 10 }) }),
     });
+    engines.set(db, { kind: 'postgres', url: target.url });
+    return db;
   }
-  if (target.pglite) return new Kysely<Database>({ dialect: new PGliteDialect({ pglite: target.pglite }) });
+  if (target.pglite) return withPGlite(target.pglite);
   if (target.dataDir) mkdirSync(target.dataDir, { recursive: true });
   const pglite = new PGlite({
     ...PGLITE_OPTIONS,
     ...(target.dataDir ? { dataDir: target.dataDir } : {}),
     ...(target.loadDataDir ? { loadDataDir: target.loadDataDir } : {}),
   });
-  return new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+  return withPGlite(pglite);
+}
+
+function withPGlite(pglite: PGlite): Db {
+  const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+  engines.set(db, { kind: 'pglite', pglite });
+  return db;
+}
+
+type Engine = { kind: 'postgres'; url: string } | { kind: 'pglite'; pglite: PGlite };
+const engines = new WeakMap<Db, Engine>();
+
+/**
+ * Listens on a PostgreSQL notification channel; `onReconnect` runs when notifications may have
+ * been missed (the listening connection dropped), so callers can drop what they cached.
+ * PostgreSQL delivers a NOTIFY only when its transaction commits, to every process listening.
+ */
+export async function listen(db: Db, channel: string, onMessage: (payload: string) => void, onReconnect: () => void): Promise<() => Promise<void>> {
+  const engine = engines.get(db);
+  if (!engine) throw new Error('listen() needs a database made by createDb()');
+  if (engine.kind === 'pglite') return engine.pglite.listen(channel, onMessage);
+  let client: pg.Client | undefined;
+  let stopped = false;
+  const connect = async (): Promise<void> => {
+    const next = new pg.Client({ connectionString: engine.url });
+    next.on('notification', (m) => m.channel === channel && onMessage(m.payload ?? ''));
+    next.on('error', () => {
+      if (stopped) return;
+      onReconnect();
+      setTimeout(() => void connect().catch(() => undefined), 1000).unref();
+    });
+    await next.connect();
+    await next.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    client = next;
+  };
+  await connect();
+  return async () => {
+    stopped = true;
+    await client?.end();
+  };
 }
 
 /** True when the database answers a trivial query (used by /readyz). */

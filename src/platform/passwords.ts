@@ -1,6 +1,6 @@
 import { hash, verify } from '@node-rs/argon2';
 
-// argon2id with OWASP's minimum (19 MiB, 2 passes, 1 lane). See docs/decisions/005-passwords.md.
+// argon2id with OWASP's minimum (19 MiB, 2 passes, 1 lane). See docs/decisions/005-passwords-and-sessions.md.
 const OPTIONS = { algorithm: 2 /* Argon2id */, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
 export function hashPassword(password: string): Promise<string> {

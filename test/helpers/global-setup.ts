@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import pg from 'pg';
@@ -44,7 +44,7 @@ export default async function setup(project: TestProject) {
   await pglite.close();
   project.provide('pgliteDump', file);
   project.provide('templateDatabase', '');
-  return undefined;
+  return () => rmSync(file, { force: true });
 }
 
 export function withDatabase(url: string, database: string): string {

@@ -86,9 +86,16 @@ export async function retireEmailTokens(db: Executor, userId: string, purpose: '
   await db.updateTable('email_tokens').set({ used_at: new Date() }).where('user_id', '=', userId).where('purpose', '=', purpose).where('used_at', 'is', null).execute();
 }
 
-export async function findThrottle(db: Executor, key: string): Promise<ThrottleState | undefined> {
-  const row = await db.selectFrom('sign_in_throttle').selectAll().where('key', '=', key).executeTakeFirst();
+export async function findThrottle(db: Executor, key: string, { forUpdate = false } = {}): Promise<ThrottleState | undefined> {
+  let query = db.selectFrom('sign_in_throttle').selectAll().where('key', '=', key);
+  if (forUpdate) query = query.forUpdate();
+  const row = await query.executeTakeFirst();
   return row && { failures: row.failures, windowStartedAt: row.window_started_at, blockedUntil: row.blocked_until };
+}
+
+/** Makes sure the key's row exists, so that concurrent failures can lock it and count one by one. */
+export async function ensureThrottleRow(db: Executor, key: string, now: Date) {
+  await db.insertInto('sign_in_throttle').values({ key, failures: 0, window_started_at: now, blocked_until: null }).onConflict((oc) => oc.column('key').doNothing()).execute();
 }
 
 export async function saveThrottle(db: Executor, key: string, state: ThrottleState) {

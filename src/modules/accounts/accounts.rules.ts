@@ -21,10 +21,11 @@ export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-export function checkName(name: string, field = 'name'): FieldViolation[] {
+/** A person's or company's name: present, not absurdly long, no control characters. */
+export function checkName(name: string, field = 'name', max = NAME_MAX): FieldViolation[] {
   const value = name.trim();
   if (!value) return [{ field, rule: 'required' }];
-  if (value.length > NAME_MAX) return [{ field, rule: 'too_long', params: { max: NAME_MAX } }];
+  if (value.length > max) return [{ field, rule: 'too_long', params: { max } }];
   if (CONTROL_CHARACTERS.test(value)) return [{ field, rule: 'control_characters' }];
   return [];
 }

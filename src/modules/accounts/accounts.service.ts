@@ -114,9 +114,13 @@ export async function signIn(ctx: AppContext, input: { email: string; password: 
   const user = email ? await repo.findUserByEmail(ctx.db, email) : undefined;
   const valid = user ? await verifyPassword(user.password_hash, input.password ?? '') : await verifyAgainstDecoy(input.password ?? '');
   if (!user || !valid) {
+    // Counted under a row lock, so simultaneous failures on several processes all count.
     await ctx.db.transaction().execute(async (trx) => {
-      await repo.saveThrottle(trx, accountKey, afterFailure(await repo.findThrottle(trx, accountKey), THROTTLE.account, now));
-      await repo.saveThrottle(trx, ipKey, afterFailure(await repo.findThrottle(trx, ipKey), THROTTLE.ip, now));
+      for (const [key, policy] of [[accountKey, THROTTLE.account], [ipKey, THROTTLE.ip]] as const) {
+        await repo.ensureThrottleRow(trx, key, now);
+        const state = await repo.findThrottle(trx, key, { forUpdate: true });
+        await repo.saveThrottle(trx, key, afterFailure(state && state.failures > 0 ? state : undefined, policy, now));
+      }
     });
     throw new AppError('invalid_credentials', 'The email address or password is not right.', 401);
   }

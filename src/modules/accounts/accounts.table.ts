@@ -53,6 +53,18 @@ export interface SignInThrottleTable {
   blocked_until: Date | null;
 }
 
+export interface ApiKeysTable {
+  id: Generated<string>;
+  organisation_id: string;
+  name: string;
+  prefix: string;
+  key_hash: string;
+  created_by: string;
+  created_at: CreatedAt;
+  revoked_at: Date | null;
+  last_used_at: Date | null;
+}
+
 export interface AccountsTables {
   organisations: OrganisationsTable;
   users: UsersTable;
@@ -60,4 +72,5 @@ export interface AccountsTables {
   sessions: SessionsTable;
   email_tokens: EmailTokensTable;
   sign_in_throttle: SignInThrottleTable;
+  api_keys: ApiKeysTable;
 }

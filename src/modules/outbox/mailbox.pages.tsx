@@ -10,6 +10,11 @@ import * as repo from './outbox.repository.ts';
  * configured and not in production, so it never exposes real mail.
  */
 export async function mailboxPages(app: FastifyInstance): Promise<void> {
+  // Reset and invitation links are in these messages: only the machine itself may read them.
+  app.addHook('onRequest', async (req) => {
+    if (!isLoopback(req.ip)) throw notFound('Page');
+  });
+
   app.get('/dev/mailbox', async (req, reply) => {
     const ctx = pageContext(req, reply);
     const { t } = ctx;
@@ -79,6 +84,10 @@ export async function mailboxPages(app: FastifyInstance): Promise<void> {
       </Layout>,
     );
   });
+}
+
+export function isLoopback(ip: string): boolean {
+  return ip === '::1' || ip.startsWith('127.') || ip.startsWith('::ffff:127.');
 }
 
 function linkify(text: string) {

@@ -53,6 +53,8 @@ export async function markAttemptFailed(db: Executor, id: number, error: string,
       ...(next.status === 'pending' ? { next_attempt_at: next.nextAttemptAt } : {}),
     })
     .where('id', '=', id)
+    // A worker whose lease ran out must not undo another worker's delivery.
+    .where('status', '=', 'pending')
     .execute();
 }
 

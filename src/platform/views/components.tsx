@@ -1,6 +1,7 @@
 import type { ComponentChildren, InputHTMLAttributes } from 'preact';
 import type { FieldViolation } from '../errors.ts';
 import type { Translate } from '../i18n.ts';
+import { violationMessage } from '../violations.ts';
 
 export function CsrfField({ token }: { token: string }) {
   return <input type="hidden" name="_csrf" value={token} />;
@@ -18,7 +19,7 @@ export const noErrors: FormErrors = { fields: {} };
 export function formErrors(t: Translate, violations: FieldViolation[], general?: string): FormErrors {
   const fields: Record<string, string> = {};
   for (const v of violations) {
-    fields[v.field] ??= t(`rules.${v.rule}`, { label: t(`fields.${v.field}`, { defaultValue: v.field }), ...v.params, defaultValue: v.rule });
+    fields[v.field] ??= violationMessage(t, v);
   }
   return { general, fields };
 }

@@ -1,0 +1,31 @@
+import { requirePermission, type Actor } from '../../platform/auth.ts';
+import type { AppContext } from '../../platform/context.ts';
+import { notFound } from '../../platform/errors.ts';
+import type { Permission } from '../../platform/roles.rules.ts';
+import * as repo from './distributors.repository.ts';
+
+/** The cache topic of purchase-eligibility answers; every change that affects one announces it. */
+export const ELIGIBILITY_TOPIC = 'eligibility';
+
+/**
+ * The distributor, when the actor may act for it with this permission: its own users (or an
+ * API key of it) and programme staff. Anyone else gets 404, not 403, so that the existence of
+ * another distributor's data is not revealed either (REG-6).
+ */
+export async function requireDistributorAccess(ctx: AppContext, actor: Actor | null, distributorId: string, permission: Permission): Promise<repo.DistributorRow> {
+  const distributor = /^[0-9a-f-]{36}$/i.test(distributorId) ? await repo.findById(ctx.db, distributorId) : undefined;
+  if (!distributor) throw notFound('Distributor');
+  try {
+    requirePermission(actor, permission, distributor.organisation_id);
+  } catch (error) {
+    if (actor) throw notFound('Distributor');
+    throw error;
+  }
+  return distributor;
+}
+
+/** The distributors the actor works for (through distributor roles or an API key). */
+export async function distributorsOfActor(ctx: AppContext, actor: Actor): Promise<repo.DistributorRow[]> {
+  const organisationIds = actor.grants.filter((g) => g.role === 'distributor_user' || g.role === 'distributor_admin').map((g) => g.organisationId!).filter(Boolean);
+  return repo.findByOrganisations(ctx.db, [...new Set(organisationIds)]);
+}

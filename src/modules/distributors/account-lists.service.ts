@@ -1,0 +1,185 @@
+import type { Readable } from 'node:stream';
+import { sql } from 'kysely';
+import { auditActor, type Actor } from '../../platform/auth.ts';
+import { announceChange } from '../../platform/cache.ts';
+import type { AppContext, RequestMeta } from '../../platform/context.ts';
+import { isCountryCode, normaliseCountry } from '../../platform/countries.ts';
+import { readCsv, type CsvProblem } from '../../platform/csv.ts';
+import type { Executor } from '../../platform/db.ts';
+import { AppError } from '../../platform/errors.ts';
+import { translator } from '../../platform/i18n.ts';
+import { violationMessage } from '../../platform/violations.ts';
+import { recordAudit } from '../audit/index.ts';
+import { requireDistributorAccess, ELIGIBILITY_TOPIC } from './access.ts';
+import * as repo from './distributors.repository.ts';
+import { checkAccountNumber } from './distributors.rules.ts';
+
+export const ACCOUNT_LIST_COLUMNS = ['account_number', 'reseller_name', 'country', 'status'];
+export const MAX_LIST_ROWS = 2_000_000;
+const BATCH_SIZE = 5000;
+/** Only the first problems are kept: a broken file of a million lines needs the pattern, not every line. */
+const MAX_PROBLEMS_KEPT = 1000;
+const english = translator('en');
+
+export interface UploadProgress {
+  rowsRead: number;
+  rowsWritten: number;
+  rowsRejected: number;
+  duplicates: number;
+}
+
+export interface UploadReport extends UploadProgress {
+  uploadId: string;
+  status: 'done' | 'failed';
+  claimsConfirmed: number;
+  problems: CsvProblem[];
+  /** Problems beyond those kept. */
+  problemsOmitted: number;
+  failure: string | null;
+}
+
+/**
+ * REG-2: imports a distributor's list of reseller customer account numbers. The file is read
+ * as a stream and written in batches, so a million rows never sit in memory; each batch commits
+ * on its own and progress is recorded after each (the page and the CLI show it). A re-upload
+ * updates rows instead of duplicating them. At the end, pending claims that the list proves
+ * are confirmed.
+ */
+export async function importAccountList(
+  ctx: AppContext,
+  actor: Actor,
+  distributorId: string,
+  input: Readable,
+  filename: string,
+  meta: RequestMeta,
+  onProgress?: (progress: UploadProgress) => void,
+): Promise<UploadReport> {
+  const distributor = await requireDistributorAccess(ctx, actor, distributorId, 'claims:decide');
+  const uploadId = await ctx.db.transaction().execute(async (trx) => {
+    const { id } = await repo.insertUpload(trx, { distributor_id: distributorId, filename: filename.slice(0, 200), uploaded_by: actor.userId });
+    await recordAudit(trx, { actor: auditActor(actor), action: 'account_list.upload_started', subject: { type: 'account_upload', id }, organisationId: distributor.organisation_id, ip: meta.ip, data: { filename } });
+    return id;
+  });
+
+  const progress: UploadProgress = { rowsRead: 0, rowsWritten: 0, rowsRejected: 0, duplicates: 0 };
+  const problems: CsvProblem[] = [];
+  const duplicateNumbers = new Set<string>();
+  let batch = new Map<string, repo.AccountListRow>();
+
+  const flush = async () => {
+    if (batch.size === 0) return;
+    const rows = [...batch.values()];
+    batch = new Map();
+    const written = await ctx.db.transaction().execute(async (trx) => {
+      const count = await upsertNew(trx, distributorId, uploadId, rows, duplicateNumbers);
+      await announceChange(trx, ELIGIBILITY_TOPIC);
+      return count;
+    });
+    progress.rowsWritten += written;
+    progress.duplicates = duplicateNumbers.size;
+    await repo.recordUploadProgress(ctx.db, uploadId, { rows_read: progress.rowsRead, rows_written: progress.rowsWritten, rows_rejected: progress.rowsRejected, duplicates: progress.duplicates });
+    onProgress?.({ ...progress });
+  };
+
+  let failure: string | null = null;
+  let internal: unknown;
+  try {
+    for await (const { line, values } of readCsv(input, { required: ['account_number'], optional: ACCOUNT_LIST_COLUMNS, maxRows: MAX_LIST_ROWS }, problems)) {
+      progress.rowsRead += 1;
+      const parsed = parseAccountRow(line, values);
+      if ('problems' in parsed) {
+        progress.rowsRejected += 1;
+        problems.push(...parsed.problems);
+        continue;
+      }
+      if (batch.has(parsed.row.account_number)) duplicateNumbers.add(parsed.row.account_number);
+      batch.set(parsed.row.account_number, parsed.row);
+      if (batch.size >= BATCH_SIZE) await flush();
+    }
+    await flush();
+  } catch (error) {
+    failure = error instanceof AppError ? error.message : 'The upload stopped because of an internal error; rows written so far are kept.';
+    if (!(error instanceof AppError)) internal = error;
+  }
+  // Lines the CSV parser skipped count as rejected rows too.
+  progress.rowsRejected += problems.filter((p) => p.field === '(line)').length;
+  for (const number of duplicateNumbers) problems.push({ line: 0, field: 'account_number', message: `${number} appears more than once in the file; the last row was kept` });
+
+  const status = failure ? 'failed' : 'done';
+  const confirmed = failure
+    ? []
+    : await ctx.db.transaction().execute(async (trx) => {
+        const claims = await repo.confirmClaimsOnList(trx, distributorId);
+        for (const claim of claims) {
+          await recordAudit(trx, { actor: auditActor(actor), action: 'claim.confirmed', subject: { type: 'account_claim', id: claim.id }, organisationId: claim.partner_id, ip: meta.ip, data: { source: 'list', distributorId, accountNumber: claim.account_number, uploadId } });
+        }
+        await recordAudit(trx, { actor: auditActor(actor), action: 'account_list.uploaded', subject: { type: 'account_upload', id: uploadId }, organisationId: distributor.organisation_id, ip: meta.ip, data: { ...progress, claimsConfirmed: claims.length } });
+        await announceChange(trx, ELIGIBILITY_TOPIC);
+        return claims;
+      });
+  problems.sort((a, b) => a.line - b.line);
+  await repo.finishUpload(ctx.db, uploadId, {
+    status,
+    rows_read: progress.rowsRead,
+    rows_written: progress.rowsWritten,
+    rows_rejected: progress.rowsRejected,
+    duplicates: progress.duplicates,
+    problems: problems.slice(0, MAX_PROBLEMS_KEPT),
+    failure,
+  });
+  // The upload is marked failed first; then the caller's error handler logs the cause.
+  if (internal) throw internal;
+  return { uploadId, status, ...progress, claimsConfirmed: confirmed.length, problems: problems.slice(0, MAX_PROBLEMS_KEPT), problemsOmitted: Math.max(0, problems.length - MAX_PROBLEMS_KEPT), failure };
+}
+
+function parseAccountRow(line: number, values: Record<string, string>): { row: repo.AccountListRow } | { problems: CsvProblem[] } {
+  const accountNumber = (values.account_number ?? '').trim();
+  const violations = checkAccountNumber(accountNumber);
+  const country = values.country ? normaliseCountry(values.country) : '';
+  if (country && !isCountryCode(country)) violations.push({ field: 'country', rule: 'country_code', params: { value: country } });
+  const status = (values.status ?? '').trim().toLowerCase() || 'active';
+  if (status !== 'active' && status !== 'closed') violations.push({ field: 'status', rule: 'account_status' });
+  const resellerName = (values.reseller_name ?? '').trim();
+  if (resellerName.length > 200) violations.push({ field: 'reseller_name', rule: 'too_long', params: { max: 200 } });
+  if (violations.length > 0) return { problems: violations.map((v) => ({ line, field: v.field, message: violationMessage(english, v) })) };
+  return { row: { account_number: accountNumber, reseller_name: resellerName || null, country: country || null, active: status === 'active' } };
+}
+
+/**
+ * Upserts one batch. A number already written by this same upload (an earlier batch) is a
+ * duplicate: the WHERE on the conflict update lets it through, and it is noted once.
+ */
+async function upsertNew(db: Executor, distributorId: string, uploadId: string, rows: repo.AccountListRow[], duplicates: Set<string>): Promise<number> {
+  const existing = await db
+    .selectFrom('distributor_accounts')
+    .select('account_number')
+    .where('distributor_id', '=', distributorId)
+    .where('upload_id', '=', uploadId)
+    .where(
+      'account_number',
+      'in',
+      rows.map((r) => r.account_number),
+    )
+    .execute();
+  for (const { account_number } of existing) duplicates.add(account_number);
+  await repo.upsertAccounts(db, distributorId, uploadId, rows);
+  return rows.length - existing.length;
+}
+
+/** How many list rows a distributor has (the portal shows it). */
+export async function accountListSize(ctx: AppContext, distributorId: string): Promise<number> {
+  const row = await sql<{ n: number }>`SELECT count(*)::int AS n FROM distributor_accounts WHERE distributor_id = ${distributorId}`.execute(ctx.db);
+  return row.rows[0]?.n ?? 0;
+}
+
+export async function getUpload(ctx: AppContext, actor: Actor, distributorId: string, uploadId: string) {
+  await requireDistributorAccess(ctx, actor, distributorId, 'distributor:read');
+  const upload = await repo.findUpload(ctx.db, uploadId);
+  if (!upload || upload.distributor_id !== distributorId) throw new AppError('not_found', 'Upload was not found.', 404);
+  return upload;
+}
+
+export async function listUploads(ctx: AppContext, actor: Actor, distributorId: string) {
+  await requireDistributorAccess(ctx, actor, distributorId, 'distributor:read');
+  return repo.listUploads(ctx.db, distributorId);
+}

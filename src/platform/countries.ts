@@ -1,0 +1,32 @@
+import countries from 'i18n-iso-countries';
+import en from 'i18n-iso-countries/langs/en.json' with { type: 'json' };
+import es from 'i18n-iso-countries/langs/es.json' with { type: 'json' };
+import fr from 'i18n-iso-countries/langs/fr.json' with { type: 'json' };
+import ja from 'i18n-iso-countries/langs/ja.json' with { type: 'json' };
+import type { Language } from './i18n.ts';
+
+// ISO 3166-1 from a maintained package, with names in every interface language.
+for (const locale of [en, es, fr, ja]) countries.registerLocale(locale);
+
+/** True for an assigned ISO 3166-1 alpha-2 code (upper case). */
+export function isCountryCode(value: unknown): value is string {
+  return typeof value === 'string' && /^[A-Z]{2}$/.test(value) && countries.isValid(value);
+}
+
+/** Upper-cases and trims a code typed by a person or found in a CSV file. */
+export function normaliseCountry(value: string): string {
+  return value.trim().toUpperCase();
+}
+
+export function countryName(code: string, language: Language): string {
+  return countries.getName(code, language, { select: 'official' }) ?? code;
+}
+
+/** Every country as { code, name }, sorted by name in the given language. */
+export function countryOptions(language: Language): { code: string; name: string }[] {
+  const names = countries.getNames(language, { select: 'official' });
+  const collator = new Intl.Collator(language);
+  return Object.entries(names)
+    .map(([code, name]) => ({ code, name }))
+    .sort((a, b) => collator.compare(a.name, b.name));
+}

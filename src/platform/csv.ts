@@ -1,0 +1,70 @@
+import type { Readable } from 'node:stream';
+import { parse, type CsvError } from 'csv-parse';
+import { AppError } from './errors.ts';
+
+export interface CsvProblem {
+  line: number;
+  field: string;
+  message: string;
+}
+
+export interface CsvRecord {
+  line: number;
+  values: Record<string, string>;
+}
+
+export interface CsvReadOptions {
+  /** Columns every file must have (compared case-insensitively, after trimming). */
+  required: string[];
+  /** Columns that may be present; any other column is refused so a typo is not silently ignored. */
+  optional?: string[];
+  /** Refuse files with more data rows than this. */
+  maxRows?: number;
+}
+
+/**
+ * Streams a CSV file record by record without holding it in memory. The header decides the
+ * columns. A malformed line is reported (by line number) and skipped; a file that is empty,
+ * binary or lacks required columns is refused as a whole before any row is used.
+ */
+export async function* readCsv(input: Readable, options: CsvReadOptions, problems: CsvProblem[]): AsyncGenerator<CsvRecord> {
+  const allowed = new Set([...options.required, ...(options.optional ?? [])]);
+  let columns: string[] | undefined;
+  const parser = input.pipe(
+    parse({
+      bom: true,
+      trim: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      skip_records_with_error: true,
+      max_record_size: 64 * 1024,
+      info: true,
+      on_skip: (error: CsvError | undefined) => {
+        if (error) problems.push({ line: (error as CsvError & { lines?: number }).lines ?? 0, field: '(line)', message: `not valid CSV: ${error.message}` });
+        return undefined;
+      },
+    }),
+  );
+  let rows = 0;
+  for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+    if (!columns) {
+      if (record.some((cell) => cell.includes('\u0000'))) throw new AppError('csv_not_text', 'The file is not a CSV text file.', 400);
+      columns = record.map((c) => c.trim().toLowerCase());
+      const missing = options.required.filter((c) => !columns!.includes(c));
+      if (missing.length > 0) throw new AppError('csv_columns', `The file is not a CSV file with the expected header: missing column(s) ${missing.join(', ')}. Expected columns: ${[...allowed].join(', ')}.`, 400);
+      const unknown = columns.filter((c) => c && !allowed.has(c));
+      if (unknown.length > 0) throw new AppError('csv_columns', `Unknown column(s) ${unknown.join(', ')}. Expected columns: ${[...allowed].join(', ')}.`, 400);
+      continue;
+    }
+    rows += 1;
+    if (options.maxRows && rows > options.maxRows) throw new AppError('csv_too_large', `The file has more than ${options.maxRows} rows.`, 413);
+    if (record.length > columns.length) {
+      problems.push({ line: info.lines, field: '(line)', message: `has ${record.length} cells; the header has ${columns.length}` });
+      continue;
+    }
+    const values: Record<string, string> = {};
+    columns.forEach((column, i) => (values[column] = record[i] ?? ''));
+    yield { line: info.lines, values };
+  }
+  if (!columns) throw new AppError('csv_empty', 'The file is empty: it needs a header line and at least one row.', 400);
+}
