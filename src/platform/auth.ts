@@ -10,11 +10,14 @@ export interface Actor {
   language: Language;
   emailVerified: boolean;
   grants: RoleGrant[];
+  /** Set when the request authenticated with an API key rather than a session: `api-key:<prefix>`. */
+  via?: string;
 }
 
 /** Audit rows name the actor by id and by a label that stays readable if the user is removed. */
 export function auditActor(actor: Actor | null): { userId: string | null; label: string } {
-  return actor ? { userId: actor.userId, label: actor.email } : { userId: null, label: 'anonymous' };
+  if (!actor) return { userId: null, label: 'anonymous' };
+  return { userId: actor.userId, label: actor.via ? `${actor.email} (${actor.via})` : actor.email };
 }
 
 export function requireUser(actor: Actor | null | undefined): Actor {

@@ -23,6 +23,13 @@ const NOTICES: Record<string, string> = {
   email_verified: 'verify.done_body',
 };
 
+/** The page's own address, less a one-time notice, for forms that come back to it. */
+function withoutNotice(url: string): string {
+  const parsed = new URL(url, 'http://x');
+  parsed.searchParams.delete('notice');
+  return `${parsed.pathname}${parsed.search}`;
+}
+
 export function pageContext(req: FastifyRequest, reply: FastifyReply): PageContext {
   const { config } = req.server.appContext;
   const noticeKey = (req.query as Record<string, unknown> | undefined)?.notice;
@@ -32,7 +39,7 @@ export function pageContext(req: FastifyRequest, reply: FastifyReply): PageConte
     lang: req.lang,
     actor: req.actor,
     csrfToken: reply.generateCsrf(),
-    path: req.url,
+    path: withoutNotice(req.url),
     vendor: config.vendorName,
     help: config.helpMailbox,
     localMailbox: config.localMailbox,

@@ -1,0 +1,135 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import AxeBuilder from '@axe-core/playwright';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/**
+ * Whether the browser tests can run. Without Chromium they are skipped on a developer's
+ * machine, but in CI a missing browser is a failure, never a silent skip.
+ */
+export function chromiumStatus(): { available: boolean; mustFail: boolean; message: string } {
+  const available = existsSync(CHROMIUM_PATH);
+  const message = available
+    ? ''
+    : `Chromium not found at ${CHROMIUM_PATH}: install it (apt-get install -y chromium) or set CHROMIUM_PATH.` +
+      (process.env.CI ? ' CI is set, so the browser tests fail instead of being skipped.' : ' Browser tests skipped.');
+  return { available, mustFail: !available && Boolean(process.env.CI), message };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.unref();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+export interface StartedServer {
+  baseUrl: string;
+  /** The server's output so far, for failure messages. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the real server as its own process (`node --import tsx src/server.ts`) on a free
+ * port with a fresh embedded database, and resolves once GET /readyz answers 200.
+ */
+export async function startServer({ env = {}, timeoutMs = 60_000 }: { env?: Record<string, string>; timeoutMs?: number } = {}): Promise<StartedServer> {
+  const port = await freePort();
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'pp-e2e-'));
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, NODE_ENV: 'development', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  child.stdout?.on('data', (chunk: Buffer) => (log += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let hasExited = false;
+  void exited.then(() => (hasExited = true));
+
+  const stop = async () => {
+    if (!hasExited) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+
+  const deadline = Date.now() + timeoutMs;
+  while (true) {
+    if (hasExited) {
+      await stop();
+      throw new Error(`The server exited before it was ready (exit code ${child.exitCode}):\n${log}`);
+    }
+    try {
+      const res = await fetch(`${baseUrl}/readyz`, { signal: AbortSignal.timeout(2_000) });
+      if (res.status === 200) break;
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`The server did not answer GET /readyz with 200 within ${timeoutMs / 1000} s:\n${log}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return { baseUrl, output: () => log, stop };
+}
+
+/** Debian's Chromium through playwright-core. */
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+}
+
+/** A page in its own context (axe needs pages from a context, not browser.newPage()). */
+export async function newPage(browser: Browser, baseURL?: string): Promise<Page> {
+  const context = await browser.newContext(baseURL ? { baseURL } : {});
+  return context.newPage();
+}
+
+export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+/**
+ * Runs axe on the page as it is now, in the light and the dark colour scheme (Pico follows
+ * prefers-color-scheme, so both are what visitors see), and fails listing every WCAG A/AA
+ * violation. Reduced motion makes Pico's colour transitions instant, so axe never reads a
+ * colour halfway through a change.
+ */
+export async function expectNoAxeViolations(page: Page, label = page.url(), { colorSchemes = ['light', 'dark'] }: { colorSchemes?: ('light' | 'dark')[] } = {}): Promise<void> {
+  const reports: string[] = [];
+  try {
+    for (const colorScheme of colorSchemes) {
+      await page.emulateMedia({ colorScheme, reducedMotion: 'reduce' });
+      const results = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
+      for (const v of results.violations) {
+        const nodes = v.nodes.map((n) => `      - ${n.target.join(' ')}${n.failureSummary ? `\n        ${n.failureSummary.replace(/\n/g, '\n        ')}` : ''}`).join('\n');
+        reports.push(`  [${colorScheme}] ${v.id} (${v.impact ?? 'n/a'}): ${v.help}\n      ${v.helpUrl}\n${nodes}`);
+      }
+    }
+  } finally {
+    await page.emulateMedia({ colorScheme: null, reducedMotion: null });
+  }
+  if (reports.length > 0) throw new Error(`Accessibility violations on ${label}:\n${reports.join('\n')}`);
+}
