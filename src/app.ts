@@ -20,6 +20,8 @@ import { renderErrorPage } from './platform/views/error-page.tsx';
 import { healthRoutes } from './platform/health.routes.ts';
 import { accountsPages, accountsRoutes, loadActor } from './modules/accounts/index.ts';
 import { mailboxPages } from './modules/outbox/index.ts';
+import { distributorsRoutes } from './modules/distributors/index.ts';
+import { startCacheInvalidation } from './platform/cache.ts';
 import { homePages } from './modules/home/home.pages.tsx';
 
 declare module 'fastify' {
@@ -59,6 +61,10 @@ export async function buildApp({ config, db, logger }: BuildOptions): Promise<Fa
 
   // Set before any plugin: Fastify gives each plugin the error handler in force when it registers.
   app.setErrorHandler((error: FastifyError, req, reply) => sendError(req, reply, toAppError(error, req)));
+
+  // Caches drop what other processes (or this one) announce as changed; see platform/cache.ts.
+  const stopInvalidation = await startCacheInvalidation(db);
+  app.addHook('onClose', async () => stopInvalidation());
 
   // Platform plugins.
   await app.register(cookie, { secret: config.sessionSecret });
@@ -111,6 +117,7 @@ export async function buildApp({ config, db, logger }: BuildOptions): Promise<Fa
   await app.register(homePages);
   await app.register(accountsPages);
   await app.register(accountsRoutes, { prefix: '/api/v1' });
+  await app.register(distributorsRoutes, { prefix: '/api/v1' });
   if (config.localMailbox) await app.register(mailboxPages);
 
   app.setNotFoundHandler((req, reply) => sendError(req, reply, new AppError('not_found', `No route for ${req.method} ${req.url.split('?')[0]}.`, 404)));

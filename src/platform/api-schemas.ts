@@ -16,3 +16,6 @@ export const ErrorResponse = Type.Object(
 export function errors(...statuses: number[]) {
   return Object.fromEntries(statuses.map((s) => [s, ErrorResponse]));
 }
+
+/** A timestamp: services return Date, the serialiser writes ISO 8601. */
+export const DateTime = Type.Unsafe<Date | string>({ type: 'string', format: 'date-time' });

@@ -1,4 +1,5 @@
 import { requirePermission, type Actor } from '../../platform/auth.ts';
+import { cacheFor } from '../../platform/cache.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { notFound } from '../../platform/errors.ts';
 import type { Permission } from '../../platform/roles.rules.ts';
@@ -22,6 +23,21 @@ export async function requireDistributorAccess(ctx: AppContext, actor: Actor | n
     throw error;
   }
   return distributor;
+}
+
+/**
+ * The distributor of an actor with exactly one distributor grant (every API key), from a cache:
+ * which distributor an organisation is never changes. Keeps the eligibility hot path to zero queries.
+ */
+export async function soleDistributorId(ctx: AppContext, actor: Actor): Promise<string | undefined> {
+  const organisations = actor.grants.filter((g) => g.role === 'distributor_user' || g.role === 'distributor_admin').map((g) => g.organisationId);
+  if (organisations.length !== 1 || !organisations[0]) return undefined;
+  const cache = cacheFor<string>(ctx.db, 'distributor_of_organisation', 10 * 60_000, 10_000);
+  const hit = cache.get(organisations[0]);
+  if (hit) return hit;
+  const [row] = await repo.findByOrganisations(ctx.db, [organisations[0]]);
+  if (row) cache.set(organisations[0], row.id);
+  return row?.id;
 }
 
 /** The distributors the actor works for (through distributor roles or an API key). */
