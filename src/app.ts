@@ -104,11 +104,12 @@ export async function buildApp({ config, db, logger }: BuildOptions): Promise<Fa
     req.t = translator(req.lang);
   });
 
-  // CSRF: every unsafe request that a cross-site HTML form could send (urlencoded, multipart,
-  // text/plain) must carry the token. JSON requests cannot be sent cross-site without a CORS
-  // preflight, which this server never grants. See docs/decisions/006-csrf.md.
+  // CSRF: every unsafe request that a cross-site page could send without a CORS preflight
+  // (a form: urlencoded, multipart, text/plain) must carry the token. Other content types
+  // (JSON, CSV) and requests with an Authorization header need a preflight, which this server
+  // never grants. See docs/decisions/006-csrf.md.
   app.addHook('preHandler', (req, reply, done) => {
-    if (['GET', 'HEAD', 'OPTIONS'].includes(req.method) || isJson(req) || isBodylessApiCall(req)) return done();
+    if (!needsCsrfToken(req)) return done();
     app.csrfProtection(req, reply, done);
   });
 
@@ -130,10 +131,15 @@ function isJson(req: FastifyRequest): boolean {
   return typeof type === 'string' && /^application\/([\w.+-]+\+)?json\b/i.test(type);
 }
 
-// An API call with no body (sign-out, say) carries nothing a form could forge; the session
-// cookie is SameSite=Lax, so a cross-site request does not carry it either.
-function isBodylessApiCall(req: FastifyRequest): boolean {
-  return req.url.startsWith('/api/') && !req.headers['content-type'] && (req.headers['content-length'] ?? '0') === '0';
+const FORM_TYPES = /^(application\/x-www-form-urlencoded|multipart\/form-data|text\/plain)\b/i;
+
+function needsCsrfToken(req: FastifyRequest): boolean {
+  if (['GET', 'HEAD', 'OPTIONS'].includes(req.method) || req.headers.authorization) return false;
+  const type = req.headers['content-type'];
+  if (type) return FORM_TYPES.test(type);
+  // No body at all: an API call such as sign-out carries nothing to forge; the session cookie
+  // is SameSite=Lax, so a cross-site request would not carry it either. Pages always send a form.
+  return !(req.url.startsWith('/api/') && (req.headers['content-length'] ?? '0') === '0');
 }
 
 function chooseLanguage(req: FastifyRequest): Language {

@@ -28,7 +28,8 @@ const publicView = (d: directory.Distributor) => ({
   acceptsNewResellers: d.acceptsNewResellers,
 });
 
-const csvBody = { description: 'A CSV file (text/csv), streamed', content: { 'text/csv': { schema: { type: 'string' } } } } as const;
+// Documented for OpenAPI; not validated as a string, because the parser hands over a stream.
+const csvBody = { description: 'A CSV file (text/csv), streamed', content: { 'text/csv': { schema: { description: 'CSV text with a header line' } } } } as const;
 
 /**
  * The distributor that an eligibility question is about: the API key's own, or for a signed-in
