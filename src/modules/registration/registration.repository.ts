@@ -1,0 +1,154 @@
+import { sql } from 'kysely';
+import type { Executor } from '../../platform/db.ts';
+import type { ApplicationAnswers, Finding } from './registration.rules.ts';
+
+export async function currentAgreement(db: Executor, kind: 'icpa' | 'pica' = 'icpa', now = new Date()) {
+  return db
+    .selectFrom('agreements')
+    .selectAll()
+    .where('kind', '=', kind)
+    .where('effective_at', '<=', now)
+    .orderBy('effective_at', 'desc')
+    .orderBy('published_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+export async function findAgreement(db: Executor, id: string) {
+  return db.selectFrom('agreements').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function insertAgreement(db: Executor, row: { kind: 'icpa' | 'pica'; version: string; title: string; body: string; body_hash: string; effective_at: Date; published_by: string | null }) {
+  return db.insertInto('agreements').values(row).returning(['id']).executeTakeFirstOrThrow();
+}
+
+export async function insertApplication(db: Executor, row: { reference: string; created_by: string }) {
+  return db.insertInto('applications').values(row).returning(['id']).executeTakeFirstOrThrow();
+}
+
+export async function addMember(db: Executor, applicationId: string, userId: string, role: 'preparer' | 'signatory') {
+  await db.insertInto('application_members').values({ application_id: applicationId, user_id: userId, role }).onConflict((oc) => oc.columns(['application_id', 'user_id']).doNothing()).execute();
+}
+
+export async function isMember(db: Executor, applicationId: string, userId: string): Promise<boolean> {
+  return !!(await db.selectFrom('application_members').select('user_id').where('application_id', '=', applicationId).where('user_id', '=', userId).executeTakeFirst());
+}
+
+export async function members(db: Executor, applicationId: string) {
+  return db
+    .selectFrom('application_members as m')
+    .innerJoin('users as u', 'u.id', 'm.user_id')
+    .select(['u.id', 'u.name', 'u.email', 'm.role'])
+    .where('m.application_id', '=', applicationId)
+    .orderBy('m.added_at')
+    .execute();
+}
+
+export async function findApplication(db: Executor, id: string) {
+  return db.selectFrom('applications').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function applicationsOfUser(db: Executor, userId: string) {
+  return db
+    .selectFrom('applications as a')
+    .innerJoin('application_members as m', 'm.application_id', 'a.id')
+    .select(['a.id', 'a.reference', 'a.status', 'a.legal_name', 'a.country', 'a.updated_at', 'a.submitted_at'])
+    .where('m.user_id', '=', userId)
+    .orderBy('a.created_at', 'desc')
+    .execute();
+}
+
+/** Saves a step's answers; conditional on the version read, so a concurrent save gets a 409. */
+export async function saveAnswers(db: Executor, id: string, expectedVersion: number, changes: { answers: ApplicationAnswers; completed_steps: string[]; legal_name: string | null; country: string | null }) {
+  return db
+    .updateTable('applications')
+    .set((eb) => ({ answers: JSON.stringify(changes.answers), completed_steps: changes.completed_steps, legal_name: changes.legal_name, country: changes.country, version: eb('version', '+', 1), updated_at: new Date() }))
+    .where('id', '=', id)
+    .where('version', '=', expectedVersion)
+    .where('status', 'in', ['draft', 'info_requested'])
+    .returning(['version'])
+    .executeTakeFirst();
+}
+
+/**
+ * Moves a draft (or an application with a question from staff) to submitted. Only one of two
+ * simultaneous submissions gets the row back; the other sees it already submitted.
+ */
+export async function markSubmitted(db: Executor, id: string, change: { partner_id: string; signatory_user_id: string; signatory_name: string; signatory_title: string; applicant_answer: string | null }) {
+  return db
+    .updateTable('applications')
+    .set((eb) => ({ ...change, status: 'submitted', submitted_at: new Date(), version: eb('version', '+', 1), updated_at: new Date() }))
+    .where('id', '=', id)
+    .where('status', 'in', ['draft', 'info_requested'])
+    .returning(['version', 'submitted_at'])
+    .executeTakeFirst();
+}
+
+export async function nextSubmissionSequence(db: Executor, applicationId: string): Promise<number> {
+  const row = await sql<{ n: number }>`SELECT coalesce(max(sequence), 0)::int + 1 AS n FROM application_submissions WHERE application_id = ${applicationId}`.execute(db);
+  return row.rows[0]!.n;
+}
+
+export async function insertSubmission(db: Executor, row: { application_id: string; sequence: number; submitted_by: string; answers: ApplicationAnswers; findings: Finding[]; agreement_id: string; signatory_name: string; signatory_title: string }) {
+  return db
+    .insertInto('application_submissions')
+    .values({ ...row, answers: JSON.stringify(row.answers), findings: JSON.stringify(row.findings) })
+    .returning(['id', 'submitted_at'])
+    .executeTakeFirstOrThrow();
+}
+
+export async function latestSubmission(db: Executor, applicationId: string) {
+  return db.selectFrom('application_submissions').selectAll().where('application_id', '=', applicationId).orderBy('sequence', 'desc').limit(1).executeTakeFirst();
+}
+
+export async function insertConsent(db: Executor, row: { application_id: string; submission_id: string; user_id: string; kind: 'icpa' | 'release_of_information' | 'signature_authority'; agreement_id: string | null; text_version: string; text_hash: string; ip: string | null; user_agent: string | null }) {
+  await db.insertInto('consents').values(row).execute();
+}
+
+export async function consentsOf(db: Executor, applicationId: string) {
+  return db.selectFrom('consents').selectAll().where('application_id', '=', applicationId).orderBy('accepted_at').execute();
+}
+
+export async function insertInvitation(db: Executor, row: { application_id: string; email: string; token_hash: string; invited_by: string; expires_at: Date }) {
+  await db.insertInto('signatory_invitations').values(row).execute();
+}
+
+/** Uses an invitation once (the conditional update is the guard). */
+export async function acceptInvitation(db: Executor, tokenHash: string, userId: string) {
+  return db
+    .updateTable('signatory_invitations')
+    .set({ accepted_by: userId, accepted_at: new Date() })
+    .where('token_hash', '=', tokenHash)
+    .where('accepted_at', 'is', null)
+    .where('expires_at', '>', new Date())
+    .returning(['application_id', 'email'])
+    .executeTakeFirst();
+}
+
+export async function watchlistEntries(db: Executor) {
+  return db.selectFrom('address_watchlist').select(['kind', 'name']).execute();
+}
+
+export async function distributorsByIds(db: Executor, ids: string[]) {
+  const valid = ids.filter((id) => /^[0-9a-f-]{36}$/i.test(id));
+  if (valid.length === 0) return [];
+  return db
+    .selectFrom('distributors as d')
+    .select([
+      'd.id',
+      'd.legal_name',
+      'd.hq_country',
+      'd.status',
+      sql<string[]>`coalesce((SELECT array_agg(t.country ORDER BY t.country) FROM distributor_territories t WHERE t.distributor_id = d.id), '{}')`.as('territories'),
+    ])
+    .where('d.id', 'in', valid)
+    .execute();
+}
+
+export async function insertPartner(db: Executor, row: { organisation_id: string; legal_name: string; country: string; initial_distributor_id: string | null; contact_name: string | null; contact_email: string | null; contact_phone: string | null }) {
+  await db.insertInto('partners').values(row).execute();
+}
+
+export async function updatePartnerFromApplication(db: Executor, partnerId: string, row: { legal_name: string; country: string; initial_distributor_id: string | null; contact_name: string | null; contact_email: string | null; contact_phone: string | null }) {
+  await db.updateTable('partners').set((eb) => ({ ...row, version: eb('version', '+', 1), updated_at: new Date() })).where('organisation_id', '=', partnerId).execute();
+}

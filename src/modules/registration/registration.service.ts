@@ -1,0 +1,326 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { auditActor, requirePermission, requireUser, type Actor } from '../../platform/auth.ts';
+import { brandOf, type AppContext, type RequestMeta } from '../../platform/context.ts';
+import type { Executor, Trx } from '../../platform/db.ts';
+import { AppError, conflict, notFound, validationFailed, type FieldViolation } from '../../platform/errors.ts';
+import { isUniqueViolation } from '../../platform/pg-errors.ts';
+import { hashSecret, newSecret } from '../../platform/tokens.ts';
+import { insertOrganisation } from '../accounts/index.ts';
+import { checkEmail } from '../accounts/accounts.rules.ts';
+import { recordAudit, SYSTEM_ACTOR } from '../audit/index.ts';
+import { claimAccount } from '../distributors/index.ts';
+import { enqueueEmail } from '../outbox/index.ts';
+import * as repo from './registration.repository.ts';
+import {
+  blocking,
+  checkApplication,
+  checkSignature,
+  checkStep,
+  releaseOfInformationText,
+  signatureAuthorityText,
+  STEPS,
+  type ApplicationAnswers,
+  type DistributorFacts,
+  type Finding,
+  type RuleContext,
+  type Signature,
+  type Step,
+} from './registration.rules.ts';
+import type { ApplicationStatus } from './registration.table.ts';
+import { SHIPPED_WATCHLIST } from './watchlist.ts';
+
+const INVITATION_TTL_MS = 7 * 24 * 60 * 60_000;
+
+export interface ApplicationView {
+  id: string;
+  reference: string;
+  status: ApplicationStatus;
+  answers: ApplicationAnswers;
+  completedSteps: Step[];
+  version: number;
+  legalName: string | null;
+  country: string | null;
+  signatory: { name: string; title: string } | null;
+  submittedAt: Date | null;
+  /** REG-12: staff's question when more information is requested; never a decline reason. */
+  staffQuestion: string | null;
+  members: { name: string; email: string; role: 'preparer' | 'signatory' }[];
+}
+
+const isId = (value: string) => /^[0-9a-f-]{36}$/i.test(value);
+
+function toView(row: NonNullable<Awaited<ReturnType<typeof repo.findApplication>>>, people: Awaited<ReturnType<typeof repo.members>>): ApplicationView {
+  return {
+    id: row.id,
+    reference: row.reference,
+    status: row.status,
+    answers: row.answers,
+    completedSteps: row.completed_steps.filter((s): s is Step => (STEPS as readonly string[]).includes(s)),
+    version: row.version,
+    legalName: row.legal_name,
+    country: row.country,
+    signatory: row.signatory_name && row.signatory_title ? { name: row.signatory_name, title: row.signatory_title } : null,
+    submittedAt: row.submitted_at,
+    staffQuestion: row.status === 'info_requested' ? row.staff_question : null,
+    members: people.map((p) => ({ name: p.name, email: p.email, role: p.role })),
+  };
+}
+
+/** The application, when the actor is one of the people working on it; otherwise not found. */
+async function memberApplication(ctx: AppContext, actor: Actor, id: string) {
+  const row = isId(id) ? await repo.findApplication(ctx.db, id) : undefined;
+  if (!row || !(await repo.isMember(ctx.db, id, actor.userId))) throw notFound('Application');
+  return row;
+}
+
+/** What the rules need beyond the answers: the address watchlist and the named distributors. */
+export async function ruleContext(db: Executor, answers: ApplicationAnswers): Promise<RuleContext> {
+  const ids = [...new Set((answers.distributors?.items ?? []).map((i) => i.distributorId).concat(answers.distributors?.initialDistributorId ?? ''))];
+  const rows = await repo.distributorsByIds(db, ids);
+  const distributors = new Map<string, DistributorFacts>(rows.map((r) => [r.id, { id: r.id, legalName: r.legal_name, hqCountry: r.hq_country, territories: r.territories, status: r.status }]));
+  const watchlist = [...SHIPPED_WATCHLIST, ...(await repo.watchlistEntries(db))];
+  return { watchlist, distributors };
+}
+
+// ---- Drafts ----
+
+/** REG-1, REG-13: a signed-in person with a confirmed email starts an application. */
+export async function startApplication(ctx: AppContext, actorOrNull: Actor | null, meta: RequestMeta): Promise<ApplicationView> {
+  const actor = requireUser(actorOrNull);
+  if (!actor.emailVerified) throw new AppError('email_not_verified', 'Confirm your email address before you apply.', 403);
+  const id = await ctx.db.transaction().execute(async (trx) => {
+    const reference = `APP-${new Date().getUTCFullYear()}-${randomBytes(4).toString('hex').toUpperCase()}`;
+    const { id } = await repo.insertApplication(trx, { reference, created_by: actor.userId });
+    await repo.addMember(trx, id, actor.userId, 'preparer');
+    await recordAudit(trx, { actor: auditActor(actor), action: 'application.created', subject: { type: 'application', id }, ip: meta.ip, data: { reference } });
+    return id;
+  });
+  return getApplication(ctx, actor, id);
+}
+
+export async function getApplication(ctx: AppContext, actorOrNull: Actor | null, id: string): Promise<ApplicationView> {
+  const actor = requireUser(actorOrNull);
+  const row = await memberApplication(ctx, actor, id);
+  return toView(row, await repo.members(ctx.db, id));
+}
+
+export async function listMyApplications(ctx: AppContext, actorOrNull: Actor | null) {
+  const actor = requireUser(actorOrNull);
+  return (await repo.applicationsOfUser(ctx.db, actor.userId)).map((r) => ({ id: r.id, reference: r.reference, status: r.status, legalName: r.legal_name, country: r.country, updatedAt: r.updated_at, submittedAt: r.submitted_at }));
+}
+
+/**
+ * REG-13: saves one step of the guided application. What was typed is always kept (a draft may
+ * be incomplete); the step counts as complete only when none of its rules fails. Returns the
+ * step's findings so the form can show every problem at once.
+ */
+export async function saveStep(ctx: AppContext, actorOrNull: Actor | null, id: string, step: Step, stepAnswers: ApplicationAnswers[Step], expectedVersion: number, meta: RequestMeta): Promise<{ application: ApplicationView; findings: Finding[] }> {
+  const actor = requireUser(actorOrNull);
+  const row = await memberApplication(ctx, actor, id);
+  if (row.status !== 'draft' && row.status !== 'info_requested') throw conflict('application_not_editable', 'This application was submitted; it can no longer be changed.');
+  const answers: ApplicationAnswers = { ...row.answers, [step]: stepAnswers };
+  const findings = checkStep(step, answers, await ruleContext(ctx.db, answers));
+  const completed = new Set(row.completed_steps);
+  if (blocking(findings).length === 0) completed.add(step);
+  else completed.delete(step);
+  // A new country can invalidate steps checked against the old one.
+  if (step === 'company' && row.answers.company?.country !== answers.company?.country) ['contacts', 'locations', 'distributors'].forEach((s) => completed.delete(s));
+  await ctx.db.transaction().execute(async (trx) => {
+    const saved = await repo.saveAnswers(trx, id, expectedVersion, { answers, completed_steps: STEPS.filter((s) => completed.has(s)), legal_name: answers.company?.legalName.trim() || null, country: answers.company?.country || null });
+    if (!saved) throw conflict('stale_version', 'This application was changed in another window or by a colleague. Reload it and enter your change again.');
+    await recordAudit(trx, { actor: auditActor(actor), action: 'application.step_saved', subject: { type: 'application', id }, ip: meta.ip, data: { step, failures: blocking(findings).length, reviews: findings.filter((f) => f.outcome === 'review').length } });
+  });
+  return { application: await getApplication(ctx, actor, id), findings };
+}
+
+/** Every finding of the application as it stands (the summary before submission). */
+export async function reviewApplication(ctx: AppContext, actorOrNull: Actor | null, id: string): Promise<{ application: ApplicationView; findings: Finding[]; agreement: { id: string; version: string; title: string; body: string } | null }> {
+  const actor = requireUser(actorOrNull);
+  const application = await getApplication(ctx, actor, id);
+  const findings = checkApplication(application.answers, await ruleContext(ctx.db, application.answers));
+  const agreement = await repo.currentAgreement(ctx.db);
+  return { application, findings, agreement: agreement ? { id: agreement.id, version: agreement.version, title: agreement.title, body: agreement.body } : null };
+}
+
+// ---- REG-1: inviting a colleague with signature authority ----
+
+export async function inviteSignatory(ctx: AppContext, actorOrNull: Actor | null, id: string, email: string, meta: RequestMeta): Promise<void> {
+  const actor = requireUser(actorOrNull);
+  const row = await memberApplication(ctx, actor, id);
+  const problems = checkEmail(email ?? '', 'email');
+  if (problems.length > 0) throw validationFailed(problems);
+  const { secret, hash } = newSecret();
+  await ctx.db.transaction().execute(async (trx) => {
+    await repo.insertInvitation(trx, { application_id: id, email: email.trim(), token_hash: hash, invited_by: actor.userId, expires_at: new Date(Date.now() + INVITATION_TTL_MS) });
+    await enqueueEmail(trx, brandOf(ctx.config), {
+      to: email.trim(),
+      language: actor.language,
+      template: 'signatory_invite',
+      recipientName: email.trim(),
+      actionUrl: `${ctx.config.publicUrl}/apply/join?token=${secret}`,
+      vars: { inviter: actor.name, company: row.legal_name ?? row.reference },
+    });
+    await recordAudit(trx, { actor: auditActor(actor), action: 'application.signatory_invited', subject: { type: 'application', id }, ip: meta.ip, data: { email: email.trim() } });
+  });
+}
+
+/** The invited colleague (signed in with any account) joins the application. */
+export async function acceptSignatoryInvitation(ctx: AppContext, actorOrNull: Actor | null, token: string, meta: RequestMeta): Promise<string> {
+  const actor = requireUser(actorOrNull);
+  return ctx.db.transaction().execute(async (trx) => {
+    const invitation = await repo.acceptInvitation(trx, hashSecret(token ?? ''), actor.userId);
+    if (!invitation) throw new AppError('token_invalid', 'This invitation link is wrong, already used or expired. Ask your colleague for a new one.', 400);
+    await repo.addMember(trx, invitation.application_id, actor.userId, 'signatory');
+    await recordAudit(trx, { actor: auditActor(actor), action: 'application.signatory_joined', subject: { type: 'application', id: invitation.application_id }, ip: meta.ip, data: { invitedEmail: invitation.email } });
+    return invitation.application_id;
+  });
+}
+
+// ---- Submission ----
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+export interface SubmissionResult {
+  application: ApplicationView;
+  findings: Finding[];
+  /** False when this call found the application already submitted (a double click or a retry). */
+  created: boolean;
+}
+
+function asViolations(findings: Finding[]): FieldViolation[] {
+  return blocking(findings).map((f) => ({ field: f.field, rule: f.code, ...(f.params ? { params: f.params } : {}) }));
+}
+
+/**
+ * REG-1, REG-2, REG-6, REG-11, REG-13: submits the application. Every rule runs again; a
+ * failing one refuses the submission. In one transaction: the reseller organisation, its
+ * account claims (validated against distributor lists), an immutable snapshot of the answers
+ * and findings, the consent records (who, when, from where, which text), the audit row and the
+ * receipt email. A second submit of the same application answers with the first result.
+ */
+export async function submitApplication(ctx: AppContext, actorOrNull: Actor | null, id: string, signature: Signature, applicantAnswer: string | undefined, meta: RequestMeta): Promise<SubmissionResult> {
+  const actor = requireUser(actorOrNull);
+  const row = await memberApplication(ctx, actor, id);
+  if (row.status === 'submitted' || row.status === 'approved' || row.status === 'declined') {
+    return { application: await getApplication(ctx, actor, id), findings: (await repo.latestSubmission(ctx.db, id))?.findings ?? [], created: false };
+  }
+  const agreement = await repo.currentAgreement(ctx.db);
+  const context = await ruleContext(ctx.db, row.answers);
+  const findings = [...checkApplication(row.answers, context), ...checkSignature(signature, agreement?.version)];
+  if (row.status === 'info_requested' && !(applicantAnswer ?? '').trim()) findings.push({ rule: 'REG-12', outcome: 'fail', field: 'applicant_answer', code: 'required' });
+  if (blocking(findings).length > 0) throw validationFailed(asViolations(findings));
+  const answers = row.answers;
+  const company = answers.company!;
+  const contact = answers.contacts!.primary;
+
+  try {
+    await ctx.db.transaction().execute(async (trx) => {
+      let partnerId = row.partner_id;
+      const partnerRow = {
+        legal_name: company.legalName.trim(),
+        country: company.country,
+        initial_distributor_id: answers.distributors!.initialDistributorId,
+        contact_name: contact.name.trim(),
+        contact_email: contact.email.trim(),
+        contact_phone: contact.phone.trim(),
+      };
+      if (!partnerId) {
+        const organisation = await insertOrganisation(trx, { kind: 'partner', name: partnerRow.legal_name });
+        partnerId = organisation.id;
+        await repo.insertPartner(trx, { organisation_id: partnerId, ...partnerRow });
+      } else {
+        await repo.updatePartnerFromApplication(trx, partnerId, partnerRow);
+      }
+      const submitted = await repo.markSubmitted(trx, id, { partner_id: partnerId, signatory_user_id: actor.userId, signatory_name: signature.name.trim(), signatory_title: signature.title.trim(), applicant_answer: applicantAnswer?.trim() || null });
+      // Someone else's submit won the race: roll back and answer with theirs.
+      if (!submitted) throw new AppError('already_submitted', 'already submitted', 409);
+
+      const who = auditActor(actor);
+      for (const claim of answers.distributors!.items) {
+        await claimAccount(trx, { id: partnerId, country: company.country }, { distributorId: claim.distributorId, accountNumber: claim.accountNumber }, who);
+      }
+      const sequence = await repo.nextSubmissionSequence(trx, id);
+      const snapshot = await repo.insertSubmission(trx, { application_id: id, sequence, submitted_by: actor.userId, answers, findings, agreement_id: agreement!.id, signatory_name: signature.name.trim(), signatory_title: signature.title.trim() });
+      const consent = { application_id: id, submission_id: snapshot.id, user_id: actor.userId, ip: meta.ip, user_agent: meta.userAgent };
+      const authority = signatureAuthorityText(ctx.config.vendorName);
+      const release = releaseOfInformationText(ctx.config.vendorName);
+      await repo.insertConsent(trx, { ...consent, kind: 'signature_authority', agreement_id: null, text_version: 'signature-authority-1', text_hash: sha256(authority) });
+      await repo.insertConsent(trx, { ...consent, kind: 'icpa', agreement_id: agreement!.id, text_version: agreement!.version, text_hash: agreement!.body_hash });
+      await repo.insertConsent(trx, { ...consent, kind: 'release_of_information', agreement_id: agreement!.id, text_version: 'release-of-information-1', text_hash: sha256(release) });
+      await recordAudit(trx, {
+        actor: who,
+        action: sequence === 1 ? 'application.submitted' : 'application.resubmitted',
+        subject: { type: 'application', id },
+        organisationId: partnerId,
+        ip: meta.ip,
+        data: { reference: row.reference, sequence, agreementVersion: agreement!.version, signatory: { name: signature.name.trim(), title: signature.title.trim() }, reviews: findings.filter((f) => f.outcome === 'review').length },
+      });
+      await enqueueEmail(trx, brandOf(ctx.config), {
+        to: actor.email,
+        language: actor.language,
+        template: 'application_receipt',
+        recipientName: actor.name,
+        actionUrl: `${ctx.config.publicUrl}/apply/${id}/status`,
+        vars: { reference: row.reference, company: partnerRow.legal_name },
+      });
+    });
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'already_submitted') return { application: await getApplication(ctx, actor, id), findings, created: false };
+    if (isUniqueViolation(error, 'application_submissions')) return { application: await getApplication(ctx, actor, id), findings, created: false };
+    throw error;
+  }
+  return { application: await getApplication(ctx, actor, id), findings, created: true };
+}
+
+// ---- Pre-check (public) ----
+
+export interface PrecheckInput {
+  country?: string | undefined;
+  email?: string | undefined;
+  website?: string | undefined;
+  address?: { lines: string[]; city: string; postcode: string; country: string } | undefined;
+  locationType?: string | undefined;
+  distributors?: { distributorId: string; accountNumber: string }[] | undefined;
+}
+
+/**
+ * REG-2, REG-7, REG-8: the same rules, on whatever part of an application is given, for
+ * live validation before anything is saved. Only rules whose inputs are present run.
+ */
+export async function precheck(ctx: AppContext, input: PrecheckInput): Promise<Finding[]> {
+  const country = input.country?.trim().toUpperCase() || undefined;
+  const answers: ApplicationAnswers = {};
+  if (input.address) answers.locations = { items: [{ ...input.address, type: input.locationType ?? 'office' }] };
+  if (input.distributors) answers.distributors = { items: input.distributors, initialDistributorId: input.distributors[0]?.distributorId ?? '' };
+  const context = await ruleContext(ctx.db, answers);
+  const findings: Finding[] = [];
+  if (input.email !== undefined) findings.push(...checkStep('contacts', { company: { legalName: 'x', legalForm: 'other', country: country ?? '', website: input.website ?? '', registrationNumber: 'x' }, contacts: { primary: { name: 'x', email: input.email, phone: '', title: '' } } }, context).filter((f) => f.rule === 'REG-8'));
+  if (input.address) findings.push(...checkStep('locations', { ...answers, company: country ? { legalName: 'x', legalForm: 'other', country, website: '', registrationNumber: 'x' } : undefined }, context));
+  if (input.distributors) findings.push(...checkStep('distributors', { ...answers, company: country ? { legalName: 'x', legalForm: 'other', country, website: '', registrationNumber: 'x' } : undefined }, context).filter((f) => f.rule === 'REG-2'));
+  return findings;
+}
+
+// ---- Agreements (REG-11) ----
+
+export async function currentAgreementView(ctx: AppContext) {
+  const agreement = await repo.currentAgreement(ctx.db);
+  return agreement ? { id: agreement.id, version: agreement.version, title: agreement.title, body: agreement.body, effectiveAt: agreement.effective_at } : null;
+}
+
+/** REG-11: writes a new agreement version inside the caller's transaction (demo data, staff console). */
+export async function recordAgreement(trx: Trx, actor: Actor | null, input: { version: string; title: string; body: string; effectiveAt: Date }, meta: RequestMeta): Promise<string> {
+  const row = await repo.insertAgreement(trx, { kind: 'icpa', version: input.version.trim(), title: input.title.trim(), body: input.body, body_hash: sha256(input.body), effective_at: input.effectiveAt, published_by: actor?.userId ?? null });
+  await recordAudit(trx, { actor: actor ? auditActor(actor) : SYSTEM_ACTOR, action: 'agreement.published', subject: { type: 'agreement', id: row.id }, ip: meta.ip, data: { version: input.version.trim(), effectiveAt: input.effectiveAt.toISOString(), bodyHash: sha256(input.body) } });
+  return row.id;
+}
+
+/** REG-11: programme staff publish a new version of the Indirect Channel Partner Agreement. */
+export async function publishAgreement(ctx: AppContext, actor: Actor | null, input: { version: string; title: string; body: string; effectiveAt: Date }, meta: RequestMeta): Promise<string> {
+  requirePermission(actor, 'agreements:publish');
+  try {
+    return await ctx.db.transaction().execute((trx) => recordAgreement(trx, actor, input, meta));
+  } catch (error) {
+    if (isUniqueViolation(error)) throw validationFailed([{ field: 'version', rule: 'agreement_version_taken', params: { value: input.version } }]);
+    throw error;
+  }
+}
