@@ -21,8 +21,12 @@ import { healthRoutes } from './platform/health.routes.ts';
 import { accountsPages, accountsRoutes, loadActor } from './modules/accounts/index.ts';
 import { mailboxPages } from './modules/outbox/index.ts';
 import { distributorsRoutes } from './modules/distributors/index.ts';
+import { registrationRoutes } from './modules/registration/index.ts';
 import { startCacheInvalidation } from './platform/cache.ts';
 import { homePages } from './modules/home/home.pages.tsx';
+import { locatorPages } from './modules/distributors/locator.pages.tsx';
+import { staffDistributorPages } from './modules/distributors/staff.pages.tsx';
+import { distributorPortalPages } from './modules/distributors/portal.pages.tsx';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -117,8 +121,13 @@ export async function buildApp({ config, db, logger }: BuildOptions): Promise<Fa
   await app.register(healthRoutes);
   await app.register(homePages);
   await app.register(accountsPages);
+  // Each registers @fastify/multipart for its own upload forms (see distributors/upload-form.ts).
+  await app.register(locatorPages);
+  await app.register(staffDistributorPages);
+  await app.register(distributorPortalPages);
   await app.register(accountsRoutes, { prefix: '/api/v1' });
   await app.register(distributorsRoutes, { prefix: '/api/v1' });
+  await app.register(registrationRoutes, { prefix: '/api/v1' });
   if (config.localMailbox) await app.register(mailboxPages);
 
   app.setNotFoundHandler((req, reply) => sendError(req, reply, new AppError('not_found', `No route for ${req.method} ${req.url.split('?')[0]}.`, 404)));
