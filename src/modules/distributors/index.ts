@@ -4,3 +4,4 @@ export { importAccountList, type UploadProgress, type UploadReport } from './acc
 export { importDistributors, exportDistributorsCsv, createDistributor, distributorsServing, getDistributor, listDistributors, findDistributor, insertDistributorIn, type Distributor, type ImportReport } from './distributors.service.ts';
 export { purchaseEligibilityAt } from './eligibility.service.ts';
 export { servesCountry, countriesServed, checkAccountNumber } from './distributors.rules.ts';
+export { ELIGIBILITY_TOPIC } from './access.ts';

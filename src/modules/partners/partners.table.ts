@@ -14,11 +14,46 @@ export interface PartnersTable {
   contact_name: string | null;
   contact_email: string | null;
   contact_phone: string | null;
+  agreement_id: string | null;
+  agreement_effective_at: Date | null;
+  renewal_due_at: Date | null;
   version: Generated<number>;
   created_at: ColumnType<Date, Date | undefined, never>;
   updated_at: Generated<Date>;
 }
 
+export interface TrainingAssignmentsTable {
+  id: Generated<string>;
+  partner_id: string;
+  person_name: string;
+  person_email: string;
+  person_role: string | null;
+  course: Generated<string>;
+  due_at: Date;
+  completed_at: Date | null;
+  provider: 'partner' | 'vendor' | 'third_party' | null;
+  evidence: string | null;
+  reminders_sent: Generated<number>;
+  last_reminder_at: Date | null;
+  created_at: ColumnType<Date, Date | undefined, never>;
+}
+
+export interface PartnerLocationsTable {
+  id: Generated<string>;
+  partner_id: string;
+  lines: string[];
+  city: string;
+  postcode: string | null;
+  country: string;
+  type: string;
+  listed: Generated<boolean>;
+  latitude: number | null;
+  longitude: number | null;
+  created_at: ColumnType<Date, Date | undefined, never>;
+}
+
 export interface PartnersTables {
   partners: PartnersTable;
+  training_assignments: TrainingAssignmentsTable;
+  partner_locations: PartnerLocationsTable;
 }
