@@ -19,3 +19,9 @@ export function errors(...statuses: number[]) {
 
 /** A timestamp: services return Date, the serialiser writes ISO 8601. */
 export const DateTime = Type.Unsafe<Date | string>({ type: 'string', format: 'date-time' });
+
+type Security = { [scheme: string]: string[] }[];
+/** Routes for a signed-in browser session. */
+export const SESSION: Security = [{ session: [] }];
+/** Routes for a session or an API key (distributors, staff integrations). */
+export const SESSION_OR_API_KEY: Security = [{ session: [] }, { apiKey: [] }];

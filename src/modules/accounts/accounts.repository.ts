@@ -15,6 +15,19 @@ export async function insertUser(db: Executor, user: { email: string; name: stri
   return db.insertInto('users').values(user).returning(['id', 'email', 'name', 'language']).executeTakeFirstOrThrow();
 }
 
+/** The longest-standing user holding a role (the CLI's default operator). */
+export async function firstUserWithRole(db: Executor, role: Role) {
+  return db
+    .selectFrom('user_roles as r')
+    .innerJoin('users as u', 'u.id', 'r.user_id')
+    .select(['u.id', 'u.email'])
+    .where('r.role', '=', role)
+    .orderBy('r.granted_at')
+    .orderBy('u.email')
+    .limit(1)
+    .executeTakeFirst();
+}
+
 export async function updateUser(db: Executor, id: string, changes: { name?: string; language?: string; password_hash?: string; email_verified_at?: Date }) {
   await db.updateTable('users').set({ ...changes, updated_at: new Date() }).where('id', '=', id).execute();
 }
@@ -112,5 +125,12 @@ export async function insertOrganisation(db: Executor, org: { kind: 'vendor' | '
 }
 
 export async function findOrganisationByKind(db: Executor, kind: 'vendor') {
-  return db.selectFrom('organisations').select(['id', 'name']).where('kind', '=', kind).executeTakeFirst();
+  return db.selectFrom('organisations').select(['id', 'name']).where('kind', '=', kind).orderBy('created_at').limit(1).executeTakeFirst();
+}
+
+/** The vendor's own organisation (owner of staff API keys), created on first use. */
+export async function ensureVendorOrganisation(db: Executor, name: string): Promise<string> {
+  const existing = await findOrganisationByKind(db, 'vendor');
+  if (existing) return existing.id;
+  return (await insertOrganisation(db, { kind: 'vendor', name })).id;
 }

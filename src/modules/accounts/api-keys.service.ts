@@ -24,8 +24,15 @@ export interface ApiKeyView {
  * only its hash is stored. Keys look like `pp_<prefix>_<secret>`; the prefix identifies a key
  * in lists and logs without revealing it.
  */
+/** Distributor admins manage their distributor's keys; staff administrators the vendor's. */
+async function requireKeyManager(ctx: AppContext, actor: Actor, organisationId: string): Promise<void> {
+  const organisation = await ctx.db.selectFrom('organisations').select('kind').where('id', '=', organisationId).executeTakeFirst();
+  if (organisation?.kind === 'vendor') requirePermission(actor, 'staff:manage');
+  else requirePermission(actor, 'distributor:manage', organisationId);
+}
+
 export async function createApiKey(ctx: AppContext, actor: Actor, organisationId: string, name: string, meta: RequestMeta): Promise<ApiKeyView & { secret: string }> {
-  requirePermission(actor, 'distributor:manage', organisationId);
+  await requireKeyManager(ctx, actor, organisationId);
   if (actor.via) throw validationFailed([{ field: 'name', rule: 'api_key_cannot_create_keys' }]);
   const problems = checkName(name ?? '', 'name', 80);
   if (problems.length > 0) throw validationFailed(problems);
@@ -43,7 +50,7 @@ export async function createApiKey(ctx: AppContext, actor: Actor, organisationId
 }
 
 export async function listApiKeys(ctx: AppContext, actor: Actor, organisationId: string): Promise<ApiKeyView[]> {
-  requirePermission(actor, 'distributor:manage', organisationId);
+  await requireKeyManager(ctx, actor, organisationId);
   const rows = await ctx.db
     .selectFrom('api_keys as k')
     .innerJoin('users as u', 'u.id', 'k.created_by')
@@ -55,7 +62,7 @@ export async function listApiKeys(ctx: AppContext, actor: Actor, organisationId:
 }
 
 export async function revokeApiKey(ctx: AppContext, actor: Actor, organisationId: string, keyId: string, meta: RequestMeta): Promise<void> {
-  requirePermission(actor, 'distributor:manage', organisationId);
+  await requireKeyManager(ctx, actor, organisationId);
   await ctx.db.transaction().execute(async (trx) => {
     const revoked = await trx
       .updateTable('api_keys')
@@ -89,10 +96,9 @@ export async function actorForApiKey(ctx: AppContext, secret: string): Promise<A
     .where('k.key_hash', '=', hash)
     .where('k.revoked_at', 'is', null)
     .executeTakeFirst();
-  const actor: Actor | null =
-    row && row.kind === 'distributor'
-      ? { userId: row.user_id, email: row.email, name: `API key ${row.name}`, language: 'en', emailVerified: true, grants: [{ role: 'distributor_user', organisationId: row.organisation_id }], via: `api-key:${row.prefix}` }
-      : null;
+  // A key acts with the least role of its organisation: a distributor user, or a staff reviewer.
+  const grant = row?.kind === 'distributor' ? ({ role: 'distributor_user', organisationId: row.organisation_id } as const) : row?.kind === 'vendor' ? ({ role: 'staff_reviewer', organisationId: null } as const) : undefined;
+  const actor: Actor | null = row && grant ? { userId: row.user_id, email: row.email, name: `API key ${row.name}`, language: 'en', emailVerified: true, grants: [grant], via: `api-key:${row.prefix}` } : null;
   cache.set(hash, actor);
   return actor;
 }

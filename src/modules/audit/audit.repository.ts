@@ -41,6 +41,8 @@ export interface AuditFilter {
   organisationId?: string | undefined;
   actorUserId?: string | undefined;
   action?: string | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
 }
 
 export async function findRows(db: Executor, filter: AuditFilter, limit = 100) {
@@ -50,5 +52,7 @@ export async function findRows(db: Executor, filter: AuditFilter, limit = 100) {
   if (filter.organisationId) query = query.where('organisation_id', '=', filter.organisationId);
   if (filter.actorUserId) query = query.where('actor_user_id', '=', filter.actorUserId);
   if (filter.action) query = query.where('action', '=', filter.action);
+  if (filter.from) query = query.where('occurred_at', '>=', filter.from);
+  if (filter.to) query = query.where('occurred_at', '<', filter.to);
   return query.execute();
 }

@@ -1,3 +1,6 @@
+import { stringify } from 'csv-stringify/sync';
+import { requirePermission, type Actor } from '../../platform/auth.ts';
+import type { AppContext } from '../../platform/context.ts';
 import type { Db, Trx } from '../../platform/db.ts';
 import * as repo from './audit.repository.ts';
 import { chainHash, GENESIS_HASH, verifyLinks, type ChainVerdict } from './audit.rules.ts';
@@ -81,6 +84,36 @@ export async function verifyAuditChain(db: Db, pageSize = 5000): Promise<ChainVe
   }
 }
 
-export async function listAudit(db: Db, filter: repo.AuditFilter, limit?: number) {
-  return repo.findRows(db, filter, limit);
+export interface AuditRecord {
+  id: number;
+  occurredAt: Date;
+  actorUserId: string | null;
+  actor: string;
+  action: string;
+  subjectType: string;
+  subjectId: string;
+  organisationId: string | null;
+  ip: string | null;
+  data: Record<string, unknown>;
+  hash: string;
+}
+
+/** the audit log, newest first, for programme staff. */
+export async function listAudit(ctx: AppContext, actor: Actor | null, filter: repo.AuditFilter, limit = 200): Promise<AuditRecord[]> {
+  requirePermission(actor, 'audit:read');
+  const rows = await repo.findRows(ctx.db, filter, Math.min(Math.max(limit, 1), 10_000));
+  return rows.map((r) => ({ id: r.id, occurredAt: r.occurred_at, actorUserId: r.actor_user_id, actor: r.actor_label, action: r.action, subjectType: r.subject_type, subjectId: r.subject_id, organisationId: r.organisation_id, ip: r.ip, data: r.data, hash: r.hash }));
+}
+
+export async function exportAuditCsv(ctx: AppContext, actor: Actor | null, filter: repo.AuditFilter): Promise<string> {
+  const records = await listAudit(ctx, actor, filter, 10_000);
+  return stringify(
+    records.map((r) => [r.id, r.occurredAt.toISOString(), r.actor, r.action, r.subjectType, r.subjectId, r.organisationId ?? '', r.ip ?? '', JSON.stringify(r.data), r.hash]),
+    { header: true, columns: ['id', 'occurred_at', 'actor', 'action', 'subject_type', 'subject_id', 'organisation_id', 'ip', 'data', 'hash'] },
+  );
+}
+
+export async function verifyAuditChainAs(ctx: AppContext, actor: Actor | null): Promise<ChainVerdict> {
+  requirePermission(actor, 'audit:read');
+  return verifyAuditChain(ctx.db);
 }

@@ -1,1 +1,1 @@
-export { recordAudit, verifyAuditChain, listAudit, SYSTEM_ACTOR, type AuditEntry } from './audit.service.ts';
+export { recordAudit, verifyAuditChain, verifyAuditChainAs, listAudit, exportAuditCsv, SYSTEM_ACTOR, type AuditEntry, type AuditRecord } from './audit.service.ts';

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { errors } from '../../platform/api-schemas.ts';
+import { errors, SESSION_OR_API_KEY } from '../../platform/api-schemas.ts';
 import Type from 'typebox';
 import { requirePermission, requireUser, type Actor } from '../../platform/auth.ts';
 import type { AppContext } from '../../platform/context.ts';
@@ -120,7 +120,7 @@ export async function distributorsRoutes(fastify: FastifyInstance): Promise<void
 
   // ---- Distributor portal (API keys or distributor users) ----
   const portal = ['distributor portal'];
-  const security: { [scheme: string]: string[] }[] = [{ apiKey: [] }, { session: [] }];
+  const security = SESSION_OR_API_KEY;
   app.get('/distributor', { schema: { tags: portal, summary: 'The distributors this key or user acts for', security, response: { 200: Type.Array(s.DistributorFull), ...errors(401) } } }, async (req) => {
     return (await distributorsOfActor(ctx(), requireUser(req.actor))).map(directory.toDistributor);
   });
