@@ -4,7 +4,8 @@ import { loadConfig, type Config } from './config.ts';
 import { createDb, type Db } from './platform/db.ts';
 import { mailboxTransport, smtpTransport } from './platform/mail.ts';
 import { migrateToLatest } from './platform/migrate.ts';
-import type { Loop } from './platform/jobs.ts';
+import { startLoop, type Loop } from './platform/jobs.ts';
+import { sendTrainingReminders } from './modules/partners/training.service.ts';
 import { startOutboxWorker } from './modules/outbox/index.ts';
 import { seedDemo } from './demo/seed-demo.ts';
 
@@ -29,6 +30,8 @@ export async function startServer(config: Config, options: { demo?: boolean } = 
   }
   const transport = config.smtpUrl ? smtpTransport(config.smtpUrl) : mailboxTransport();
   const worker: Loop = startOutboxWorker({ db, transport, from: config.mailFrom, messageIdDomain: new URL(config.publicUrl).hostname, log: app.log });
+  // REG-10: reminders are checked hourly; each is sent once (see training.service.ts).
+  const reminders = startLoop('training-reminders', 60 * 60_000, () => sendTrainingReminders({ db, config }), app.log);
   await app.listen({ port: config.port, host: config.host });
 
   let closing: Promise<void> | undefined;
@@ -36,6 +39,7 @@ export async function startServer(config: Config, options: { demo?: boolean } = 
     (closing ??= (async () => {
       await app.close();
       await worker.stop();
+      await reminders.stop();
       transport.close();
       await db.destroy();
     })());
