@@ -22,11 +22,13 @@ import { accountsPages, accountsRoutes, loadActor } from './modules/accounts/ind
 import { mailboxPages } from './modules/outbox/index.ts';
 import { distributorsRoutes } from './modules/distributors/index.ts';
 import { registrationRoutes } from './modules/registration/index.ts';
+import { reviewRoutes } from './modules/review/index.ts';
 import { startCacheInvalidation } from './platform/cache.ts';
 import { homePages } from './modules/home/home.pages.tsx';
 import { locatorPages } from './modules/distributors/locator.pages.tsx';
 import { staffDistributorPages } from './modules/distributors/staff.pages.tsx';
 import { distributorPortalPages } from './modules/distributors/portal.pages.tsx';
+import { registrationPages } from './modules/registration/registration.pages.tsx';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -125,9 +127,11 @@ export async function buildApp({ config, db, logger }: BuildOptions): Promise<Fa
   await app.register(locatorPages);
   await app.register(staffDistributorPages);
   await app.register(distributorPortalPages);
+  await app.register(registrationPages);
   await app.register(accountsRoutes, { prefix: '/api/v1' });
   await app.register(distributorsRoutes, { prefix: '/api/v1' });
   await app.register(registrationRoutes, { prefix: '/api/v1' });
+  await app.register(reviewRoutes, { prefix: '/api/v1' });
   if (config.localMailbox) await app.register(mailboxPages);
 
   app.setNotFoundHandler((req, reply) => sendError(req, reply, new AppError('not_found', `No route for ${req.method} ${req.url.split('?')[0]}.`, 404)));

@@ -45,14 +45,16 @@ export interface StartedServer {
 }
 
 /**
- * Starts the real server as its own process (`node --import tsx src/server.ts`) on a free
- * port with a fresh embedded database, and resolves once GET /readyz answers 200.
+ * Starts the real server as its own process (`node --import tsx src/server.ts`, or with `demo`
+ * `node --import tsx src/cli.ts serve --demo`, which loads the demo programme) on a free port
+ * with a fresh embedded database, and resolves once GET /readyz answers 200.
  */
-export async function startServer({ env = {}, timeoutMs = 60_000 }: { env?: Record<string, string>; timeoutMs?: number } = {}): Promise<StartedServer> {
+export async function startServer({ env = {}, timeoutMs = 60_000, demo = false }: { env?: Record<string, string>; timeoutMs?: number; demo?: boolean } = {}): Promise<StartedServer> {
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'pp-e2e-'));
   const baseUrl = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const entry = demo ? ['src/cli.ts', 'serve', '--demo'] : ['src/server.ts'];
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', ...entry], {
     cwd: ROOT,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, NODE_ENV: 'development', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

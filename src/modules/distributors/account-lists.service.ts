@@ -16,6 +16,7 @@ import { checkAccountNumber } from './distributors.rules.ts';
 
 export const ACCOUNT_LIST_COLUMNS = ['account_number', 'reseller_name', 'country', 'status'];
 export const MAX_LIST_ROWS = 2_000_000;
+const LIST_FORMAT = { required: ['account_number'], optional: ACCOUNT_LIST_COLUMNS };
 const BATCH_SIZE = 5000;
 /** Only the first problems are kept: a broken file of a million lines needs the pattern, not every line. */
 const MAX_PROBLEMS_KEPT = 1000;
@@ -54,12 +55,36 @@ export async function importAccountList(
   meta: RequestMeta,
   onProgress?: (progress: UploadProgress) => void,
 ): Promise<UploadReport> {
+  const uploadId = await startAccountListUpload(ctx, actor, distributorId, filename, meta);
+  return processAccountList(ctx, actor, distributorId, uploadId, input, meta, onProgress);
+}
+
+/**
+ * The first half of importAccountList: records the upload (status `processing`) and returns
+ * its id, so that a page can show the upload's progress while processAccountList reads the rows.
+ */
+export async function startAccountListUpload(ctx: AppContext, actor: Actor, distributorId: string, filename: string, meta: RequestMeta): Promise<string> {
   const distributor = await requireDistributorAccess(ctx, actor, distributorId, 'claims:decide');
-  const uploadId = await ctx.db.transaction().execute(async (trx) => {
+  return ctx.db.transaction().execute(async (trx) => {
     const { id } = await repo.insertUpload(trx, { distributor_id: distributorId, filename: filename.slice(0, 200), uploaded_by: actor.userId });
     await recordAudit(trx, { actor: auditActor(actor), action: 'account_list.upload_started', subject: { type: 'account_upload', id }, organisationId: distributor.organisation_id, ip: meta.ip, data: { filename } });
     return id;
   });
+}
+
+/** The second half of importAccountList: reads the rows of an upload that startAccountListUpload recorded. */
+export async function processAccountList(
+  ctx: AppContext,
+  actor: Actor,
+  distributorId: string,
+  uploadId: string,
+  input: Readable,
+  meta: RequestMeta,
+  onProgress?: (progress: UploadProgress) => void,
+): Promise<UploadReport> {
+  const distributor = await requireDistributorAccess(ctx, actor, distributorId, 'claims:decide');
+  const upload = await repo.findUpload(ctx.db, uploadId);
+  if (!upload || upload.distributor_id !== distributorId || upload.status !== 'processing') throw new AppError('not_found', 'Upload in progress was not found.', 404);
 
   const progress: UploadProgress = { rowsRead: 0, rowsWritten: 0, rowsRejected: 0, duplicates: 0 };
   const problems: CsvProblem[] = [];
@@ -84,7 +109,7 @@ export async function importAccountList(
   let failure: string | null = null;
   let internal: unknown;
   try {
-    for await (const { line, values } of readCsv(input, { required: ['account_number'], optional: ACCOUNT_LIST_COLUMNS, maxRows: MAX_LIST_ROWS }, problems)) {
+    for await (const { line, values } of readCsv(input, { ...LIST_FORMAT, maxRows: MAX_LIST_ROWS }, problems)) {
       progress.rowsRead += 1;
       const parsed = parseAccountRow(line, values);
       if ('problems' in parsed) {
@@ -174,9 +199,35 @@ export async function accountListSize(ctx: AppContext, distributorId: string): P
 
 export async function getUpload(ctx: AppContext, actor: Actor, distributorId: string, uploadId: string) {
   await requireDistributorAccess(ctx, actor, distributorId, 'distributor:read');
-  const upload = await repo.findUpload(ctx.db, uploadId);
+  const upload = /^[0-9a-f-]{36}$/i.test(uploadId) ? await repo.findUpload(ctx.db, uploadId) : undefined;
   if (!upload || upload.distributor_id !== distributorId) throw new AppError('not_found', 'Upload was not found.', 404);
   return upload;
+}
+
+/**
+ * How many pending claims a finished upload confirmed: the list confirmations of the
+ * distributor's claims between the upload's start and end. account_uploads has no column for
+ * the count (the exact number is in the upload's audit row, which only staff may read); two
+ * uploads of one distributor running at the same time would share their counts.
+ */
+export async function claimsConfirmedByUpload(ctx: AppContext, actor: Actor, distributorId: string, uploadId: string): Promise<number | null> {
+  const upload = await getUpload(ctx, actor, distributorId, uploadId);
+  if (upload.status !== 'done' || !upload.finished_at) return null;
+  return repo.countListConfirmations(ctx.db, distributorId, upload.created_at, upload.finished_at);
+}
+
+/**
+ * Refuses at once a file that cannot be an account list (empty, binary, wrong header), so that
+ * a page can say so before it starts the upload; reads the header and the first row only.
+ */
+export async function checkAccountListFile(input: Readable): Promise<void> {
+  const records = readCsv(input, LIST_FORMAT, []);
+  try {
+    await records.next();
+  } finally {
+    await records.return(undefined);
+    input.destroy();
+  }
 }
 
 export async function listUploads(ctx: AppContext, actor: Actor, distributorId: string) {

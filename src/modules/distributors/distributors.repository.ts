@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Executor } from '../../platform/db.ts';
+import { queryPrepared, type Executor } from '../../platform/db.ts';
 import type { UploadProblem } from './distributors.table.ts';
 
 export interface DistributorRow {
@@ -210,12 +210,26 @@ export async function confirmClaimsOnList(db: Executor, distributorId: string) {
     .execute();
 }
 
+/** Claims of the distributor that its account list confirmed between two moments (an upload's start and end). */
+export async function countListConfirmations(db: Executor, distributorId: string, from: Date, to: Date): Promise<number> {
+  const row = await db
+    .selectFrom('account_claims')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('distributor_id', '=', distributorId)
+    .where('decision_source', '=', 'list')
+    .where('decided_at', '>=', from)
+    .where('decided_at', '<=', to)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 /**
  * REG-4: the facts for one account at one distributor, in one round trip: the claim (a
  * confirmed one first, when several resellers claim the same number), its partner, the list entry.
+ * A prepared statement: planning this query costs several times what running it does.
  */
 export async function eligibilityFacts(db: Executor, distributorId: string, accountNumber: string) {
-  const { rows } = await sql<{
+  const rows = await queryPrepared(db, 'pp_eligibility_facts', sql<{
     claim_status: 'pending' | 'confirmed' | 'rejected' | null;
     partner_id: string | null;
     legal_name: string | null;
@@ -234,7 +248,7 @@ export async function eligibilityFacts(db: Executor, distributorId: string, acco
       LIMIT 1
     ) c ON true
     LEFT JOIN partners p ON p.organisation_id = c.partner_id
-    LEFT JOIN distributor_accounts a ON a.distributor_id = q.distributor_id AND a.account_number = q.account_number`.execute(db);
+    LEFT JOIN distributor_accounts a ON a.distributor_id = q.distributor_id AND a.account_number = q.account_number`);
   return rows[0]!;
 }
 

@@ -66,6 +66,13 @@ export async function getDistributor(ctx: AppContext, id: string): Promise<Distr
   return toDistributor(row);
 }
 
+/** A distributor by its id or its code (the CLI takes either). */
+export async function findDistributor(ctx: AppContext, idOrCode: string): Promise<Distributor | undefined> {
+  const ref = idOrCode.trim();
+  const row = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(ref) ? await repo.findById(ctx.db, ref) : await repo.findByCode(ctx.db, ref.toUpperCase());
+  return row && toDistributor(row);
+}
+
 export async function listDistributors(ctx: AppContext): Promise<Distributor[]> {
   return (await repo.listAll(ctx.db)).map(toDistributor);
 }
@@ -84,6 +91,16 @@ async function insertDistributor(trx: Trx, clean: DistributorInput): Promise<str
   });
   await repo.replaceTerritories(trx, id, clean.territories);
   return id;
+}
+
+/**
+ * Adds a valid distributor inside the caller's transaction (demo data); the caller writes the
+ * audit row. Invalid input is refused with the same violations as the form.
+ */
+export async function insertDistributorIn(trx: Trx, input: DistributorInput): Promise<{ id: string; organisationId: string }> {
+  const id = await insertDistributor(trx, validated(input));
+  const row = (await repo.findById(trx, id))!;
+  return { id, organisationId: row.organisation_id };
 }
 
 async function applyChanges(trx: Trx, current: repo.DistributorRow, clean: DistributorInput, expectedVersion: number): Promise<void> {

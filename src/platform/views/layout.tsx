@@ -30,6 +30,19 @@ export function Layout({ ctx, title, children }: { ctx: PageContext; title: stri
               </li>
             </ul>
             <ul>
+              <li>
+                <a href="/distributors">{t('layout.distributor_locator')}</a>
+              </li>
+              {can(actor, 'distributors:manage') && (
+                <li>
+                  <a href="/staff/distributors">{t('layout.staff_distributors')}</a>
+                </li>
+              )}
+              {can(actor, 'distributor:read') && (
+                <li>
+                  <a href="/distributor">{t('layout.distributor_portal')}</a>
+                </li>
+              )}
               {ctx.localMailbox && (can(actor, 'mailbox:read') || !actor) && (
                 <li>
                   <a href="/dev/mailbox">{t('layout.mailbox')}</a>
@@ -37,6 +50,9 @@ export function Layout({ ctx, title, children }: { ctx: PageContext; title: stri
               )}
               {actor ? (
                 <>
+                  <li>
+                    <a href="/apply">{t('layout.apply')}</a>
+                  </li>
                   <li>
                     <a href="/account">{t('layout.account')}</a>
                   </li>
