@@ -6,6 +6,7 @@ import { mailboxTransport, smtpTransport } from './platform/mail.ts';
 import { migrateToLatest } from './platform/migrate.ts';
 import { startLoop, type Loop } from './platform/jobs.ts';
 import { sendTrainingReminders } from './modules/partners/training.service.ts';
+import { failInterruptedUploads } from './modules/distributors/index.ts';
 import { startOutboxWorker } from './modules/outbox/index.ts';
 import { seedDemo } from './demo/seed-demo.ts';
 
@@ -24,6 +25,8 @@ export async function startServer(config: Config, options: { demo?: boolean } = 
   const db = createDb({ url: config.databaseUrl, dataDir: config.dataDir });
   if (!config.databaseUrl || !config.isProduction) await migrateToLatest(db);
   const app = await buildApp({ config, db });
+  const interrupted = await failInterruptedUploads({ db, config }, !!config.databaseUrl);
+  if (interrupted > 0) app.log.warn({ interrupted }, 'marked interrupted account-list uploads as failed');
   if (options.demo) {
     const seeded = await seedDemo({ db, config });
     if (seeded) app.log.info(seeded, 'demo data loaded');

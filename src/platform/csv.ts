@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { parse, type CsvError } from 'csv-parse';
 import { AppError } from './errors.ts';
 
@@ -30,21 +31,22 @@ export interface CsvReadOptions {
 export async function* readCsv(input: Readable, options: CsvReadOptions, problems: CsvProblem[]): AsyncGenerator<CsvRecord> {
   const allowed = new Set([...options.required, ...(options.optional ?? [])]);
   let columns: string[] | undefined;
-  const parser = input.pipe(
-    parse({
-      bom: true,
-      trim: true,
-      skip_empty_lines: true,
-      relax_column_count: true,
-      skip_records_with_error: true,
-      max_record_size: 64 * 1024,
-      info: true,
-      on_skip: (error: CsvError | undefined) => {
-        if (error) problems.push({ line: (error as CsvError & { lines?: number }).lines ?? 0, field: '(line)', message: `not valid CSV: ${error.message}` });
-        return undefined;
-      },
-    }),
-  );
+  // pipeline, not pipe: an aborted upload or a read error ends the loop with an error instead
+  // of leaving it waiting forever.
+  const parser = parse({
+    bom: true,
+    trim: true,
+    skip_empty_lines: true,
+    relax_column_count: true,
+    skip_records_with_error: true,
+    max_record_size: 64 * 1024,
+    info: true,
+    on_skip: (error: CsvError | undefined) => {
+      if (error) problems.push({ line: (error as CsvError & { lines?: number }).lines ?? 0, field: '(line)', message: `not valid CSV: ${error.message}` });
+      return undefined;
+    },
+  });
+  pipeline(input, parser).catch((error: unknown) => parser.destroy(error instanceof Error ? error : new Error(String(error))));
   let rows = 0;
   for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
     if (!columns) {

@@ -234,3 +234,11 @@ export async function listUploads(ctx: AppContext, actor: Actor, distributorId: 
   await requireDistributorAccess(ctx, actor, distributorId, 'distributor:read');
   return repo.listUploads(ctx.db, distributorId);
 }
+
+/**
+ * At start-up: the embedded database has one process, so any upload still processing was
+ * interrupted; a shared server may have other processes importing, so only old ones count.
+ */
+export async function failInterruptedUploads(ctx: AppContext, sharedServer: boolean): Promise<number> {
+  return repo.failInterruptedUploads(ctx.db, sharedServer ? new Date(Date.now() - 60 * 60_000) : new Date());
+}

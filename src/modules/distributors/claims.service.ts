@@ -110,9 +110,7 @@ export interface OnboardingEntry {
 export async function onboardingQueue(ctx: AppContext, actor: Actor, distributorId: string): Promise<OnboardingEntry[]> {
   await requireDistributorAccess(ctx, actor, distributorId, 'distributor:read');
   const rows = await repo.onboardingQueue(ctx.db, distributorId);
-  return rows
-    .filter((r) => r.status === 'registered')
-    .map((r) => ({ partnerId: r.organisation_id, legalName: r.legal_name, country: r.country, status: r.status, registeredAt: r.registered_at, contactName: r.contact_name, contactEmail: r.contact_email, contactPhone: r.contact_phone }));
+  return rows.map((r) => ({ partnerId: r.organisation_id, legalName: r.legal_name, country: r.country, status: r.status, registeredAt: r.registered_at, contactName: r.contact_name, contactEmail: r.contact_email, contactPhone: r.contact_phone }));
 }
 
 /**

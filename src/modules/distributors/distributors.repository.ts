@@ -37,6 +37,8 @@ const withTerritories = (db: Executor) =>
     ]);
 
 export async function findById(db: Executor, id: string): Promise<DistributorRow | undefined> {
+  // Not a uuid: no such distributor (and no cast error from PostgreSQL).
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return undefined;
   return withTerritories(db).where('d.id', '=', id).executeTakeFirst();
 }
 
@@ -260,7 +262,7 @@ export async function onboardingQueue(db: Executor, distributorId: string, limit
     .selectFrom('partners')
     .select(['organisation_id', 'legal_name', 'country', 'status', 'registered_at', 'contact_name', 'contact_email', 'contact_phone', 'created_at'])
     .where('initial_distributor_id', '=', distributorId)
-    .where('status', 'in', ['registered', 'applicant'])
+    .where('status', '=', 'registered')
     .orderBy('registered_at', 'desc')
     .limit(limit)
     .execute();
@@ -300,4 +302,16 @@ export async function usersOf(db: Executor, organisationId: string) {
     .where('r.organisation_id', '=', organisationId)
     .orderBy('u.name')
     .execute();
+}
+
+/** Uploads left "processing" by a process that stopped; they will never finish. */
+export async function failInterruptedUploads(db: Executor, startedBefore: Date): Promise<number> {
+  const rows = await db
+    .updateTable('account_uploads')
+    .set({ status: 'failed', failure: 'The upload was interrupted by a restart; rows written before it are kept. Upload the file again to finish.', finished_at: new Date() })
+    .where('status', '=', 'processing')
+    .where('created_at', '<', startedBefore)
+    .returning('id')
+    .execute();
+  return rows.length;
 }
