@@ -29,6 +29,7 @@ import { locatorPages } from './modules/distributors/locator.pages.tsx';
 import { staffDistributorPages } from './modules/distributors/staff.pages.tsx';
 import { distributorPortalPages } from './modules/distributors/portal.pages.tsx';
 import { registrationPages } from './modules/registration/registration.pages.tsx';
+import { reviewPages } from './modules/review/review.pages.tsx';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -128,6 +129,7 @@ export async function buildApp({ config, db, logger }: BuildOptions): Promise<Fa
   await app.register(staffDistributorPages);
   await app.register(distributorPortalPages);
   await app.register(registrationPages);
+  await app.register(reviewPages);
   await app.register(accountsRoutes, { prefix: '/api/v1' });
   await app.register(distributorsRoutes, { prefix: '/api/v1' });
   await app.register(registrationRoutes, { prefix: '/api/v1' });

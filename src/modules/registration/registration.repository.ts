@@ -14,6 +14,18 @@ export async function currentAgreement(db: Executor, kind: 'icpa' | 'pica' = 'ic
     .executeTakeFirst();
 }
 
+export async function agreementVersions(db: Executor, kind: 'icpa' | 'pica' = 'icpa') {
+  return db
+    .selectFrom('agreements as a')
+    .leftJoin('users as u', 'u.id', 'a.published_by')
+    .select(['a.id', 'a.version', 'a.title', 'a.body_hash', 'a.effective_at', 'a.published_at', 'u.name as published_by_name'])
+    .where('a.kind', '=', kind)
+    .orderBy('a.effective_at', 'desc')
+    .orderBy('a.published_at', 'desc')
+    .limit(500)
+    .execute();
+}
+
 export async function findAgreement(db: Executor, id: string) {
   return db.selectFrom('agreements').selectAll().where('id', '=', id).executeTakeFirst();
 }

@@ -196,7 +196,8 @@ export function checkLocation(location: LocationAnswers, registrationCountry: st
   if (!isCountryCode(country)) findings.push(fail('REG-7', `${prefix}country`, 'country_code', { value: location.country }));
   else if (registrationCountry && country !== registrationCountry) findings.push(fail('REG-7', `${prefix}country`, 'location_outside_country', { country, registrationCountry }));
   const postcode = location.postcode.trim();
-  if (isCountryCode(country) && postcodeValidatorExistsForCountry(country)) {
+  if (postcode.length > 20) findings.push(fail('REG-7', `${prefix}postcode`, 'too_long', { max: 20 }));
+  else if (isCountryCode(country) && postcodeValidatorExistsForCountry(country)) {
     if (!postcode) findings.push(fail('REG-7', `${prefix}postcode`, 'required'));
     else if (!postcodeValidator(postcode, country)) findings.push(fail('REG-7', `${prefix}postcode`, 'postcode_format', { value: postcode, country }));
   }
@@ -235,7 +236,8 @@ export function checkCompany(company: CompanyAnswers | undefined): Finding[] {
   const findings = fieldProblems('REG-13', checkName(company.legalName, 'legal_name', 200), 'company.');
   if (!(LEGAL_FORMS as readonly string[]).includes(company.legalForm)) findings.push(fail('REG-13', 'company.legal_form', 'required'));
   if (!isCountryCode(company.country)) findings.push(fail('REG-13', 'company.country', company.country ? 'country_code' : 'required', { value: company.country }));
-  if (company.website && !hostOf(company.website)?.includes('.')) findings.push(fail('REG-13', 'company.website', 'url'));
+  if (company.website.length > 200) findings.push(fail('REG-13', 'company.website', 'too_long', { max: 200 }));
+  else if (company.website && !hostOf(company.website)?.includes('.')) findings.push(fail('REG-13', 'company.website', 'url'));
   const number = company.registrationNumber.trim();
   if (!number) findings.push(fail('REG-13', 'company.registration_number', 'required'));
   else if (number.length > 64) findings.push(fail('REG-13', 'company.registration_number', 'too_long', { max: 64 }));
@@ -250,6 +252,7 @@ export function checkContacts(contacts: ApplicationAnswers['contacts'], company:
   findings.push(...checkBusinessEmail(primary.email, company?.website || undefined));
   const phone = primary.phone.trim();
   if (!phone) findings.push(fail('REG-13', 'contacts.phone', 'required'));
+  else if (phone.length > 40) findings.push(fail('REG-13', 'contacts.phone', 'too_long', { max: 40 }));
   else if (company && isCountryCode(company.country) && !safePhoneCheck(phone, company.country)) findings.push(fail('REG-13', 'contacts.phone', 'phone_for_country', { country: company.country }));
   return findings;
 }
@@ -415,4 +418,27 @@ export type ApplicantStatus = 'draft' | 'submitted' | 'info_requested' | 'approv
 /** The applicant's view of the status: a decline carries no reason, ever (REG-12). */
 export function applicantStatusMessageKey(status: ApplicantStatus): string {
   return `registration.status_${status}`;
+}
+
+// ---- REG-11: agreement versions ----
+
+export interface AgreementInput {
+  version: string;
+  title: string;
+  body: string;
+  effectiveAt: Date;
+}
+
+/** REG-11: a new version of the agreement names itself, has a title, a text and an effective date. */
+export function checkAgreement(input: AgreementInput): { field: string; rule: string; params?: Record<string, string | number> }[] {
+  const problems: { field: string; rule: string; params?: Record<string, string | number> }[] = [];
+  const text = (field: string, value: string, max: number) => {
+    if (!value.trim()) problems.push({ field, rule: 'required' });
+    else if (value.length > max) problems.push({ field, rule: 'too_long', params: { max } });
+  };
+  text('version', input.version, 50);
+  text('title', input.title, 300);
+  text('body', input.body, 500_000);
+  if (Number.isNaN(input.effectiveAt.getTime())) problems.push({ field: 'effective_at', rule: 'date_format' });
+  return problems;
 }

@@ -13,6 +13,7 @@ import { enqueueEmail } from '../outbox/index.ts';
 import * as repo from './registration.repository.ts';
 import {
   blocking,
+  checkAgreement,
   checkApplication,
   checkSignature,
   checkStep,
@@ -208,6 +209,7 @@ export async function submitApplication(ctx: AppContext, actorOrNull: Actor | nu
   const context = await ruleContext(ctx.db, row.answers);
   const findings = [...checkApplication(row.answers, context), ...checkSignature(signature, agreement?.version)];
   if (row.status === 'info_requested' && !(applicantAnswer ?? '').trim()) findings.push({ rule: 'REG-12', outcome: 'fail', field: 'applicant_answer', code: 'required' });
+  if ((applicantAnswer ?? '').trim().length > 4000) findings.push({ rule: 'REG-12', outcome: 'fail', field: 'applicant_answer', code: 'too_long', params: { max: 4000 } });
   if (blocking(findings).length > 0) throw validationFailed(asViolations(findings));
   const answers = row.answers;
   const company = answers.company!;
@@ -307,6 +309,13 @@ export async function currentAgreementView(ctx: AppContext) {
   return agreement ? { id: agreement.id, version: agreement.version, title: agreement.title, body: agreement.body, effectiveAt: agreement.effective_at } : null;
 }
 
+/** REG-11: every version of the agreement, the newest effective first, for programme staff. */
+export async function listAgreementVersions(ctx: AppContext, actor: Actor | null) {
+  requirePermission(actor, 'applications:review');
+  const rows = await repo.agreementVersions(ctx.db);
+  return rows.map((r) => ({ id: r.id, version: r.version, title: r.title, bodyHash: r.body_hash, effectiveAt: r.effective_at, publishedAt: r.published_at, publishedBy: r.published_by_name }));
+}
+
 /** REG-11: writes a new agreement version inside the caller's transaction (demo data, staff console). */
 export async function recordAgreement(trx: Trx, actor: Actor | null, input: { version: string; title: string; body: string; effectiveAt: Date }, meta: RequestMeta): Promise<string> {
   const row = await repo.insertAgreement(trx, { kind: 'icpa', version: input.version.trim(), title: input.title.trim(), body: input.body, body_hash: sha256(input.body), effective_at: input.effectiveAt, published_by: actor?.userId ?? null });
@@ -317,6 +326,8 @@ export async function recordAgreement(trx: Trx, actor: Actor | null, input: { ve
 /** REG-11: programme staff publish a new version of the Indirect Channel Partner Agreement. */
 export async function publishAgreement(ctx: AppContext, actor: Actor | null, input: { version: string; title: string; body: string; effectiveAt: Date }, meta: RequestMeta): Promise<string> {
   requirePermission(actor, 'agreements:publish');
+  const problems = checkAgreement(input);
+  if (problems.length > 0) throw validationFailed(problems);
   try {
     return await ctx.db.transaction().execute((trx) => recordAgreement(trx, actor, input, meta));
   } catch (error) {

@@ -33,6 +33,11 @@ export function Layout({ ctx, title, children }: { ctx: PageContext; title: stri
               <li>
                 <a href="/distributors">{t('layout.distributor_locator')}</a>
               </li>
+              {can(actor, 'applications:review') && (
+                <li>
+                  <a href="/staff">{t('layout.staff_console')}</a>
+                </li>
+              )}
               {can(actor, 'distributors:manage') && (
                 <li>
                   <a href="/staff/distributors">{t('layout.staff_distributors')}</a>
