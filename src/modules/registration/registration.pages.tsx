@@ -291,7 +291,7 @@ function ContactFields({ t, lang, application, answers, errors }: { t: Translate
  * (progressive enhancement). The API answers in English, hence the region's language.
  */
 function LiveFindings({ name }: { name: string }) {
-  return <div class="live-findings" aria-live="polite" data-live-for={name} lang="en"></div>;
+  return <div class="live-findings" aria-live="polite" data-live-for={name}></div>;
 }
 
 /** A repeated group's own problem (none listed, too many) is reported on the group. */

@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { errors } from '../../platform/api-schemas.ts';
 import { notFound } from '../../platform/errors.ts';
-import { translator } from '../../platform/i18n.ts';
+import { translator, type Translate } from '../../platform/i18n.ts';
 import { requestMeta } from '../../platform/request-meta.ts';
 import { violationMessage } from '../../platform/violations.ts';
 import type { Finding } from './registration.rules.ts';
@@ -12,7 +12,8 @@ import * as s from './registration.schemas.ts';
 
 // The API speaks English, from the same catalogue the pages use.
 const english = translator('en');
-const withMessage = (f: Finding) => ({ rule: f.rule, outcome: f.outcome, field: f.field, message: violationMessage(english, { field: f.field, rule: f.code, ...(f.params ? { params: f.params } : {}) }) });
+const messageIn = (t: Translate) => (f: Finding) => ({ rule: f.rule, outcome: f.outcome, field: f.field, message: violationMessage(t, { field: f.field, rule: f.code, ...(f.params ? { params: f.params } : {}) }) });
+const withMessage = messageIn(english);
 
 const STATUS_MESSAGES = {
   draft: 'The application is a draft; it has not been submitted.',
@@ -37,7 +38,8 @@ export async function registrationRoutes(fastify: FastifyInstance): Promise<void
       config: { rateLimit: { max: 60, timeWindow: '1 minute' } },
       schema: { tags, summary: 'REG-2, REG-7, REG-8: check part of an application before saving it (public)', body: s.PrecheckBody, response: { 200: s.PrecheckResult, ...errors(400, 429) } },
     },
-    async (req) => ({ findings: (await registration.precheck(ctx(), req.body)).map(withMessage) }),
+    // Live validation speaks the visitor's language (Accept-Language, switcher or preference).
+    async (req) => ({ findings: (await registration.precheck(ctx(), req.body)).map(messageIn(req.t)) }),
   );
 
   app.get('/agreements/current', { schema: { tags, summary: 'REG-11: the Indirect Channel Partner Agreement version applicants accept now', response: { 200: s.Agreement, ...errors(404) } } }, async () => {

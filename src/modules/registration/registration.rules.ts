@@ -208,7 +208,10 @@ export function checkLocation(location: LocationAnswers, registrationCountry: st
   const text = [...lines, location.city].join('\n');
   for (const { code, label, pattern } of MAILBOX_PATTERNS) {
     const match = pattern.exec(text);
-    if (match) findings.push(review('REG-7', `${prefix}lines`, code, { label, evidence: match[0].trim() }));
+    if (!match) continue;
+    // The evidence includes the box number that follows the keyword ("PO Box 1234").
+    const number = /^[ \t#:.\-]*[0-9][0-9A-Za-z \t\-]{0,11}/.exec(text.slice(match.index + match[0].length))?.[0] ?? '';
+    findings.push(review('REG-7', `${prefix}lines`, code, { kind: label, evidence: `${match[0]}${number}`.trim() }));
   }
   const normalised = ` ${normaliseForMatch(text)} `;
   for (const entry of watchlist) {
