@@ -148,6 +148,7 @@ export async function reviewApplication(ctx: AppContext, actorOrNull: Actor | nu
 export async function inviteSignatory(ctx: AppContext, actorOrNull: Actor | null, id: string, email: string, meta: RequestMeta): Promise<void> {
   const actor = requireUser(actorOrNull);
   const row = await memberApplication(ctx, actor, id);
+  if (row.status !== 'draft' && row.status !== 'info_requested') throw conflict('application_not_editable', 'This application was submitted; a colleague can no longer be invited to sign it.');
   const problems = checkEmail(email ?? '', 'email');
   if (problems.length > 0) throw validationFailed(problems);
   const { secret, hash } = newSecret();
