@@ -138,7 +138,7 @@ describe.skipIf(!chromium.available && !chromium.mustFail)(`registration flow in
     await second.getByLabel(text('fields.locations.type')).selectOption('office');
     // Leaving the location's fields runs the pre-check (public/registration.js): the flag shows at once.
     await page.getByRole('button', { name: text('registration.save_continue'), exact: true }).focus();
-    await second.locator('[data-live-for]').getByText(text('rules.po_box', { label: 'PO Box', evidence: 'PO Box' })).waitFor();
+    await second.locator('[data-live-for]').getByText(text('rules.po_box', { kind: 'PO Box', evidence: 'PO Box 12' })).waitFor();
     await saveAndContinue();
     await arriveAt(/\/distributors\?notice=step_saved_flagged$/, 'distributors step');
     await expect(page.getByRole('status').textContent()).resolves.toBe(text('registration.notice_saved_flagged'));

@@ -210,7 +210,7 @@ export function checkLocation(location: LocationAnswers, registrationCountry: st
     const match = pattern.exec(text);
     if (!match) continue;
     // The evidence includes the box number that follows the keyword ("PO Box 1234").
-    const number = /^[ \t#:.\-]*[0-9][0-9A-Za-z \t\-]{0,11}/.exec(text.slice(match.index + match[0].length))?.[0] ?? '';
+    const number = /^[ \t#:.-]*[0-9][0-9A-Za-z \t-]{0,11}/.exec(text.slice(match.index + match[0].length))?.[0] ?? '';
     findings.push(review('REG-7', `${prefix}lines`, code, { kind: label, evidence: `${match[0]}${number}`.trim() }));
   }
   const normalised = ` ${normaliseForMatch(text)} `;

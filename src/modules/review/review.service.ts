@@ -97,6 +97,9 @@ export async function claimApplication(ctx: AppContext, actor: Actor | null, id:
 export async function setChecklistItem(ctx: AppContext, actor: Actor | null, id: string, item: string, checked: boolean, meta: RequestMeta): Promise<void> {
   const staff = requirePermission(actor, 'applications:review');
   if (!(CHECKLIST_ITEMS as readonly string[]).includes(item)) throw validationFailed([{ field: 'item', rule: 'checklist_item_unknown' }]);
+  // Without this an unknown id reached the foreign key and answered 500.
+  const application = isId(id) ? await ctx.db.selectFrom('applications').select('status').where('id', '=', id).executeTakeFirst() : undefined;
+  if (!application || application.status === 'draft') throw notFound('Application');
   await ctx.db.transaction().execute(async (trx) => {
     if (checked) await trx.insertInto('review_checklist').values({ application_id: id, item, checked_by: staff.userId }).onConflict((oc) => oc.columns(['application_id', 'item']).doNothing()).execute();
     else await trx.deleteFrom('review_checklist').where('application_id', '=', id).where('item', '=', item).execute();

@@ -1,0 +1,133 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { can } from '../../platform/auth.ts';
+import { requestMeta } from '../../platform/request-meta.ts';
+import { CsrfField, ErrorSummary, noErrors, TextField, type FormErrors } from '../../platform/views/components.tsx';
+import type { PageContext } from '../../platform/views/page-context.ts';
+import { sendPage } from '../../platform/views/render.ts';
+import { asFormErrors, DateTime, pageCtx, pick, TextArea } from '../distributors/page-helpers.tsx';
+import { currentAgreementView, listAgreementVersions, publishAgreement } from '../registration/index.ts';
+import { ConsolePage, DateField, formatDate, parseDay, staffMember, TableRegion } from './console.tsx';
+
+// REG-11: the Indirect Channel Partner Agreement is versioned; the version in effect is the one
+// applicants accept. Programme administrators publish new versions here (the API's
+// POST /api/v1/staff/agreements calls the same service function).
+
+type Current = Awaited<ReturnType<typeof currentAgreementView>>;
+type Version = Awaited<ReturnType<typeof listAgreementVersions>>[number];
+
+const NOTICES = { published: 'staff.agreements.notice_published' };
+const FIELDS = ['version', 'title', 'body', 'effective_at'];
+
+function AgreementsPage({ ctx, current, versions, values, errors }: { ctx: PageContext; current: Current; versions: Version[]; values: Record<string, string>; errors: FormErrors }) {
+  const { t, lang } = ctx;
+  const now = Date.now();
+  const state = (v: Version) => (current?.id === v.id ? 'current' : v.effectiveAt.getTime() > now ? 'scheduled' : 'superseded');
+  return (
+    <ConsolePage ctx={ctx} title={t('staff.agreements.title')} section="agreements">
+      <h1>{t('staff.agreements.title')}</h1>
+      <ErrorSummary t={t} errors={errors} />
+      <section aria-labelledby="current-heading">
+        <h2 id="current-heading">{t('staff.agreements.current_title')}</h2>
+        {current ? (
+          <>
+            <p>
+              <strong>{t('registration.agreement_heading', { title: current.title, version: current.version })}</strong>
+              <br />
+              {t('registration.agreement_effective', { date: formatDate(current.effectiveAt, lang) })}
+            </p>
+            <div class="agreement-text" tabindex={0} role="region" aria-label={t('staff.agreements.text_label', { version: current.version })}>
+              {current.body}
+            </div>
+          </>
+        ) : (
+          <p>{t('staff.agreements.none')}</p>
+        )}
+      </section>
+      <section aria-labelledby="versions-heading">
+        <h2 id="versions-heading">{t('staff.agreements.versions_title')}</h2>
+        {versions.length === 0 ? (
+          <p>{t('staff.agreements.none')}</p>
+        ) : (
+          <TableRegion label={t('staff.agreements.versions_caption')}>
+            <table class="striped">
+              <caption>{t('staff.agreements.versions_caption')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('fields.version')}</th>
+                  <th scope="col">{t('fields.title')}</th>
+                  <th scope="col">{t('fields.effective_at')}</th>
+                  <th scope="col">{t('staff.agreements.published')}</th>
+                  <th scope="col">{t('fields.status')}</th>
+                  <th scope="col">{t('staff.review.text_hash')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {versions.map((v) => (
+                  <tr>
+                    <th scope="row">{v.version}</th>
+                    <td>{v.title}</td>
+                    <td>{formatDate(v.effectiveAt, lang)}</td>
+                    <td>
+                      <DateTime date={v.publishedAt} lang={lang} />
+                      {v.publishedBy && <small>{` · ${v.publishedBy}`}</small>}
+                    </td>
+                    <td>
+                      <span class={`badge badge-agreement-${state(v)}`}>{t(`staff.agreements.state_${state(v)}`)}</span>
+                    </td>
+                    <td>
+                      <code class="hash">{v.bodyHash.slice(0, 12)}</code>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableRegion>
+        )}
+      </section>
+      {can(ctx.actor, 'agreements:publish') && (
+        <section aria-labelledby="publish-heading">
+          <h2 id="publish-heading">{t('staff.agreements.publish_title')}</h2>
+          <p>{t('staff.agreements.publish_intro')}</p>
+          <form method="post" action="/staff/agreements" novalidate>
+            <CsrfField token={ctx.csrfToken} />
+            <TextField name="version" label={t('fields.version')} value={values.version} error={errors.fields.version} hint={t('staff.agreements.version_hint')} maxLength={50} autocomplete="off" />
+            <TextField name="title" label={t('fields.title')} value={values.title} error={errors.fields.title} maxLength={300} autocomplete="off" />
+            <TextArea name="body" label={t('fields.body')} value={values.body} error={errors.fields.body} rows={12} maxLength={500_000} />
+            <DateField name="effective_at" label={t('fields.effective_at')} value={values.effective_at} error={errors.fields.effective_at} hint={t('staff.agreements.effective_hint')} />
+            <button type="submit">{t('staff.agreements.publish_submit')}</button>
+          </form>
+        </section>
+      )}
+    </ConsolePage>
+  );
+}
+
+export async function agreementPages(app: FastifyInstance): Promise<void> {
+  const appCtx = () => app.appContext;
+
+  const page = async (req: FastifyRequest, reply: FastifyReply, values: Record<string, string>, errors: FormErrors, status = 200) => {
+    const actor = req.actor;
+    const [current, versions] = await Promise.all([currentAgreementView(appCtx()), listAgreementVersions(appCtx(), actor)]);
+    const ctx = pageCtx(req, reply, { notices: NOTICES, path: '/staff/agreements' });
+    return sendPage(reply, <AgreementsPage ctx={ctx} current={current} versions={versions} values={values} errors={errors} />, status);
+  };
+
+  app.get('/staff/agreements', async (req, reply) => {
+    if (!staffMember(req, reply)) return reply;
+    return page(req, reply, { effective_at: new Date().toISOString().slice(0, 10) }, noErrors);
+  });
+
+  app.post('/staff/agreements', async (req, reply) => {
+    const actor = staffMember(req, reply, 'agreements:publish', '/staff/agreements');
+    if (!actor) return reply;
+    const values = pick(req.body, ...FIELDS);
+    try {
+      // An unreadable date is left invalid: the service names the field.
+      const effectiveAt = parseDay(values.effective_at ?? '') ?? new Date(Number.NaN);
+      await publishAgreement(appCtx(), actor, { version: values.version ?? '', title: values.title ?? '', body: values.body ?? '', effectiveAt }, requestMeta(req));
+      return reply.redirect('/staff/agreements?notice=published', 303);
+    } catch (error) {
+      return page(req, reply, values, asFormErrors(pageCtx(req, reply), error), 422);
+    }
+  });
+}
