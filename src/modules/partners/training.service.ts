@@ -1,4 +1,6 @@
+import { sql } from 'kysely';
 import { brandOf, type AppContext } from '../../platform/context.ts';
+import { isLanguage } from '../../platform/i18n.ts';
 import { recordAudit, SYSTEM_ACTOR } from '../audit/index.ts';
 import { enqueueEmail } from '../outbox/index.ts';
 import { REMINDER_DAYS_BEFORE, reminderDue } from './training.rules.ts';
@@ -24,9 +26,11 @@ export async function sendTrainingReminders(ctx: AppContext, now = new Date()): 
       const a = await trx
         .selectFrom('training_assignments as t')
         .innerJoin('partners as p', 'p.organisation_id', 't.partner_id')
-        .select(['t.id', 't.partner_id', 't.person_name', 't.person_email', 't.due_at', 't.completed_at', 't.reminders_sent', 't.last_reminder_at', 'p.legal_name'])
+        // X-1: the person's own language when they have an account, else English.
+        .leftJoin('users as u', (join) => join.on(sql`lower(u.email)`, '=', sql`lower(t.person_email)`))
+        .select(['t.id', 't.partner_id', 't.person_name', 't.person_email', 't.due_at', 't.completed_at', 't.reminders_sent', 't.last_reminder_at', 'p.legal_name', 'u.language'])
         .where('t.id', '=', id)
-        .forUpdate()
+        .forUpdate('t')
         .executeTakeFirstOrThrow();
       const kind = reminderDue({ dueAt: a.due_at, completedAt: a.completed_at, remindersSent: a.reminders_sent, lastReminderAt: a.last_reminder_at }, now);
       if (!kind) return 0;
@@ -38,7 +42,7 @@ export async function sendTrainingReminders(ctx: AppContext, now = new Date()): 
         .execute();
       await enqueueEmail(trx, brandOf(ctx.config), {
         to: a.person_email,
-        language: 'en',
+        language: isLanguage(a.language) ? a.language : 'en',
         template: kind === 'overdue' ? 'training_overdue' : 'training_reminder',
         recipientName: a.person_name,
         vars: { company: a.legal_name, due: a.due_at.toISOString().slice(0, 10) },
