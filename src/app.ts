@@ -124,7 +124,7 @@ export async function buildApp({ config, db, logger }: BuildOptions): Promise<Fa
   await app.register(healthRoutes);
   await app.register(homePages);
   await app.register(accountsPages);
-  // Each registers @fastify/multipart for its own upload forms (see distributors/upload-form.ts).
+  // Each registers @fastify/multipart for its own upload forms (see platform/upload-form.ts).
   await app.register(locatorPages);
   await app.register(staffDistributorPages);
   await app.register(distributorPortalPages);

@@ -15,9 +15,9 @@ import { distributorsOfActor, requireDistributorAccess } from './access.ts';
 import { ACCOUNT_LIST_COLUMNS, accountListSize, checkAccountListFile, claimsConfirmedByUpload, getUpload, listUploads, processAccountList, startAccountListUpload } from './account-lists.service.ts';
 import { decideClaim, listClaims, onboardingQueue, releasedResellerInfo, type Claim } from './claims.service.ts';
 import { toDistributor, type Distributor } from './distributors.service.ts';
-import { asFormErrors, DateTime, errorText, FileField, isUuid, pageCtx, pick, signedIn } from './page-helpers.tsx';
-import { ProblemsTable } from './problems-table.tsx';
-import { acceptFileUploads, keepUpload, uploadedFile, type SavedUpload } from './upload-form.ts';
+import { asFormErrors, DateTime, errorText, FileField, isUuid, pageCtx, pick, signedIn } from '../../platform/views/page-helpers.tsx';
+import { ProblemsTable } from '../../platform/views/problems-table.tsx';
+import { acceptFileUploads, keepUpload, uploadedFile, type SavedUpload } from '../../platform/upload-form.ts';
 
 const NOTICES = { confirmed: 'portal.claims.confirmed', rejected: 'portal.claims.rejected', key_revoked: 'portal.keys.revoked' };
 /** A list of a million rows with long reseller names stays well below this. */

@@ -11,9 +11,9 @@ import { sendPage } from '../../platform/views/render.ts';
 import { EMAIL_MAX } from '../accounts/accounts.rules.ts';
 import type { DistributorInput } from './distributors.rules.ts';
 import { createDistributor, DISTRIBUTOR_COLUMNS, getDistributor, importDistributors, listDistributors, setDistributorStatus, updateDistributor, type Distributor, type ImportReport } from './distributors.service.ts';
-import { asFormErrors, countryList, countrySelectOptions, errorText, FileField, isUuid, pageCtx, pick, signedIn } from './page-helpers.tsx';
-import { ProblemsTable } from './problems-table.tsx';
-import { acceptFileUploads, uploadedFile } from './upload-form.ts';
+import { asFormErrors, countryList, countrySelectOptions, errorText, FileField, isUuid, pageCtx, pick, signedIn } from '../../platform/views/page-helpers.tsx';
+import { ProblemsTable } from '../../platform/views/problems-table.tsx';
+import { acceptFileUploads, uploadedFile } from '../../platform/upload-form.ts';
 
 const NOTICES = { created: 'staff_distributors.created', saved: 'staff_distributors.saved', retired: 'staff_distributors.retired', reactivated: 'staff_distributors.reactivated' };
 const FORM_FIELDS = ['code', 'legal_name', 'hq_country', 'territories', 'website', 'phone', 'email', 'accepts_new_resellers', 'version'];

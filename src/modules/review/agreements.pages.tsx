@@ -4,7 +4,7 @@ import { requestMeta } from '../../platform/request-meta.ts';
 import { CsrfField, ErrorSummary, noErrors, TextField, type FormErrors } from '../../platform/views/components.tsx';
 import type { PageContext } from '../../platform/views/page-context.ts';
 import { sendPage } from '../../platform/views/render.ts';
-import { asFormErrors, DateTime, pageCtx, pick, TextArea } from '../distributors/page-helpers.tsx';
+import { asFormErrors, DateTime, pageCtx, pick, TextArea } from '../../platform/views/page-helpers.tsx';
 import { currentAgreementView, listAgreementVersions, publishAgreement } from '../registration/index.ts';
 import { ConsolePage, DateField, formatDate, parseDay, staffMember, TableRegion } from './console.tsx';
 

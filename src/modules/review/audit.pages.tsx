@@ -4,7 +4,7 @@ import { ErrorSummary, formErrors, noErrors, TextField, type FormErrors } from '
 import type { PageContext } from '../../platform/views/page-context.ts';
 import { sendPage } from '../../platform/views/render.ts';
 import { listAudit, verifyAuditChainAs, type AuditRecord } from '../audit/index.ts';
-import { DateTime, isUuid, pageCtx, pick } from '../distributors/page-helpers.tsx';
+import { DateTime, isUuid, pageCtx, pick } from '../../platform/views/page-helpers.tsx';
 import { ConsolePage, DateField, parseDay, staffMember, TableRegion } from './console.tsx';
 
 // X-4: the audit log for programme staff: filters, the newest entries, a CSV export of the same

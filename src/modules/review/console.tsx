@@ -5,7 +5,7 @@ import type { Permission } from '../../platform/roles.rules.ts';
 import { fieldId } from '../../platform/views/components.tsx';
 import { Layout } from '../../platform/views/layout.tsx';
 import type { PageContext } from '../../platform/views/page-context.ts';
-import { signedIn } from '../distributors/page-helpers.tsx';
+import { signedIn } from '../../platform/views/page-helpers.tsx';
 
 // What every page of the programme staff's console shares: who may see it, its navigation,
 // and a few small pieces of markup.

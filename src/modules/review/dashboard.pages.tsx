@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { countryName } from '../../platform/countries.ts';
 import type { PageContext } from '../../platform/views/page-context.ts';
 import { sendPage } from '../../platform/views/render.ts';
-import { pageCtx } from '../distributors/page-helpers.tsx';
+import { pageCtx } from '../../platform/views/page-helpers.tsx';
 import { BarChart, ChartTable, type Bar } from './charts.tsx';
 import { ConsolePage, staffMember, TableRegion } from './console.tsx';
 import { dashboard, type Dashboard } from './dashboard.service.ts';

@@ -10,7 +10,7 @@ import { CsrfField, ErrorSummary, fieldId, formErrors, noErrors, SelectField, ty
 import type { PageContext } from '../../platform/views/page-context.ts';
 import { sendPage } from '../../platform/views/render.ts';
 import { findDistributor } from '../distributors/index.ts';
-import { countrySelectOptions, DateTime, errorText, isUuid, pageCtx, pick, TextArea } from '../distributors/page-helpers.tsx';
+import { countrySelectOptions, DateTime, errorText, isUuid, pageCtx, pick, TextArea } from '../../platform/views/page-helpers.tsx';
 import type { Finding } from '../registration/index.ts';
 import { agreementPages } from './agreements.pages.tsx';
 import { auditPages } from './audit.pages.tsx';

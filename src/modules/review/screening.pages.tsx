@@ -5,9 +5,9 @@ import { requestMeta } from '../../platform/request-meta.ts';
 import { CsrfField, ErrorSummary, formErrors, noErrors, type FormErrors } from '../../platform/views/components.tsx';
 import type { PageContext } from '../../platform/views/page-context.ts';
 import { sendPage } from '../../platform/views/render.ts';
-import { errorText, FileField, pageCtx } from '../distributors/page-helpers.tsx';
-import { ProblemsTable } from '../distributors/problems-table.tsx';
-import { acceptFileUploads, uploadedFile } from '../distributors/upload-form.ts';
+import { errorText, FileField, pageCtx } from '../../platform/views/page-helpers.tsx';
+import { ProblemsTable } from '../../platform/views/problems-table.tsx';
+import { acceptFileUploads, uploadedFile } from '../../platform/upload-form.ts';
 import { ConsolePage, staffMember } from './console.tsx';
 import { importDeniedParties, type DeniedPartyImport } from './screening.service.ts';
 

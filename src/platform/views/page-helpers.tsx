@@ -1,11 +1,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Actor } from '../../platform/auth.ts';
-import { countryName, countryOptions } from '../../platform/countries.ts';
-import { AppError } from '../../platform/errors.ts';
-import type { Language } from '../../platform/i18n.ts';
-import { formField } from '../../platform/request-meta.ts';
-import { fieldId, formErrors, type FormErrors } from '../../platform/views/components.tsx';
-import { pageContext, type PageContext } from '../../platform/views/page-context.ts';
+import type { Actor } from '../auth.ts';
+import { countryName, countryOptions } from '../countries.ts';
+import { AppError } from '../errors.ts';
+import type { Language } from '../i18n.ts';
+import { formField } from '../request-meta.ts';
+import { fieldId, formErrors, type FormErrors } from './components.tsx';
+import { pageContext, type PageContext } from './page-context.ts';
 
 /**
  * The page context, with this module's one-line confirmations: `?notice=<key>` shows the

@@ -1,5 +1,5 @@
-import type { CsvProblem } from '../../platform/csv.ts';
-import type { PageContext } from '../../platform/views/page-context.ts';
+import type { CsvProblem } from '../csv.ts';
+import type { PageContext } from './page-context.ts';
 
 /**
  * The rows a CSV import skipped, by line and field. The services write the messages in English

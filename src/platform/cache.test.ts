@@ -1,0 +1,87 @@
+import { sql } from 'kysely';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../test/helpers/database.ts';
+import { announceChange, cacheFor, startCacheInvalidation, ttlCache } from './cache.ts';
+import { queryPrepared } from './db.ts';
+
+let t: TestDatabase;
+let stop: () => Promise<void>;
+beforeAll(async () => {
+  t = await createTestDatabase();
+  stop = await startCacheInvalidation(t.db);
+});
+afterAll(async () => {
+  await stop?.();
+  await t?.destroy();
+});
+
+async function until(condition: () => boolean, timeoutMs = 5000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return true;
+}
+
+describe('short-lived caches', () => {
+  it('expire entries after their TTL', () => {
+    let now = 1000;
+    const cache = ttlCache<string>(2000, 10, () => now);
+    cache.set('a', 'answer');
+    now += 1999;
+    expect(cache.get('a')).toBe('answer');
+    now += 1;
+    expect(cache.get('a')).toBeUndefined();
+  });
+
+  it('REG-4: a change announced in a transaction clears the topic when it commits, not when it rolls back', async () => {
+    const cache = cacheFor<string>(t.db, 'test-topic', 60_000);
+    const other = cacheFor<string>(t.db, 'other-topic', 60_000);
+    cache.set('k', 'v');
+    other.set('k', 'v');
+    await t.db
+      .transaction()
+      .execute(async (trx) => {
+        await announceChange(trx, 'test-topic');
+        throw new Error('roll back');
+      })
+      .catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(cache.get('k')).toBe('v');
+    await t.db.transaction().execute((trx) => announceChange(trx, 'test-topic'));
+    expect(await until(() => cache.get('k') === undefined)).toBe(true);
+    expect(other.get('k')).toBe('v');
+  });
+
+  it.skipIf(!process.env.TEST_DATABASE_URL)('X-6: listens again after its connection is lost, and drops what it cached meanwhile', async () => {
+    const cache = cacheFor<string>(t.db, 'reconnect-topic', 60_000);
+    cache.set('before', 'v');
+    const admin = new pg.Client({ connectionString: t.url });
+    await admin.connect();
+    try {
+      const { rowCount } = await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'`);
+      expect(rowCount).toBe(1);
+    } finally {
+      await admin.end();
+    }
+    expect(await until(() => cache.get('before') === undefined)).toBe(true);
+    // Once listening again, announced changes arrive as before.
+    const listening = async () => {
+      cache.set('after', 'v');
+      await t.db.transaction().execute((trx) => announceChange(trx, 'reconnect-topic'));
+      return until(() => cache.get('after') === undefined, 500);
+    };
+    const deadline = Date.now() + 10_000;
+    let resumed = false;
+    while (!resumed && Date.now() < deadline) resumed = await listening();
+    expect(resumed).toBe(true);
+  }, 20_000);
+
+  it('runs a named prepared statement again and again, and inside a transaction', async () => {
+    const query = (n: number) => sql<{ doubled: number }>`SELECT ${n}::int * 2 AS doubled`;
+    for (const n of [1, 2, 3]) expect(await queryPrepared(t.db, 'pp_test_doubled', query(n))).toEqual([{ doubled: n * 2 }]);
+    expect(await t.db.transaction().execute((trx) => queryPrepared(trx, 'pp_test_doubled', query(21)))).toEqual([{ doubled: 42 }]);
+  });
+});
