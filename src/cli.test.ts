@@ -1,9 +1,11 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { createDb } from './platform/db.ts';
+import { formatProblems } from './cli-import.ts';
 
 const run = promisify(execFile);
 
@@ -26,6 +28,8 @@ describe('partner-portal CLI', () => {
     expect(code).toBe(0);
     expect(stdout).toContain('create-staff --email E --name N');
     expect(stdout).toContain('audit verify');
+    expect(stdout).toContain('import distributors [--as EMAIL] FILE.csv');
+    expect(stdout).toContain('import accounts --distributor ID_OR_CODE');
   });
 
   it('names a bad configuration variable and exits non-zero', async () => {
@@ -47,5 +51,97 @@ describe('partner-portal CLI', () => {
     const verified = await cli(['audit', 'verify'], env);
     expect(verified.code).toBe(0);
     expect(verified.stdout).toMatch(/Audit chain intact: [1-9]\d* rows verified/);
+  });
+});
+
+describe('partner-portal import', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'pp-cli-import-'));
+  const env = { DATA_DIR: path.join(dir, 'data'), DATABASE_URL: '' };
+  const file = (name: string, text: string) => {
+    const target = path.join(dir, name);
+    writeFileSync(target, text);
+    return target;
+  };
+  const header = 'code,legal_name,hq_country,territories,website,phone,email,accepts_new_resellers\n';
+  const nordic = 'NORDLYS,Nordlys Distribution AB,SE,DK;FI;NO;IS,https://www.nordlys.example,+46 8 555 010 00,sales@nordlys.example,yes\n';
+  const eurodist = (name: string) => `EURODIST,${name},DE,AT CH,https://www.eurodist.example,+49 30 5550 1000,sales@eurodist.example,yes\n`;
+
+  async function distributorCount(): Promise<number> {
+    const db = createDb({ dataDir: env.DATA_DIR });
+    try {
+      const row = await db.selectFrom('distributors').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      return Number(row.n);
+    } finally {
+      await db.destroy();
+    }
+  }
+
+  it('refuses to import without a programme administrator, and says how to make one', async () => {
+    const refused = await cli(['import', 'distributors', file('none.csv', header + nordic)], env);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('No programme administrator (staff_admin)');
+    expect((await cli(['create-staff', '--email', 'ops@northwind.example', '--name', 'Otto Ops'], env)).code).toBe(0);
+  }, 60_000);
+
+  it('REG-5: imports the distributor directory; a second run updates instead of duplicating', async () => {
+    const first = await cli(['import', 'distributors', file('directory.csv', header + nordic + eurodist('EuroDist Networks GmbH'))], env);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('as ops@northwind.example');
+    expect(first.stdout).toMatch(/created\s+2\n\s+updated\s+0\n\s+unchanged\s+0\n\s+rejected\s+0/);
+    const second = await cli(['import', 'distributors', '--as', 'ops@northwind.example', file('directory-2.csv', header + nordic + eurodist('EuroDist Networks AG'))], env);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/created\s+0\n\s+updated\s+1\n\s+unchanged\s+1\n\s+rejected\s+0/);
+    expect(await distributorCount()).toBe(2);
+  }, 60_000);
+
+  it('REG-5: reports rejected rows by line and field, imports the rest and exits 0', async () => {
+    const csv = header + 'BAD-1,,XX,,not-a-url,call us,nobody,maybe\n' + 'ALBION,Albion Channel Ltd,GB,IE,,,,no\n' + 'iberia,Iberia Canal S.L.,ES,PT;QQ,,,,yes\n';
+    const { code, stdout } = await cli(['import', 'distributors', file('bad-rows.csv', csv)], env);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/created\s+1\n[\s\S]*rejected\s+2/);
+    expect(stdout).toContain('line 2, legal_name: Legal name is required.');
+    expect(stdout).toContain('line 2, hq_country:');
+    expect(stdout).toContain('line 2, website:');
+    expect(stdout).toContain('line 2, accepts_new_resellers:');
+    expect(stdout).toMatch(/line 4, territories: .*"QQ"/);
+  }, 60_000);
+
+  it('refuses an empty file, a file without the required columns and a missing file', async () => {
+    const empty = await cli(['import', 'distributors', file('empty.csv', '')], env);
+    expect(empty.code).toBe(1);
+    expect(empty.stderr).toContain('The file is empty');
+    const columns = await cli(['import', 'distributors', file('columns.csv', 'name,country\nX,DE\n')], env);
+    expect(columns.code).toBe(1);
+    expect(columns.stderr).toContain('missing column(s) code, legal_name, hq_country');
+    const emptyList = await cli(['import', 'accounts', '--distributor', 'EURODIST', path.join(dir, 'empty.csv')], env);
+    expect(emptyList.code).toBe(1);
+    expect(emptyList.stderr).toContain('The file is empty');
+    const missing = await cli(['import', 'distributors', path.join(dir, 'missing.csv')], env);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('no such file');
+  }, 60_000);
+
+  it('REG-2: uploads an account list with progress lines and reports the row counts', async () => {
+    const rows = Array.from({ length: 12_000 }, (_, i) => `EDN-${String(i + 1).padStart(6, '0')},Reseller ${i + 1},DE,active`);
+    const csv = ['account_number,reseller_name,country,status', ...rows, 'not valid!,Broken,DE,active', 'EDN-999999,Unknown land,ZZ,active', 'EDN-000001,Again,DE,closed'].join('\n') + '\n';
+    const { code, stdout } = await cli(['import', 'accounts', '--distributor', 'eurodist', file('accounts.csv', csv)], env);
+    expect(code).toBe(0);
+    const progress = stdout.split('\n').filter((line) => line.startsWith('Progress: '));
+    expect(progress.length).toBeGreaterThanOrEqual(3);
+    expect(progress[0]).toMatch(/^Progress: 5000 of 12003 rows \(41%\)/);
+    expect(progress.at(-1)).toMatch(/^Progress: 12003 of 12003 rows \(100%\)/);
+    expect(stdout).toContain('into the account list of EuroDist Networks AG (EURODIST) as ops@northwind.example');
+    expect(stdout).toMatch(/rows read\s+12003\n\s+rows written\s+12000\n\s+rows rejected\s+2\n\s+duplicates\s+1/);
+    expect(stdout).toContain('line 12002, account_number:');
+    expect(stdout).toContain('line 12003, country:');
+    expect(stdout).toContain('file, account_number: EDN-000001 appears more than once');
+  }, 60_000);
+
+  it('caps the problems it prints', () => {
+    const problems = Array.from({ length: 60 }, (_, i) => ({ line: i + 2, field: 'code', message: 'is wrong' }));
+    const lines = formatProblems(problems, 5);
+    expect(lines).toHaveLength(51);
+    expect(lines[0]).toBe('  line 2, code: is wrong');
+    expect(lines[50]).toBe('  …and 15 more');
   });
 });

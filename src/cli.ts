@@ -7,6 +7,7 @@ import { createStaff } from './modules/accounts/index.ts';
 import { verifyAuditChain } from './modules/audit/index.ts';
 import { seedDemo } from './demo/seed-demo.ts';
 import { AppError } from './platform/errors.ts';
+import { CliError, importAccountsCommand, importDistributorsCommand } from './cli-import.ts';
 
 const HELP = `partner-portal <command> [options]
 
@@ -18,8 +19,22 @@ Commands:
   create-staff --email E --name N [--role staff_admin|staff_reviewer]
                                          Create a programme staff account; prints the link
                                          where the person sets a password
+  import distributors [--as EMAIL] FILE.csv
+                                         Import the distributor directory (columns: code, legal_name,
+                                         hq_country[, territories, website, phone, email,
+                                         accepts_new_resellers]); a known code is updated
+  import accounts --distributor ID_OR_CODE [--as EMAIL] FILE.csv
+                                         Upload a distributor's customer account list (columns:
+                                         account_number[, reseller_name, country, status]) with
+                                         progress; pending claims the list proves are confirmed
   audit verify                           Walk the audit chain and report the first broken link
   --help                                 Show this help
+
+Imports act as the account named by --as EMAIL (default: the longest-standing programme
+administrator, staff_admin), and the audit log names it with "(cli)". They report counts and
+the problems by line and field, and exit 0 when the file was processed (even with rejected
+rows), 1 when it was refused (not CSV, empty, missing columns) and 2 on wrong usage. On the
+embedded database, stop the server first: only one process may open it.
 
 Configuration comes from the environment; see README.md ("Configuration").`;
 
@@ -34,6 +49,8 @@ async function main(argv: string[]): Promise<number> {
       email: { type: 'string' },
       name: { type: 'string' },
       role: { type: 'string', default: 'staff_admin' },
+      as: { type: 'string' },
+      distributor: { type: 'string' },
     },
   });
   const [command, sub] = positionals;
@@ -60,7 +77,7 @@ async function main(argv: string[]): Promise<number> {
       case 'seed-demo': {
         await migrateToLatest(db);
         const seeded = await seedDemo({ db, config });
-        console.log(seeded ? `Loaded demo data (${seeded.accounts} accounts).` : 'The database already has data; nothing loaded.');
+        console.log(seeded ? `Loaded demo data (${seeded.accounts} accounts, ${seeded.distributors} distributors, ${seeded.resellers} resellers).` : 'The database already has data; nothing loaded.');
         return 0;
       }
       case 'create-staff': {
@@ -72,6 +89,14 @@ async function main(argv: string[]): Promise<number> {
         const { account, link } = await createStaff({ db, config }, { email: values.email, name: values.name, role: values.role ?? 'staff_admin' }, null);
         console.log(`Created ${values.role} ${account.email}. An email with this link is on its way; it sets the password and expires in 24 hours:\n${link}`);
         return 0;
+      }
+      case 'import': {
+        if (sub !== 'distributors' && sub !== 'accounts') break;
+        if (!config.databaseUrl || !config.isProduction) await migrateToLatest(db);
+        const ctx = { db, config };
+        const io = { out: process.stdout, err: process.stderr };
+        const file = positionals[2];
+        return sub === 'distributors' ? await importDistributorsCommand(ctx, file, values.as, io) : await importAccountsCommand(ctx, file, values.distributor, values.as, io);
       }
       case 'audit': {
         if (sub !== 'verify') break;
@@ -95,6 +120,10 @@ try {
   const code = await main(process.argv.slice(2));
   if (code >= 0) process.exit(code);
 } catch (error) {
+  if (error instanceof CliError) {
+    console.error(error.message);
+    process.exit(error.exitCode);
+  }
   if (error instanceof ConfigError) console.error(error.message);
   else if (error instanceof AppError) console.error(`${error.message}${error.violations.length ? ' ' + error.violations.map((v) => `${v.field}: ${v.rule}`).join(', ') : ''}`);
   else console.error(error);

@@ -1,8 +1,10 @@
 import type { Config } from '../config.ts';
-import type { Db } from '../platform/db.ts';
+import type { Db, Trx } from '../platform/db.ts';
 import { hashPassword } from '../platform/passwords.ts';
+import { hashSecret } from '../platform/tokens.ts';
 import { findUserByEmail, insertGrant, insertOrganisation, insertUser } from '../modules/accounts/index.ts';
 import { recordAudit, SYSTEM_ACTOR } from '../modules/audit/index.ts';
+import { claimAccount, insertDistributorIn } from '../modules/distributors/index.ts';
 
 /** The password of every demo account; printed in the README. Demo data is never loaded in production. */
 export const DEMO_PASSWORD = 'demo-password-2026';
@@ -13,11 +15,81 @@ export const DEMO_ACCOUNTS = [
   { email: 'applicant@contoso-systems.example', name: 'Carla Applicant', role: null },
 ];
 
+/** The demo distributor's administrator (distributor_admin of EuroDist Networks GmbH). */
+export const DEMO_DISTRIBUTOR_ACCOUNT = { email: 'distributor@eurodist.example', name: 'Dana Distributor' };
+
 /**
- * Loads the demo programme into an empty database: the fictional vendor and its staff. Does
- * nothing when the database already has accounts, so restarts never duplicate or overwrite.
+ * The demo API key of EuroDist Networks GmbH. It is public (README) and therefore only ever
+ * part of demo data, which seedDemo refuses to load in production. Real keys are random and
+ * shown once (createApiKey).
  */
-export async function seedDemo({ db, config }: { db: Db; config: Config }): Promise<{ accounts: number } | undefined> {
+export const DEMO_API_KEY = 'pp_demokey0_EuroDistDemoKey-NotSecret-NeverInProduction';
+
+interface DemoDistributor {
+  code: string;
+  legalName: string;
+  hqCountry: string;
+  territories: string[];
+  website: string;
+  phone: string;
+  email: string;
+  acceptsNewResellers?: boolean;
+}
+
+/** Fictional authorised distributors: names, .example domains and unassigned-style phone numbers. */
+export const DEMO_DISTRIBUTORS: DemoDistributor[] = [
+  { code: 'EURODIST', legalName: 'EuroDist Networks GmbH', hqCountry: 'DE', territories: ['AT', 'CH'], website: 'https://www.eurodist.example', phone: '+49 30 5550 1000', email: 'sales@eurodist.example' },
+  { code: 'RHEINDATA', legalName: 'Rheindata IT-Großhandel GmbH', hqCountry: 'DE', territories: [], website: 'https://www.rheindata.example', phone: '+49 221 5550 2000', email: 'partner@rheindata.example', acceptsNewResellers: false },
+  { code: 'NORDLYS', legalName: 'Nordlys Distribution AB', hqCountry: 'SE', territories: ['DK', 'FI', 'NO', 'IS'], website: 'https://www.nordlys.example', phone: '+46 8 555 010 00', email: 'sales@nordlys.example' },
+  { code: 'LAGELANDEN', legalName: 'Lage Landen Distributie B.V.', hqCountry: 'NL', territories: ['BE', 'LU'], website: 'https://www.lagelanden.example', phone: '+31 20 555 0100', email: 'verkoop@lagelanden.example' },
+  { code: 'HEXAGONE', legalName: 'Hexagone Distribution SAS', hqCountry: 'FR', territories: ['MC'], website: 'https://www.hexagone.example', phone: '+33 1 55 50 01 00', email: 'ventes@hexagone.example' },
+  { code: 'IBERCANAL', legalName: 'Iberia Canal Distribución S.L.', hqCountry: 'ES', territories: ['AD', 'PT'], website: 'https://www.ibercanal.example', phone: '+34 91 555 0100', email: 'ventas@ibercanal.example' },
+  { code: 'TRICOLORE', legalName: 'Distribuzione Tricolore S.p.A.', hqCountry: 'IT', territories: ['MT', 'SM'], website: 'https://www.tricolore.example', phone: '+39 02 5550 0100', email: 'vendite@tricolore.example' },
+  { code: 'ALBION', legalName: 'Albion Channel Ltd', hqCountry: 'GB', territories: ['IE'], website: 'https://www.albion-channel.example', phone: '+44 20 7946 0100', email: 'sales@albion-channel.example' },
+  { code: 'MAPLEEAGLE', legalName: 'Maple & Eagle Supply Inc.', hqCountry: 'US', territories: ['CA'], website: 'https://www.maple-eagle.example', phone: '+1 212 555 0100', email: 'resellers@maple-eagle.example' },
+  { code: 'AZTECA', legalName: 'Distribuidora Azteca S.A. de C.V.', hqCountry: 'MX', territories: [], website: 'https://www.azteca-dist.example', phone: '+52 55 5550 0100', email: 'ventas@azteca-dist.example' },
+  { code: 'IPE', legalName: 'Ipê Distribuição Ltda.', hqCountry: 'BR', territories: [], website: 'https://www.ipe-distribuicao.example', phone: '+55 11 5550 0100', email: 'vendas@ipe-distribuicao.example' },
+  { code: 'SAKURA', legalName: 'Sakura Channel K.K.', hqCountry: 'JP', territories: [], website: 'https://www.sakura-channel.example', phone: '+81 3 5550 0100', email: 'sales@sakura-channel.example' },
+  { code: 'SOUTHERNX', legalName: 'Southern Cross Distribution Pty Ltd', hqCountry: 'AU', territories: ['NZ'], website: 'https://www.southern-cross.example', phone: '+61 2 5550 0100', email: 'sales@southern-cross.example' },
+  { code: 'BHARAT', legalName: 'Bharat Channel Distribution Pvt Ltd', hqCountry: 'IN', territories: [], website: 'https://www.bharat-channel.example', phone: '+91 22 5550 0100', email: 'sales@bharat-channel.example' },
+  { code: 'STRAITS', legalName: 'Straits Distribution Pte Ltd', hqCountry: 'SG', territories: ['MY'], website: 'https://www.straits-dist.example', phone: '+65 6555 0100', email: 'sales@straits-dist.example' },
+];
+
+/** EuroDist's customer account list: what the eligibility API answers about. */
+export const DEMO_ACCOUNT_LIST = [
+  { account_number: 'EDN-100001', reseller_name: 'Kranich Systemhaus GmbH', country: 'DE', active: true },
+  { account_number: 'EDN-100002', reseller_name: 'Zürich Netzwerk AG', country: 'CH', active: true },
+  { account_number: 'EDN-100003', reseller_name: 'Donau Digital KG', country: 'AT', active: false },
+  { account_number: 'EDN-100004', reseller_name: 'Bodensee Büro-IT GmbH', country: 'DE', active: true },
+  { account_number: 'EDN-100005', reseller_name: 'Elbe Cloud Services GmbH', country: 'DE', active: true },
+  { account_number: 'EDN-100006', reseller_name: 'Matterhorn Informatik GmbH', country: 'CH', active: true },
+  { account_number: 'EDN-100007', reseller_name: 'Wiener Netzwerktechnik GmbH', country: 'AT', active: true },
+  { account_number: 'EDN-100008', reseller_name: 'Hanse Datentechnik OHG', country: 'DE', active: true },
+];
+
+/**
+ * Demo resellers at EuroDist, one per eligibility situation (REG-4): eligible; claim pending
+ * (the number is not on the list); distributor information review overdue.
+ */
+const DEMO_RESELLERS = [
+  { legalName: 'Kranich Systemhaus GmbH', country: 'DE', account: 'EDN-100001', reviewed: 'now', contact: ['Klara Kranich', 'klara@kranich-systemhaus.example', '+49 40 5550 3000'] },
+  { legalName: 'Alpenblick IT GmbH', country: 'AT', account: 'AT-2026-0042', reviewed: 'now', contact: ['Anton Alpenblick', 'anton@alpenblick-it.example', '+43 1 5550 4000'] },
+  { legalName: 'Zürich Netzwerk AG', country: 'CH', account: 'EDN-100002', reviewed: 'overdue', contact: ['Zoe Zürcher', 'zoe@zuerich-netzwerk.example', '+41 44 555 50 00'] },
+] as const;
+
+export interface DemoSummary {
+  accounts: number;
+  distributors: number;
+  resellers: number;
+}
+
+/**
+ * Loads the demo programme into an empty database: the fictional vendor and its staff, authorised
+ * distributors in many countries, a distributor user with an API key, resellers with claims and
+ * an account list. Does nothing when the database already has accounts, so restarts never
+ * duplicate or overwrite. Everything is written, with its audit rows, in one transaction.
+ */
+export async function seedDemo({ db, config }: { db: Db; config: Config }): Promise<DemoSummary | undefined> {
   if (config.isProduction) return undefined;
   if (await findUserByEmail(db, DEMO_ACCOUNTS[0]!.email)) return undefined;
   const existing = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
@@ -30,6 +102,66 @@ export async function seedDemo({ db, config }: { db: Db; config: Config }): Prom
       if (account.role) await insertGrant(trx, { user_id: user.id, role: account.role, organisation_id: null, granted_by: null });
       await recordAudit(trx, { actor: SYSTEM_ACTOR, action: 'demo.account_created', subject: { type: 'user', id: user.id }, organisationId: account.role ? vendor.id : null, data: { role: account.role } });
     }
+    const distributors = new Map<string, { id: string; organisationId: string }>();
+    for (const d of DEMO_DISTRIBUTORS) {
+      const created = await insertDistributorIn(trx, { ...d, acceptsNewResellers: d.acceptsNewResellers ?? true });
+      distributors.set(d.code, created);
+      await recordAudit(trx, { actor: SYSTEM_ACTOR, action: 'distributor.created', subject: { type: 'distributor', id: created.id }, organisationId: created.organisationId, data: { ...d, source: 'demo' } });
+    }
+    await seedEuroDist(trx, config, distributors.get('EURODIST')!, passwordHash);
   });
-  return { accounts: DEMO_ACCOUNTS.length };
+  return { accounts: DEMO_ACCOUNTS.length + 1, distributors: DEMO_DISTRIBUTORS.length, resellers: DEMO_RESELLERS.length };
+}
+
+async function seedEuroDist(trx: Trx, config: Config, eurodist: { id: string; organisationId: string }, passwordHash: string): Promise<void> {
+  const { email, name } = DEMO_DISTRIBUTOR_ACCOUNT;
+  const user = await insertUser(trx, { email, name, password_hash: passwordHash, language: 'en', email_verified_at: new Date() });
+  await insertGrant(trx, { user_id: user.id, role: 'distributor_admin', organisation_id: eurodist.organisationId, granted_by: null });
+  await recordAudit(trx, { actor: SYSTEM_ACTOR, action: 'demo.account_created', subject: { type: 'user', id: user.id }, organisationId: eurodist.organisationId, data: { role: 'distributor_admin' } });
+
+  // Inserted as a hash like every key; the secret itself is the documented DEMO_API_KEY.
+  const prefix = DEMO_API_KEY.split('_')[1]!;
+  const key = await trx
+    .insertInto('api_keys')
+    .values({ organisation_id: eurodist.organisationId, name: 'Demo ERP integration', prefix, key_hash: hashSecret(DEMO_API_KEY), created_by: user.id })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await recordAudit(trx, { actor: SYSTEM_ACTOR, action: 'api_key.created', subject: { type: 'api_key', id: key.id }, organisationId: eurodist.organisationId, data: { name: 'Demo ERP integration', prefix, source: 'demo' } });
+
+  // The account list first, so that claims of listed active accounts are confirmed by it (REG-2).
+  const upload = await trx
+    .insertInto('account_uploads')
+    .values({ distributor_id: eurodist.id, filename: 'demo-accounts.csv', status: 'done', rows_read: DEMO_ACCOUNT_LIST.length, rows_written: DEMO_ACCOUNT_LIST.length, uploaded_by: user.id, finished_at: new Date() })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await trx
+    .insertInto('distributor_accounts')
+    .values(DEMO_ACCOUNT_LIST.map((row) => ({ ...row, distributor_id: eurodist.id, upload_id: upload.id })))
+    .execute();
+  await recordAudit(trx, { actor: SYSTEM_ACTOR, action: 'account_list.uploaded', subject: { type: 'account_upload', id: upload.id }, organisationId: eurodist.organisationId, data: { rowsRead: DEMO_ACCOUNT_LIST.length, rowsWritten: DEMO_ACCOUNT_LIST.length, source: 'demo' } });
+
+  const overdue = new Date();
+  overdue.setUTCMonth(overdue.getUTCMonth() - config.distributorReviewMonths - 1);
+  for (const reseller of DEMO_RESELLERS) {
+    const organisation = await insertOrganisation(trx, { kind: 'partner', name: reseller.legalName });
+    const reviewedAt = reseller.reviewed === 'now' ? new Date() : overdue;
+    const [contactName, contactEmail, contactPhone] = reseller.contact;
+    await trx
+      .insertInto('partners')
+      .values({
+        organisation_id: organisation.id,
+        legal_name: reseller.legalName,
+        country: reseller.country,
+        status: 'registered',
+        registered_at: reviewedAt,
+        initial_distributor_id: eurodist.id,
+        distributor_info_reviewed_at: reviewedAt,
+        contact_name: contactName,
+        contact_email: contactEmail,
+        contact_phone: contactPhone,
+      })
+      .execute();
+    await recordAudit(trx, { actor: SYSTEM_ACTOR, action: 'demo.partner_created', subject: { type: 'partner', id: organisation.id }, organisationId: organisation.id, data: { legalName: reseller.legalName, country: reseller.country, status: 'registered', initialDistributorId: eurodist.id, distributorInfoReviewedAt: reviewedAt.toISOString() } });
+    await claimAccount(trx, { id: organisation.id, country: reseller.country }, { distributorId: eurodist.id, accountNumber: reseller.account }, SYSTEM_ACTOR);
+  }
 }

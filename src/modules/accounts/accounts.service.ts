@@ -229,6 +229,30 @@ export async function createStaff(ctx: AppContext, input: { email: string; name:
   });
 }
 
+/**
+ * The actor of an existing account, found by email, with its role grants: what the CLI acts
+ * as (`--as EMAIL`). `via` marks the audit rows it writes, e.g. `cli`.
+ */
+export async function actorForEmail(ctx: AppContext, email: string, via?: string): Promise<Actor | null> {
+  const user = await repo.findUserByEmail(ctx.db, normaliseEmail(email));
+  if (!user) return null;
+  const grants = await repo.grantsOf(ctx.db, user.id);
+  return {
+    userId: user.id,
+    email: user.email,
+    name: user.name,
+    language: asLanguage(user.language),
+    emailVerified: !!user.email_verified_at,
+    grants: grants.filter((g) => isRole(g.role)).map((g) => ({ role: g.role as Role, organisationId: g.organisation_id })),
+    ...(via ? { via } : {}),
+  };
+}
+
+/** The email of the longest-standing holder of a role, if anyone holds it. */
+export async function firstHolderOf(ctx: AppContext, role: Role): Promise<string | undefined> {
+  return (await repo.firstUserWithRole(ctx.db, role))?.email;
+}
+
 /** The actor behind a session cookie, or null when the session is unknown or expired. */
 export async function actorForSession(ctx: AppContext, sessionToken: string): Promise<Actor | null> {
   const row = await repo.findSessionUser(ctx.db, hashSecret(sessionToken));
