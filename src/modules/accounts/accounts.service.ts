@@ -235,17 +235,7 @@ export async function createStaff(ctx: AppContext, input: { email: string; name:
  */
 export async function actorForEmail(ctx: AppContext, email: string, via?: string): Promise<Actor | null> {
   const user = await repo.findUserByEmail(ctx.db, normaliseEmail(email));
-  if (!user) return null;
-  const grants = await repo.grantsOf(ctx.db, user.id);
-  return {
-    userId: user.id,
-    email: user.email,
-    name: user.name,
-    language: asLanguage(user.language),
-    emailVerified: !!user.email_verified_at,
-    grants: grants.filter((g) => isRole(g.role)).map((g) => ({ role: g.role as Role, organisationId: g.organisation_id })),
-    ...(via ? { via } : {}),
-  };
+  return user ? actorOf(ctx, user, via) : null;
 }
 
 /** The email of the longest-standing holder of a role, if anyone holds it. */
@@ -256,15 +246,20 @@ export async function firstHolderOf(ctx: AppContext, role: Role): Promise<string
 /** The actor behind a session cookie, or null when the session is unknown or expired. */
 export async function actorForSession(ctx: AppContext, sessionToken: string): Promise<Actor | null> {
   const row = await repo.findSessionUser(ctx.db, hashSecret(sessionToken));
-  if (!row) return null;
-  const grants = await repo.grantsOf(ctx.db, row.id);
+  return row ? actorOf(ctx, row) : null;
+}
+
+/** A user row and its role grants as the Actor that services check permissions against. */
+async function actorOf(ctx: AppContext, user: { id: string; email: string; name: string; language: string; email_verified_at: Date | null }, via?: string): Promise<Actor> {
+  const grants = await repo.grantsOf(ctx.db, user.id);
   return {
-    userId: row.id,
-    email: row.email,
-    name: row.name,
-    language: asLanguage(row.language),
-    emailVerified: !!row.email_verified_at,
+    userId: user.id,
+    email: user.email,
+    name: user.name,
+    language: asLanguage(user.language),
+    emailVerified: !!user.email_verified_at,
     grants: grants.filter((g) => isRole(g.role)).map((g) => ({ role: g.role as Role, organisationId: g.organisation_id })),
+    ...(via ? { via } : {}),
   };
 }
 
