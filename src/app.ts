@@ -4,7 +4,6 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, ty
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -16,6 +15,7 @@ import { AppError, type FieldViolation } from './platform/errors.ts';
 import { violationMessage } from './platform/violations.ts';
 import { isLanguage, LANGUAGE_COOKIE, languageFromHeader, translator, type Language, type Translate } from './platform/i18n.ts';
 import { registerOpenApi } from './platform/openapi.ts';
+import { securityHeaders } from './platform/security-headers.ts';
 import { renderErrorPage } from './platform/views/error-page.tsx';
 import { healthRoutes } from './platform/health.routes.ts';
 import { accountsPages, accountsRoutes, loadActor } from './modules/accounts/index.ts';
@@ -76,19 +76,10 @@ export async function buildApp({ config, db, logger }: BuildOptions): Promise<Fa
   // Platform plugins.
   await app.register(cookie, { secret: config.sessionSecret });
   await app.register(formbody, { bodyLimit: 1024 * 1024 });
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        upgradeInsecureRequests: config.isProduction ? [] : null,
-      },
-    },
-    hsts: config.isProduction,
+  const headers = securityHeaders({ production: config.isProduction });
+  app.addHook('onRequest', (_req, reply, done) => {
+    reply.headers(headers);
+    done();
   });
   await app.register(csrf, {
     sessionPlugin: '@fastify/cookie',

@@ -89,3 +89,15 @@ describe('HTTP platform', () => {
     await database.destroy();
   });
 });
+
+describe('security headers', () => {
+  it('adds HSTS and upgrade-insecure-requests only in production', async () => {
+    const { securityHeaders } = await import('./security-headers.ts');
+    const production = securityHeaders({ production: true });
+    expect(production['strict-transport-security']).toMatch(/max-age=\d+/);
+    expect(production['content-security-policy']).toContain('upgrade-insecure-requests');
+    const development = securityHeaders({ production: false });
+    expect(development['strict-transport-security']).toBeUndefined();
+    expect(development['content-security-policy']).not.toContain('upgrade-insecure-requests');
+  });
+});

@@ -23,14 +23,17 @@ export interface EligibilityAnswer {
 export async function purchaseEligibilityAt(ctx: AppContext, distributorId: string, accountNumber: string, now = new Date()): Promise<EligibilityAnswer> {
   const account = accountNumber.trim();
   if (checkAccountNumber(account).length > 0) throw new AppError('invalid_account_number', 'account must be 1–64 letters, digits, . _ / or -, starting with a letter or digit.', 400);
-  const cache = cacheFor<EligibilityAnswer>(ctx.db, ELIGIBILITY_TOPIC, ELIGIBILITY_TTL_MS);
+  // Unknown numbers are cached too ('unknown'), so a stream of them does not hit the database.
+  const cache = cacheFor<EligibilityAnswer | 'unknown'>(ctx.db, ELIGIBILITY_TOPIC, ELIGIBILITY_TTL_MS);
   const key = `${distributorId}\u0000${account}`;
   const cached = cache.get(key);
+  if (cached === 'unknown') throw unknownAccount();
   if (cached) return cached;
 
   const facts = await repo.eligibilityFacts(ctx.db, distributorId, account);
   if (!facts.claim_status && facts.listed_active === null) {
-    throw new AppError('account_unknown', 'This account number is neither on your account list nor claimed by any reseller at your company.', 404);
+    cache.set(key, 'unknown');
+    throw unknownAccount();
   }
   const decision = purchaseEligibility(
     {
@@ -50,3 +53,5 @@ export async function purchaseEligibilityAt(ctx: AppContext, distributorId: stri
   cache.set(key, answer);
   return answer;
 }
+
+const unknownAccount = () => new AppError('account_unknown', 'This account number is neither on your account list nor claimed by any reseller at your company.', 404);
