@@ -5,6 +5,8 @@ import { hashSecret } from '../platform/tokens.ts';
 import { findUserByEmail, insertGrant, insertOrganisation, insertUser } from '../modules/accounts/index.ts';
 import { recordAudit, SYSTEM_ACTOR } from '../modules/audit/index.ts';
 import { claimAccount, insertDistributorIn } from '../modules/distributors/index.ts';
+import { recordAgreement } from '../modules/registration/index.ts';
+import { normalisePartyName } from '../modules/review/index.ts';
 
 /** The password of every demo account; printed in the README. Demo data is never loaded in production. */
 export const DEMO_PASSWORD = 'demo-password-2026';
@@ -109,6 +111,12 @@ export async function seedDemo({ db, config }: { db: Db; config: Config }): Prom
       await recordAudit(trx, { actor: SYSTEM_ACTOR, action: 'distributor.created', subject: { type: 'distributor', id: created.id }, organisationId: created.organisationId, data: { ...d, source: 'demo' } });
     }
     await seedEuroDist(trx, config, distributors.get('EURODIST')!, passwordHash);
+    // REG-11: applicants accept the current agreement version, so the demo has one.
+    await recordAgreement(trx, null, { version: '2026.1', title: `${config.vendorName} Indirect Channel Partner Agreement`, body: demoAgreementText(config.vendorName), effectiveAt: new Date('2026-01-01T00:00:00Z') }, { ip: null, userAgent: null });
+    // Screening: the fictional sample denied-party list, so reviewers see how hits look.
+    for (const party of DEMO_DENIED_PARTIES) {
+      await trx.insertInto('denied_parties').values({ name: party.name, normalised_name: normalisePartyName(party.name), country: party.country, source: 'Fictional sample list', list_date: new Date('2026-11-01T00:00:00Z') }).execute();
+    }
   });
   return { accounts: DEMO_ACCOUNTS.length + 1, distributors: DEMO_DISTRIBUTORS.length, resellers: DEMO_RESELLERS.length };
 }
@@ -164,4 +172,25 @@ async function seedEuroDist(trx: Trx, config: Config, eurodist: { id: string; or
     await recordAudit(trx, { actor: SYSTEM_ACTOR, action: 'demo.partner_created', subject: { type: 'partner', id: organisation.id }, organisationId: organisation.id, data: { legalName: reseller.legalName, country: reseller.country, status: 'registered', initialDistributorId: eurodist.id, distributorInfoReviewedAt: reviewedAt.toISOString() } });
     await claimAccount(trx, { id: organisation.id, country: reseller.country }, { distributorId: eurodist.id, accountNumber: reseller.account }, SYSTEM_ACTOR);
   }
+}
+
+const DEMO_DENIED_PARTIES = [
+  { name: 'Blackwater Trading Company Ltd', country: 'AE' },
+  { name: 'ООО «Северный Экспорт»', country: 'RU' },
+  { name: 'Global Parts Diversion GmbH', country: 'DE' },
+];
+
+/** A short, fictional agreement text: the real one is the vendor's to publish (staff console). */
+function demoAgreementText(vendor: string): string {
+  return [
+    `${vendor} Indirect Channel Partner Agreement — demo version 2026.1`,
+    '',
+    `1. The partner resells ${vendor} products and services purchased only through ${vendor} Authorized Distributors or other ${vendor} Authorized Sources.`,
+    '2. The partner maintains its distributor account information in Partner Self Service; purchases may be restricted when it is not kept current.',
+    `3. The partner demonstrates ${vendor} products at the end user's location and makes professional services available with each resale.`,
+    '4. Key personnel who support the account complete anticorruption training (including the U.S. Foreign Corrupt Practices Act) within 12 months of the effective date.',
+    `5. ${vendor} may approve or decline an application and is not obliged to disclose the reasons for a decline.`,
+    '',
+    'This text is demo data and has no legal effect.',
+  ].join('\n');
 }

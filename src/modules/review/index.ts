@@ -2,4 +2,4 @@ export { reviewQueue, claimApplication, setChecklistItem, reviewDetail, decideAp
 export { dashboard, type Dashboard } from './dashboard.service.ts';
 export { importDeniedParties } from './screening.service.ts';
 export { reviewRoutes } from './review.routes.ts';
-export { CHECKLIST_ITEMS, REVIEW_TARGET_BUSINESS_DAYS } from './review.rules.ts';
+export { CHECKLIST_ITEMS, REVIEW_TARGET_BUSINESS_DAYS, normalisePartyName } from './review.rules.ts';
