@@ -18,6 +18,7 @@ describe('CSV reading', () => {
 
   it('refuses an empty file and a file without the required columns', async () => {
     await expect(collect(Readable.from(['']))).rejects.toMatchObject({ code: 'csv_empty' });
+    await expect(collect(Readable.from(['a,b\n']))).rejects.toMatchObject({ code: 'csv_empty' });
     await expect(collect(Readable.from(['x,y\n1,2\n']))).rejects.toMatchObject({ code: 'csv_columns' });
   });
 

@@ -68,5 +68,5 @@ export async function* readCsv(input: Readable, options: CsvReadOptions, problem
     columns.forEach((column, i) => (values[column] = record[i] ?? ''));
     yield { line: info.lines, values };
   }
-  if (!columns) throw new AppError('csv_empty', 'The file is empty: it needs a header line and at least one row.', 400);
+  if (!columns || rows === 0) throw new AppError('csv_empty', 'The file is empty: it needs a header line and at least one row.', 400);
 }

@@ -10,7 +10,7 @@ export const ELIGIBILITY_TOPIC = 'eligibility';
 
 /**
  * The distributor, when the actor may act for it with this permission: its own users (or an
- * API key of it) and programme staff. Anyone else gets 404, not 403, so that the existence of
+ * API key of it), and programme staff administrators for reading. Anyone else gets 404, not 403, so that the existence of
  * another distributor's data is not revealed either (REG-6).
  */
 export async function requireDistributorAccess(ctx: AppContext, actor: Actor | null, distributorId: string, permission: Permission): Promise<repo.DistributorRow> {

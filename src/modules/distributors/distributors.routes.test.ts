@@ -190,7 +190,9 @@ describe('REG-6 released information only', () => {
     expect(eligibility.statusCode).toBe(404);
     expect(eligibility.body).not.toContain('Secret Reseller');
     expect((await api('GET', `/api/v1/purchase-eligibility?account=EU-SECRET&distributorId=${eurodist.id}`, asNordic)).statusCode).toBe(404);
-    // The distributor it named sees it.
+    // The vendor's administrators may read it (they are among the parties of the release)…
+    expect((await api('GET', `/api/v1/distributor/${eurodist.id}/resellers/${partner.id}`, { cookie: staffCookie })).statusCode).toBe(200);
+    // …and the distributor it named sees it.
     const released = (await api('GET', `/api/v1/distributor/${eurodist.id}/resellers/${partner.id}`, { key: eurodist.apiKey })).json();
     expect(released).toMatchObject({ legalName: 'Secret Reseller GmbH', contactName: 'Pat Contact', accounts: [{ accountNumber: 'EU-SECRET', status: 'confirmed' }] });
   });

@@ -234,6 +234,8 @@ export async function importDistributors(ctx: AppContext, actor: Actor, input: R
     });
     report[outcome] += 1;
   }
+  // Lines the CSV parser could not read count as rejected rows too.
+  report.rejected += report.problems.filter((p) => p.field === '(line)').length;
   report.problems.sort((a, b) => a.line - b.line);
   return report;
 }
