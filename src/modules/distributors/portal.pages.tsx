@@ -6,7 +6,7 @@ import type { RequestMeta } from '../../platform/context.ts';
 import { countryName } from '../../platform/countries.ts';
 import { AppError, forbidden, notFound } from '../../platform/errors.ts';
 import { requestMeta } from '../../platform/request-meta.ts';
-import { CsrfField, ErrorSummary, formErrors, noErrors, TextField, type FormErrors } from '../../platform/views/components.tsx';
+import { CsrfField, ErrorSummary, formErrors, noErrors, SelectField, TextField, type FormErrors } from '../../platform/views/components.tsx';
 import { Layout } from '../../platform/views/layout.tsx';
 import type { PageContext } from '../../platform/views/page-context.ts';
 import { sendPage } from '../../platform/views/render.ts';
@@ -15,17 +15,18 @@ import { distributorsOfActor, requireDistributorAccess } from './access.ts';
 import { ACCOUNT_LIST_COLUMNS, accountListSize, checkAccountListFile, claimsConfirmedByUpload, getUpload, listUploads, processAccountList, startAccountListUpload } from './account-lists.service.ts';
 import { decideClaim, listClaims, onboardingQueue, releasedResellerInfo, type Claim } from './claims.service.ts';
 import { toDistributor, type Distributor } from './distributors.service.ts';
+import { addDistributorUser, DISTRIBUTOR_ROLES, listDistributorUsers, removeDistributorUser, type DistributorUser } from './distributor-users.service.ts';
 import { asFormErrors, DateTime, errorText, FileField, isUuid, pageCtx, pick, signedIn } from '../../platform/views/page-helpers.tsx';
 import { ProblemsTable } from '../../platform/views/problems-table.tsx';
 import { acceptFileUploads, keepUpload, uploadedFile, type SavedUpload } from '../../platform/upload-form.ts';
 
-const NOTICES = { confirmed: 'portal.claims.confirmed', rejected: 'portal.claims.rejected', key_revoked: 'portal.keys.revoked' };
+const NOTICES = { confirmed: 'portal.claims.confirmed', rejected: 'portal.claims.rejected', key_revoked: 'portal.keys.revoked', user_added: 'portal.users.added', user_removed: 'portal.users.removed' };
 /** A list of a million rows with long reseller names stays well below this. */
 const MAX_LIST_BYTES = 256 * 1024 * 1024;
 /** The repository returns at most this many claims per status; the page says so when it is reached. */
 const CLAIMS_SHOWN = 200;
 
-type Section = 'overview' | 'claims' | 'onboarding' | 'account-lists' | 'api-keys';
+type Section = 'overview' | 'claims' | 'onboarding' | 'account-lists' | 'api-keys' | 'users';
 
 function PortalNav({ ctx, d, current }: { ctx: PageContext; d: Distributor; current: Section }) {
   const { t } = ctx;
@@ -36,6 +37,7 @@ function PortalNav({ ctx, d, current }: { ctx: PageContext; d: Distributor; curr
     ['account-lists', `/distributor/${d.id}/account-lists`, t('portal.nav.account_lists')],
   ];
   if (can(ctx.actor, 'distributor:manage', d.organisationId)) items.push(['api-keys', `/distributor/${d.id}/api-keys`, t('portal.nav.api_keys')]);
+  if (can(ctx.actor, 'distributor:manage', d.organisationId) || can(ctx.actor, 'distributors:manage')) items.push(['users', `/distributor/${d.id}/users`, t('portal.nav.users')]);
   return (
     <nav aria-label={t('portal.nav.label')} class="subnav">
       <ul>
@@ -342,6 +344,72 @@ function ApiKeysPage({ ctx, d, keys, created, errors, values }: { ctx: PageConte
                           </button>
                         </form>
                       )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </PortalPage>
+  );
+}
+
+function UsersPage({ ctx, d, users, errors, values }: { ctx: PageContext; d: Distributor; users: DistributorUser[]; errors: FormErrors; values: Record<string, string> }) {
+  const { t } = ctx;
+  return (
+    <PortalPage ctx={ctx} d={d} current="users" title={t('portal.users.title')}>
+      <p>{t('portal.users.intro')}</p>
+      <section aria-labelledby="add-user-heading">
+        <h2 id="add-user-heading">{t('portal.users.add_title')}</h2>
+        <ErrorSummary t={t} errors={errors} />
+        <form method="post" action={`/distributor/${d.id}/users`} novalidate>
+          <CsrfField token={ctx.csrfToken} />
+          <TextField name="email" type="email" label={t('fields.email')} value={values.email} error={errors.fields.email} hint={t('portal.users.email_hint')} maxLength={254} autocomplete="off" />
+          <SelectField
+            name="role"
+            label={t('fields.role')}
+            value={values.role ?? 'distributor_user'}
+            error={errors.fields.role}
+            options={DISTRIBUTOR_ROLES.map((role) => ({ value: role, label: t(`roles.${role}`) }))}
+          />
+          <button type="submit">{t('portal.users.add_submit')}</button>
+        </form>
+      </section>
+      <section aria-labelledby="users-heading">
+        <h2 id="users-heading">{t('portal.users.list_title')}</h2>
+        {errors.general && <p role="alert">{errors.general}</p>}
+        {users.length === 0 ? (
+          <p>{t('portal.users.none')}</p>
+        ) : (
+          <div class="overflow-auto">
+            <table class="striped">
+              <caption class="visually-hidden">{t('portal.users.list_title')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('fields.name')}</th>
+                  <th scope="col">{t('fields.email')}</th>
+                  <th scope="col">{t('fields.role')}</th>
+                  <th scope="col">
+                    <span class="visually-hidden">{t('portal.users.remove')}</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {users.map((u) => (
+                  <tr>
+                    <td>{u.name}</td>
+                    <td>{u.email}</td>
+                    <td>{u.roles.map((r) => t(`roles.${r}`)).join(', ')}</td>
+                    <td>
+                      <form method="post" action={`/distributor/${d.id}/users/${u.id}/remove`} class="inline-form">
+                        <CsrfField token={ctx.csrfToken} />
+                        <button type="submit" class="secondary outline">
+                          {t('portal.users.remove')}
+                          <span class="visually-hidden">{` ${u.name}`}</span>
+                        </button>
+                      </form>
                     </td>
                   </tr>
                 ))}
@@ -664,5 +732,45 @@ export async function distributorPortalPages(app: FastifyInstance): Promise<void
     if (!isUuid(req.params.keyId)) throw notFound('Active API key');
     await revokeApiKey(appCtx(), found.actor, found.d.organisationId, req.params.keyId, requestMeta(req));
     return reply.redirect(`/distributor/${found.d.id}/api-keys?notice=key_revoked`, 303);
+  });
+
+  // Who works for the distributor in the portal: its administrators (and programme staff) manage it.
+  const usersPage = async (req: FastifyRequest, reply: FastifyReply, d: Distributor, extra: { errors?: FormErrors; values?: Record<string, string> } = {}, status = 200) => {
+    const users = await listDistributorUsers(appCtx(), req.actor, d.id);
+    return sendPage(reply, <UsersPage ctx={pageCtx(req, reply, { notices: NOTICES, path: `/distributor/${d.id}/users` })} d={d} users={users} errors={extra.errors ?? noErrors} values={extra.values ?? {}} />, status);
+  };
+  const userManager = async (req: FastifyRequest, reply: FastifyReply, id: string) => {
+    const actor = signedIn(req, reply, `/distributor/${id}/users`);
+    if (!actor) return undefined;
+    if (!isUuid(id)) throw notFound('Distributor');
+    await listDistributorUsers(appCtx(), actor, id);
+    return { actor, d: toDistributor(await requireDistributorAccess(appCtx(), actor, id, 'distributor:read')) };
+  };
+  app.get<{ Params: { id: string } }>('/distributor/:id/users', async (req, reply) => {
+    const found = await userManager(req, reply, req.params.id);
+    if (!found) return reply;
+    return usersPage(req, reply, found.d);
+  });
+  app.post<{ Params: { id: string } }>('/distributor/:id/users', async (req, reply) => {
+    const found = await userManager(req, reply, req.params.id);
+    if (!found) return reply;
+    const values = pick(req.body, 'email', 'role');
+    try {
+      await addDistributorUser(appCtx(), found.actor, found.d.id, values.email ?? '', values.role ?? '', requestMeta(req));
+    } catch (error) {
+      return usersPage(req, reply, found.d, { errors: asFormErrors(pageCtx(req, reply), error), values }, 422);
+    }
+    return reply.redirect(`/distributor/${found.d.id}/users?notice=user_added`, 303);
+  });
+  app.post<{ Params: { id: string; userId: string } }>('/distributor/:id/users/:userId/remove', async (req, reply) => {
+    const found = await userManager(req, reply, req.params.id);
+    if (!found) return reply;
+    if (!isUuid(req.params.userId)) throw notFound('User of this distributor');
+    try {
+      await removeDistributorUser(appCtx(), found.actor, found.d.id, req.params.userId, requestMeta(req));
+    } catch (error) {
+      return usersPage(req, reply, found.d, { errors: asFormErrors(pageCtx(req, reply), error) }, 409);
+    }
+    return reply.redirect(`/distributor/${found.d.id}/users?notice=user_removed`, 303);
   });
 }
