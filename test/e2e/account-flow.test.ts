@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumStatus, expectNoAxeViolations, launchBrowser, newPage, startServer, type StartedServer } from './helpers.ts';
+import { chromiumStatus, expectNoAxeViolations, launchBrowser, newPage, startServer, type StartedServer, arrivalCheck } from './helpers.ts';
 
 const LOCALES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../locales');
 const catalogue = (lang: string) => JSON.parse(readFileSync(path.join(LOCALES, `${lang}.json`), 'utf8')) as Record<string, unknown>;
@@ -44,12 +44,7 @@ describe.skipIf(!chromium.available && !chromium.mustFail)(`account flow in Chro
   const email = `e2e-${Date.now()}@northwind-reseller.example`;
   const password = 'correct horse battery staple';
 
-  /** Waits for the page at `pattern` to have loaded, then checks it with axe (X-5). */
-  async function arriveAt(pattern: RegExp, label: string) {
-    await page.waitForURL(pattern);
-    await page.waitForLoadState('load');
-    await expectNoAxeViolations(page, label);
-  }
+  const arriveAt = arrivalCheck(() => page);
 
   it('REG-1, X-5: sign-up with bad input shows the error summary, focuses it and keeps what was typed', async () => {
     await page.goto('/sign-up');

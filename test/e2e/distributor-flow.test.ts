@@ -1,20 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ACCOUNTS, DEMO_DISTRIBUTOR_ACCOUNT, DEMO_PASSWORD } from '../../src/demo/seed-demo.ts';
-import { chromiumStatus, expectNoAxeViolations, launchBrowser, newPage, startServer, type StartedServer } from './helpers.ts';
+import { chromiumStatus, expectNoAxeViolations, launchBrowser, newPage, startServer, type StartedServer, arrivalCheck, englishText as text } from './helpers.ts';
 
-const LOCALES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../locales');
-const en = JSON.parse(readFileSync(path.join(LOCALES, 'en.json'), 'utf8')) as Record<string, unknown>;
-/** A message as the portal shows it in English, with its {{placeholders}} filled in. */
-const text = (key: string, vars: Record<string, string | number> = {}) => {
-  const value = key.split('.').reduce<unknown>((node, part) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined), en);
-  if (typeof value !== 'string') throw new Error(`locales/en.json has no ${key}`);
-  return value.replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(vars[name] ?? `{{${name}}}`));
-};
 
 const chromium = chromiumStatus();
 if (!chromium.available && !chromium.mustFail) console.warn(chromium.message);
@@ -40,12 +31,7 @@ describe.skipIf(!chromium.available && !chromium.mustFail)(`distributor flow in 
     rmSync(files, { recursive: true, force: true });
   });
 
-  /** Waits for the page at `pattern` to have loaded, then checks it with axe (X-5). */
-  async function arriveAt(pattern: RegExp, label: string) {
-    await page.waitForURL(pattern);
-    await page.waitForLoadState('load');
-    await expectNoAxeViolations(page, label);
-  }
+  const arriveAt = arrivalCheck(() => page);
 
   it('REG-5, X-5: a visitor finds the distributors serving Austria and opens the contact form', async () => {
     await page.goto('/');

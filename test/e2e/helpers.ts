@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -134,4 +134,34 @@ export async function expectNoAxeViolations(page: Page, label = page.url(), { co
     await page.emulateMedia({ colorScheme: null, reducedMotion: null });
   }
   if (reports.length > 0) throw new Error(`Accessibility violations on ${label}:\n${reports.join('\n')}`);
+}
+
+/** Returns `arriveAt(pattern, label)`: waits for the page at `pattern` to load, then checks it with axe (X-5). */
+export function arrivalCheck(currentPage: () => Page) {
+  return async (pattern: RegExp, label: string) => {
+    const page = currentPage();
+    await page.waitForURL(pattern);
+    await page.waitForLoadState('load');
+    await expectNoAxeViolations(page, label);
+  };
+}
+
+const english = JSON.parse(readFileSync(new URL('../../locales/en.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+
+/** A message as the portal shows it in English, with its {{placeholders}} filled in. */
+export function englishText(key: string, vars: Record<string, string | number> = {}): string {
+  const node = (tree: unknown, parts: string[]): unknown => {
+    if (parts.length === 0) return tree;
+    if (!tree || typeof tree !== 'object') return undefined;
+    // Field labels are flat keys with dots (`fields["company.legal_name"]`), like i18next finds them.
+    for (let i = parts.length; i > 0; i--) {
+      const child = (tree as Record<string, unknown>)[parts.slice(0, i).join('.')];
+      const found = child === undefined ? undefined : node(child, parts.slice(i));
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  };
+  const value = node(english, key.split('.'));
+  if (typeof value !== 'string') throw new Error(`locales/en.json has no ${key}`);
+  return value.replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(vars[name] ?? `{{${name}}}`));
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,27 +7,9 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../src/demo/seed-demo.ts';
 import { releaseOfInformationText, signatureAuthorityText } from '../../src/modules/registration/registration.rules.ts';
-import { chromiumStatus, expectNoAxeViolations, launchBrowser, newPage, startServer, type StartedServer } from './helpers.ts';
+import { chromiumStatus, launchBrowser, newPage, startServer, type StartedServer, arrivalCheck, englishText as text } from './helpers.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const en = JSON.parse(readFileSync(path.join(ROOT, 'locales/en.json'), 'utf8')) as Record<string, unknown>;
-/** A message as the portal shows it in English, with its {{placeholders}} filled in. */
-const text = (key: string, vars: Record<string, string | number> = {}) => {
-  const node = (tree: unknown, parts: string[]): unknown => {
-    if (parts.length === 0) return tree;
-    if (!tree || typeof tree !== 'object') return undefined;
-    // Field labels are flat keys with dots (`fields["company.legal_name"]`), like i18next finds them.
-    for (let i = parts.length; i > 0; i--) {
-      const child = (tree as Record<string, unknown>)[parts.slice(0, i).join('.')];
-      const found = child === undefined ? undefined : node(child, parts.slice(i));
-      if (found !== undefined) return found;
-    }
-    return undefined;
-  };
-  const value = node(en, key.split('.'));
-  if (typeof value !== 'string') throw new Error(`locales/en.json has no ${key}`);
-  return value.replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(vars[name] ?? `{{${name}}}`));
-};
 const VENDOR = 'Northwind Networks';
 const APPLICANT = 'applicant@contoso-systems.example';
 
@@ -61,12 +43,7 @@ describe.skipIf(!chromium.available && !chromium.mustFail)(`registration flow in
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  /** Waits for the page at `pattern` to have loaded, then checks it with axe (X-5). */
-  async function arriveAt(pattern: RegExp, label: string) {
-    await page.waitForURL(pattern);
-    await page.waitForLoadState('load');
-    await expectNoAxeViolations(page, label);
-  }
+  const arriveAt = arrivalCheck(() => page);
 
   const saveAndContinue = () => page.getByRole('button', { name: text('registration.save_continue'), exact: true }).click();
   let applicationPath = '';

@@ -1,30 +1,8 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../src/demo/seed-demo.ts';
-import { chromiumStatus, expectNoAxeViolations, launchBrowser, newPage, startServer, type StartedServer } from './helpers.ts';
+import { chromiumStatus, launchBrowser, newPage, startServer, type StartedServer, arrivalCheck, englishText as text } from './helpers.ts';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const en = JSON.parse(readFileSync(path.join(ROOT, 'locales/en.json'), 'utf8')) as Record<string, unknown>;
-/** A message as the portal shows it in English, with its {{placeholders}} filled in. */
-const text = (key: string, vars: Record<string, string | number> = {}) => {
-  const node = (tree: unknown, parts: string[]): unknown => {
-    if (parts.length === 0) return tree;
-    if (!tree || typeof tree !== 'object') return undefined;
-    // Field labels are flat keys with dots (`fields["company.legal_name"]`), like i18next finds them.
-    for (let i = parts.length; i > 0; i--) {
-      const child = (tree as Record<string, unknown>)[parts.slice(0, i).join('.')];
-      const found = child === undefined ? undefined : node(child, parts.slice(i));
-      if (found !== undefined) return found;
-    }
-    return undefined;
-  };
-  const value = node(en, key.split('.'));
-  if (typeof value !== 'string') throw new Error(`locales/en.json has no ${key}`);
-  return value.replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(vars[name] ?? `{{${name}}}`));
-};
 
 const ADMIN = DEMO_ACCOUNTS.find((a) => a.role === 'staff_admin')!.email;
 const REVIEWER = DEMO_ACCOUNTS.find((a) => a.role === 'staff_reviewer')!.email;
@@ -93,12 +71,7 @@ describe.skipIf(!chromium.available && !chromium.mustFail)(`review flow in Chrom
     await server?.stop();
   });
 
-  /** Waits for the page at `pattern` to have loaded, then checks it with axe (X-5). */
-  async function arriveAt(pattern: RegExp, label: string) {
-    await page.waitForURL(pattern);
-    await page.waitForLoadState('load');
-    await expectNoAxeViolations(page, label);
-  }
+  const arriveAt = arrivalCheck(() => page);
 
   async function signIn(email: string, returnTo: string) {
     await page.goto(`/sign-in?return_to=${encodeURIComponent(returnTo)}`);
