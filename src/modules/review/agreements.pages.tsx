@@ -6,7 +6,7 @@ import type { PageContext } from '../../platform/views/page-context.ts';
 import { sendPage } from '../../platform/views/render.ts';
 import { asFormErrors, DateTime, pageCtx, pick, TextArea } from '../../platform/views/page-helpers.tsx';
 import { currentAgreementView, listAgreementVersions, publishAgreement } from '../registration/index.ts';
-import { ConsolePage, DateField, formatDate, parseDay, staffMember, TableRegion } from './console.tsx';
+import { ConsolePage, DataTable, DateField, formatDate, parseDay, staffMember } from './console.tsx';
 
 // REG-11: the Indirect Channel Partner Agreement is versioned; the version in effect is the one
 // applicants accept. Programme administrators publish new versions here (the API's
@@ -48,40 +48,28 @@ function AgreementsPage({ ctx, current, versions, values, errors }: { ctx: PageC
         {versions.length === 0 ? (
           <p>{t('staff.agreements.none')}</p>
         ) : (
-          <TableRegion label={t('staff.agreements.versions_caption')}>
-            <table class="striped">
-              <caption>{t('staff.agreements.versions_caption')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('fields.version')}</th>
-                  <th scope="col">{t('fields.title')}</th>
-                  <th scope="col">{t('fields.effective_at')}</th>
-                  <th scope="col">{t('staff.agreements.published')}</th>
-                  <th scope="col">{t('fields.status')}</th>
-                  <th scope="col">{t('staff.review.text_hash')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {versions.map((v) => (
-                  <tr>
-                    <th scope="row">{v.version}</th>
-                    <td>{v.title}</td>
-                    <td>{formatDate(v.effectiveAt, lang)}</td>
-                    <td>
-                      <DateTime date={v.publishedAt} lang={lang} />
-                      {v.publishedBy && <small>{` · ${v.publishedBy}`}</small>}
-                    </td>
-                    <td>
-                      <span class={`badge badge-agreement-${state(v)}`}>{t(`staff.agreements.state_${state(v)}`)}</span>
-                    </td>
-                    <td>
-                      <code class="hash">{v.bodyHash.slice(0, 12)}</code>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableRegion>
+          <DataTable
+            caption={t('staff.agreements.versions_caption')}
+            columns={[t('fields.version'), t('fields.title'), t('fields.effective_at'), t('staff.agreements.published'), t('fields.status'), t('staff.review.text_hash')]}
+            rows={versions}
+            row={(v) => (
+              <tr>
+                <th scope="row">{v.version}</th>
+                <td>{v.title}</td>
+                <td>{formatDate(v.effectiveAt, lang)}</td>
+                <td>
+                  <DateTime date={v.publishedAt} lang={lang} />
+                  {v.publishedBy && <small>{` · ${v.publishedBy}`}</small>}
+                </td>
+                <td>
+                  <span class={`badge badge-agreement-${state(v)}`}>{t(`staff.agreements.state_${state(v)}`)}</span>
+                </td>
+                <td>
+                  <code class="hash">{v.bodyHash.slice(0, 12)}</code>
+                </td>
+              </tr>
+            )}
+          />
         )}
       </section>
       {can(ctx.actor, 'agreements:publish') && (

@@ -14,7 +14,7 @@ import { countrySelectOptions, DateTime, errorText, isUuid, pageCtx, pick, TextA
 import type { Finding } from '../registration/index.ts';
 import { agreementPages } from './agreements.pages.tsx';
 import { auditPages } from './audit.pages.tsx';
-import { ConsolePage, staffMember, TableRegion } from './console.tsx';
+import { ConsolePage, DataTable, staffMember, TableRegion } from './console.tsx';
 import { dashboardPages } from './dashboard.pages.tsx';
 import { REVIEW_TARGET_BUSINESS_DAYS, type Decision } from './review.rules.ts';
 import { claimApplication, decideApplication, reviewDetail, reviewQueue, setChecklistItem, type QueueEntry, type QueueFilter, type ReviewDetail } from './review.service.ts';
@@ -181,35 +181,23 @@ function Screening({ ctx, hits }: { ctx: PageContext; hits: ReviewDetail['screen
       ) : (
         <>
           <p class="notice-warning">{t('staff.review.screening_intro', { count: hits.length })}</p>
-          <TableRegion label={t('staff.review.screening_caption')}>
-            <table class="striped">
-              <caption>{t('staff.review.screening_caption')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('staff.review.screened_name')}</th>
-                  <th scope="col">{t('staff.review.matched_entry')}</th>
-                  <th scope="col">{t('fields.country')}</th>
-                  <th scope="col">{t('staff.review.list_source')}</th>
-                  <th scope="col">{t('staff.review.list_date')}</th>
-                  <th scope="col">{t('staff.review.similarity')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {hits.map((h) => (
-                  <tr>
-                    <td>
-                      {h.screened} <small>({fieldLabel(t, h.field)})</small>
-                    </td>
-                    <td>{h.entry.name}</td>
-                    <td>{h.entry.country ? countryName(h.entry.country, lang) : '—'}</td>
-                    <td>{h.entry.source}</td>
-                    <td>{h.entry.listDate ?? '—'}</td>
-                    <td class="numeric">{percent.format(h.similarity)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableRegion>
+          <DataTable
+            caption={t('staff.review.screening_caption')}
+            columns={[t('staff.review.screened_name'), t('staff.review.matched_entry'), t('fields.country'), t('staff.review.list_source'), t('staff.review.list_date'), t('staff.review.similarity')]}
+            rows={hits}
+            row={(h) => (
+              <tr>
+                <td>
+                  {h.screened} <small>({fieldLabel(t, h.field)})</small>
+                </td>
+                <td>{h.entry.name}</td>
+                <td>{h.entry.country ? countryName(h.entry.country, lang) : '—'}</td>
+                <td>{h.entry.source}</td>
+                <td>{h.entry.listDate ?? '—'}</td>
+                <td class="numeric">{percent.format(h.similarity)}</td>
+              </tr>
+            )}
+          />
         </>
       )}
     </section>
@@ -304,35 +292,25 @@ function Claims({ ctx, claims }: { ctx: PageContext; claims: ReviewDetail['claim
       {claims.length === 0 ? (
         <p>{t('staff.review.no_claims')}</p>
       ) : (
-        <TableRegion label={t('staff.review.claims_caption')}>
-          <table class="striped">
-            <caption>{t('staff.review.claims_caption')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('fields.distributors.distributor')}</th>
-                <th scope="col">{t('fields.account_number')}</th>
-                <th scope="col">{t('fields.status')}</th>
-                <th scope="col">{t('portal.claims.decided_at')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {claims.map((c) => (
-                <tr>
-                  <td>{c.distributor}</td>
-                  <td>
-                    <code>{c.accountNumber}</code>
-                  </td>
-                  <td>
-                    <span class={`badge badge-claim-${c.status}`}>{t(`portal.claims.status_${c.status}`, { defaultValue: c.status })}</span>
-                  </td>
-                  <td>
-                    <DateTime date={c.decidedAt} lang={lang} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableRegion>
+        <DataTable
+          caption={t('staff.review.claims_caption')}
+          columns={[t('fields.distributors.distributor'), t('fields.account_number'), t('fields.status'), t('portal.claims.decided_at')]}
+          rows={claims}
+          row={(c) => (
+            <tr>
+              <td>{c.distributor}</td>
+              <td>
+                <code>{c.accountNumber}</code>
+              </td>
+              <td>
+                <span class={`badge badge-claim-${c.status}`}>{t(`portal.claims.status_${c.status}`, { defaultValue: c.status })}</span>
+              </td>
+              <td>
+                <DateTime date={c.decidedAt} lang={lang} />
+              </td>
+            </tr>
+          )}
+        />
       )}
     </section>
   );
@@ -351,41 +329,28 @@ function Signatory({ ctx, detail }: { ctx: PageContext; detail: ReviewDetail }) 
       {detail.consents.length === 0 ? (
         <p>{t('staff.review.no_consents')}</p>
       ) : (
-        <TableRegion label={t('staff.review.consents_caption')}>
-          <table class="striped consents">
-            <caption>{t('staff.review.consents_caption')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('staff.review.consent')}</th>
-                <th scope="col">{t('staff.review.consent_by')}</th>
-                <th scope="col">{t('staff.review.consent_at')}</th>
-                <th scope="col">{t('staff.review.ip')}</th>
-                <th scope="col">{t('staff.review.user_agent')}</th>
-                <th scope="col">{t('staff.review.text_version')}</th>
-                <th scope="col">{t('staff.review.text_hash')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {detail.consents.map((c) => (
-                <tr>
-                  <td>{t(`staff.consent_kind.${c.kind}`, { defaultValue: c.kind })}</td>
-                  <td>{c.user}</td>
-                  <td>
-                    <DateTime date={c.acceptedAt} lang={lang} />
-                  </td>
-                  <td>{c.ip ?? '—'}</td>
-                  <td>
-                    <small>{c.userAgent ?? '—'}</small>
-                  </td>
-                  <td>{c.textVersion}</td>
-                  <td>
-                    <code class="hash">{c.textHash}</code>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableRegion>
+        <DataTable
+          caption={t('staff.review.consents_caption')} className="striped consents"
+          columns={[t('staff.review.consent'), t('staff.review.consent_by'), t('staff.review.consent_at'), t('staff.review.ip'), t('staff.review.user_agent'), t('staff.review.text_version'), t('staff.review.text_hash')]}
+          rows={detail.consents}
+          row={(c) => (
+            <tr>
+              <td>{t(`staff.consent_kind.${c.kind}`, { defaultValue: c.kind })}</td>
+              <td>{c.user}</td>
+              <td>
+                <DateTime date={c.acceptedAt} lang={lang} />
+              </td>
+              <td>{c.ip ?? '—'}</td>
+              <td>
+                <small>{c.userAgent ?? '—'}</small>
+              </td>
+              <td>{c.textVersion}</td>
+              <td>
+                <code class="hash">{c.textHash}</code>
+              </td>
+            </tr>
+          )}
+        />
       )}
       <h3>{t('staff.review.members_title')}</h3>
       <ul>
@@ -412,42 +377,32 @@ function History({ ctx, detail }: { ctx: PageContext; detail: ReviewDetail }) {
       {detail.decisions.length === 0 ? (
         <p>{t('staff.review.no_decisions')}</p>
       ) : (
-        <TableRegion label={t('staff.review.history_caption')}>
-          <table class="striped">
-            <caption>{t('staff.review.history_caption')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('staff.review.decided_at')}</th>
-                <th scope="col">{t('fields.decision')}</th>
-                <th scope="col">{t('staff.review.decided_by')}</th>
-                <th scope="col">{t('staff.review.details')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {detail.decisions.map((d) => (
-                <tr>
-                  <td>
-                    <DateTime date={d.decidedAt} lang={lang} />
-                  </td>
-                  <td>{t(`staff.status.${d.decision}`, { defaultValue: d.decision })}</td>
-                  <td>{d.decidedBy}</td>
-                  <td>
-                    {d.internalReason && (
-                      <p class="internal-reason">
-                        <strong>{t('staff.review.internal_reason_label')}</strong> <span class="preserve-lines">{d.internalReason}</span>
-                      </p>
-                    )}
-                    {d.question && (
-                      <p>
-                        <strong>{t('staff.review.question_label')}</strong> <span class="preserve-lines">{d.question}</span>
-                      </p>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableRegion>
+        <DataTable
+          caption={t('staff.review.history_caption')}
+          columns={[t('staff.review.decided_at'), t('fields.decision'), t('staff.review.decided_by'), t('staff.review.details')]}
+          rows={detail.decisions}
+          row={(d) => (
+            <tr>
+              <td>
+                <DateTime date={d.decidedAt} lang={lang} />
+              </td>
+              <td>{t(`staff.status.${d.decision}`, { defaultValue: d.decision })}</td>
+              <td>{d.decidedBy}</td>
+              <td>
+                {d.internalReason && (
+                  <p class="internal-reason">
+                    <strong>{t('staff.review.internal_reason_label')}</strong> <span class="preserve-lines">{d.internalReason}</span>
+                  </p>
+                )}
+                {d.question && (
+                  <p>
+                    <strong>{t('staff.review.question_label')}</strong> <span class="preserve-lines">{d.question}</span>
+                  </p>
+                )}
+              </td>
+            </tr>
+          )}
+        />
       )}
     </section>
   );
