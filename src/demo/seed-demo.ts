@@ -4,7 +4,7 @@ import { hashPassword } from '../platform/passwords.ts';
 import { hashSecret } from '../platform/tokens.ts';
 import { findUserByEmail, insertGrant, insertOrganisation, insertUser } from '../modules/accounts/index.ts';
 import { recordAudit, SYSTEM_ACTOR } from '../modules/audit/index.ts';
-import { claimAccount, insertDistributorIn } from '../modules/distributors/index.ts';
+import { claimAccount, insertDistributorIn, type DistributorInput } from '../modules/distributors/index.ts';
 import { recordAgreement } from '../modules/registration/index.ts';
 import { normalisePartyName } from '../modules/review/index.ts';
 
@@ -27,16 +27,8 @@ export const DEMO_DISTRIBUTOR_ACCOUNT = { email: 'distributor@eurodist.example',
  */
 export const DEMO_API_KEY = 'pp_demokey0_EuroDistDemoKey-NotSecret-NeverInProduction';
 
-interface DemoDistributor {
-  code: string;
-  legalName: string;
-  hqCountry: string;
-  territories: string[];
-  website: string;
-  phone: string;
-  email: string;
-  acceptsNewResellers?: boolean;
-}
+/** A directory entry as staff would type it; most demo distributors accept new resellers. */
+type DemoDistributor = Omit<DistributorInput, 'acceptsNewResellers'> & { acceptsNewResellers?: boolean };
 
 /** Fictional authorised distributors: names, .example domains and unassigned-style phone numbers. */
 export const DEMO_DISTRIBUTORS: DemoDistributor[] = [

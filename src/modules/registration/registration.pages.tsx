@@ -1,12 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ComponentChildren, InputHTMLAttributes } from 'preact';
+import type { ComponentChildren } from 'preact';
 import type { Actor } from '../../platform/auth.ts';
 import { countryName, countryOptions, isCountryCode } from '../../platform/countries.ts';
 import { AppError, notFound, type FieldViolation } from '../../platform/errors.ts';
 import type { Language, Translate } from '../../platform/i18n.ts';
 import { formField, requestMeta } from '../../platform/request-meta.ts';
 import { violationMessage } from '../../platform/violations.ts';
-import { CsrfField, ErrorSummary, fieldId, formErrors, noErrors, SelectField, type FormErrors } from '../../platform/views/components.tsx';
+import { CsrfField, describedBy, ErrorSummary, FieldMessages, fieldId, formErrors, noErrors, SelectField, TextField, type FormErrors } from '../../platform/views/components.tsx';
 import { Layout } from '../../platform/views/layout.tsx';
 import { pageContext, type PageContext } from '../../platform/views/page-context.ts';
 import { sendPage } from '../../platform/views/render.ts';
@@ -85,60 +85,6 @@ function formatDate(date: Date | null | undefined, lang: Language): string {
 }
 
 // ---- Small form controls (the rules' field path is the input's name and, via fieldId, its id) ----
-
-function describedBy(id: string, error?: string, hint?: string, extra?: string): string | undefined {
-  return [error && `${id}-error`, hint && `${id}-hint`, extra].filter(Boolean).join(' ') || undefined;
-}
-
-function FieldMessages({ id, error, hint }: { id: string; error?: string | undefined; hint?: string | undefined }) {
-  return (
-    <>
-      {error && (
-        <small id={`${id}-error`} class="field-error">
-          {error}
-        </small>
-      )}
-      {hint && <small id={`${id}-hint`}>{hint}</small>}
-    </>
-  );
-}
-
-interface InputProps {
-  name: string;
-  /** The field path the rules report problems on, when it differs from the input's name. */
-  field?: string;
-  label: string;
-  value?: string | undefined;
-  error?: string | undefined;
-  hint?: string | undefined;
-  type?: 'text' | 'email' | 'tel' | 'url';
-  autocomplete?: string;
-  required?: boolean;
-  maxLength: number;
-}
-
-function Input({ name, field = name, label, value, error, hint, type = 'text', autocomplete, required = true, maxLength }: InputProps) {
-  const id = fieldId(field);
-  return (
-    <div class="field">
-      <label for={id}>{label}</label>
-      <input
-        {...({
-          id,
-          name,
-          type,
-          value: value ?? '',
-          autocomplete,
-          required,
-          maxLength,
-          'aria-invalid': error ? 'true' : undefined,
-          'aria-describedby': describedBy(id, error, hint),
-        } as InputHTMLAttributes)}
-      />
-      <FieldMessages id={id} error={error} hint={hint} />
-    </div>
-  );
-}
 
 function TextArea({ name, label, value, error, hint, maxLength, rows = 5 }: { name: string; label: string; value?: string | undefined; error?: string | undefined; hint?: string | undefined; maxLength: number; rows?: number }) {
   const id = fieldId(name);
@@ -240,7 +186,7 @@ function CompanyFields({ t, lang, answers, errors }: { t: Translate; lang: Langu
   const e = errors.fields;
   return (
     <>
-      <Input name="company.legal_name" label={t('fields.company.legal_name')} value={answers?.legalName} error={e['company.legal_name']} hint={t('registration.hint_legal_name')} autocomplete="organization" maxLength={FIELD_MAX.legalName} />
+      <TextField name="company.legal_name" label={t('fields.company.legal_name')} value={answers?.legalName} error={e['company.legal_name']} hint={t('registration.hint_legal_name')} autocomplete="organization" maxLength={FIELD_MAX.legalName} />
       <SelectField
         name="company.legal_form"
         label={t('fields.company.legal_form')}
@@ -255,8 +201,8 @@ function CompanyFields({ t, lang, answers, errors }: { t: Translate; lang: Langu
         error={e['company.country']}
         options={[{ value: '', label: t('registration.choose_country') }, ...countryOptions(lang).map((c) => ({ value: c.code, label: c.name }))]}
       />
-      <Input name="company.website" type="url" label={optional(t, t('fields.company.website'))} value={answers?.website} error={e['company.website']} hint={t('registration.hint_website')} autocomplete="url" required={false} maxLength={FIELD_MAX.website} />
-      <Input name="company.registration_number" label={t('fields.company.registration_number')} value={answers?.registrationNumber} error={e['company.registration_number']} hint={t('registration.hint_registration_number')} maxLength={FIELD_MAX.registrationNumber} />
+      <TextField name="company.website" type="url" label={optional(t, t('fields.company.website'))} value={answers?.website} error={e['company.website']} hint={t('registration.hint_website')} autocomplete="url" required={false} maxLength={FIELD_MAX.website} />
+      <TextField name="company.registration_number" label={t('fields.company.registration_number')} value={answers?.registrationNumber} error={e['company.registration_number']} hint={t('registration.hint_registration_number')} maxLength={FIELD_MAX.registrationNumber} />
     </>
   );
 }
@@ -268,11 +214,11 @@ function ContactFields({ t, lang, application, answers, errors }: { t: Translate
   return (
     <>
       <p>{t('registration.contacts_intro')}</p>
-      <Input name="contacts.name" label={t('fields.contacts.name')} value={p?.name} error={e['contacts.name']} autocomplete="name" maxLength={FIELD_MAX.name} />
-      <Input name="contacts.title" label={optional(t, t('fields.contacts.title'))} value={p?.title} error={e['contacts.title']} autocomplete="organization-title" required={false} maxLength={FIELD_MAX.title} />
-      <Input name="contacts.email" type="email" label={t('fields.contacts.email')} value={p?.email} error={e['contacts.email']} hint={t('registration.hint_business_email')} autocomplete="email" maxLength={FIELD_MAX.email} />
+      <TextField name="contacts.name" label={t('fields.contacts.name')} value={p?.name} error={e['contacts.name']} autocomplete="name" maxLength={FIELD_MAX.name} />
+      <TextField name="contacts.title" label={optional(t, t('fields.contacts.title'))} value={p?.title} error={e['contacts.title']} autocomplete="organization-title" required={false} maxLength={FIELD_MAX.title} />
+      <TextField name="contacts.email" type="email" label={t('fields.contacts.email')} value={p?.email} error={e['contacts.email']} hint={t('registration.hint_business_email')} autocomplete="email" maxLength={FIELD_MAX.email} />
       <LiveFindings name="contacts.email" />
-      <Input
+      <TextField
         name="contacts.phone"
         type="tel"
         label={t('fields.contacts.phone')}
@@ -310,11 +256,11 @@ function LocationRow({ t, lang, index, location, registrationCountry, errors }: 
   return (
     <fieldset class="row-group" id={`row-${p}`} data-row={String(index)}>
       <legend>{t('registration.location_n', { n: index + 1 })}</legend>
-      <Input name={`${p}.line1`} field={`${p}.lines`} label={t('registration.address_line1')} value={location?.lines[0]} error={e[`${p}.lines`]} autocomplete={`section-loc${index} address-line1`} maxLength={FIELD_MAX.line} />
-      <Input name={`${p}.line2`} label={optional(t, t('registration.address_line2'))} value={location?.lines[1]} required={false} autocomplete={`section-loc${index} address-line2`} maxLength={FIELD_MAX.line} />
+      <TextField name={`${p}.line1`} field={`${p}.lines`} label={t('registration.address_line1')} value={location?.lines[0]} error={e[`${p}.lines`]} autocomplete={`section-loc${index} address-line1`} maxLength={FIELD_MAX.line} />
+      <TextField name={`${p}.line2`} label={optional(t, t('registration.address_line2'))} value={location?.lines[1]} required={false} autocomplete={`section-loc${index} address-line2`} maxLength={FIELD_MAX.line} />
       <div class="grid">
-        <Input name={`${p}.city`} label={t('fields.locations.city')} value={location?.city} error={e[`${p}.city`]} autocomplete={`section-loc${index} address-level2`} maxLength={FIELD_MAX.city} />
-        <Input name={`${p}.postcode`} label={t('fields.locations.postcode')} value={location?.postcode} error={e[`${p}.postcode`]} autocomplete={`section-loc${index} postal-code`} maxLength={FIELD_MAX.postcode} />
+        <TextField name={`${p}.city`} label={t('fields.locations.city')} value={location?.city} error={e[`${p}.city`]} autocomplete={`section-loc${index} address-level2`} maxLength={FIELD_MAX.city} />
+        <TextField name={`${p}.postcode`} label={t('fields.locations.postcode')} value={location?.postcode} error={e[`${p}.postcode`]} autocomplete={`section-loc${index} postal-code`} maxLength={FIELD_MAX.postcode} />
       </div>
       <div class="grid">
         <SelectField name={`${p}.country`} label={t('fields.locations.country')} value={location?.country ?? registrationCountry} error={e[`${p}.country`]} options={countries} />
@@ -378,7 +324,7 @@ function DistributorFields({ t, lang, application, answers, extraRows, errors, d
             <legend>{t('registration.distributor_n', { n: i + 1 })}</legend>
             <div class="grid">
               <SelectField name={`${p}.distributor`} label={t('fields.distributors.distributor')} value={claim?.distributorId ?? ''} error={e[`${p}.distributor`]} options={options} />
-              <Input name={`${p}.account_number`} label={t('fields.distributors.account_number')} value={claim?.accountNumber} error={e[`${p}.account_number`]} hint={t('registration.hint_account_number')} maxLength={FIELD_MAX.accountNumber} />
+              <TextField name={`${p}.account_number`} label={t('fields.distributors.account_number')} value={claim?.accountNumber} error={e[`${p}.account_number`]} hint={t('registration.hint_account_number')} maxLength={FIELD_MAX.accountNumber} />
             </div>
             <label for={radioId}>
               <input
@@ -430,9 +376,9 @@ function PersonnelFields({ t, vendor, answers, extraRows, errors }: { t: Transla
           <fieldset class="row-group" id={`row-${p}`}>
             <legend>{t('registration.person_n', { n: i + 1 })}</legend>
             <div class="grid">
-              <Input name={`${p}.name`} label={t('fields.personnel.name')} value={person?.name} error={e[`${p}.name`]} autocomplete="off" maxLength={FIELD_MAX.name} />
-              <Input name={`${p}.email`} type="email" label={t('fields.personnel.email')} value={person?.email} error={e[`${p}.email`]} autocomplete="off" maxLength={FIELD_MAX.email} />
-              <Input name={`${p}.role`} label={optional(t, t('fields.personnel.role'))} value={person?.role} error={e[`${p}.role`]} required={false} autocomplete="off" maxLength={FIELD_MAX.role} />
+              <TextField name={`${p}.name`} label={t('fields.personnel.name')} value={person?.name} error={e[`${p}.name`]} autocomplete="off" maxLength={FIELD_MAX.name} />
+              <TextField name={`${p}.email`} type="email" label={t('fields.personnel.email')} value={person?.email} error={e[`${p}.email`]} autocomplete="off" maxLength={FIELD_MAX.email} />
+              <TextField name={`${p}.role`} label={optional(t, t('fields.personnel.role'))} value={person?.role} error={e[`${p}.role`]} required={false} autocomplete="off" maxLength={FIELD_MAX.role} />
             </div>
           </fieldset>
         );
@@ -707,8 +653,8 @@ function ReviewPage({ ctx, state }: { ctx: PageContext; state: ReviewState }) {
         <p>{t('registration.sign_intro')}</p>
         <Checkbox name="sign.confirms_authority" label={signatureAuthorityText(vendor)} lang="en" checked={signature.confirmsAuthority} error={e['sign.confirms_authority']} />
         <div class="grid">
-          <Input name="sign.signatory_name" label={t('fields.sign.signatory_name')} value={signature.name} error={e['sign.signatory_name']} autocomplete="name" maxLength={FIELD_MAX.name} />
-          <Input name="sign.signatory_title" label={t('fields.sign.signatory_title')} value={signature.title} error={e['sign.signatory_title']} autocomplete="organization-title" maxLength={FIELD_MAX.title} />
+          <TextField name="sign.signatory_name" label={t('fields.sign.signatory_name')} value={signature.name} error={e['sign.signatory_name']} autocomplete="name" maxLength={FIELD_MAX.name} />
+          <TextField name="sign.signatory_title" label={t('fields.sign.signatory_title')} value={signature.title} error={e['sign.signatory_title']} autocomplete="organization-title" maxLength={FIELD_MAX.title} />
         </div>
         {agreement && <input type="hidden" name="sign.agreement_version" value={agreement.version} />}
         <Checkbox name="sign.agreement" label={t('registration.accept_agreement', { version: agreement?.version ?? '—' })} checked={!!signature.acceptedAgreementVersion} error={e['sign.agreement']} />
@@ -728,7 +674,7 @@ function ReviewPage({ ctx, state }: { ctx: PageContext; state: ReviewState }) {
         <ErrorSummaryInline t={t} errors={state.inviteErrors} />
         <form method="post" action={`/apply/${application.id}/invite`} novalidate>
           <CsrfField token={ctx.csrfToken} />
-          <Input name="email" field="invite.email" type="email" label={t('fields.invite.email')} value={state.inviteEmail} error={state.inviteErrors.fields['invite.email']} autocomplete="off" maxLength={FIELD_MAX.email} />
+          <TextField name="email" field="invite.email" type="email" label={t('fields.invite.email')} value={state.inviteEmail} error={state.inviteErrors.fields['invite.email']} autocomplete="off" maxLength={FIELD_MAX.email} />
           <button type="submit" class="secondary">
             {t('registration.invite_submit')}
           </button>

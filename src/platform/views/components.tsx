@@ -60,11 +60,31 @@ interface FieldProps {
   autocomplete?: string;
   required?: boolean;
   maxLength?: number;
+  /** The field path the rules report problems on, when it differs from the input's name (the id follows it). */
+  field?: string;
 }
 
-export function TextField({ name, label, value, error, hint, type = 'text', autocomplete, required = true, maxLength }: FieldProps) {
-  const id = fieldId(name);
-  const describedBy = [error && `${id}-error`, hint && `${id}-hint`].filter(Boolean).join(' ') || undefined;
+/** The ids of a field's error and hint (and anything else) for aria-describedby. */
+export function describedBy(id: string, error?: string, hint?: string, extra?: string): string | undefined {
+  return [error && `${id}-error`, hint && `${id}-hint`, extra].filter(Boolean).join(' ') || undefined;
+}
+
+/** A field's error (linked from the error summary) and hint, below the control. */
+export function FieldMessages({ id, error, hint }: { id: string; error?: string | undefined; hint?: string | undefined }) {
+  return (
+    <>
+      {error && (
+        <small id={`${id}-error`} class="field-error">
+          {error}
+        </small>
+      )}
+      {hint && <small id={`${id}-hint`}>{hint}</small>}
+    </>
+  );
+}
+
+export function TextField({ name, field = name, label, value, error, hint, type = 'text', autocomplete, required = true, maxLength }: FieldProps) {
+  const id = fieldId(field);
   return (
     <div class="field">
       <label for={id}>{label}</label>
@@ -79,15 +99,10 @@ export function TextField({ name, label, value, error, hint, type = 'text', auto
           required,
           maxLength,
           'aria-invalid': error ? 'true' : undefined,
-          'aria-describedby': describedBy,
+          'aria-describedby': describedBy(id, error, hint),
         } as InputHTMLAttributes)}
       />
-      {error && (
-        <small id={`${id}-error`} class="field-error">
-          {error}
-        </small>
-      )}
-      {hint && <small id={`${id}-hint`}>{hint}</small>}
+      <FieldMessages id={id} error={error} hint={hint} />
     </div>
   );
 }
