@@ -1,3 +1,4 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import i18next, { type TFunction } from 'i18next';
 import en from '../../locales/en.json' with { type: 'json' };
 import es from '../../locales/es.json' with { type: 'json' };
@@ -14,7 +15,27 @@ export const LANGUAGE_COOKIE = 'pp_lang';
 /** Each language's name in its own language, for the switcher and the settings form. */
 export const LANGUAGE_NAMES: Record<Language, string> = { en: 'English', es: 'Español', fr: 'Français', ja: '日本語' };
 
-export const catalogues = { en, es, fr, ja } as const;
+type Catalogue = typeof en;
+
+/**
+ * A language's catalogue: `locales/<lang>.json` plus one file per module in `locales/<lang>/`
+ * (`pica.json` holds the `pica` section), so that modules built side by side do not all edit
+ * one file. A section lives in one place only: a file may not redefine a section of the main
+ * catalogue.
+ */
+function catalogue(language: Language, main: Catalogue): Catalogue {
+  const dir = new URL(`../../locales/${language}/`, import.meta.url);
+  if (!existsSync(dir)) return main;
+  const merged: Record<string, unknown> = { ...main };
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+    const section = file.slice(0, -'.json'.length);
+    if (section in merged) throw new Error(`locales/${language}/${file}: the section "${section}" is already defined`);
+    merged[section] = JSON.parse(readFileSync(new URL(file, dir), 'utf8'));
+  }
+  return merged as Catalogue;
+}
+
+export const catalogues = { en: catalogue('en', en), es: catalogue('es', es), fr: catalogue('fr', fr), ja: catalogue('ja', ja) } as const;
 
 const instance = i18next.createInstance();
 await instance.init({

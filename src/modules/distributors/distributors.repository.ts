@@ -1,3 +1,4 @@
+import { isUuid } from '../../platform/ids.ts';
 import { sql } from 'kysely';
 import { queryPrepared, type Executor } from '../../platform/db.ts';
 import type { UploadProblem } from './distributors.table.ts';
@@ -38,7 +39,7 @@ const withTerritories = (db: Executor) =>
 
 export async function findById(db: Executor, id: string): Promise<DistributorRow | undefined> {
   // Not a uuid: no such distributor (and no cast error from PostgreSQL).
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   return withTerritories(db).where('d.id', '=', id).executeTakeFirst();
 }
 

@@ -1,3 +1,4 @@
+import { isUuid } from '../../platform/ids.ts';
 import type { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
 import { auditActor, requirePermission, type Actor } from '../../platform/auth.ts';
@@ -69,7 +70,7 @@ export async function getDistributor(ctx: AppContext, id: string): Promise<Distr
 /** A distributor by its id or its code (the CLI takes either). */
 export async function findDistributor(ctx: AppContext, idOrCode: string): Promise<Distributor | undefined> {
   const ref = idOrCode.trim();
-  const row = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(ref) ? await repo.findById(ctx.db, ref) : await repo.findByCode(ctx.db, ref.toUpperCase());
+  const row = isUuid(ref) ? await repo.findById(ctx.db, ref) : await repo.findByCode(ctx.db, ref.toUpperCase());
   return row && toDistributor(row);
 }
 

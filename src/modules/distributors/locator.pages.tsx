@@ -9,7 +9,8 @@ import { sendPage } from '../../platform/views/render.ts';
 import { EMAIL_MAX, NAME_MAX } from '../accounts/accounts.rules.ts';
 import { INQUIRY_MESSAGE_MAX } from './distributors.rules.ts';
 import { distributorsServing, getDistributor, sendInquiry, type Distributor } from './distributors.service.ts';
-import { asFormErrors, countryList, countrySelectOptions, isUuid, pageCtx, pick, TextArea } from '../../platform/views/page-helpers.tsx';
+import { asFormErrors, countryList, countrySelectOptions, pageCtx, pick, TextArea } from '../../platform/views/page-helpers.tsx';
+import { isUuid } from '../../platform/ids.ts';
 
 /** REG-5: at most five messages a minute from one address, on top of the CSRF token and the honeypot. */
 const CONTACT_LIMIT = { max: 5, timeWindow: '1 minute' };

@@ -16,7 +16,8 @@ import { ACCOUNT_LIST_COLUMNS, accountListSize, checkAccountListFile, claimsConf
 import { decideClaim, listClaims, onboardingQueue, releasedResellerInfo, type Claim } from './claims.service.ts';
 import { toDistributor, type Distributor } from './distributors.service.ts';
 import { addDistributorUser, DISTRIBUTOR_ROLES, listDistributorUsers, removeDistributorUser, type DistributorUser } from './distributor-users.service.ts';
-import { asFormErrors, DateTime, errorText, FileField, isUuid, pageCtx, pick, signedIn } from '../../platform/views/page-helpers.tsx';
+import { asFormErrors, DateTime, errorText, FileField, pageCtx, pick, signedIn } from '../../platform/views/page-helpers.tsx';
+import { isUuid } from '../../platform/ids.ts';
 import { ProblemsTable } from '../../platform/views/problems-table.tsx';
 import { acceptFileUploads, keepUpload, uploadedFile, type SavedUpload } from '../../platform/upload-form.ts';
 

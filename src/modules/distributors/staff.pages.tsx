@@ -11,7 +11,8 @@ import { sendPage } from '../../platform/views/render.ts';
 import { EMAIL_MAX } from '../accounts/accounts.rules.ts';
 import type { DistributorInput } from './distributors.rules.ts';
 import { createDistributor, DISTRIBUTOR_COLUMNS, getDistributor, importDistributors, listDistributors, setDistributorStatus, updateDistributor, type Distributor, type ImportReport } from './distributors.service.ts';
-import { asFormErrors, countryList, countrySelectOptions, errorText, FileField, isUuid, pageCtx, pick, signedIn } from '../../platform/views/page-helpers.tsx';
+import { asFormErrors, countryList, countrySelectOptions, errorText, FileField, pageCtx, pick, signedIn } from '../../platform/views/page-helpers.tsx';
+import { isUuid } from '../../platform/ids.ts';
 import { ProblemsTable } from '../../platform/views/problems-table.tsx';
 import { acceptFileUploads, uploadedFile } from '../../platform/upload-form.ts';
 

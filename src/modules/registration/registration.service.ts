@@ -1,3 +1,4 @@
+import { isUuid } from '../../platform/ids.ts';
 import { createHash, randomBytes } from 'node:crypto';
 import { auditActor, requirePermission, requireUser, type Actor } from '../../platform/auth.ts';
 import { brandOf, type AppContext, type RequestMeta } from '../../platform/context.ts';
@@ -48,7 +49,6 @@ export interface ApplicationView {
   members: { name: string; email: string; role: 'preparer' | 'signatory' }[];
 }
 
-const isId = (value: string) => /^[0-9a-f-]{36}$/i.test(value);
 
 function toView(row: NonNullable<Awaited<ReturnType<typeof repo.findApplication>>>, people: Awaited<ReturnType<typeof repo.members>>): ApplicationView {
   return {
@@ -69,7 +69,7 @@ function toView(row: NonNullable<Awaited<ReturnType<typeof repo.findApplication>
 
 /** The application, when the actor is one of the people working on it; otherwise not found. */
 async function memberApplication(ctx: AppContext, actor: Actor, id: string) {
-  const row = isId(id) ? await repo.findApplication(ctx.db, id) : undefined;
+  const row = isUuid(id) ? await repo.findApplication(ctx.db, id) : undefined;
   if (!row || !(await repo.isMember(ctx.db, id, actor.userId))) throw notFound('Application');
   return row;
 }

@@ -6,7 +6,10 @@ import type { PageContext } from '../../platform/views/page-context.ts';
 import { sendPage } from '../../platform/views/render.ts';
 import { asFormErrors, DateTime, pageCtx, pick, TextArea } from '../../platform/views/page-helpers.tsx';
 import { currentAgreementView, listAgreementVersions, publishAgreement } from '../registration/index.ts';
-import { ConsolePage, DataTable, DateField, formatDate, parseDay, staffMember } from './console.tsx';
+import { formatDate, parseDay } from '../../platform/dates.ts';
+import { DataTable } from '../../platform/views/data-table.tsx';
+import { DateField } from '../../platform/views/date-field.tsx';
+import { ConsolePage, staffMember } from './console.tsx';
 
 // REG-11: the Indirect Channel Partner Agreement is versioned; the version in effect is the one
 // applicants accept. Programme administrators publish new versions here (the API's

@@ -4,8 +4,12 @@ import { ErrorSummary, formErrors, noErrors, TextField, type FormErrors } from '
 import type { PageContext } from '../../platform/views/page-context.ts';
 import { sendPage } from '../../platform/views/render.ts';
 import { listAudit, verifyAuditChainAs, type AuditRecord } from '../audit/index.ts';
-import { DateTime, isUuid, pageCtx, pick } from '../../platform/views/page-helpers.tsx';
-import { ConsolePage, DateField, parseDay, staffMember, TableRegion } from './console.tsx';
+import { DateTime, pageCtx, pick } from '../../platform/views/page-helpers.tsx';
+import { isUuid } from '../../platform/ids.ts';
+import { parseDay } from '../../platform/dates.ts';
+import { TableRegion } from '../../platform/views/data-table.tsx';
+import { DateField } from '../../platform/views/date-field.tsx';
+import { ConsolePage, staffMember } from './console.tsx';
 
 // X-4: the audit log for programme staff: filters, the newest entries, a CSV export of the same
 // filter (the API's /api/v1/staff/audit.csv) and the verdict of the hash chain.

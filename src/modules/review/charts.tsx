@@ -1,5 +1,5 @@
 import type { PageContext } from '../../platform/views/page-context.ts';
-import { TableRegion } from './console.tsx';
+import { TableRegion } from '../../platform/views/data-table.tsx';
 
 // Charts drawn on the server as SVG: no script, no chart library, nothing the CSP has to allow.
 // Colours come from classes in app.css (with a dark-scheme variant), and every chart has a

@@ -2,7 +2,6 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ComponentChildren } from 'preact';
 import { can, requirePermission, type Actor } from '../../platform/auth.ts';
 import type { Permission } from '../../platform/roles.rules.ts';
-import { fieldId } from '../../platform/views/components.tsx';
 import { Layout } from '../../platform/views/layout.tsx';
 import type { PageContext } from '../../platform/views/page-context.ts';
 import { signedIn } from '../../platform/views/page-helpers.tsx';
@@ -55,63 +54,3 @@ export function ConsolePage({ ctx, title, section, children }: { ctx: PageContex
   );
 }
 
-/** A date (no time) in the page's language, in UTC like every date the console shows. */
-export function formatDate(date: Date, lang: string): string {
-  return new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeZone: 'UTC' }).format(date);
-}
-
-/** A date input (YYYY-MM-DD), labelled and described like TextField. */
-export function DateField({ name, label, value, error, hint, required = true }: { name: string; label: string; value?: string | undefined; error?: string | undefined; hint?: string | undefined; required?: boolean }) {
-  const id = fieldId(name);
-  const describedBy = [error && `${id}-error`, hint && `${id}-hint`].filter(Boolean).join(' ') || undefined;
-  return (
-    <div class="field">
-      <label for={id}>{label}</label>
-      <input id={id} name={name} type="date" value={value} required={required} aria-invalid={error ? 'true' : undefined} aria-describedby={describedBy} />
-      {error && (
-        <small id={`${id}-error`} class="field-error">
-          {error}
-        </small>
-      )}
-      {hint && <small id={`${id}-hint`}>{hint}</small>}
-    </div>
-  );
-}
-
-/** A YYYY-MM-DD date typed into a form, as midnight UTC; anything else is not a date. */
-export function parseDay(value: string): Date | undefined {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value.trim())) return undefined;
-  const date = new Date(`${value.trim()}T00:00:00Z`);
-  return Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value.trim() ? undefined : date;
-}
-
-/**
- * A wide table's scrolling box. It can take keyboard focus, so people who do not use a mouse
- * can scroll it too (axe: scrollable-region-focusable), and it is named after its table.
- */
-/** A captioned, keyboard-scrollable table: one header cell per column, one body row per item. */
-export function DataTable<T>({ caption, columns, rows, row, className = 'striped' }: { caption: string; columns: ComponentChildren[]; rows: readonly T[]; row: (item: T) => ComponentChildren; className?: string }) {
-  return (
-    <TableRegion label={caption}>
-      <table class={className}>
-        <caption>{caption}</caption>
-        <thead>
-          <tr>
-            {columns.map((column) => (
-              <th scope="col">{column}</th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>{rows.map(row)}</tbody>
-      </table>
-    </TableRegion>
-  );
-}
-
-export function TableRegion({ label, children }: { label: string; children: ComponentChildren }) {
-  return (
-    <div class="overflow-auto" tabindex={0} role="region" aria-label={label}>
-      {children}
-    </div>
-  );
-}

@@ -4,7 +4,8 @@ import type { PageContext } from '../../platform/views/page-context.ts';
 import { sendPage } from '../../platform/views/render.ts';
 import { pageCtx } from '../../platform/views/page-helpers.tsx';
 import { BarChart, ChartTable, type Bar } from './charts.tsx';
-import { ConsolePage, staffMember, TableRegion } from './console.tsx';
+import { TableRegion } from '../../platform/views/data-table.tsx';
+import { ConsolePage, staffMember } from './console.tsx';
 import { dashboard, type Dashboard } from './dashboard.service.ts';
 
 /** Partners by country shows the largest countries in the chart; the table lists every one. */

@@ -10,11 +10,13 @@ import { CsrfField, ErrorSummary, fieldId, formErrors, noErrors, SelectField, ty
 import type { PageContext } from '../../platform/views/page-context.ts';
 import { sendPage } from '../../platform/views/render.ts';
 import { findDistributor } from '../distributors/index.ts';
-import { countrySelectOptions, DateTime, errorText, isUuid, pageCtx, pick, TextArea } from '../../platform/views/page-helpers.tsx';
+import { countrySelectOptions, DateTime, errorText, pageCtx, pick, TextArea } from '../../platform/views/page-helpers.tsx';
+import { isUuid } from '../../platform/ids.ts';
 import type { Finding } from '../registration/index.ts';
 import { agreementPages } from './agreements.pages.tsx';
 import { auditPages } from './audit.pages.tsx';
-import { ConsolePage, DataTable, staffMember, TableRegion } from './console.tsx';
+import { DataTable, TableRegion } from '../../platform/views/data-table.tsx';
+import { ConsolePage, staffMember } from './console.tsx';
 import { dashboardPages } from './dashboard.pages.tsx';
 import { REVIEW_TARGET_BUSINESS_DAYS, type Decision } from './review.rules.ts';
 import { claimApplication, decideApplication, reviewDetail, reviewQueue, setChecklistItem, type QueueEntry, type QueueFilter, type ReviewDetail } from './review.service.ts';

@@ -1,3 +1,4 @@
+import { isUuid } from '../../platform/ids.ts';
 import { sql } from 'kysely';
 import { auditActor, requirePermission, type Actor } from '../../platform/auth.ts';
 import { announceChange } from '../../platform/cache.ts';
@@ -12,7 +13,6 @@ import { enqueueEmail } from '../outbox/index.ts';
 import type { ApplicationAnswers, Finding } from '../registration/index.ts';
 import { approvalDates, businessDaysBetween, checkDecision, CHECKLIST_ITEMS, REVIEW_TARGET_BUSINESS_DAYS, screenNames, type DecisionInput, type ScreeningHit } from './review.rules.ts';
 
-const isId = (value: string) => /^[0-9a-f-]{36}$/i.test(value);
 
 export interface QueueFilter {
   status?: 'submitted' | 'info_requested' | undefined;
@@ -80,7 +80,7 @@ export async function reviewQueue(ctx: AppContext, actor: Actor | null, filter: 
 /** A reviewer takes an application; taking one that a colleague holds needs `takeOver`. */
 export async function claimApplication(ctx: AppContext, actor: Actor | null, id: string, takeOver: boolean, meta: RequestMeta): Promise<void> {
   const staff = requirePermission(actor, 'applications:review');
-  const application = isId(id) ? await ctx.db.selectFrom('applications').select(['id', 'status']).where('id', '=', id).executeTakeFirst() : undefined;
+  const application = isUuid(id) ? await ctx.db.selectFrom('applications').select(['id', 'status']).where('id', '=', id).executeTakeFirst() : undefined;
   if (!application || application.status === 'draft') throw notFound('Application');
   await ctx.db.transaction().execute(async (trx) => {
     const current = await trx.selectFrom('application_assignments').select('reviewer_id').where('application_id', '=', id).forUpdate().executeTakeFirst();
@@ -98,7 +98,7 @@ export async function setChecklistItem(ctx: AppContext, actor: Actor | null, id:
   const staff = requirePermission(actor, 'applications:review');
   if (!(CHECKLIST_ITEMS as readonly string[]).includes(item)) throw validationFailed([{ field: 'item', rule: 'checklist_item_unknown' }]);
   // Without this an unknown id reached the foreign key and answered 500.
-  const application = isId(id) ? await ctx.db.selectFrom('applications').select('status').where('id', '=', id).executeTakeFirst() : undefined;
+  const application = isUuid(id) ? await ctx.db.selectFrom('applications').select('status').where('id', '=', id).executeTakeFirst() : undefined;
   if (!application || application.status === 'draft') throw notFound('Application');
   await ctx.db.transaction().execute(async (trx) => {
     if (checked) await trx.insertInto('review_checklist').values({ application_id: id, item, checked_by: staff.userId }).onConflict((oc) => oc.columns(['application_id', 'item']).doNothing()).execute();
@@ -130,7 +130,7 @@ export interface ReviewDetail {
 /** Everything a reviewer needs in one view, including what only staff may read (REG-12). */
 export async function reviewDetail(ctx: AppContext, actor: Actor | null, id: string, now = new Date()): Promise<ReviewDetail> {
   requirePermission(actor, 'applications:review');
-  const application = isId(id) ? await ctx.db.selectFrom('applications').selectAll().where('id', '=', id).executeTakeFirst() : undefined;
+  const application = isUuid(id) ? await ctx.db.selectFrom('applications').selectAll().where('id', '=', id).executeTakeFirst() : undefined;
   if (!application || application.status === 'draft') throw notFound('Application');
   const [submission, consents, claims, checked, decisions, assignment, members, denied] = await Promise.all([
     ctx.db.selectFrom('application_submissions as s').innerJoin('agreements as g', 'g.id', 's.agreement_id').select(['s.findings', 's.answers', 'g.version']).where('s.application_id', '=', id).orderBy('s.sequence', 'desc').limit(1).executeTakeFirst(),
@@ -182,7 +182,7 @@ export async function reviewDetail(ctx: AppContext, actor: Actor | null, id: str
  */
 export async function decideApplication(ctx: AppContext, actor: Actor | null, id: string, input: DecisionInput, meta: RequestMeta, now = new Date()): Promise<{ status: string }> {
   const staff = requirePermission(actor, 'applications:decide');
-  const application = isId(id) ? await ctx.db.selectFrom('applications').selectAll().where('id', '=', id).executeTakeFirst() : undefined;
+  const application = isUuid(id) ? await ctx.db.selectFrom('applications').selectAll().where('id', '=', id).executeTakeFirst() : undefined;
   if (!application || application.status === 'draft') throw notFound('Application');
   const checked = (await ctx.db.selectFrom('review_checklist').select('item').where('application_id', '=', id).execute()).map((c) => c.item);
   const problems = checkDecision(input, application.status, checked);

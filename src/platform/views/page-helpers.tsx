@@ -56,7 +56,6 @@ export function DateTime({ date, lang }: { date: Date | null | undefined; lang: 
   return <time datetime={date.toISOString()}>{`${text} UTC`}</time>;
 }
 
-export const isUuid = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 
 /** A multi-line text field, like TextField. */
 export function TextArea({ name, label, value, error, hint, required = true, maxLength, rows = 6 }: { name: string; label: string; value?: string | undefined; error?: string | undefined; hint?: string | undefined; required?: boolean; maxLength?: number; rows?: number }) {

@@ -1,0 +1,11 @@
+/** A date (no time) in the page's language, in UTC like every date the product shows. */
+export function formatDate(date: Date, lang: string): string {
+  return new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeZone: 'UTC' }).format(date);
+}
+
+/** A YYYY-MM-DD date typed into a form, as midnight UTC; anything else is not a date. */
+export function parseDay(value: string): Date | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value.trim())) return undefined;
+  const date = new Date(`${value.trim()}T00:00:00Z`);
+  return Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value.trim() ? undefined : date;
+}
