@@ -1,11 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { catalogues } from '../../src/platform/i18n.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -146,7 +147,8 @@ export function arrivalCheck(currentPage: () => Page) {
   };
 }
 
-const english = JSON.parse(readFileSync(new URL('../../locales/en.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+// The whole English catalogue: locales/en.json and the sections in locales/en/*.json.
+const english = catalogues.en as unknown as Record<string, unknown>;
 
 /** A message as the portal shows it in English, with its {{placeholders}} filled in. */
 export function englishText(key: string, vars: Record<string, string | number> = {}): string {
@@ -162,6 +164,6 @@ export function englishText(key: string, vars: Record<string, string | number> =
     return undefined;
   };
   const value = node(english, key.split('.'));
-  if (typeof value !== 'string') throw new Error(`locales/en.json has no ${key}`);
+  if (typeof value !== 'string') throw new Error(`the English catalogue has no ${key}`);
   return value.replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(vars[name] ?? `{{${name}}}`));
 }

@@ -95,7 +95,7 @@ export function Layout({ ctx, title, children }: { ctx: PageContext; title: stri
           {children}
         </main>
         <footer class="container">
-          <form method="post" action="/language" class="language-switcher">
+          <form method="post" action="/language" class="language-switcher" data-unsaved-warning={t('layout.unsaved_warning')}>
             <CsrfField token={ctx.csrfToken} />
             <input type="hidden" name="return_to" value={ctx.path} />
             <label for="language-switcher">{t('layout.language')}</label>
