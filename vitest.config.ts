@@ -14,7 +14,12 @@ export default defineConfig({
           globalSetup: ['test/helpers/global-setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
-          pool: 'forks',
+          // Measured on 2 busy cores (CPU seconds for the whole unit run): forks 74 s, threads
+          // 51 s, threads without per-file isolation 34 s. Test files share a worker's module
+          // graph; each still gets its own database clone and app, and no module keeps
+          // per-file state, so nothing leaks between files (decision 022).
+          pool: 'threads',
+          isolate: false,
         },
       },
       {

@@ -24,9 +24,15 @@ export class CliError extends Error {
   }
 }
 
+/** Where a command writes: the process's stdout/stderr, or a collector when a test runs the CLI in process. */
+export interface CliStream {
+  write(text: string): unknown;
+  isTTY?: boolean;
+}
+
 interface Output {
-  out: NodeJS.WriteStream;
-  err: NodeJS.WriteStream;
+  out: CliStream;
+  err: CliStream;
 }
 
 /**
@@ -143,10 +149,10 @@ export async function countLines(file: string): Promise<number> {
  * A progress bar on a terminal; elsewhere (a pipe, a log file, CI) a plain line every 10 %.
  * The total is an estimate (quoted newlines and blank lines), so the bar grows if it is passed.
  */
-function progressReporter(total: number, out: NodeJS.WriteStream): { update: (p: UploadProgress) => void; stop: () => void } {
+function progressReporter(total: number, out: CliStream): { update: (p: UploadProgress) => void; stop: () => void } {
   if (out.isTTY) {
     const bar = new cliProgress.SingleBar(
-      { format: 'Importing |{bar}| {percentage}% | {value}/{total} rows | {rejected} rejected | ETA {eta_formatted}', hideCursor: true, stream: out, etaBuffer: 20 },
+      { format: 'Importing |{bar}| {percentage}% | {value}/{total} rows | {rejected} rejected | ETA {eta_formatted}', hideCursor: true, stream: out as NodeJS.WriteStream, etaBuffer: 20 },
       cliProgress.Presets.shades_classic,
     );
     bar.start(Math.max(total, 1), 0, { rejected: 0 });

@@ -3,29 +3,35 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
-import { createDb } from './platform/db.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../test/helpers/database.ts';
+import { main } from './cli.ts';
 import { formatProblems } from './cli-import.ts';
 
-const run = promisify(execFile);
+// Commands run in process against this file's cloned test database: a subprocess per command
+// cost ~3 s of start-up each (tsx, imports, opening PGlite). One smoke test below still runs
+// the real executable, so the process entry and exit codes stay covered.
+let database: TestDatabase;
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(() => database.destroy());
 
-// The CLI as an operator runs it, as its own process on a fresh embedded database.
-async function cli(args: string[], env: Record<string, string>) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { env: { ...process.env, LOG_LEVEL: 'silent', ...env }, timeout: 60_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+async function cli(args: string[], env: Record<string, string> = {}) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, {
+    env: { ...process.env, LOG_LEVEL: 'silent', DATABASE_URL: '', ...env },
+    db: database.db,
+    out: { write: (text: string) => (stdout += text) },
+    err: { write: (text: string) => (stderr += text) },
+  });
+  return { code, stdout, stderr };
 }
 
 describe('partner-portal CLI', () => {
-  const env = { DATA_DIR: mkdtempSync(path.join(tmpdir(), 'pp-cli-')), DATABASE_URL: '' };
-
-  it('prints help', async () => {
-    const { code, stdout } = await cli(['--help'], env);
-    expect(code).toBe(0);
+  it('runs as its own process and prints help', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, ['bin/partner-portal.js', '--help'], { timeout: 60_000 });
     expect(stdout).toContain('create-staff --email E --name N');
     expect(stdout).toContain('audit verify');
     expect(stdout).toContain('import distributors [--as EMAIL] FILE.csv');
@@ -33,22 +39,23 @@ describe('partner-portal CLI', () => {
   });
 
   it('names a bad configuration variable and exits non-zero', async () => {
-    const { code, stderr } = await cli(['migrate'], { ...env, PORT: 'x' });
+    const { code, stderr } = await cli(['migrate'], { PORT: 'x' });
     expect(code).toBe(1);
     expect(stderr).toContain('PORT must be a whole number');
   });
 
   it('migrates, creates a staff member with a set-password link, and verifies the audit chain', async () => {
-    const migrated = await cli(['migrate'], env);
+    const migrated = await cli(['migrate']);
     expect(migrated.code).toBe(0);
-    const created = await cli(['create-staff', '--email', 'olga@northwind.example', '--name', 'Olga Staff', '--role', 'staff_reviewer'], env);
+    expect(migrated.stdout).toContain('Nothing to do: the database is up to date.');
+    const created = await cli(['create-staff', '--email', 'olga@northwind.example', '--name', 'Olga Staff', '--role', 'staff_reviewer']);
     expect(created.code).toBe(0);
     expect(created.stdout).toMatch(/Created staff_reviewer olga@northwind\.example/);
     expect(created.stdout).toMatch(/\/reset-password\?token=\S+/);
-    const refused = await cli(['create-staff', '--email', 'olga@northwind.example', '--name', 'Olga Again'], env);
+    const refused = await cli(['create-staff', '--email', 'olga@northwind.example', '--name', 'Olga Again']);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('email: email_taken');
-    const verified = await cli(['audit', 'verify'], env);
+    const verified = await cli(['audit', 'verify']);
     expect(verified.code).toBe(0);
     expect(verified.stdout).toMatch(/Audit chain intact: [1-9]\d* rows verified/);
   });
@@ -56,7 +63,6 @@ describe('partner-portal CLI', () => {
 
 describe('partner-portal import', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'pp-cli-import-'));
-  const env = { DATA_DIR: path.join(dir, 'data'), DATABASE_URL: '' };
   const file = (name: string, text: string) => {
     const target = path.join(dir, name);
     writeFileSync(target, text);
@@ -67,28 +73,23 @@ describe('partner-portal import', () => {
   const eurodist = (name: string) => `EURODIST,${name},DE,AT CH,https://www.eurodist.example,+49 30 5550 1000,sales@eurodist.example,yes\n`;
 
   async function distributorCount(): Promise<number> {
-    const db = createDb({ dataDir: env.DATA_DIR });
-    try {
-      const row = await db.selectFrom('distributors').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-      return Number(row.n);
-    } finally {
-      await db.destroy();
-    }
+    const row = await database.db.selectFrom('distributors').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return Number(row.n);
   }
 
   it('refuses to import without a programme administrator, and says how to make one', async () => {
-    const refused = await cli(['import', 'distributors', file('none.csv', header + nordic)], env);
+    const refused = await cli(['import', 'distributors', file('none.csv', header + nordic)]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('No programme administrator (staff_admin)');
-    expect((await cli(['create-staff', '--email', 'ops@northwind.example', '--name', 'Otto Ops'], env)).code).toBe(0);
+    expect((await cli(['create-staff', '--email', 'ops@northwind.example', '--name', 'Otto Ops'])).code).toBe(0);
   }, 60_000);
 
   it('REG-5: imports the distributor directory; a second run updates instead of duplicating', async () => {
-    const first = await cli(['import', 'distributors', file('directory.csv', header + nordic + eurodist('EuroDist Networks GmbH'))], env);
+    const first = await cli(['import', 'distributors', file('directory.csv', header + nordic + eurodist('EuroDist Networks GmbH'))]);
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('as ops@northwind.example');
     expect(first.stdout).toMatch(/created\s+2\n\s+updated\s+0\n\s+unchanged\s+0\n\s+rejected\s+0/);
-    const second = await cli(['import', 'distributors', '--as', 'ops@northwind.example', file('directory-2.csv', header + nordic + eurodist('EuroDist Networks AG'))], env);
+    const second = await cli(['import', 'distributors', '--as', 'ops@northwind.example', file('directory-2.csv', header + nordic + eurodist('EuroDist Networks AG'))]);
     expect(second.code).toBe(0);
     expect(second.stdout).toMatch(/created\s+0\n\s+updated\s+1\n\s+unchanged\s+1\n\s+rejected\s+0/);
     expect(await distributorCount()).toBe(2);
@@ -96,7 +97,7 @@ describe('partner-portal import', () => {
 
   it('REG-5: reports rejected rows by line and field, imports the rest and exits 0', async () => {
     const csv = header + 'BAD-1,,XX,,not-a-url,call us,nobody,maybe\n' + 'ALBION,Albion Channel Ltd,GB,IE,,,,no\n' + 'iberia,Iberia Canal S.L.,ES,PT;QQ,,,,yes\n';
-    const { code, stdout } = await cli(['import', 'distributors', file('bad-rows.csv', csv)], env);
+    const { code, stdout } = await cli(['import', 'distributors', file('bad-rows.csv', csv)]);
     expect(code).toBe(0);
     expect(stdout).toMatch(/created\s+1\n[\s\S]*rejected\s+2/);
     expect(stdout).toContain('line 2, legal_name: Legal name is required.');
@@ -107,16 +108,16 @@ describe('partner-portal import', () => {
   }, 60_000);
 
   it('refuses an empty file, a file without the required columns and a missing file', async () => {
-    const empty = await cli(['import', 'distributors', file('empty.csv', '')], env);
+    const empty = await cli(['import', 'distributors', file('empty.csv', '')]);
     expect(empty.code).toBe(1);
     expect(empty.stderr).toContain('The file is empty');
-    const columns = await cli(['import', 'distributors', file('columns.csv', 'name,country\nX,DE\n')], env);
+    const columns = await cli(['import', 'distributors', file('columns.csv', 'name,country\nX,DE\n')]);
     expect(columns.code).toBe(1);
     expect(columns.stderr).toContain('missing column(s) code, legal_name, hq_country');
-    const emptyList = await cli(['import', 'accounts', '--distributor', 'EURODIST', path.join(dir, 'empty.csv')], env);
+    const emptyList = await cli(['import', 'accounts', '--distributor', 'EURODIST', path.join(dir, 'empty.csv')]);
     expect(emptyList.code).toBe(1);
     expect(emptyList.stderr).toContain('The file is empty');
-    const missing = await cli(['import', 'distributors', path.join(dir, 'missing.csv')], env);
+    const missing = await cli(['import', 'distributors', path.join(dir, 'missing.csv')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('no such file');
   }, 60_000);
@@ -124,7 +125,7 @@ describe('partner-portal import', () => {
   it('REG-2: uploads an account list with progress lines and reports the row counts', async () => {
     const rows = Array.from({ length: 12_000 }, (_, i) => `EDN-${String(i + 1).padStart(6, '0')},Reseller ${i + 1},DE,active`);
     const csv = ['account_number,reseller_name,country,status', ...rows, 'not valid!,Broken,DE,active', 'EDN-999999,Unknown land,ZZ,active', 'EDN-000001,Again,DE,closed'].join('\n') + '\n';
-    const { code, stdout } = await cli(['import', 'accounts', '--distributor', 'eurodist', file('accounts.csv', csv)], env);
+    const { code, stdout } = await cli(['import', 'accounts', '--distributor', 'eurodist', file('accounts.csv', csv)]);
     expect(code).toBe(0);
     const progress = stdout.split('\n').filter((line) => line.startsWith('Progress: '));
     expect(progress.length).toBeGreaterThanOrEqual(3);

@@ -1,13 +1,13 @@
 import { parseArgs } from 'node:util';
 import { loadConfig, ConfigError } from './config.ts';
-import { createDb } from './platform/db.ts';
+import { createDb, type Db } from './platform/db.ts';
 import { migrateDown, migrateToLatest } from './platform/migrate.ts';
 import { closeOnSignals, startServer } from './server.ts';
 import { createStaff } from './modules/accounts/index.ts';
 import { verifyAuditChain } from './modules/audit/index.ts';
 import { seedDemo } from './demo/seed-demo.ts';
 import { AppError } from './platform/errors.ts';
-import { CliError, importAccountsCommand, importDistributorsCommand } from './cli-import.ts';
+import { CliError, importAccountsCommand, importDistributorsCommand, type CliStream } from './cli-import.ts';
 
 const HELP = `partner-portal <command> [options]
 
@@ -38,7 +38,38 @@ embedded database, stop the server first: only one process may open it.
 
 Configuration comes from the environment; see README.md ("Configuration").`;
 
-async function main(argv: string[]): Promise<number> {
+/**
+ * What a command runs against. The process entry passes the real environment and streams; tests
+ * run commands in process against their cloned test database (`db`, which is then not closed).
+ */
+export interface CliEnvironment {
+  env: NodeJS.ProcessEnv;
+  out: CliStream;
+  err: CliStream;
+  db?: Db;
+}
+
+const processEnvironment = (): CliEnvironment => ({ env: process.env, out: process.stdout, err: process.stderr });
+
+/** Runs one command and answers its exit code (-1: a server was started and keeps running). */
+export async function main(argv: string[], io: CliEnvironment = processEnvironment()): Promise<number> {
+  try {
+    return await command(argv, io);
+  } catch (error) {
+    if (error instanceof CliError) {
+      io.err.write(`${error.message}\n`);
+      return error.exitCode;
+    }
+    if (error instanceof ConfigError) io.err.write(`${error.message}\n`);
+    else if (error instanceof AppError) io.err.write(`${error.message}${error.violations.length ? ' ' + error.violations.map((v) => `${v.field}: ${v.rule}`).join(', ') : ''}\n`);
+    else io.err.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 1;
+  }
+}
+
+async function command(argv: string[], io: CliEnvironment): Promise<number> {
+  const log = (text: string) => io.out.write(`${text}\n`);
+  const fail = (text: string) => io.err.write(`${text}\n`);
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -55,10 +86,10 @@ async function main(argv: string[]): Promise<number> {
   });
   const [command, sub] = positionals;
   if (values.help || !command) {
-    console.log(HELP);
+    log(HELP);
     return command || values.help ? 0 : 2;
   }
-  const config = loadConfig();
+  const config = loadConfig(io.env);
 
   if (command === 'serve') {
     const server = await startServer(config, { demo: !!values.demo });
@@ -66,66 +97,59 @@ async function main(argv: string[]): Promise<number> {
     return -1; // keep running
   }
 
-  const db = createDb({ url: config.databaseUrl, dataDir: config.dataDir });
+  const db = io.db ?? createDb({ url: config.databaseUrl, dataDir: config.dataDir });
   try {
     switch (command) {
       case 'migrate': {
         const applied = values.down ? await migrateDown(db) : await migrateToLatest(db);
-        console.log(applied.length ? `${values.down ? 'Reverted' : 'Applied'}: ${applied.join(', ')}` : 'Nothing to do: the database is up to date.');
+        log(applied.length ? `${values.down ? 'Reverted' : 'Applied'}: ${applied.join(', ')}` : 'Nothing to do: the database is up to date.');
         return 0;
       }
       case 'seed-demo': {
         await migrateToLatest(db);
         const seeded = await seedDemo({ db, config });
-        console.log(seeded ? `Loaded demo data (${seeded.accounts} accounts, ${seeded.distributors} distributors, ${seeded.resellers} resellers).` : 'The database already has data; nothing loaded.');
+        log(seeded ? `Loaded demo data (${seeded.accounts} accounts, ${seeded.distributors} distributors, ${seeded.resellers} resellers).` : 'The database already has data; nothing loaded.');
         return 0;
       }
       case 'create-staff': {
         if (!values.email || !values.name) {
-          console.error('create-staff needs --email and --name (and optionally --role staff_admin|staff_reviewer).');
+          fail('create-staff needs --email and --name (and optionally --role staff_admin|staff_reviewer).');
           return 2;
         }
         await migrateToLatest(db);
         const { account, link } = await createStaff({ db, config }, { email: values.email, name: values.name, role: values.role ?? 'staff_admin' }, null);
-        console.log(`Created ${values.role} ${account.email}. An email with this link is on its way; it sets the password and expires in 24 hours:\n${link}`);
+        log(`Created ${values.role} ${account.email}. An email with this link is on its way; it sets the password and expires in 24 hours:\n${link}`);
         return 0;
       }
       case 'import': {
         if (sub !== 'distributors' && sub !== 'accounts') break;
         if (!config.databaseUrl || !config.isProduction) await migrateToLatest(db);
         const ctx = { db, config };
-        const io = { out: process.stdout, err: process.stderr };
-        const file = positionals[2];
+                const file = positionals[2];
         return sub === 'distributors' ? await importDistributorsCommand(ctx, file, values.as, io) : await importAccountsCommand(ctx, file, values.distributor, values.as, io);
       }
       case 'audit': {
         if (sub !== 'verify') break;
         const verdict = await verifyAuditChain(db);
         if (verdict.ok) {
-          console.log(`Audit chain intact: ${verdict.checked} rows verified.`);
+          log(`Audit chain intact: ${verdict.checked} rows verified.`);
           return 0;
         }
-        console.error(`Audit chain BROKEN at row ${verdict.brokenAtId} (${verdict.reason}); ${verdict.checked} rows before it verified.`);
+        fail(`Audit chain BROKEN at row ${verdict.brokenAtId} (${verdict.reason}); ${verdict.checked} rows before it verified.`);
         return 1;
       }
     }
-    console.error(`Unknown command: ${positionals.join(' ')}\n\n${HELP}`);
+    fail(`Unknown command: ${positionals.join(' ')}\n\n${HELP}`);
     return 2;
   } finally {
-    await db.destroy();
+    if (!io.db) await db.destroy();
   }
 }
 
-try {
+/** The process entry: `node --import tsx src/cli.ts …` and `bin/partner-portal.js`. */
+export async function runCli(): Promise<void> {
   const code = await main(process.argv.slice(2));
   if (code >= 0) process.exit(code);
-} catch (error) {
-  if (error instanceof CliError) {
-    console.error(error.message);
-    process.exit(error.exitCode);
-  }
-  if (error instanceof ConfigError) console.error(error.message);
-  else if (error instanceof AppError) console.error(`${error.message}${error.violations.length ? ' ' + error.violations.map((v) => `${v.field}: ${v.rule}`).join(', ') : ''}`);
-  else console.error(error);
-  process.exit(1);
 }
+
+if (import.meta.main) await runCli();
