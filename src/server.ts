@@ -5,7 +5,7 @@ import { createDb, type Db } from './platform/db.ts';
 import { mailboxTransport, smtpTransport } from './platform/mail.ts';
 import { migrateToLatest } from './platform/migrate.ts';
 import { startLoop, type Loop } from './platform/jobs.ts';
-import { sendTrainingReminders } from './modules/partners/training.service.ts';
+import { sendTrainingReminders } from './modules/partners/index.ts';
 import { failInterruptedUploads } from './modules/distributors/index.ts';
 import { startOutboxWorker } from './modules/outbox/index.ts';
 import { seedDemo } from './demo/seed-demo.ts';

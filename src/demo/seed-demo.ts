@@ -5,6 +5,7 @@ import { hashSecret } from '../platform/tokens.ts';
 import { findUserByEmail, insertGrant, insertOrganisation, insertUser } from '../modules/accounts/index.ts';
 import { recordAudit, SYSTEM_ACTOR } from '../modules/audit/index.ts';
 import { claimAccount, insertDistributorIn, type DistributorInput } from '../modules/distributors/index.ts';
+import { createRegisteredPartner } from '../modules/partners/index.ts';
 import { recordAgreement } from '../modules/registration/index.ts';
 import { normalisePartyName } from '../modules/review/index.ts';
 
@@ -143,26 +144,18 @@ async function seedEuroDist(trx: Trx, config: Config, eurodist: { id: string; or
   const overdue = new Date();
   overdue.setUTCMonth(overdue.getUTCMonth() - config.distributorReviewMonths - 1);
   for (const reseller of DEMO_RESELLERS) {
-    const organisation = await insertOrganisation(trx, { kind: 'partner', name: reseller.legalName });
     const reviewedAt = reseller.reviewed === 'now' ? new Date() : overdue;
     const [contactName, contactEmail, contactPhone] = reseller.contact;
-    await trx
-      .insertInto('partners')
-      .values({
-        organisation_id: organisation.id,
-        legal_name: reseller.legalName,
-        country: reseller.country,
-        status: 'registered',
-        registered_at: reviewedAt,
-        initial_distributor_id: eurodist.id,
-        distributor_info_reviewed_at: reviewedAt,
-        contact_name: contactName,
-        contact_email: contactEmail,
-        contact_phone: contactPhone,
-      })
-      .execute();
-    await recordAudit(trx, { actor: SYSTEM_ACTOR, action: 'demo.partner_created', subject: { type: 'partner', id: organisation.id }, organisationId: organisation.id, data: { legalName: reseller.legalName, country: reseller.country, status: 'registered', initialDistributorId: eurodist.id, distributorInfoReviewedAt: reviewedAt.toISOString() } });
-    await claimAccount(trx, { id: organisation.id, country: reseller.country }, { distributorId: eurodist.id, accountNumber: reseller.account }, SYSTEM_ACTOR);
+    const partnerId = await createRegisteredPartner(trx, {
+      legalName: reseller.legalName,
+      country: reseller.country,
+      initialDistributorId: eurodist.id,
+      contact: { name: contactName, email: contactEmail, phone: contactPhone },
+      registeredAt: reviewedAt,
+      distributorInfoReviewedAt: reviewedAt,
+    });
+    await recordAudit(trx, { actor: SYSTEM_ACTOR, action: 'demo.partner_created', subject: { type: 'partner', id: partnerId }, organisationId: partnerId, data: { legalName: reseller.legalName, country: reseller.country, status: 'registered', initialDistributorId: eurodist.id, distributorInfoReviewedAt: reviewedAt.toISOString() } });
+    await claimAccount(trx, { id: partnerId, country: reseller.country }, { distributorId: eurodist.id, accountNumber: reseller.account }, SYSTEM_ACTOR);
   }
 }
 

@@ -9,3 +9,10 @@ export function parseDay(value: string): Date | undefined {
   const date = new Date(`${value.trim()}T00:00:00Z`);
   return Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value.trim() ? undefined : date;
 }
+
+/** The same instant `months` calendar months later (UTC), as agreement and training terms count them. */
+export function addMonths(date: Date, months: number): Date {
+  const result = new Date(date);
+  result.setUTCMonth(result.getUTCMonth() + months);
+  return result;
+}

@@ -1,9 +1,12 @@
+import { addMonths } from '../../platform/dates.ts';
+
 /**
  * REG-10: key personnel complete anticorruption training within 12 months of the agreement's
  * effective date. Reminders go out 60, 30 and 7 days before the due date, then weekly while
  * the training is overdue.
  */
 export const REMINDER_DAYS_BEFORE = [60, 30, 7] as const;
+export const TRAINING_PERIOD_MONTHS = 12;
 const DAY_MS = 86_400_000;
 const OVERDUE_REMINDER_EVERY_DAYS = 7;
 
@@ -27,6 +30,21 @@ export function reminderDue(assignment: { dueAt: Date; completedAt: Date | null;
     const last = assignment.lastReminderAt?.getTime() ?? 0;
     return last <= assignment.dueAt.getTime() || now.getTime() - last >= OVERDUE_REMINDER_EVERY_DAYS * DAY_MS ? 'overdue' : null;
   }
-  const thresholdsCrossed = REMINDER_DAYS_BEFORE.filter((d) => daysLeft <= d).length;
-  return thresholdsCrossed > assignment.remindersSent ? 'before_due' : null;
+  return thresholdsCrossed(assignment.dueAt, now) > assignment.remindersSent ? 'before_due' : null;
+}
+
+/** REG-10: the date by which key personnel complete the training, counted from the agreement's effective date. */
+export function trainingDueAt(agreementEffectiveAt: Date): Date {
+  return addMonths(agreementEffectiveAt, TRAINING_PERIOD_MONTHS);
+}
+
+/** REG-10: the pre-due reminders already covered at `now` (used to record which thresholds a reminder answered). */
+export function thresholdsCrossed(dueAt: Date, now: Date): number {
+  const daysLeft = (dueAt.getTime() - now.getTime()) / DAY_MS;
+  return REMINDER_DAYS_BEFORE.filter((d) => daysLeft <= d).length;
+}
+
+/** How far ahead reminders look: the earliest threshold. */
+export function reminderHorizon(now: Date): Date {
+  return new Date(now.getTime() + REMINDER_DAYS_BEFORE[0] * DAY_MS);
 }

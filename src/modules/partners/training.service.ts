@@ -1,9 +1,39 @@
-import { sql } from 'kysely';
 import { brandOf, type AppContext } from '../../platform/context.ts';
+import type { Executor } from '../../platform/db.ts';
 import { isLanguage } from '../../platform/i18n.ts';
 import { recordAudit, SYSTEM_ACTOR } from '../audit/index.ts';
 import { enqueueEmail } from '../outbox/index.ts';
-import { REMINDER_DAYS_BEFORE, reminderDue } from './training.rules.ts';
+import * as repo from './partners.repository.ts';
+import { reminderDue, reminderHorizon, thresholdsCrossed, trainingStatus, type TrainingStatus } from './training.rules.ts';
+
+/** A key person's anticorruption training (REG-10), as the partner and staff see it. */
+export interface TrainingAssignment {
+  id: string;
+  partnerId: string;
+  person: { name: string; email: string; role: string | null };
+  course: string;
+  dueAt: Date;
+  completedAt: Date | null;
+  provider: 'partner' | 'vendor' | 'third_party' | null;
+  evidence: string | null;
+  status: TrainingStatus;
+}
+
+/** REG-10: a partner's training assignments, earliest due first, with their status at `now`. */
+export async function trainingOfPartner(db: Executor, partnerId: string, now = new Date()): Promise<TrainingAssignment[]> {
+  const rows = await repo.trainingOfPartner(db, partnerId);
+  return rows.map((r) => ({
+    id: r.id,
+    partnerId: r.partner_id,
+    person: { name: r.person_name, email: r.person_email, role: r.person_role },
+    course: r.course,
+    dueAt: r.due_at,
+    completedAt: r.completed_at,
+    provider: r.provider,
+    evidence: r.evidence,
+    status: trainingStatus({ dueAt: r.due_at, completedAt: r.completed_at }, now),
+  }));
+}
 
 /**
  * REG-10: emails the reminders that are due and records each in the same transaction, so a
@@ -11,35 +41,14 @@ import { REMINDER_DAYS_BEFORE, reminderDue } from './training.rules.ts';
  * assignment is locked while it is handled.
  */
 export async function sendTrainingReminders(ctx: AppContext, now = new Date()): Promise<number> {
-  const candidates = await ctx.db
-    .selectFrom('training_assignments as t')
-    .innerJoin('partners as p', 'p.organisation_id', 't.partner_id')
-    .select(['t.id'])
-    .where('t.completed_at', 'is', null)
-    .where('p.status', '=', 'registered')
-    .where('t.due_at', '<=', new Date(now.getTime() + REMINDER_DAYS_BEFORE[0] * 86_400_000))
-    .limit(500)
-    .execute();
+  const candidates = await repo.reminderCandidates(ctx.db, reminderHorizon(now));
   let sent = 0;
-  for (const { id } of candidates) {
+  for (const id of candidates) {
     sent += await ctx.db.transaction().execute(async (trx) => {
-      const a = await trx
-        .selectFrom('training_assignments as t')
-        .innerJoin('partners as p', 'p.organisation_id', 't.partner_id')
-        // X-1: the person's own language when they have an account, else English.
-        .leftJoin('users as u', (join) => join.on(sql`lower(u.email)`, '=', sql`lower(t.person_email)`))
-        .select(['t.id', 't.partner_id', 't.person_name', 't.person_email', 't.due_at', 't.completed_at', 't.reminders_sent', 't.last_reminder_at', 'p.legal_name', 'u.language'])
-        .where('t.id', '=', id)
-        .forUpdate('t')
-        .executeTakeFirstOrThrow();
+      const a = await repo.lockAssignmentForReminder(trx, id);
       const kind = reminderDue({ dueAt: a.due_at, completedAt: a.completed_at, remindersSent: a.reminders_sent, lastReminderAt: a.last_reminder_at }, now);
       if (!kind) return 0;
-      const thresholds = REMINDER_DAYS_BEFORE.filter((d) => (a.due_at.getTime() - now.getTime()) / 86_400_000 <= d).length;
-      await trx
-        .updateTable('training_assignments')
-        .set({ reminders_sent: kind === 'before_due' ? thresholds : a.reminders_sent, last_reminder_at: now })
-        .where('id', '=', id)
-        .execute();
+      await repo.recordReminder(trx, id, kind === 'before_due' ? thresholdsCrossed(a.due_at, now) : a.reminders_sent, now);
       await enqueueEmail(trx, brandOf(ctx.config), {
         to: a.person_email,
         language: isLanguage(a.language) ? a.language : 'en',

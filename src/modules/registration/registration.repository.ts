@@ -157,10 +157,3 @@ export async function distributorsByIds(db: Executor, ids: string[]) {
     .execute();
 }
 
-export async function insertPartner(db: Executor, row: { organisation_id: string; legal_name: string; country: string; initial_distributor_id: string | null; contact_name: string | null; contact_email: string | null; contact_phone: string | null }) {
-  await db.insertInto('partners').values(row).execute();
-}
-
-export async function updatePartnerFromApplication(db: Executor, partnerId: string, row: { legal_name: string; country: string; initial_distributor_id: string | null; contact_name: string | null; contact_email: string | null; contact_phone: string | null }) {
-  await db.updateTable('partners').set((eb) => ({ ...row, version: eb('version', '+', 1), updated_at: new Date() })).where('organisation_id', '=', partnerId).execute();
-}

@@ -6,7 +6,7 @@ import type { Executor, Trx } from '../../platform/db.ts';
 import { AppError, conflict, notFound, validationFailed, type FieldViolation } from '../../platform/errors.ts';
 import { isUniqueViolation } from '../../platform/pg-errors.ts';
 import { hashSecret, newSecret } from '../../platform/tokens.ts';
-import { insertOrganisation } from '../accounts/index.ts';
+import { createApplicantPartner, updateApplicantPartner } from '../partners/index.ts';
 import { checkEmail } from '../accounts/accounts.rules.ts';
 import { recordAudit, SYSTEM_ACTOR } from '../audit/index.ts';
 import { claimAccount } from '../distributors/index.ts';
@@ -219,21 +219,14 @@ export async function submitApplication(ctx: AppContext, actorOrNull: Actor | nu
   try {
     await ctx.db.transaction().execute(async (trx) => {
       let partnerId = row.partner_id;
-      const partnerRow = {
-        legal_name: company.legalName.trim(),
+      const applicant = {
+        legalName: company.legalName,
         country: company.country,
-        initial_distributor_id: answers.distributors!.initialDistributorId,
-        contact_name: contact.name.trim(),
-        contact_email: contact.email.trim(),
-        contact_phone: contact.phone.trim(),
+        initialDistributorId: answers.distributors!.initialDistributorId,
+        contact: { name: contact.name, email: contact.email, phone: contact.phone },
       };
-      if (!partnerId) {
-        const organisation = await insertOrganisation(trx, { kind: 'partner', name: partnerRow.legal_name });
-        partnerId = organisation.id;
-        await repo.insertPartner(trx, { organisation_id: partnerId, ...partnerRow });
-      } else {
-        await repo.updatePartnerFromApplication(trx, partnerId, partnerRow);
-      }
+      if (!partnerId) partnerId = await createApplicantPartner(trx, applicant);
+      else await updateApplicantPartner(trx, partnerId, applicant);
       const submitted = await repo.markSubmitted(trx, id, { partner_id: partnerId, signatory_user_id: actor.userId, signatory_name: signature.name.trim(), signatory_title: signature.title.trim(), applicant_answer: applicantAnswer?.trim() || null });
       // Someone else's submit won the race: roll back and answer with theirs.
       if (!submitted) throw new AppError('already_submitted', 'already submitted', 409);
@@ -264,7 +257,7 @@ export async function submitApplication(ctx: AppContext, actorOrNull: Actor | nu
         template: 'application_receipt',
         recipientName: actor.name,
         actionUrl: `${ctx.config.publicUrl}/apply/${id}/status`,
-        vars: { reference: row.reference, company: partnerRow.legal_name },
+        vars: { reference: row.reference, company: company.legalName.trim() },
       });
     });
   } catch (error) {

@@ -3,6 +3,7 @@ import { browser, createTestApp, type TestApp } from '../../../test/helpers/app.
 import { createDistributor, createPartner, createUser, sessionFor, testMeta, type DistributorFixture } from '../../../test/helpers/fixtures.ts';
 import { csrfTokenOf, postFile } from '../../../test/helpers/forms.ts';
 import type { Actor } from '../../platform/auth.ts';
+import { catalogues, LANGUAGES } from '../../platform/i18n.ts';
 import { currentAgreementView, publishAgreement } from '../registration/index.ts';
 import type { ApplicationAnswers, Step } from '../registration/registration.rules.ts';
 import { saveStep, startApplication, submitApplication } from '../registration/registration.service.ts';
@@ -68,6 +69,8 @@ async function tickAll(b: Browser, id: string) {
   const res = await postPairs(b, `/staff/applications/${id}/checklist`, page.body, CHECKLIST_ITEMS.map((item) => ['item', item]));
   expect(res.statusCode).toBe(303);
 }
+
+const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 const statusOf = async (id: string) => (await t.ctx.db.selectFrom('applications').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status;
 
@@ -356,6 +359,43 @@ describe('staff console details', () => {
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('<h1>審査キュー</h1>');
     expect(res.body).toContain('スタッフコンソール');
+  });
+
+  it('X-1: the application view speaks of the applicant in the third person, in every language', async () => {
+    const { id } = await submitted('Third Person GmbH', 't@third-person.example');
+    for (const language of LANGUAGES) {
+      const reviewer = await createUser(t.ctx, [{ role: 'staff_reviewer', organisationId: null }]);
+      await t.ctx.db.updateTable('users').set({ language }).where('id', '=', reviewer.userId).execute();
+      const html = (await (await as({ ...reviewer, language })).get(`/staff/applications/${id}`)).body;
+      expect(html).toContain(`<html lang="${language}"`);
+      const fields = catalogues[language].fields as Record<string, string>;
+      const staffLabels = (catalogues[language] as Record<string, unknown>).staff_review as Record<string, string>;
+      for (const key of ['signatory_name', 'signatory_title', 'services_description']) {
+        expect(html, `${language} ${key}`).toContain(`<dt>${escapeHtml(staffLabels[key]!)}</dt>`);
+      }
+      if (language !== 'ja') {
+        // The applicant's own labels ("Your name", "Your title") never label a fact on the staff page
+        // (Japanese labels them without a pronoun, and 役職 also labels the contact's title).
+        for (const key of ['sign.signatory_name', 'sign.signatory_title', 'added_value.services_description']) {
+          expect(html, `${language} ${key}`).not.toContain(`<dt>${escapeHtml(fields[key]!)}</dt>`);
+        }
+      }
+    }
+    const english = (await (await as(reviewerA)).get(`/staff/applications/${id}`)).body;
+    expect(english).not.toMatch(/Your (name|title)|your services/);
+  });
+
+  it('X-5: every region of the dashboard has its own name (axe landmark-unique)', async () => {
+    // Belgium: the dashboard test below counts the French partners.
+    await createPartner(t.ctx, { country: 'BE', legalName: 'Restricted Reseller SPRL' });
+    const html = (await (await as(reviewerA)).get('/staff')).body;
+    expect(html).toContain('Restricted Reseller SPRL');
+    const headings = new Map([...html.matchAll(/<h2 id="([^"]+)">([^<]*)<\/h2>/g)].map((m) => [m[1]!, m[2]!]));
+    const sectionNames = [...html.matchAll(/<section aria-labelledby="([^"]+)"/g)].map((m) => headings.get(m[1]!) ?? m[1]!);
+    const regionNames = [...html.matchAll(/role="region" aria-label="([^"]+)"/g)].map((m) => m[1]!);
+    const names = [...sectionNames, ...regionNames];
+    expect(regionNames.length).toBeGreaterThanOrEqual(4);
+    expect(names.filter((name, i) => names.indexOf(name) !== i)).toEqual([]);
   });
 
   it('REG-12: ticking the checklist of an unknown application is a 404, from the page and from the API', async () => {

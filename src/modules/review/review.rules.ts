@@ -1,5 +1,7 @@
 import { transliterate } from 'transliteration';
+import { addMonths } from '../../platform/dates.ts';
 import type { FieldViolation } from '../../platform/errors.ts';
+import type { ApplicationAnswers } from '../registration/index.ts';
 
 /** REG-12: the service target for a decision, in business days from submission. */
 export const REVIEW_TARGET_BUSINESS_DAYS = 15;
@@ -56,18 +58,32 @@ export function checkDecision(input: DecisionInput, status: string, checked: rea
   return problems;
 }
 
-export function addMonths(date: Date, months: number): Date {
-  const result = new Date(date);
-  result.setUTCMonth(result.getUTCMonth() + months);
-  return result;
+/** REG-12: the status a decision moves a submitted application to. */
+export function statusAfter(decision: Decision): 'approved' | 'declined' | 'info_requested' {
+  return decision === 'approve' ? 'approved' : decision === 'decline' ? 'declined' : 'info_requested';
+}
+
+/** Staff see an application once it has been submitted; a draft is the applicant's alone. */
+export function isVisibleToStaff(status: string): boolean {
+  return status !== 'draft';
+}
+
+/** Still open: a reviewer may claim it and work on its checklist (a decision needs `submitted`, see checkDecision). */
+export function isOpen(status: string): boolean {
+  return status === 'submitted' || status === 'info_requested';
+}
+
+/** REG-12: a submitted application older than the target. Waiting for the applicant does not count. */
+export function isOverdue(status: string, ageBusinessDays: number): boolean {
+  return status === 'submitted' && ageBusinessDays > REVIEW_TARGET_BUSINESS_DAYS;
 }
 
 /**
- * What an approval sets: the agreement is effective now, the registration runs 12 months, and
- * key personnel complete anticorruption training within 12 months of the effective date (REG-10).
+ * What an approval sets: the agreement is effective now and the registration runs 12 months
+ * (the training due date, REG-10, is the partners module's rule).
  */
-export function approvalDates(now: Date): { effectiveAt: Date; renewalDueAt: Date; trainingDueAt: Date } {
-  return { effectiveAt: now, renewalDueAt: addMonths(now, 12), trainingDueAt: addMonths(now, 12) };
+export function approvalDates(now: Date): { effectiveAt: Date; renewalDueAt: Date } {
+  return { effectiveAt: now, renewalDueAt: addMonths(now, 12) };
 }
 
 // ---- Denied-party screening ----
@@ -129,6 +145,15 @@ export interface ScreeningHit {
   field: string;
   entry: DeniedParty;
   similarity: number;
+}
+
+/** The names screened against the denied-party list: the company, its primary contact and its key personnel. */
+export function namesToScreen(answers: ApplicationAnswers): { field: string; name: string }[] {
+  return [
+    { field: 'company.legal_name', name: answers.company?.legalName ?? '' },
+    { field: 'contacts.name', name: answers.contacts?.primary.name ?? '' },
+    ...(answers.personnel?.items ?? []).map((p, i) => ({ field: `personnel.${i}.name`, name: p.name })),
+  ].filter((n) => n.name);
 }
 
 /**

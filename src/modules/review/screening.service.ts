@@ -4,6 +4,7 @@ import type { AppContext, RequestMeta } from '../../platform/context.ts';
 import { isCountryCode, normaliseCountry } from '../../platform/countries.ts';
 import { readCsv, type CsvProblem } from '../../platform/csv.ts';
 import { recordAudit } from '../audit/index.ts';
+import { insertDeniedParties } from './review.repository.ts';
 import { normalisePartyName } from './review.rules.ts';
 
 export interface DeniedPartyImport {
@@ -40,8 +41,7 @@ export async function importDeniedParties(ctx: AppContext, actor: Actor | null, 
   await ctx.db.transaction().execute(async (trx) => {
     for (let i = 0; i < rows.length; i += 1000) {
       const batch = rows.slice(i, i + 1000);
-      const inserted = await trx.insertInto('denied_parties').values(batch).onConflict((oc) => oc.columns(['normalised_name', 'country', 'source']).doNothing()).returning('id').execute();
-      report.imported += inserted.length;
+      report.imported += await insertDeniedParties(trx, batch);
     }
     await recordAudit(trx, { actor: auditActor(staff), action: 'screening.list_imported', subject: { type: 'denied_parties', id: 'list' }, ip: meta.ip, data: { imported: report.imported, rejected: report.rejected } });
   });

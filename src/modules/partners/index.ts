@@ -1,0 +1,26 @@
+// The partners module's only import surface: reseller organisations in the programme, their
+// key personnel's training (REG-10) and their locations (REG-14). Other modules get domain
+// types, never rows.
+export {
+  createApplicantPartner,
+  updateApplicantPartner,
+  createRegisteredPartner,
+  registerPartner,
+  findPartner,
+  partnersOfUser,
+  partnerOfUser,
+  locationsOfPartner,
+  registeredPartnersByCountry,
+  trainingCompliance,
+  purchaseRestrictedPartners,
+  type Partner,
+  type PartnerStatus,
+  type PartnerLocation,
+  type ApplicantPartnerInput,
+  type KeyPersonInput,
+  type LocationInput,
+  type TrainingCompliance,
+} from './partners.service.ts';
+export { trainingOfPartner, sendTrainingReminders, type TrainingAssignment } from './training.service.ts';
+export { trainingStatus, trainingDueAt, reminderDue, REMINDER_DAYS_BEFORE, type TrainingStatus } from './training.rules.ts';
+export { purchaseRestrictionReasons, type PurchaseRestriction, type RestrictionReason } from './partners.rules.ts';

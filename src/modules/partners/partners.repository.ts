@@ -1,0 +1,128 @@
+import { sql, type Insertable, type Selectable } from 'kysely';
+import type { Executor, Trx } from '../../platform/db.ts';
+import type { PartnerLocationsTable, PartnersTable, TrainingAssignmentsTable } from './partners.table.ts';
+
+// Every query on partners, training_assignments and partner_locations. Rows stay in this module:
+// partners.service.ts maps them to the domain types that index.ts exports.
+
+export type PartnerRow = Selectable<PartnersTable>;
+export type TrainingAssignmentRow = Selectable<TrainingAssignmentsTable>;
+export type PartnerLocationRow = Selectable<PartnerLocationsTable>;
+type ApplicantFields = Pick<Insertable<PartnersTable>, 'legal_name' | 'country' | 'initial_distributor_id' | 'contact_name' | 'contact_email' | 'contact_phone'>;
+
+export async function insertPartner(db: Executor, row: Insertable<PartnersTable>): Promise<void> {
+  await db.insertInto('partners').values(row).execute();
+}
+
+export async function updateApplicantFields(db: Executor, partnerId: string, row: ApplicantFields, now: Date): Promise<void> {
+  await db.updateTable('partners').set((eb) => ({ ...row, version: eb('version', '+', 1), updated_at: now })).where('organisation_id', '=', partnerId).execute();
+}
+
+export async function markRegistered(
+  db: Executor,
+  partnerId: string,
+  values: { agreement_id: string; agreement_effective_at: Date; renewal_due_at: Date; now: Date },
+): Promise<void> {
+  const { now, ...agreement } = values;
+  await db
+    .updateTable('partners')
+    .set((eb) => ({ status: 'registered', registered_at: now, ...agreement, distributor_info_reviewed_at: now, version: eb('version', '+', 1), updated_at: now }))
+    .where('organisation_id', '=', partnerId)
+    .execute();
+}
+
+export async function insertTrainingAssignments(db: Executor, rows: Insertable<TrainingAssignmentsTable>[]): Promise<void> {
+  if (rows.length > 0) await db.insertInto('training_assignments').values(rows).execute();
+}
+
+export async function insertLocations(db: Executor, rows: Insertable<PartnerLocationsTable>[]): Promise<void> {
+  if (rows.length > 0) await db.insertInto('partner_locations').values(rows).execute();
+}
+
+export async function partnerById(db: Executor, partnerId: string): Promise<PartnerRow | undefined> {
+  return db.selectFrom('partners').selectAll().where('organisation_id', '=', partnerId).executeTakeFirst();
+}
+
+/** The partner organisations a user holds a role in (user_roles.organisation_id is the partner's id). */
+export async function partnersOfUser(db: Executor, userId: string): Promise<PartnerRow[]> {
+  return db
+    .selectFrom('partners as p')
+    .selectAll('p')
+    .where((eb) => eb.exists(eb.selectFrom('user_roles as r').select('r.user_id').whereRef('r.organisation_id', '=', 'p.organisation_id').where('r.user_id', '=', userId)))
+    .orderBy('p.legal_name')
+    .execute();
+}
+
+export async function trainingOfPartner(db: Executor, partnerId: string): Promise<TrainingAssignmentRow[]> {
+  return db.selectFrom('training_assignments').selectAll().where('partner_id', '=', partnerId).orderBy('due_at').orderBy('person_name').execute();
+}
+
+export async function locationsOfPartner(db: Executor, partnerId: string): Promise<PartnerLocationRow[]> {
+  return db.selectFrom('partner_locations').selectAll().where('partner_id', '=', partnerId).orderBy('created_at').execute();
+}
+
+// ---- Training reminders (REG-10) ----
+
+/** Open assignments of registered partners due within `horizon`: the candidates for a reminder. */
+export async function reminderCandidates(db: Executor, horizon: Date, limit = 500): Promise<string[]> {
+  const rows = await db
+    .selectFrom('training_assignments as t')
+    .innerJoin('partners as p', 'p.organisation_id', 't.partner_id')
+    .select(['t.id'])
+    .where('t.completed_at', 'is', null)
+    .where('p.status', '=', 'registered')
+    .where('t.due_at', '<=', horizon)
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** One assignment, locked for the transaction, with what its reminder email needs. */
+export async function lockAssignmentForReminder(trx: Trx, id: string) {
+  return trx
+    .selectFrom('training_assignments as t')
+    .innerJoin('partners as p', 'p.organisation_id', 't.partner_id')
+    // X-1: the person's own language when they have an account, else English.
+    .leftJoin('users as u', (join) => join.on(sql`lower(u.email)`, '=', sql`lower(t.person_email)`))
+    .select(['t.id', 't.partner_id', 't.person_name', 't.person_email', 't.due_at', 't.completed_at', 't.reminders_sent', 't.last_reminder_at', 'p.legal_name', 'u.language'])
+    .where('t.id', '=', id)
+    .forUpdate('t')
+    .executeTakeFirstOrThrow();
+}
+
+export async function recordReminder(db: Executor, id: string, remindersSent: number, at: Date): Promise<void> {
+  await db.updateTable('training_assignments').set({ reminders_sent: remindersSent, last_reminder_at: at }).where('id', '=', id).execute();
+}
+
+// ---- Programme figures (staff dashboard) ----
+
+export async function registeredCountByCountry(db: Executor): Promise<{ country: string; n: number }[]> {
+  return db
+    .selectFrom('partners')
+    .select(['country', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('status', '=', 'registered')
+    .groupBy('country')
+    .orderBy('n', 'desc')
+    .orderBy('country')
+    .execute();
+}
+
+export async function trainingCounts(db: Executor, now: Date, soon: Date) {
+  const result = await sql<{ assigned: number; completed: number; due_soon: number; overdue: number }>`
+      SELECT count(*)::int AS assigned,
+             count(*) FILTER (WHERE completed_at IS NOT NULL)::int AS completed,
+             count(*) FILTER (WHERE completed_at IS NULL AND due_at >= ${now} AND due_at < ${soon})::int AS due_soon,
+             count(*) FILTER (WHERE completed_at IS NULL AND due_at < ${now})::int AS overdue
+      FROM training_assignments`.execute(db);
+  return result.rows[0]!;
+}
+
+/** REG-4 facts per registered partner: whether it has a confirmed account, and whether its review is overdue. */
+export async function purchaseFacts(db: Executor, reviewMonths: number, now: Date) {
+  const result = await sql<{ organisation_id: string; legal_name: string; country: string; no_confirmed: boolean; review_overdue: boolean }>`
+      SELECT p.organisation_id, p.legal_name, p.country,
+             NOT EXISTS (SELECT 1 FROM account_claims c WHERE c.partner_id = p.organisation_id AND c.status = 'confirmed') AS no_confirmed,
+             (p.distributor_info_reviewed_at IS NULL OR p.distributor_info_reviewed_at + make_interval(months => ${reviewMonths}) <= ${now}) AS review_overdue
+      FROM partners p WHERE p.status = 'registered'`.execute(db);
+  return result.rows;
+}

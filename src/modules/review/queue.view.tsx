@@ -1,0 +1,87 @@
+import { countryName } from '../../platform/countries.ts';
+import { SelectField } from '../../platform/views/components.tsx';
+import { TableRegion } from '../../platform/views/data-table.tsx';
+import type { PageContext } from '../../platform/views/page-context.ts';
+import { countrySelectOptions } from '../../platform/views/page-helpers.tsx';
+import { ConsolePage } from './console.tsx';
+import { REVIEW_TARGET_BUSINESS_DAYS } from './review.rules.ts';
+import type { QueueEntry, QueueFilter } from './review.service.ts';
+
+// REG-12: the review queue screen. The filter values it offers are the ones the route accepts.
+
+export const STATUS_FILTERS = ['submitted', 'info_requested'] as const;
+export const ASSIGNED_FILTERS = ['me', 'unassigned'] as const;
+export const SORTS = ['oldest', 'newest', 'flags'] as const;
+
+export function QueuePage({ ctx, entries, filter }: { ctx: PageContext; entries: QueueEntry[]; filter: QueueFilter }) {
+  const { t, lang } = ctx;
+  const number = new Intl.NumberFormat(lang);
+  return (
+    <ConsolePage ctx={ctx} title={t('staff.queue.title')} section="applications">
+      <h1>{t('staff.queue.title')}</h1>
+      <p>{t('staff.queue.intro', { days: REVIEW_TARGET_BUSINESS_DAYS })}</p>
+      <form method="get" action="/staff/applications" class="filters" aria-label={t('staff.queue.filters')}>
+        <div class="grid">
+          <SelectField
+            name="status"
+            label={t('fields.status')}
+            value={filter.status ?? ''}
+            options={[{ value: '', label: t('staff.queue.status_any') }, ...STATUS_FILTERS.map((s) => ({ value: s, label: t(`staff.status.${s}`) }))]}
+          />
+          <SelectField name="country" label={t('fields.country')} value={filter.country ?? ''} options={countrySelectOptions(lang, t('staff.queue.country_any'))} />
+          <SelectField
+            name="assigned"
+            label={t('staff.queue.assigned')}
+            value={filter.assigned ?? ''}
+            options={[{ value: '', label: t('staff.queue.assigned_any') }, ...ASSIGNED_FILTERS.map((a) => ({ value: a, label: t(`staff.queue.assigned_${a}`) }))]}
+          />
+          <SelectField name="sort" label={t('staff.queue.sort')} value={filter.sort ?? 'oldest'} options={SORTS.map((s) => ({ value: s, label: t(`staff.queue.sort_${s}`) }))} />
+        </div>
+        <button type="submit">{t('staff.queue.apply_filters')}</button>
+      </form>
+      {entries.length === 0 ? (
+        <p role="status">{t('staff.queue.empty')}</p>
+      ) : (
+        <TableRegion label={t('staff.queue.title')}>
+          <table class="striped">
+            <caption>{t('staff.queue.caption', { count: entries.length })}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('staff.reference')}</th>
+                <th scope="col">{t('fields.company')}</th>
+                <th scope="col">{t('fields.country')}</th>
+                <th scope="col">{t('fields.status')}</th>
+                <th scope="col">{t('staff.queue.age')}</th>
+                <th scope="col">{t('staff.queue.flags')}</th>
+                <th scope="col">{t('staff.queue.reviewer')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {entries.map((e) => (
+                <tr>
+                  <th scope="row">
+                    <a href={`/staff/applications/${e.id}`}>{e.reference}</a>
+                  </th>
+                  <td>{e.legalName ?? '—'}</td>
+                  <td>{e.country ? countryName(e.country, lang) : '—'}</td>
+                  <td>{t(`staff.status.${e.status}`, { defaultValue: e.status })}</td>
+                  <td>
+                    {t('staff.business_days', { count: e.ageBusinessDays, formatted: number.format(e.ageBusinessDays) })}
+                    {e.overdue && (
+                      <>
+                        {' '}
+                        <span class="badge badge-overdue">{t('staff.overdue')}</span>
+                      </>
+                    )}
+                  </td>
+                  <td class="numeric">{number.format(e.flags)}</td>
+                  <td>{e.reviewer ? e.reviewer.name : <span class="muted">{t('staff.queue.unassigned')}</span>}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableRegion>
+      )}
+    </ConsolePage>
+  );
+}
