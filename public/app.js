@@ -25,7 +25,7 @@ if (switcher instanceof HTMLFormElement && draft instanceof HTMLFormElement) {
     const body = new URLSearchParams();
     for (const [name, value] of new FormData(draft)) if (typeof value === 'string' && name !== 'action') body.append(name, value);
     body.append('action', 'save');
-    let saved = false;
+    let saved;
     try {
       const res = await fetch(draft.action, { method: 'POST', body, credentials: 'same-origin', redirect: 'follow' });
       saved = res.ok || res.status === 422;
