@@ -100,7 +100,7 @@ const LEGAL_FORMS: ReadonlySet<string> = new Set(
     'ltd', 'limited', 'plc', 'llc', 'llp', 'lp', 'inc', 'incorporated', 'corp', 'corporation', 'company', 'pty',
     'sa', 'sas', 'sasu', 'sarl', 'eurl', 'snc', 'sca', 'srl', 'spa', 'sl', 'slu', 'sau', 'de', 'cv', 'sapi',
     'bv', 'nv', 'vof', 'cvba', 'bvba', 'ab', 'as', 'asa', 'aps', 'oy', 'oyj', 'kk', 'yk', 'gk',
-    'sp', 'zoo', 'sro', 'as', 'kft', 'zrt', 'nyrt', 'doo', 'ooo', 'oao', 'zao', 'pao', 'ao', 'ip', 'tov',
+    'sp', 'zoo', 'sro', 'kft', 'zrt', 'nyrt', 'doo', 'ooo', 'oao', 'zao', 'pao', 'ao', 'ip', 'tov',
   ],
 );
 /** Japanese and Chinese legal forms, removed before transliteration (which would spell them out). */
