@@ -118,6 +118,7 @@ export async function importAccountsCommand(ctx: AppContext, file: string | unde
     `  rows rejected     ${report.rowsRejected}`,
     `  duplicates        ${report.duplicates}`,
     `  claims confirmed  ${report.claimsConfirmed}`,
+    ...(report.claimsNameMismatch > 0 ? [`  claims left to confirm by hand (the list names another company)  ${report.claimsNameMismatch}`] : []),
     `  upload id         ${report.uploadId}`,
     ...(report.problems.length > 0 ? ['Problems (rejected rows were skipped; fix them and upload the file again):', ...formatProblems(report.problems, report.problemsOmitted)] : []),
   ];

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../platform/db.ts';
-import type { Role } from '../../platform/roles.rules.ts';
+import { isRole, type Role } from '../../platform/roles.rules.ts';
 import type { ThrottleState } from './accounts.rules.ts';
 
 export async function findUserByEmail(db: Executor, email: string) {
@@ -38,6 +38,51 @@ export async function grantsOf(db: Executor, userId: string) {
 
 export async function insertGrant(db: Executor, grant: { user_id: string; role: Role; organisation_id: string | null; granted_by: string | null }) {
   await db.insertInto('user_roles').values(grant).onConflict((oc) => oc.doNothing()).execute();
+}
+
+// ---- Role grants within one organisation, for the modules that manage their own people ----
+
+export interface RoleHolder {
+  userId: string;
+  name: string;
+  email: string;
+  role: Role;
+}
+
+/** Every grant in an organisation with its holder, by holder's name (one entry per grant). */
+export async function listRoleHolders(db: Executor, organisationId: string): Promise<RoleHolder[]> {
+  const rows = await db
+    .selectFrom('user_roles as r')
+    .innerJoin('users as u', 'u.id', 'r.user_id')
+    .select(['u.id', 'u.name', 'u.email', 'r.role'])
+    .where('r.organisation_id', '=', organisationId)
+    .orderBy('u.name')
+    .execute();
+  return rows.flatMap((r) => (isRole(r.role) ? [{ userId: r.id, name: r.name, email: r.email, role: r.role }] : []));
+}
+
+/** Gives a role in an organisation; granting it again changes nothing. */
+export async function grantRole(db: Executor, grant: { userId: string; role: Role; organisationId: string; grantedBy: string | null }): Promise<void> {
+  await insertGrant(db, { user_id: grant.userId, role: grant.role, organisation_id: grant.organisationId, granted_by: grant.grantedBy });
+}
+
+/** Takes away a person's roles among `roles` in an organisation; returns the roles removed. */
+export async function revokeRoles(db: Executor, userId: string, organisationId: string, roles: readonly Role[]): Promise<Role[]> {
+  if (roles.length === 0) return [];
+  const removed = await db.deleteFrom('user_roles').where('user_id', '=', userId).where('organisation_id', '=', organisationId).where('role', 'in', [...roles]).returning('role').execute();
+  return removed.map((r) => r.role).filter(isRole);
+}
+
+/** How many people hold a role in an organisation. */
+export async function countRoleHolders(db: Executor, organisationId: string, role: Role): Promise<number> {
+  const row = await db.selectFrom('user_roles').select((eb) => eb.fn.countAll<string>().as('n')).where('organisation_id', '=', organisationId).where('role', '=', role).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** A person whose address is confirmed, found by email (any case), or undefined. */
+export async function findConfirmedUser(db: Executor, email: string): Promise<{ id: string; name: string; email: string } | undefined> {
+  const user = await findUserByEmail(db, email);
+  return user?.email_verified_at ? { id: user.id, name: user.name, email: user.email } : undefined;
 }
 
 export async function insertSession(db: Executor, session: { id_hash: string; user_id: string; expires_at: Date; ip: string | null; user_agent: string | null }) {

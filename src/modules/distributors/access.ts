@@ -4,6 +4,8 @@ import type { AppContext } from '../../platform/context.ts';
 import { notFound } from '../../platform/errors.ts';
 import type { Permission } from '../../platform/roles.rules.ts';
 import * as repo from './distributors.repository.ts';
+import { toDistributor, type Distributor } from './distributors.service.ts';
+import { isUuid } from '../../platform/ids.ts';
 
 /** The cache topic of purchase-eligibility answers; every change that affects one announces it. */
 export const ELIGIBILITY_TOPIC = 'eligibility';
@@ -13,11 +15,12 @@ export const ELIGIBILITY_TOPIC = 'eligibility';
  * API key of it), and programme staff administrators for reading. Anyone else gets 404, not 403, so that the existence of
  * another distributor's data is not revealed either (REG-6).
  */
-export async function requireDistributorAccess(ctx: AppContext, actor: Actor | null, distributorId: string, permission: Permission): Promise<repo.DistributorRow> {
-  const distributor = /^[0-9a-f-]{36}$/i.test(distributorId) ? await repo.findById(ctx.db, distributorId) : undefined;
-  if (!distributor) throw notFound('Distributor');
+export async function requireDistributorAccess(ctx: AppContext, actor: Actor | null, distributorId: string, permission: Permission): Promise<Distributor> {
+  const row = isUuid(distributorId) ? await repo.findById(ctx.db, distributorId) : undefined;
+  if (!row) throw notFound('Distributor');
+  const distributor = toDistributor(row);
   try {
-    requirePermission(actor, permission, distributor.organisation_id);
+    requirePermission(actor, permission, distributor.organisationId);
   } catch (error) {
     if (actor) throw notFound('Distributor');
     throw error;
@@ -41,7 +44,7 @@ export async function soleDistributorId(ctx: AppContext, actor: Actor): Promise<
 }
 
 /** The distributors the actor works for (through distributor roles or an API key). */
-export async function distributorsOfActor(ctx: AppContext, actor: Actor): Promise<repo.DistributorRow[]> {
+export async function distributorsOfActor(ctx: AppContext, actor: Actor): Promise<Distributor[]> {
   const organisationIds = actor.grants.filter((g) => g.role === 'distributor_user' || g.role === 'distributor_admin').map((g) => g.organisationId!).filter(Boolean);
-  return repo.findByOrganisations(ctx.db, [...new Set(organisationIds)]);
+  return (await repo.findByOrganisations(ctx.db, [...new Set(organisationIds)])).map(toDistributor);
 }

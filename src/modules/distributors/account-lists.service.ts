@@ -1,5 +1,4 @@
 import type { Readable } from 'node:stream';
-import { sql } from 'kysely';
 import { auditActor, type Actor } from '../../platform/auth.ts';
 import { announceChange } from '../../platform/cache.ts';
 import type { AppContext, RequestMeta } from '../../platform/context.ts';
@@ -11,8 +10,10 @@ import { translator } from '../../platform/i18n.ts';
 import { violationMessage } from '../../platform/violations.ts';
 import { recordAudit } from '../audit/index.ts';
 import { requireDistributorAccess, ELIGIBILITY_TOPIC } from './access.ts';
-import * as repo from './distributors.repository.ts';
-import { checkAccountNumber } from './distributors.rules.ts';
+import * as repo from './account-lists.repository.ts';
+import * as claims from './claims.repository.ts';
+import { checkAccountNumber, matchListedCompany, type NameMatch } from './distributors.rules.ts';
+import { isUuid } from '../../platform/ids.ts';
 
 export const ACCOUNT_LIST_COLUMNS = ['account_number', 'reseller_name', 'country', 'status'];
 export const MAX_LIST_ROWS = 2_000_000;
@@ -33,6 +34,8 @@ export interface UploadReport extends UploadProgress {
   uploadId: string;
   status: 'done' | 'failed';
   claimsConfirmed: number;
+  /** REG-2: pending claims of accounts on the list that stay pending because the list names another company. */
+  claimsNameMismatch: number;
   problems: CsvProblem[];
   /** Problems beyond those kept. */
   problemsOmitted: number;
@@ -44,7 +47,8 @@ export interface UploadReport extends UploadProgress {
  * as a stream and written in batches, so a million rows never sit in memory; each batch commits
  * on its own and progress is recorded after each (the page and the CLI show it). A re-upload
  * updates rows instead of duplicating them. At the end, pending claims that the list proves
- * are confirmed.
+ * are confirmed: the account is on it, active, under the claimant's own name (decision 018);
+ * the others stay pending for the distributor, with the names compared recorded on the claim.
  */
 export async function importAccountList(
   ctx: AppContext,
@@ -59,6 +63,37 @@ export async function importAccountList(
   return processAccountList(ctx, actor, distributorId, uploadId, input, meta, onProgress);
 }
 
+/** An upload of an account list as pages and the API show it. */
+export interface Upload {
+  id: string;
+  filename: string;
+  status: 'processing' | 'done' | 'failed';
+  rowsRead: number;
+  rowsWritten: number;
+  rowsRejected: number;
+  duplicates: number;
+  problems: CsvProblem[];
+  failure: string | null;
+  createdAt: Date;
+  finishedAt: Date | null;
+}
+
+function toUpload(row: repo.UploadRow): Upload {
+  return {
+    id: row.id,
+    filename: row.filename,
+    status: row.status,
+    rowsRead: row.rows_read,
+    rowsWritten: row.rows_written,
+    rowsRejected: row.rows_rejected,
+    duplicates: row.duplicates,
+    problems: row.problems,
+    failure: row.failure,
+    createdAt: row.created_at,
+    finishedAt: row.finished_at,
+  };
+}
+
 /**
  * The first half of importAccountList: records the upload (status `processing`) and returns
  * its id, so that a page can show the upload's progress while processAccountList reads the rows.
@@ -67,7 +102,7 @@ export async function startAccountListUpload(ctx: AppContext, actor: Actor, dist
   const distributor = await requireDistributorAccess(ctx, actor, distributorId, 'claims:decide');
   return ctx.db.transaction().execute(async (trx) => {
     const { id } = await repo.insertUpload(trx, { distributor_id: distributorId, filename: filename.slice(0, 200), uploaded_by: actor.userId });
-    await recordAudit(trx, { actor: auditActor(actor), action: 'account_list.upload_started', subject: { type: 'account_upload', id }, organisationId: distributor.organisation_id, ip: meta.ip, data: { filename } });
+    await recordAudit(trx, { actor: auditActor(actor), action: 'account_list.upload_started', subject: { type: 'account_upload', id }, organisationId: distributor.organisationId, ip: meta.ip, data: { filename } });
     return id;
   });
 }
@@ -131,17 +166,7 @@ export async function processAccountList(
   for (const number of duplicateNumbers) problems.push({ line: 0, field: 'account_number', message: `${number} appears more than once in the file; the last row was kept` });
 
   const status = failure ? 'failed' : 'done';
-  const confirmed = failure
-    ? []
-    : await ctx.db.transaction().execute(async (trx) => {
-        const claims = await repo.confirmClaimsOnList(trx, distributorId);
-        for (const claim of claims) {
-          await recordAudit(trx, { actor: auditActor(actor), action: 'claim.confirmed', subject: { type: 'account_claim', id: claim.id }, organisationId: claim.partner_id, ip: meta.ip, data: { source: 'list', distributorId, accountNumber: claim.account_number, uploadId } });
-        }
-        await recordAudit(trx, { actor: auditActor(actor), action: 'account_list.uploaded', subject: { type: 'account_upload', id: uploadId }, organisationId: distributor.organisation_id, ip: meta.ip, data: { ...progress, claimsConfirmed: claims.length } });
-        await announceChange(trx, ELIGIBILITY_TOPIC);
-        return claims;
-      });
+  const outcome = failure ? { confirmed: 0, mismatched: 0 } : await confirmListedClaims(ctx, actor, distributorId, distributor.organisationId, uploadId, progress, meta);
   problems.sort((a, b) => a.line - b.line);
   await repo.finishUpload(ctx.db, uploadId, {
     status,
@@ -154,7 +179,33 @@ export async function processAccountList(
   });
   // The upload is marked failed first; then the caller's error handler logs the cause.
   if (internal) throw internal;
-  return { uploadId, status, ...progress, claimsConfirmed: confirmed.length, problems: problems.slice(0, MAX_PROBLEMS_KEPT), problemsOmitted: Math.max(0, problems.length - MAX_PROBLEMS_KEPT), failure };
+  return { uploadId, status, ...progress, claimsConfirmed: outcome.confirmed, claimsNameMismatch: outcome.mismatched, problems: problems.slice(0, MAX_PROBLEMS_KEPT), problemsOmitted: Math.max(0, problems.length - MAX_PROBLEMS_KEPT), failure };
+}
+
+/**
+ * REG-2: checks the distributor's pending claims against the list just uploaded. A claim whose
+ * account is listed, active, under the claimant's name is confirmed; one whose list entry names
+ * another company (or none) stays pending, with both names recorded for the distributor to decide.
+ */
+async function confirmListedClaims(ctx: AppContext, actor: Actor, distributorId: string, organisationId: string, uploadId: string, progress: UploadProgress, meta: RequestMeta): Promise<{ confirmed: number; mismatched: number }> {
+  return ctx.db.transaction().execute(async (trx) => {
+    let confirmed = 0;
+    let mismatched = 0;
+    for (const claim of await claims.pendingClaimsOnList(trx, distributorId)) {
+      const match: NameMatch = matchListedCompany(claim.applicant_name, claim.listed_name);
+      const updated = await claims.recordListMatch(trx, claim.id, { listed_name: match.listedName, name_match_score: match.score, name_matched: match.matched });
+      if (!updated) continue;
+      if (!match.matched) {
+        mismatched += 1;
+        continue;
+      }
+      confirmed += 1;
+      await recordAudit(trx, { actor: auditActor(actor), action: 'claim.confirmed', subject: { type: 'account_claim', id: claim.id }, organisationId: claim.partner_id, ip: meta.ip, data: { source: 'list', distributorId, accountNumber: claim.account_number, uploadId, nameMatch: match } });
+    }
+    await recordAudit(trx, { actor: auditActor(actor), action: 'account_list.uploaded', subject: { type: 'account_upload', id: uploadId }, organisationId, ip: meta.ip, data: { ...progress, claimsConfirmed: confirmed, claimsNameMismatch: mismatched } });
+    await announceChange(trx, ELIGIBILITY_TOPIC);
+    return { confirmed, mismatched };
+  });
 }
 
 function parseAccountRow(line: number, values: Record<string, string>): { row: repo.AccountListRow } | { problems: CsvProblem[] } {
@@ -175,33 +226,22 @@ function parseAccountRow(line: number, values: Record<string, string>): { row: r
  * duplicate: the WHERE on the conflict update lets it through, and it is noted once.
  */
 async function upsertNew(db: Executor, distributorId: string, uploadId: string, rows: repo.AccountListRow[], duplicates: Set<string>): Promise<number> {
-  const existing = await db
-    .selectFrom('distributor_accounts')
-    .select('account_number')
-    .where('distributor_id', '=', distributorId)
-    .where('upload_id', '=', uploadId)
-    .where(
-      'account_number',
-      'in',
-      rows.map((r) => r.account_number),
-    )
-    .execute();
-  for (const { account_number } of existing) duplicates.add(account_number);
+  const existing = await repo.numbersWrittenBy(db, distributorId, uploadId, rows.map((r) => r.account_number));
+  for (const number of existing) duplicates.add(number);
   await repo.upsertAccounts(db, distributorId, uploadId, rows);
   return rows.length - existing.length;
 }
 
 /** How many list rows a distributor has (the portal shows it). */
 export async function accountListSize(ctx: AppContext, distributorId: string): Promise<number> {
-  const row = await sql<{ n: number }>`SELECT count(*)::int AS n FROM distributor_accounts WHERE distributor_id = ${distributorId}`.execute(ctx.db);
-  return row.rows[0]?.n ?? 0;
+  return repo.countAccounts(ctx.db, distributorId);
 }
 
 export async function getUpload(ctx: AppContext, actor: Actor, distributorId: string, uploadId: string) {
   await requireDistributorAccess(ctx, actor, distributorId, 'distributor:read');
-  const upload = /^[0-9a-f-]{36}$/i.test(uploadId) ? await repo.findUpload(ctx.db, uploadId) : undefined;
+  const upload = isUuid(uploadId) ? await repo.findUpload(ctx.db, uploadId) : undefined;
   if (!upload || upload.distributor_id !== distributorId) throw new AppError('not_found', 'Upload was not found.', 404);
-  return upload;
+  return toUpload(upload);
 }
 
 /**
@@ -212,8 +252,8 @@ export async function getUpload(ctx: AppContext, actor: Actor, distributorId: st
  */
 export async function claimsConfirmedByUpload(ctx: AppContext, actor: Actor, distributorId: string, uploadId: string): Promise<number | null> {
   const upload = await getUpload(ctx, actor, distributorId, uploadId);
-  if (upload.status !== 'done' || !upload.finished_at) return null;
-  return repo.countListConfirmations(ctx.db, distributorId, upload.created_at, upload.finished_at);
+  if (upload.status !== 'done' || !upload.finishedAt) return null;
+  return claims.countListConfirmations(ctx.db, distributorId, upload.createdAt, upload.finishedAt);
 }
 
 /**
@@ -232,7 +272,7 @@ export async function checkAccountListFile(input: Readable): Promise<void> {
 
 export async function listUploads(ctx: AppContext, actor: Actor, distributorId: string) {
   await requireDistributorAccess(ctx, actor, distributorId, 'distributor:read');
-  return repo.listUploads(ctx.db, distributorId);
+  return (await repo.listUploads(ctx.db, distributorId)).map(toUpload);
 }
 
 /**

@@ -6,8 +6,11 @@ import { conflict, notFound, validationFailed } from '../../platform/errors.ts';
 import { recordAudit, SYSTEM_ACTOR, type AuditEntry } from '../audit/index.ts';
 import { enqueueEmail } from '../outbox/index.ts';
 import { ELIGIBILITY_TOPIC, requireDistributorAccess } from './access.ts';
+import { findListed } from './account-lists.repository.ts';
+import * as claims from './claims.repository.ts';
 import * as repo from './distributors.repository.ts';
-import { checkClaim, initialClaimStatus } from './distributors.rules.ts';
+import { checkClaim, initialClaimStatus, type NameMatch } from './distributors.rules.ts';
+import { isUuid } from '../../platform/ids.ts';
 
 export interface Claim {
   id: string;
@@ -20,28 +23,51 @@ export interface Claim {
   reseller: { id: string; legalName: string; country: string; contactName: string | null; contactEmail: string | null; contactPhone: string | null };
   /** The reseller name on the distributor's own list, when the account is on it. */
   listedName: string | null;
+  /** REG-2: how the listed company compared with the reseller when the claim was checked against the list. */
+  nameMatch: NameMatch | null;
+}
+
+export interface ClaimResult {
+  id: string;
+  status: 'pending' | 'confirmed' | 'rejected';
+  /** REG-2: the list's company for the account and how it compared with the reseller (null: not on the list). */
+  nameMatch: NameMatch | null;
+}
+
+function nameMatchOf(row: claims.NameMatchColumns): NameMatch | null {
+  if (row.name_matched === null) return null;
+  return { listedName: row.listed_name, score: row.name_match_score, matched: row.name_matched };
+}
+
+function nameMatchColumns(match: NameMatch | null): claims.NameMatchColumns {
+  return { listed_name: match?.listedName ?? null, name_match_score: match?.score ?? null, name_matched: match ? match.matched : null };
 }
 
 /**
  * REG-2: records a reseller's claim "we hold `accountNumber` at `distributorId`" inside the
  * caller's transaction (the registration's submission). Refused when the distributor does not
- * serve the reseller's country; confirmed at once when the distributor's list has the account.
+ * serve the reseller's country; confirmed at once when the distributor's list has the account,
+ * active, under the reseller's own name. A list naming another company leaves the claim to the
+ * distributor, and the result says which company the list names (the reviewer is told).
  */
 export async function claimAccount(
   trx: Trx,
   partner: { id: string; country: string },
   claim: { distributorId: string; accountNumber: string },
   actor: AuditEntry['actor'],
-): Promise<{ id: string; status: 'pending' | 'confirmed' | 'rejected' }> {
+): Promise<ClaimResult> {
   const distributor = await repo.findById(trx, claim.distributorId);
   if (!distributor) throw validationFailed([{ field: 'distributors.distributor', rule: 'distributor_unknown' }]);
   const accountNumber = claim.accountNumber.trim();
   const problems = checkClaim({ hqCountry: distributor.hq_country, territories: distributor.territories, status: distributor.status, legalName: distributor.legal_name }, partner.country, accountNumber);
   if (problems.length > 0) throw validationFailed(problems);
-  const existing = await repo.findClaimFor(trx, partner.id, distributor.id, accountNumber);
-  if (existing) return { id: existing.id, status: existing.status };
-  const status = initialClaimStatus(await repo.findListed(trx, distributor.id, accountNumber));
-  const inserted = await repo.insertClaim(trx, {
+  const existing = await claims.findClaimFor(trx, partner.id, distributor.id, accountNumber);
+  if (existing) return { id: existing.id, status: existing.status, nameMatch: nameMatchOf(existing) };
+  const applicant = await repo.findPartner(trx, partner.id);
+  const listed = await findListed(trx, distributor.id, accountNumber);
+  const { status, match } = initialClaimStatus(listed && { active: listed.active, resellerName: listed.reseller_name }, applicant?.legal_name ?? '');
+  const inserted = await claims.insertClaim(trx, {
+    ...nameMatchColumns(match),
     partner_id: partner.id,
     distributor_id: distributor.id,
     account_number: accountNumber,
@@ -50,14 +76,14 @@ export async function claimAccount(
     decided_at: status === 'confirmed' ? new Date() : null,
   });
   if (!inserted) throw conflict('claim_exists', 'This account was claimed at the same moment by another request.');
-  await recordAudit(trx, { actor, action: status === 'confirmed' ? 'claim.confirmed' : 'claim.created', subject: { type: 'account_claim', id: inserted.id }, organisationId: partner.id, data: { distributorId: distributor.id, accountNumber, source: status === 'confirmed' ? 'list' : 'reseller' } });
+  await recordAudit(trx, { actor, action: status === 'confirmed' ? 'claim.confirmed' : 'claim.created', subject: { type: 'account_claim', id: inserted.id }, organisationId: partner.id, data: { distributorId: distributor.id, accountNumber, source: status === 'confirmed' ? 'list' : 'reseller', ...(match ? { nameMatch: match } : {}) } });
   await announceChange(trx, ELIGIBILITY_TOPIC);
-  return inserted;
+  return { id: inserted.id, status: inserted.status, nameMatch: match };
 }
 
 export async function listClaims(ctx: AppContext, actor: Actor, distributorId: string, status?: 'pending' | 'confirmed' | 'rejected'): Promise<Claim[]> {
   await requireDistributorAccess(ctx, actor, distributorId, 'distributor:read');
-  const rows = await repo.listClaims(ctx.db, distributorId, status);
+  const rows = await claims.listClaims(ctx.db, distributorId, status);
   return rows.map((r) => ({
     id: r.id,
     accountNumber: r.account_number,
@@ -67,6 +93,7 @@ export async function listClaims(ctx: AppContext, actor: Actor, distributorId: s
     note: r.note,
     reseller: { id: r.partner_id, legalName: r.legal_name, country: r.country, contactName: r.contact_name, contactEmail: r.contact_email, contactPhone: r.contact_phone },
     listedName: r.listed_name,
+    nameMatch: nameMatchOf({ listed_name: r.matched_name, name_match_score: r.name_match_score, name_matched: r.name_matched }),
   }));
 }
 
@@ -76,11 +103,11 @@ export async function listClaims(ctx: AppContext, actor: Actor, distributorId: s
  */
 export async function decideClaim(ctx: AppContext, actor: Actor, distributorId: string, claimId: string, decision: 'confirm' | 'reject', note: string | undefined, meta: RequestMeta) {
   const distributor = await requireDistributorAccess(ctx, actor, distributorId, 'claims:decide');
-  const claim = /^[0-9a-f-]{36}$/i.test(claimId) ? await repo.findClaim(ctx.db, claimId) : undefined;
+  const claim = isUuid(claimId) ? await claims.findClaim(ctx.db, claimId) : undefined;
   if (!claim || claim.distributor_id !== distributorId) throw notFound('Claim');
   const cleanNote = note?.trim().slice(0, 1000) || null;
   return ctx.db.transaction().execute(async (trx) => {
-    const decided = await repo.decideClaim(trx, claimId, { status: decision === 'confirm' ? 'confirmed' : 'rejected', decided_by: actor.userId, note: cleanNote });
+    const decided = await claims.decideClaim(trx, claimId, { status: decision === 'confirm' ? 'confirmed' : 'rejected', decided_by: actor.userId, note: cleanNote });
     if (!decided) throw conflict('claim_already_decided', `This claim was already ${claim.status === 'pending' ? 'decided by someone else' : claim.status}.`);
     await recordAudit(trx, {
       actor: auditActor(actor),
@@ -88,7 +115,7 @@ export async function decideClaim(ctx: AppContext, actor: Actor, distributorId: 
       subject: { type: 'account_claim', id: claimId },
       organisationId: claim.partner_id,
       ip: meta.ip,
-      data: { distributorId, distributor: distributor.legal_name, accountNumber: claim.account_number, note: cleanNote },
+      data: { distributorId, distributor: distributor.legalName, accountNumber: claim.account_number, note: cleanNote },
     });
     await announceChange(trx, ELIGIBILITY_TOPIC);
     return { id: decided.id, status: decided.status };
@@ -113,15 +140,26 @@ export async function onboardingQueue(ctx: AppContext, actor: Actor, distributor
   return rows.map((r) => ({ partnerId: r.organisation_id, legalName: r.legal_name, country: r.country, status: r.status, registeredAt: r.registered_at, contactName: r.contact_name, contactEmail: r.contact_email, contactPhone: r.contact_phone }));
 }
 
+export interface ReleasedReseller {
+  id: string;
+  legalName: string;
+  country: string;
+  status: 'applicant' | 'registered' | 'suspended' | 'terminated';
+  contactName: string | null;
+  contactEmail: string | null;
+  contactPhone: string | null;
+  accounts: { accountNumber: string; status: Claim['status'] }[];
+}
+
 /**
  * REG-6: what a distributor may see of a reseller: name, contacts and the account numbers
  * claimed at this distributor, and only when the reseller named it. Otherwise: not found.
  */
-export async function releasedResellerInfo(ctx: AppContext, actor: Actor, distributorId: string, partnerId: string) {
+export async function releasedResellerInfo(ctx: AppContext, actor: Actor, distributorId: string, partnerId: string): Promise<ReleasedReseller> {
   await requireDistributorAccess(ctx, actor, distributorId, 'distributor:read');
-  if (!/^[0-9a-f-]{36}$/i.test(partnerId) || !(await repo.partnerNamedDistributor(ctx.db, partnerId, distributorId))) throw notFound('Reseller');
+  if (!isUuid(partnerId) || !(await repo.partnerNamedDistributor(ctx.db, partnerId, distributorId))) throw notFound('Reseller');
   const partner = (await repo.findPartner(ctx.db, partnerId))!;
-  const claims = await repo.claimsOfPartnerAt(ctx.db, partnerId, distributorId);
+  const claimed = await claims.claimsOfPartnerAt(ctx.db, partnerId, distributorId);
   return {
     id: partner.organisation_id,
     legalName: partner.legal_name,
@@ -130,7 +168,7 @@ export async function releasedResellerInfo(ctx: AppContext, actor: Actor, distri
     contactName: partner.contact_name,
     contactEmail: partner.contact_email,
     contactPhone: partner.contact_phone,
-    accounts: claims.map((c) => ({ accountNumber: c.account_number, status: c.status })),
+    accounts: claimed.map((c) => ({ accountNumber: c.account_number, status: c.status })),
   };
 }
 

@@ -1,11 +1,11 @@
 import { auditActor, can, requirePermission, type Actor } from '../../platform/auth.ts';
 import type { AppContext, RequestMeta } from '../../platform/context.ts';
 import { conflict, notFound, validationFailed } from '../../platform/errors.ts';
-import { findUserByEmail, insertGrant } from '../accounts/index.ts';
+import { countRoleHolders, findConfirmedUser, grantRole, listRoleHolders, revokeRoles } from '../accounts/index.ts';
 import { checkEmail } from '../accounts/accounts.rules.ts';
+import { isUuid } from '../../platform/ids.ts';
 import { recordAudit } from '../audit/index.ts';
 import { requireDistributorAccess } from './access.ts';
-import * as repo from './distributors.repository.ts';
 
 export type DistributorRole = 'distributor_user' | 'distributor_admin';
 export const DISTRIBUTOR_ROLES: readonly DistributorRole[] = ['distributor_user', 'distributor_admin'];
@@ -25,12 +25,12 @@ async function requireUserManager(ctx: AppContext, actor: Actor | null, distribu
 
 export async function listDistributorUsers(ctx: AppContext, actor: Actor | null, distributorId: string): Promise<DistributorUser[]> {
   const distributor = await requireUserManager(ctx, actor, distributorId);
-  const rows = await repo.usersOf(ctx.db, distributor.organisation_id);
+  const holders = await listRoleHolders(ctx.db, distributor.organisationId);
   const byUser = new Map<string, DistributorUser>();
-  for (const row of rows) {
-    const user = byUser.get(row.id) ?? { id: row.id, name: row.name, email: row.email, roles: [] };
-    if ((DISTRIBUTOR_ROLES as readonly string[]).includes(row.role)) user.roles.push(row.role as DistributorRole);
-    byUser.set(row.id, user);
+  for (const holder of holders) {
+    const user = byUser.get(holder.userId) ?? { id: holder.userId, name: holder.name, email: holder.email, roles: [] };
+    if ((DISTRIBUTOR_ROLES as readonly string[]).includes(holder.role)) user.roles.push(holder.role as DistributorRole);
+    byUser.set(holder.userId, user);
   }
   return [...byUser.values()];
 }
@@ -44,11 +44,11 @@ export async function addDistributorUser(ctx: AppContext, actor: Actor | null, d
   const problems = checkEmail(email ?? '', 'email');
   if (!(DISTRIBUTOR_ROLES as readonly string[]).includes(role)) problems.push({ field: 'role', rule: 'distributor_role' });
   if (problems.length > 0) throw validationFailed(problems);
-  const user = await findUserByEmail(ctx.db, email.trim());
-  if (!user || !user.email_verified_at) throw validationFailed([{ field: 'email', rule: 'account_required' }]);
+  const user = await findConfirmedUser(ctx.db, email.trim());
+  if (!user) throw validationFailed([{ field: 'email', rule: 'account_required' }]);
   await ctx.db.transaction().execute(async (trx) => {
-    await insertGrant(trx, { user_id: user.id, role: role as DistributorRole, organisation_id: distributor.organisation_id, granted_by: actor!.userId });
-    await recordAudit(trx, { actor: auditActor(actor), action: 'distributor.user_added', subject: { type: 'user', id: user.id }, organisationId: distributor.organisation_id, ip: meta.ip, data: { role, email: user.email } });
+    await grantRole(trx, { userId: user.id, role: role as DistributorRole, organisationId: distributor.organisationId, grantedBy: actor!.userId });
+    await recordAudit(trx, { actor: auditActor(actor), action: 'distributor.user_added', subject: { type: 'user', id: user.id }, organisationId: distributor.organisationId, ip: meta.ip, data: { role, email: user.email } });
   });
 }
 
@@ -56,10 +56,9 @@ export async function addDistributorUser(ctx: AppContext, actor: Actor | null, d
 export async function removeDistributorUser(ctx: AppContext, actor: Actor | null, distributorId: string, userId: string, meta: RequestMeta): Promise<void> {
   const distributor = await requireUserManager(ctx, actor, distributorId);
   await ctx.db.transaction().execute(async (trx) => {
-    const removed = await trx.deleteFrom('user_roles').where('user_id', '=', userId).where('organisation_id', '=', distributor.organisation_id).where('role', 'in', [...DISTRIBUTOR_ROLES]).returning('role').execute();
+    const removed = isUuid(userId) ? await revokeRoles(trx, userId, distributor.organisationId, DISTRIBUTOR_ROLES) : [];
     if (removed.length === 0) throw notFound('User of this distributor');
-    const admins = await trx.selectFrom('user_roles').select('user_id').where('organisation_id', '=', distributor.organisation_id).where('role', '=', 'distributor_admin').execute();
-    if (admins.length === 0) throw conflict('last_admin', 'A distributor keeps at least one administrator: add another before removing this one.');
-    await recordAudit(trx, { actor: auditActor(actor), action: 'distributor.user_removed', subject: { type: 'user', id: userId }, organisationId: distributor.organisation_id, ip: meta.ip, data: { roles: removed.map((r) => r.role) } });
+    if ((await countRoleHolders(trx, distributor.organisationId, 'distributor_admin')) === 0) throw conflict('last_admin', 'A distributor keeps at least one administrator: add another before removing this one.');
+    await recordAudit(trx, { actor: auditActor(actor), action: 'distributor.user_removed', subject: { type: 'user', id: userId }, organisationId: distributor.organisationId, ip: meta.ip, data: { roles: removed } });
   });
 }

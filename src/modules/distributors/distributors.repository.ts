@@ -1,22 +1,10 @@
-import { isUuid } from '../../platform/ids.ts';
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import { queryPrepared, type Executor } from '../../platform/db.ts';
-import type { UploadProblem } from './distributors.table.ts';
+import { isUuid } from '../../platform/ids.ts';
+import type { DistributorsTable } from './distributors.table.ts';
 
-export interface DistributorRow {
-  id: string;
-  organisation_id: string;
-  code: string;
-  legal_name: string;
-  hq_country: string;
-  website: string | null;
-  phone: string | null;
-  email: string | null;
-  accepts_new_resellers: boolean;
-  status: 'active' | 'retired';
-  version: number;
-  territories: string[];
-}
+/** A directory row with its territories; stays inside the module (services map it to `Distributor`). */
+export type DistributorRow = Omit<Selectable<DistributorsTable>, 'created_at' | 'updated_at'> & { territories: string[] };
 
 // Territories come back aggregated, sorted, as one array per distributor.
 const withTerritories = (db: Executor) =>
@@ -90,142 +78,6 @@ export async function replaceTerritories(db: Executor, distributorId: string, co
   if (countries.length > 0) await db.insertInto('distributor_territories').values(countries.map((country) => ({ distributor_id: distributorId, country }))).execute();
 }
 
-// ---- Customer account lists ----
-
-export async function insertUpload(db: Executor, row: { distributor_id: string; filename: string; uploaded_by: string | null }) {
-  return db.insertInto('account_uploads').values(row).returning(['id']).executeTakeFirstOrThrow();
-}
-
-export async function recordUploadProgress(db: Executor, id: string, progress: { rows_read: number; rows_written: number; rows_rejected: number; duplicates: number }) {
-  await db.updateTable('account_uploads').set(progress).where('id', '=', id).execute();
-}
-
-export async function finishUpload(
-  db: Executor,
-  id: string,
-  result: { status: 'done' | 'failed'; rows_read: number; rows_written: number; rows_rejected: number; duplicates: number; problems: UploadProblem[]; failure: string | null },
-) {
-  await db
-    .updateTable('account_uploads')
-    .set({ ...result, problems: JSON.stringify(result.problems), finished_at: new Date() })
-    .where('id', '=', id)
-    .execute();
-}
-
-export async function findUpload(db: Executor, id: string) {
-  return db.selectFrom('account_uploads').selectAll().where('id', '=', id).executeTakeFirst();
-}
-
-export async function listUploads(db: Executor, distributorId: string, limit = 10) {
-  return db.selectFrom('account_uploads').selectAll().where('distributor_id', '=', distributorId).orderBy('created_at', 'desc').limit(limit).execute();
-}
-
-export interface AccountListRow {
-  account_number: string;
-  reseller_name: string | null;
-  country: string | null;
-  active: boolean;
-}
-
-/** Writes one batch of list rows; a re-upload updates rows instead of duplicating them. */
-export async function upsertAccounts(db: Executor, distributorId: string, uploadId: string, rows: AccountListRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  await db
-    .insertInto('distributor_accounts')
-    .values(rows.map((r) => ({ ...r, distributor_id: distributorId, upload_id: uploadId })))
-    .onConflict((oc) =>
-      oc.columns(['distributor_id', 'account_number']).doUpdateSet((eb) => ({
-        reseller_name: eb.ref('excluded.reseller_name'),
-        country: eb.ref('excluded.country'),
-        active: eb.ref('excluded.active'),
-        upload_id: eb.ref('excluded.upload_id'),
-        updated_at: new Date(),
-      })),
-    )
-    .execute();
-}
-
-export async function findListed(db: Executor, distributorId: string, accountNumber: string) {
-  return db.selectFrom('distributor_accounts').select(['active', 'reseller_name']).where('distributor_id', '=', distributorId).where('account_number', '=', accountNumber).executeTakeFirst();
-}
-
-// ---- Account claims ----
-
-export async function insertClaim(db: Executor, row: { partner_id: string; distributor_id: string; account_number: string; status: 'pending' | 'confirmed'; decision_source: 'list' | null; decided_at: Date | null }) {
-  return db
-    .insertInto('account_claims')
-    .values(row)
-    .onConflict((oc) => oc.columns(['partner_id', 'distributor_id', 'account_number']).doNothing())
-    .returning(['id', 'status'])
-    .executeTakeFirst();
-}
-
-export async function findClaim(db: Executor, id: string) {
-  return db.selectFrom('account_claims').selectAll().where('id', '=', id).executeTakeFirst();
-}
-
-export async function findClaimFor(db: Executor, partnerId: string, distributorId: string, accountNumber: string) {
-  return db.selectFrom('account_claims').selectAll().where('partner_id', '=', partnerId).where('distributor_id', '=', distributorId).where('account_number', '=', accountNumber).executeTakeFirst();
-}
-
-export async function listClaims(db: Executor, distributorId: string, status: 'pending' | 'confirmed' | 'rejected' | undefined, limit = 200) {
-  let query = db
-    .selectFrom('account_claims as c')
-    .innerJoin('partners as p', 'p.organisation_id', 'c.partner_id')
-    .leftJoin('distributor_accounts as a', (join) => join.onRef('a.distributor_id', '=', 'c.distributor_id').onRef('a.account_number', '=', 'c.account_number'))
-    .select(['c.id', 'c.account_number', 'c.status', 'c.created_at', 'c.decided_at', 'c.note', 'p.organisation_id as partner_id', 'p.legal_name', 'p.country', 'p.contact_name', 'p.contact_email', 'p.contact_phone', 'a.reseller_name as listed_name'])
-    .where('c.distributor_id', '=', distributorId)
-    .orderBy('c.created_at', 'asc')
-    .limit(limit);
-  if (status) query = query.where('c.status', '=', status);
-  return query.execute();
-}
-
-/** Decides a pending claim; returns undefined when it was no longer pending (someone else decided). */
-export async function decideClaim(db: Executor, id: string, decision: { status: 'confirmed' | 'rejected'; decided_by: string | null; note: string | null }) {
-  return db
-    .updateTable('account_claims')
-    .set({ ...decision, decided_at: new Date(), decision_source: 'distributor' })
-    .where('id', '=', id)
-    .where('status', '=', 'pending')
-    .returning(['id', 'partner_id', 'account_number', 'status'])
-    .executeTakeFirst();
-}
-
-/** REG-2: pending claims that the distributor's list now proves are confirmed. */
-export async function confirmClaimsOnList(db: Executor, distributorId: string) {
-  return db
-    .updateTable('account_claims as c')
-    .set({ status: 'confirmed', decision_source: 'list', decided_at: new Date() })
-    .where('c.distributor_id', '=', distributorId)
-    .where('c.status', '=', 'pending')
-    .where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('distributor_accounts as a')
-          .select('a.account_number')
-          .where('a.distributor_id', '=', distributorId)
-          .whereRef('a.account_number', '=', 'c.account_number')
-          .where('a.active', '=', true),
-      ),
-    )
-    .returning(['c.id', 'c.partner_id', 'c.account_number'])
-    .execute();
-}
-
-/** Claims of the distributor that its account list confirmed between two moments (an upload's start and end). */
-export async function countListConfirmations(db: Executor, distributorId: string, from: Date, to: Date): Promise<number> {
-  const row = await db
-    .selectFrom('account_claims')
-    .select((eb) => eb.fn.countAll<string>().as('n'))
-    .where('distributor_id', '=', distributorId)
-    .where('decision_source', '=', 'list')
-    .where('decided_at', '>=', from)
-    .where('decided_at', '<=', to)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
-
 /**
  * REG-4: the facts for one account at one distributor, in one round trip: the claim (a
  * confirmed one first, when several resellers claim the same number), its partner, the list entry.
@@ -287,32 +139,4 @@ export async function partnerNamedDistributor(db: Executor, partnerId: string, d
 
 export async function findPartner(db: Executor, partnerId: string) {
   return db.selectFrom('partners').selectAll().where('organisation_id', '=', partnerId).executeTakeFirst();
-}
-
-export async function claimsOfPartnerAt(db: Executor, partnerId: string, distributorId: string) {
-  return db.selectFrom('account_claims').select(['id', 'account_number', 'status', 'decided_at']).where('partner_id', '=', partnerId).where('distributor_id', '=', distributorId).orderBy('account_number').execute();
-}
-
-// ---- Distributor users ----
-
-export async function usersOf(db: Executor, organisationId: string) {
-  return db
-    .selectFrom('user_roles as r')
-    .innerJoin('users as u', 'u.id', 'r.user_id')
-    .select(['u.id', 'u.name', 'u.email', 'r.role'])
-    .where('r.organisation_id', '=', organisationId)
-    .orderBy('u.name')
-    .execute();
-}
-
-/** Uploads left "processing" by a process that stopped; they will never finish. */
-export async function failInterruptedUploads(db: Executor, startedBefore: Date): Promise<number> {
-  const rows = await db
-    .updateTable('account_uploads')
-    .set({ status: 'failed', failure: 'The upload was interrupted by a restart; rows written before it are kept. Upload the file again to finish.', finished_at: new Date() })
-    .where('status', '=', 'processing')
-    .where('created_at', '<', startedBefore)
-    .returning('id')
-    .execute();
-  return rows.length;
 }

@@ -124,7 +124,7 @@ describe('REG-2 account claims and account lists', () => {
   });
 
   it('REG-2: uploads an account list (streamed), reports bad rows and duplicates once, and confirms matching pending claims', async () => {
-    const partner = await createPartner(t.ctx, { country: 'AT' });
+    const partner = await createPartner(t.ctx, { country: 'AT', legalName: 'Alpen IT GmbH' });
     const pending = await t.ctx.db.transaction().execute((trx) => claimAccount(trx, { id: partner.id, country: 'AT' }, { distributorId: eurodist.id, accountNumber: 'EU-100' }, { userId: null, label: 'test' }));
     expect(pending.status).toBe('pending');
     const csv = ['account_number,reseller_name,country,status', 'EU-100,Alpen IT,AT,active', 'EU-101,,DE,', 'bad number!,x,,', 'EU-102,Closed Co,CH,closed', 'EU-101,Again,DE,active', 'EU-103,,QQ,'].join('\n');
@@ -140,7 +140,7 @@ describe('REG-2 account claims and account lists', () => {
     const claim = await t.ctx.db.selectFrom('account_claims').select(['status', 'decision_source']).where('id', '=', pending.id).executeTakeFirstOrThrow();
     expect(claim).toEqual({ status: 'confirmed', decision_source: 'list' });
     // A later claim of a listed account is confirmed at once.
-    const other = await createPartner(t.ctx, { country: 'DE' });
+    const other = await createPartner(t.ctx, { country: 'DE', legalName: 'Again Ltd' });
     const instant = await t.ctx.db.transaction().execute((trx) => claimAccount(trx, { id: other.id, country: 'DE' }, { distributorId: eurodist.id, accountNumber: 'EU-101' }, { userId: null, label: 'test' }));
     expect(instant.status).toBe('confirmed');
     const status = (await api('GET', `/api/v1/distributor/${eurodist.id}/account-lists/${report.uploadId}`, { key: eurodist.apiKey })).json();

@@ -123,7 +123,7 @@ export async function distributorsRoutes(fastify: FastifyInstance): Promise<void
   const portal = ['distributor portal'];
   const security = SESSION_OR_API_KEY;
   app.get('/distributor', { schema: { tags: portal, summary: 'The distributors this key or user acts for', security, response: { 200: Type.Array(s.DistributorFull), ...errors(401) } } }, async (req) => {
-    return (await distributorsOfActor(ctx(), requireUser(req.actor))).map(directory.toDistributor);
+    return distributorsOfActor(ctx(), requireUser(req.actor));
   });
   app.get(
     '/distributor/:distributorId/claims',
@@ -154,7 +154,7 @@ export async function distributorsRoutes(fastify: FastifyInstance): Promise<void
     { schema: { tags: portal, summary: 'Progress and result of an upload', security, params: s.UploadParams, response: { 200: s.UploadStatus, ...errors(401, 404) } } },
     async (req) => {
       const u = await getUpload(ctx(), requireUser(req.actor), req.params.distributorId, req.params.uploadId);
-      return { id: u.id, filename: u.filename, status: u.status, rowsRead: u.rows_read, rowsWritten: u.rows_written, rowsRejected: u.rows_rejected, duplicates: u.duplicates, problems: u.problems, failure: u.failure, createdAt: u.created_at.toISOString(), finishedAt: u.finished_at?.toISOString() ?? null };
+      return { ...u, createdAt: u.createdAt.toISOString(), finishedAt: u.finishedAt?.toISOString() ?? null };
     },
   );
   app.get(
@@ -172,7 +172,7 @@ export async function distributorsRoutes(fastify: FastifyInstance): Promise<void
     { schema: { tags: portal, summary: 'API keys of this distributor', security: [{ session: [] }], params: s.DistributorParams, response: { 200: Type.Array(s.ApiKey), ...errors(401, 404) } } },
     async (req) => {
       const d = await requireDistributorAccess(ctx(), requireUser(req.actor), req.params.distributorId, 'distributor:manage');
-      return listApiKeys(ctx(), requireUser(req.actor), d.organisation_id);
+      return listApiKeys(ctx(), requireUser(req.actor), d.organisationId);
     },
   );
   app.post(
@@ -180,7 +180,7 @@ export async function distributorsRoutes(fastify: FastifyInstance): Promise<void
     { schema: { tags: portal, summary: 'Create an API key; the secret is in this response only', security: [{ session: [] }], params: s.DistributorParams, body: s.ApiKeyBody, response: { 201: s.NewApiKey, ...errors(401, 404, 422) } } },
     async (req, reply) => {
       const d = await requireDistributorAccess(ctx(), requireUser(req.actor), req.params.distributorId, 'distributor:manage');
-      return reply.status(201).send(await createApiKey(ctx(), requireUser(req.actor), d.organisation_id, req.body.name, requestMeta(req)));
+      return reply.status(201).send(await createApiKey(ctx(), requireUser(req.actor), d.organisationId, req.body.name, requestMeta(req)));
     },
   );
   app.delete(
@@ -188,7 +188,7 @@ export async function distributorsRoutes(fastify: FastifyInstance): Promise<void
     { schema: { tags: portal, summary: 'Revoke an API key (stops working within seconds everywhere)', security: [{ session: [] }], params: s.KeyParams, response: { 204: { type: 'null' }, ...errors(401, 404) } } },
     async (req, reply) => {
       const d = await requireDistributorAccess(ctx(), requireUser(req.actor), req.params.distributorId, 'distributor:manage');
-      await revokeApiKey(ctx(), requireUser(req.actor), d.organisation_id, req.params.keyId, requestMeta(req));
+      await revokeApiKey(ctx(), requireUser(req.actor), d.organisationId, req.params.keyId, requestMeta(req));
       return reply.status(204).send(null);
     },
   );

@@ -1,5 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { checkClaim, checkDistributor, checkInquiry, initialClaimStatus, isLikelySpam, normaliseDistributorInput, purchaseEligibility, reviewDueAt, servesCountry } from './distributors.rules.ts';
+import {
+  checkClaim,
+  checkDistributor,
+  checkInquiry,
+  companyNameScore,
+  initialClaimStatus,
+  isLikelySpam,
+  matchListedCompany,
+  NAME_MATCH_THRESHOLD,
+  normaliseCompanyName,
+  normaliseDistributorInput,
+  purchaseEligibility,
+  reviewDueAt,
+  servesCountry,
+} from './distributors.rules.ts';
 
 const nordic = { hqCountry: 'SE', territories: ['DK', 'FI', 'NO'], status: 'active', legalName: 'Nordic Dist AB' };
 
@@ -18,10 +32,22 @@ describe('distributor rules', () => {
     expect(checkClaim(nordic, 'FI', 'bad number!')).toEqual([{ field: 'distributors.account_number', rule: 'account_number' }]);
   });
 
-  it('REG-2: a claim on the distributor’s list of active accounts is confirmed at once, otherwise pending', () => {
-    expect(initialClaimStatus({ active: true })).toBe('confirmed');
-    expect(initialClaimStatus({ active: false })).toBe('pending');
-    expect(initialClaimStatus(undefined)).toBe('pending');
+  it('REG-2: a claim on the distributor’s list of active accounts under the applicant’s name is confirmed at once, otherwise pending', () => {
+    expect(initialClaimStatus({ active: true, resellerName: 'Kranich Systemhaus' }, 'Kranich Systemhaus GmbH')).toEqual({ status: 'confirmed', match: { listedName: 'Kranich Systemhaus', score: 1, matched: true } });
+    expect(initialClaimStatus({ active: false, resellerName: 'Kranich Systemhaus' }, 'Kranich Systemhaus GmbH').status).toBe('pending');
+    expect(initialClaimStatus(undefined, 'Kranich Systemhaus GmbH')).toEqual({ status: 'pending', match: null });
+  });
+
+  it('REG-2: a listed account held by another company is not confirmed automatically, and the match says which company', () => {
+    const { status, match } = initialClaimStatus({ active: true, resellerName: 'Bergmann Elektro AG' }, 'Nordlicht IT GmbH');
+    expect(status).toBe('pending');
+    expect(match).toMatchObject({ listedName: 'Bergmann Elektro AG', matched: false });
+    expect(match!.score).toBeLessThan(NAME_MATCH_THRESHOLD);
+  });
+
+  it('REG-2: a list row without a company name proves nothing about who holds the account', () => {
+    expect(initialClaimStatus({ active: true, resellerName: null }, 'Kranich Systemhaus GmbH')).toEqual({ status: 'pending', match: { listedName: null, score: null, matched: false } });
+    expect(matchListedCompany('Kranich Systemhaus GmbH', '  ')).toEqual({ listedName: null, score: null, matched: false });
   });
 
   it('validates a directory entry field by field', () => {
@@ -69,5 +95,52 @@ describe('REG-4 purchase eligibility', () => {
     expect(reviewDueAt(reviewed, 12).toISOString()).toBe('2026-11-21T12:00:00.000Z');
     expect(purchaseEligibility({ ...good, partner: { status: 'registered', distributorInfoReviewedAt: reviewed } }, now, 12).reasons).toEqual(['review_overdue']);
     expect(purchaseEligibility({ ...good, partner: { status: 'registered', distributorInfoReviewedAt: reviewed } }, now, 13).eligible).toBe(true);
+  });
+});
+
+describe('REG-2 company name match', () => {
+  it.each([
+    ['Kranich Systemhaus GmbH', 'Kranich Systemhaus'],
+    ['Kranich Systemhaus GmbH', 'KRANICH SYSTEMHAUS G.m.b.H.'],
+    ['Société Générale S.A.', 'Societe Generale'],
+    ['Müller Datentechnik AG', 'Mueller Datentechnik'],
+    ['Acme Inc.', 'ACME Ltd'],
+    ['Van Dijk Automatisering B.V.', 'van Dijk Automatisering BV'],
+    ['Mexidist S.A. de C.V.', 'Mexidist'],
+    ['Alpes Réseaux SARL', 'ALPES RESEAUX'],
+    ['ООО «Ромашка»', 'Romashka LLC'],
+    ['Ромашка', 'Romashka'],
+    ['株式会社ソニック', 'ソニック K.K.'],
+    ['ソニック株式会社', '株式会社ソニック'],
+    ['Kranich Systemhaus GmbH', 'Kranich Sytemhaus GmbH'],
+  ])('REG-2: %s matches a list entry %s (legal form, case, accents, script and a typo do not matter)', (applicant, listed) => {
+    expect(matchListedCompany(applicant, listed).matched).toBe(true);
+  });
+
+  it.each([
+    ['Kranich Systemhaus GmbH', 'Kranich Systeme GmbH'],
+    ['Nordlicht IT GmbH', 'Nordlicht IT Services GmbH'],
+    ['Nordlicht IT GmbH', 'Bergmann Elektro AG'],
+    ['Acme Inc.', 'Acne Inc.'],
+    ['Ромашка', 'Лютик'],
+  ])('REG-2: %s does not match a list entry %s', (applicant, listed) => {
+    expect(matchListedCompany(applicant, listed).matched).toBe(false);
+  });
+
+  it('REG-2: normalises legal forms, accents, punctuation and script away', () => {
+    expect(normaliseCompanyName('  Société Générale S.A. ')).toBe('societe generale');
+    expect(normaliseCompanyName('ООО «Ромашка»')).toBe('romashka');
+    expect(normaliseCompanyName('株式会社ソニック')).toBe(normaliseCompanyName('ソニック'));
+    expect(normaliseCompanyName('Smith & Co. Ltd')).toBe('smith');
+    // A name that is only a legal form keeps it, rather than matching every other such name.
+    expect(normaliseCompanyName('AG')).toBe('ag');
+  });
+
+  it('REG-2: scores from 0 to 1, word order aside', () => {
+    expect(companyNameScore('Systemhaus Kranich', 'Kranich Systemhaus GmbH')).toBe(1);
+    expect(companyNameScore('', 'Kranich')).toBe(0);
+    const score = companyNameScore('Kranich Systemhaus', 'Kranich Systeme');
+    expect(score).toBeGreaterThan(0.5);
+    expect(score).toBeLessThan(NAME_MATCH_THRESHOLD);
   });
 });

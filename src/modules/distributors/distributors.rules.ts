@@ -1,6 +1,7 @@
 import type { FieldViolation } from '../../platform/errors.ts';
 import { isCountryCode, normaliseCountry } from '../../platform/countries.ts';
 import { checkEmail, checkName } from '../accounts/accounts.rules.ts';
+import { transliterate } from 'transliteration';
 
 export const CODE_PATTERN = /^[A-Z0-9][A-Z0-9_-]{1,39}$/;
 export const ACCOUNT_NUMBER_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$/;
@@ -87,9 +88,96 @@ export function checkClaim(distributor: { hqCountry: string; territories: readon
 
 export type ClaimStatus = 'pending' | 'confirmed' | 'rejected';
 
-/** REG-2: a claim that matches the distributor's uploaded list of active accounts is confirmed at once. */
-export function initialClaimStatus(listed: { active: boolean } | undefined): 'pending' | 'confirmed' {
-  return listed?.active ? 'confirmed' : 'pending';
+// ---- REG-2: does the company on the distributor's list match the applicant? ----
+
+/**
+ * Legal-form words, compared after transliteration, lower-casing and removal of dots (so
+ * "S.A." is "sa" and "株式会社" is caught before transliteration turns it into pinyin).
+ */
+const LEGAL_FORMS: ReadonlySet<string> = new Set(
+  [
+    'gmbh', 'mbh', 'ag', 'kg', 'kgaa', 'ohg', 'ug', 'ev', 'se', 'co', 'cie', 'and', 'und', 'et', 'y',
+    'ltd', 'limited', 'plc', 'llc', 'llp', 'lp', 'inc', 'incorporated', 'corp', 'corporation', 'company', 'pty',
+    'sa', 'sas', 'sasu', 'sarl', 'eurl', 'snc', 'sca', 'srl', 'spa', 'sl', 'slu', 'sau', 'de', 'cv', 'sapi',
+    'bv', 'nv', 'vof', 'cvba', 'bvba', 'ab', 'as', 'asa', 'aps', 'oy', 'oyj', 'kk', 'yk', 'gk',
+    'sp', 'zoo', 'sro', 'kft', 'zrt', 'nyrt', 'doo', 'ooo', 'oao', 'zao', 'pao', 'ao', 'ip', 'tov',
+  ],
+);
+/** Japanese and Chinese legal forms, removed before transliteration (which would spell them out). */
+const CJK_LEGAL_FORMS = /株式会社|有限会社|合同会社|合資会社|合名会社|\(株\)|（株）|㈱|有限公司|股份有限公司/g;
+
+/**
+ * REG-2: a company name reduced to what identifies it: legal forms, case, accents, punctuation
+ * and script do not matter ("ООО «Ромашка»" and "Romashka LLC" are both "romashka").
+ */
+export function normaliseCompanyName(name: string): string {
+  const latin = transliterate(name.normalize('NFKC').replace(CJK_LEGAL_FORMS, ' '))
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/&/g, ' and ')
+    .replace(/\.(?=\S)/g, '')
+    .replace(/[^a-z0-9]+/g, ' ');
+  // German umlauts are written both "ü" and "ue"; fold both spellings to one.
+  const words = latin.split(' ').filter(Boolean).map((w) => w.replace(/([aou])e/g, '$1'));
+  const core = words.filter((w) => !LEGAL_FORMS.has(w));
+  return (core.length > 0 ? core : words).join(' ');
+}
+
+function bigrams(text: string): Map<string, number> {
+  const grams = new Map<string, number>();
+  const compact = text.replace(/ /g, '');
+  for (let i = 0; i < compact.length - 1; i++) {
+    const gram = compact.slice(i, i + 2);
+    grams.set(gram, (grams.get(gram) ?? 0) + 1);
+  }
+  return grams;
+}
+
+/** REG-2: similarity of two company names, 0 to 1 (Dice coefficient of letter pairs of the normalised names). */
+export function companyNameScore(a: string, b: string): number {
+  const x = normaliseCompanyName(a);
+  const y = normaliseCompanyName(b);
+  if (!x || !y) return 0;
+  if (x === y || x.split(' ').sort().join(' ') === y.split(' ').sort().join(' ')) return 1;
+  const gx = bigrams(x);
+  const gy = bigrams(y);
+  let shared = 0;
+  let total = 0;
+  for (const [gram, n] of gx) {
+    shared += Math.min(n, gy.get(gram) ?? 0);
+    total += n;
+  }
+  for (const n of gy.values()) total += n;
+  return total === 0 ? 0 : Math.round(((2 * shared) / total) * 1000) / 1000;
+}
+
+/** REG-2: the lowest score at which a listed company counts as the applicant (decision 018). */
+export const NAME_MATCH_THRESHOLD = 0.9;
+
+export interface NameMatch {
+  /** The company the distributor's list names for the account (null: the list gives no name). */
+  listedName: string | null;
+  score: number | null;
+  matched: boolean;
+}
+
+/** REG-2: whether the company the list names for an account is the applicant. A list row without a name proves nothing. */
+export function matchListedCompany(applicantName: string, listedName: string | null): NameMatch {
+  const listed = listedName?.trim() || null;
+  if (!listed) return { listedName: null, score: null, matched: false };
+  const score = companyNameScore(applicantName, listed);
+  return { listedName: listed, score, matched: score >= NAME_MATCH_THRESHOLD };
+}
+
+/**
+ * REG-2: a claim is confirmed at once only when the distributor's uploaded list has the account,
+ * active, under the applicant's name; otherwise it waits for the distributor.
+ */
+export function initialClaimStatus(listed: { active: boolean; resellerName: string | null } | undefined, applicantName: string): { status: 'pending' | 'confirmed'; match: NameMatch | null } {
+  if (!listed) return { status: 'pending', match: null };
+  const match = matchListedCompany(applicantName, listed.resellerName);
+  return { status: listed.active && match.matched ? 'confirmed' : 'pending', match };
 }
 
 /** Only a pending claim can be decided by a distributor; a decided one is final. */

@@ -79,6 +79,7 @@ export const UploadReport = Type.Object({
   rowsRejected: Type.Integer(),
   duplicates: Type.Integer(),
   claimsConfirmed: Type.Integer(),
+  claimsNameMismatch: Type.Integer({ description: 'REG-2: pending claims of listed accounts left for you to decide because the list names another company' }),
   problems: Type.Array(CsvProblem),
   problemsOmitted: Type.Integer(),
   failure: Nullable(Type.String()),
@@ -125,6 +126,12 @@ export const Claim = Type.Object({
   note: Nullable(Type.String()),
   reseller: Reseller,
   listedName: Nullable(Type.String()),
+  nameMatch: Nullable(
+    Type.Object(
+      { listedName: Nullable(Type.String()), score: Nullable(Type.Number()), matched: Type.Boolean() },
+      { description: 'REG-2: the company the account list named for the account when the claim was checked, and how well it matched the reseller (1 = same name)' },
+    ),
+  ),
 });
 
 export const DecisionBody = Type.Object({ decision: Type.Enum(['confirm', 'reject']), note: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false });

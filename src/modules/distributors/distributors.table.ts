@@ -65,6 +65,10 @@ export interface AccountClaimsTable {
   decided_at: Date | null;
   decision_source: 'list' | 'distributor' | null;
   note: string | null;
+  /** REG-2: the company the distributor's list named for the account when it was matched. */
+  listed_name: string | null;
+  name_match_score: number | null;
+  name_matched: boolean | null;
   created_at: CreatedAt;
 }
 

@@ -5,6 +5,7 @@ import { countryName } from '../../platform/countries.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { requestMeta } from '../../platform/request-meta.ts';
 import { CsrfField, ErrorSummary, fieldId, formErrors, noErrors, SelectField, TextField, type FormErrors } from '../../platform/views/components.tsx';
+import { DataTable } from '../../platform/views/data-table.tsx';
 import { Layout } from '../../platform/views/layout.tsx';
 import type { PageContext } from '../../platform/views/page-context.ts';
 import { sendPage } from '../../platform/views/render.ts';
@@ -102,44 +103,31 @@ function ListPage({ ctx, distributors, report, importErrors }: { ctx: PageContex
       {distributors.length === 0 ? (
         <p>{t('staff_distributors.empty')}</p>
       ) : (
-        <div class="overflow-auto">
-          <table class="striped">
-            <caption class="visually-hidden">{t('staff_distributors.table_caption')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('fields.code')}</th>
-                <th scope="col">{t('fields.legal_name')}</th>
-                <th scope="col">{t('fields.hq_country')}</th>
-                <th scope="col">{t('locator.countries_served')}</th>
-                <th scope="col">{t('fields.status')}</th>
-                <th scope="col">
-                  <span class="visually-hidden">{t('staff_distributors.actions')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {distributors.map((d) => (
-                <tr>
-                  <td>
-                    <code>{d.code}</code>
-                  </td>
-                  <td>{d.legalName}</td>
-                  <td>{countryName(d.hqCountry, lang)}</td>
-                  <td>{countryList(d.countriesServed, lang)}</td>
-                  <td>
-                    <StatusBadge ctx={ctx} status={d.status} />
-                  </td>
-                  <td>
-                    <a href={`/staff/distributors/${d.id}`}>
-                      {t('staff_distributors.edit')}
-                      <span class="visually-hidden">{`: ${d.legalName}`}</span>
-                    </a>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption={t('staff_distributors.table_caption')}
+          hideCaption
+          columns={[t('fields.code'), t('fields.legal_name'), t('fields.hq_country'), t('locator.countries_served'), t('fields.status'), <span class="visually-hidden">{t('staff_distributors.actions')}</span>]}
+          rows={distributors}
+          row={(d) => (
+            <tr>
+              <td>
+                <code>{d.code}</code>
+              </td>
+              <td>{d.legalName}</td>
+              <td>{countryName(d.hqCountry, lang)}</td>
+              <td>{countryList(d.countriesServed, lang)}</td>
+              <td>
+                <StatusBadge ctx={ctx} status={d.status} />
+              </td>
+              <td>
+                <a href={`/staff/distributors/${d.id}`}>
+                  {t('staff_distributors.edit')}
+                  <span class="visually-hidden">{`: ${d.legalName}`}</span>
+                </a>
+              </td>
+            </tr>
+          )}
+        />
       )}
       <section aria-labelledby="import-heading">
         <h2 id="import-heading">{t('staff_distributors.import_title')}</h2>

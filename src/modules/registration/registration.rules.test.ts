@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkAddedValue, checkBusinessEmail, checkContacts, checkDistributorClaims, checkLocation, checkPersonnel, checkSignature, type DistributorFacts, type Finding, type LocationAnswers } from './registration.rules.ts';
+import { checkAddedValue, checkBusinessEmail, checkContacts, checkDistributorClaims, checkListedCompanies, checkLocation, checkPersonnel, checkSignature, type DistributorFacts, type Finding, type LocationAnswers } from './registration.rules.ts';
 import { SHIPPED_WATCHLIST } from './watchlist.ts';
 
 const outcomes = (findings: Finding[]) => findings.map((f) => `${f.rule}:${f.outcome}:${f.code}`);
@@ -131,6 +131,21 @@ describe('REG-1, REG-6, REG-11 signing', () => {
       'REG-1:fail:signature_authority_required',
       'REG-11:fail:agreement_not_current',
       'REG-6:fail:release_consent_required',
+    ]);
+  });
+});
+
+describe('REG-2 listed companies', () => {
+  it('REG-2: flags for review each claim whose account the distributor lists for another company, or for none', () => {
+    const findings = checkListedCompanies([
+      { distributor: 'EuroDist Networks AG', accountNumber: 'EDN-100001', nameMatch: { listedName: 'Kranich Systemhaus', score: 1, matched: true } },
+      { distributor: 'EuroDist Networks AG', accountNumber: 'EDN-100004', nameMatch: { listedName: 'Bergmann Elektro GmbH', score: 0.214, matched: false } },
+      { distributor: 'EuroDist Networks AG', accountNumber: 'EDN-100006', nameMatch: { listedName: null, score: null, matched: false } },
+      { distributor: 'EuroDist Networks AG', accountNumber: 'EDN-999999', nameMatch: null },
+    ]);
+    expect(findings).toEqual([
+      { rule: 'REG-2', outcome: 'review', field: 'distributors.1.account_number', code: 'listed_company_differs', params: { distributor: 'EuroDist Networks AG', account: 'EDN-100004', listed: 'Bergmann Elektro GmbH', score: 21 } },
+      { rule: 'REG-2', outcome: 'review', field: 'distributors.2.account_number', code: 'listed_company_unnamed', params: { distributor: 'EuroDist Networks AG', account: 'EDN-100006' } },
     ]);
   });
 });

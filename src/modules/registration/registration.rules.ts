@@ -306,6 +306,28 @@ export function checkDistributorClaims(answers: ApplicationAnswers['distributors
   return findings;
 }
 
+/** What the distributor's account list said about one claim when it was recorded (REG-2). */
+export interface ListedClaimCheck {
+  distributor: string;
+  accountNumber: string;
+  nameMatch: { listedName: string | null; score: number | null; matched: boolean } | null;
+}
+
+/**
+ * REG-2: a claimed account that the distributor's list holds for another company (or for no
+ * named company) is not confirmed automatically; the reviewer is told which company the list names.
+ */
+export function checkListedCompanies(claims: readonly ListedClaimCheck[]): Finding[] {
+  return claims.flatMap((claim, i): Finding[] => {
+    const match = claim.nameMatch;
+    if (!match || match.matched) return [];
+    const field = `distributors.${i}.account_number`;
+    const params = { distributor: claim.distributor, account: claim.accountNumber };
+    if (!match.listedName) return [review('REG-2', field, 'listed_company_unnamed', params)];
+    return [review('REG-2', field, 'listed_company_differs', { ...params, listed: match.listedName, score: Math.round((match.score ?? 0) * 100) })];
+  });
+}
+
 // ---- REG-9: added value ----
 
 export function checkAddedValue(answers: ApplicationAnswers['added_value']): Finding[] {

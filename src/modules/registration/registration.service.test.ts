@@ -110,4 +110,19 @@ describe('REG-13 Partner Registration Tool (service)', () => {
       violations: [{ field: 'distributors.0.distributor', rule: 'distributor_not_in_territory', params: { distributor: 'Nordic Dist AB', country: 'DE' } }],
     });
   });
+
+  it('REG-2: a claimed account that the distributor lists for another company waits for the distributor, and the reviewer is told which company', async () => {
+    const listing = await createDistributor(t.ctx, { hqCountry: 'DE', legalName: 'Listing Dist GmbH' });
+    await t.ctx.db.insertInto('distributor_accounts').values({ distributor_id: listing.id, account_number: 'LD-4', reseller_name: 'Fabrikam Handel GmbH', country: 'DE' }).execute();
+    const app = await startApplication(t.ctx, applicant, testMeta);
+    const answers = completeAnswers(listing.id);
+    await fill(app.id, { ...answers, distributors: { items: [{ distributorId: listing.id, accountNumber: 'LD-4' }], initialDistributorId: listing.id } });
+    const submitted = await submitApplication(t.ctx, applicant, app.id, signature, undefined, testMeta);
+    const finding = { rule: 'REG-2', outcome: 'review', field: 'distributors.0.account_number', code: 'listed_company_differs', params: { distributor: 'Listing Dist GmbH', account: 'LD-4', listed: 'Fabrikam Handel GmbH', score: expect.any(Number) } };
+    expect(submitted.findings).toContainEqual(finding);
+    const snapshot = await t.ctx.db.selectFrom('application_submissions').select('findings').where('application_id', '=', app.id).executeTakeFirstOrThrow();
+    expect(snapshot.findings).toContainEqual(finding);
+    const claim = await t.ctx.db.selectFrom('account_claims').select(['status', 'listed_name', 'name_matched']).where('distributor_id', '=', listing.id).executeTakeFirstOrThrow();
+    expect(claim).toEqual({ status: 'pending', listed_name: 'Fabrikam Handel GmbH', name_matched: false });
+  });
 });

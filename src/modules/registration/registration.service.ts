@@ -18,6 +18,8 @@ import {
   checkApplication,
   checkSignature,
   checkStep,
+  checkListedCompanies,
+  type ListedClaimCheck,
   releaseOfInformationText,
   signatureAuthorityText,
   STEPS,
@@ -232,9 +234,12 @@ export async function submitApplication(ctx: AppContext, actorOrNull: Actor | nu
       if (!submitted) throw new AppError('already_submitted', 'already submitted', 409);
 
       const who = auditActor(actor);
+      const listChecks: ListedClaimCheck[] = [];
       for (const claim of answers.distributors!.items) {
-        await claimAccount(trx, { id: partnerId, country: company.country }, { distributorId: claim.distributorId, accountNumber: claim.accountNumber }, who);
+        const recorded = await claimAccount(trx, { id: partnerId, country: company.country }, { distributorId: claim.distributorId, accountNumber: claim.accountNumber }, who);
+        listChecks.push({ distributor: context.distributors.get(claim.distributorId)?.legalName ?? claim.distributorId, accountNumber: claim.accountNumber.trim(), nameMatch: recorded.nameMatch });
       }
+      findings.push(...checkListedCompanies(listChecks));
       const sequence = await repo.nextSubmissionSequence(trx, id);
       const snapshot = await repo.insertSubmission(trx, { application_id: id, sequence, submitted_by: actor.userId, answers, findings, agreement_id: agreement!.id, signatory_name: signature.name.trim(), signatory_title: signature.title.trim() });
       const consent = { application_id: id, submission_id: snapshot.id, user_id: actor.userId, ip: meta.ip, user_agent: meta.userAgent };

@@ -1,11 +1,26 @@
 import type { ComponentChildren } from 'preact';
 
 /** A captioned, keyboard-scrollable table: one header cell per column, one body row per item. */
-export function DataTable<T>({ caption, columns, rows, row, className = 'striped' }: { caption: string; columns: ComponentChildren[]; rows: readonly T[]; row: (item: T) => ComponentChildren; className?: string }) {
+export function DataTable<T>({
+  caption,
+  columns,
+  rows,
+  row,
+  className = 'striped',
+  hideCaption = false,
+}: {
+  caption: string;
+  columns: ComponentChildren[];
+  rows: readonly T[];
+  row: (item: T) => ComponentChildren;
+  className?: string;
+  /** For a table right under a heading that says the same: the caption is read out, not shown twice. */
+  hideCaption?: boolean;
+}) {
   return (
     <TableRegion label={caption}>
       <table class={className}>
-        <caption>{caption}</caption>
+        <caption class={hideCaption ? 'visually-hidden' : undefined}>{caption}</caption>
         <thead>
           <tr>
             {columns.map((column) => (
