@@ -11,7 +11,8 @@ export const SESSION_COOKIE = 'pp_session';
  */
 export function csrfUserInfo(req: FastifyRequest): string {
   const session = req.cookies[SESSION_COOKIE];
-  return session ? createHash('sha256').update(session).digest('base64url') : '';
+  // The library refuses an empty userInfo, so a visitor without a session gets a fixed marker.
+  return session ? createHash('sha256').update(session).digest('base64url') : 'no-session';
 }
 
 /** The HMAC key the token binding needs, derived from SESSION_SECRET so no new setting exists. */

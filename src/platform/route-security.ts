@@ -56,13 +56,19 @@ export function registerRouteSecurity(app: FastifyInstance): void {
  * before validation or any handler sees it: 400 naming the field and the rule, nothing written.
  */
 export function registerTextSafety(app: FastifyInstance): void {
-  app.addHook('preValidation', async (req) => {
+  // Before validation, so no rule sees such text; again after it, for what Ajv coerced.
+  app.addHook('preValidation', refuseBadInput);
+  app.addHook('preHandler', refuseBadInput);
+}
+
+async function refuseBadInput(req: FastifyRequest): Promise<void> {
+  {
     const violations = [
       ...textViolations(req.params, 'params'),
       ...textViolations(req.query, 'query'),
       ...(typeof req.body === 'object' || typeof req.body === 'string' ? textViolations(req.body) : []),
     ].map((v) => ({ ...v, field: v.field.replace(/^(params|query)\./, '') }));
     if (violations.length > 0) throw new AppError('invalid_text', `The request contains text that is not allowed: ${violations.map((v) => `${v.field}: ${v.rule}`).join('; ')}.`, 400, violations);
-  });
+  }
 }
 

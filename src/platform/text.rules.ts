@@ -14,7 +14,7 @@ export function textRule(value: string): 'control_characters' | 'unpaired_surrog
 }
 
 /**
- * Every string in a parsed body, query or parameter object that breaks a text rule, with the
+ * Every string (and non-finite number) in a parsed body, query or parameter object that breaks a text rule, with the
  * field path in the form the schema violations use (`a.b.0`). Keys are checked like values.
  */
 export function textViolations(value: unknown, path = '', found: FieldViolation[] = [], depth = 0): FieldViolation[] {
@@ -22,6 +22,9 @@ export function textViolations(value: unknown, path = '', found: FieldViolation[
   if (typeof value === 'string') {
     const rule = textRule(value);
     if (rule) found.push({ field: path || 'body', rule });
+  } else if (typeof value === 'number') {
+    // Ajv coerces the string "Infinity" to a number that then passes `maximum`; no field wants one.
+    if (!Number.isFinite(value)) found.push({ field: path || 'body', rule: 'finite_number' });
   } else if (Array.isArray(value)) {
     value.forEach((item, i) => textViolations(item, path ? `${path}.${i}` : String(i), found, depth + 1));
   } else if (value !== null && typeof value === 'object' && isPlainObject(value)) {
@@ -37,8 +40,9 @@ export function textViolations(value: unknown, path = '', found: FieldViolation[
 }
 
 function isPlainObject(value: object): boolean {
-  const prototype: unknown = Object.getPrototypeOf(value);
-  return prototype === Object.prototype || prototype === null;
+  // fast-querystring's objects inherit from a prototype that itself has none.
+  const prototype: object | null = Object.getPrototypeOf(value) as object | null;
+  return prototype === Object.prototype || prototype === null || Object.getPrototypeOf(prototype) === null;
 }
 
 /**
