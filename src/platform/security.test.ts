@@ -164,3 +164,17 @@ describe('issue #10 item 7: /api/docs forbids framing and caching', () => {
     expect(res.headers['cache-control']).toBe('no-store');
   });
 });
+
+describe('issue #10 item 7: the invitation API is rate limited like the page', () => {
+  it('REG-1: answers 429 after 10 invitations a minute', async () => {
+    const session = await sessionFor(t.ctx, await createUser(t.ctx));
+    const app = (await t.app.inject({ method: 'POST', url: '/api/v1/applications', cookies: { pp_session: session } })).json();
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      const res = await t.app.inject({ method: 'POST', url: `/api/v1/applications/${app.id}/invitations`, cookies: { pp_session: session }, payload: { email: `signer${i}@corp.example` } });
+      statuses.push(res.statusCode);
+    }
+    expect(statuses.slice(0, 10).every((s) => s === 202)).toBe(true);
+    expect(statuses.slice(10)).toEqual([429, 429]);
+  });
+});
