@@ -109,6 +109,20 @@ describe('issue #10 item 3: bad input is a 4xx naming the field and the rule, an
     }
   });
 
+  it('a company country "DEU" on the page form is a finding on the form, not a 500', async () => {
+    const b = browser(t.app);
+    b.jar.set('pp_session', userSession);
+    await b.get('/apply');
+    const started = await b.post('/apply', {});
+    const id = /^\/apply\/([0-9a-f-]{36})\/company$/.exec(started.headers.location as string)![1]!;
+    const page = await b.get(`/apply/${id}/company`);
+    const version = /name="version" value="(\d+)"/.exec(page.body)![1]!;
+    const res = await b.post(`/apply/${id}/company`, { version, action: 'continue', 'company.legal_name': 'Acme GmbH', 'company.legal_form': '', 'company.country': 'DEU', 'company.website': '', 'company.registration_number': '' });
+    expect(res.statusCode).toBeLessThan(500);
+    const row = await t.ctx.db.selectFrom('applications').select('country').where('id', '=', id).executeTakeFirstOrThrow();
+    expect(row.country).toBeNull();
+  });
+
   it('readCsv refuses a missing body with 400 csv_empty instead of a TypeError', async () => {
     const read = async () => {
       for await (const row of readCsv(undefined, { required: ['a'] }, [])) void row;
