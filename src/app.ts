@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
@@ -16,6 +18,8 @@ import { violationMessage } from './platform/violations.ts';
 import { isLanguage, LANGUAGE_COOKIE, languageFromHeader, translator, type Language, type Translate } from './platform/i18n.ts';
 import { registerOpenApi } from './platform/openapi.ts';
 import { securityHeaders } from './platform/security-headers.ts';
+import { csrfHmacKey, csrfUserInfo, hasSessionCookie } from './platform/csrf.ts';
+import { registerRouteSecurity, registerTextSafety } from './platform/route-security.ts';
 import { renderErrorPage } from './platform/views/error-page.tsx';
 import { healthRoutes } from './platform/health.routes.ts';
 import { accountsPages, accountsRoutes, loadActor } from './modules/accounts/index.ts';
@@ -52,6 +56,7 @@ export interface BuildOptions {
 }
 
 export async function buildApp({ config, db, logger }: BuildOptions): Promise<FastifyInstance> {
+  const headers = securityHeaders({ production: config.isProduction });
   const app = Fastify({
     logger: logger ?? { level: config.logLevel },
     bodyLimit: 1024 * 1024,
@@ -59,6 +64,12 @@ export async function buildApp({ config, db, logger }: BuildOptions): Promise<Fa
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),
     ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },
+    // Errors the router finds before any hook runs (a malformed %-escape, a path parameter over
+    // 100 characters) go through the one error handler too, headers and all.
+    frameworkErrors: (error, req, reply) => handleError(error as FastifyError, req, reply),
+    // What the HTTP parser refuses (431 headers too large, a malformed request line) never
+    // becomes a request: answer on the socket with the same shape and headers.
+    clientErrorHandler: (error, socket) => answerClientError(error, socket, headers),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('appContext', { db, config });
@@ -67,7 +78,18 @@ export async function buildApp({ config, db, logger }: BuildOptions): Promise<Fa
   app.decorateRequest('t', translator('en'));
 
   // Set before any plugin: Fastify gives each plugin the error handler in force when it registers.
-  app.setErrorHandler((error: FastifyError, req, reply) => sendError(req, reply, toAppError(error, req)));
+  app.setErrorHandler((error: FastifyError, req, reply) => handleError(error, req, reply));
+  const handleError = (error: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
+    // Errors found before the onRequest hooks (router, framework) have not had their headers.
+    reply.headers(headers);
+    try {
+      return sendError(req, reply, toAppError(error, req));
+    } catch (failure) {
+      // Never fall through to Fastify's default handler, which shows the error's text.
+      req.log.error({ err: failure, original: error }, 'error handler failed');
+      return reply.status(500).type('application/json; charset=utf-8').send(SERVER_ERROR_BODY);
+    }
+  };
 
   // Caches drop what other processes (or this one) announce as changed; see platform/cache.ts.
   const stopInvalidation = await startCacheInvalidation(db);
@@ -76,7 +98,6 @@ export async function buildApp({ config, db, logger }: BuildOptions): Promise<Fa
   // Platform plugins.
   await app.register(cookie, { secret: config.sessionSecret });
   await app.register(formbody, { bodyLimit: 1024 * 1024 });
-  const headers = securityHeaders({ production: config.isProduction });
   app.addHook('onRequest', (_req, reply, done) => {
     reply.headers(headers);
     done();
@@ -85,6 +106,9 @@ export async function buildApp({ config, db, logger }: BuildOptions): Promise<Fa
     sessionPlugin: '@fastify/cookie',
     cookieKey: 'pp_csrf',
     cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', secure: config.isProduction, signed: true },
+    // Tokens are bound to the session they were issued for (platform/csrf.ts).
+    getUserInfo: csrfUserInfo,
+    csrfOpts: { hmacKey: csrfHmacKey(config.sessionSecret) },
   });
   await app.register(rateLimit, { global: false });
   await registerOpenApi(app);
@@ -93,6 +117,10 @@ export async function buildApp({ config, db, logger }: BuildOptions): Promise<Fa
     prefix: '/assets/',
     maxAge: config.isProduction ? '1d' : 0,
   });
+
+  // An API key only where the operation's security lists it; no control characters in text.
+  registerRouteSecurity(app);
+  registerTextSafety(app);
 
   // Who is asking, and in which language. Static assets and health checks skip the lookup.
   app.addHook('onRequest', async (req) => {
@@ -104,8 +132,8 @@ export async function buildApp({ config, db, logger }: BuildOptions): Promise<Fa
 
   // CSRF: every unsafe request that a cross-site page could send without a CORS preflight
   // (a form: urlencoded, multipart, text/plain) must carry the token. Other content types
-  // (JSON, CSV) and requests with an Authorization header need a preflight, which this server
-  // never grants. See docs/decisions/006-csrf.md.
+  // (JSON, CSV) need a preflight, which this server never grants. A request authenticated by an
+  // API key and carrying no session cookie has nothing a forger could borrow. See decision 006.
   app.addHook('preHandler', (req, reply, done) => {
     if (!needsCsrfToken(req)) return done();
     app.csrfProtection(req, reply, done);
@@ -140,7 +168,8 @@ function isJson(req: FastifyRequest): boolean {
 const FORM_TYPES = /^(application\/x-www-form-urlencoded|multipart\/form-data|text\/plain)\b/i;
 
 function needsCsrfToken(req: FastifyRequest): boolean {
-  if (['GET', 'HEAD', 'OPTIONS'].includes(req.method) || req.headers.authorization) return false;
+  if (['GET', 'HEAD', 'OPTIONS'].includes(req.method)) return false;
+  if (req.actor?.apiKey && !hasSessionCookie(req)) return false;
   const type = req.headers['content-type'];
   if (type) return FORM_TYPES.test(type);
   // No body at all: an API call such as sign-out carries nothing to forge; the session cookie
@@ -175,6 +204,10 @@ function toAppError(error: FastifyError, req: FastifyRequest): AppError {
       return new AppError('invalid_json', 'The request body is not valid JSON.', 400);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new AppError('unsupported_media_type', `Content type ${req.headers['content-type'] ?? '(none)'} is not accepted here.`, 415);
+    case 'FST_ERR_BAD_URL':
+      return new AppError('bad_url', 'The address is not valid: it has a malformed %-escape.', 400);
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new AppError('uri_too_long', 'A part of the address is longer than 100 characters.', 414);
     case 'FST_CSRF_INVALID_TOKEN':
     case 'FST_CSRF_MISSING_SECRET':
       return new AppError('csrf', 'The form token is missing or expired. Reload the page and try again.', 403);
@@ -210,4 +243,28 @@ const english = translator('en');
 function fieldMessage(v: FieldViolation): string {
   if (v.params?.detail) return `${v.field} ${v.params.detail}`;
   return violationMessage(english, v);
+}
+
+const SERVER_ERROR_BODY = JSON.stringify({ error: { code: 'server_error', message: 'Something went wrong on our side. Please try again.' } });
+
+const CLIENT_ERRORS: Record<string, [number, string, string]> = {
+  HPE_HEADER_OVERFLOW: [431, 'headers_too_large', 'The request headers (or the address) are too large.'],
+  HPE_URI_TOO_LONG: [414, 'uri_too_long', 'The address is too long.'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'request_timeout', 'The request took too long to arrive.'],
+};
+
+/** A raw HTTP answer for a request the parser refused, in the API's error shape, with the headers. */
+function answerClientError(error: Error & { code?: string }, socket: Socket, headers: Record<string, string>): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
+  const [status, code, message] = CLIENT_ERRORS[error.code ?? ''] ?? [400, 'bad_request', 'The request could not be understood.'];
+  const body = JSON.stringify({ error: { code, message } });
+  const lines = [
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}`,
+    'content-type: application/json; charset=utf-8',
+    `content-length: ${Buffer.byteLength(body)}`,
+    'cache-control: no-store',
+    'connection: close',
+    ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
+  ];
+  socket.end(`${lines.join('\r\n')}\r\n\r\n${body}`);
 }

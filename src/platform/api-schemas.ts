@@ -17,6 +17,9 @@ export function errors(...statuses: number[]) {
   return Object.fromEntries(statuses.map((s) => [s, ErrorResponse]));
 }
 
+/** An optimistic-concurrency version as sent back by a client: an int4 column, so bounded. */
+export const VersionInput = Type.Integer({ minimum: 0, maximum: 2_147_483_647, description: 'The version you read; a stale version gets 409' });
+
 /** A timestamp: services return Date, the serialiser writes ISO 8601. */
 export const DateTime = Type.Unsafe<Date | string>({ type: 'string', format: 'date-time' });
 

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parse, type CsvError } from 'csv-parse';
 import { AppError } from './errors.ts';
+import { textRule } from './text.rules.ts';
 
 export interface CsvProblem {
   line: number;
@@ -28,7 +29,9 @@ export interface CsvReadOptions {
  * columns. A malformed line is reported (by line number) and skipped; a file that is empty,
  * binary or lacks required columns is refused as a whole before any row is used.
  */
-export async function* readCsv(input: Readable, options: CsvReadOptions, problems: CsvProblem[]): AsyncGenerator<CsvRecord> {
+export async function* readCsv(input: Readable | undefined, options: CsvReadOptions, problems: CsvProblem[]): AsyncGenerator<CsvRecord> {
+  // A request with a CSV content type but no body never reaches the stream parser.
+  if (!input || typeof input.pipe !== 'function') throw new AppError('csv_empty', 'The file is empty: it needs a header line and at least one row.', 400);
   const allowed = new Set([...options.required, ...(options.optional ?? [])]);
   let columns: string[] | undefined;
   // pipeline, not pipe: an aborted upload or a read error ends the loop with an error instead
@@ -50,7 +53,7 @@ export async function* readCsv(input: Readable, options: CsvReadOptions, problem
   let rows = 0;
   for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
     if (!columns) {
-      if (record.some((cell) => cell.includes('\u0000'))) throw new AppError('csv_not_text', 'The file is not a CSV text file.', 400);
+      if (record.some((cell) => textRule(cell) !== null)) throw new AppError('csv_not_text', 'The file is not a CSV text file.', 400);
       columns = record.map((c) => c.trim().toLowerCase());
       const missing = options.required.filter((c) => !columns!.includes(c));
       if (missing.length > 0) throw new AppError('csv_columns', `The file is not a CSV file with the expected header: missing column(s) ${missing.join(', ')}. Expected columns: ${[...allowed].join(', ')}.`, 400);
@@ -64,9 +67,21 @@ export async function* readCsv(input: Readable, options: CsvReadOptions, problem
       problems.push({ line: info.lines, field: '(line)', message: `has ${record.length} cells; the header has ${columns.length}` });
       continue;
     }
+    // The same text rule as every form and JSON field (platform/text.rules.ts), cell by cell.
+    const bad = record.findIndex((cell) => textRule(cell) !== null);
+    if (bad >= 0) {
+      problems.push({ line: info.lines, field: columns[bad] ?? '(line)', message: `${textRule(record[bad]!)}: the cell contains a control character or an invalid character` });
+      continue;
+    }
     const values: Record<string, string> = {};
     columns.forEach((column, i) => (values[column] = record[i] ?? ''));
     yield { line: info.lines, values };
   }
   if (!columns || rows === 0) throw new AppError('csv_empty', 'The file is empty: it needs a header line and at least one row.', 400);
+}
+
+/** The streamed body of a `text/csv` request; a request without one is refused before anything is recorded. */
+export function requireCsvBody(body: unknown): Readable {
+  if (!body || typeof (body as Readable).pipe !== 'function') throw new AppError('csv_empty', 'The file is empty: it needs a header line and at least one row.', 400);
+  return body as Readable;
 }

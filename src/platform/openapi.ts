@@ -30,8 +30,13 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
   await app.register(swaggerUi, {
     routePrefix: '/api/docs',
     staticCSP: true,
-    transformStaticCSP: (header) => header,
+    // swagger-ui's own policy allows framing by the same origin and any form target; the
+    // portal's rule is no framing, forms only to itself, and nothing kept in caches.
+    transformStaticCSP: (header) => `${header.replace(/frame-ancestors [^;]*;\s*/, '')} frame-ancestors 'none'; form-action 'self';`,
     uiConfig: { docExpansion: 'list', deepLinking: true },
+  });
+  app.addHook('onSend', async (req, reply) => {
+    if (req.url.startsWith('/api/docs')) reply.header('cache-control', 'no-store');
   });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 }

@@ -6,10 +6,7 @@ export function requestMeta(req: FastifyRequest): RequestMeta {
   return { ip: req.ip ?? null, userAgent: typeof userAgent === 'string' ? userAgent.slice(0, 500) : null };
 }
 
-/** A same-site path to return to after a form post; anything else falls back to `/`. */
-export function safeReturnPath(value: unknown): string {
-  return typeof value === 'string' && value.startsWith('/') && !value.startsWith('//') && !value.startsWith('/\\') && value.length < 2000 ? value : '/';
-}
+export { safeReturnPath } from './text.rules.ts';
 
 /** A field of a urlencoded form body as a string ('' when absent or repeated oddly). */
 export function formField(body: unknown, name: string): string {

@@ -179,3 +179,44 @@ export async function ensureVendorOrganisation(db: Executor, name: string): Prom
   if (existing) return existing.id;
   return (await insertOrganisation(db, { kind: 'vendor', name })).id;
 }
+
+export async function findOrganisationKind(db: Executor, organisationId: string) {
+  return (await db.selectFrom('organisations').select('kind').where('id', '=', organisationId).executeTakeFirst())?.kind;
+}
+
+export async function insertApiKey(db: Executor, key: { organisation_id: string; name: string; prefix: string; key_hash: string; created_by: string }) {
+  return db.insertInto('api_keys').values(key).returning(['id', 'name', 'prefix', 'created_at', 'revoked_at']).executeTakeFirstOrThrow();
+}
+
+export async function apiKeysOf(db: Executor, organisationId: string) {
+  return db
+    .selectFrom('api_keys as k')
+    .innerJoin('users as u', 'u.id', 'k.created_by')
+    .select(['k.id', 'k.name', 'k.prefix', 'k.created_at', 'k.revoked_at', 'u.email'])
+    .where('k.organisation_id', '=', organisationId)
+    .orderBy('k.created_at', 'desc')
+    .execute();
+}
+
+/** Revokes an active key of the organisation; undefined when there is none to revoke. */
+export async function revokeApiKey(db: Executor, organisationId: string, keyId: string) {
+  return db
+    .updateTable('api_keys')
+    .set({ revoked_at: new Date() })
+    .where('id', '=', keyId)
+    .where('organisation_id', '=', organisationId)
+    .where('revoked_at', 'is', null)
+    .returning(['id', 'prefix'])
+    .executeTakeFirst();
+}
+
+/** An active key by the hash of its secret, with its organisation's kind. */
+export async function findActiveApiKey(db: Executor, keyHash: string) {
+  return db
+    .selectFrom('api_keys as k')
+    .innerJoin('organisations as o', 'o.id', 'k.organisation_id')
+    .select(['k.id', 'k.organisation_id', 'k.prefix', 'k.name', 'k.created_by', 'o.kind'])
+    .where('k.key_hash', '=', keyHash)
+    .where('k.revoked_at', 'is', null)
+    .executeTakeFirst();
+}

@@ -12,8 +12,8 @@ describe('REG-1 account API (X-3)', () => {
   it('REG-1: signs up, confirms, signs in, reads and changes the account, signs out', async () => {
     const api = browser(t.app);
     const created = await api.json('POST', '/api/v1/auth/sign-up', { name: 'Kenji Sato', email: 'kenji@fabrikam.example', password: 'a long enough passphrase', language: 'ja' });
-    expect(created.statusCode).toBe(201);
-    expect(created.json()).toMatchObject({ email: 'kenji@fabrikam.example', language: 'ja', emailVerified: false });
+    expect(created.statusCode).toBe(202);
+    expect(created.json()).toEqual({ status: 'accepted' });
 
     // The confirmation email is written in the account's language.
     const mail = await t.ctx.db.selectFrom('outbox').select(['language', 'template']).where('recipient', '=', 'kenji@fabrikam.example').executeTakeFirstOrThrow();
@@ -35,6 +35,20 @@ describe('REG-1 account API (X-3)', () => {
 
     expect((await api.json('POST', '/api/v1/auth/sign-out')).statusCode).toBe(204);
     expect((await api.json('GET', '/api/v1/me')).statusCode).toBe(401);
+  });
+
+  it('issue #10: a sign-up with a taken address answers like a new one and emails the owner instead', async () => {
+    const body = { name: 'Ines Owner', email: 'ines@fabrikam.example', password: 'a long enough passphrase', language: 'es' };
+    const first = await t.app.inject({ method: 'POST', url: '/api/v1/auth/sign-up', payload: body });
+    const second = await t.app.inject({ method: 'POST', url: '/api/v1/auth/sign-up', payload: { ...body, name: 'Mallory', email: 'INES@fabrikam.example' } });
+    expect([first.statusCode, second.statusCode]).toEqual([202, 202]);
+    expect(second.json()).toEqual(first.json());
+    const mails = await t.ctx.db.selectFrom('outbox').select(['template', 'language', 'text_body']).where('recipient', '=', 'ines@fabrikam.example').orderBy('id').execute();
+    expect(mails.map((m) => m.template)).toEqual(['verify', 'signup_existing']);
+    expect(mails[1]!.language).toBe('es');
+    expect(mails[1]!.text_body).toContain('http://portal.test/sign-in');
+    const users = await t.ctx.db.selectFrom('users').select('name').where('email', 'ilike', 'ines@fabrikam.example').execute();
+    expect(users).toEqual([{ name: 'Ines Owner' }]);
   });
 
   it('REG-1: answers bad sign-up input with 422, naming each field, rule and message, and writes nothing', async () => {

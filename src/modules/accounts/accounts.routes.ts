@@ -16,8 +16,14 @@ export async function accountsRoutes(fastify: FastifyInstance): Promise<void> {
 
   app.post(
     '/auth/sign-up',
-    { config: { rateLimit: { max: 10, timeWindow: '1 minute' } }, schema: { tags, summary: 'Create an account; a confirmation link is emailed', body: SignUpBody, response: { 201: Account, ...errors(400, 422, 429) } } },
-    async (req, reply) => reply.status(201).send(await accounts.signUp(ctx(), { ...req.body, language: req.body.language ?? req.lang }, requestMeta(req))),
+    {
+      config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
+      schema: { tags, summary: 'Create an account; a confirmation link is emailed (an address that has an account gets the same answer, and its owner an email)', body: SignUpBody, response: { 202: Accepted, ...errors(400, 422, 429) } },
+    },
+    async (req, reply) => {
+      await accounts.signUp(ctx(), { ...req.body, language: req.body.language ?? req.lang }, requestMeta(req));
+      return reply.status(202).send({ status: 'accepted' as const });
+    },
   );
 
   app.post(

@@ -62,10 +62,12 @@ export function checkSignUp(input: SignUpInput): FieldViolation[] {
   return [...checkName(input.name), ...checkEmail(input.email), ...checkPassword(input.password, input.email), ...checkLanguage(input.language)];
 }
 
-// Sign-in throttling. Counting failures per account stops guessing one person's password;
-// counting per network address stops spraying many accounts from one place.
+// Sign-in throttling (decision 020). Failures are counted per (network address, account) pair,
+// so whoever guesses one person's password is slowed down — with a delay that doubles with each
+// further failure — while the owner, signing in from elsewhere, is never locked out. Counting per
+// network address as well stops spraying many accounts from one place.
 export const THROTTLE = {
-  account: { maxFailures: 5, windowMs: 15 * 60_000, blockMs: 15 * 60_000 },
+  pair: { maxFailures: 5, windowMs: 60 * 60_000, blockMs: 60_000, maxBlockMs: 15 * 60_000 },
   ip: { maxFailures: 30, windowMs: 15 * 60_000, blockMs: 15 * 60_000 },
 } as const;
 
@@ -79,6 +81,8 @@ export interface ThrottlePolicy {
   maxFailures: number;
   windowMs: number;
   blockMs: number;
+  /** When set, each failure past the limit doubles the block, up to this; failures are kept for the whole window. */
+  maxBlockMs?: number;
 }
 
 /** Minutes left on a block, or 0 when sign-in may be tried. */
@@ -87,11 +91,17 @@ export function blockedMinutes(state: ThrottleState | undefined, now: Date): num
   return Math.ceil((state.blockedUntil.getTime() - now.getTime()) / 60_000);
 }
 
-/** The state after one more failure: a new window when the old one has passed, a block at the limit. */
+/**
+ * The state after one more failure: a new window when the old one has passed, a block at the
+ * limit — fixed, or doubling with each further failure when the policy escalates.
+ */
 export function afterFailure(state: ThrottleState | undefined, policy: ThrottlePolicy, now: Date): ThrottleState {
-  const fresh = !state || now.getTime() - state.windowStartedAt.getTime() > policy.windowMs || (state.blockedUntil !== null && state.blockedUntil <= now);
+  const blockEnded = state?.blockedUntil != null && state.blockedUntil <= now && policy.maxBlockMs === undefined;
+  const fresh = !state || now.getTime() - state.windowStartedAt.getTime() > policy.windowMs || blockEnded;
   const failures = fresh ? 1 : state.failures + 1;
   const windowStartedAt = fresh ? now : state.windowStartedAt;
-  const blockedUntil = failures >= policy.maxFailures ? new Date(now.getTime() + policy.blockMs) : null;
+  const over = failures - policy.maxFailures;
+  const blockMs = policy.maxBlockMs === undefined ? policy.blockMs : Math.min(policy.maxBlockMs, policy.blockMs * 2 ** Math.min(over, 20));
+  const blockedUntil = over >= 0 ? new Date(now.getTime() + blockMs) : null;
   return { failures, windowStartedAt, blockedUntil };
 }

@@ -44,15 +44,21 @@ async function sendLink(ctx: AppContext, trx: Trx, user: { id: string; email: st
   return link;
 }
 
-/** REG-1 (account): creates an unverified account and emails the confirmation link. */
-export async function signUp(ctx: AppContext, input: SignUpInput, meta: RequestMeta): Promise<AccountView> {
+/**
+ * REG-1 (account): creates an unverified account and emails the confirmation link. An address
+ * that already has an account gets the same answer (nothing says it exists, as with a reset);
+ * its owner is emailed instead: someone tried to sign up with it — sign in or reset.
+ */
+export async function signUp(ctx: AppContext, input: SignUpInput, meta: RequestMeta): Promise<void> {
   const violations = checkSignUp(input);
   if (violations.length > 0) throw validationFailed(violations);
   const email = input.email.trim();
-  if (await repo.findUserByEmail(ctx.db, email)) throw validationFailed([{ field: 'email', rule: 'email_taken' }]);
+  // Hashed either way, so both answers take the same time.
   const passwordHash = await hashPassword(input.password);
+  const existing = await repo.findUserByEmail(ctx.db, email);
+  if (existing) return tellOwnerOfSignUpAttempt(ctx, existing, meta);
   try {
-    return await ctx.db.transaction().execute(async (trx) => {
+    await ctx.db.transaction().execute(async (trx) => {
       const user = await repo.insertUser(trx, { email, name: input.name.trim(), password_hash: passwordHash, language: input.language });
       await recordAudit(trx, {
         actor: { userId: user.id, label: user.email },
@@ -62,13 +68,21 @@ export async function signUp(ctx: AppContext, input: SignUpInput, meta: RequestM
         data: { language: user.language },
       });
       await sendLink(ctx, trx, user, 'verify_email', 'verify');
-      return { id: user.id, email: user.email, name: user.name, language: asLanguage(user.language), emailVerified: false };
     });
   } catch (error) {
-    // Two sign-ups with the same address at once: the unique index decides, the loser is told.
-    if (isUniqueViolation(error, 'users_email_key')) throw validationFailed([{ field: 'email', rule: 'email_taken' }]);
-    throw error;
+    // Two sign-ups with the same address at once: the unique index decides; the loser's owner is told.
+    if (!isUniqueViolation(error, 'users_email_key')) throw error;
+    const winner = await repo.findUserByEmail(ctx.db, email);
+    if (winner) await tellOwnerOfSignUpAttempt(ctx, winner, meta);
   }
+}
+
+async function tellOwnerOfSignUpAttempt(ctx: AppContext, user: { id: string; email: string; name: string; language: string }, meta: RequestMeta): Promise<void> {
+  await ctx.db.transaction().execute(async (trx) => {
+    const link = `${ctx.config.publicUrl}/sign-in`;
+    await enqueueEmail(trx, brandOf(ctx.config), { to: user.email, language: asLanguage(user.language), template: 'signup_existing', recipientName: user.name, actionUrl: link });
+    await recordAudit(trx, { actor: SYSTEM_ACTOR, action: 'account.sign_up_attempted', subject: { type: 'user', id: user.id }, ip: meta.ip });
+  });
 }
 
 /** Sends a fresh confirmation link. Answers the same whether or not the address has an account. */
@@ -102,21 +116,22 @@ export interface SignInResult {
  */
 export async function signIn(ctx: AppContext, input: { email: string; password: string }, meta: RequestMeta): Promise<SignInResult> {
   const email = normaliseEmail(input.email ?? '');
-  const accountKey = `account:${email}`;
+  // The pair, not the account: guessing from one place never locks the owner out elsewhere.
+  const pairKey = `pair:${meta.ip ?? 'unknown'}|${email}`;
   const ipKey = `ip:${meta.ip ?? 'unknown'}`;
   const now = new Date();
 
   const ipMinutes = blockedMinutes(await repo.findThrottle(ctx.db, ipKey), now);
   if (ipMinutes > 0) throw new AppError('throttled_ip', `Too many failed sign-in attempts from your network. Try again in ${ipMinutes} minutes.`, 429, [], { minutes: ipMinutes });
-  const accountMinutes = blockedMinutes(await repo.findThrottle(ctx.db, accountKey), now);
-  if (accountMinutes > 0) throw new AppError('throttled_account', `Too many failed sign-in attempts for this account. Try again in ${accountMinutes} minutes.`, 429, [], { minutes: accountMinutes });
+  const pairMinutes = blockedMinutes(await repo.findThrottle(ctx.db, pairKey), now);
+  if (pairMinutes > 0) throw new AppError('throttled_account', `Too many failed sign-in attempts for this account from your network. Try again in ${pairMinutes} minutes.`, 429, [], { minutes: pairMinutes });
 
   const user = email ? await repo.findUserByEmail(ctx.db, email) : undefined;
   const valid = user ? await verifyPassword(user.password_hash, input.password ?? '') : await verifyAgainstDecoy(input.password ?? '');
   if (!user || !valid) {
     // Counted under a row lock, so simultaneous failures on several processes all count.
     await ctx.db.transaction().execute(async (trx) => {
-      for (const [key, policy] of [[accountKey, THROTTLE.account], [ipKey, THROTTLE.ip]] as const) {
+      for (const [key, policy] of [[pairKey, THROTTLE.pair], [ipKey, THROTTLE.ip]] as const) {
         await repo.ensureThrottleRow(trx, key, now);
         const state = await repo.findThrottle(trx, key, { forUpdate: true });
         await repo.saveThrottle(trx, key, afterFailure(state && state.failures > 0 ? state : undefined, policy, now));
@@ -129,7 +144,7 @@ export async function signIn(ctx: AppContext, input: { email: string; password: 
   const { secret, hash } = newSecret();
   const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
   await ctx.db.transaction().execute(async (trx) => {
-    await repo.clearThrottle(trx, accountKey);
+    await repo.clearThrottle(trx, pairKey);
     await repo.insertSession(trx, { id_hash: hash, user_id: user.id, expires_at: expiresAt, ip: meta.ip, user_agent: meta.userAgent?.slice(0, 500) ?? null });
     await recordAudit(trx, { actor: { userId: user.id, label: user.email }, action: 'session.started', subject: { type: 'user', id: user.id }, ip: meta.ip });
   });

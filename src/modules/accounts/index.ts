@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Actor } from '../../platform/auth.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
+import { isBearer } from '../../platform/route-security.ts';
 import { actorForSession } from './accounts.service.ts';
 import { actorForApiKey } from './api-keys.service.ts';
 import { readSessionToken } from './session.ts';
@@ -13,11 +14,15 @@ export { createStaff, signUp, verifyEmail, signIn, actorForEmail, firstHolderOf 
 export { insertGrant, insertOrganisation, insertUser, findUserByEmail, findOrganisationByKind, ensureVendorOrganisation } from './accounts.repository.ts';
 export { listRoleHolders, grantRole, revokeRoles, countRoleHolders, findConfirmedUser, type RoleHolder } from './accounts.repository.ts';
 
-/** The actor of a request: from `Authorization: Bearer <API key>`, else from the session cookie. */
+/**
+ * The actor of a request: the API key of `Authorization: Bearer <key>` (only on operations that
+ * accept keys: platform/route-security.ts refuses the others first), else the session cookie.
+ * Any other Authorization scheme authenticates nothing.
+ */
 export async function loadActor(ctx: AppContext, req: FastifyRequest): Promise<Actor | null> {
-  const authorization = req.headers.authorization;
-  if (authorization?.startsWith('Bearer ')) {
-    const actor = await actorForApiKey(ctx, authorization.slice(7).trim());
+  const bearer = /^bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+  if (bearer || isBearer(req)) {
+    const actor = await actorForApiKey(ctx, bearer?.[1] ?? '');
     if (!actor) throw new AppError('invalid_api_key', 'The API key is not valid or has been revoked.', 401);
     return actor;
   }

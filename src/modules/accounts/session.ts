@@ -1,7 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { SESSION_COOKIE } from '../../platform/csrf.ts';
 import { SESSION_TTL_MS } from './accounts.rules.ts';
 
-export const SESSION_COOKIE = 'pp_session';
+export { SESSION_COOKIE };
 
 /** The raw session id from the cookie; only its hash is stored. */
 export function readSessionToken(req: FastifyRequest): string | undefined {

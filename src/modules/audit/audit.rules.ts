@@ -67,3 +67,12 @@ export function verifyLinks(rows: Iterable<ChainRow>, prevHash = GENESIS_HASH, c
   }
   return { ok: true, checked, lastHash: previous };
 }
+
+/**
+ * X-4: a CSV cell a spreadsheet will not run as a formula (CWE-1236). Cells that begin with
+ * =, +, -, @, tab or CR get a leading apostrophe, which spreadsheets show as text; the audit log
+ * holds what people typed (names, notes), so any of them may.
+ */
+export function neutraliseCsvCell(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}

@@ -3,7 +3,7 @@ import { requirePermission, type Actor } from '../../platform/auth.ts';
 import type { AppContext } from '../../platform/context.ts';
 import type { Db, Trx } from '../../platform/db.ts';
 import * as repo from './audit.repository.ts';
-import { chainHash, GENESIS_HASH, verifyLinks, type ChainVerdict } from './audit.rules.ts';
+import { chainHash, GENESIS_HASH, neutraliseCsvCell, verifyLinks, type ChainVerdict } from './audit.rules.ts';
 
 export interface AuditEntry {
   actor: { userId: string | null; label: string };
@@ -108,7 +108,7 @@ export async function listAudit(ctx: AppContext, actor: Actor | null, filter: re
 export async function exportAuditCsv(ctx: AppContext, actor: Actor | null, filter: repo.AuditFilter): Promise<string> {
   const records = await listAudit(ctx, actor, filter, 10_000);
   return stringify(
-    records.map((r) => [r.id, r.occurredAt.toISOString(), r.actor, r.action, r.subjectType, r.subjectId, r.organisationId ?? '', r.ip ?? '', JSON.stringify(r.data), r.hash]),
+    records.map((r) => [String(r.id), r.occurredAt.toISOString(), r.actor, r.action, r.subjectType, r.subjectId, r.organisationId ?? '', r.ip ?? '', JSON.stringify(r.data), r.hash].map(neutraliseCsvCell)),
     { header: true, columns: ['id', 'occurred_at', 'actor', 'action', 'subject_type', 'subject_id', 'organisation_id', 'ip', 'data', 'hash'] },
   );
 }

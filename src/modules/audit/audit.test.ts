@@ -1,8 +1,9 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/helpers/database.ts';
-import { recordAudit, verifyAuditChain, SYSTEM_ACTOR } from './audit.service.ts';
-import { canonicalJson, chainHash, GENESIS_HASH } from './audit.rules.ts';
+import type { AppContext } from '../../platform/context.ts';
+import { exportAuditCsv, recordAudit, verifyAuditChain, SYSTEM_ACTOR } from './audit.service.ts';
+import { canonicalJson, chainHash, GENESIS_HASH, neutraliseCsvCell } from './audit.rules.ts';
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -59,5 +60,20 @@ describe('X-4 audit log', () => {
     await sql`ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_update`.execute(t.db);
     const verdict = await verifyAuditChain(t.db, 2);
     expect(verdict).toMatchObject({ ok: false, brokenAtId: target.id, reason: 'hash_mismatch', checked: 2 });
+  });
+});
+
+describe('X-4 audit CSV export', () => {
+  it('issue #10: neutralises cells a spreadsheet would run as formulas', async () => {
+    expect(['=1+1', '+1', '-1', '@SUM(A1)', '\tx', '\rx', 'plain', '1=1'].map(neutraliseCsvCell)).toEqual(["'=1+1", "'+1", "'-1", "'@SUM(A1)", "'\tx", "'\rx", 'plain', '1=1']);
+    await t.db.transaction().execute((trx) =>
+      recordAudit(trx, { actor: { userId: null, label: '=HYPERLINK("http://evil.example","click")' }, action: 'csv.formula', subject: { type: 'thing', id: '@cmd' }, data: { note: '+1' } }),
+    );
+    const staff = { userId: '00000000-0000-4000-8000-000000000001', email: 's@x.example', name: 'S', language: 'en' as const, emailVerified: true, grants: [{ role: 'staff_reviewer' as const, organisationId: null }] };
+    const csv = await exportAuditCsv({ db: t.db } as AppContext, staff, { action: 'csv.formula' });
+    const row = csv.split('\n')[1]!;
+    expect(row).toContain(`"'=HYPERLINK(""http://evil.example"",""click"")"`);
+    expect(row).toContain(",'@cmd,");
+    expect(row).not.toMatch(/,[=+\-@]/);
   });
 });

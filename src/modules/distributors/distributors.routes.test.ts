@@ -74,7 +74,10 @@ describe('distributor directory (staff)', () => {
   it('refuses the directory to anyone but programme staff', async () => {
     expect((await api('GET', '/api/v1/staff/distributors')).statusCode).toBe(401);
     expect((await api('GET', '/api/v1/staff/distributors', { cookie: await sessionFor(t.ctx, eurodist.admin) })).statusCode).toBe(403);
-    expect((await api('POST', '/api/v1/staff/distributors/import', { key: eurodist.apiKey, csv: 'code,legal_name,hq_country\n' })).statusCode).toBe(403);
+    // Staff directory operations are session-only: a key is refused before it is looked up (decision 020).
+    const keyed = await api('POST', '/api/v1/staff/distributors/import', { key: eurodist.apiKey, csv: 'code,legal_name,hq_country\n' });
+    expect(keyed.statusCode).toBe(401);
+    expect(keyed.json().error.code).toBe('api_key_not_accepted');
   });
 
   it('imports CSV row by row: reports bad rows by line and field, and a re-import updates instead of duplicating', async () => {

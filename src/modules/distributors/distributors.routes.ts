@@ -6,6 +6,7 @@ import Type from 'typebox';
 import { requirePermission, requireUser, type Actor } from '../../platform/auth.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { isCountryCode, normaliseCountry } from '../../platform/countries.ts';
+import { requireCsvBody } from '../../platform/csv.ts';
 import { AppError, validationFailed } from '../../platform/errors.ts';
 import { requestMeta } from '../../platform/request-meta.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from '../accounts/index.ts';
@@ -147,7 +148,7 @@ export async function distributorsRoutes(fastify: FastifyInstance): Promise<void
         response: { 200: s.UploadReport, ...errors(400, 401, 404, 413, 415) },
       },
     },
-    async (req) => importAccountList(ctx(), requireUser(req.actor), req.params.distributorId, req.body as unknown as Readable, 'api-upload.csv', requestMeta(req)),
+    async (req) => importAccountList(ctx(), requireUser(req.actor), req.params.distributorId, requireCsvBody(req.body), 'api-upload.csv', requestMeta(req)),
   );
   app.get(
     '/distributor/:distributorId/account-lists/:uploadId',

@@ -1,5 +1,5 @@
 import Type from 'typebox';
-import { DateTime } from '../../platform/api-schemas.ts';
+import { DateTime, VersionInput } from '../../platform/api-schemas.ts';
 
 const Uuid = Type.String({ format: 'uuid' });
 const Country = Type.String({ pattern: '^[A-Za-z]{2}$', description: 'ISO 3166-1 alpha-2 country code' });
@@ -55,11 +55,11 @@ export const DistributorBody = Type.Object(
 );
 
 export const DistributorUpdateBody = Type.Object(
-  { ...Type.Omit(DistributorBody, ['code']).properties, version: Type.Integer() },
+  { ...Type.Omit(DistributorBody, ['code']).properties, version: VersionInput },
   { additionalProperties: false },
 );
 
-export const VersionBody = Type.Object({ version: Type.Integer() }, { additionalProperties: false });
+export const VersionBody = Type.Object({ version: VersionInput }, { additionalProperties: false });
 
 export const CsvProblem = Type.Object({ line: Type.Integer(), field: Type.String(), message: Type.String() });
 

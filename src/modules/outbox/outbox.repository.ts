@@ -34,10 +34,11 @@ export async function claimDue(db: Executor, limit: number, leaseMs: number) {
   return result.rows;
 }
 
-export async function markSent(db: Executor, id: number, transport: string): Promise<void> {
+/** Marks a message delivered; `bodies`, when given, replace the stored ones (redacted links). */
+export async function markSent(db: Executor, id: number, transport: string, bodies?: { text_body: string; html_body: string }): Promise<void> {
   await db
     .updateTable('outbox')
-    .set({ status: 'sent', sent_at: new Date(), locked_until: null, last_error: null, transport })
+    .set({ status: 'sent', sent_at: new Date(), locked_until: null, last_error: null, transport, ...bodies })
     .where('id', '=', id)
     .where('status', '=', 'pending')
     .execute();

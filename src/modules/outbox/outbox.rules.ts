@@ -17,3 +17,14 @@ export function afterFailedAttempt(attemptsSoFar: number, now: Date): AfterFailu
 
 /** How long a worker may hold a claimed message before another worker may take it over. */
 export const CLAIM_LEASE_MS = 2 * 60_000;
+
+export const REDACTED_TOKEN = 'removed-after-delivery';
+
+/**
+ * A delivered message's body without the secrets in its links (`token=…`): the outbox keeps a
+ * record of what was sent, not a second copy of every live sign-in, reset or invitation link.
+ * The local mailbox transport is exempt — there the outbox is the mailbox (decision 020).
+ */
+export function redactDelivered(body: string): string {
+  return body.replace(/\b(token=)[A-Za-z0-9_-]{16,}/g, `$1${REDACTED_TOKEN}`);
+}

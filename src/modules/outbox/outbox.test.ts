@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/helpers/database.ts';
-import { smtpTransport } from '../../platform/mail.ts';
+import { mailboxTransport, smtpTransport } from '../../platform/mail.ts';
 import { enqueueEmail } from './outbox.service.ts';
 import { deliverDue } from './outbox.worker.ts';
 import { afterFailedAttempt, MAX_DELIVERY_ATTEMPTS, retryDelayMs } from './outbox.rules.ts';
@@ -75,6 +75,22 @@ describe('X-2 email outbox', () => {
     expect(row).toMatchObject({ status: 'sent', transport: 'smtp', attempts: 1 });
     // A second pass finds nothing more to send.
     expect(await deliverDue(options())).toBe(0);
+  });
+
+  it('issue #10: keeps no live token link once SMTP has the message; the local mailbox keeps its copy', async () => {
+    const token = 'A'.repeat(43);
+    const send = (to: string) => t.db.transaction().execute((trx) => enqueueEmail(trx, brand, { to, language: 'en', template: 'reset', recipientName: 'Ann', actionUrl: `http://portal.test/reset-password?token=${token}` }));
+    const id = await send('redact@contoso.example');
+    expect((await statusOf(id)).text_body).toContain(token);
+    expect(await deliverDue(options())).toBe(1);
+    expect(received.find((r) => r.to.includes('redact@contoso.example'))!.raw).toContain(`token=${token}`);
+    const row = await statusOf(id);
+    expect(row.text_body).not.toContain(token);
+    expect(row.html_body).not.toContain(token);
+    expect(row.text_body).toContain('http://portal.test/reset-password?token=removed-after-delivery');
+    const local = await send('local@contoso.example');
+    expect(await deliverDue({ ...options(), transport: mailboxTransport() })).toBe(1);
+    expect((await statusOf(local)).text_body).toContain(token);
   });
 
   it('X-2: never sends a message whose transaction rolled back', async () => {

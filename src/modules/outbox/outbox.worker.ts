@@ -3,7 +3,7 @@ import type { Db } from '../../platform/db.ts';
 import type { MailTransport } from '../../platform/mail.ts';
 import { startLoop, type Loop } from '../../platform/jobs.ts';
 import * as repo from './outbox.repository.ts';
-import { afterFailedAttempt, CLAIM_LEASE_MS } from './outbox.rules.ts';
+import { afterFailedAttempt, CLAIM_LEASE_MS, redactDelivered } from './outbox.rules.ts';
 
 export interface DeliveryOptions {
   db: Db;
@@ -28,7 +28,9 @@ export async function deliverDue({ db, transport, from, messageIdDomain, batchSi
         html: message.html_body,
         messageId: `<outbox-${message.id}@${messageIdDomain}>`,
       });
-      await repo.markSent(db, message.id, transport.name);
+      // Links with secrets are removed once a real transport has them; the local mailbox is the delivery.
+      const bodies = transport.name === 'mailbox' ? undefined : { text_body: redactDelivered(message.text_body), html_body: redactDelivered(message.html_body) };
+      await repo.markSent(db, message.id, transport.name, bodies);
       delivered += 1;
     } catch (error) {
       await repo.markAttemptFailed(db, message.id, error instanceof Error ? error.message : String(error), afterFailedAttempt(message.attempts, new Date()));

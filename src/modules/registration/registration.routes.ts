@@ -84,7 +84,11 @@ export async function registrationRoutes(fastify: FastifyInstance): Promise<void
 
   app.post(
     '/applications/:id/invitations',
-    { schema: { tags, summary: 'REG-1: invite a colleague with signature authority to review, accept and submit', security, params: IdParams, body: Type.Object({ email: Type.String({ maxLength: 500 }) }, { additionalProperties: false }), response: { 202: Type.Object({ status: Type.Literal('accepted') }), ...errors(401, 404, 422) } } },
+    {
+      // Each invitation sends an email: the same limit as the page's form (issue #10).
+      config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
+      schema: { tags, summary: 'REG-1: invite a colleague with signature authority to review, accept and submit', security, params: IdParams, body: Type.Object({ email: Type.String({ maxLength: 500 }) }, { additionalProperties: false }), response: { 202: Type.Object({ status: Type.Literal('accepted') }), ...errors(401, 404, 422, 429) } },
+    },
     async (req, reply) => {
       await registration.inviteSignatory(ctx(), req.actor, req.params.id, req.body.email, requestMeta(req));
       return reply.status(202).send({ status: 'accepted' as const });

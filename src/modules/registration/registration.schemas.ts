@@ -1,5 +1,5 @@
 import Type from 'typebox';
-import { DateTime } from '../../platform/api-schemas.ts';
+import { DateTime, VersionInput } from '../../platform/api-schemas.ts';
 import { LEGAL_FORMS, LOCATION_TYPES, STEPS } from './registration.rules.ts';
 
 // Shapes and hard size caps only; what the answers must mean is registration.rules.ts's job.
@@ -11,7 +11,7 @@ export const StepSchemas = {
     {
       legalName: text(1000),
       legalForm: Type.Union([Type.Enum(LEGAL_FORMS), Type.Literal('')], { description: 'Legal form of the entity' }),
-      country: text(10),
+      country: text(2),
       website: text(1000),
       registrationNumber: text(1000),
     },
@@ -21,7 +21,7 @@ export const StepSchemas = {
   locations: Type.Object(
     {
       items: Type.Array(
-        Type.Object({ lines: Type.Array(text(1000), { maxItems: 4 }), city: text(1000), postcode: text(100), country: text(10), type: Type.Union([Type.Enum(LOCATION_TYPES), Type.Literal('')]) }, { additionalProperties: false }),
+        Type.Object({ lines: Type.Array(text(1000), { maxItems: 4 }), city: text(1000), postcode: text(100), country: text(2), type: Type.Union([Type.Enum(LOCATION_TYPES), Type.Literal('')]) }, { additionalProperties: false }),
         { maxItems: 100 },
       ),
     },
@@ -68,7 +68,7 @@ export const ApplicationSummary = Type.Object({
 });
 
 export const StepResult = Type.Object({ application: Application, findings: Type.Array(Finding) });
-export const VersionedStep = <T extends Type.TSchema>(answers: T) => Type.Object({ version: Type.Integer(), answers }, { additionalProperties: false });
+export const VersionedStep = <T extends Type.TSchema>(answers: T) => Type.Object({ version: VersionInput, answers }, { additionalProperties: false });
 
 export const Agreement = Type.Object({ id: Uuid, version: Type.String(), title: Type.String(), body: Type.String(), effectiveAt: DateTime });
 export const ReviewResult = Type.Object({ application: Application, findings: Type.Array(Finding), agreement: Type.Union([Type.Object({ id: Uuid, version: Type.String(), title: Type.String(), body: Type.String() }), Type.Null()]) });

@@ -1,4 +1,5 @@
 import { isUuid } from '../../platform/ids.ts';
+import { isCountryCode } from '../../platform/countries.ts';
 import { createHash, randomBytes } from 'node:crypto';
 import { auditActor, requirePermission, requireUser, type Actor } from '../../platform/auth.ts';
 import { brandOf, type AppContext, type RequestMeta } from '../../platform/context.ts';
@@ -129,7 +130,7 @@ export async function saveStep(ctx: AppContext, actorOrNull: Actor | null, id: s
   // A new country can invalidate steps checked against the old one.
   if (step === 'company' && row.answers.company?.country !== answers.company?.country) ['contacts', 'locations', 'distributors'].forEach((s) => completed.delete(s));
   await ctx.db.transaction().execute(async (trx) => {
-    const saved = await repo.saveAnswers(trx, id, expectedVersion, { answers, completed_steps: STEPS.filter((s) => completed.has(s)), legal_name: answers.company?.legalName.trim() || null, country: answers.company?.country || null });
+    const saved = await repo.saveAnswers(trx, id, expectedVersion, { answers, completed_steps: STEPS.filter((s) => completed.has(s)), legal_name: answers.company?.legalName.trim() || null, country: isCountryCode(answers.company?.country) ? answers.company.country : null });
     if (!saved) throw conflict('stale_version', 'This application was changed in another window or by a colleague. Reload it and enter your change again.');
     await recordAudit(trx, { actor: auditActor(actor), action: 'application.step_saved', subject: { type: 'application', id }, ip: meta.ip, data: { step, failures: blocking(findings).length, reviews: findings.filter((f) => f.outcome === 'review').length } });
   });

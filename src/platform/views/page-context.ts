@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../auth.ts';
+import { csrfUserInfo } from '../csrf.ts';
 import type { Language, Translate } from '../i18n.ts';
 
 /** What every page needs to render its frame: language, the signed-in actor, the form token. */
@@ -38,7 +39,7 @@ export function pageContext(req: FastifyRequest, reply: FastifyReply): PageConte
     t: req.t,
     lang: req.lang,
     actor: req.actor,
-    csrfToken: reply.generateCsrf(),
+    csrfToken: reply.generateCsrf({ userInfo: csrfUserInfo(req) }),
     path: withoutNotice(req.url),
     vendor: config.vendorName,
     help: config.helpMailbox,
