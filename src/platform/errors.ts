@@ -27,6 +27,12 @@ export const PLATFORM_ERROR_CODES = [
   'csv_not_text',
   'csv_columns',
   'csv_too_large',
+  // Raised before a module sees the request: a malformed URL, an over-long path, an API key on
+  // an operation that does not list keys, text with control characters or lone surrogates.
+  'bad_url',
+  'uri_too_long',
+  'api_key_not_accepted',
+  'invalid_text',
   // Shared: the loser of a concurrent change (version column), a wrong or used emailed link,
   // an account whose address is not confirmed yet.
   'stale_version',
