@@ -24,16 +24,11 @@ import { renderErrorPage } from './platform/views/error-page.tsx';
 import { healthRoutes } from './platform/health.routes.ts';
 import { accountsPages, accountsRoutes, loadActor } from './modules/accounts/index.ts';
 import { mailboxPages } from './modules/outbox/index.ts';
-import { distributorsRoutes } from './modules/distributors/index.ts';
-import { registrationRoutes } from './modules/registration/index.ts';
-import { reviewRoutes } from './modules/review/index.ts';
+import { distributorPortalPages, distributorsRoutes, locatorPages, staffDistributorPages } from './modules/distributors/index.ts';
+import { registrationPages, registrationRoutes } from './modules/registration/index.ts';
+import { reviewPages, reviewRoutes } from './modules/review/index.ts';
 import { startCacheInvalidation } from './platform/cache.ts';
-import { homePages } from './modules/home/home.pages.tsx';
-import { locatorPages } from './modules/distributors/locator.pages.tsx';
-import { staffDistributorPages } from './modules/distributors/staff.pages.tsx';
-import { distributorPortalPages } from './modules/distributors/portal.pages.tsx';
-import { registrationPages } from './modules/registration/registration.pages.tsx';
-import { reviewPages } from './modules/review/review.pages.tsx';
+import { homePages } from './modules/home/index.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {

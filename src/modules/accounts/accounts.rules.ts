@@ -1,8 +1,10 @@
 import type { FieldViolation } from '../../platform/errors.ts';
+import { EMAIL_MAX, NAME_MAX, checkEmail, checkName, normaliseEmail } from '../../platform/contact.rules.ts';
 import { isLanguage } from '../../platform/i18n.ts';
 
-export const NAME_MAX = 120;
-export const EMAIL_MAX = 254;
+// The generic name and email checks live in platform, since every module's forms use them.
+export { EMAIL_MAX, NAME_MAX, checkEmail, checkName, normaliseEmail };
+
 export const PASSWORD_MIN = 12;
 // argon2 hashes any length, but an unbounded input is a cheap way to burn CPU.
 export const PASSWORD_MAX = 256;
@@ -10,33 +12,6 @@ export const PASSWORD_MAX = 256;
 /** REG-1: confirmation and reset links work for 24 hours. */
 export const EMAIL_TOKEN_TTL_MS = 24 * 60 * 60_000;
 export const SESSION_TTL_MS = 14 * 24 * 60 * 60_000;
-
-// Deliberately simple: one @, something on each side, a dot in the domain, no spaces. The
-// link we send is the real check that the address works.
-const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
-
-export function normaliseEmail(email: string): string {
-  return email.trim().toLowerCase();
-}
-
-/** A person's or company's name: present, not absurdly long, no control characters. */
-export function checkName(name: string, field = 'name', max = NAME_MAX): FieldViolation[] {
-  const value = name.trim();
-  if (!value) return [{ field, rule: 'required' }];
-  if (value.length > max) return [{ field, rule: 'too_long', params: { max } }];
-  if (CONTROL_CHARACTERS.test(value)) return [{ field, rule: 'control_characters' }];
-  return [];
-}
-
-export function checkEmail(email: string, field = 'email'): FieldViolation[] {
-  const value = email.trim();
-  if (!value) return [{ field, rule: 'required' }];
-  if (value.length > EMAIL_MAX) return [{ field, rule: 'too_long', params: { max: EMAIL_MAX } }];
-  if (!EMAIL_PATTERN.test(value)) return [{ field, rule: 'email_format' }];
-  return [];
-}
 
 export function checkPassword(password: string, email: string | undefined, field = 'password'): FieldViolation[] {
   if (!password) return [{ field, rule: 'required' }];

@@ -2,7 +2,7 @@ import { auditActor, can, requirePermission, type Actor } from '../../platform/a
 import type { AppContext, RequestMeta } from '../../platform/context.ts';
 import { conflict, notFound, validationFailed } from '../../platform/errors.ts';
 import { countRoleHolders, findConfirmedUser, grantRole, listRoleHolders, revokeRoles } from '../accounts/index.ts';
-import { checkEmail } from '../accounts/accounts.rules.ts';
+import { checkEmail } from '../../platform/contact.rules.ts';
 import { isUuid } from '../../platform/ids.ts';
 import { recordAudit } from '../audit/index.ts';
 import { requireDistributorAccess } from './access.ts';

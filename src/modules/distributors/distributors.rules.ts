@@ -1,6 +1,6 @@
 import type { FieldViolation } from '../../platform/errors.ts';
 import { isCountryCode, normaliseCountry } from '../../platform/countries.ts';
-import { checkEmail, checkName } from '../accounts/accounts.rules.ts';
+import { checkEmail, checkName } from '../../platform/contact.rules.ts';
 import { transliterate } from 'transliteration';
 
 export const CODE_PATTERN = /^[A-Z0-9][A-Z0-9_-]{1,39}$/;

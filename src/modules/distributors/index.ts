@@ -5,3 +5,6 @@ export { importDistributors, exportDistributorsCsv, createDistributor, distribut
 export { purchaseEligibilityAt } from './eligibility.service.ts';
 export { servesCountry, countriesServed, checkAccountNumber, type DistributorInput } from './distributors.rules.ts';
 export { ELIGIBILITY_TOPIC } from './access.ts';
+export { locatorPages } from './locator.pages.tsx';
+export { staffDistributorPages } from './staff.pages.tsx';
+export { distributorPortalPages } from './portal.pages.tsx';

@@ -6,7 +6,7 @@ import { CsrfField, ErrorSummary, formErrors, noErrors, SelectField, TextField, 
 import { Layout } from '../../platform/views/layout.tsx';
 import type { PageContext } from '../../platform/views/page-context.ts';
 import { sendPage } from '../../platform/views/render.ts';
-import { EMAIL_MAX, NAME_MAX } from '../accounts/accounts.rules.ts';
+import { EMAIL_MAX, NAME_MAX } from '../../platform/contact.rules.ts';
 import { INQUIRY_MESSAGE_MAX } from './distributors.rules.ts';
 import { distributorsServing, getDistributor, sendInquiry, type Distributor } from './distributors.service.ts';
 import { asFormErrors, countryList, countrySelectOptions, pageCtx, pick, TextArea } from '../../platform/views/page-helpers.tsx';

@@ -9,7 +9,7 @@ import { DataTable } from '../../platform/views/data-table.tsx';
 import { Layout } from '../../platform/views/layout.tsx';
 import type { PageContext } from '../../platform/views/page-context.ts';
 import { sendPage } from '../../platform/views/render.ts';
-import { EMAIL_MAX } from '../accounts/accounts.rules.ts';
+import { EMAIL_MAX } from '../../platform/contact.rules.ts';
 import type { DistributorInput } from './distributors.rules.ts';
 import { createDistributor, DISTRIBUTOR_COLUMNS, getDistributor, importDistributors, listDistributors, setDistributorStatus, updateDistributor, type Distributor, type ImportReport } from './distributors.service.ts';
 import { asFormErrors, countryList, countrySelectOptions, errorText, FileField, pageCtx, pick, signedIn } from '../../platform/views/page-helpers.tsx';
