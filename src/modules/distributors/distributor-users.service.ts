@@ -1,7 +1,7 @@
 import { auditActor, can, requirePermission, type Actor } from '../../platform/auth.ts';
 import type { AppContext, RequestMeta } from '../../platform/context.ts';
 import { conflict, notFound, validationFailed } from '../../platform/errors.ts';
-import { findUserByEmail, insertGrant } from '../accounts/index.ts';
+import { findAccountByEmail, insertGrant } from '../accounts/index.ts';
 import { checkEmail } from '../accounts/accounts.rules.ts';
 import { recordAudit } from '../audit/index.ts';
 import { requireDistributorAccess } from './access.ts';
@@ -44,8 +44,8 @@ export async function addDistributorUser(ctx: AppContext, actor: Actor | null, d
   const problems = checkEmail(email ?? '', 'email');
   if (!(DISTRIBUTOR_ROLES as readonly string[]).includes(role)) problems.push({ field: 'role', rule: 'distributor_role' });
   if (problems.length > 0) throw validationFailed(problems);
-  const user = await findUserByEmail(ctx.db, email.trim());
-  if (!user || !user.email_verified_at) throw validationFailed([{ field: 'email', rule: 'account_required' }]);
+  const user = await findAccountByEmail(ctx.db, email.trim());
+  if (!user || !user.emailVerified) throw validationFailed([{ field: 'email', rule: 'account_required' }]);
   await ctx.db.transaction().execute(async (trx) => {
     await insertGrant(trx, { user_id: user.id, role: role as DistributorRole, organisation_id: distributor.organisation_id, granted_by: actor!.userId });
     await recordAudit(trx, { actor: auditActor(actor), action: 'distributor.user_added', subject: { type: 'user', id: user.id }, organisationId: distributor.organisation_id, ip: meta.ip, data: { role, email: user.email } });
