@@ -10,6 +10,7 @@ export { accountsPages } from './accounts.pages.tsx';
 export { accountsRoutes } from './accounts.routes.ts';
 export { createApiKey, listApiKeys, revokeApiKey } from './api-keys.service.ts';
 export { createStaff, signUp, verifyEmail, signIn, actorForEmail, firstHolderOf, findAccountByEmail, type AccountView } from './accounts.service.ts';
+export { checkEmail, checkName } from './accounts.rules.ts';
 export { insertGrant, insertOrganisation, insertUser, findOrganisationByKind, ensureVendorOrganisation } from './accounts.repository.ts';
 
 /** The actor of a request: from `Authorization: Bearer <API key>`, else from the session cookie. */

@@ -2,7 +2,7 @@ import { isValidPhoneNumber, type CountryCode } from 'libphonenumber-js';
 import { postcodeValidator, postcodeValidatorExistsForCountry } from 'postcode-validator';
 import { createRequire } from 'node:module';
 import { isCountryCode } from '../../platform/countries.ts';
-import { checkEmail, checkName } from '../accounts/accounts.rules.ts';
+import { checkEmail, checkName } from '../accounts/index.ts';
 import { checkAccountNumber, servesCountry } from '../distributors/index.ts';
 
 // Maintained lists, shipped in their packages: public webmail providers and disposable domains.

@@ -6,8 +6,7 @@ import type { Executor, Trx } from '../../platform/db.ts';
 import { AppError, conflict, notFound, validationFailed, type FieldViolation } from '../../platform/errors.ts';
 import { isUniqueViolation } from '../../platform/pg-errors.ts';
 import { hashSecret, newSecret } from '../../platform/tokens.ts';
-import { insertOrganisation } from '../accounts/index.ts';
-import { checkEmail } from '../accounts/accounts.rules.ts';
+import { checkEmail, insertOrganisation } from '../accounts/index.ts';
 import { recordAudit, SYSTEM_ACTOR } from '../audit/index.ts';
 import { claimAccount } from '../distributors/index.ts';
 import { enqueueEmail } from '../outbox/index.ts';
@@ -346,13 +345,33 @@ export async function precheck(ctx: AppContext, input: PrecheckInput): Promise<F
 
 // ---- Agreements (REG-11) ----
 
-export async function currentAgreementView(ctx: AppContext) {
+/** REG-11: an agreement version as applicants read and accept it. */
+export interface AgreementView {
+  id: string;
+  version: string;
+  title: string;
+  body: string;
+  effectiveAt: Date;
+}
+
+/** REG-11: one published version, as programme staff list them. */
+export interface AgreementVersion {
+  id: string;
+  version: string;
+  title: string;
+  bodyHash: string;
+  effectiveAt: Date;
+  publishedAt: Date;
+  publishedBy: string | null;
+}
+
+export async function currentAgreementView(ctx: AppContext): Promise<AgreementView | null> {
   const agreement = await repo.currentAgreement(ctx.db);
   return agreement ? { id: agreement.id, version: agreement.version, title: agreement.title, body: agreement.body, effectiveAt: agreement.effective_at } : null;
 }
 
 /** REG-11: every version of the agreement, the newest effective first, for programme staff. */
-export async function listAgreementVersions(ctx: AppContext, actor: Actor | null) {
+export async function listAgreementVersions(ctx: AppContext, actor: Actor | null): Promise<AgreementVersion[]> {
   requirePermission(actor, 'applications:review');
   const rows = await repo.agreementVersions(ctx.db);
   return rows.map((r) => ({ id: r.id, version: r.version, title: r.title, bodyHash: r.body_hash, effectiveAt: r.effective_at, publishedAt: r.published_at, publishedBy: r.published_by_name }));

@@ -8,14 +8,12 @@ import type { PageContext } from '../../platform/views/page-context.ts';
 import { TextArea } from '../../platform/views/page-helpers.tsx';
 import { FIELD_MAX } from './registration.forms.ts';
 import { blocking, releaseOfInformationText, signatureAuthorityText, STEPS, type ApplicationAnswers, type Finding, type Signature, type Step } from './registration.rules.ts';
-import type { ApplicationView, currentAgreementView } from './registration.service.ts';
+import type { AgreementView, ApplicationView } from './registration.service.ts';
 import { InviteSection } from './invitation-views.tsx';
 import { asViolation, Checkbox, FlagList, flagsOf, stepOf, WizardPage } from './wizard-frame.tsx';
 
 // REG-1, REG-6, REG-11, REG-13: the summary of every answer before submission, the problems
 // still open (each linking to where it is fixed), the agreement and the signing form.
-
-type Agreement = Awaited<ReturnType<typeof currentAgreementView>>;
 
 function SummaryList({ rows }: { rows: [string, ComponentChildren][] }) {
   return (
@@ -123,7 +121,7 @@ function StepSummary({ t, lang, step, answers, distributorNames }: { t: Translat
 export interface ReviewState {
   application: ApplicationView;
   findings: Finding[];
-  agreement: Agreement;
+  agreement: AgreementView | null;
   distributorNames: ReadonlyMap<string, string>;
   signature: Signature;
   applicantAnswer: string;
