@@ -28,10 +28,8 @@ function show(region, findings) {
   const list = document.createElement('ul');
   for (const finding of problems) {
     const item = document.createElement('li');
-    // The API's message starts with the requirement ID ("REG-8: …") for integrators; applicants read plain words.
-    const message = String(finding.message ?? '');
-    const prefix = `${finding.rule}: `;
-    item.textContent = message.startsWith(prefix) ? message.slice(prefix.length) : message;
+    // The API's message starts with the requirement ID ("REG-8: …"); applicants read plain words.
+    item.textContent = String(finding.message ?? '').replace(/^REG-\d+\s?:\s*/, '');
     if (finding.outcome === 'fail') item.className = 'field-error';
     list.append(item);
   }

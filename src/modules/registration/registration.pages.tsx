@@ -3,7 +3,7 @@ import type { Actor } from '../../platform/auth.ts';
 import { isCountryCode } from '../../platform/countries.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { formField, requestMeta } from '../../platform/request-meta.ts';
-import { formErrors, noErrors } from '../../platform/views/components.tsx';
+import { noErrors } from '../../platform/views/components.tsx';
 import { errorText, pageCtx, signedIn } from '../../platform/views/page-helpers.tsx';
 import { sendPage } from '../../platform/views/render.ts';
 import { distributorsServing, getDistributor, type Distributor } from '../distributors/index.ts';
@@ -15,7 +15,7 @@ import * as registration from './registration.service.ts';
 import { StatusPage } from './status-page.tsx';
 import { StepPage, type StepState } from './step-page.tsx';
 import { ReviewPage, type ReviewState } from './summary-page.tsx';
-import { asViolation, continuePath, flagsOf, isStep, REPEATED } from './wizard-frame.tsx';
+import { applicantErrors, asViolation, continuePath, flagsOf, isStep, REPEATED } from './wizard-frame.tsx';
 
 // REG-13: the Partner Registration Tool's routes. A guided application in steps, saved at every
 // step (even when a rule fails, so nothing typed is lost), resumable, with a summary, the signing
@@ -160,7 +160,7 @@ export async function registrationPages(app: FastifyInstance): Promise<void> {
       await registration.submitApplication(appCtx(), actor, id, signature, applicantAnswer, requestMeta(req));
     } catch (error) {
       if (!(error instanceof AppError) || error.code !== 'validation_failed') throw error;
-      return renderReview(req, reply, actor, id, { signature, applicantAnswer, errors: formErrors(req.t, error.violations) }, 422);
+      return renderReview(req, reply, actor, id, { signature, applicantAnswer, errors: applicantErrors(req.t, error.violations) }, 422);
     }
     return reply.redirect(`/apply/${id}/status`, 303);
   });
@@ -174,7 +174,7 @@ export async function registrationPages(app: FastifyInstance): Promise<void> {
       await registration.inviteSignatory(appCtx(), actor, id, email, requestMeta(req));
     } catch (error) {
       if (!(error instanceof AppError) || error.code !== 'validation_failed') throw error;
-      const inviteErrors = formErrors(req.t, error.violations.map((v) => ({ ...v, field: 'invite.email' })));
+      const inviteErrors = applicantErrors(req.t, error.violations.map((v) => ({ ...v, field: 'invite.email' })));
       return renderReview(req, reply, actor, id, { inviteEmail: email, inviteErrors }, 422);
     }
     return reply.redirect(`/apply/${id}/review?notice=invited`, 303);
@@ -215,7 +215,7 @@ export async function registrationPages(app: FastifyInstance): Promise<void> {
     const flags = flagsOf(findings, step);
     if (adding) return renderStep(req, reply, { application, step, answers, extraRows: emptyRows + 1, errors: noErrors, flags });
     const failures = blocking(findings);
-    if (failures.length > 0) return renderStep(req, reply, { application, step, answers, extraRows: emptyGroupsFor(step, answers), errors: formErrors(req.t, failures.map(asViolation)), flags }, 422);
+    if (failures.length > 0) return renderStep(req, reply, { application, step, answers, extraRows: emptyGroupsFor(step, answers), errors: applicantErrors(req.t, failures.map(asViolation)), flags }, 422);
     const next = STEPS[STEPS.indexOf(step) + 1] ?? 'review';
     return reply.redirect(`/apply/${id}/${next}?notice=${flags.length > 0 ? 'step_saved_flagged' : 'step_saved'}`, 303);
   });

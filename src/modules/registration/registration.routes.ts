@@ -10,10 +10,9 @@ import type { Finding } from './registration.rules.ts';
 import * as registration from './registration.service.ts';
 import * as s from './registration.schemas.ts';
 
-// The API speaks English, from the same catalogue the pages use. Its messages name the
-// requirement ("REG-8: …") for integrators and support; the pages show applicants plain words.
+// The API speaks English, from the same catalogue the pages use.
 const english = translator('en');
-const messageIn = (t: Translate) => (f: Finding) => ({ rule: f.rule, outcome: f.outcome, field: f.field, message: `${f.rule}: ${violationMessage(t, { field: f.field, rule: f.code, ...(f.params ? { params: f.params } : {}) })}` });
+const messageIn = (t: Translate) => (f: Finding) => ({ rule: f.rule, outcome: f.outcome, field: f.field, message: violationMessage(t, { field: f.field, rule: f.code, ...(f.params ? { params: f.params } : {}) }) });
 const withMessage = messageIn(english);
 
 const STATUS_MESSAGES = {

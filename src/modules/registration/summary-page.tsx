@@ -2,7 +2,6 @@ import type { ComponentChildren } from 'preact';
 import { countryName, isCountryCode } from '../../platform/countries.ts';
 import { formatDate } from '../../platform/dates.ts';
 import type { Language, Translate } from '../../platform/i18n.ts';
-import { violationMessage } from '../../platform/violations.ts';
 import { CsrfField, ErrorSummary, fieldId, TextField, type FormErrors } from '../../platform/views/components.tsx';
 import type { PageContext } from '../../platform/views/page-context.ts';
 import { TextArea } from '../../platform/views/page-helpers.tsx';
@@ -10,7 +9,7 @@ import { FIELD_MAX } from './registration.forms.ts';
 import { blocking, releaseOfInformationText, signatureAuthorityText, STEPS, type ApplicationAnswers, type Finding, type Signature, type Step } from './registration.rules.ts';
 import type { AgreementView, ApplicationView } from './registration.service.ts';
 import { InviteSection } from './invitation-views.tsx';
-import { asViolation, Checkbox, FlagList, flagsOf, stepOf, WizardPage } from './wizard-frame.tsx';
+import { applicantMessage, asViolation, Checkbox, FlagList, flagsOf, stepOf, WizardPage } from './wizard-frame.tsx';
 
 // REG-1, REG-6, REG-11, REG-13: the summary of every answer before submission, the problems
 // still open (each linking to where it is fixed), the agreement and the signing form.
@@ -155,7 +154,7 @@ export function ReviewPage({ ctx, state }: { ctx: PageContext; state: ReviewStat
           <ul>
             {submitProblems.map((p) => (
               <li>
-                <a href={problemHref(application.id, p.field)}>{violationMessage(t, p)}</a>
+                <a href={problemHref(application.id, p.field)}>{applicantMessage(t, p)}</a>
               </li>
             ))}
           </ul>

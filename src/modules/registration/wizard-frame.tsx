@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { describedBy, FieldMessages, fieldId } from '../../platform/views/components.tsx';
+import { describedBy, FieldMessages, fieldId, formErrors, type FormErrors } from '../../platform/views/components.tsx';
 import type { FieldViolation } from '../../platform/errors.ts';
 import type { Translate } from '../../platform/i18n.ts';
 import { violationMessage } from '../../platform/violations.ts';
@@ -21,7 +21,18 @@ export function stepOf(field: string): Step | undefined {
 }
 
 export const asViolation = (f: Finding): FieldViolation => ({ field: f.field, rule: f.code, ...(f.params ? { params: f.params } : {}) });
-export const findingText = (t: Translate, f: Finding) => violationMessage(t, asViolation(f));
+
+// A rule's message starts with the requirement it applies ("REG-8: …"), which staff views and
+// the API show; applicants read the sentence in plain words, without the internal ID.
+const REQUIREMENT_ID = /^REG-\d+\s?:\s*/;
+export const applicantMessage = (t: Translate, v: FieldViolation) => violationMessage(t, v).replace(REQUIREMENT_ID, '');
+export const findingText = (t: Translate, f: Finding) => applicantMessage(t, asViolation(f));
+
+/** Like formErrors, in the applicant's words. */
+export function applicantErrors(t: Translate, violations: FieldViolation[]): FormErrors {
+  const { general, fields } = formErrors(t, violations);
+  return { general, fields: Object.fromEntries(Object.entries(fields).map(([field, message]) => [field, message.replace(REQUIREMENT_ID, '')])) };
+}
 export const flagsOf = (findings: readonly Finding[], step?: Step) => findings.filter((f) => f.outcome === 'review' && (!step || stepOf(f.field) === step));
 
 /** Where to continue a draft: the first step not completed yet, else the summary. */
