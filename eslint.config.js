@@ -74,8 +74,6 @@ export default tseslint.config(
   // through index.ts take their files off this list.
   {
     files: [
-      'src/modules/registration/registration.rules.ts',
-      'src/modules/registration/registration.service.ts',
       'src/modules/review/review.pages.test.ts',
       'src/modules/review/review.routes.test.ts',
       'src/modules/review/review.service.test.ts',

@@ -28,7 +28,8 @@ function show(region, findings) {
   const list = document.createElement('ul');
   for (const finding of problems) {
     const item = document.createElement('li');
-    item.textContent = String(finding.message ?? '');
+    // The API's message starts with the requirement ID ("REG-8: …"); applicants read plain words.
+    item.textContent = String(finding.message ?? '').replace(/^REG-\d+\s?:\s*/, '');
     if (finding.outcome === 'fail') item.className = 'field-error';
     list.append(item);
   }

@@ -2,7 +2,7 @@ import type { Config } from '../config.ts';
 import type { Db, Trx } from '../platform/db.ts';
 import { hashPassword } from '../platform/passwords.ts';
 import { hashSecret } from '../platform/tokens.ts';
-import { findUserByEmail, insertGrant, insertOrganisation, insertUser } from '../modules/accounts/index.ts';
+import { findAccountByEmail, insertGrant, insertOrganisation, insertUser } from '../modules/accounts/index.ts';
 import { recordAudit, SYSTEM_ACTOR } from '../modules/audit/index.ts';
 import { claimAccount, insertDistributorIn, type DistributorInput } from '../modules/distributors/index.ts';
 import { createRegisteredPartner } from '../modules/partners/index.ts';
@@ -86,7 +86,7 @@ export interface DemoSummary {
  */
 export async function seedDemo({ db, config }: { db: Db; config: Config }): Promise<DemoSummary | undefined> {
   if (config.isProduction) return undefined;
-  if (await findUserByEmail(db, DEMO_ACCOUNTS[0]!.email)) return undefined;
+  if (await findAccountByEmail(db, DEMO_ACCOUNTS[0]!.email)) return undefined;
   const existing = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   if (Number(existing.n) > 0) return undefined;
   const passwordHash = await hashPassword(DEMO_PASSWORD);

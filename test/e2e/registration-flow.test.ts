@@ -9,6 +9,9 @@ import { DEMO_PASSWORD } from '../../src/demo/seed-demo.ts';
 import { releaseOfInformationText, signatureAuthorityText } from '../../src/modules/registration/registration.rules.ts';
 import { chromiumStatus, launchBrowser, newPage, startServer, type StartedServer, arrivalCheck, englishText as text } from './helpers.ts';
 
+/** A rule's message as applicants read it: without the requirement ID that staff and the API see (#9). */
+const applicantText = (key: string, params: Record<string, string> = {}) => text(key, params).replace(/^REG-\d+\s?:\s*/, '');
+
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const VENDOR = 'Northwind Networks';
 const APPLICANT = 'applicant@contoso-systems.example';
@@ -80,7 +83,7 @@ describe.skipIf(!chromium.available && !chromium.mustFail)(`registration flow in
     const email = page.getByLabel(text('fields.contacts.email'));
     await email.fill('carla@gmail.com');
     await page.getByLabel(text('fields.contacts.phone')).fill('+49 30 901820');
-    const refusal = text('rules.email_public_domain', { label: text('fields.contacts.email'), domain: 'gmail.com' });
+    const refusal = applicantText('rules.email_public_domain', { label: text('fields.contacts.email'), domain: 'gmail.com' });
     // public/registration.js checks the address with the pre-check API as soon as it is left.
     await page.locator('[data-live-for="contacts.email"]').getByText(refusal).waitFor();
     await saveAndContinue();
@@ -115,7 +118,7 @@ describe.skipIf(!chromium.available && !chromium.mustFail)(`registration flow in
     await second.getByLabel(text('fields.locations.type')).selectOption('office');
     // Leaving the location's fields runs the pre-check (public/registration.js): the flag shows at once.
     await page.getByRole('button', { name: text('registration.save_continue'), exact: true }).focus();
-    await second.locator('[data-live-for]').getByText(text('rules.po_box', { kind: 'PO Box', evidence: 'PO Box 12' })).waitFor();
+    await second.locator('[data-live-for]').getByText(applicantText('rules.po_box', { kind: 'PO Box', evidence: 'PO Box 12' })).waitFor();
     await saveAndContinue();
     await arriveAt(/\/distributors\?notice=step_saved_flagged$/, 'distributors step');
     await expect(page.getByRole('status').textContent()).resolves.toBe(text('registration.notice_saved_flagged'));

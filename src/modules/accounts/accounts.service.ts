@@ -1,6 +1,6 @@
 import { auditActor, type Actor } from '../../platform/auth.ts';
 import { brandOf, type AppContext, type RequestMeta } from '../../platform/context.ts';
-import type { Trx } from '../../platform/db.ts';
+import type { Executor, Trx } from '../../platform/db.ts';
 import { AppError, validationFailed } from '../../platform/errors.ts';
 import { isLanguage, type Language } from '../../platform/i18n.ts';
 import { hashPassword, verifyAgainstDecoy, verifyPassword } from '../../platform/passwords.ts';
@@ -276,6 +276,15 @@ async function actorOf(ctx: AppContext, user: { id: string; email: string; name:
     grants: grants.filter((g) => isRole(g.role)).map((g) => ({ role: g.role as Role, organisationId: g.organisation_id })),
     ...(via ? { via } : {}),
   };
+}
+
+/**
+ * An account by its email address (any case), as other modules may see it: never the password
+ * hash or any other secret of the row.
+ */
+export async function findAccountByEmail(db: Executor, email: string): Promise<AccountView | undefined> {
+  const user = await repo.findUserByEmail(db, email);
+  return user ? toView(user) : undefined;
 }
 
 function toView(user: { id: string; email: string; name: string; language: string; email_verified_at: Date | null }): AccountView {

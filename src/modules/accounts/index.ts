@@ -10,8 +10,9 @@ import { readSessionToken } from './session.ts';
 export { accountsPages } from './accounts.pages.tsx';
 export { accountsRoutes } from './accounts.routes.ts';
 export { createApiKey, listApiKeys, revokeApiKey } from './api-keys.service.ts';
-export { createStaff, signUp, verifyEmail, signIn, actorForEmail, firstHolderOf } from './accounts.service.ts';
-export { insertGrant, insertOrganisation, insertUser, findUserByEmail, findOrganisationByKind, ensureVendorOrganisation } from './accounts.repository.ts';
+export { createStaff, signUp, verifyEmail, signIn, actorForEmail, firstHolderOf, findAccountByEmail, type AccountView } from './accounts.service.ts';
+export { checkEmail, checkName } from './accounts.rules.ts';
+export { insertGrant, insertOrganisation, insertUser, findOrganisationByKind, ensureVendorOrganisation } from './accounts.repository.ts';
 export { listRoleHolders, grantRole, revokeRoles, countRoleHolders, findConfirmedUser, type RoleHolder } from './accounts.repository.ts';
 
 /**

@@ -32,6 +32,7 @@ async function signedIn(email?: string): Promise<{ b: Browser; actor: Actor }> {
   return { b, actor };
 }
 
+const tokenOf = (link: string) => new URL(link, 'http://localhost').searchParams.get('token') ?? '';
 const versionIn = (html: string) => /name="version" value="(\d+)"/.exec(html)?.[1] ?? '';
 
 /** Starts an application and answers with its id. */
@@ -199,7 +200,7 @@ describe('REG-13 Partner Registration Tool (pages)', () => {
     expect(res.statusCode).toBe(422);
     expect(summaryItems(res.body).map(decode)).toEqual([
       'Contact name is required.',
-      'REG-8: Business email address uses the public email domain gmail.com; enter your business email address, not a webmail address.',
+      'Business email address uses the public email domain gmail.com; enter your business email address, not a webmail address.',
       'Phone number is not a valid phone number for DE; include the international dialling code, for example +44 20 7946 0000.',
     ]);
     expect(res.body).toContain('href="#field-contacts.email"');
@@ -217,18 +218,18 @@ describe('REG-13 Partner Registration Tool (pages)', () => {
     await postStep(b, id, 'company', company());
     const residence = await postStep(b, id, 'locations', location(0, { type: 'residence' }));
     expect(residence.statusCode).toBe(422);
-    expect(summaryItems(residence.body).map(decode)).toEqual(['REG-7: Location type (1) cannot be a private residence; give your actual business location.']);
+    expect(summaryItems(residence.body).map(decode)).toEqual(['Location type (1) cannot be a private residence; give your actual business location.']);
 
     const res = await postStep(b, id, 'locations', location(0, { line1: 'PO Box 12', line2: 'Friedrichstraße 123' }));
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe(`/apply/${id}/distributors?notice=step_saved_flagged`);
     expect((await getApplication(t.ctx, actor, id)).completedSteps).toContain('locations');
     const page = await b.get(`/apply/${id}/locations`);
-    expect(decode(page.body)).toContain('REG-7: PO Box found in the address: "PO Box 12". A reviewer will check this address.');
+    expect(decode(page.body)).toContain('PO Box found in the address: "PO Box 12". A reviewer will check this address.');
     expect(page.body).toContain('Points a reviewer will check');
     expect(page.body).toContain('value="PO Box 12"');
     const review = await b.get(`/apply/${id}/review`);
-    expect(decode(review.body)).toContain('REG-7: PO Box found in the address: "PO Box 12".');
+    expect(decode(review.body)).toContain('PO Box found in the address: "PO Box 12".');
   });
 
   it('REG-13: HTML typed into a field is shown as text, never as markup', async () => {
@@ -292,8 +293,8 @@ describe('REG-13 Partner Registration Tool (pages)', () => {
     });
     expect(res.statusCode).toBe(422);
     expect(summaryItems(res.body).map(decode)).toEqual([
-      'REG-2: Nordic Dist AB is not located in or authorised to sell in AT; choose a distributor that serves the country of registration.',
-      'REG-2: Account number (3) repeats a distributor and account number already listed.',
+      'Nordic Dist AB is not located in or authorised to sell in AT; choose a distributor that serves the country of registration.',
+      'Account number (3) repeats a distributor and account number already listed.',
     ]);
     // What was typed stays, including the choice of the initial distributor.
     expect(res.body).toMatch(/name="distributors.initial_distributor" value="1" checked/);
@@ -340,10 +341,10 @@ describe('REG-13 Partner Registration Tool (pages)', () => {
     const res = await b.post(`/apply/${id}/submit`, { 'sign.signatory_name': 'Carla <i>Applicant</i>', 'sign.signatory_title': '', 'sign.agreement_version': '2026.1' });
     expect(res.statusCode).toBe(422);
     expect(summaryItems(res.body).map(decode)).toEqual([
-      'REG-1: Signature authority must be confirmed: only a person who can sign for the legal entity can submit. Without it, invite a colleague who can.',
+      'Signature authority must be confirmed: only a person who can sign for the legal entity can submit. Without it, invite a colleague who can.',
       'Your title is required.',
-      'REG-11: Indirect Channel Partner Agreement must be accepted in its current version, 2026.1.',
-      'REG-6: Release of information must be agreed to submit the application.',
+      'Indirect Channel Partner Agreement must be accepted in its current version, 2026.1.',
+      'Release of information must be agreed to submit the application.',
     ]);
     expect(res.body).toContain('value="Carla &lt;i>Applicant&lt;/i>"');
     expect(res.body).toContain('href="#field-sign.confirms_authority"');
@@ -366,7 +367,9 @@ describe('REG-13 Partner Registration Tool (pages)', () => {
 
     const boss = await signedIn('boss@contoso-systems.example');
     expect((await boss.b.get(`/apply/${id}/review`)).statusCode).toBe(404);
-    const joined = await boss.b.get(link);
+    const confirm = await boss.b.get(link);
+    expect(confirm.statusCode).toBe(200);
+    const joined = await boss.b.post('/apply/join', { token: tokenOf(link) });
     expect(joined.statusCode).toBe(303);
     expect(joined.headers.location).toBe(`/apply/${id}/review?notice=joined`);
     const review = await boss.b.get(joined.headers.location as string);
@@ -430,5 +433,104 @@ describe('REG-13 Partner Registration Tool (pages)', () => {
     expect(ja.body).toContain('lang="ja"');
     expect(ja.body).toContain('保存して次へ');
     expect(ja.body).toContain('正式名称');
+  });
+  it('#10 REG-1: following an invitation link changes nothing; it shows what is asked and who asks', async () => {
+    const owner = await signedIn();
+    const id = await completedApplication(owner.b);
+    await owner.b.get(`/apply/${id}/review`);
+    const invited = `signer-${Date.now()}@contoso-systems.example`;
+    await owner.b.post(`/apply/${id}/invite`, { email: invited });
+    const link = pathOf(await latestLinkTo(t.ctx, invited));
+    const signer = await signedIn(invited);
+    const page = await signer.b.get(link);
+    expect(page.statusCode).toBe(200);
+    expect(decode(page.body)).toContain(`${owner.actor.name} invited you to review, accept and submit the partner application`);
+    expect(page.body).toContain('Contoso Systems GmbH');
+    expect(page.body).toMatch(/<form method="post" action="\/apply\/join">[\s\S]*name="_csrf"[\s\S]*name="token"/);
+    expect((await signer.b.get(`/apply/${id}/review`)).statusCode).toBe(404);
+    const members = await t.ctx.db.selectFrom('application_members').select('user_id').where('application_id', '=', id).execute();
+    expect(members.map((m) => m.user_id)).toEqual([owner.actor.userId]);
+  });
+
+  it('#10 REG-1: only the invited, confirmed address can accept, by a form post with its CSRF token', async () => {
+    const owner = await signedIn();
+    const id = await completedApplication(owner.b);
+    await owner.b.get(`/apply/${id}/review`);
+    const stamp = Date.now();
+    // Invited with capitals; the account's address is lower case (addresses compare case-insensitively).
+    const invited = `Signer-${stamp}@Contoso-Systems.example`;
+    await owner.b.post(`/apply/${id}/invite`, { email: invited });
+    const link = pathOf(await latestLinkTo(t.ctx, invited));
+    const memberIds = async () => (await t.ctx.db.selectFrom('application_members').select('user_id').where('application_id', '=', id).execute()).map((m) => m.user_id);
+
+    const intruder = await signedIn();
+    const refused = await intruder.b.get(link);
+    expect(refused.statusCode).toBe(403);
+    expect(refused.body).toContain('This invitation was sent to a different email address.');
+    expect(refused.body).not.toContain('Contoso Systems GmbH');
+    const forced = await intruder.b.post('/apply/join', { token: tokenOf(link) });
+    expect(forced.statusCode).toBe(403);
+    expect((await intruder.b.get(`/apply/${id}/review`)).statusCode).toBe(404);
+
+    const unconfirmed = await signedIn(`unconfirmed-${stamp}@contoso-systems.example`);
+    await owner.b.post(`/apply/${id}/invite`, { email: `unconfirmed-${stamp}@contoso-systems.example` });
+    await t.ctx.db.updateTable('users').set({ email_verified_at: null }).where('id', '=', unconfirmed.actor.userId).execute();
+    const unconfirmedLink = pathOf(await latestLinkTo(t.ctx, `unconfirmed-${stamp}@contoso-systems.example`));
+    const notYet = await unconfirmed.b.get(unconfirmedLink);
+    expect(notYet.statusCode).toBe(403);
+    expect(notYet.body).toContain('Confirm your email address before you accept the invitation.');
+
+    const signer = await signedIn(invited.toLowerCase());
+    await signer.b.get(link);
+    const withoutToken = await signer.b.post('/apply/join', { token: tokenOf(link) }, { csrf: false });
+    expect(withoutToken.statusCode).toBe(403);
+    expect(await memberIds()).toEqual([owner.actor.userId]);
+    await signer.b.get(link);
+    const joined = await signer.b.post('/apply/join', { token: tokenOf(link) });
+    expect(joined.headers.location).toBe(`/apply/${id}/review?notice=joined`);
+    expect(await memberIds()).toEqual([owner.actor.userId, signer.actor.userId]);
+  });
+
+  it('#8 REG-13: a signed-in request for a malformed application id answers 404, not 500', async () => {
+    const { b } = await signedIn();
+    expect((await b.get(`/apply/${'-'.repeat(36)}/status`)).statusCode).toBe(404);
+    expect((await b.get(`/apply/${'-'.repeat(36)}/company`)).statusCode).toBe(404);
+  });
+
+  it('#9 REG-13: a re-opened repeated step shows what was saved and "Add another", not an empty group', async () => {
+    const { b } = await signedIn();
+    const fresh = await start(b);
+    const first = await b.get(`/apply/${fresh}/locations`);
+    expect(first.body).toContain('Location 1');
+    const id = await completedApplication(b);
+    for (const [step, group, next] of [
+      ['locations', 'Location 1', 'Location 2'],
+      ['distributors', 'Distributor account 1', 'Distributor account 2'],
+      ['personnel', 'Person 1', 'Person 2'],
+    ] as const) {
+      const page = await b.get(`/apply/${id}/${step}`);
+      expect(page.body, step).toContain(`<legend>${group}</legend>`);
+      expect(page.body, step).not.toContain(`<legend>${next}</legend>`);
+      expect(page.body, step).toContain('name="action" value="add"');
+    }
+  });
+
+  it('#9: applicants read plain words, without internal requirement IDs, on every page of the wizard', async () => {
+    const { b } = await signedIn();
+    const id = await completedApplication(b);
+    for (const page of ['company', 'contacts', 'locations', 'distributors', 'added_value', 'personnel', 'review']) {
+      const res = await b.get(`/apply/${id}/${page}`);
+      expect(res.statusCode).toBe(200);
+      expect(res.body, page).not.toMatch(/REG-\d/);
+    }
+    const contactsPage = await b.get(`/apply/${id}/contacts`);
+    expect(contactsPage.body).toContain('Use your business address; addresses at public or disposable email domains are refused.');
+  });
+
+  it('#9: the link to the Distributor Locator opens in a new tab and says so', async () => {
+    const { b } = await signedIn();
+    const id = await completedApplication(b);
+    const page = await b.get(`/apply/${id}/distributors`);
+    expect(page.body).toMatch(/<a href="\/distributors\?country=DE" target="_blank" rel="noopener noreferrer">[^<]+<span class="new-tab">\(opens in a new tab\)<\/span><\/a>/);
   });
 });

@@ -1,8 +1,13 @@
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Executor } from '../../platform/db.ts';
-import type { ApplicationAnswers, Finding } from './registration.rules.ts';
+import { isUuid } from '../../platform/ids.ts';
+import { EDITABLE_STATUSES, type ApplicationAnswers, type Finding } from './registration.rules.ts';
+import type { AgreementsTable, ApplicationsTable } from './registration.table.ts';
 
-export async function currentAgreement(db: Executor, kind: 'icpa' | 'pica' = 'icpa', now = new Date()) {
+export type AgreementRow = Selectable<AgreementsTable>;
+export type ApplicationRow = Selectable<ApplicationsTable>;
+
+export async function currentAgreement(db: Executor, kind: 'icpa' | 'pica' = 'icpa', now = new Date()): Promise<AgreementRow | undefined> {
   return db
     .selectFrom('agreements')
     .selectAll()
@@ -56,7 +61,7 @@ export async function members(db: Executor, applicationId: string) {
     .execute();
 }
 
-export async function findApplication(db: Executor, id: string) {
+export async function findApplication(db: Executor, id: string): Promise<ApplicationRow | undefined> {
   return db.selectFrom('applications').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
@@ -77,7 +82,7 @@ export async function saveAnswers(db: Executor, id: string, expectedVersion: num
     .set((eb) => ({ answers: JSON.stringify(changes.answers), completed_steps: changes.completed_steps, legal_name: changes.legal_name, country: changes.country, version: eb('version', '+', 1), updated_at: new Date() }))
     .where('id', '=', id)
     .where('version', '=', expectedVersion)
-    .where('status', 'in', ['draft', 'info_requested'])
+    .where('status', 'in', EDITABLE_STATUSES)
     .returning(['version'])
     .executeTakeFirst();
 }
@@ -91,7 +96,7 @@ export async function markSubmitted(db: Executor, id: string, change: { partner_
     .updateTable('applications')
     .set((eb) => ({ ...change, status: 'submitted', submitted_at: new Date(), version: eb('version', '+', 1), updated_at: new Date() }))
     .where('id', '=', id)
-    .where('status', 'in', ['draft', 'info_requested'])
+    .where('status', 'in', EDITABLE_STATUSES)
     .returning(['version', 'submitted_at'])
     .executeTakeFirst();
 }
@@ -125,12 +130,25 @@ export async function insertInvitation(db: Executor, row: { application_id: stri
   await db.insertInto('signatory_invitations').values(row).execute();
 }
 
+/** An invitation that can still be used, with the application it is for and who sent it. */
+export async function openInvitation(db: Executor, tokenHash: string) {
+  return db
+    .selectFrom('signatory_invitations as i')
+    .innerJoin('applications as a', 'a.id', 'i.application_id')
+    .innerJoin('users as u', 'u.id', 'i.invited_by')
+    .select(['i.id', 'i.application_id', 'i.email', 'a.reference', 'a.legal_name', 'u.name as inviter_name'])
+    .where('i.token_hash', '=', tokenHash)
+    .where('i.accepted_at', 'is', null)
+    .where('i.expires_at', '>', new Date())
+    .executeTakeFirst();
+}
+
 /** Uses an invitation once (the conditional update is the guard). */
-export async function acceptInvitation(db: Executor, tokenHash: string, userId: string) {
+export async function acceptInvitation(db: Executor, invitationId: string, userId: string) {
   return db
     .updateTable('signatory_invitations')
     .set({ accepted_by: userId, accepted_at: new Date() })
-    .where('token_hash', '=', tokenHash)
+    .where('id', '=', invitationId)
     .where('accepted_at', 'is', null)
     .where('expires_at', '>', new Date())
     .returning(['application_id', 'email'])
@@ -142,7 +160,7 @@ export async function watchlistEntries(db: Executor) {
 }
 
 export async function distributorsByIds(db: Executor, ids: string[]) {
-  const valid = ids.filter((id) => /^[0-9a-f-]{36}$/i.test(id));
+  const valid = ids.filter(isUuid);
   if (valid.length === 0) return [];
   return db
     .selectFrom('distributors as d')

@@ -94,4 +94,19 @@ describe('REG-13 application API', () => {
     expect(res.statusCode).toBe(404);
     expect((await call('GET', `/api/v1/applications/${id}`, undefined, false)).statusCode).toBe(401);
   });
+
+  it('#10 REG-1: joining through the API is refused to anyone but the invited, confirmed address', async () => {
+    const app = (await call('POST', '/api/v1/applications')).json() as { id: string };
+    expect((await call('POST', `/api/v1/applications/${app.id}/invitations`, { email: 'erin@fabrikam.example' })).statusCode).toBe(202);
+    const mail = await t.ctx.db.selectFrom('outbox').select('text_body').where('recipient', '=', 'erin@fabrikam.example').executeTakeFirstOrThrow();
+    const token = /token=([\w-]+)/.exec(mail.text_body)![1]!;
+    const other = await sessionFor(t.ctx, await createUser(t.ctx, [], 'mallory@fabrikam.example'));
+    const refused = await t.app.inject({ method: 'POST', url: '/api/v1/applications/join', payload: { token }, cookies: { pp_session: other } });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().error.code).toBe('invitation_not_for_you');
+    const erin = await sessionFor(t.ctx, await createUser(t.ctx, [], 'Erin@Fabrikam.example'));
+    const joined = await t.app.inject({ method: 'POST', url: '/api/v1/applications/join', payload: { token }, cookies: { pp_session: erin } });
+    expect(joined.statusCode).toBe(200);
+    expect(joined.json()).toEqual({ applicationId: app.id });
+  });
 });

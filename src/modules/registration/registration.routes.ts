@@ -97,7 +97,7 @@ export async function registrationRoutes(fastify: FastifyInstance): Promise<void
 
   app.post(
     '/applications/join',
-    { schema: { tags, summary: 'REG-1: join an application with the token from an invitation', security, body: Type.Object({ token: Type.String({ maxLength: 200 }) }, { additionalProperties: false }), response: { 200: Type.Object({ applicationId: Type.String({ format: 'uuid' }) }), ...errors(400, 401) } } },
+    { schema: { tags, summary: 'REG-1: join an application with the token from an invitation (only the invited, confirmed address may)', security, body: Type.Object({ token: Type.String({ maxLength: 200 }) }, { additionalProperties: false }), response: { 200: Type.Object({ applicationId: Type.String({ format: 'uuid' }) }), ...errors(400, 401, 403) } } },
     async (req) => ({ applicationId: await registration.acceptSignatoryInvitation(ctx(), req.actor, req.body.token, requestMeta(req)) }),
   );
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkAddedValue, checkBusinessEmail, checkContacts, checkDistributorClaims, checkListedCompanies, checkLocation, checkPersonnel, checkSignature, type DistributorFacts, type Finding, type LocationAnswers } from './registration.rules.ts';
+import { APPLICATION_STATUSES, checkAddedValue, checkApplicantAnswer, checkBusinessEmail, checkContacts, checkDistributorClaims, checkListedCompanies, checkLocation, checkPersonnel, checkSignature, completedStepsAfterSave, invitationRefusal, isEditable, type DistributorFacts, type Finding, type LocationAnswers } from './registration.rules.ts';
 import { SHIPPED_WATCHLIST } from './watchlist.ts';
 
 const outcomes = (findings: Finding[]) => findings.map((f) => `${f.rule}:${f.outcome}:${f.code}`);
@@ -147,5 +147,33 @@ describe('REG-2 listed companies', () => {
       { rule: 'REG-2', outcome: 'review', field: 'distributors.1.account_number', code: 'listed_company_differs', params: { distributor: 'EuroDist Networks AG', account: 'EDN-100004', listed: 'Bergmann Elektro GmbH', score: 21 } },
       { rule: 'REG-2', outcome: 'review', field: 'distributors.2.account_number', code: 'listed_company_unnamed', params: { distributor: 'EuroDist Networks AG', account: 'EDN-100006' } },
     ]);
+  });
+});
+
+describe('The application lifecycle (REG-12, REG-13)', () => {
+  it('REG-13: only a draft or an application with a question from staff can be changed', () => {
+    expect(APPLICATION_STATUSES.filter(isEditable)).toEqual(['draft', 'info_requested']);
+  });
+
+  it('REG-12: a resubmission after a question from staff needs an answer of at most 4000 characters', () => {
+    expect(outcomes(checkApplicantAnswer('info_requested', '  '))).toEqual(['REG-12:fail:required']);
+    expect(outcomes(checkApplicantAnswer('info_requested', 'a'.repeat(4001)))).toEqual(['REG-12:fail:too_long']);
+    expect(checkApplicantAnswer('info_requested', 'Yes, from 9 to 5.')).toEqual([]);
+    expect(checkApplicantAnswer('draft', undefined)).toEqual([]);
+  });
+
+  it('REG-13: a step is complete when no rule fails; a new country reopens the steps checked against it', () => {
+    const all = ['company', 'contacts', 'locations', 'distributors', 'added_value'];
+    const fail: Finding = { rule: 'REG-7', outcome: 'fail', field: 'locations', code: 'location_required' };
+    expect(completedStepsAfterSave(['company'], 'contacts', [], 'DE', 'DE')).toEqual(['company', 'contacts']);
+    expect(completedStepsAfterSave(all, 'locations', [fail], 'DE', 'DE')).toEqual(['company', 'contacts', 'distributors', 'added_value']);
+    expect(completedStepsAfterSave(all, 'company', [], 'DE', 'DE')).toEqual(all);
+    expect(completedStepsAfterSave(all, 'company', [], 'DE', 'AT')).toEqual(['company', 'added_value']);
+  });
+
+  it('REG-1: an invitation is accepted only by its confirmed address, in any case', () => {
+    expect(invitationRefusal('Boss@Contoso.example', { email: 'boss@contoso.example', emailVerified: true })).toBeUndefined();
+    expect(invitationRefusal('boss@contoso.example', { email: 'someone@contoso.example', emailVerified: true })).toBe('invitation_not_for_you');
+    expect(invitationRefusal('boss@contoso.example', { email: 'boss@contoso.example', emailVerified: false })).toBe('email_not_verified');
   });
 });

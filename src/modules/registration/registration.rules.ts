@@ -2,7 +2,7 @@ import { isValidPhoneNumber, type CountryCode } from 'libphonenumber-js';
 import { postcodeValidator, postcodeValidatorExistsForCountry } from 'postcode-validator';
 import { createRequire } from 'node:module';
 import { isCountryCode } from '../../platform/countries.ts';
-import { checkEmail, checkName } from '../accounts/accounts.rules.ts';
+import { checkEmail, checkName } from '../accounts/index.ts';
 import { checkAccountNumber, servesCountry } from '../distributors/index.ts';
 
 // Maintained lists, shipped in their packages: public webmail providers and disposable domains.
@@ -436,13 +436,51 @@ export function signatureAuthorityText(vendor: string): string {
   return `I am authorized to sign a legally binding document on behalf of the legal entity named in this application, and I apply for it to become a ${vendor} Indirect Resale Partner.`;
 }
 
-// ---- REG-12: what the applicant sees of a decision ----
+// ---- The application's lifecycle (REG-12, REG-13) ----
 
-export type ApplicantStatus = 'draft' | 'submitted' | 'info_requested' | 'approved' | 'declined';
+export const APPLICATION_STATUSES = ['draft', 'submitted', 'info_requested', 'approved', 'declined'] as const;
+export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
+
+/** The statuses in which the applicant may still change answers and invite a signatory. */
+export const EDITABLE_STATUSES = ['draft', 'info_requested'] as const satisfies readonly ApplicationStatus[];
+
+/** REG-13: a draft, or an application staff asked a question about, can be changed; a submitted or decided one cannot. */
+export const isEditable = (status: ApplicationStatus): boolean => (EDITABLE_STATUSES as readonly string[]).includes(status);
+
+/** REG-12: after a question from staff, a resubmission carries the applicant's answer. */
+export const APPLICANT_ANSWER_MAX = 4000;
+export function checkApplicantAnswer(status: ApplicationStatus, answer: string | undefined): Finding[] {
+  const text = (answer ?? '').trim();
+  if (status === 'info_requested' && !text) return [{ rule: 'REG-12', outcome: 'fail', field: 'applicant_answer', code: 'required' }];
+  if (text.length > APPLICANT_ANSWER_MAX) return [{ rule: 'REG-12', outcome: 'fail', field: 'applicant_answer', code: 'too_long', params: { max: APPLICANT_ANSWER_MAX } }];
+  return [];
+}
+
+/**
+ * REG-13: the steps complete after saving one. The saved step is complete when none of its
+ * rules fails; a new country of registration reopens the steps checked against the old one.
+ */
+export function completedStepsAfterSave(completed: readonly string[], step: Step, findings: readonly Finding[], countryBefore: string | undefined, countryAfter: string | undefined): Step[] {
+  const done = new Set(completed);
+  if (findings.every((f) => f.outcome !== 'fail')) done.add(step);
+  else done.delete(step);
+  if (step === 'company' && countryBefore !== countryAfter) (['contacts', 'locations', 'distributors'] as const).forEach((s) => done.delete(s));
+  return STEPS.filter((s) => done.has(s));
+}
 
 /** The applicant's view of the status: a decline carries no reason, ever (REG-12). */
-export function applicantStatusMessageKey(status: ApplicantStatus): string {
+export function applicantStatusMessageKey(status: ApplicationStatus): string {
   return `registration.status_${status}`;
+}
+
+/**
+ * REG-1: only the person an invitation was sent to may accept it: the signed-in account's
+ * address must be the invited one (case-insensitive) and confirmed. Undefined means allowed.
+ */
+export function invitationRefusal(invitedEmail: string, account: { email: string; emailVerified: boolean }): 'invitation_not_for_you' | 'email_not_verified' | undefined {
+  if (invitedEmail.trim().toLowerCase() !== account.email.trim().toLowerCase()) return 'invitation_not_for_you';
+  if (!account.emailVerified) return 'email_not_verified';
+  return undefined;
 }
 
 // ---- REG-11: agreement versions ----

@@ -1,6 +1,6 @@
 import Type from 'typebox';
 import { DateTime, VersionInput } from '../../platform/api-schemas.ts';
-import { LEGAL_FORMS, LOCATION_TYPES, STEPS } from './registration.rules.ts';
+import { APPLICATION_STATUSES, LEGAL_FORMS, LOCATION_TYPES, STEPS } from './registration.rules.ts';
 
 // Shapes and hard size caps only; what the answers must mean is registration.rules.ts's job.
 const text = (maxLength: number) => Type.String({ maxLength });
@@ -45,7 +45,7 @@ export const Finding = Type.Object({
 export const Application = Type.Object({
   id: Uuid,
   reference: Type.String(),
-  status: Type.Enum(['draft', 'submitted', 'info_requested', 'approved', 'declined']),
+  status: Type.Enum([...APPLICATION_STATUSES]),
   answers: Type.Object({}, { additionalProperties: true, description: 'The answers so far, by step' }),
   completedSteps: Type.Array(Type.Enum(STEPS)),
   version: Type.Integer({ description: 'Send back with the next step; a stale version gets 409' }),
@@ -88,7 +88,7 @@ export const SubmitResult = Type.Object({ application: Application, findings: Ty
 
 export const StatusResult = Type.Object({
   reference: Type.String(),
-  status: Type.Enum(['draft', 'submitted', 'info_requested', 'approved', 'declined']),
+  status: Type.Enum([...APPLICATION_STATUSES]),
   message: Type.String({ description: 'What the status means; never a decline reason (REG-12)' }),
   staffQuestion: Type.Union([Type.String(), Type.Null()]),
   submittedAt: Type.Union([DateTime, Type.Null()]),

@@ -96,6 +96,10 @@ describe('REG-13 Partner Registration Tool (service)', () => {
     const token = /token=([\w-]+)/.exec(mail.text_body)![1]!;
     const boss = await createUser(t.ctx, [], 'boss@contoso-systems.example');
     await expect(getApplication(t.ctx, boss, app.id)).rejects.toMatchObject({ status: 404 });
+    // #10: the link alone is not enough; another account is refused and joins nothing.
+    const stranger = await createUser(t.ctx, [], 'stranger@contoso-systems.example');
+    await expect(acceptSignatoryInvitation(t.ctx, stranger, token, testMeta)).rejects.toMatchObject({ code: 'invitation_not_for_you', status: 403 });
+    await expect(getApplication(t.ctx, stranger, app.id)).rejects.toMatchObject({ status: 404 });
     expect(await acceptSignatoryInvitation(t.ctx, boss, token, testMeta)).toBe(app.id);
     expect((await getApplication(t.ctx, boss, app.id)).members.map((m) => m.role)).toEqual(['preparer', 'signatory']);
     await expect(acceptSignatoryInvitation(t.ctx, boss, token, testMeta)).rejects.toMatchObject({ code: 'token_invalid' });

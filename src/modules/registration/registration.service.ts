@@ -8,7 +8,7 @@ import { AppError, conflict, notFound, validationFailed, type FieldViolation } f
 import { isUniqueViolation } from '../../platform/pg-errors.ts';
 import { hashSecret, newSecret } from '../../platform/tokens.ts';
 import { createApplicantPartner, updateApplicantPartner } from '../partners/index.ts';
-import { checkEmail } from '../accounts/accounts.rules.ts';
+import { checkEmail } from '../../platform/contact.rules.ts';
 import { recordAudit, SYSTEM_ACTOR } from '../audit/index.ts';
 import { claimAccount } from '../distributors/index.ts';
 import { enqueueEmail } from '../outbox/index.ts';
@@ -16,22 +16,26 @@ import * as repo from './registration.repository.ts';
 import {
   blocking,
   checkAgreement,
+  checkApplicantAnswer,
   checkApplication,
   checkSignature,
   checkStep,
   checkListedCompanies,
   type ListedClaimCheck,
+  completedStepsAfterSave,
+  invitationRefusal,
+  isEditable,
   releaseOfInformationText,
   signatureAuthorityText,
   STEPS,
   type ApplicationAnswers,
+  type ApplicationStatus,
   type DistributorFacts,
   type Finding,
   type RuleContext,
   type Signature,
   type Step,
 } from './registration.rules.ts';
-import type { ApplicationStatus } from './registration.table.ts';
 import { SHIPPED_WATCHLIST } from './watchlist.ts';
 
 const INVITATION_TTL_MS = 7 * 24 * 60 * 60_000;
@@ -53,7 +57,26 @@ export interface ApplicationView {
 }
 
 
-function toView(row: NonNullable<Awaited<ReturnType<typeof repo.findApplication>>>, people: Awaited<ReturnType<typeof repo.members>>): ApplicationView {
+/** One line of the applicant's list of applications. */
+export interface ApplicationSummary {
+  id: string;
+  reference: string;
+  status: ApplicationStatus;
+  legalName: string | null;
+  country: string | null;
+  updatedAt: Date;
+  submittedAt: Date | null;
+}
+
+/** What the confirmation page says about an invitation before the invited person accepts it. */
+export interface InvitationView {
+  applicationId: string;
+  reference: string;
+  company: string | null;
+  inviter: string;
+}
+
+function toView(row: repo.ApplicationRow, people: Awaited<ReturnType<typeof repo.members>>): ApplicationView {
   return {
     id: row.id,
     reference: row.reference,
@@ -71,7 +94,7 @@ function toView(row: NonNullable<Awaited<ReturnType<typeof repo.findApplication>
 }
 
 /** The application, when the actor is one of the people working on it; otherwise not found. */
-async function memberApplication(ctx: AppContext, actor: Actor, id: string) {
+async function memberApplication(ctx: AppContext, actor: Actor, id: string): Promise<repo.ApplicationRow> {
   const row = isUuid(id) ? await repo.findApplication(ctx.db, id) : undefined;
   if (!row || !(await repo.isMember(ctx.db, id, actor.userId))) throw notFound('Application');
   return row;
@@ -108,7 +131,7 @@ export async function getApplication(ctx: AppContext, actorOrNull: Actor | null,
   return toView(row, await repo.members(ctx.db, id));
 }
 
-export async function listMyApplications(ctx: AppContext, actorOrNull: Actor | null) {
+export async function listMyApplications(ctx: AppContext, actorOrNull: Actor | null): Promise<ApplicationSummary[]> {
   const actor = requireUser(actorOrNull);
   return (await repo.applicationsOfUser(ctx.db, actor.userId)).map((r) => ({ id: r.id, reference: r.reference, status: r.status, legalName: r.legal_name, country: r.country, updatedAt: r.updated_at, submittedAt: r.submitted_at }));
 }
@@ -121,16 +144,12 @@ export async function listMyApplications(ctx: AppContext, actorOrNull: Actor | n
 export async function saveStep(ctx: AppContext, actorOrNull: Actor | null, id: string, step: Step, stepAnswers: ApplicationAnswers[Step], expectedVersion: number, meta: RequestMeta): Promise<{ application: ApplicationView; findings: Finding[] }> {
   const actor = requireUser(actorOrNull);
   const row = await memberApplication(ctx, actor, id);
-  if (row.status !== 'draft' && row.status !== 'info_requested') throw conflict('application_not_editable', 'This application was submitted; it can no longer be changed.');
+  if (!isEditable(row.status)) throw conflict('application_not_editable', 'This application was submitted; it can no longer be changed.');
   const answers: ApplicationAnswers = { ...row.answers, [step]: stepAnswers };
   const findings = checkStep(step, answers, await ruleContext(ctx.db, answers));
-  const completed = new Set(row.completed_steps);
-  if (blocking(findings).length === 0) completed.add(step);
-  else completed.delete(step);
-  // A new country can invalidate steps checked against the old one.
-  if (step === 'company' && row.answers.company?.country !== answers.company?.country) ['contacts', 'locations', 'distributors'].forEach((s) => completed.delete(s));
+  const completed = completedStepsAfterSave(row.completed_steps, step, findings, row.answers.company?.country, answers.company?.country);
   await ctx.db.transaction().execute(async (trx) => {
-    const saved = await repo.saveAnswers(trx, id, expectedVersion, { answers, completed_steps: STEPS.filter((s) => completed.has(s)), legal_name: answers.company?.legalName.trim() || null, country: isCountryCode(answers.company?.country) ? answers.company.country : null });
+    const saved = await repo.saveAnswers(trx, id, expectedVersion, { answers, completed_steps: completed, legal_name: answers.company?.legalName.trim() || null, country: isCountryCode(answers.company?.country) ? answers.company.country : null });
     if (!saved) throw conflict('stale_version', 'This application was changed in another window or by a colleague. Reload it and enter your change again.');
     await recordAudit(trx, { actor: auditActor(actor), action: 'application.step_saved', subject: { type: 'application', id }, ip: meta.ip, data: { step, failures: blocking(findings).length, reviews: findings.filter((f) => f.outcome === 'review').length } });
   });
@@ -151,7 +170,7 @@ export async function reviewApplication(ctx: AppContext, actorOrNull: Actor | nu
 export async function inviteSignatory(ctx: AppContext, actorOrNull: Actor | null, id: string, email: string, meta: RequestMeta): Promise<void> {
   const actor = requireUser(actorOrNull);
   const row = await memberApplication(ctx, actor, id);
-  if (row.status !== 'draft' && row.status !== 'info_requested') throw conflict('application_not_editable', 'This application was submitted; a colleague can no longer be invited to sign it.');
+  if (!isEditable(row.status)) throw conflict('application_not_editable', 'This application was submitted; a colleague can no longer be invited to sign it.');
   const problems = checkEmail(email ?? '', 'email');
   if (problems.length > 0) throw validationFailed(problems);
   const { secret, hash } = newSecret();
@@ -169,12 +188,35 @@ export async function inviteSignatory(ctx: AppContext, actorOrNull: Actor | null
   });
 }
 
-/** The invited colleague (signed in with any account) joins the application. */
+const invalidInvitation = () => new AppError('token_invalid', 'This invitation link is wrong, already used or expired. Ask your colleague for a new one.', 400);
+
+/** REG-1: an open invitation for the signed-in account; anyone else is refused (see invitationRefusal). */
+async function invitationFor(db: Executor, actor: Actor, token: string) {
+  if (!token || token.length > 200) throw invalidInvitation();
+  const invitation = await repo.openInvitation(db, hashSecret(token));
+  if (!invitation) throw invalidInvitation();
+  const refusal = invitationRefusal(invitation.email, actor);
+  if (refusal === 'invitation_not_for_you') {
+    throw new AppError(refusal, 'This invitation was sent to a different email address. Sign in with the address it was sent to, or ask your colleague to invite yours.', 403);
+  }
+  if (refusal === 'email_not_verified') throw new AppError(refusal, 'Confirm your email address before you accept the invitation.', 403);
+  return invitation;
+}
+
+/** REG-1: what the invited colleague is asked to confirm (nothing changes until they do). */
+export async function previewInvitation(ctx: AppContext, actorOrNull: Actor | null, token: string): Promise<InvitationView> {
+  const actor = requireUser(actorOrNull);
+  const invitation = await invitationFor(ctx.db, actor, token);
+  return { applicationId: invitation.application_id, reference: invitation.reference, company: invitation.legal_name, inviter: invitation.inviter_name };
+}
+
+/** REG-1: the invited colleague, signed in with the invited and confirmed address, joins the application. */
 export async function acceptSignatoryInvitation(ctx: AppContext, actorOrNull: Actor | null, token: string, meta: RequestMeta): Promise<string> {
   const actor = requireUser(actorOrNull);
   return ctx.db.transaction().execute(async (trx) => {
-    const invitation = await repo.acceptInvitation(trx, hashSecret(token ?? ''), actor.userId);
-    if (!invitation) throw new AppError('token_invalid', 'This invitation link is wrong, already used or expired. Ask your colleague for a new one.', 400);
+    const open = await invitationFor(trx, actor, token);
+    const invitation = await repo.acceptInvitation(trx, open.id, actor.userId);
+    if (!invitation) throw invalidInvitation();
     await repo.addMember(trx, invitation.application_id, actor.userId, 'signatory');
     await recordAudit(trx, { actor: auditActor(actor), action: 'application.signatory_joined', subject: { type: 'application', id: invitation.application_id }, ip: meta.ip, data: { invitedEmail: invitation.email } });
     return invitation.application_id;
@@ -206,14 +248,13 @@ function asViolations(findings: Finding[]): FieldViolation[] {
 export async function submitApplication(ctx: AppContext, actorOrNull: Actor | null, id: string, signature: Signature, applicantAnswer: string | undefined, meta: RequestMeta): Promise<SubmissionResult> {
   const actor = requireUser(actorOrNull);
   const row = await memberApplication(ctx, actor, id);
-  if (row.status === 'submitted' || row.status === 'approved' || row.status === 'declined') {
+  if (!isEditable(row.status)) {
     return { application: await getApplication(ctx, actor, id), findings: (await repo.latestSubmission(ctx.db, id))?.findings ?? [], created: false };
   }
   const agreement = await repo.currentAgreement(ctx.db);
   const context = await ruleContext(ctx.db, row.answers);
   const findings = [...checkApplication(row.answers, context), ...checkSignature(signature, agreement?.version)];
-  if (row.status === 'info_requested' && !(applicantAnswer ?? '').trim()) findings.push({ rule: 'REG-12', outcome: 'fail', field: 'applicant_answer', code: 'required' });
-  if ((applicantAnswer ?? '').trim().length > 4000) findings.push({ rule: 'REG-12', outcome: 'fail', field: 'applicant_answer', code: 'too_long', params: { max: 4000 } });
+  findings.push(...checkApplicantAnswer(row.status, applicantAnswer));
   if (blocking(findings).length > 0) throw validationFailed(asViolations(findings));
   const answers = row.answers;
   const company = answers.company!;
@@ -304,13 +345,33 @@ export async function precheck(ctx: AppContext, input: PrecheckInput): Promise<F
 
 // ---- Agreements (REG-11) ----
 
-export async function currentAgreementView(ctx: AppContext) {
+/** REG-11: an agreement version as applicants read and accept it. */
+export interface AgreementView {
+  id: string;
+  version: string;
+  title: string;
+  body: string;
+  effectiveAt: Date;
+}
+
+/** REG-11: one published version, as programme staff list them. */
+export interface AgreementVersion {
+  id: string;
+  version: string;
+  title: string;
+  bodyHash: string;
+  effectiveAt: Date;
+  publishedAt: Date;
+  publishedBy: string | null;
+}
+
+export async function currentAgreementView(ctx: AppContext): Promise<AgreementView | null> {
   const agreement = await repo.currentAgreement(ctx.db);
   return agreement ? { id: agreement.id, version: agreement.version, title: agreement.title, body: agreement.body, effectiveAt: agreement.effective_at } : null;
 }
 
 /** REG-11: every version of the agreement, the newest effective first, for programme staff. */
-export async function listAgreementVersions(ctx: AppContext, actor: Actor | null) {
+export async function listAgreementVersions(ctx: AppContext, actor: Actor | null): Promise<AgreementVersion[]> {
   requirePermission(actor, 'applications:review');
   const rows = await repo.agreementVersions(ctx.db);
   return rows.map((r) => ({ id: r.id, version: r.version, title: r.title, bodyHash: r.body_hash, effectiveAt: r.effective_at, publishedAt: r.published_at, publishedBy: r.published_by_name }));

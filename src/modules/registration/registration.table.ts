@@ -1,10 +1,8 @@
 import type { ColumnType, Generated } from 'kysely';
-import type { ApplicationAnswers, Finding } from './registration.rules.ts';
+import type { ApplicationAnswers, ApplicationStatus, Finding } from './registration.rules.ts';
 
 type CreatedAt = ColumnType<Date, Date | undefined, never>;
 type Json<T> = ColumnType<T, string, string>;
-
-export type ApplicationStatus = 'draft' | 'submitted' | 'info_requested' | 'approved' | 'declined';
 
 export interface AgreementsTable {
   id: Generated<string>;

@@ -30,18 +30,27 @@ export const fieldId = (name: string) => `field-${name}`;
  * Lists every problem at the top of the form, each linking to its field, and takes focus
  * (app.js) so a screen reader announces it.
  */
-export function ErrorSummary({ t, errors }: { t: Translate; errors: FormErrors }) {
+export function ErrorSummary({ t, errors, href = (field) => `#${fieldId(field)}`, titleId = 'error-summary-title', level = 2 }: {
+  t: Translate;
+  errors: FormErrors;
+  /** Where a problem is fixed, when that is not a field of this form (a multi-page wizard). */
+  href?: (field: string) => string;
+  /** A second summary on the same page (a second form) needs its own title id and may sit a level lower. */
+  titleId?: string;
+  level?: 2 | 3;
+}) {
   const entries = Object.entries(errors.fields);
   if (!errors.general && entries.length === 0) return null;
+  const Heading = level === 2 ? 'h2' : 'h3';
   return (
-    <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex={-1} data-error-summary>
-      <h2 id="error-summary-title">{t('form.error_summary')}</h2>
+    <div class="error-summary" role="alert" aria-labelledby={titleId} tabindex={-1} data-error-summary>
+      <Heading id={titleId}>{t('form.error_summary')}</Heading>
       {errors.general && <p>{errors.general}</p>}
       {entries.length > 0 && (
         <ul>
           {entries.map(([field, message]) => (
             <li>
-              <a href={`#${fieldId(field)}`}>{message}</a>
+              <a href={href(field)}>{message}</a>
             </li>
           ))}
         </ul>
