@@ -27,7 +27,8 @@ if (switcher instanceof HTMLFormElement && draft instanceof HTMLFormElement) {
     body.append('action', 'save');
     let saved;
     try {
-      const res = await fetch(draft.action, { method: 'POST', body, credentials: 'same-origin', redirect: 'follow' });
+      // The form's own address: `draft.action` would be its button named "action".
+      const res = await fetch(draft.getAttribute('action') ?? '', { method: 'POST', body, credentials: 'same-origin', redirect: 'follow' });
       saved = res.ok || res.status === 422;
     } catch {
       saved = false;
