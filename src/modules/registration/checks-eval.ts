@@ -83,14 +83,14 @@ function score(name: string, cases: Case[], positive: readonly string[], negativ
   };
 }
 
-export function evaluateAddresses(watchlist: readonly WatchlistEntry[] = SHIPPED_WATCHLIST): Evaluation {
-  const cases = readCsv<AddressRow>('addresses.csv').map((row): Case => {
+export function evaluateAddresses(file = 'addresses.csv', name = 'addresses (REG-7)', watchlist: readonly WatchlistEntry[] = SHIPPED_WATCHLIST): Evaluation {
+  const cases = readCsv<AddressRow>(file).map((row): Case => {
     const lines = [row.line1, row.line2, row.line3].filter((l) => l.trim());
     const findings = checkLocation({ lines, city: row.city, postcode: row.postcode, country: row.country, type: 'office' }, row.country, watchlist, 0);
     const flags = findings.filter((f) => f.outcome === 'review' && f.field.endsWith('.lines'));
     return { id: row.id, category: row.category, text: [...lines, row.city].join(' | '), flagged: flags.length > 0, evidence: flags.map(describeFinding) };
   });
-  return score('addresses (REG-7)', cases, ADDRESS_POSITIVE, ADDRESS_NEGATIVE);
+  return score(name, cases, ADDRESS_POSITIVE, ADDRESS_NEGATIVE);
 }
 
 export function evaluateEmails(): Evaluation {
