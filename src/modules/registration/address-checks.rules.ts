@@ -115,7 +115,7 @@ const FAMILIES: Family[] = [
 
   // Parcel lockers and pickup points.
   { category: 'pickup_point', pattern: words('packstation', 'postfiliale', 'postnummer', 'paket\\s*shop', 'paket(?:station|box|automat)', 'abholstation', 'empfangsbox', 'my\\s*post\\s*24', 'pick\\s*-?\\s*up\\s+(?:point|station|location)', '(?:parcel|package|amazon|hub|inpost|smart)\\s+lockers?', 'parcel\\s+(?:shop|collect|point|terminal)', 'access\\s+point', 'fedex\\s+onsite', 'collect\\s*\\+', 'click\\s*(?:&|and)\\s*collect', 'service\\s*point') },
-  { category: 'pickup_point', pattern: words('point\\s+relais', 'relais\\s+colis', 'mondial\\s+relay', 'point\\s+retrait', 'consigne', 'punto\\s+pack', 'citypaq', 'punto\\s+de\\s+(?:recogida|recoleccion|entrega)', 'punto\\s+poste', 'fermopoint', 'ponto\\s+de\\s+(?:retirada|coleta)', 'pak(?:ket|jes)automaat', 'afhaalpunt', 'pakke(?:automat|boks)', 'pakettiautomaatti', 'noutopiste', 'postombud', 'instabox', 'budbee', 'paczkomat\\w*', 'punkt\\s+odbioru', 'vydejni\\s+misto', 'zasilkovna', 'teslim\\s+noktasi', 'popstation', 'pargo', 'постамат\\S*', 'пункт\\S*\\s+выдачи', 'пвз') },
+  { category: 'pickup_point', pattern: words('point\\s+relais', 'relais\\s+(?:colis|pickup|chronopost|ups|dpd|gls)', 'pickup\\s+relais', 'mondial\\s+relay', 'point\\s+retrait', 'consigne', 'punto\\s+pack', 'citypaq', 'punto\\s+de\\s+(?:recogida|recoleccion|entrega)', 'punto\\s+poste', 'fermopoint', 'ponto\\s+de\\s+(?:retirada|coleta)', 'pak(?:ket|jes)(?:automaat|punt)', 'paketpunkt', 'pakke(?:shop|punkt)', 'afhaalpunt', 'pakke(?:automat|boks)', 'pakettiautomaatti', 'noutopiste', 'postombud', 'instabox', 'budbee', 'paczkomat\\w*', 'punkt\\s+odbioru', 'vydejni\\s+misto', 'zasilkovna', 'teslim\\s+noktasi', 'popstation', 'pargo', 'постамат\\S*', 'пункт\\S*\\s+выдачи', 'пвз') },
   { category: 'pickup_point', pattern: cjk('pudo', 'ロッカー', '営業所止', '営業所留', 'はこぽす', 'コンビニ受取', '택배함', '快递柜', '快遞櫃', '驿站', '自提点', '丰巢') },
 
   // Freight forwarders, bonded warehouses, cargo terminals, fulfilment centres.
@@ -131,13 +131,19 @@ const FAMILIES: Family[] = [
   { category: 'care_of', pattern: cjk('気付', '전교', '转交', '轉交', '代收') },
 ];
 
-/** The words that matched, with a box number or the name after a "care of", as the applicant wrote them. */
+/**
+ * The words that matched, as the applicant wrote them, with what identifies the box: its
+ * number ("PO Box 4417", "100044信箱", "私書箱 第12号") or the company after a "care of".
+ */
 function evidenceOf(line: string, map: number[], start: number, end: number, category: AddressCategory): string {
-  const from = map[start] ?? 0;
-  const to = map[end] ?? line.length;
-  const rest = line.slice(to);
-  const tail = category === 'care_of' ? (/^[^,;]{0,60}/.exec(rest)?.[0] ?? '') : (/^[ \t#:.№°-]*(?:no\.?\s*)?[0-9][0-9A-Za-z-]{0,11}/i.exec(rest)?.[0] ?? '');
-  return `${line.slice(from, to)}${tail}`.replace(/^[\s,;]+/, '').trim();
+  let from = map[start] ?? 0;
+  let to = map[end] ?? line.length;
+  if (category === 'care_of') to += /^[^,;]{0,60}/.exec(line.slice(to))?.[0].length ?? 0;
+  if (category === 'po_box' || category === 'mail_drop') {
+    to += /^[ \t#:.№°-]*(?:no\.?\s*|第\s*)?[A-Z]?[0-9][0-9A-Za-z-]{0,11}(?:\s*[号號호])?/i.exec(line.slice(to))?.[0].length ?? 0;
+    from -= /\d[\d-]*\s*$/.exec(line.slice(0, from))?.[0].length ?? 0;
+  }
+  return line.slice(from, to).replace(/^[\s,;]+/, '').trim();
 }
 
 /**

@@ -39,7 +39,9 @@ export const Finding = Type.Object({
   rule: Type.String({ description: 'The requirement ID, e.g. REG-8' }),
   outcome: Type.Enum(['pass', 'fail', 'review']),
   field: Type.String(),
-  message: Type.String(),
+  code: Type.String({ description: 'What the rule concluded, e.g. address_po_box; the catalogue key rules.<code>' }),
+  params: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()]), { description: 'The evidence: matched words, provider, address line (1-based), domain…' })),
+  message: Type.String({ description: "The finding as a sentence, in the caller's language on the pre-check" }),
 });
 
 export const Application = Type.Object({
