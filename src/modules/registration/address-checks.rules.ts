@@ -133,14 +133,14 @@ const FAMILIES: Family[] = [
 
 /**
  * The words that matched, as the applicant wrote them, with what identifies the box: its
- * number ("PO Box 4417", "100044信箱", "私書箱 第12号") or the company after a "care of".
+ * number ("PO Box 4417", "100044信箱", "Packstation 143") or the company after a "care of".
  */
 function evidenceOf(line: string, map: number[], start: number, end: number, category: AddressCategory): string {
   let from = map[start] ?? 0;
   let to = map[end] ?? line.length;
   if (category === 'care_of') to += /^[^,;]{0,60}/.exec(line.slice(to))?.[0].length ?? 0;
-  if (category === 'po_box' || category === 'mail_drop') {
-    to += /^[ \t#:.№°-]*(?:no\.?\s*|第\s*)?[A-Z]?[0-9][0-9A-Za-z-]{0,11}(?:\s*[号號호])?/i.exec(line.slice(to))?.[0].length ?? 0;
+  if (category === 'po_box' || category === 'mail_drop' || category === 'pickup_point') {
+    to += /^[ \t#:.№°-]*(?:no\.?\s*|第\s*)?[A-Z]{0,4}[0-9][0-9A-Za-z-]{0,11}(?:\s*[号號호])?/i.exec(line.slice(to))?.[0].length ?? 0;
     from -= /\d[\d-]*\s*$/.exec(line.slice(0, from))?.[0].length ?? 0;
   }
   return line.slice(from, to).replace(/^[\s,;]+/, '').trim();

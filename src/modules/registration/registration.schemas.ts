@@ -103,6 +103,7 @@ export const PrecheckBody = Type.Object(
     website: Type.Optional(text(1000)),
     address: Type.Optional(Type.Object({ lines: Type.Array(text(1000), { maxItems: 4 }), city: text(1000), postcode: text(100), country: text(10) }, { additionalProperties: false })),
     locationType: Type.Optional(text(20)),
+    locationIndex: Type.Optional(Type.Integer({ minimum: 0, maximum: 19, description: 'Which location of the form this is (0-based), so findings name it as the wizard does' })),
     distributors: Type.Optional(Type.Array(Type.Object({ distributorId: text(100), accountNumber: text(200) }, { additionalProperties: false }), { maxItems: 50 })),
   },
   { additionalProperties: false },
