@@ -101,6 +101,12 @@ describe('REG-7 address checks by category', () => {
     ['株式会社ロジスティクスソフト', 'JP'],
     ['Jebel Ali Free Zone, LOB 15, Office 212', 'AE'],
     ['Tollbugata 10', 'NO'],
+    ['No. 88 Pudong Avenue, Pudong New Area', 'CN'],
+    ['Access Point Networks Ltd, 4 King St', 'GB'],
+    ['A/C Cooling Ltd, 12 High St', 'GB'],
+    ['Calle Pargo 12', 'MX'],
+    ['PMB Helin Donovan LLP, 50 W San Fernando St', 'US'],
+    ['Rue de la Consigne 4', 'FR'],
   ])('REG-7: does not flag the genuine business address "%s" (%s)', (line, country) => {
     expect(detectAddressFlags([line], country, SHIPPED_WATCHLIST)).toEqual([]);
   });
