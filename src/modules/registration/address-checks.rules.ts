@@ -88,52 +88,225 @@ const E = '(?![\\p{L}\\p{N}])';
 const words = (...alternatives: string[]) => new RegExp(`${B}(?:${alternatives.join('|')})${E}`, 'u');
 /** A form that counts only at the start of a line or after a comma ("Box 1140, Station A"). */
 const leading = (...alternatives: string[]) => new RegExp(`(?:^|[,;]\\s*)(?:${alternatives.join('|')})`, 'u');
-/** Scripts without spaces between words (Chinese, Japanese, Korean, Thai): plain substrings. */
+/** Scripts without spaces between words (Chinese, Japanese, Korean, Thai), or forms that bring their own boundaries. */
 const cjk = (...alternatives: string[]) => new RegExp(alternatives.join('|'), 'u');
 const NUM = '\\s*(?:no\\.?|nr\\.?|n[°º]|#)?\\s*\\d+';
 
 const FAMILIES: Family[] = [
   // Post-office boxes, bags, reply services and poste restante.
-  { category: 'po_box', pattern: words(`(?:g\\.?\\s?p\\.?\\s?o\\.?|p\\.?\\s?o\\.?|mcpo|post\\s+office|p\\.?\\s?o\\.?\\s?b\\.?)\\s*(?:box|drawer|bag)`, 'post\\s*(?:box|bag)' + NUM, `p\\.?\\s?o\\.?\\s?b\\.?${NUM}`, `p\\.?\\s?b\\.?\\s*no\\.?\\s*\\d+`, `b\\.?\\s?p\\.?${NUM}`) },
-  { category: 'po_box', pattern: words('caller\\s+box', 'firm\\s+caller', 'general\\s+delivery', 'poste?\\s+restante', 'freepost', 'reply\\s+paid', '(?:locked|private)\\s+(?:mail\\s+)?bag') },
-  { category: 'po_box', pattern: leading(`box${NUM}`, `c\\.?\\s?p\\.?\\s*(?:\\d{1,4}${E}|\\d+\\s+succ)`, `(?:cs|tsa)\\s+\\d{4,5}${E}`, `apartado\\s*\\d`, 'a\\.\\s?[pa]\\.\\s*\\d', 'c\\.\\s?c\\.\\s*\\d', 'p\\.\\s?[kp]\\.\\s*\\d', `pb\\.?\\s*\\d`) },
+  {
+    category: 'po_box',
+    pattern: words(
+      `(?:g\\.?\\s?p\\.?\\s?o\\.?|p\\.?\\s?o\\.?|mcpo|post\\s+office|p\\.?\\s?o\\.?\\s?b\\.?)\\s*(?:box|drawer|bag)`,
+      'post\\s*(?:box|bag)' + NUM, `p\\.?\\s?o\\.?\\s?b\\.?${NUM}`, `p\\.?\\s?b\\.?\\s*no\\.?\\s*\\d+`,
+      `b\\.?\\s?p\\.?${NUM}`,
+    ),
+  },
+  {
+    category: 'po_box',
+    pattern: words(
+      'caller\\s+box', 'firm\\s+caller', 'general\\s+delivery', 'poste?\\s+restante', 'freepost', 'reply\\s+paid',
+      '(?:locked|private)\\s+(?:mail\\s+)?bag',
+    ),
+  },
+  {
+    category: 'po_box',
+    pattern: leading(
+      `box${NUM}`, `c\\.?\\s?p\\.?\\s*(?:\\d{1,4}${E}|\\d+\\s+succ)`, `(?:cs|tsa)\\s+\\d{4,5}${E}`,
+      `apartado\\s*\\d`, 'a\\.\\s?[pa]\\.\\s*\\d', 'c\\.\\s?c\\.\\s*\\d', 'p\\.\\s?[kp]\\.\\s*\\d', `pb\\.?\\s*\\d`,
+    ),
+  },
   { category: 'po_box', pattern: /(?:^|[,;]\s*)pl\s+\d{1,5}(?![\p{L}\p{N}])/u, countries: ['FI'] },
   { category: 'po_box', pattern: /(?:^|[,;]\s*)pk\s+\d{1,5}(?![\p{L}\p{N}])/u, countries: ['TR'] },
-  { category: 'po_box', pattern: words('postfach(?:adresse)?', 'postlagernd', 'postschliessfach', 'bo[iî]te\\s+postale', 'case\\s+postale', 'casella\\s+postale', 'cas\\.\\s*post\\.?', 'fermo\\s+posta', 'apartado\\s+(?:de\\s+correos?|postal|aereo)', `apdo\\.?${NUM}`, 'casilla(?:\\s+de\\s+correos?)?' + NUM, 'lista\\s+de\\s+correos', 'apdo\\.?\\s+de\\s+correos', 'caixa\\s+postal', 'cx\\.?\\s*postal') },
-  { category: 'po_box', pattern: words('postbus', 'antwoordnummer', 'postboks', 'postilokero', 'skrytka(?:\\s+pocztowa)?' + NUM, 'skr\\.\\s*poczt\\.?', 'postovni\\s+(?:prihradka|schranka)', 'posta\\s+kutusu', 'peti\\s+surat', 'kotak\\s+pos', `hop\\s+thu${NUM}`) },
-  { category: 'po_box', pattern: /(?:^|[\s,])[аa]\/я(?:\s|$|\d)|абонентск\S*\s+ящик|до\s+востребования|(?:^|[\s,])п\/я\s*\d|ταχυδρομικ\S*\s+θυρ[ιί]δα|(?:^|[\s,])τ\.\s?θ\.\s*\d|ص\.?\s?ب\.?\s*\d|صندوق\s+(?:ال)?بريد|(?:^|[\s,])ת\.\s?ד\.?\s*\d|תא\s+דואר/u },
+  {
+    category: 'po_box',
+    pattern: words(
+      'postfach(?:adresse)?', 'postlagernd', 'postschliessfach', 'bo[iî]te\\s+postale', 'case\\s+postale',
+      'casella\\s+postale', 'cas\\.\\s*post\\.?', 'fermo\\s+posta', 'apartado\\s+(?:de\\s+correos?|postal|aereo)',
+      `apdo\\.?${NUM}`, 'casilla(?:\\s+de\\s+correos?)?' + NUM, 'lista\\s+de\\s+correos',
+      'apdo\\.?\\s+de\\s+correos', 'caixa\\s+postal', 'cx\\.?\\s*postal',
+    ),
+  },
+  {
+    category: 'po_box',
+    pattern: words(
+      'postbus', 'antwoordnummer', 'postboks', 'postilokero', 'skrytka(?:\\s+pocztowa)?' + NUM,
+      'skr\\.\\s*poczt\\.?', 'postovni\\s+(?:prihradka|schranka)', 'posta\\s+kutusu', 'peti\\s+surat',
+      'kotak\\s+pos', `hop\\s+thu${NUM}`,
+    ),
+  },
+  // Russian, Greek, Arabic and Hebrew boxes: abbreviations with slashes and dots, so no word boundaries.
+  {
+    category: 'po_box',
+    pattern: cjk(
+      '(?:^|[\\s,])[аa]/я(?:\\s|$|\\d)', 'абонентск\\S*\\s+ящик', 'до\\s+востребования', '(?:^|[\\s,])п/я\\s*\\d',
+      'ταχυδρομικ\\S*\\s+θυρ[ιί]δα', '(?:^|[\\s,])τ\\.\\s?θ\\.\\s*\\d', 'ص\\.?\\s?ب\\.?\\s*\\d', 'صندوق\\s+(?:ال)?بريد',
+      '(?:^|[\\s,])ת\\.\\s?ד\\.?\\s*\\d', 'תא\\s+דואר',
+    ),
+  },
   { category: 'po_box', pattern: cjk('私書箱', '局留', '局止め', '사서함', '信箱', 'ตู้\\s*ป\\.?\\s*ณ', 'ตู้ไปรษณีย์') },
 
   // Commercial mail receiving agencies, virtual offices, registered-office and domiciliation services.
-  { category: 'mail_drop', pattern: words(`p\\.?\\s?m\\.?\\s?b\\.?${NUM}`, 'private\\s+mail\\s*box(?:es)?', 'virtual\\s+(?:office|mail\\s*box|address)s?', 'mail\\s*box(?:es)?\\s+(?:etc|service|services|rental)', 'registered\\s+agents?', 'registered\\s+office\\s+(?:address\\s+)?services?', 'mail\\s+(?:scanning|handling)', 'flexi?\\s*desk', 'hot\\s*desk') },
-  { category: 'mail_drop', pattern: words('oficina\\s+virtual', 'escritorio\\s+virtual', 'bureaux?\\s+virtuels?', 'ufficio\\s+virtuale', 'virtuelles?\\s+buro', 'virtueel\\s+kantoor', 'virtuellt?\\s+kontor', 'virtuaalitoimisto', 'wirtualne\\s+biuro', 'biuro\\s+wirtualne', 'virtualni\\s+kancelar', 'sanal\\s+ofis', 'виртуальн\\S*\\s+офис') },
-  { category: 'mail_drop', pattern: words('domiciliation', 'domiciliacion', 'domiciliazione', 'domicilia[cç]ao', 'centre\\s+d.affaires', 'centro\\s+de\\s+negocios', 'endereco\\s+fiscal', 'buroservice', 'firmensitz\\W*service', 'geschaftsadresse\\s+(?:mieten|service)') },
-  { category: 'mail_drop', pattern: cjk('バーチャルオフィス', '私設私書箱', '비상주', '가상\\s*오피스', '虚拟办公', '虛擬辦公', '虚拟地址', '商务中心', '商務中心', '商务秘书', '集中办公区') },
+  {
+    category: 'mail_drop',
+    pattern: words(
+      `p\\.?\\s?m\\.?\\s?b\\.?${NUM}`, 'private\\s+mail\\s*box(?:es)?',
+      'virtual\\s+(?:office|mail\\s*box|address)s?', 'mail\\s*box(?:es)?\\s+(?:etc|service|services|rental)',
+      'registered\\s+agents?', 'registered\\s+office\\s+(?:address\\s+)?services?', 'mail\\s+(?:scanning|handling)',
+      'flexi?\\s*desk', 'hot\\s*desk',
+    ),
+  },
+  {
+    category: 'mail_drop',
+    pattern: words(
+      'oficina\\s+virtual', 'escritorio\\s+virtual', 'bureaux?\\s+virtuels?', 'ufficio\\s+virtuale',
+      'virtuelles?\\s+buro', 'virtueel\\s+kantoor', 'virtuellt?\\s+kontor', 'virtuaalitoimisto',
+      'wirtualne\\s+biuro', 'biuro\\s+wirtualne', 'virtualni\\s+kancelar', 'sanal\\s+ofis', 'виртуальн\\S*\\s+офис',
+    ),
+  },
+  {
+    category: 'mail_drop',
+    pattern: words(
+      'domiciliation', 'domiciliacion', 'domiciliazione', 'domicilia[cç]ao', 'centre\\s+d.affaires',
+      'centro\\s+de\\s+negocios', 'endereco\\s+fiscal', 'buroservice', 'firmensitz\\W*service',
+      'geschaftsadresse\\s+(?:mieten|service)',
+    ),
+  },
+  {
+    category: 'mail_drop',
+    pattern: cjk(
+      'バーチャルオフィス', '私設私書箱', '비상주', '가상\\s*오피스', '虚拟办公', '虛擬辦公', '虚拟地址', '商务中心', '商務中心', '商务秘书', '集中办公区',
+    ),
+  },
 
   // Parcel and mail forwarding.
-  { category: 'forwarding', pattern: words('(?:parcel|package|mail|post|shipping)\\s+forward(?:ing|er|ers)?', 'forwarding\\s+(?:address|service)', 're-?ship(?:ping|per)?', 'shop\\s*(?:&|and)\\s*ship', 'casilleros?', '(?:casilla|casillero|buzon|direccion|bodega)\\s+(?:virtual\\s+)?en\\s+(?:miami|usa|estados\\s+unidos|ee\\.?\\s?uu\\.?)', 'paketweiterleitung', 'sendungsweiterleitung', 'nachsende\\w*', 'reexpedition\\s+de\\s+colis', 'reenvio\\s+de\\s+paquetes', 'redirecionamento', 'przekierowanie\\s+paczek', 'kargo\\s+yonlendirme') },
+  {
+    category: 'forwarding',
+    pattern: words(
+      '(?:parcel|package|mail|post|shipping)\\s+forward(?:ing|er|ers)?', 'forwarding\\s+(?:address|service)',
+      're-?ship(?:ping|per)?', 'shop\\s*(?:&|and)\\s*ship', 'casilleros?',
+      '(?:casilla|casillero|buzon|direccion|bodega)\\s+(?:virtual\\s+)?en\\s+(?:miami|usa|estados\\s+unidos|ee\\.?\\s?uu\\.?)',
+      'paketweiterleitung', 'sendungsweiterleitung', 'nachsende\\w*', 'reexpedition\\s+de\\s+colis',
+      'reenvio\\s+de\\s+paquetes', 'redirecionamento', 'przekierowanie\\s+paczek', 'kargo\\s+yonlendirme',
+    ),
+  },
   { category: 'forwarding', pattern: cjk('転送', '배송대행', '배대지', '转运', '轉運', '集运', '集運') },
 
   // Parcel lockers and pickup points.
-  { category: 'pickup_point', pattern: words('packstation', 'postfiliale', 'postnummer', 'paket\\s*shop', 'paket(?:station|box|automat)', 'abholstation', 'empfangsbox', 'my\\s*post\\s*24', 'pick\\s*-?\\s*up\\s+(?:point|station|location)', '(?:parcel|package|amazon|hub|inpost|smart)\\s+lockers?', 'parcel\\s*(?:shop|collect|point|terminal)', '(?:ups|dhl|dpd|gls)\\s+access\\s+point', 'fedex\\s+onsite', 'collect\\s*\\+', 'click\\s*(?:&|and)\\s*collect', '(?:dhl|postnord|bring|ups|gls|dpd)\\s+service\\s*point', 'servicepunkt') },
-  { category: 'pickup_point', pattern: words('point\\s+relais', 'relais\\s+(?:colis|pickup|chronopost|ups|dpd|gls)', 'pickup\\s+relais', 'mondial\\s+relay', 'point\\s+retrait', 'consigne\\s+(?:automatique|a\\s+colis|pickup)', 'punto\\s+pack', 'citypaq', 'punto\\s+de\\s+(?:recogida|recoleccion|entrega)', 'punto\\s+poste', 'fermopoint', 'ponto\\s+de\\s+(?:retirada|coleta)', 'pak(?:ket|jes)(?:automaat|punt)', 'paketpunkt', 'pakke(?:shop|punkt)', 'afhaalpunt', 'pakke(?:automat|boks)', 'pakettiautomaatti', 'noutopiste', 'postombud', 'instabox', 'budbee', 'paczkomat\\w*', 'punkt\\s+odbioru', 'vydejni\\s+misto', 'zasilkovna', 'teslim\\s+noktasi', 'popstation', 'pargo\\s+(?:point|pickup)', 'постамат\\S*', 'пункт\\S*\\s+выдачи', 'пвз') },
-  { category: 'pickup_point', pattern: cjk('(?<![a-z])pudo(?![a-z])', 'ロッカー', 'コンビニ受け?取', '무인보관함', '自提柜', '営業所止', '営業所留', 'はこぽす', 'コンビニ受取', '택배함', '快递柜', '快遞櫃', '驿站', '自提点', '丰巢') },
+  {
+    category: 'pickup_point',
+    pattern: words(
+      'packstation', 'postfiliale', 'postnummer', 'paket\\s*shop', 'paket(?:station|box|automat)', 'abholstation',
+      'empfangsbox', 'my\\s*post\\s*24', 'pick\\s*-?\\s*up\\s+(?:point|station|location)',
+      '(?:parcel|package|amazon|hub|inpost|smart)\\s+lockers?', 'parcel\\s*(?:shop|collect|point|terminal)',
+      '(?:ups|dhl|dpd|gls)\\s+access\\s+point', 'fedex\\s+onsite', 'collect\\s*\\+', 'click\\s*(?:&|and)\\s*collect',
+      '(?:dhl|postnord|bring|ups|gls|dpd)\\s+service\\s*point', 'servicepunkt',
+    ),
+  },
+  {
+    category: 'pickup_point',
+    pattern: words(
+      'point\\s+relais', 'relais\\s+(?:colis|pickup|chronopost|ups|dpd|gls)', 'pickup\\s+relais', 'mondial\\s+relay',
+      'point\\s+retrait', 'consigne\\s+(?:automatique|a\\s+colis|pickup)', 'punto\\s+pack', 'citypaq',
+      'punto\\s+de\\s+(?:recogida|recoleccion|entrega)', 'punto\\s+poste', 'fermopoint',
+      'ponto\\s+de\\s+(?:retirada|coleta)', 'pak(?:ket|jes)(?:automaat|punt)', 'paketpunkt', 'pakke(?:shop|punkt)',
+      'afhaalpunt', 'pakke(?:automat|boks)', 'pakettiautomaatti', 'noutopiste', 'postombud', 'instabox', 'budbee',
+      'paczkomat\\w*', 'punkt\\s+odbioru', 'vydejni\\s+misto', 'zasilkovna', 'teslim\\s+noktasi', 'popstation',
+      'pargo\\s+(?:point|pickup)', 'постамат\\S*', 'пункт\\S*\\s+выдачи', 'пвз',
+    ),
+  },
+  {
+    category: 'pickup_point',
+    pattern: cjk(
+      '(?<![a-z])pudo(?![a-z])', 'ロッカー', 'コンビニ受け?取', '무인보관함', '自提柜', '営業所止', '営業所留', 'はこぽす', 'コンビニ受取', '택배함', '快递柜',
+      '快遞櫃', '驿站', '自提点', '丰巢',
+    ),
+  },
 
   // Freight forwarders, bonded warehouses, cargo terminals, fulfilment centres.
-  { category: 'logistics', pattern: words('freight\\s+(?:forward\\w*|terminal|station|services?|centre|center|village|gate)', 'forwarding\\s+agents?', '(?:air\\s*)?cargo\\s+(?:terminals?|centre|center|complex|city|village|zone|station|handling|agents?)', 'air\\s*freight\\s+(?:terminal|centre|center)', 'bonded\\s+(?:warehouse|store|area|logistics)', 'customs\\s+(?:warehouse|brokers?|brokerage)', 'fulfil+ment\\s+(?:centre|center|warehouse|hub)', '3pl', 'third[- ]party\\s+logistics', 'logistics\\s+(?:centre|center|park|city|hub|village)', 'distribution\\s+(?:centre|center)', 'container\\s+(?:terminal|freight\\s+station|depot|yard)', 'inland\\s+container\\s+depot', 'foreign[- ]trade\\s+zone', `ftz${NUM}`, 'clearing\\s+(?:and|&)\\s+forwarding', 'cargocity', 'brucargo', 'hactl', 'superterminal') },
-  { category: 'logistics', pattern: words('spedition', 'zoll(?:frei)?lager', 'freilager', '(?:luft)?frachtzentrum', 'frachthof', 'logistikzentrum', 'fulfill?ment-?(?:center|zentrum|lager)', 'verteilzentrum', 'transitaires?', '(?:entrepot|magasin)\\s+sous[- ]douane', '(?:zone|gare|aerogare)\\s+de\\s+fret', 'plate-?forme\\s+logistique', 'transitarios?', 'agentes?\\s+de\\s+cargas?', 'agencia\\s+(?:de\\s+carga|aduanal|de\\s+aduanas)', '(?:almacen|deposito|armazem)\\s+(?:fiscal|aduanero|aduanal|alfandegado)', 'recinto\\s+fiscal\\w*', 'terminal\\s+de\\s+cargas?', 'centro\\s+de\\s+carga\\s+aerea', 'centro\\s+(?:logistico|de\\s+distribuci[oó]n|de\\s+distribuicao)', 'entreposto\\s+aduaneiro', 'eadi', 'porto\\s+seco') },
-  { category: 'logistics', pattern: words('spedizionier\\w*', '(?:deposito|magazzino)\\s+doganale', 'terminal\\s+merci', 'interporto', 'expediteur', 'douane-?entrepot', 'vrachtterminal', 'distributiecentrum', 'tullager', 'tollager', 'toldoplag', 'tullivarasto', 'speditor', 'huolinta\\w*', 'godsterminal', 'fraktterminal', 'cargo-?terminal\\w*', '(?:sklad|magazyn)\\s+celny', 'agencja\\s+celna', 'spedycj\\w*', 'centrum\\s+logistyczne', 'terminal\\s+cargo', 'celni\\s+sklad', 'spedic\\w*', 'antrepo', 'gumruklu', 'kargo\\s+terminali?', 'lojistik\\s+merkezi') },
-  { category: 'logistics', pattern: /таможенн\S*\s+склад|склад\S*\s+временного\s+хранения|(?<![\p{L}])свх(?![\p{L}])|экспедитор|грузов\S*\s+терминал|логистическ\S*\s+центр|фулфилмент|(?<![\p{L}])карго(?![\p{L}])/u },
-  { category: 'logistics', pattern: cjk('保[税稅](?![区區]|港[区區])', '通関', 'フォワーダー', '物流センター', '配送センター', '貨物ターミナル', '国際貨物', 'フルフィルメント', '보세', '물류센터', '풀필먼트', '포워딩', '화물터미널', '통관', '货运代理', '貨運代理', '货代', '物流园', '物流園', '物流中心', '货运站', '貨運站', '仓储中心', '監管倉', '监管仓') },
+  {
+    category: 'logistics',
+    pattern: words(
+      'freight\\s+(?:forward\\w*|terminal|station|services?|centre|center|village|gate)', 'forwarding\\s+agents?',
+      '(?:air\\s*)?cargo\\s+(?:terminals?|centre|center|complex|city|village|zone|station|handling|agents?)',
+      'air\\s*freight\\s+(?:terminal|centre|center)', 'bonded\\s+(?:warehouse|store|area|logistics)',
+      'customs\\s+(?:warehouse|brokers?|brokerage)', 'fulfil+ment\\s+(?:centre|center|warehouse|hub)', '3pl',
+      'third[- ]party\\s+logistics', 'logistics\\s+(?:centre|center|park|city|hub|village)',
+      'distribution\\s+(?:centre|center)', 'container\\s+(?:terminal|freight\\s+station|depot|yard)',
+      'inland\\s+container\\s+depot', 'foreign[- ]trade\\s+zone', `ftz${NUM}`, 'clearing\\s+(?:and|&)\\s+forwarding',
+      'cargocity', 'brucargo', 'hactl', 'superterminal',
+    ),
+  },
+  {
+    category: 'logistics',
+    pattern: words(
+      'spedition', 'zoll(?:frei)?lager', 'freilager', '(?:luft)?frachtzentrum', 'frachthof', 'logistikzentrum',
+      'fulfill?ment-?(?:center|zentrum|lager)', 'verteilzentrum', 'transitaires?',
+      '(?:entrepot|magasin)\\s+sous[- ]douane', '(?:zone|gare|aerogare)\\s+de\\s+fret', 'plate-?forme\\s+logistique',
+      'transitarios?', 'agentes?\\s+de\\s+cargas?', 'agencia\\s+(?:de\\s+carga|aduanal|de\\s+aduanas)',
+      '(?:almacen|deposito|armazem)\\s+(?:fiscal|aduanero|aduanal|alfandegado)', 'recinto\\s+fiscal\\w*',
+      'terminal\\s+de\\s+cargas?', 'centro\\s+de\\s+carga\\s+aerea',
+      'centro\\s+(?:logistico|de\\s+distribuci[oó]n|de\\s+distribuicao)', 'entreposto\\s+aduaneiro', 'eadi',
+      'porto\\s+seco',
+    ),
+  },
+  {
+    category: 'logistics',
+    pattern: words(
+      'spedizionier\\w*', '(?:deposito|magazzino)\\s+doganale', 'terminal\\s+merci', 'interporto', 'expediteur',
+      'douane-?entrepot', 'vrachtterminal', 'distributiecentrum', 'tullager', 'tollager', 'toldoplag',
+      'tullivarasto', 'speditor', 'huolinta\\w*', 'godsterminal', 'fraktterminal', 'cargo-?terminal\\w*',
+      '(?:sklad|magazyn)\\s+celny', 'agencja\\s+celna', 'spedycj\\w*', 'centrum\\s+logistyczne', 'terminal\\s+cargo',
+      'celni\\s+sklad', 'spedic\\w*', 'antrepo', 'gumruklu', 'kargo\\s+terminali?', 'lojistik\\s+merkezi',
+    ),
+  },
+  {
+    category: 'logistics',
+    pattern: cjk(
+      'таможенн\\S*\\s+склад', 'склад\\S*\\s+временного\\s+хранения', '(?<!\\p{L})свх(?!\\p{L})', 'экспедитор',
+      'грузов\\S*\\s+терминал', 'логистическ\\S*\\s+центр', 'фулфилмент', '(?<!\\p{L})карго(?!\\p{L})',
+    ),
+  },
+  {
+    category: 'logistics',
+    pattern: cjk(
+      '保[税稅](?![区區]|港[区區])', '通関', 'フォワーダー', '物流センター', '配送センター', '貨物ターミナル', '国際貨物', 'フルフィルメント', '보세', '물류센터', '풀필먼트',
+      '포워딩', '화물터미널', '통관', '货运代理', '貨運代理', '货代', '物流园', '物流園', '物流中心', '货运站', '貨運站', '仓储中心', '監管倉', '监管仓',
+    ),
+  },
 
   // "Care of" another company: the location is someone else's.
-  { category: 'care_of', pattern: words('c\\s*/\\s*o', 'care\\s+of', 'aux\\s+(?:bons\\s+)?soins\\s+de', 'aos\\s+cuidados\\s+de', 'a\\s+cargo\\s+de', 'per\\s+adres') },
+  {
+    category: 'care_of',
+    pattern: words(
+      'c\\s*/\\s*o', 'care\\s+of', 'aux\\s+(?:bons\\s+)?soins\\s+de', 'aos\\s+cuidados\\s+de', 'a\\s+cargo\\s+de',
+      'per\\s+adres',
+    ),
+  },
   // Local forms of "care of" that are ordinary words elsewhere (A/C is air conditioning in English).
-  { category: 'care_of', pattern: leading('p\\.\\s?a\\.\\s', 'bei\\s+(?=.*(?:gmbh|ag|kg|ug|mbh))'), countries: ['DE', 'AT', 'CH', 'LI', 'LU'] },
+  {
+    category: 'care_of',
+    pattern: leading(
+      'p\\.\\s?a\\.\\s', 'bei\\s+(?=.*(?:gmbh|ag|kg|ug|mbh))',
+    ),
+    countries: ['DE', 'AT', 'CH', 'LI', 'LU'],
+  },
   { category: 'care_of', pattern: leading('p\\s*/\\s*a\\s'), countries: ['NL', 'BE', 'SR'] },
-  { category: 'care_of', pattern: leading('chez\\s'), countries: ['FR', 'BE', 'CH', 'LU', 'MC', 'CA', 'MA', 'TN', 'DZ', 'SN', 'CI'] },
+  {
+    category: 'care_of',
+    pattern: leading(
+      'chez\\s',
+    ),
+    countries: ['FR', 'BE', 'CH', 'LU', 'MC', 'CA', 'MA', 'TN', 'DZ', 'SN', 'CI'],
+  },
   { category: 'care_of', pattern: leading('presso\\s'), countries: ['IT', 'CH', 'SM', 'VA'] },
-  { category: 'care_of', pattern: leading('a\\s*/\\s*[ac]\\s'), countries: ['ES', 'PT', 'BR', 'MX', 'AR', 'CL', 'CO', 'PE', 'UY', 'VE', 'EC', 'BO', 'PY', 'CR', 'PA', 'GT', 'DO', 'HN', 'SV', 'NI', 'CU', 'PR', 'AO', 'MZ'] },
+  {
+    category: 'care_of',
+    pattern: leading(
+      'a\\s*/\\s*[ac]\\s',
+    ),
+    countries: ['ES', 'PT', 'BR', 'MX', 'AR', 'CL', 'CO', 'PE', 'UY', 'VE', 'EC', 'BO', 'PY', 'CR', 'PA', 'GT', 'DO', 'HN', 'SV', 'NI', 'CU', 'PR', 'AO', 'MZ'],
+  },
   { category: 'care_of', pattern: cjk('気付', '전교', '转交', '轉交', '代收') },
 ];
 
