@@ -26,6 +26,9 @@ describe('REG-7 address checks by category', () => {
     ['광화문우체국 사서함 123호', 'KR'],
     ['邮政信箱 2020号', 'CN'],
     ['PL 112', 'FI'],
+    ['Pf. 123', 'HU'],
+    ['Unit 2050 Box 4190, APO AE 09813', 'US'],
+    ['Casilla Postal 123', 'EC'],
   ])('REG-7: flags the post-office box "%s" (%s)', flagged('po_box'));
 
   it.each([
@@ -39,6 +42,9 @@ describe('REG-7 address checks by category', () => {
     ['비상주 사무실', 'KR'],
     ['虚拟办公室 商务中心', 'CN'],
     ['548 Market Street #84920', 'US'],
+    ['Virtual-Office Suite 5', 'US'],
+    ['Virtueller Firmensitz, Hauptstr. 1', 'DE'],
+    ['托管地址 朝阳区', 'CN'],
   ])('REG-7: flags the rented mailbox or virtual office "%s" (%s)', flagged('mail_drop'));
 
   it.each([

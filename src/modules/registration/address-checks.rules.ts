@@ -85,7 +85,8 @@ interface Family {
 /** Word boundaries that work for every script (\b is ASCII only). */
 const B = '(?<![\\p{L}\\p{N}])';
 const E = '(?![\\p{L}\\p{N}])';
-const words = (...alternatives: string[]) => new RegExp(`${B}(?:${alternatives.join('|')})${E}`, 'u');
+/** Words separated by spaces may also be joined by hyphens ("virtual-office", "parcel-forwarding"). */
+const words = (...alternatives: string[]) => new RegExp(`${B}(?:${alternatives.join('|').replaceAll('\\s+', '[\\s-]+')})${E}`, 'u');
 /** A form that counts only at the start of a line or after a comma ("Box 1140, Station A"). */
 const leading = (...alternatives: string[]) => new RegExp(`(?:^|[,;]\\s*)(?:${alternatives.join('|')})`, 'u');
 /** Scripts without spaces between words (Chinese, Japanese, Korean, Thai), or forms that bring their own boundaries. */
@@ -118,19 +119,21 @@ const FAMILIES: Family[] = [
   },
   { category: 'po_box', pattern: /(?:^|[,;]\s*)pl\s+\d{1,5}(?![\p{L}\p{N}])/u, countries: ['FI'] },
   { category: 'po_box', pattern: /(?:^|[,;]\s*)pk\s+\d{1,5}(?![\p{L}\p{N}])/u, countries: ['TR'] },
+  { category: 'po_box', pattern: /(?:^|[,;]\s*)pf\.?\s*\d{1,5}(?![\p{L}\p{N}])/u, countries: ['HU'] },
+  { category: 'po_box', pattern: /(?:^|[,;]\s*)boks\s+\d{1,5}(?![\p{L}\p{N}])/u, countries: ['NO', 'DK'] },
   {
     category: 'po_box',
     pattern: words(
       'postfach(?:adresse)?', 'postlagernd', 'postschliessfach', 'bo[iî]te\\s+postale', 'case\\s+postale',
       'casella\\s+postale', 'cas\\.\\s*post\\.?', 'fermo\\s+posta', 'apartado\\s+(?:de\\s+correos?|postal|aereo)',
-      `apdo\\.?${NUM}`, 'casilla(?:\\s+de\\s+correos?)?' + NUM, 'lista\\s+de\\s+correos',
+      `apdo\\.?${NUM}`, 'casilla(?:\\s+de\\s+correos?)?' + NUM, 'casilla\\s+postal', 'lista\\s+de\\s+correos',
       'apdo\\.?\\s+de\\s+correos', 'caixa\\s+postal', 'cx\\.?\\s*postal',
     ),
   },
   {
     category: 'po_box',
     pattern: words(
-      'postbus', 'antwoordnummer', 'postboks', 'postilokero', 'skrytka(?:\\s+pocztowa)?' + NUM,
+      'postbus', 'antwoordnummer', 'postboks', 'postafiok', 'bfpo' + NUM, '(?:apo|fpo|dpo)\\s+(?:ae|ap|aa)', 'postilokero', 'skrytka(?:\\s+pocztowa)?' + NUM,
       'skr\\.\\s*poczt\\.?', 'postovni\\s+(?:prihradka|schranka)', 'posta\\s+kutusu', 'peti\\s+surat',
       'kotak\\s+pos', `hop\\s+thu${NUM}`,
     ),
@@ -139,7 +142,7 @@ const FAMILIES: Family[] = [
   {
     category: 'po_box',
     pattern: cjk(
-      '(?:^|[\\s,])[аa]/я(?:\\s|$|\\d)', 'абонентск\\S*\\s+ящик', 'до\\s+востребования', '(?:^|[\\s,])п/я\\s*\\d',
+      '(?:^|[\\s,])[аa]/я(?:\\s|$|\\d)', 'абонентск\\S*\\s+ящик', 'абонентськ\\S*\\s+скриньк', '(?:^|[\\s,])а/с\\s*\\d', '(?:^|[\\s,])п\\.\\s?к\\.\\s*\\d', 'пощенска\\s+кутия', 'صندوق\\s+پستی', 'до\\s+востребования', '(?:^|[\\s,])п/я\\s*\\d',
       'ταχυδρομικ\\S*\\s+θυρ[ιί]δα', '(?:^|[\\s,])τ\\.\\s?θ\\.\\s*\\d', 'ص\\.?\\s?ب\\.?\\s*\\d', 'صندوق\\s+(?:ال)?بريد',
       '(?:^|[\\s,])ת\\.\\s?ד\\.?\\s*\\d', 'תא\\s+דואר',
     ),
@@ -151,16 +154,16 @@ const FAMILIES: Family[] = [
     category: 'mail_drop',
     pattern: words(
       `p\\.?\\s?m\\.?\\s?b\\.?${NUM}`, 'private\\s+mail\\s*box(?:es)?',
-      'virtual\\s+(?:office|mail\\s*box|address)s?', 'mail\\s*box(?:es)?\\s+(?:etc|service|services|rental)',
-      'registered\\s+agents?', 'registered\\s+office\\s+(?:address\\s+)?services?', 'mail\\s+(?:scanning|handling)',
+      'virtual\\s+(?:office|mail\\s*box|address)s?', 'mail\\s*box(?:es)?\\s+(?:etc|service|services|rental)', `mail\\s*box${NUM}`, 'mail\\s*drop', 'cmra',
+      'registered\\s+agents?', '(?:registered|business)\\s+address\\s+services?', 'registered\\s+office\\s+(?:address\\s+)?services?', 'mail\\s+(?:scanning|handling)',
       'flexi?\\s*desk', 'hot\\s*desk',
     ),
   },
   {
     category: 'mail_drop',
     pattern: words(
-      'oficina\\s+virtual', 'escritorio\\s+virtual', 'bureaux?\\s+virtuels?', 'ufficio\\s+virtuale',
-      'virtuelles?\\s+buro', 'virtueel\\s+kantoor', 'virtuellt?\\s+kontor', 'virtuaalitoimisto',
+      '(?:oficina|escritorio|direccion|endereco|domicilio(?:\\s+(?:social|fiscal))?|sede|indirizzo|ufficio)\\s+virtua\\w*', 'bureaux?\\s+virtuels?', 'adresse\\s+virtuelle',
+      'virtuelle[rsn]?\\s+(?:buro|firmensitz|geschaftsadresse|adresse)', 'virtueel\\s+kantoor', 'virtuellt?\\s+kontor', 'virtuaalitoimisto',
       'wirtualne\\s+biuro', 'biuro\\s+wirtualne', 'virtualni\\s+kancelar', 'sanal\\s+ofis', 'виртуальн\\S*\\s+офис',
     ),
   },
@@ -175,7 +178,7 @@ const FAMILIES: Family[] = [
   {
     category: 'mail_drop',
     pattern: cjk(
-      'バーチャルオフィス', '私設私書箱', '비상주', '가상\\s*오피스', '虚拟办公', '虛擬辦公', '虚拟地址', '商务中心', '商務中心', '商务秘书', '集中办公区',
+      'バーチャルオフィス', '私設私書箱', '비상주', '가상\\s*오피스', '虚拟办公', '虛擬辦公', '虚拟地址', '托管地址', '挂靠地址', '商务中心', '商務中心', '商务秘书', '集中办公区',
     ),
   },
 
@@ -187,7 +190,7 @@ const FAMILIES: Family[] = [
       're-?ship(?:ping|per)?', 'shop\\s*(?:&|and)\\s*ship', 'casilleros?',
       '(?:casilla|casillero|buzon|direccion|bodega)\\s+(?:virtual\\s+)?en\\s+(?:miami|usa|estados\\s+unidos|ee\\.?\\s?uu\\.?)',
       'paketweiterleitung', 'sendungsweiterleitung', 'nachsende\\w*', 'reexpedition\\s+de\\s+colis',
-      'reenvio\\s+de\\s+paquetes', 'redirecionamento', 'przekierowanie\\s+paczek', 'kargo\\s+yonlendirme',
+      'reenvio\\s+de\\s+paquetes', 'redirecionamento', '(?:package|parcel)\\s+receiving', 'przekierowanie\\s+paczek', 'kargo\\s+yonlendirme',
     ),
   },
   { category: 'forwarding', pattern: cjk('転送', '배송대행', '배대지', '转运', '轉運', '集运', '集運') },
@@ -197,7 +200,7 @@ const FAMILIES: Family[] = [
     category: 'pickup_point',
     pattern: words(
       'packstation', 'postfiliale', 'postnummer', 'paket\\s*shop', 'paket(?:station|box|automat)', 'abholstation',
-      'empfangsbox', 'my\\s*post\\s*24', 'pick\\s*-?\\s*up\\s+(?:point|station|location)',
+      'empfangsbox', 'my\\s*post\\s*24', 'pick\\s*-?\\s*up\\s+(?:point|station|location)', '(?:parcel\\s+)?collection\\s+point', 'hold\\s+for\\s+pick\\s*-?\\s*up',
       '(?:parcel|package|amazon|hub|inpost|smart)\\s+lockers?', 'parcel\\s*(?:shop|collect|point|terminal)',
       '(?:ups|dhl|dpd|gls)\\s+access\\s+point', 'fedex\\s+onsite', 'collect\\s*\\+', 'click\\s*(?:&|and)\\s*collect',
       '(?:dhl|postnord|bring|ups|gls|dpd)\\s+service\\s*point', 'servicepunkt',
@@ -229,7 +232,7 @@ const FAMILIES: Family[] = [
     pattern: words(
       'freight\\s+(?:forward\\w*|terminal|station|services?|centre|center|village|gate)', 'forwarding\\s+agents?',
       '(?:air\\s*)?cargo\\s+(?:terminals?|centre|center|complex|city|village|zone|station|handling|agents?)',
-      'air\\s*freight\\s+(?:terminal|centre|center)', 'bonded\\s+(?:warehouse|store|area|logistics)',
+      'air\\s*freight\\s+(?:terminal|centre|center)', 'bonded\\s+(?:warehouse|store|area|logistics)', 'public\\s+warehouse', 'bodega\\s+fiscal',
       'customs\\s+(?:warehouse|brokers?|brokerage)', 'fulfil+ment\\s+(?:centre|center|warehouse|hub)', '3pl',
       'third[- ]party\\s+logistics', 'logistics\\s+(?:centre|center|park|city|hub|village)',
       'distribution\\s+(?:centre|center)', 'container\\s+(?:terminal|freight\\s+station|depot|yard)',
