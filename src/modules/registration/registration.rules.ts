@@ -117,8 +117,9 @@ export { normaliseForMatch, type WatchlistEntry } from './address-checks.rules.t
 
 /**
  * REG-7: one business location. The country must be the registration country and the
- * postcode valid for it; a private residence is refused; post-office boxes, private mailboxes
- * and known mail-drop, virtual-office or logistics providers are flagged with their evidence.
+ * postcode valid for it; a private residence is refused; post-office boxes, mail drops and virtual
+ * offices, forwarders, parcel lockers, logistics suppliers and "care of" addresses are flagged for
+ * review with their evidence and line (address-checks.rules.ts).
  */
 export function checkLocation(location: LocationAnswers, registrationCountry: string | undefined, watchlist: readonly WatchlistEntry[], index: number): Finding[] {
   const prefix = `locations.${index}.`;
