@@ -64,13 +64,16 @@ if (form instanceof HTMLFormElement) {
       if (!row || (event.relatedTarget instanceof Node && row.contains(event.relatedTarget))) return;
       const region = row.querySelector('[data-live-for]');
       const p = `locations.${row.dataset.row}`;
-      const lines = [value(`${p}.line1`), value(`${p}.line2`)].filter((l) => l.trim());
+      // Blank lines keep their place, so a flag names the same line number as on saving.
+      const lines = [value(`${p}.line1`), value(`${p}.line2`)];
+      while (lines.length > 0 && !lines[lines.length - 1].trim()) lines.pop();
       if (!region) return;
       if (lines.length === 0 && !value(`${p}.city`).trim()) return region.replaceChildren();
       const findings = await precheck({
         country,
         address: { lines, city: value(`${p}.city`), postcode: value(`${p}.postcode`), country: value(`${p}.country`) },
         ...(value(`${p}.type`) ? { locationType: value(`${p}.type`) } : {}),
+        locationIndex: Number(row.dataset.row) || 0,
       });
       if (findings) show(region, findings);
     });

@@ -118,7 +118,7 @@ describe.skipIf(!chromium.available && !chromium.mustFail)(`registration flow in
     await second.getByLabel(text('fields.locations.type')).selectOption('office');
     // Leaving the location's fields runs the pre-check (public/registration.js): the flag shows at once.
     await page.getByRole('button', { name: text('registration.save_continue'), exact: true }).focus();
-    await second.locator('[data-live-for]').getByText(applicantText('rules.po_box', { kind: 'PO Box', evidence: 'PO Box 12' })).waitFor();
+    await second.locator('[data-live-for]').getByText(applicantText('rules.address_po_box', { label: `${text('fields.locations.lines')} (2)`, line: '1', evidence: 'PO Box 12' })).waitFor();
     await saveAndContinue();
     await arriveAt(/\/distributors\?notice=step_saved_flagged$/, 'distributors step');
     await expect(page.getByRole('status').textContent()).resolves.toBe(text('registration.notice_saved_flagged'));

@@ -225,11 +225,11 @@ describe('REG-13 Partner Registration Tool (pages)', () => {
     expect(res.headers.location).toBe(`/apply/${id}/distributors?notice=step_saved_flagged`);
     expect((await getApplication(t.ctx, actor, id)).completedSteps).toContain('locations');
     const page = await b.get(`/apply/${id}/locations`);
-    expect(decode(page.body)).toContain('PO Box found in the address: "PO Box 12". A reviewer will check this address.');
+    expect(decode(page.body)).toContain('Address (1), line 1: "PO Box 12" is a post-office box or another postal service address, not business premises. A reviewer will check this address.');
     expect(page.body).toContain('Points a reviewer will check');
     expect(page.body).toContain('value="PO Box 12"');
     const review = await b.get(`/apply/${id}/review`);
-    expect(decode(review.body)).toContain('PO Box found in the address: "PO Box 12".');
+    expect(decode(review.body)).toContain('Address (1), line 1: "PO Box 12" is a post-office box');
   });
 
   it('REG-13: HTML typed into a field is shown as text, never as markup', async () => {

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { createDistributor, createUser, sessionFor, testMeta, type DistributorFixture } from '../../../test/helpers/fixtures.ts';
+import { checkLocation } from './registration.rules.ts';
 import { publishAgreement } from './registration.service.ts';
+import { SHIPPED_WATCHLIST } from './watchlist.ts';
 
 let t: TestApp;
 let eurodist: DistributorFixture;
@@ -27,11 +29,37 @@ describe('REG pre-check API', () => {
     );
     expect(res.statusCode).toBe(200);
     const findings = res.json().findings as { rule: string; outcome: string; field: string; message: string }[];
-    expect(findings).toContainEqual({ rule: 'REG-8', outcome: 'fail', field: 'contacts.email', message: expect.stringContaining('hotmail.com') });
+    expect(findings).toContainEqual({ rule: 'REG-8', outcome: 'fail', field: 'contacts.email', code: 'email_public_domain', params: { domain: 'hotmail.com' }, message: expect.stringContaining('hotmail.com') });
     expect(findings.find((f) => f.rule === 'REG-7' && f.outcome === 'review')?.message).toContain('Postfach');
     expect(findings).toContainEqual(expect.objectContaining({ rule: 'REG-2', outcome: 'pass' }));
     const outside = (await call('POST', '/api/v1/registration/pre-check', { country: 'FR', distributors: [{ distributorId: eurodist.id, accountNumber: 'A-1' }] }, false)).json();
-    expect(outside.findings).toEqual([{ rule: 'REG-2', outcome: 'fail', field: 'distributors.0.distributor', message: expect.stringContaining('REG-2') }]);
+    expect(outside.findings).toEqual([{ rule: 'REG-2', outcome: 'fail', field: 'distributors.0.distributor', code: 'distributor_not_in_territory', params: { distributor: 'EuroDist GmbH', country: 'FR' }, message: expect.stringContaining('REG-2') }]);
+  });
+
+  it('REG-7/REG-8: answers with the same findings, rule IDs and evidence as the wizard, in the caller\'s language', async () => {
+    const address = { lines: ['Kühne + Nagel, Zolllager Halle 3', 'c/o Spedition Nord GmbH'], city: 'Hamburg', postcode: '21129', country: 'DE' };
+    const wizard = checkLocation({ ...address, type: 'office' }, 'DE', [...SHIPPED_WATCHLIST], 0).filter((f) => f.outcome === 'review');
+    expect(wizard.length).toBeGreaterThan(1);
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/registration/pre-check', headers: { 'accept-language': 'ja' }, payload: { country: 'DE', email: 'Ops+Partner@T-Online.DE', address, locationType: 'office' } });
+    expect(res.statusCode).toBe(200);
+    const findings = res.json().findings as { rule: string; outcome: string; field: string; code: string; params?: Record<string, unknown>; message: string }[];
+    const flags = findings.filter((f) => f.rule === 'REG-7' && f.outcome === 'review');
+    expect(flags.map(({ rule, outcome, field, code, params }) => ({ rule, outcome, field, code, params }))).toEqual(wizard);
+    const careOf = flags.find((f) => f.code === 'address_care_of')!;
+    expect(careOf.params).toEqual({ evidence: 'c/o Spedition Nord GmbH', line: 2 });
+    expect(careOf.message).toContain('2行目「c/o Spedition Nord GmbH」');
+    expect(findings.find((f) => f.rule === 'REG-8')).toMatchObject({ outcome: 'fail', code: 'email_public_domain', params: { domain: 't-online.de' }, message: expect.stringContaining('フリーメール') });
+    const spanish = await t.app.inject({ method: 'POST', url: '/api/v1/registration/pre-check', headers: { 'accept-language': 'es' }, payload: { address: { lines: ['', 'Packstation 143'], city: 'Berlin', postcode: '10117', country: 'DE' }, locationIndex: 1 } });
+    // The second location of the form, second line: named as the wizard names it.
+    expect(spanish.json().findings.find((f: { code: string }) => f.code === 'address_pickup_point')).toMatchObject({ field: 'locations.1.lines', params: { line: 2 }, message: expect.stringMatching(/\(2\), línea 2: «Packstation 143» .*punto de recogida/) });
+  });
+
+  it('stays rate-limited: the 61st pre-check in a minute from one address is refused with 429', async () => {
+    const precheck = () => t.app.inject({ method: 'POST', url: '/api/v1/registration/pre-check', remoteAddress: '203.0.113.61', payload: { email: 'ann@contoso.example' } });
+    for (let i = 0; i < 60; i++) expect((await precheck()).statusCode).toBe(200);
+    const limited = await precheck();
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json().error.code).toBe('rate_limited');
   });
 
   it('refuses unknown fields and absurd sizes with the field named', async () => {

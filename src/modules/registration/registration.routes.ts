@@ -12,7 +12,15 @@ import * as s from './registration.schemas.ts';
 
 // The API speaks English, from the same catalogue the pages use.
 const english = translator('en');
-const messageIn = (t: Translate) => (f: Finding) => ({ rule: f.rule, outcome: f.outcome, field: f.field, message: violationMessage(t, { field: f.field, rule: f.code, ...(f.params ? { params: f.params } : {}) }) });
+// The wizard and the API give the same finding: rule ID, outcome, field, code and evidence, and the sentence.
+const messageIn = (t: Translate) => (f: Finding) => ({
+  rule: f.rule,
+  outcome: f.outcome,
+  field: f.field,
+  code: f.code,
+  ...(f.params ? { params: f.params } : {}),
+  message: violationMessage(t, { field: f.field, rule: f.code, ...(f.params ? { params: f.params } : {}) }),
+});
 const withMessage = messageIn(english);
 
 const STATUS_MESSAGES = {

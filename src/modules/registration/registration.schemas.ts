@@ -39,7 +39,9 @@ export const Finding = Type.Object({
   rule: Type.String({ description: 'The requirement ID, e.g. REG-8' }),
   outcome: Type.Enum(['pass', 'fail', 'review']),
   field: Type.String(),
-  message: Type.String(),
+  code: Type.String({ description: 'What the rule concluded, e.g. address_po_box; the catalogue key rules.<code>' }),
+  params: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()]), { description: 'The evidence: matched words, provider, address line (1-based), domain…' })),
+  message: Type.String({ description: "The finding as a sentence, in the caller's language on the pre-check" }),
 });
 
 export const Application = Type.Object({
@@ -101,6 +103,7 @@ export const PrecheckBody = Type.Object(
     website: Type.Optional(text(1000)),
     address: Type.Optional(Type.Object({ lines: Type.Array(text(1000), { maxItems: 4 }), city: text(1000), postcode: text(100), country: text(10) }, { additionalProperties: false })),
     locationType: Type.Optional(text(20)),
+    locationIndex: Type.Optional(Type.Integer({ minimum: 0, maximum: 19, description: 'Which location of the form this is (0-based), so findings name it as the wizard does' })),
     distributors: Type.Optional(Type.Array(Type.Object({ distributorId: text(100), accountNumber: text(200) }, { additionalProperties: false }), { maxItems: 50 })),
   },
   { additionalProperties: false },

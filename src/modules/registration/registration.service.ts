@@ -323,6 +323,7 @@ export interface PrecheckInput {
   website?: string | undefined;
   address?: { lines: string[]; city: string; postcode: string; country: string } | undefined;
   locationType?: string | undefined;
+  locationIndex?: number | undefined;
   distributors?: { distributorId: string; accountNumber: string }[] | undefined;
 }
 
@@ -338,7 +339,11 @@ export async function precheck(ctx: AppContext, input: PrecheckInput): Promise<F
   const context = await ruleContext(ctx.db, answers);
   const findings: Finding[] = [];
   if (input.email !== undefined) findings.push(...checkStep('contacts', { company: { legalName: 'x', legalForm: 'other', country: country ?? '', website: input.website ?? '', registrationNumber: 'x' }, contacts: { primary: { name: 'x', email: input.email, phone: '', title: '' } } }, context).filter((f) => f.rule === 'REG-8'));
-  if (input.address) findings.push(...checkStep('locations', { ...answers, company: country ? { legalName: 'x', legalForm: 'other', country, website: '', registrationNumber: 'x' } : undefined }, context));
+  if (input.address) {
+    // The findings name the form's row (`locations.2.lines`), as the wizard's do.
+    const row = (f: Finding) => (input.locationIndex ? { ...f, field: f.field.replace(/^locations\.0\./, `locations.${input.locationIndex}.`) } : f);
+    findings.push(...checkStep('locations', { ...answers, company: country ? { legalName: 'x', legalForm: 'other', country, website: '', registrationNumber: 'x' } : undefined }, context).map(row));
+  }
   if (input.distributors) findings.push(...checkStep('distributors', { ...answers, company: country ? { legalName: 'x', legalForm: 'other', country, website: '', registrationNumber: 'x' } : undefined }, context).filter((f) => f.rule === 'REG-2'));
   return findings;
 }
