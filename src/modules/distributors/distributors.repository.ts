@@ -239,10 +239,13 @@ export async function eligibilityFacts(db: Executor, distributorId: string, acco
     country: string | null;
     partner_status: 'applicant' | 'registered' | 'suspended' | 'terminated' | null;
     distributor_info_reviewed_at: Date | null;
+    renewal_due_at: Date | null;
+    maintenance_months: number | null;
     listed_active: boolean | null;
   }>`
     SELECT c.status AS claim_status, p.organisation_id AS partner_id, p.legal_name, p.country, p.status AS partner_status,
-           p.distributor_info_reviewed_at, a.active AS listed_active
+           p.distributor_info_reviewed_at, p.renewal_due_at, a.active AS listed_active,
+           (SELECT s.maintenance_months FROM partner_settings s) AS maintenance_months
     FROM (SELECT ${distributorId}::uuid AS distributor_id, ${accountNumber}::text AS account_number) q
     LEFT JOIN LATERAL (
       SELECT * FROM account_claims c
@@ -315,4 +318,21 @@ export async function failInterruptedUploads(db: Executor, startedBefore: Date):
     .returning('id')
     .execute();
   return rows.length;
+}
+
+// ---- A partner's own claims (Partner Self Service, REG-4) ----
+
+export async function claimsOfPartner(db: Executor, partnerId: string) {
+  return db
+    .selectFrom('account_claims as c')
+    .innerJoin('distributors as d', 'd.id', 'c.distributor_id')
+    .select(['c.id', 'c.distributor_id', 'd.legal_name as distributor_name', 'c.account_number', 'c.status', 'c.created_at', 'c.decided_at'])
+    .where('c.partner_id', '=', partnerId)
+    .orderBy('d.legal_name')
+    .orderBy('c.account_number')
+    .execute();
+}
+
+export async function deleteClaimOfPartner(db: Executor, partnerId: string, claimId: string) {
+  return db.deleteFrom('account_claims').where('id', '=', claimId).where('partner_id', '=', partnerId).returning(['id', 'distributor_id', 'account_number', 'status']).executeTakeFirst();
 }
