@@ -27,7 +27,7 @@ async function newerAgreementFor(ctx: AppContext, acceptedId: string | null) {
 
 export async function renewalOf(ctx: AppContext, actor: Actor | null, partnerId: string, now = new Date()): Promise<RenewalView> {
   const partner = await partnerFor(ctx, actor, partnerId);
-  const termEndsAt = partner.agreement?.renewalDueAt ?? null;
+  const termEndsAt = partner.termEndsAt;
   return { state: renewalState(termEndsAt, now), termEndsAt, newerAgreement: await newerAgreementFor(ctx, partner.agreement?.id ?? null) };
 }
 
@@ -35,7 +35,7 @@ export async function renewalOf(ctx: AppContext, actor: Actor | null, partnerId:
 export async function confirmRenewal(ctx: AppContext, actorOrNull: Actor | null, partnerId: string, input: { confirmed: string[]; agreementAccepted: boolean }, meta: RequestMeta, now = new Date()): Promise<{ termEndsAt: Date }> {
   const partner = await partnerFor(ctx, actorOrNull, partnerId, 'partner:manage');
   const actor = requireUser(actorOrNull);
-  const termEndsAt = partner.agreement?.renewalDueAt ?? null;
+  const termEndsAt = partner.termEndsAt;
   if (!termEndsAt || renewalState(termEndsAt, now) === 'not_due') throw conflict('renewal_not_due', `The renewal opens ${RENEWAL_WINDOW_DAYS} days before your registration term ends.`);
   const newer = await newerAgreementFor(ctx, partner.agreement?.id ?? null);
   const problems = checkRenewal({ confirmed: input.confirmed, agreementAccepted: input.agreementAccepted, newerAgreement: !!newer });

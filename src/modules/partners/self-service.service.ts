@@ -71,7 +71,7 @@ export interface Standing {
 }
 
 export function standingFrom(partner: Partner, claims: readonly PartnerClaim[], settings: PartnerSettings, now: Date): Standing {
-  const facts = { status: partner.status, termEndsAt: partner.agreement?.renewalDueAt ?? null, distributorInfoReviewedAt: partner.distributorInfoReviewedAt, hasConfirmedAccount: claims.some((c) => c.status === 'confirmed') };
+  const facts = { status: partner.status, termEndsAt: partner.termEndsAt, distributorInfoReviewedAt: partner.distributorInfoReviewedAt, hasConfirmedAccount: claims.some((c) => c.status === 'confirmed') };
   const reasons = standingReasons(facts, now, settings);
   const starts = restrictionStartsAt(facts, settings);
   return {
