@@ -62,7 +62,7 @@ describe.skipIf(!chromium.available && !chromium.mustFail)(`Partner Self Service
   it('REG-2, REG-4: adds an account, sees it await confirmation, and confirms the accounts are accurate', async () => {
     await subnav().getByRole('link', { name: text('partner.sections.accounts') }).click();
     await arriveAt(/\/accounts$/, 'distributor accounts');
-    await page.getByLabel(text('partner.accounts.distributor')).selectOption({ label: 'Rheindata IT-Großhandel GmbH' });
+    await page.getByLabel(text('partner.accounts.distributor'), { exact: true }).selectOption({ label: 'Rheindata IT-Großhandel GmbH' });
     await page.getByLabel(text('fields.account_number')).fill('RD-20001');
     await page.getByRole('button', { name: text('partner.accounts.add_button') }).click();
     await arriveAt(/\/accounts\?notice=claim_added$/, 'account added');
