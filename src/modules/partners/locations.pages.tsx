@@ -5,29 +5,75 @@ import { DataTable } from '../../platform/views/data-table.tsx';
 import { asFormErrors, signedIn } from '../../platform/views/page-helpers.tsx';
 import type { PageContext } from '../../platform/views/page-context.ts';
 import { LOCATION_TYPES } from '../registration/index.ts';
-import { locationForPartner, locationsForPartner, removeLocation, saveLocation, setLocationListed, type LocationForm, type ManagedLocation } from './locations.service.ts';
+import {
+  locationForPartner,
+  locationsForPartner,
+  removeLocation,
+  saveLocation,
+  setLocationListed,
+  type LocationForm,
+  type ManagedLocation,
+} from './locations.service.ts';
 import type { Partner } from './partners.service.ts';
 import { LOCATION_SERVICES } from './self-service.rules.ts';
 import { partnerFor } from './self-service.service.ts';
-import { fieldValues, isAdmin, isFormProblem, partnerPageCtx, SelfServicePage, sendPage } from './self-service.view.tsx';
+import {
+  fieldValues,
+  isAdmin,
+  isFormProblem,
+  partnerPageCtx,
+  SelfServicePage,
+  sendPage,
+} from './self-service.view.tsx';
 
 // REG-7, REG-14: locations, their flags, and their listing in the Partner Locator.
 
 type Params = { partnerId: string };
 type ItemParams = { partnerId: string; id: string };
 
-const flagText = (ctx: PageContext, l: ManagedLocation) => l.flags.map((f) => ctx.t(`rules.${f.code}`, { label: ctx.t(`fields.${f.field}`, { defaultValue: f.field }), ...f.params, defaultValue: f.code })).join(' ');
+const flagText = (ctx: PageContext, l: ManagedLocation) =>
+  l.flags
+    .map((f) =>
+      ctx.t(`rules.${f.code}`, {
+        label: ctx.t(`fields.${f.field}`, { defaultValue: f.field }),
+        ...f.params,
+        defaultValue: f.code,
+      }),
+    )
+    .join(' ');
 
-function LocationsPage({ ctx, partner, locations, errors = noErrors }: { ctx: PageContext; partner: Partner; locations: ManagedLocation[]; errors?: FormErrors }) {
+function LocationsPage({
+  ctx,
+  partner,
+  locations,
+  errors = noErrors,
+}: {
+  ctx: PageContext;
+  partner: Partner;
+  locations: ManagedLocation[];
+  errors?: FormErrors;
+}) {
   const { t } = ctx;
   const admin = isAdmin(ctx, partner);
   const base = `/partner/${partner.id}/locations`;
   return (
-    <SelfServicePage ctx={ctx} partner={partner} section="locations" title={t('partner.locations.title')} errors={errors}>
+    <SelfServicePage
+      ctx={ctx}
+      partner={partner}
+      section="locations"
+      title={t('partner.locations.title')}
+      errors={errors}
+    >
       <p>{t('partner.locations.intro')}</p>
       <DataTable
         caption={t('partner.locations.caption')}
-        columns={[t('partner.locations.address'), t('fields.locations.type'), t('partner.locations.listed'), t('partner.locations.flags'), ...(admin ? [t('partner.colleagues.actions')] : [])]}
+        columns={[
+          t('partner.locations.address'),
+          t('fields.locations.type'),
+          t('partner.locations.listed'),
+          t('partner.locations.flags'),
+          ...(admin ? [t('partner.colleagues.actions')] : []),
+        ]}
         rows={locations}
         row={(l) => (
           <tr>
@@ -72,35 +118,110 @@ function LocationsPage({ ctx, partner, locations, errors = noErrors }: { ctx: Pa
   );
 }
 
-function LocationFormPage({ ctx, partner, location, values, errors = noErrors }: { ctx: PageContext; partner: Partner; location?: ManagedLocation | undefined; values: LocationForm; errors?: FormErrors }) {
+function LocationFormPage({
+  ctx,
+  partner,
+  location,
+  values,
+  errors = noErrors,
+}: {
+  ctx: PageContext;
+  partner: Partner;
+  location?: ManagedLocation | undefined;
+  values: LocationForm;
+  errors?: FormErrors;
+}) {
   const { t } = ctx;
   const action = location ? `/partner/${partner.id}/locations/${location.id}` : `/partner/${partner.id}/locations`;
   return (
-    <SelfServicePage ctx={ctx} partner={partner} section="locations" title={t(location ? 'partner.locations.edit_title' : 'partner.locations.add')} errors={errors}>
+    <SelfServicePage
+      ctx={ctx}
+      partner={partner}
+      section="locations"
+      title={t(location ? 'partner.locations.edit_title' : 'partner.locations.add')}
+      errors={errors}
+    >
       <form method="post" action={action} novalidate>
         <CsrfField token={ctx.csrfToken} />
-        <TextField name="locations.lines" label={t('partner.locations.line1')} value={values.lines[0]} error={errors.fields['locations.lines']} maxLength={200} />
-        <TextField name="locations.lines" field="locations.lines.2" label={t('partner.locations.line2')} value={values.lines[1]} required={false} maxLength={200} />
-        <TextField name="locations.postcode" label={t('fields.locations.postcode')} value={values.postcode} error={errors.fields['locations.postcode']} maxLength={20} required={false} />
-        <TextField name="locations.city" label={t('fields.locations.city')} value={values.city} error={errors.fields['locations.city']} maxLength={100} />
+        <TextField
+          name="locations.lines"
+          label={t('partner.locations.line1')}
+          value={values.lines[0]}
+          error={errors.fields['locations.lines']}
+          maxLength={200}
+        />
+        <TextField
+          name="locations.lines"
+          field="locations.lines.2"
+          label={t('partner.locations.line2')}
+          value={values.lines[1]}
+          required={false}
+          maxLength={200}
+        />
+        <TextField
+          name="locations.postcode"
+          label={t('fields.locations.postcode')}
+          value={values.postcode}
+          error={errors.fields['locations.postcode']}
+          maxLength={20}
+          required={false}
+        />
+        <TextField
+          name="locations.city"
+          label={t('fields.locations.city')}
+          value={values.city}
+          error={errors.fields['locations.city']}
+          maxLength={100}
+        />
         <SelectField
           name="locations.type"
           label={t('fields.locations.type')}
           value={values.type}
           error={errors.fields['locations.type']}
-          options={[{ value: '', label: t('partner.accounts.choose') }, ...LOCATION_TYPES.map((type) => ({ value: type, label: t(`registration.location_type.${type}`, { defaultValue: type }) }))]}
+          options={[
+            { value: '', label: t('partner.accounts.choose') },
+            ...LOCATION_TYPES.map((type) => ({
+              value: type,
+              label: t(`registration.location_type.${type}`, { defaultValue: type }),
+            })),
+          ]}
         />
         <fieldset>
           <legend>{t('partner.locations.listing_details')}</legend>
-          <TextField name="phone" type="tel" label={t('fields.phone')} value={values.phone} error={errors.fields.phone} required={false} maxLength={30} />
-          <TextField name="email" type="email" label={t('fields.email')} value={values.email} error={errors.fields.email} required={false} maxLength={254} />
-          <TextField name="website" type="url" label={t('fields.website')} value={values.website} error={errors.fields.website} required={false} maxLength={200} />
+          <TextField
+            name="phone"
+            type="tel"
+            label={t('fields.phone')}
+            value={values.phone}
+            error={errors.fields.phone}
+            required={false}
+            maxLength={30}
+          />
+          <TextField
+            name="email"
+            type="email"
+            label={t('fields.email')}
+            value={values.email}
+            error={errors.fields.email}
+            required={false}
+            maxLength={254}
+          />
+          <TextField
+            name="website"
+            type="url"
+            label={t('fields.website')}
+            value={values.website}
+            error={errors.fields.website}
+            required={false}
+            maxLength={200}
+          />
         </fieldset>
         <fieldset>
           <legend>{t('partner.locations.services')}</legend>
           {LOCATION_SERVICES.map((s) => (
             <label>
-              <input type="checkbox" name="services" value={s} checked={values.services.includes(s)} /> {t(`partner.services.${s}`)}
+              <input type="checkbox" name="services" value={s} checked={values.services.includes(s)} />{' '}
+              {t(`partner.services.${s}`)}
             </label>
           ))}
         </fieldset>
@@ -121,8 +242,26 @@ const formOf = (body: unknown): LocationForm => ({
   services: fieldValues(body, 'services'),
 });
 
-const formFromLocation = (l: ManagedLocation): LocationForm => ({ lines: l.lines, city: l.city, postcode: l.postcode ?? '', type: l.type, phone: l.phone ?? '', email: l.email ?? '', website: l.website ?? '', services: l.services });
-const emptyForm: LocationForm = { lines: [], city: '', postcode: '', type: '', phone: '', email: '', website: '', services: [] };
+const formFromLocation = (l: ManagedLocation): LocationForm => ({
+  lines: l.lines,
+  city: l.city,
+  postcode: l.postcode ?? '',
+  type: l.type,
+  phone: l.phone ?? '',
+  email: l.email ?? '',
+  website: l.website ?? '',
+  services: l.services,
+});
+const emptyForm: LocationForm = {
+  lines: [],
+  city: '',
+  postcode: '',
+  type: '',
+  phone: '',
+  email: '',
+  website: '',
+  services: [],
+};
 
 export async function locationPages(app: FastifyInstance): Promise<void> {
   const ctx = () => app.appContext;
@@ -131,7 +270,16 @@ export async function locationPages(app: FastifyInstance): Promise<void> {
   async function renderList(req: FastifyRequest<{ Params: Params }>, reply: FastifyReply, errors?: FormErrors) {
     const partner = await partnerFor(ctx(), req.actor, req.params.partnerId);
     const locations = await locationsForPartner(ctx(), req.actor, partner.id);
-    return sendPage(reply, <LocationsPage ctx={partnerPageCtx(req, reply, listUrl(partner.id))} partner={partner} locations={locations} errors={errors} />, errors ? 409 : 200);
+    return sendPage(
+      reply,
+      <LocationsPage
+        ctx={partnerPageCtx(req, reply, listUrl(partner.id))}
+        partner={partner}
+        locations={locations}
+        errors={errors}
+      />,
+      errors ? 409 : 200,
+    );
   }
 
   async function save(req: FastifyRequest<{ Params: Params & { id?: string } }>, reply: FastifyReply) {
@@ -142,14 +290,35 @@ export async function locationPages(app: FastifyInstance): Promise<void> {
     } catch (error) {
       if (!isFormProblem(error)) throw error;
       const partner = await partnerFor(ctx(), req.actor, req.params.partnerId);
-      const location = req.params.id ? await locationForPartner(ctx(), req.actor, partner.id, req.params.id) : undefined;
-      const page = partnerPageCtx(req, reply, location ? `${listUrl(partner.id)}/${location.id}/edit` : `${listUrl(partner.id)}/new`);
-      return sendPage(reply, <LocationFormPage ctx={page} partner={partner} location={location} values={values} errors={asFormErrors(page, error)} />, 422);
+      const location = req.params.id
+        ? await locationForPartner(ctx(), req.actor, partner.id, req.params.id)
+        : undefined;
+      const page = partnerPageCtx(
+        req,
+        reply,
+        location ? `${listUrl(partner.id)}/${location.id}/edit` : `${listUrl(partner.id)}/new`,
+      );
+      return sendPage(
+        reply,
+        <LocationFormPage
+          ctx={page}
+          partner={partner}
+          location={location}
+          values={values}
+          errors={asFormErrors(page, error)}
+        />,
+        422,
+      );
     }
     return reply.redirect(`${listUrl(req.params.partnerId)}?notice=location_saved`, 303);
   }
 
-  async function act(req: FastifyRequest<{ Params: ItemParams }>, reply: FastifyReply, notice: string, change: () => Promise<unknown>) {
+  async function act(
+    req: FastifyRequest<{ Params: ItemParams }>,
+    reply: FastifyReply,
+    notice: string,
+    change: () => Promise<unknown>,
+  ) {
     if (!signedIn(req, reply, listUrl(req.params.partnerId))) return reply;
     try {
       await change();
@@ -160,7 +329,9 @@ export async function locationPages(app: FastifyInstance): Promise<void> {
     return reply.redirect(`${listUrl(req.params.partnerId)}?notice=${notice}`, 303);
   }
 
-  app.get<{ Params: Params }>('/partner/:partnerId/locations', async (req, reply) => (signedIn(req, reply) ? renderList(req, reply) : reply));
+  app.get<{ Params: Params }>('/partner/:partnerId/locations', async (req, reply) =>
+    signedIn(req, reply) ? renderList(req, reply) : reply,
+  );
   app.get<{ Params: Params }>('/partner/:partnerId/locations/new', async (req, reply) => {
     if (!signedIn(req, reply)) return reply;
     const partner = await partnerFor(ctx(), req.actor, req.params.partnerId, 'partner:manage');
@@ -170,12 +341,33 @@ export async function locationPages(app: FastifyInstance): Promise<void> {
     if (!signedIn(req, reply)) return reply;
     const partner = await partnerFor(ctx(), req.actor, req.params.partnerId, 'partner:manage');
     const location = await locationForPartner(ctx(), req.actor, partner.id, req.params.id);
-    return sendPage(reply, <LocationFormPage ctx={partnerPageCtx(req, reply)} partner={partner} location={location} values={formFromLocation(location)} />);
+    return sendPage(
+      reply,
+      <LocationFormPage
+        ctx={partnerPageCtx(req, reply)}
+        partner={partner}
+        location={location}
+        values={formFromLocation(location)}
+      />,
+    );
   });
   app.post<{ Params: Params }>('/partner/:partnerId/locations', save);
   app.post<{ Params: ItemParams }>('/partner/:partnerId/locations/:id', save);
   app.post<{ Params: ItemParams }>('/partner/:partnerId/locations/:id/listing', async (req, reply) =>
-    act(req, reply, 'listing_saved', () => setLocationListed(ctx(), req.actor, req.params.partnerId, req.params.id, formField(req.body, 'listed') === 'true', requestMeta(req))),
+    act(req, reply, 'listing_saved', () =>
+      setLocationListed(
+        ctx(),
+        req.actor,
+        req.params.partnerId,
+        req.params.id,
+        formField(req.body, 'listed') === 'true',
+        requestMeta(req),
+      ),
+    ),
   );
-  app.post<{ Params: ItemParams }>('/partner/:partnerId/locations/:id/remove', async (req, reply) => act(req, reply, 'location_removed', () => removeLocation(ctx(), req.actor, req.params.partnerId, req.params.id, requestMeta(req))));
+  app.post<{ Params: ItemParams }>('/partner/:partnerId/locations/:id/remove', async (req, reply) =>
+    act(req, reply, 'location_removed', () =>
+      removeLocation(ctx(), req.actor, req.params.partnerId, req.params.id, requestMeta(req)),
+    ),
+  );
 }

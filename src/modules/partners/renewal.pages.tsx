@@ -8,23 +8,49 @@ import { Layout } from '../../platform/views/layout.tsx';
 import { asFormErrors, signedIn } from '../../platform/views/page-helpers.tsx';
 import type { PageContext } from '../../platform/views/page-context.ts';
 import type { Partner } from './partners.service.ts';
-import { confirmRenewal, flaggedLocationsForStaff, renewalOf, renewalsForStaff, type RenewalEntry, type RenewalView } from './renewal.service.ts';
+import {
+  confirmRenewal,
+  flaggedLocationsForStaff,
+  renewalOf,
+  renewalsForStaff,
+  type RenewalEntry,
+  type RenewalView,
+} from './renewal.service.ts';
 import { RENEWAL_CONFIRMATIONS } from './self-service.rules.ts';
 import { partnerFor, partnerSettings, updatePartnerSettings } from './self-service.service.ts';
-import { Day, fieldValues, isAdmin, isFormProblem, partnerPageCtx, SelfServicePage, sendPage } from './self-service.view.tsx';
+import {
+  Day,
+  fieldValues,
+  isAdmin,
+  isFormProblem,
+  partnerPageCtx,
+  SelfServicePage,
+  sendPage,
+} from './self-service.view.tsx';
 
 // Issue #12 item 6: the partner's annual renewal, and programme staff's renewals page with the
 // REG-4 maintenance period setting and the REG-7 location flags.
 
 type Params = { partnerId: string };
 
-function RenewalPage({ ctx, partner, view, errors = noErrors }: { ctx: PageContext; partner: Partner; view: RenewalView; errors?: FormErrors }) {
+function RenewalPage({
+  ctx,
+  partner,
+  view,
+  errors = noErrors,
+}: {
+  ctx: PageContext;
+  partner: Partner;
+  view: RenewalView;
+  errors?: FormErrors;
+}) {
   const { t } = ctx;
   const open = view.state !== 'not_due' && isAdmin(ctx, partner);
   return (
     <SelfServicePage ctx={ctx} partner={partner} section="renewal" title={t('partner.renewal.title')} errors={errors}>
       <p>
-        {t('partner.home.term_ends')}: <Day ctx={ctx} date={view.termEndsAt} />. {t(`partner.renewal.explain_${view.state}`)}
+        {t('partner.home.term_ends')}: <Day ctx={ctx} date={view.termEndsAt} />.{' '}
+        {t(`partner.renewal.explain_${view.state}`)}
       </p>
       {open && (
         <form method="post" action={`/partner/${partner.id}/renewal`} novalidate>
@@ -34,7 +60,14 @@ function RenewalPage({ ctx, partner, view, errors = noErrors }: { ctx: PageConte
             {RENEWAL_CONFIRMATIONS.map((c) => (
               <div class="field">
                 <label>
-                  <input type="checkbox" id={`field-confirm_${c}`} name="confirmed" value={c} aria-invalid={errors.fields[`confirm_${c}`] ? 'true' : undefined} /> {t(`partner.renewal.confirm_${c}`)}
+                  <input
+                    type="checkbox"
+                    id={`field-confirm_${c}`}
+                    name="confirmed"
+                    value={c}
+                    aria-invalid={errors.fields[`confirm_${c}`] ? 'true' : undefined}
+                  />{' '}
+                  {t(`partner.renewal.confirm_${c}`)}
                 </label>
                 {errors.fields[`confirm_${c}`] && <small class="field-error">{errors.fields[`confirm_${c}`]}</small>}
               </div>
@@ -48,7 +81,14 @@ function RenewalPage({ ctx, partner, view, errors = noErrors }: { ctx: PageConte
                 <pre class="agreement-text">{view.newerAgreement.body}</pre>
               </details>
               <label>
-                <input type="checkbox" id="field-agreement" name="agreement" value="accepted" aria-invalid={errors.fields.agreement ? 'true' : undefined} /> {t('partner.renewal.accept_agreement')}
+                <input
+                  type="checkbox"
+                  id="field-agreement"
+                  name="agreement"
+                  value="accepted"
+                  aria-invalid={errors.fields.agreement ? 'true' : undefined}
+                />{' '}
+                {t('partner.renewal.accept_agreement')}
               </label>
               {errors.fields.agreement && <small class="field-error">{errors.fields.agreement}</small>}
             </fieldset>
@@ -60,7 +100,19 @@ function RenewalPage({ ctx, partner, view, errors = noErrors }: { ctx: PageConte
   );
 }
 
-function StaffRenewalsPage({ ctx, entries, months, flagged, errors = noErrors }: { ctx: PageContext; entries: RenewalEntry[]; months: number; flagged: Awaited<ReturnType<typeof flaggedLocationsForStaff>>; errors?: FormErrors }) {
+function StaffRenewalsPage({
+  ctx,
+  entries,
+  months,
+  flagged,
+  errors = noErrors,
+}: {
+  ctx: PageContext;
+  entries: RenewalEntry[];
+  months: number;
+  flagged: Awaited<ReturnType<typeof flaggedLocationsForStaff>>;
+  errors?: FormErrors;
+}) {
   const { t, lang } = ctx;
   return (
     <Layout ctx={ctx} title={t('partner.staff.title')}>
@@ -71,7 +123,12 @@ function StaffRenewalsPage({ ctx, entries, months, flagged, errors = noErrors }:
       {(['due', 'lapsed', 'renewed'] as const).map((state) => (
         <DataTable
           caption={t(`partner.staff.${state}`)}
-          columns={[t('fields.company'), t('fields.country'), t('partner.home.term_ends'), t('partner.staff.last_renewed')]}
+          columns={[
+            t('fields.company'),
+            t('fields.country'),
+            t('partner.home.term_ends'),
+            t('partner.staff.last_renewed'),
+          ]}
           rows={entries.filter((e) => e.state === state)}
           row={(e) => (
             <tr>
@@ -90,13 +147,27 @@ function StaffRenewalsPage({ ctx, entries, months, flagged, errors = noErrors }:
       <h2>{t('partner.staff.flagged')}</h2>
       <DataTable
         caption={t('partner.staff.flagged')}
-        columns={[t('fields.company'), t('partner.locations.address'), t('partner.locations.flags'), t('partner.locations.listed')]}
+        columns={[
+          t('fields.company'),
+          t('partner.locations.address'),
+          t('partner.locations.flags'),
+          t('partner.locations.listed'),
+        ]}
         rows={flagged}
         row={(l) => (
           <tr>
             <td>{l.legalName}</td>
-            <td>{[...l.lines, [l.postcode, l.city].filter(Boolean).join(' '), countryName(l.country, lang)].join(', ')}</td>
-            <td>{l.flags.map((f) => `${f.rule}: ${t(`rules.${f.code}`, { label: t(`fields.${f.field}`, { defaultValue: f.field }), ...f.params, defaultValue: f.code })}`).join(' ')}</td>
+            <td>
+              {[...l.lines, [l.postcode, l.city].filter(Boolean).join(' '), countryName(l.country, lang)].join(', ')}
+            </td>
+            <td>
+              {l.flags
+                .map(
+                  (f) =>
+                    `${f.rule}: ${t(`rules.${f.code}`, { label: t(`fields.${f.field}`, { defaultValue: f.field }), ...f.params, defaultValue: f.code })}`,
+                )
+                .join(' ')}
+            </td>
             <td>{l.listed ? t('partner.home.yes') : t('partner.home.no')}</td>
           </tr>
         )}
@@ -104,7 +175,14 @@ function StaffRenewalsPage({ ctx, entries, months, flagged, errors = noErrors }:
       <form method="post" action="/staff/renewals/settings" novalidate>
         <h2>{t('partner.staff.settings')}</h2>
         <CsrfField token={ctx.csrfToken} />
-        <TextField name="maintenance_months" type="number" label={t('partner.staff.maintenance_months')} value={String(months)} error={errors.fields.maintenance_months} hint={t('partner.staff.maintenance_hint')} />
+        <TextField
+          name="maintenance_months"
+          type="number"
+          label={t('partner.staff.maintenance_months')}
+          value={String(months)}
+          error={errors.fields.maintenance_months}
+          hint={t('partner.staff.maintenance_hint')}
+        />
         <button type="submit">{t('partner.staff.save')}</button>
       </form>
     </Layout>
@@ -117,13 +195,33 @@ export async function renewalPages(app: FastifyInstance): Promise<void> {
   async function render(req: FastifyRequest<{ Params: Params }>, reply: FastifyReply, errors?: FormErrors) {
     const partner = await partnerFor(ctx(), req.actor, req.params.partnerId);
     const view = await renewalOf(ctx(), req.actor, partner.id);
-    return sendPage(reply, <RenewalPage ctx={partnerPageCtx(req, reply, `/partner/${partner.id}/renewal`)} partner={partner} view={view} errors={errors} />, errors ? 422 : 200);
+    return sendPage(
+      reply,
+      <RenewalPage
+        ctx={partnerPageCtx(req, reply, `/partner/${partner.id}/renewal`)}
+        partner={partner}
+        view={view}
+        errors={errors}
+      />,
+      errors ? 422 : 200,
+    );
   }
-  app.get<{ Params: Params }>('/partner/:partnerId/renewal', async (req, reply) => (signedIn(req, reply) ? render(req, reply) : reply));
+  app.get<{ Params: Params }>('/partner/:partnerId/renewal', async (req, reply) =>
+    signedIn(req, reply) ? render(req, reply) : reply,
+  );
   app.post<{ Params: Params }>('/partner/:partnerId/renewal', async (req, reply) => {
     if (!signedIn(req, reply)) return reply;
     try {
-      await confirmRenewal(ctx(), req.actor, req.params.partnerId, { confirmed: fieldValues(req.body, 'confirmed'), agreementAccepted: formField(req.body, 'agreement') === 'accepted' }, requestMeta(req));
+      await confirmRenewal(
+        ctx(),
+        req.actor,
+        req.params.partnerId,
+        {
+          confirmed: fieldValues(req.body, 'confirmed'),
+          agreementAccepted: formField(req.body, 'agreement') === 'accepted',
+        },
+        requestMeta(req),
+      );
     } catch (error) {
       if (!isFormProblem(error)) throw error;
       return render(req, reply, asFormErrors(partnerPageCtx(req, reply), error));
@@ -132,8 +230,22 @@ export async function renewalPages(app: FastifyInstance): Promise<void> {
   });
 
   async function renderStaff(req: FastifyRequest, reply: FastifyReply, errors?: FormErrors) {
-    const [entries, settings, flagged] = [await renewalsForStaff(ctx(), req.actor), await partnerSettings(ctx().db), await flaggedLocationsForStaff(ctx(), req.actor)];
-    return sendPage(reply, <StaffRenewalsPage ctx={partnerPageCtx(req, reply, '/staff/renewals')} entries={entries} months={settings.maintenanceMonths} flagged={flagged} errors={errors} />, errors ? 422 : 200);
+    const [entries, settings, flagged] = [
+      await renewalsForStaff(ctx(), req.actor),
+      await partnerSettings(ctx().db),
+      await flaggedLocationsForStaff(ctx(), req.actor),
+    ];
+    return sendPage(
+      reply,
+      <StaffRenewalsPage
+        ctx={partnerPageCtx(req, reply, '/staff/renewals')}
+        entries={entries}
+        months={settings.maintenanceMonths}
+        flagged={flagged}
+        errors={errors}
+      />,
+      errors ? 422 : 200,
+    );
   }
   app.get('/staff/renewals', async (req, reply) => {
     if (!signedIn(req, reply)) return reply;
@@ -143,7 +255,12 @@ export async function renewalPages(app: FastifyInstance): Promise<void> {
   app.post('/staff/renewals/settings', async (req, reply) => {
     if (!signedIn(req, reply, '/staff/renewals')) return reply;
     try {
-      await updatePartnerSettings(ctx(), req.actor, { maintenanceMonths: Number(formField(req.body, 'maintenance_months')) }, requestMeta(req));
+      await updatePartnerSettings(
+        ctx(),
+        req.actor,
+        { maintenanceMonths: Number(formField(req.body, 'maintenance_months')) },
+        requestMeta(req),
+      );
     } catch (error) {
       if (!isFormProblem(error)) throw error;
       return renderStaff(req, reply, asFormErrors(partnerPageCtx(req, reply), error));

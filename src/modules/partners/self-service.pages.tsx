@@ -38,7 +38,8 @@ function HomeView({ ctx, o }: { ctx: PageContext; o: Overview }) {
           </dd>
           <dt>{t('partner.home.term_ends')}</dt>
           <dd>
-            <Day ctx={ctx} date={standing.termEndsAt} /> {standing.renewal !== 'not_due' && <strong>{t(`partner.renewal.state_${standing.renewal}`)}</strong>}
+            <Day ctx={ctx} date={standing.termEndsAt} />{' '}
+            {standing.renewal !== 'not_due' && <strong>{t(`partner.renewal.state_${standing.renewal}`)}</strong>}
           </dd>
           <dt>{t('partner.home.review_due')}</dt>
           <dd>
@@ -73,7 +74,12 @@ function HomeView({ ctx, o }: { ctx: PageContext; o: Overview }) {
         {o.eligibility.length > 0 && (
           <DataTable
             caption={t('partner.home.eligibility_caption')}
-            columns={[t('partner.accounts.distributor'), t('fields.account_number'), t('partner.home.eligible'), t('partner.home.reasons')]}
+            columns={[
+              t('partner.accounts.distributor'),
+              t('fields.account_number'),
+              t('partner.home.eligible'),
+              t('partner.home.reasons'),
+            ]}
             rows={o.eligibility}
             row={(e) => (
               <tr>
@@ -82,7 +88,11 @@ function HomeView({ ctx, o }: { ctx: PageContext; o: Overview }) {
                   <code>{e.claim.accountNumber}</code>
                 </td>
                 <td>{e.eligible ? t('partner.home.yes') : t('partner.home.no')}</td>
-                <td>{e.reasons.map((r) => t(`partner.eligibility_reasons.${r.code}`, { defaultValue: r.message })).join(' ')}</td>
+                <td>
+                  {e.reasons
+                    .map((r) => t(`partner.eligibility_reasons.${r.code}`, { defaultValue: r.message }))
+                    .join(' ')}
+                </td>
               </tr>
             )}
           />
@@ -95,7 +105,13 @@ function HomeView({ ctx, o }: { ctx: PageContext; o: Overview }) {
         ) : (
           <ul>
             {o.tasks.map((task) => (
-              <li>{TASK_LINKS[task] ? <a href={`/partner/${partner.id}${TASK_LINKS[task]}`}>{t(`partner.tasks.${task}`)}</a> : t(`partner.tasks.${task}`)}</li>
+              <li>
+                {TASK_LINKS[task] ? (
+                  <a href={`/partner/${partner.id}${TASK_LINKS[task]}`}>{t(`partner.tasks.${task}`)}</a>
+                ) : (
+                  t(`partner.tasks.${task}`)
+                )}
+              </li>
             ))}
           </ul>
         )}

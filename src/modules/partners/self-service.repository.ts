@@ -14,19 +14,36 @@ export async function settings(db: Executor) {
   return db.selectFrom('partner_settings').select(['maintenance_months', 'updated_at']).executeTakeFirst();
 }
 
-export async function updateSettings(db: Executor, maintenanceMonths: number, userId: string, now: Date): Promise<void> {
-  await db.updateTable('partner_settings').set({ maintenance_months: maintenanceMonths, updated_by: userId, updated_at: now }).execute();
+export async function updateSettings(
+  db: Executor,
+  maintenanceMonths: number,
+  userId: string,
+  now: Date,
+): Promise<void> {
+  await db
+    .updateTable('partner_settings')
+    .set({ maintenance_months: maintenanceMonths, updated_by: userId, updated_at: now })
+    .execute();
 }
 
 // ---- The partner row ----
 
 /** Serialises changes to one partner's people, locations and renewal (the guards count inside it). */
 export async function lockPartner(trx: Trx, partnerId: string) {
-  return trx.selectFrom('partners').select(['organisation_id', 'renewal_due_at', 'status']).where('organisation_id', '=', partnerId).forUpdate().executeTakeFirst();
+  return trx
+    .selectFrom('partners')
+    .select(['organisation_id', 'renewal_due_at', 'status'])
+    .where('organisation_id', '=', partnerId)
+    .forUpdate()
+    .executeTakeFirst();
 }
 
 export async function markDistributorInfoReviewed(db: Executor, partnerId: string, now: Date): Promise<void> {
-  await db.updateTable('partners').set((eb) => ({ distributor_info_reviewed_at: now, version: eb('version', '+', 1), updated_at: now })).where('organisation_id', '=', partnerId).execute();
+  await db
+    .updateTable('partners')
+    .set((eb) => ({ distributor_info_reviewed_at: now, version: eb('version', '+', 1), updated_at: now }))
+    .where('organisation_id', '=', partnerId)
+    .execute();
 }
 
 /** Extends the term, on condition that nobody renewed it meanwhile; undefined for the loser. */
@@ -41,11 +58,21 @@ export async function renewTerm(db: Executor, partnerId: string, expectedEnd: Da
 }
 
 export async function isListablePartner(db: Executor, partnerId: string): Promise<boolean> {
-  return !!(await db.selectFrom('listable_partners').select('partner_id').where('partner_id', '=', partnerId).executeTakeFirst());
+  return !!(await db
+    .selectFrom('listable_partners')
+    .select('partner_id')
+    .where('partner_id', '=', partnerId)
+    .executeTakeFirst());
 }
 
 /** Registered partners whose review or term end falls within the horizon: candidates for a notice. */
-export async function noticeCandidates(db: Executor, maintenanceMonths: number, horizon: Date, now: Date, limit = 500): Promise<string[]> {
+export async function noticeCandidates(
+  db: Executor,
+  maintenanceMonths: number,
+  horizon: Date,
+  now: Date,
+  limit = 500,
+): Promise<string[]> {
   const rows = await db
     .selectFrom('partners')
     .select('organisation_id')
@@ -63,8 +90,16 @@ export async function noticeCandidates(db: Executor, maintenanceMonths: number, 
 }
 
 /** Claims one notice; false when another run (in any process) already claimed it. */
-export async function claimNotice(trx: Trx, notice: { partner_id: string; kind: string; threshold: number; period: string }): Promise<boolean> {
-  const row = await trx.insertInto('partner_notices').values(notice).onConflict((oc) => oc.doNothing()).returning('partner_id').executeTakeFirst();
+export async function claimNotice(
+  trx: Trx,
+  notice: { partner_id: string; kind: string; threshold: number; period: string },
+): Promise<boolean> {
+  const row = await trx
+    .insertInto('partner_notices')
+    .values(notice)
+    .onConflict((oc) => oc.doNothing())
+    .returning('partner_id')
+    .executeTakeFirst();
   return !!row;
 }
 
@@ -90,7 +125,16 @@ export async function invitationsOf(db: Executor, partnerId: string) {
   return db
     .selectFrom('partner_invitations as i')
     .innerJoin('users as u', 'u.id', 'i.invited_by')
-    .select(['i.id', 'i.email', 'i.role', 'i.created_at', 'i.expires_at', 'i.accepted_at', 'i.revoked_at', 'u.name as inviter_name'])
+    .select([
+      'i.id',
+      'i.email',
+      'i.role',
+      'i.created_at',
+      'i.expires_at',
+      'i.accepted_at',
+      'i.revoked_at',
+      'u.name as inviter_name',
+    ])
     .where('i.partner_id', '=', partnerId)
     .orderBy('i.created_at', 'desc')
     .limit(200)
@@ -166,24 +210,49 @@ export type { PartnerRole };
 // ---- Locations (REG-7, REG-14) ----
 
 export async function locationOf(db: Executor, partnerId: string, id: string) {
-  return db.selectFrom('partner_locations').selectAll().where('id', '=', id).where('partner_id', '=', partnerId).executeTakeFirst();
+  return db
+    .selectFrom('partner_locations')
+    .selectAll()
+    .where('id', '=', id)
+    .where('partner_id', '=', partnerId)
+    .executeTakeFirst();
 }
 
 export async function locationsOf(db: Executor, partnerId: string) {
-  return db.selectFrom('partner_locations').selectAll().where('partner_id', '=', partnerId).orderBy('created_at').orderBy('id').execute();
+  return db
+    .selectFrom('partner_locations')
+    .selectAll()
+    .where('partner_id', '=', partnerId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
 }
 
 export async function insertLocation(db: Executor, row: Insertable<PartnerLocationsTable>): Promise<string> {
   return (await db.insertInto('partner_locations').values(row).returning('id').executeTakeFirstOrThrow()).id;
 }
 
-export async function updateLocation(db: Executor, partnerId: string, id: string, changes: Updateable<PartnerLocationsTable>): Promise<boolean> {
-  const result = await db.updateTable('partner_locations').set(changes).where('id', '=', id).where('partner_id', '=', partnerId).executeTakeFirst();
+export async function updateLocation(
+  db: Executor,
+  partnerId: string,
+  id: string,
+  changes: Updateable<PartnerLocationsTable>,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('partner_locations')
+    .set(changes)
+    .where('id', '=', id)
+    .where('partner_id', '=', partnerId)
+    .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }
 
 export async function deleteLocation(db: Executor, partnerId: string, id: string): Promise<boolean> {
-  const result = await db.deleteFrom('partner_locations').where('id', '=', id).where('partner_id', '=', partnerId).executeTakeFirst();
+  const result = await db
+    .deleteFrom('partner_locations')
+    .where('id', '=', id)
+    .where('partner_id', '=', partnerId)
+    .executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
 }
 
@@ -192,7 +261,19 @@ export async function flaggedLocations(db: Executor, limit = 200) {
   return db
     .selectFrom('partner_locations as l')
     .innerJoin('partners as p', 'p.organisation_id', 'l.partner_id')
-    .select(['l.id', 'l.partner_id', 'p.legal_name', 'l.lines', 'l.city', 'l.postcode', 'l.country', 'l.type', 'l.listed', 'l.findings', 'l.updated_at'])
+    .select([
+      'l.id',
+      'l.partner_id',
+      'p.legal_name',
+      'l.lines',
+      'l.city',
+      'l.postcode',
+      'l.country',
+      'l.type',
+      'l.listed',
+      'l.findings',
+      'l.updated_at',
+    ])
     .where(sql<boolean>`jsonb_path_exists(l.findings, '$[*] ? (@.outcome == "review" || @.outcome == "fail")')`)
     .orderBy('l.updated_at', 'desc')
     .limit(limit)
@@ -201,5 +282,9 @@ export async function flaggedLocations(db: Executor, limit = 200) {
 
 /** Issue #12 item 6: the partner accepted a newer agreement version at its renewal. */
 export async function acceptAgreementVersion(db: Executor, partnerId: string, agreementId: string): Promise<void> {
-  await db.updateTable('partners').set({ agreement_id: agreementId }).where('organisation_id', '=', partnerId).execute();
+  await db
+    .updateTable('partners')
+    .set({ agreement_id: agreementId })
+    .where('organisation_id', '=', partnerId)
+    .execute();
 }

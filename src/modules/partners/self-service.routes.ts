@@ -2,62 +2,32 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { DateTime, errors, SESSION } from '../../platform/api-schemas.ts';
-import { requirePermission, requireUser } from '../../platform/auth.ts';
+import { requireUser } from '../../platform/auth.ts';
 import { requestMeta } from '../../platform/request-meta.ts';
-import { acceptInvitation, inviteColleague, listColleagues, removeColleague, resendInvitation, revokeInvitation, setColleagueRoles } from './colleagues.service.ts';
-import { accountsOfPartner, addAccountClaim, confirmAccountsReviewed, removeAccountClaim } from './distributor-accounts.service.ts';
-import { locationsForPartner, removeLocation, saveLocation, setLocationListed } from './locations.service.ts';
+import {
+  acceptInvitation,
+  inviteColleague,
+  listColleagues,
+  removeColleague,
+  resendInvitation,
+  revokeInvitation,
+  setColleagueRoles,
+} from './colleagues.service.ts';
+import {
+  accountsOfPartner,
+  addAccountClaim,
+  confirmAccountsReviewed,
+  removeAccountClaim,
+} from './distributor-accounts.service.ts';
 import { partnersOfUser } from './partners.service.ts';
-import { confirmRenewal, renewalOf, renewalsForStaff } from './renewal.service.ts';
-import { LOCATION_SERVICES, PARTNER_ROLES, RENEWAL_CONFIRMATIONS } from './self-service.rules.ts';
-import { partnerOverview, partnerSettings, updatePartnerSettings } from './self-service.service.ts';
+import { locationRoutes } from './locations.routes.ts';
+import { renewalRoutes } from './renewal.routes.ts';
+import { PARTNER_ROLES } from './self-service.rules.ts';
+import { partnerOverview } from './self-service.service.ts';
+import { Claim, Nullable, P, PId, Standing, Uuid } from './self-service.schemas.ts';
 
 // Issue #12 item 8: Partner Self Service as JSON, for the partner's own users. Every route
 // names the partner; another partner's id answers 404 like one that does not exist.
-
-const Uuid = Type.String({ format: 'uuid' });
-const Nullable = <T extends Type.TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
-const P = Type.Object({ partnerId: Uuid });
-const PId = Type.Object({ partnerId: Uuid, id: Uuid });
-const Claim = Type.Object({ id: Uuid, distributorId: Uuid, distributorName: Type.String(), accountNumber: Type.String(), status: Type.String(), createdAt: DateTime, decidedAt: Nullable(DateTime) });
-const Standing = Type.Object({
-  reasons: Type.Array(Type.String(), { description: 'REG-4 and renewal: not_registered, suspended, terminated, lapsed, no_confirmed_account, review_overdue' }),
-  restricted: Type.Boolean(),
-  reviewDueAt: Nullable(DateTime),
-  termEndsAt: Nullable(DateTime),
-  renewal: Type.String({ description: 'not_due, due or lapsed' }),
-  restrictionStartsAt: Nullable(DateTime),
-});
-const Location = Type.Object({
-  id: Uuid,
-  lines: Type.Array(Type.String()),
-  city: Type.String(),
-  postcode: Nullable(Type.String()),
-  country: Type.String(),
-  type: Type.String(),
-  listed: Type.Boolean(),
-  phone: Nullable(Type.String()),
-  email: Nullable(Type.String()),
-  website: Nullable(Type.String()),
-  services: Type.Array(Type.String()),
-  flags: Type.Array(Type.Object({ rule: Type.String(), outcome: Type.String(), field: Type.String(), code: Type.String(), params: Type.Optional(Type.Object({}, { additionalProperties: true })) })),
-  latitude: Nullable(Type.Number()),
-  longitude: Nullable(Type.Number()),
-});
-const LocationBody = Type.Object(
-  {
-    lines: Type.Array(Type.String({ maxLength: 200 }), { minItems: 1, maxItems: 4 }),
-    city: Type.String({ maxLength: 100 }),
-    postcode: Type.String({ maxLength: 20 }),
-    type: Type.String({ maxLength: 20 }),
-    phone: Type.Optional(Type.String({ maxLength: 30 })),
-    email: Type.Optional(Type.String({ maxLength: 254 })),
-    website: Type.Optional(Type.String({ maxLength: 200 })),
-    services: Type.Optional(Type.Array(Type.Enum([...LOCATION_SERVICES]), { maxItems: LOCATION_SERVICES.length })),
-  },
-  { additionalProperties: false },
-);
-const locationForm = (b: Type.Static<typeof LocationBody>) => ({ lines: b.lines, city: b.city, postcode: b.postcode, type: b.type, phone: b.phone ?? '', email: b.email ?? '', website: b.website ?? '', services: b.services ?? [] });
 
 export async function selfServiceRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -66,8 +36,25 @@ export async function selfServiceRoutes(fastify: FastifyInstance): Promise<void>
   const security = SESSION;
   const noContent = { 204: Type.Null() };
 
-  app.get('/partner', { schema: { tags, summary: 'The partners the signed-in person works for', security, response: { 200: Type.Array(Type.Object({ id: Uuid, legalName: Type.String(), country: Type.String(), status: Type.String() })), ...errors(401) } } }, async (req) =>
-    (await partnersOfUser(ctx().db, requireUser(req.actor).userId)).filter((p) => p.status !== 'applicant').map((p) => ({ id: p.id, legalName: p.legalName, country: p.country, status: p.status })),
+  app.get(
+    '/partner',
+    {
+      schema: {
+        tags,
+        summary: 'The partners the signed-in person works for',
+        security,
+        response: {
+          200: Type.Array(
+            Type.Object({ id: Uuid, legalName: Type.String(), country: Type.String(), status: Type.String() }),
+          ),
+          ...errors(401),
+        },
+      },
+    },
+    async (req) =>
+      (await partnersOfUser(ctx().db, requireUser(req.actor).userId))
+        .filter((p) => p.status !== 'applicant')
+        .map((p) => ({ id: p.id, legalName: p.legalName, country: p.country, status: p.status })),
   );
   app.get(
     '/partner/:partnerId',
@@ -84,7 +71,13 @@ export async function selfServiceRoutes(fastify: FastifyInstance): Promise<void>
             status: Type.String(),
             registeredAt: Nullable(DateTime),
             standing: Standing,
-            eligibility: Type.Array(Type.Object({ claim: Claim, eligible: Type.Boolean(), reasons: Type.Array(Type.Object({ code: Type.String(), message: Type.String() })) })),
+            eligibility: Type.Array(
+              Type.Object({
+                claim: Claim,
+                eligible: Type.Boolean(),
+                reasons: Type.Array(Type.Object({ code: Type.String(), message: Type.String() })),
+              }),
+            ),
             tasks: Type.Array(Type.String()),
           }),
           ...errors(401, 404),
@@ -93,7 +86,15 @@ export async function selfServiceRoutes(fastify: FastifyInstance): Promise<void>
     },
     async (req) => {
       const o = await partnerOverview(ctx(), req.actor, req.params.partnerId);
-      return { id: o.partner.id, legalName: o.partner.legalName, status: o.partner.status, registeredAt: o.partner.registeredAt, standing: o.standing, eligibility: o.eligibility, tasks: o.tasks };
+      return {
+        id: o.partner.id,
+        legalName: o.partner.legalName,
+        status: o.partner.status,
+        registeredAt: o.partner.registeredAt,
+        standing: o.standing,
+        eligibility: o.eligibility,
+        tasks: o.tasks,
+      };
     },
   );
 
@@ -109,8 +110,25 @@ export async function selfServiceRoutes(fastify: FastifyInstance): Promise<void>
         params: P,
         response: {
           200: Type.Object({
-            colleagues: Type.Array(Type.Object({ userId: Uuid, name: Type.String(), email: Type.String(), roles: Type.Array(Type.String()) })),
-            invitations: Type.Array(Type.Object({ id: Uuid, email: Type.String(), role: Type.String(), invitedBy: Type.String(), createdAt: DateTime, expiresAt: DateTime, state: Type.String() })),
+            colleagues: Type.Array(
+              Type.Object({
+                userId: Uuid,
+                name: Type.String(),
+                email: Type.String(),
+                roles: Type.Array(Type.String()),
+              }),
+            ),
+            invitations: Type.Array(
+              Type.Object({
+                id: Uuid,
+                email: Type.String(),
+                role: Type.String(),
+                invitedBy: Type.String(),
+                createdAt: DateTime,
+                expiresAt: DateTime,
+                state: Type.String(),
+              }),
+            ),
           }),
           ...errors(401, 404),
         },
@@ -120,34 +138,97 @@ export async function selfServiceRoutes(fastify: FastifyInstance): Promise<void>
   );
   app.post(
     '/partner/:partnerId/invitations',
-    { schema: { tags, summary: 'Invite a colleague by email (valid 7 days); 409 while an invitation to the address is open', security, params: P, body: Type.Object({ email: Type.String({ maxLength: 254 }), role: Role }, { additionalProperties: false }), response: { 201: Type.Object({ id: Uuid }), ...errors(401, 403, 404, 409, 422) } } },
-    async (req, reply) => reply.status(201).send(await inviteColleague(ctx(), req.actor, req.params.partnerId, req.body, requestMeta(req))),
+    {
+      schema: {
+        tags,
+        summary: 'Invite a colleague by email (valid 7 days); 409 while an invitation to the address is open',
+        security,
+        params: P,
+        body: Type.Object({ email: Type.String({ maxLength: 254 }), role: Role }, { additionalProperties: false }),
+        response: { 201: Type.Object({ id: Uuid }), ...errors(401, 403, 404, 409, 422) },
+      },
+    },
+    async (req, reply) =>
+      reply.status(201).send(await inviteColleague(ctx(), req.actor, req.params.partnerId, req.body, requestMeta(req))),
   );
-  app.post('/partner/:partnerId/invitations/:id/resend', { schema: { tags, summary: 'Send the invitation again with a new link valid 7 days', security, params: PId, response: { ...noContent, ...errors(401, 403, 404) } } }, async (req, reply) => {
-    await resendInvitation(ctx(), req.actor, req.params.partnerId, req.params.id, requestMeta(req));
-    return reply.status(204).send(null);
-  });
-  app.delete('/partner/:partnerId/invitations/:id', { schema: { tags, summary: 'Revoke an open invitation', security, params: PId, response: { ...noContent, ...errors(401, 403, 404) } } }, async (req, reply) => {
-    await revokeInvitation(ctx(), req.actor, req.params.partnerId, req.params.id, requestMeta(req));
-    return reply.status(204).send(null);
-  });
+  app.post(
+    '/partner/:partnerId/invitations/:id/resend',
+    {
+      schema: {
+        tags,
+        summary: 'Send the invitation again with a new link valid 7 days',
+        security,
+        params: PId,
+        response: { ...noContent, ...errors(401, 403, 404) },
+      },
+    },
+    async (req, reply) => {
+      await resendInvitation(ctx(), req.actor, req.params.partnerId, req.params.id, requestMeta(req));
+      return reply.status(204).send(null);
+    },
+  );
+  app.delete(
+    '/partner/:partnerId/invitations/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Revoke an open invitation',
+        security,
+        params: PId,
+        response: { ...noContent, ...errors(401, 403, 404) },
+      },
+    },
+    async (req, reply) => {
+      await revokeInvitation(ctx(), req.actor, req.params.partnerId, req.params.id, requestMeta(req));
+      return reply.status(204).send(null);
+    },
+  );
   app.post(
     '/partner/invitations/accept',
-    { schema: { tags, summary: 'Accept an invitation: only the invited, confirmed address', security, body: Type.Object({ token: Type.String({ maxLength: 200 }) }, { additionalProperties: false }), response: { 200: Type.Object({ partnerId: Uuid }), ...errors(400, 401, 403) } } },
+    {
+      schema: {
+        tags,
+        summary: 'Accept an invitation: only the invited, confirmed address',
+        security,
+        body: Type.Object({ token: Type.String({ maxLength: 200 }) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ partnerId: Uuid }), ...errors(400, 401, 403) },
+      },
+    },
     async (req) => ({ partnerId: await acceptInvitation(ctx(), req.actor, req.body.token, requestMeta(req)) }),
   );
   app.put(
     '/partner/:partnerId/colleagues/:id/roles',
-    { schema: { tags, summary: 'Set a colleague’s roles; 409 when it would leave no administrator', security, params: PId, body: Type.Object({ roles: Type.Array(Role, { minItems: 1, maxItems: 3 }) }, { additionalProperties: false }), response: { ...noContent, ...errors(401, 403, 404, 409, 422) } } },
+    {
+      schema: {
+        tags,
+        summary: 'Set a colleague’s roles; 409 when it would leave no administrator',
+        security,
+        params: PId,
+        body: Type.Object({ roles: Type.Array(Role, { minItems: 1, maxItems: 3 }) }, { additionalProperties: false }),
+        response: { ...noContent, ...errors(401, 403, 404, 409, 422) },
+      },
+    },
     async (req, reply) => {
       await setColleagueRoles(ctx(), req.actor, req.params.partnerId, req.params.id, req.body.roles, requestMeta(req));
       return reply.status(204).send(null);
     },
   );
-  app.delete('/partner/:partnerId/colleagues/:id', { schema: { tags, summary: 'Remove a person from the partner; 409 for the last administrator', security, params: PId, response: { ...noContent, ...errors(401, 403, 404, 409) } } }, async (req, reply) => {
-    await removeColleague(ctx(), req.actor, req.params.partnerId, req.params.id, requestMeta(req));
-    return reply.status(204).send(null);
-  });
+  app.delete(
+    '/partner/:partnerId/colleagues/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Remove a person from the partner; 409 for the last administrator',
+        security,
+        params: PId,
+        response: { ...noContent, ...errors(401, 403, 404, 409) },
+      },
+    },
+    async (req, reply) => {
+      await removeColleague(ctx(), req.actor, req.params.partnerId, req.params.id, requestMeta(req));
+      return reply.status(204).send(null);
+    },
+  );
 
   // ---- Distributor accounts (REG-2, REG-4) ----
   app.get(
@@ -158,84 +239,71 @@ export async function selfServiceRoutes(fastify: FastifyInstance): Promise<void>
         summary: 'REG-4: account claims with their confirmation state, the last review and the restriction',
         security,
         params: P,
-        response: { 200: Type.Object({ claims: Type.Array(Claim), standing: Standing, reviewedAt: Nullable(DateTime), maintenanceMonths: Type.Integer(), distributors: Type.Array(Type.Object({ id: Uuid, name: Type.String() })) }), ...errors(401, 404) },
+        response: {
+          200: Type.Object({
+            claims: Type.Array(Claim),
+            standing: Standing,
+            reviewedAt: Nullable(DateTime),
+            maintenanceMonths: Type.Integer(),
+            distributors: Type.Array(Type.Object({ id: Uuid, name: Type.String() })),
+          }),
+          ...errors(401, 404),
+        },
       },
     },
     async (req) => accountsOfPartner(ctx(), req.actor, req.params.partnerId),
   );
   app.post(
     '/partner/:partnerId/accounts',
-    { schema: { tags, summary: 'REG-2: claim an account; the distributor must serve the partner’s country', security, params: P, body: Type.Object({ distributorId: Uuid, accountNumber: Type.String({ maxLength: 64 }) }, { additionalProperties: false }), response: { 201: Type.Object({ id: Uuid, status: Type.String() }), ...errors(401, 403, 404, 409, 422) } } },
-    async (req, reply) => reply.status(201).send(await addAccountClaim(ctx(), req.actor, req.params.partnerId, req.body, requestMeta(req))),
-  );
-  app.delete('/partner/:partnerId/accounts/:id', { schema: { tags, summary: 'Withdraw an account claim', security, params: PId, response: { ...noContent, ...errors(401, 403, 404) } } }, async (req, reply) => {
-    await removeAccountClaim(ctx(), req.actor, req.params.partnerId, req.params.id, requestMeta(req));
-    return reply.status(204).send(null);
-  });
-  app.post('/partner/:partnerId/accounts/review', { schema: { tags, summary: 'REG-4: confirm the accounts are accurate; restarts the maintenance period', security, params: P, response: { ...noContent, ...errors(401, 403, 404) } } }, async (req, reply) => {
-    await confirmAccountsReviewed(ctx(), req.actor, req.params.partnerId, requestMeta(req));
-    return reply.status(204).send(null);
-  });
-
-  // ---- Locations (REG-7, REG-14) ----
-  app.get('/partner/:partnerId/locations', { schema: { tags, summary: 'REG-7: locations with their flags and listing', security, params: P, response: { 200: Type.Array(Location), ...errors(401, 404) } } }, async (req) =>
-    locationsForPartner(ctx(), req.actor, req.params.partnerId),
-  );
-  app.post(
-    '/partner/:partnerId/locations',
-    { schema: { tags, summary: 'REG-7: add a location (checked like at registration; flags go to programme staff)', security, params: P, body: LocationBody, response: { 201: Type.Object({ id: Uuid, flags: Type.Array(Type.Object({}, { additionalProperties: true })) }), ...errors(401, 403, 404, 422) } } },
-    async (req, reply) => reply.status(201).send(await saveLocation(ctx(), req.actor, req.params.partnerId, undefined, locationForm(req.body), requestMeta(req))),
-  );
-  app.put(
-    '/partner/:partnerId/locations/:id',
-    { schema: { tags, summary: 'REG-7: change a location', security, params: PId, body: LocationBody, response: { 200: Type.Object({ id: Uuid, flags: Type.Array(Type.Object({}, { additionalProperties: true })) }), ...errors(401, 403, 404, 422) } } },
-    async (req) => saveLocation(ctx(), req.actor, req.params.partnerId, req.params.id, locationForm(req.body), requestMeta(req)),
-  );
-  app.put(
-    '/partner/:partnerId/locations/:id/listing',
-    { schema: { tags, summary: 'REG-14: list or unlist in the Partner Locator; 409 for the last listed location', security, params: PId, body: Type.Object({ listed: Type.Boolean() }, { additionalProperties: false }), response: { ...noContent, ...errors(401, 403, 404, 409) } } },
-    async (req, reply) => {
-      await setLocationListed(ctx(), req.actor, req.params.partnerId, req.params.id, req.body.listed, requestMeta(req));
-      return reply.status(204).send(null);
-    },
-  );
-  app.delete('/partner/:partnerId/locations/:id', { schema: { tags, summary: 'Remove a location; 409 for the last listed one', security, params: PId, response: { ...noContent, ...errors(401, 403, 404, 409) } } }, async (req, reply) => {
-    await removeLocation(ctx(), req.actor, req.params.partnerId, req.params.id, requestMeta(req));
-    return reply.status(204).send(null);
-  });
-
-  // ---- Renewal (issue #12 item 6) ----
-  app.get(
-    '/partner/:partnerId/renewal',
-    { schema: { tags, summary: 'The annual renewal: state, term end, and a newer agreement to accept', security, params: P, response: { 200: Type.Object({ state: Type.String(), termEndsAt: Nullable(DateTime), newerAgreement: Nullable(Type.Object({ id: Uuid, version: Type.String(), title: Type.String(), body: Type.String() })) }), ...errors(401, 404) } } },
-    async (req) => renewalOf(ctx(), req.actor, req.params.partnerId),
-  );
-  app.post(
-    '/partner/:partnerId/renewal',
     {
       schema: {
         tags,
-        summary: 'Confirm the renewal (every confirmation, and the newer agreement when there is one); extends the term by 12 months',
+        summary: 'REG-2: claim an account; the distributor must serve the partner’s country',
         security,
         params: P,
-        body: Type.Object({ confirmed: Type.Array(Type.Enum([...RENEWAL_CONFIRMATIONS]), { maxItems: RENEWAL_CONFIRMATIONS.length }), agreementAccepted: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
-        response: { 200: Type.Object({ termEndsAt: DateTime }), ...errors(401, 403, 404, 409, 422) },
+        body: Type.Object(
+          { distributorId: Uuid, accountNumber: Type.String({ maxLength: 64 }) },
+          { additionalProperties: false },
+        ),
+        response: { 201: Type.Object({ id: Uuid, status: Type.String() }), ...errors(401, 403, 404, 409, 422) },
       },
     },
-    async (req) => confirmRenewal(ctx(), req.actor, req.params.partnerId, { confirmed: req.body.confirmed, agreementAccepted: req.body.agreementAccepted ?? false }, requestMeta(req)),
+    async (req, reply) =>
+      reply.status(201).send(await addAccountClaim(ctx(), req.actor, req.params.partnerId, req.body, requestMeta(req))),
+  );
+  app.delete(
+    '/partner/:partnerId/accounts/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Withdraw an account claim',
+        security,
+        params: PId,
+        response: { ...noContent, ...errors(401, 403, 404) },
+      },
+    },
+    async (req, reply) => {
+      await removeAccountClaim(ctx(), req.actor, req.params.partnerId, req.params.id, requestMeta(req));
+      return reply.status(204).send(null);
+    },
+  );
+  app.post(
+    '/partner/:partnerId/accounts/review',
+    {
+      schema: {
+        tags,
+        summary: 'REG-4: confirm the accounts are accurate; restarts the maintenance period',
+        security,
+        params: P,
+        response: { ...noContent, ...errors(401, 403, 404) },
+      },
+    },
+    async (req, reply) => {
+      await confirmAccountsReviewed(ctx(), req.actor, req.params.partnerId, requestMeta(req));
+      return reply.status(204).send(null);
+    },
   );
 
-  // ---- Programme staff ----
-  const staffTags = ['staff: partners'];
-  app.get('/staff/renewals', { schema: { tags: staffTags, summary: 'Renewals due, done and lapsed', security, response: { 200: Type.Array(Type.Object({ partnerId: Uuid, legalName: Type.String(), country: Type.String(), termEndsAt: Nullable(DateTime), lastRenewedAt: Nullable(DateTime), state: Type.String() })), ...errors(401, 403) } } }, async (req) =>
-    renewalsForStaff(ctx(), req.actor),
-  );
-  const Settings = Type.Object({ maintenanceMonths: Type.Integer({ minimum: 1, maximum: 60, description: 'REG-4: months within which a partner must review its distributor accounts' }) }, { additionalProperties: false });
-  app.get('/staff/partner-settings', { schema: { tags: staffTags, summary: 'REG-4: the maintenance period', security, response: { 200: Settings, ...errors(401, 403) } } }, async (req) => {
-    requirePermission(req.actor, 'applications:review');
-    return partnerSettings(ctx().db);
-  });
-  app.put('/staff/partner-settings', { schema: { tags: staffTags, summary: 'REG-4: change the maintenance period (staff administrators)', security, body: Settings, response: { 200: Settings, ...errors(401, 403, 422) } } }, async (req) =>
-    updatePartnerSettings(ctx(), req.actor, req.body, requestMeta(req)),
-  );
+  locationRoutes(fastify);
+  renewalRoutes(fastify);
 }

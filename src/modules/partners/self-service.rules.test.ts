@@ -17,7 +17,12 @@ import {
 
 const now = new Date('2026-11-28T12:00:00Z');
 const settings = { maintenanceMonths: 12 };
-const good: StandingFacts = { status: 'registered', termEndsAt: new Date('2027-06-01T00:00:00Z'), distributorInfoReviewedAt: new Date('2026-06-01T00:00:00Z'), hasConfirmedAccount: true };
+const good: StandingFacts = {
+  status: 'registered',
+  termEndsAt: new Date('2027-06-01T00:00:00Z'),
+  distributorInfoReviewedAt: new Date('2026-06-01T00:00:00Z'),
+  hasConfirmedAccount: true,
+};
 
 describe('Partner Self Service rules', () => {
   it('REG-4: a partner in good standing is neither restricted nor unlisted', () => {
@@ -45,13 +50,16 @@ describe('Partner Self Service rules', () => {
   });
 
   it('REG-14: suspended, terminated and unregistered partners are not listable', () => {
-    for (const status of ['suspended', 'terminated'] as const) expect(standingReasons({ ...good, status }, now, settings)).toEqual([status]);
+    for (const status of ['suspended', 'terminated'] as const)
+      expect(standingReasons({ ...good, status }, now, settings)).toEqual([status]);
     expect(isListable({ ...good, status: 'applicant' }, now, settings)).toBe(false);
   });
 
   it('REG-4: the restriction starts at the earlier of the review due date and the term end', () => {
     expect(restrictionStartsAt(good, settings)).toEqual(new Date('2027-06-01T00:00:00Z'));
-    expect(restrictionStartsAt({ ...good, termEndsAt: new Date('2027-03-01T00:00:00Z') }, settings)).toEqual(new Date('2027-03-01T00:00:00Z'));
+    expect(restrictionStartsAt({ ...good, termEndsAt: new Date('2027-03-01T00:00:00Z') }, settings)).toEqual(
+      new Date('2027-03-01T00:00:00Z'),
+    );
   });
 
   it('REG-4: notices go 30 and 7 days ahead, the nearest one when a run is late, none after the date', () => {
@@ -69,8 +77,16 @@ describe('Partner Self Service rules', () => {
     expect(renewalState(new Date('2026-11-01T00:00:00Z'), now)).toBe('lapsed');
     expect(renewedTermEnd(end, now)).toEqual(new Date('2028-01-20T00:00:00Z'));
     expect(renewedTermEnd(new Date('2026-11-01T00:00:00Z'), now)).toEqual(new Date('2027-11-28T12:00:00Z'));
-    expect(checkRenewal({ confirmed: ['business_email', 'locations', 'distributor_accounts', 'added_value'], agreementAccepted: false, newerAgreement: false })).toEqual([]);
-    expect(checkRenewal({ confirmed: ['locations'], agreementAccepted: false, newerAgreement: true }).map((v) => v.field)).toEqual(['confirm_business_email', 'confirm_distributor_accounts', 'confirm_added_value', 'agreement']);
+    expect(
+      checkRenewal({
+        confirmed: ['business_email', 'locations', 'distributor_accounts', 'added_value'],
+        agreementAccepted: false,
+        newerAgreement: false,
+      }),
+    ).toEqual([]);
+    expect(
+      checkRenewal({ confirmed: ['locations'], agreementAccepted: false, newerAgreement: true }).map((v) => v.field),
+    ).toEqual(['confirm_business_email', 'confirm_distributor_accounts', 'confirm_added_value', 'agreement']);
   });
 
   it('the last admin cannot be removed or lose the admin role', () => {
@@ -81,9 +97,33 @@ describe('Partner Self Service rules', () => {
   });
 
   it('REG-7: the last listed location cannot be unlisted or removed', () => {
-    expect(unlistsLastLocation([{ id: 'x', listed: true }, { id: 'y', listed: false }], 'x')).toBe(true);
-    expect(unlistsLastLocation([{ id: 'x', listed: true }, { id: 'y', listed: true }], 'x')).toBe(false);
-    expect(unlistsLastLocation([{ id: 'x', listed: true }, { id: 'y', listed: false }], 'y')).toBe(false);
+    expect(
+      unlistsLastLocation(
+        [
+          { id: 'x', listed: true },
+          { id: 'y', listed: false },
+        ],
+        'x',
+      ),
+    ).toBe(true);
+    expect(
+      unlistsLastLocation(
+        [
+          { id: 'x', listed: true },
+          { id: 'y', listed: true },
+        ],
+        'x',
+      ),
+    ).toBe(false);
+    expect(
+      unlistsLastLocation(
+        [
+          { id: 'x', listed: true },
+          { id: 'y', listed: false },
+        ],
+        'y',
+      ),
+    ).toBe(false);
   });
 
   it('invitations: states, and only the invited confirmed address may accept (any case)', () => {
@@ -93,12 +133,18 @@ describe('Partner Self Service rules', () => {
     expect(invitationState({ acceptedAt: null, revokedAt: now, expiresAt }, now)).toBe('revoked');
     expect(invitationState({ acceptedAt: now, revokedAt: null, expiresAt }, now)).toBe('accepted');
     expect(invitationRefusal('Ann@Example.test', { email: 'ann@example.test', emailVerified: true })).toBeUndefined();
-    expect(invitationRefusal('ann@example.test', { email: 'bob@example.test', emailVerified: true })).toBe('invitation_wrong_address');
-    expect(invitationRefusal('ann@example.test', { email: 'ann@example.test', emailVerified: false })).toBe('email_not_verified');
+    expect(invitationRefusal('ann@example.test', { email: 'bob@example.test', emailVerified: true })).toBe(
+      'invitation_wrong_address',
+    );
+    expect(invitationRefusal('ann@example.test', { email: 'ann@example.test', emailVerified: false })).toBe(
+      'email_not_verified',
+    );
   });
 
   it('REG-14: public listing details are checked when given', () => {
     expect(checkListingDetails({ phone: '', email: '', website: '' })).toEqual([]);
-    expect(checkListingDetails({ phone: 'call us', email: 'x@', website: 'javascript:alert(1)' }).map((v) => v.field)).toEqual(['phone', 'email', 'website']);
+    expect(
+      checkListingDetails({ phone: 'call us', email: 'x@', website: 'javascript:alert(1)' }).map((v) => v.field),
+    ).toEqual(['phone', 'email', 'website']);
   });
 });

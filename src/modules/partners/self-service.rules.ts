@@ -23,7 +23,8 @@ export interface StandingFacts {
   hasConfirmedAccount: boolean;
 }
 
-export type StandingReason = 'not_registered' | 'suspended' | 'terminated' | 'lapsed' | 'no_confirmed_account' | 'review_overdue';
+export type StandingReason =
+  'not_registered' | 'suspended' | 'terminated' | 'lapsed' | 'no_confirmed_account' | 'review_overdue';
 
 /** Issue #12 item 6: an unrenewed partner lapses on the day its term ends. */
 export function isLapsed(termEndsAt: Date | null, now: Date): boolean {
@@ -45,7 +46,8 @@ export function standingReasons(p: StandingFacts, now: Date, settings: PartnerSe
   else if (p.status !== 'registered') reasons.push('not_registered');
   if (isLapsed(p.termEndsAt, now)) reasons.push('lapsed');
   if (!p.hasConfirmedAccount) reasons.push('no_confirmed_account');
-  if (!p.distributorInfoReviewedAt || reviewDueAt(p.distributorInfoReviewedAt, settings) <= now) reasons.push('review_overdue');
+  if (!p.distributorInfoReviewedAt || reviewDueAt(p.distributorInfoReviewedAt, settings) <= now)
+    reasons.push('review_overdue');
   return reasons;
 }
 
@@ -63,7 +65,10 @@ export function isListable(p: StandingFacts, now: Date, settings: PartnerSetting
  * falls due or its term ends, whichever comes first. Undefined when it has no such date.
  */
 export function restrictionStartsAt(p: StandingFacts, settings: PartnerSettings): Date | undefined {
-  const dates = [p.distributorInfoReviewedAt && reviewDueAt(p.distributorInfoReviewedAt, settings), p.termEndsAt].filter((d): d is Date => !!d);
+  const dates = [
+    p.distributorInfoReviewedAt && reviewDueAt(p.distributorInfoReviewedAt, settings),
+    p.termEndsAt,
+  ].filter((d): d is Date => !!d);
   return dates.length ? new Date(Math.min(...dates.map((d) => d.getTime()))) : undefined;
 }
 
@@ -103,8 +108,15 @@ export function renewedTermEnd(termEndsAt: Date, now: Date): Date {
 /** What a partner admin confirms to renew; every item must be ticked. */
 export const RENEWAL_CONFIRMATIONS = ['business_email', 'locations', 'distributor_accounts', 'added_value'] as const;
 
-export function checkRenewal(input: { confirmed: readonly string[]; agreementAccepted: boolean; newerAgreement: boolean }): FieldViolation[] {
-  const missing: FieldViolation[] = RENEWAL_CONFIRMATIONS.filter((c) => !input.confirmed.includes(c)).map((c) => ({ field: `confirm_${c}`, rule: 'required' }));
+export function checkRenewal(input: {
+  confirmed: readonly string[];
+  agreementAccepted: boolean;
+  newerAgreement: boolean;
+}): FieldViolation[] {
+  const missing: FieldViolation[] = RENEWAL_CONFIRMATIONS.filter((c) => !input.confirmed.includes(c)).map((c) => ({
+    field: `confirm_${c}`,
+    rule: 'required',
+  }));
   if (input.newerAgreement && !input.agreementAccepted) missing.push({ field: 'agreement', rule: 'required' });
   return missing;
 }
@@ -116,14 +128,20 @@ export const INVITATION_TTL_DAYS = 7;
 
 export type InvitationState = 'pending' | 'accepted' | 'expired' | 'revoked';
 
-export function invitationState(i: { acceptedAt: Date | null; revokedAt: Date | null; expiresAt: Date }, now: Date): InvitationState {
+export function invitationState(
+  i: { acceptedAt: Date | null; revokedAt: Date | null; expiresAt: Date },
+  now: Date,
+): InvitationState {
   if (i.acceptedAt) return 'accepted';
   if (i.revokedAt) return 'revoked';
   return i.expiresAt <= now ? 'expired' : 'pending';
 }
 
 /** Only the invited address, confirmed, may accept (compared without regard to case). */
-export function invitationRefusal(invitedEmail: string, account: { email: string; emailVerified: boolean }): 'invitation_wrong_address' | 'email_not_verified' | undefined {
+export function invitationRefusal(
+  invitedEmail: string,
+  account: { email: string; emailVerified: boolean },
+): 'invitation_wrong_address' | 'email_not_verified' | undefined {
   if (invitedEmail.trim().toLowerCase() !== account.email.trim().toLowerCase()) return 'invitation_wrong_address';
   if (!account.emailVerified) return 'email_not_verified';
   return undefined;
@@ -139,7 +157,10 @@ export function leavesNoAdmin(adminIds: readonly string[], userId: string, keeps
 export const LOCATION_SERVICES = ['sales', 'installation', 'support', 'training', 'repair', 'consulting'] as const;
 
 /** REG-7: at least one physical location stays listed: true when the change would unlist the last one. */
-export function unlistsLastLocation(locations: readonly { id: string; listed: boolean }[], locationId: string): boolean {
+export function unlistsLastLocation(
+  locations: readonly { id: string; listed: boolean }[],
+  locationId: string,
+): boolean {
   const listed = locations.filter((l) => l.listed);
   return listed.length === 1 && listed[0]!.id === locationId;
 }
@@ -151,7 +172,8 @@ const PHONE = /^\+?[0-9 ()./-]{5,30}$/;
 export function checkListingDetails(input: { phone: string; email: string; website: string }): FieldViolation[] {
   const problems: FieldViolation[] = [];
   if (input.phone && !PHONE.test(input.phone)) problems.push({ field: 'phone', rule: 'phone' });
-  if (input.email && (input.email.length > 254 || !EMAIL.test(input.email))) problems.push({ field: 'email', rule: 'email_format' });
+  if (input.email && (input.email.length > 254 || !EMAIL.test(input.email)))
+    problems.push({ field: 'email', rule: 'email_format' });
   if (input.website) {
     let ok = input.website.length <= 200;
     try {

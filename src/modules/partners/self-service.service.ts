@@ -31,7 +31,12 @@ import { trainingOfPartner } from './training.service.ts';
  * The partner a signed-in person may act for. Another partner's id answers 404, the same as an
  * id that does not exist, so nobody learns which partners exist (issue #12 item 8).
  */
-export async function partnerFor(ctx: AppContext, actorOrNull: Actor | null, partnerId: string, permission: Permission = 'partner:read'): Promise<Partner> {
+export async function partnerFor(
+  ctx: AppContext,
+  actorOrNull: Actor | null,
+  partnerId: string,
+  permission: Permission = 'partner:read',
+): Promise<Partner> {
   const actor = requireUser(actorOrNull);
   if (!isUuid(partnerId) || !can(actor, 'partner:read', partnerId)) throw notFound('Partner');
   const partner = await findPartner(ctx.db, partnerId);
@@ -46,14 +51,27 @@ export async function partnerSettings(db: Executor): Promise<PartnerSettings> {
 }
 
 /** REG-4: programme staff change the maintenance period; eligibility answers follow at once. */
-export async function updatePartnerSettings(ctx: AppContext, actorOrNull: Actor | null, input: { maintenanceMonths: number }, meta: RequestMeta, now = new Date()): Promise<PartnerSettings> {
+export async function updatePartnerSettings(
+  ctx: AppContext,
+  actorOrNull: Actor | null,
+  input: { maintenanceMonths: number },
+  meta: RequestMeta,
+  now = new Date(),
+): Promise<PartnerSettings> {
   const actor = requirePermission(actorOrNull, 'staff:manage');
   const months = input.maintenanceMonths;
-  if (!Number.isInteger(months) || months < 1 || months > 60) throw validationFailed([{ field: 'maintenance_months', rule: 'too_many', params: { max: 60 } }]);
+  if (!Number.isInteger(months) || months < 1 || months > 60)
+    throw validationFailed([{ field: 'maintenance_months', rule: 'too_many', params: { max: 60 } }]);
   await ctx.db.transaction().execute(async (trx) => {
     const before = await partnerSettings(trx);
     await repo.updateSettings(trx, months, actor.userId, now);
-    await recordAudit(trx, { actor: auditActor(actor), action: 'partner_settings.updated', subject: { type: 'partner_settings', id: 'programme' }, ip: meta.ip, data: { maintenanceMonths: { from: before.maintenanceMonths, to: months } } });
+    await recordAudit(trx, {
+      actor: auditActor(actor),
+      action: 'partner_settings.updated',
+      subject: { type: 'partner_settings', id: 'programme' },
+      ip: meta.ip,
+      data: { maintenanceMonths: { from: before.maintenanceMonths, to: months } },
+    });
     await announceChange(trx, ELIGIBILITY_TOPIC);
   });
   return { maintenanceMonths: months };
@@ -70,8 +88,18 @@ export interface Standing {
   restrictionStartsAt: Date | null;
 }
 
-export function standingFrom(partner: Partner, claims: readonly PartnerClaim[], settings: PartnerSettings, now: Date): Standing {
-  const facts = { status: partner.status, termEndsAt: partner.termEndsAt, distributorInfoReviewedAt: partner.distributorInfoReviewedAt, hasConfirmedAccount: claims.some((c) => c.status === 'confirmed') };
+export function standingFrom(
+  partner: Partner,
+  claims: readonly PartnerClaim[],
+  settings: PartnerSettings,
+  now: Date,
+): Standing {
+  const facts = {
+    status: partner.status,
+    termEndsAt: partner.termEndsAt,
+    distributorInfoReviewedAt: partner.distributorInfoReviewedAt,
+    hasConfirmedAccount: claims.some((c) => c.status === 'confirmed'),
+  };
   const reasons = standingReasons(facts, now, settings);
   const starts = restrictionStartsAt(facts, settings);
   return {
@@ -88,7 +116,16 @@ export async function standingOf(ctx: AppContext, partner: Partner, now = new Da
   return standingFrom(partner, await claimsOfPartner(ctx.db, partner.id), await partnerSettings(ctx.db), now);
 }
 
-export type Task = 'claims_pending' | 'claims_rejected' | 'review_due' | 'training_due' | 'training_overdue' | 'renewal_due' | 'lapsed' | 'locations_flagged' | 'no_listed_location';
+export type Task =
+  | 'claims_pending'
+  | 'claims_rejected'
+  | 'review_due'
+  | 'training_due'
+  | 'training_overdue'
+  | 'renewal_due'
+  | 'lapsed'
+  | 'locations_flagged'
+  | 'no_listed_location';
 
 export interface Overview {
   partner: Partner;
@@ -100,7 +137,12 @@ export interface Overview {
 }
 
 /** Issue #12 item 2: the partner's home. */
-export async function partnerOverview(ctx: AppContext, actor: Actor | null, partnerId: string, now = new Date()): Promise<Overview> {
+export async function partnerOverview(
+  ctx: AppContext,
+  actor: Actor | null,
+  partnerId: string,
+  now = new Date(),
+): Promise<Overview> {
   const partner = await partnerFor(ctx, actor, partnerId);
   const claims = await claimsOfPartner(ctx.db, partner.id);
   const standing = standingFrom(partner, claims, await partnerSettings(ctx.db), now);
@@ -114,7 +156,11 @@ export async function partnerOverview(ctx: AppContext, actor: Actor | null, part
   const tasks: Task[] = [];
   if (claims.some((c) => c.status === 'pending')) tasks.push('claims_pending');
   if (claims.some((c) => c.status === 'rejected')) tasks.push('claims_rejected');
-  if (standing.reasons.includes('review_overdue') || (standing.reviewDueAt && standing.reviewDueAt.getTime() - now.getTime() <= 30 * 86_400_000)) tasks.push('review_due');
+  if (
+    standing.reasons.includes('review_overdue') ||
+    (standing.reviewDueAt && standing.reviewDueAt.getTime() - now.getTime() <= 30 * 86_400_000)
+  )
+    tasks.push('review_due');
   if (training.some((a) => a.status === 'overdue')) tasks.push('training_overdue');
   if (training.some((a) => a.status === 'due_soon')) tasks.push('training_due');
   if (standing.renewal === 'due') tasks.push('renewal_due');
@@ -148,14 +194,25 @@ export async function sendPartnerNotices(ctx: AppContext, now = new Date()): Pro
     if (!partner) continue;
     const standing = standingFrom(partner, await claimsOfPartner(ctx.db, partnerId), settings, now);
     const notices: { kind: 'restriction' | 'renewal'; at: Date; threshold: number }[] = [];
-    const restrictionThreshold = standing.restrictionStartsAt && noticeThreshold(standing.restrictionStartsAt, now, RESTRICTION_NOTICE_DAYS);
-    if (standing.restrictionStartsAt && restrictionThreshold) notices.push({ kind: 'restriction', at: standing.restrictionStartsAt, threshold: restrictionThreshold });
+    const restrictionThreshold =
+      standing.restrictionStartsAt && noticeThreshold(standing.restrictionStartsAt, now, RESTRICTION_NOTICE_DAYS);
+    if (standing.restrictionStartsAt && restrictionThreshold)
+      notices.push({ kind: 'restriction', at: standing.restrictionStartsAt, threshold: restrictionThreshold });
     const renewalThreshold = standing.termEndsAt && noticeThreshold(standing.termEndsAt, now, RENEWAL_NOTICE_DAYS);
-    if (standing.termEndsAt && renewalThreshold) notices.push({ kind: 'renewal', at: standing.termEndsAt, threshold: renewalThreshold });
+    if (standing.termEndsAt && renewalThreshold)
+      notices.push({ kind: 'renewal', at: standing.termEndsAt, threshold: renewalThreshold });
     for (const notice of notices) {
       sent += await ctx.db.transaction().execute(async (trx) => {
         const period = notice.at.toISOString().slice(0, 10);
-        if (!(await repo.claimNotice(trx, { partner_id: partnerId, kind: notice.kind, threshold: notice.threshold, period }))) return 0;
+        if (
+          !(await repo.claimNotice(trx, {
+            partner_id: partnerId,
+            kind: notice.kind,
+            threshold: notice.threshold,
+            period,
+          }))
+        )
+          return 0;
         for (const admin of await adminsOf(trx, partnerId)) {
           await enqueueEmail(trx, brandOf(ctx.config), {
             to: admin.email,
@@ -166,7 +223,13 @@ export async function sendPartnerNotices(ctx: AppContext, now = new Date()): Pro
             vars: { company: partner.legalName, date: period, days: String(notice.threshold) },
           });
         }
-        await recordAudit(trx, { actor: SYSTEM_ACTOR, action: `partner.${notice.kind}_notice_sent`, subject: { type: 'partner', id: partnerId }, organisationId: partnerId, data: { threshold: notice.threshold, period } });
+        await recordAudit(trx, {
+          actor: SYSTEM_ACTOR,
+          action: `partner.${notice.kind}_notice_sent`,
+          subject: { type: 'partner', id: partnerId },
+          organisationId: partnerId,
+          data: { threshold: notice.threshold, period },
+        });
         return 1;
       });
     }

@@ -31,9 +31,24 @@ const NOTICES = {
   settings_saved: 'partner.notices.settings_saved',
 };
 
-export const partnerPageCtx = (req: FastifyRequest, reply: FastifyReply, path?: string) => pageCtx(req, reply, { notices: NOTICES, ...(path ? { path } : {}) });
+export const partnerPageCtx = (req: FastifyRequest, reply: FastifyReply, path?: string) =>
+  pageCtx(req, reply, { notices: NOTICES, ...(path ? { path } : {}) });
 
-export function SelfServicePage({ ctx, partner, section, title, errors = noErrors, children }: { ctx: PageContext; partner: Partner; section: Section; title: string; errors?: FormErrors; children: ComponentChildren }) {
+export function SelfServicePage({
+  ctx,
+  partner,
+  section,
+  title,
+  errors = noErrors,
+  children,
+}: {
+  ctx: PageContext;
+  partner: Partner;
+  section: Section;
+  title: string;
+  errors?: FormErrors;
+  children: ComponentChildren;
+}) {
   const { t } = ctx;
   const items: [Section, string][] = [
     ['home', ''],
