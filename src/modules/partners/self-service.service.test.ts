@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, latestLinkTo, pathOf, type TestApp } from '../../../test/helpers/app.ts';
+import { browser, createTestApp, latestLinkTo, pathOf, type TestApp } from '../../../test/helpers/app.ts';
 import {
   bearer,
   createDistributor,
@@ -272,6 +272,35 @@ describe('Partner Self Service (issue #12)', () => {
         .filter((i: { email: string }) => i.email === 'later@example.test')
         .map((i: { state: string }) => i.state),
     ).toEqual(['pending', 'expired']);
+  });
+
+  it('invitations: the link shows a page naming the company and the inviter; joining is a POST with CSRF', async () => {
+    const { partner, admin } = await partnerWithAdmin();
+    await inviteColleague(
+      t.ctx,
+      admin,
+      partner.id,
+      { email: 'page.joiner@example.test', role: 'partner_member' },
+      testMeta,
+    );
+    const link = pathOf(await latestLinkTo(t.ctx, 'page.joiner@example.test'));
+    const joiner = await createUser(t.ctx, [], 'page.joiner@example.test');
+    const client = browser(t.app);
+    client.jar.set('pp_session', await sessionFor(t.ctx, joiner));
+    const page = await client.get(link);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain(partner.legalName);
+    expect(page.body).toContain(admin.name);
+    expect(
+      await t.ctx.db.selectFrom('user_roles').select('role').where('user_id', '=', joiner.userId).execute(),
+    ).toEqual([]);
+    expect((await client.post(link, {}, { csrf: false })).statusCode).toBe(403);
+    const joined = await client.post(link, {});
+    expect(joined.statusCode).toBe(303);
+    expect(joined.headers.location).toBe(`/partner/${partner.id}?notice=joined`);
+    expect(
+      await t.ctx.db.selectFrom('user_roles').select('role').where('user_id', '=', joiner.userId).execute(),
+    ).toEqual([{ role: 'partner_member' }]);
   });
 
   it('issue #12 item 8: a partner’s API answers 404 for another partner’s resources', async () => {
