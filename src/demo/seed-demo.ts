@@ -18,6 +18,9 @@ export const DEMO_ACCOUNTS = [
   { email: 'applicant@contoso-systems.example', name: 'Carla Applicant', role: null },
 ];
 
+/** The demo partner administrator (partner_admin of Kranich Systemhaus GmbH): Partner Self Service. */
+export const DEMO_PARTNER_ACCOUNT = { email: 'partner@kranich-systemhaus.example', name: 'Klara Kranich', partner: 'Kranich Systemhaus GmbH' };
+
 /** The demo distributor's administrator (distributor_admin of EuroDist Networks GmbH). */
 export const DEMO_DISTRIBUTOR_ACCOUNT = { email: 'distributor@eurodist.example', name: 'Dana Distributor' };
 
@@ -156,6 +159,11 @@ async function seedEuroDist(trx: Trx, config: Config, eurodist: { id: string; or
     });
     await recordAudit(trx, { actor: SYSTEM_ACTOR, action: 'demo.partner_created', subject: { type: 'partner', id: partnerId }, organisationId: partnerId, data: { legalName: reseller.legalName, country: reseller.country, status: 'registered', initialDistributorId: eurodist.id, distributorInfoReviewedAt: reviewedAt.toISOString() } });
     await claimAccount(trx, { id: partnerId, country: reseller.country }, { distributorId: eurodist.id, accountNumber: reseller.account }, SYSTEM_ACTOR);
+    if (reseller.legalName === DEMO_PARTNER_ACCOUNT.partner) {
+      const admin = await insertUser(trx, { email: DEMO_PARTNER_ACCOUNT.email, name: DEMO_PARTNER_ACCOUNT.name, password_hash: passwordHash, language: 'en', email_verified_at: new Date() });
+      await insertGrant(trx, { user_id: admin.id, role: 'partner_admin', organisation_id: partnerId, granted_by: null });
+      await recordAudit(trx, { actor: SYSTEM_ACTOR, action: 'demo.account_created', subject: { type: 'user', id: admin.id }, organisationId: partnerId, data: { role: 'partner_admin' } });
+    }
   }
 }
 

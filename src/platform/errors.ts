@@ -38,6 +38,8 @@ export const PLATFORM_ERROR_CODES = [
   'stale_version',
   'token_invalid',
   'email_not_verified',
+  // An emailed invitation (registration's signatories, Self Service colleagues) opened by someone else.
+  'invitation_not_for_you',
 ] as const;
 
 /**

@@ -220,3 +220,23 @@ export async function findActiveApiKey(db: Executor, keyHash: string) {
     .where('k.revoked_at', 'is', null)
     .executeTakeFirst();
 }
+
+/** The people holding a role in one organisation, with their roles there (Partner Self Service colleagues). */
+export async function membersOfOrganisation(db: Executor, organisationId: string) {
+  return db
+    .selectFrom('user_roles as r')
+    .innerJoin('users as u', 'u.id', 'r.user_id')
+    .select(['u.id', 'u.name', 'u.email', 'u.language', (eb) => eb.fn.agg<Role[]>('array_agg', ['r.role']).as('roles')])
+    .where('r.organisation_id', '=', organisationId)
+    .groupBy(['u.id', 'u.name', 'u.email', 'u.language'])
+    .orderBy('u.name')
+    .execute();
+}
+
+/** Removes grants of a user in one organisation: the given roles, or all of them. Answers how many went. */
+export async function deleteGrants(db: Executor, userId: string, organisationId: string, roles?: readonly Role[]): Promise<number> {
+  let query = db.deleteFrom('user_roles').where('user_id', '=', userId).where('organisation_id', '=', organisationId);
+  if (roles) query = query.where('role', 'in', [...roles]);
+  const result = await query.executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

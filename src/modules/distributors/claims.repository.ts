@@ -97,3 +97,20 @@ export async function countListConfirmations(db: Executor, distributorId: string
 export async function claimsOfPartnerAt(db: Executor, partnerId: string, distributorId: string) {
   return db.selectFrom('account_claims').select(['id', 'account_number', 'status', 'decided_at']).where('partner_id', '=', partnerId).where('distributor_id', '=', distributorId).orderBy('account_number').execute();
 }
+
+// ---- A partner's own claims (Partner Self Service, REG-4) ----
+
+export async function claimsOfPartner(db: Executor, partnerId: string) {
+  return db
+    .selectFrom('account_claims as c')
+    .innerJoin('distributors as d', 'd.id', 'c.distributor_id')
+    .select(['c.id', 'c.distributor_id', 'd.legal_name as distributor_name', 'c.account_number', 'c.status', 'c.created_at', 'c.decided_at'])
+    .where('c.partner_id', '=', partnerId)
+    .orderBy('d.legal_name')
+    .orderBy('c.account_number')
+    .execute();
+}
+
+export async function deleteClaimOfPartner(db: Executor, partnerId: string, claimId: string) {
+  return db.deleteFrom('account_claims').where('id', '=', claimId).where('partner_id', '=', partnerId).returning(['id', 'distributor_id', 'account_number', 'status']).executeTakeFirst();
+}

@@ -1,7 +1,7 @@
 import { auditActor, type Actor } from '../../platform/auth.ts';
 import { announceChange } from '../../platform/cache.ts';
 import { brandOf, type AppContext, type RequestMeta } from '../../platform/context.ts';
-import type { Trx } from '../../platform/db.ts';
+import type { Executor, Trx } from '../../platform/db.ts';
 import { conflict, notFound, validationFailed } from '../../platform/errors.ts';
 import { recordAudit, SYSTEM_ACTOR, type AuditEntry } from '../audit/index.ts';
 import { enqueueEmail } from '../outbox/index.ts';
@@ -190,4 +190,29 @@ export async function announceNewPartner(trx: Trx, ctx: AppContext, partnerId: s
     vars: { partner: partner.legal_name, country: partner.country },
   });
   await recordAudit(trx, { actor: SYSTEM_ACTOR, action: 'distributor.onboarding_notified', subject: { type: 'distributor', id: distributor.id }, organisationId: partnerId, data: { partner: partner.legal_name } });
+}
+
+/** A partner's claim as Partner Self Service shows it (REG-4). */
+export interface PartnerClaim {
+  id: string;
+  distributorId: string;
+  distributorName: string;
+  accountNumber: string;
+  status: 'pending' | 'confirmed' | 'rejected';
+  createdAt: Date;
+  decidedAt: Date | null;
+}
+
+/** REG-4: every account claim of one partner, with its confirmation state. */
+export async function claimsOfPartner(db: Executor, partnerId: string): Promise<PartnerClaim[]> {
+  return (await claims.claimsOfPartner(db, partnerId)).map((r) => ({ id: r.id, distributorId: r.distributor_id, distributorName: r.distributor_name, accountNumber: r.account_number, status: r.status, createdAt: r.created_at, decidedAt: r.decided_at }));
+}
+
+/** REG-4: the partner withdraws one of its claims, inside the caller's transaction; undefined when it is not the partner's. */
+export async function withdrawClaim(trx: Trx, partnerId: string, claimId: string, actor: AuditEntry['actor']): Promise<{ id: string } | undefined> {
+  const removed = await claims.deleteClaimOfPartner(trx, partnerId, claimId);
+  if (!removed) return undefined;
+  await recordAudit(trx, { actor, action: 'claim.withdrawn', subject: { type: 'account_claim', id: removed.id }, organisationId: partnerId, data: { distributorId: removed.distributor_id, accountNumber: removed.account_number, status: removed.status } });
+  await announceChange(trx, ELIGIBILITY_TOPIC);
+  return { id: removed.id };
 }

@@ -91,10 +91,13 @@ export async function eligibilityFacts(db: Executor, distributorId: string, acco
     country: string | null;
     partner_status: 'applicant' | 'registered' | 'suspended' | 'terminated' | null;
     distributor_info_reviewed_at: Date | null;
+    renewal_due_at: Date | null;
+    maintenance_months: number | null;
     listed_active: boolean | null;
   }>`
     SELECT c.status AS claim_status, p.organisation_id AS partner_id, p.legal_name, p.country, p.status AS partner_status,
-           p.distributor_info_reviewed_at, a.active AS listed_active
+           p.distributor_info_reviewed_at, p.renewal_due_at, a.active AS listed_active,
+           (SELECT s.maintenance_months FROM partner_settings s) AS maintenance_months
     FROM (SELECT ${distributorId}::uuid AS distributor_id, ${accountNumber}::text AS account_number) q
     LEFT JOIN LATERAL (
       SELECT * FROM account_claims c

@@ -37,12 +37,13 @@ export async function purchaseEligibilityAt(ctx: AppContext, distributorId: stri
   }
   const decision = purchaseEligibility(
     {
-      partner: facts.partner_status ? { status: facts.partner_status, distributorInfoReviewedAt: facts.distributor_info_reviewed_at } : null,
+      partner: facts.partner_status ? { status: facts.partner_status, distributorInfoReviewedAt: facts.distributor_info_reviewed_at, termEndsAt: facts.renewal_due_at } : null,
       claim: facts.claim_status ? { status: facts.claim_status } : null,
       listed: facts.listed_active === null ? null : { active: facts.listed_active },
     },
     now,
-    ctx.config.distributorReviewMonths,
+    // REG-4: the staff setting (Partner Self Service) when present, else the configured default.
+    facts.maintenance_months ?? ctx.config.distributorReviewMonths,
   );
   const answer: EligibilityAnswer = {
     account,

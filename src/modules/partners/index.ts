@@ -24,3 +24,9 @@ export {
 export { trainingOfPartner, sendTrainingReminders, type TrainingAssignment } from './training.service.ts';
 export { trainingStatus, trainingDueAt, reminderDue, REMINDER_DAYS_BEFORE, type TrainingStatus } from './training.rules.ts';
 export { purchaseRestrictionReasons, type PurchaseRestriction, type RestrictionReason } from './partners.rules.ts';
+// Partner Self Service (issue #12): pages, API, the notices job, and the listing rule the
+// Partner Locator filters on (REG-14: the `listable_partners` view says the same in SQL).
+export { selfServicePages } from './self-service.pages.tsx';
+export { selfServiceRoutes } from './self-service.routes.ts';
+export { sendPartnerNotices, partnerSettings } from './self-service.service.ts';
+export { isListable, standingReasons, type StandingFacts, type StandingReason, type PartnerSettings } from './self-service.rules.ts';

@@ -18,6 +18,8 @@ export interface Partner {
   distributorInfoReviewedAt: Date | null;
   contact: { name: string | null; email: string | null; phone: string | null };
   agreement: { id: string; effectiveAt: Date | null; renewalDueAt: Date | null } | null;
+  /** The end of the registration term (renewal_due_at), with or without a recorded agreement. */
+  termEndsAt: Date | null;
   version: number;
   createdAt: Date;
 }
@@ -69,6 +71,7 @@ function toPartner(row: repo.PartnerRow): Partner {
     distributorInfoReviewedAt: row.distributor_info_reviewed_at,
     contact: { name: row.contact_name, email: row.contact_email, phone: row.contact_phone },
     agreement: row.agreement_id ? { id: row.agreement_id, effectiveAt: row.agreement_effective_at, renewalDueAt: row.renewal_due_at } : null,
+    termEndsAt: row.renewal_due_at,
     version: row.version,
     createdAt: row.created_at,
   };

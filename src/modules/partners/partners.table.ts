@@ -17,6 +17,8 @@ export interface PartnersTable {
   agreement_id: string | null;
   agreement_effective_at: Date | null;
   renewal_due_at: Date | null;
+  /** The last confirmed annual renewal (issue #12 item 6). */
+  last_renewed_at: Date | null;
   version: Generated<number>;
   created_at: ColumnType<Date, Date | undefined, never>;
   updated_at: Generated<Date>;
@@ -49,11 +51,66 @@ export interface PartnerLocationsTable {
   listed: Generated<boolean>;
   latitude: number | null;
   longitude: number | null;
+  /** REG-14: public contact details and services shown in the Partner Locator. */
+  phone: string | null;
+  email: string | null;
+  website: string | null;
+  services: Generated<string[]>;
+  /** REG-7: the registration rule's findings for this address, for programme staff. */
+  findings: ColumnType<LocationFinding[], string | undefined, string>;
+  updated_at: Generated<Date>;
   created_at: ColumnType<Date, Date | undefined, never>;
+}
+
+/** A REG-7 finding kept on a location (the shape of registration's Finding). */
+export interface LocationFinding {
+  rule: string;
+  outcome: 'pass' | 'fail' | 'review';
+  field: string;
+  code: string;
+  params?: Record<string, string | number>;
 }
 
 export interface PartnersTables {
   partners: PartnersTable;
   training_assignments: TrainingAssignmentsTable;
   partner_locations: PartnerLocationsTable;
+  partner_settings: PartnerSettingsTable;
+  partner_invitations: PartnerInvitationsTable;
+  partner_notices: PartnerNoticesTable;
+  listable_partners: { partner_id: string };
+}
+
+/** Programme settings of Partner Self Service: one row (REG-4's maintenance period). */
+export interface PartnerSettingsTable {
+  id: Generated<boolean>;
+  maintenance_months: number;
+  updated_at: Generated<Date>;
+  updated_by: string | null;
+}
+
+export type PartnerRole = 'partner_member' | 'partner_admin' | 'partner_signatory';
+
+/** A colleague invited by a partner admin; the token is stored only as a hash. */
+export interface PartnerInvitationsTable {
+  id: Generated<string>;
+  partner_id: string;
+  email: string;
+  role: PartnerRole;
+  token_hash: string;
+  invited_by: string;
+  created_at: Generated<Date>;
+  expires_at: Date;
+  accepted_at: Date | null;
+  accepted_by: string | null;
+  revoked_at: Date | null;
+}
+
+/** One emailed notice per (partner, kind, threshold, period): the row is claimed before the email is queued. */
+export interface PartnerNoticesTable {
+  partner_id: string;
+  kind: string;
+  threshold: number;
+  period: string;
+  sent_at: Generated<Date>;
 }

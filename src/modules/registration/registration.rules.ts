@@ -397,16 +397,6 @@ export function applicantStatusMessageKey(status: ApplicationStatus): string {
   return `registration.status_${status}`;
 }
 
-/**
- * REG-1: only the person an invitation was sent to may accept it: the signed-in account's
- * address must be the invited one (case-insensitive) and confirmed. Undefined means allowed.
- */
-export function invitationRefusal(invitedEmail: string, account: { email: string; emailVerified: boolean }): 'invitation_not_for_you' | 'email_not_verified' | undefined {
-  if (invitedEmail.trim().toLowerCase() !== account.email.trim().toLowerCase()) return 'invitation_not_for_you';
-  if (!account.emailVerified) return 'email_not_verified';
-  return undefined;
-}
-
 // ---- REG-11: agreement versions ----
 
 export interface AgreementInput {

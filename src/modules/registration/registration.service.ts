@@ -1,4 +1,5 @@
 import { isUuid } from '../../platform/ids.ts';
+import { invitationRefusal } from '../../platform/invitation.rules.ts';
 import { isCountryCode } from '../../platform/countries.ts';
 import { createHash, randomBytes } from 'node:crypto';
 import { auditActor, requirePermission, requireUser, type Actor } from '../../platform/auth.ts';
@@ -23,7 +24,6 @@ import {
   checkListedCompanies,
   type ListedClaimCheck,
   completedStepsAfterSave,
-  invitationRefusal,
   isEditable,
   releaseOfInformationText,
   signatureAuthorityText,

@@ -47,6 +47,11 @@ export function ConsolePage({ ctx, title, section, children }: { ctx: PageContex
               <a href="/staff/distributors">{t('layout.staff_distributors')}</a>
             </li>
           )}
+          {can(actor, 'applications:review') && (
+            <li>
+              <a href="/staff/renewals">{t('partner.staff.nav')}</a>
+            </li>
+          )}
         </ul>
       </nav>
       {children}

@@ -1,6 +1,6 @@
 import { requirePermission, type Actor } from '../../platform/auth.ts';
 import type { AppContext } from '../../platform/context.ts';
-import { purchaseRestrictedPartners, registeredPartnersByCountry, trainingCompliance, type PurchaseRestriction, type TrainingCompliance } from '../partners/index.ts';
+import { partnerSettings, purchaseRestrictedPartners, registeredPartnersByCountry, trainingCompliance, type PurchaseRestriction, type TrainingCompliance } from '../partners/index.ts';
 import * as repo from './review.repository.ts';
 
 export interface Dashboard {
@@ -13,12 +13,14 @@ export interface Dashboard {
 /** Programme health at a glance (issue 5 dashboards); every number comes from one query. */
 export async function dashboard(ctx: AppContext, actor: Actor | null, now = new Date()): Promise<Dashboard> {
   requirePermission(actor, 'applications:review');
+  // REG-4: the maintenance period is the staff setting (Partner Self Service), as for eligibility.
+  const { maintenanceMonths } = await partnerSettings(ctx.db);
   const [funnel, median, byCountry, training, restricted] = await Promise.all([
     repo.countsByStatus(ctx.db),
     repo.medianDaysToDecision(ctx.db),
     registeredPartnersByCountry(ctx.db),
     trainingCompliance(ctx.db, now),
-    purchaseRestrictedPartners(ctx.db, ctx.config.distributorReviewMonths, now),
+    purchaseRestrictedPartners(ctx.db, maintenanceMonths, now),
   ]);
   const count = (status: string) => Number(funnel.find((f) => f.status === status)?.n ?? 0);
   return {

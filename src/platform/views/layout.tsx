@@ -49,6 +49,11 @@ export function Layout({ ctx, title, children }: { ctx: PageContext; title: stri
                   <a href="/distributor">{t('layout.distributor_portal')}</a>
                 </li>
               )}
+              {can(actor, 'partner:read') && (
+                <li>
+                  <a href="/partner">{t('partner.nav')}</a>
+                </li>
+              )}
               {ctx.localMailbox && (can(actor, 'mailbox:read') || !actor) && (
                 <li>
                   <a href="/dev/mailbox">{t('layout.mailbox')}</a>
