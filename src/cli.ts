@@ -8,6 +8,8 @@ import { verifyAuditChain } from './modules/audit/index.ts';
 import { seedDemo } from './demo/seed-demo.ts';
 import { AppError } from './platform/errors.ts';
 import { CliError, importAccountsCommand, importDistributorsCommand } from './cli-import.ts';
+import { BACKUP_HELP, backupCommand } from './cli-backup.ts';
+import { EmbeddedDataDirError } from './platform/embedded.ts';
 
 const HELP = `partner-portal <command> [options]
 
@@ -28,6 +30,7 @@ Commands:
                                          account_number[, reseller_name, country, status]) with
                                          progress; pending claims the list proves are confirmed
   audit verify                           Walk the audit chain and report the first broken link
+${BACKUP_HELP}
   --help                                 Show this help
 
 Imports act as the account named by --as EMAIL (default: the longest-standing programme
@@ -51,6 +54,7 @@ async function main(argv: string[]): Promise<number> {
       role: { type: 'string', default: 'staff_admin' },
       as: { type: 'string' },
       distributor: { type: 'string' },
+      out: { type: 'string' },
     },
   });
   const [command, sub] = positionals;
@@ -66,7 +70,9 @@ async function main(argv: string[]): Promise<number> {
     return -1; // keep running
   }
 
-  const db = createDb({ url: config.databaseUrl, dataDir: config.dataDir });
+  if (command === 'backup' || command === 'restore') return backupCommand(command, config, values.out, sub);
+
+  const db = createDb({ url: config.databaseUrl, dataDir: config.dataDir, durability: config.embeddedDurability });
   try {
     switch (command) {
       case 'migrate': {
@@ -124,7 +130,7 @@ try {
     console.error(error.message);
     process.exit(error.exitCode);
   }
-  if (error instanceof ConfigError) console.error(error.message);
+  if (error instanceof ConfigError || error instanceof EmbeddedDataDirError) console.error(error.message);
   else if (error instanceof AppError) console.error(`${error.message}${error.violations.length ? ' ' + error.violations.map((v) => `${v.field}: ${v.rule}`).join(', ') : ''}`);
   else console.error(error);
   process.exit(1);
