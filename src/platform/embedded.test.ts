@@ -52,6 +52,11 @@ describe.skipIf(!dump)('embedded database: durability and a data directory that 
     // A lock left by a process that is gone (killed, power loss) does not keep the portal out.
     writeFileSync(path.join(healthy, 'portal.lock'), '999999999\n');
     await (await openEmbedded(healthy, 'full')).close();
+    // Nor does one from before a reboot whose process number now belongs to a running process.
+    if (existsSync('/proc/sys/kernel/random/boot_id')) {
+      writeFileSync(path.join(healthy, 'portal.lock'), `${process.pid} 00000000-0000-0000-0000-000000000000\n`);
+      await (await openEmbedded(healthy, 'full')).close();
+    }
   }, 60_000);
 
   it('a damaged data directory: names it, says nothing was changed, points at restore, and is left as it was', async () => {

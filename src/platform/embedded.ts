@@ -131,7 +131,7 @@ function takeLock(dataDir: string): () => void {
   const file = path.join(dataDir, LOCK_FILE);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      fs.writeFileSync(file, `${process.pid}\n`, { flag: 'wx' });
+      fs.writeFileSync(file, `${process.pid} ${bootId()}\n`, { flag: 'wx' });
       let released = false;
       return () => {
         if (released) return;
@@ -156,17 +156,31 @@ function takeLock(dataDir: string): () => void {
 /** The id of a running process that holds the directory, if any. */
 export function lockHolder(dataDir: string): number | undefined {
   let pid: number;
+  let boot: string | undefined;
   try {
-    pid = Number.parseInt(fs.readFileSync(path.join(dataDir, LOCK_FILE), 'utf8'), 10);
+    const [first, second] = fs.readFileSync(path.join(dataDir, LOCK_FILE), 'utf8').trim().split(/\s+/);
+    pid = Number.parseInt(first ?? '', 10);
+    boot = second;
   } catch {
     return undefined;
   }
   if (!Number.isInteger(pid) || pid <= 0) return undefined;
+  // After a power loss and reboot, the number may belong to some other process by now.
+  if (boot && bootId() && boot !== bootId()) return undefined;
   try {
     process.kill(pid, 0);
     return pid;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM' ? pid : undefined;
+  }
+}
+
+/** Linux's id of this boot ('' elsewhere). */
+function bootId(): string {
+  try {
+    return fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+  } catch {
+    return '';
   }
 }
 
