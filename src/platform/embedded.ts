@@ -95,17 +95,6 @@ export async function openEmbedded(dataDir: string, mode: EmbeddedMode, options:
       { cause },
     );
   }
-  // Files written without fsync — a new directory (PGlite copies initdb's result in), a restored
-  // backup, or a directory last opened with fsync off — are flushed once, in one pass over the
-  // tree (about a second for a small database); afterwards PostgreSQL's own fsyncs keep it so.
-  const synced = path.join(dataDir, SYNCED_FILE);
-  if (!durable) fs.rmSync(synced, { force: true });
-  else if (options.loadDataDir || !fs.existsSync(synced)) {
-    syncTree(dataDir);
-    fs.writeFileSync(synced, `${new Date().toISOString()}\n`);
-    syncPath(synced);
-    syncPath(dataDir);
-  }
   const close = pglite.close.bind(pglite);
   pglite.close = async () => {
     try {
@@ -114,6 +103,22 @@ export async function openEmbedded(dataDir: string, mode: EmbeddedMode, options:
       release();
     }
   };
+  // Files written without fsync — a new directory (PGlite copies initdb's result in), a restored
+  // backup, or a directory last opened with fsync off — are flushed once, in one pass over the
+  // tree (well under a second for a small database); afterwards PostgreSQL's own fsyncs keep it so.
+  const synced = path.join(dataDir, SYNCED_FILE);
+  try {
+    if (!durable) fs.rmSync(synced, { force: true });
+    else if (options.loadDataDir || !fs.existsSync(synced)) {
+      await syncTree(dataDir);
+      fs.writeFileSync(synced, `${new Date().toISOString()}\n`);
+      syncPath(synced);
+      syncPath(dataDir);
+    }
+  } catch (error) {
+    await pglite.close();
+    throw error;
+  }
   return pglite;
 }
 
@@ -184,14 +189,36 @@ function bootId(): string {
   }
 }
 
-/** fsync every file and directory under `dir` (directories last, so new names are durable). */
-export function syncTree(dir: string): void {
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) syncTree(full);
-    else if (entry.isFile()) syncPath(full);
-  }
-  syncPath(dir);
+/**
+ * fsync every file under `dir`, then every directory, deepest first, so new names are durable
+ * too. Eight at a time on libuv's threads: about 0.3 s for a new database on this machine,
+ * against 3–4 s one after another.
+ */
+export async function syncTree(dir: string): Promise<void> {
+  const files: string[] = [];
+  const dirs: string[] = [];
+  const walk = (current: string) => {
+    for (const entry of fs.readdirSync(current, { withFileTypes: true })) {
+      const full = path.join(current, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.isFile()) files.push(full);
+    }
+    dirs.push(current);
+  };
+  walk(dir);
+  const flush = async (target: string) => {
+    const handle = await fs.promises.open(target, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  };
+  let next = 0;
+  await Promise.all(Array.from({ length: 8 }, async () => {
+    while (next < files.length) await flush(files[next++]!);
+  }));
+  for (const d of dirs) await flush(d);
 }
 
 function syncPath(target: string): void {
