@@ -11,7 +11,8 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from './lib/harness.ts';
 
-const TIME_LIMIT_MS = 10 * 60_000;
+// BENCH_TIME_LIMIT_MINUTES raises the backstop on a machine busy with other work.
+const TIME_LIMIT_MS = Number(process.env.BENCH_TIME_LIMIT_MINUTES ?? 10) * 60_000;
 
 const all = readdirSync(path.join(ROOT, 'bench'))
   .filter((f) => f.endsWith('.ts') && f !== 'run.ts')

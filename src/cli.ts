@@ -8,6 +8,8 @@ import { verifyAuditChain } from './modules/audit/index.ts';
 import { seedDemo } from './demo/seed-demo.ts';
 import { AppError } from './platform/errors.ts';
 import { CliError, importAccountsCommand, importDistributorsCommand, type CliStream } from './cli-import.ts';
+import { BACKUP_HELP, backupCommand } from './cli-backup.ts';
+import { EmbeddedDataDirError } from './platform/embedded.ts';
 
 const HELP = `partner-portal <command> [options]
 
@@ -28,6 +30,7 @@ Commands:
                                          account_number[, reseller_name, country, status]) with
                                          progress; pending claims the list proves are confirmed
   audit verify                           Walk the audit chain and report the first broken link
+${BACKUP_HELP}
   --help                                 Show this help
 
 Imports act as the account named by --as EMAIL (default: the longest-standing programme
@@ -60,7 +63,7 @@ export async function main(argv: string[], io: CliEnvironment = processEnvironme
       io.err.write(`${error.message}\n`);
       return error.exitCode;
     }
-    if (error instanceof ConfigError) io.err.write(`${error.message}\n`);
+    if (error instanceof ConfigError || error instanceof EmbeddedDataDirError) io.err.write(`${error.message}\n`);
     else if (error instanceof AppError) io.err.write(`${error.message}${error.violations.length ? ' ' + error.violations.map((v) => `${v.field}: ${v.rule}`).join(', ') : ''}\n`);
     else io.err.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return 1;
@@ -82,6 +85,7 @@ async function command(argv: string[], io: CliEnvironment): Promise<number> {
       role: { type: 'string', default: 'staff_admin' },
       as: { type: 'string' },
       distributor: { type: 'string' },
+      out: { type: 'string' },
     },
   });
   const [command, sub] = positionals;
@@ -97,7 +101,9 @@ async function command(argv: string[], io: CliEnvironment): Promise<number> {
     return -1; // keep running
   }
 
-  const db = io.db ?? createDb({ url: config.databaseUrl, dataDir: config.dataDir });
+  if (command === 'backup' || command === 'restore') return backupCommand(command, config, values.out, sub);
+
+  const db = io.db ?? createDb({ url: config.databaseUrl, dataDir: config.dataDir, durability: config.embeddedDurability });
   try {
     switch (command) {
       case 'migrate': {

@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import Type, { type Static } from 'typebox';
 import Value from 'typebox/value';
+import type { EmbeddedDurability } from './platform/embedded.ts';
 
 // The environment is parsed once at boot and frozen. A bad value stops the process with a
 // message that names the variable and the rule, instead of failing later at first use.
@@ -12,6 +13,8 @@ const EnvSchema = Type.Object({
   HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
   DATA_DIR: Type.String({ minLength: 1, default: './data' }),
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  EMBEDDED_DURABILITY: Type.Union([Type.Literal('full'), Type.Literal('relaxed')], { default: 'full' }),
+  EMBEDDED_IN_PRODUCTION: Type.Union([Type.Literal('0'), Type.Literal('1')], { default: '0' }),
   PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
   MAIL_FROM: Type.String({ minLength: 3, default: 'Partner Portal <no-reply@partner-portal.localhost>' }),
@@ -33,6 +36,8 @@ export interface Config {
   readonly dataDir: string;
   /** A PostgreSQL server; when absent the embedded PGlite database in dataDir is used. */
   readonly databaseUrl: string | undefined;
+  /** The embedded database's durability (decision 026); ignored with databaseUrl. */
+  readonly embeddedDurability: EmbeddedDurability;
   readonly publicUrl: string;
   readonly smtpUrl: string | undefined;
   readonly mailFrom: string;
@@ -55,6 +60,8 @@ const MESSAGES: Record<string, string> = {
   HOST: 'must not be empty',
   DATA_DIR: 'must not be empty',
   DATABASE_URL: 'must be a postgres:// or postgresql:// URL',
+  EMBEDDED_DURABILITY: 'must be full or relaxed',
+  EMBEDDED_IN_PRODUCTION: 'must be 1 (allow) or 0',
   PUBLIC_URL: 'must be an http:// or https:// URL',
   SMTP_URL: 'must be an smtp:// or smtps:// URL',
   MAIL_FROM: 'must be an email address, optionally with a display name',
@@ -86,6 +93,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (isProduction && !env.SESSION_SECRET) throw new ConfigError('Invalid configuration:\n  - SESSION_SECRET is required when NODE_ENV=production');
   if (isProduction && !env.SMTP_URL) throw new ConfigError('Invalid configuration:\n  - SMTP_URL is required when NODE_ENV=production (the local mailbox is for development only)');
   if (isProduction && !env.PUBLIC_URL) throw new ConfigError('Invalid configuration:\n  - PUBLIC_URL is required when NODE_ENV=production (links in emails point to it)');
+  // Production on the embedded database is a choice, not an accident (decision 026).
+  if (isProduction && !env.DATABASE_URL && env.EMBEDDED_IN_PRODUCTION !== '1') {
+    throw new ConfigError(
+      'Invalid configuration:\n  - DATABASE_URL is not set, so NODE_ENV=production would run on the embedded database in ' +
+        `DATA_DIR (${path.resolve(env.DATA_DIR)}): one process, on this machine's disk, backed up only by "partner-portal backup". ` +
+        'Set DATABASE_URL to a PostgreSQL server, or set EMBEDDED_IN_PRODUCTION=1 to choose the embedded database ' +
+        '(see docs/operations.md).',
+    );
+  }
 
   const dataDir = path.resolve(env.DATA_DIR);
   return Object.freeze({
@@ -95,6 +111,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST,
     dataDir,
     databaseUrl: env.DATABASE_URL,
+    embeddedDurability: env.EMBEDDED_DURABILITY,
     publicUrl: (env.PUBLIC_URL ?? `http://${env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST}:${env.PORT}`).replace(/\/$/, ''),
     smtpUrl: env.SMTP_URL,
     mailFrom: env.MAIL_FROM,

@@ -22,7 +22,7 @@ export interface RunningServer {
  * server and the outbox worker. SIGTERM/SIGINT drain requests and the worker before exit.
  */
 export async function startServer(config: Config, options: { demo?: boolean } = {}): Promise<RunningServer> {
-  const db = createDb({ url: config.databaseUrl, dataDir: config.dataDir });
+  const db = createDb({ url: config.databaseUrl, dataDir: config.dataDir, durability: config.embeddedDurability });
   if (!config.databaseUrl || !config.isProduction) await migrateToLatest(db);
   const app = await buildApp({ config, db });
   const interrupted = await failInterruptedUploads({ db, config }, !!config.databaseUrl);

@@ -1,8 +1,8 @@
-import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect, PostgresDialect, type RawBuilder, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Database } from './database.ts';
+import { openEmbedded, type EmbeddedMode } from './embedded.ts';
 
 export type Db = Kysely<Database>;
 export type Trx = Transaction<Database>;
@@ -18,6 +18,8 @@ export interface DatabaseTarget {
   /** An already open PGlite instance (tests that dump it afterwards). */
   pglite?: PGlite | undefined;
   poolSize?: number;
+  /** How the embedded database in dataDir flushes to disk (EMBEDDED_DURABILITY); default full. */
+  durability?: EmbeddedMode | undefined;
 }
 
 // Date and numeric parsing identical on both databases: bigint ids and counts come back as
@@ -46,22 +48,27 @@ export function createDb(target: DatabaseTarget): Db {
     return db;
   }
   if (target.pglite) return withPGlite(target.pglite);
-  if (target.dataDir) mkdirSync(target.dataDir, { recursive: true });
-  const pglite = new PGlite({
-    ...PGLITE_OPTIONS,
-    ...(target.dataDir ? { dataDir: target.dataDir } : {}),
-    ...(target.loadDataDir ? { loadDataDir: target.loadDataDir } : {}),
-  });
+  if (target.dataDir) {
+    // Opened on first use (Kysely awaits the factory): the checks, the lock and the error that
+    // names the directory live in openEmbedded. A failed open fails every later query the same way.
+    const { dataDir } = target;
+    let opening: Promise<PGlite> | undefined;
+    const open = () => (opening ??= openEmbedded(dataDir, target.durability ?? 'full', PGLITE_OPTIONS));
+    const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite: open }) });
+    engines.set(db, { kind: 'pglite', pglite: open });
+    return db;
+  }
+  const pglite = new PGlite({ ...PGLITE_OPTIONS, ...(target.loadDataDir ? { loadDataDir: target.loadDataDir } : {}) });
   return withPGlite(pglite);
 }
 
 function withPGlite(pglite: PGlite): Db {
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
-  engines.set(db, { kind: 'pglite', pglite });
+  engines.set(db, { kind: 'pglite', pglite: () => Promise.resolve(pglite) });
   return db;
 }
 
-type Engine = { kind: 'postgres'; url: string; pool: pg.Pool } | { kind: 'pglite'; pglite: PGlite };
+type Engine = { kind: 'postgres'; url: string; pool: pg.Pool } | { kind: 'pglite'; pglite: () => Promise<PGlite> };
 const engines = new WeakMap<Db, Engine>();
 
 /**
@@ -73,7 +80,7 @@ const engines = new WeakMap<Db, Engine>();
 export async function listen(db: Db, channel: string, onMessage: (payload: string) => void, onReconnect: () => void): Promise<() => Promise<void>> {
   const engine = engines.get(db);
   if (!engine) throw new Error('listen() needs a database made by createDb()');
-  if (engine.kind === 'pglite') return engine.pglite.listen(channel, onMessage);
+  if (engine.kind === 'pglite') return (await engine.pglite()).listen(channel, onMessage);
   let client: pg.Client | undefined;
   let stopped = false;
   let retrying = false;
@@ -135,6 +142,12 @@ export async function queryPrepared<R>(db: Executor, name: string, query: RawBui
   const engine = engines.get(db as Db);
   if (engine?.kind === 'postgres') return (await engine.pool.query({ name, text: compiled.sql, values: compiled.parameters as unknown[] })).rows as R[];
   return (await db.executeQuery(compiled)).rows;
+}
+
+/** The PGlite instance behind an embedded database (backups), or undefined on a server. */
+export async function embeddedPGlite(db: Db): Promise<PGlite | undefined> {
+  const engine = engines.get(db);
+  return engine?.kind === 'pglite' ? engine.pglite() : undefined;
 }
 
 /** True when the database answers a trivial query (used by /readyz). */

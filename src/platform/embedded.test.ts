@@ -1,0 +1,85 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { createDb } from './db.ts';
+import { EmbeddedDataDirError, openEmbedded, startParams } from './embedded.ts';
+
+// These tests are about the embedded database's own data directory; with TEST_DATABASE_URL the
+// run has no PGlite template to start from, and they would prove nothing new there.
+const dump = inject('pgliteDump');
+const work = mkdtempSync(path.join(tmpdir(), 'pp-embedded-'));
+
+/** A migrated data directory on disk, from the run's template (a second instead of an initdb). */
+async function dataDirWithDatabase(name: string): Promise<string> {
+  const dir = path.join(work, name);
+  const pglite = await openEmbedded(dir, 'full', { loadDataDir: new Blob([readFileSync(dump)]) });
+  await pglite.close();
+  return dir;
+}
+
+describe.skipIf(!dump)('embedded database: durability and a data directory that does not open', () => {
+  let healthy: string;
+  beforeAll(async () => {
+    healthy = await dataDirWithDatabase('healthy');
+  }, 60_000);
+
+  it('full durability: PostgreSQL runs with fsync on, an fsync WAL flush and synchronous commits', async () => {
+    expect(startParams('full')).not.toContain('-F');
+    expect(startParams('pglite-default')).toContain('-F');
+    const db = createDb({ dataDir: healthy });
+    try {
+      const settings = await sql<{ fsync: string; method: string; commit: string }>`SELECT current_setting('fsync') AS fsync, current_setting('wal_sync_method') AS method, current_setting('synchronous_commit') AS commit`.execute(db);
+      expect(settings.rows[0]).toEqual({ fsync: 'on', method: 'fsync', commit: 'on' });
+    } finally {
+      await db.destroy();
+    }
+    const relaxed = createDb({ dataDir: healthy, durability: 'relaxed' });
+    expect((await sql<{ commit: string }>`SELECT current_setting('synchronous_commit') AS commit`.execute(relaxed)).rows[0]?.commit).toBe('off');
+    await relaxed.destroy();
+  }, 60_000);
+
+  it('lets one process at a time open a data directory', async () => {
+    const first = await openEmbedded(healthy, 'full');
+    try {
+      await expect(openEmbedded(healthy, 'full')).rejects.toThrow(new RegExp(`DATA_DIR ${healthy} is in use by process ${process.pid}`));
+    } finally {
+      await first.close();
+    }
+    expect(existsSync(path.join(healthy, 'portal.lock'))).toBe(false);
+    // A lock left by a process that is gone (killed, power loss) does not keep the portal out.
+    writeFileSync(path.join(healthy, 'portal.lock'), '999999999\n');
+    await (await openEmbedded(healthy, 'full')).close();
+    // Nor does one from before a reboot whose process number now belongs to a running process.
+    if (existsSync('/proc/sys/kernel/random/boot_id')) {
+      writeFileSync(path.join(healthy, 'portal.lock'), `${process.pid} 00000000-0000-0000-0000-000000000000\n`);
+      await (await openEmbedded(healthy, 'full')).close();
+    }
+  }, 60_000);
+
+  it('a damaged data directory: names it, says nothing was changed, points at restore, and is left as it was', async () => {
+    const dir = await dataDirWithDatabase('damaged');
+    const control = path.join(dir, 'global', 'pg_control');
+    truncateSync(control, 100);
+    const files = readdirSync(dir).sort();
+    const db = createDb({ dataDir: dir });
+    const attempt = db.selectFrom('users').select('id').execute();
+    await expect(attempt).rejects.toThrow(EmbeddedDataDirError);
+    await expect(attempt).rejects.toThrow(new RegExp(`The embedded database in ${dir} does not open .*did not change the directory.*partner-portal restore FILE`));
+    // Every later query fails the same way: it never carries on with an empty database.
+    await expect(db.selectFrom('users').select('id').execute()).rejects.toThrow(/does not open/);
+    await db.destroy();
+    expect(statSync(control).size).toBe(100);
+    expect(readdirSync(dir).sort()).toEqual(files);
+  }, 60_000);
+
+  it('a directory with files but no database is refused instead of being initialised over', async () => {
+    const dir = path.join(work, 'not-a-database');
+    mkdirSync(path.join(dir, 'base'), { recursive: true });
+    writeFileSync(path.join(dir, 'base', 'something'), 'precious');
+    await expect(openEmbedded(dir, 'full')).rejects.toThrow(new RegExp(`DATA_DIR ${dir} is not empty but holds no database \\(PG_VERSION is missing\\)\\. Nothing was changed`));
+    expect(readdirSync(dir)).toEqual(['base']);
+  });
+});
