@@ -118,7 +118,7 @@ export async function registrationRoutes(fastify: FastifyInstance): Promise<void
         security,
         params: IdParams,
         body: s.SubmitBody,
-        response: { 200: s.SubmitResult, 201: s.SubmitResult, ...errors(400, 401, 404, 422) },
+        response: { 200: s.SubmitResult, 201: s.SubmitResult, ...errors(400, 401, 404, 409, 422) },
       },
     },
     async (req, reply) => {

@@ -21,7 +21,7 @@ beforeAll(async () => {
   admin = await createUser(t.ctx, [{ role: 'staff_admin', organisationId: null }], 'ada@vendor.example');
   reviewerA = await createUser(t.ctx, [{ role: 'staff_reviewer', organisationId: null }], 'rui@vendor.example');
   reviewerB = await createUser(t.ctx, [{ role: 'staff_reviewer', organisationId: null }], 'bea@vendor.example');
-  await publishAgreement(t.ctx, admin, { version: '2026.1', title: 'ICPA', body: 'Terms.', effectiveAt: new Date('2026-01-01') }, testMeta);
+  await publishAgreement(t.ctx, admin, { version: '2026.1', governingLanguage: 'en', texts: { en: { title: 'ICPA', body: 'Terms.' } }, effectiveAt: new Date('2026-01-01') }, testMeta);
 });
 afterAll(() => t.close());
 
