@@ -144,6 +144,20 @@ describe('X-1: agreement and consent texts per language', () => {
     expect(body.texts[1].textHash).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it('X-1: staff publish through the API with texts per language; statements left out are the programme’s wording', async () => {
+    const b = browser(t.app);
+    b.jar.set('pp_session', await sessionFor(t.ctx, staff));
+    const res = await b.json('POST', '/api/v1/staff/agreements', { version: '2098.1', governingLanguage: 'fr', effectiveAt: '2098-01-01T00:00:00Z', texts: { fr: { title: 'Accord', body: 'Conditions.' }, ja: { title: '契約', body: '条件。', signatureAuthority: '権限があります。' } } });
+    expect(res.statusCode).toBe(201);
+    const texts = await t.ctx.db.selectFrom('agreement_texts').select(['language', 'title', 'authority_text', 'release_text']).where('agreement_id', '=', res.json().id).orderBy('language').execute();
+    expect(texts).toEqual([
+      { language: 'fr', title: 'Accord', authority_text: translator('fr')('consent.signature_authority', { vendor: VENDOR }), release_text: translator('fr')('consent.release_of_information', { vendor: VENDOR }) },
+      { language: 'ja', title: '契約', authority_text: '権限があります。', release_text: translator('ja')('consent.release_of_information', { vendor: VENDOR }) },
+    ]);
+    // Not in effect yet: its texts are not public.
+    expect((await b.get('/agreements/2098.1?lang=fr')).statusCode).toBe(404);
+  });
+
   // Last: it publishes a newer version.
   it('X-1, REG-11: a submission with a text that is no longer current is refused with 409 naming the field, and nothing is recorded', async () => {
     const { id, b } = await completed('es');

@@ -137,7 +137,7 @@ function problemHref(applicationId: string, field: string): string {
 
 /** Like ErrorSummary, for problems that may live on other pages of the wizard. */
 export function ReviewPage({ ctx, state }: { ctx: PageContext; state: ReviewState }) {
-  const { t, lang } = ctx;
+  const { t, lang, vendor } = ctx;
   const { application, findings, agreement, signature, errors } = state;
   // the applicant's language's texts, or the governing ones with a statement that they bind.
   const shown = agreement ? textFor(agreement.texts, lang, agreement.governingLanguage) : undefined;
@@ -198,7 +198,7 @@ export function ReviewPage({ ctx, state }: { ctx: PageContext; state: ReviewStat
           </section>
         )}
         <p>{t('registration.sign_intro')}</p>
-        <Checkbox name="sign.confirms_authority" label={shown?.text.signatureAuthority ?? ''} lang={shown?.text.language ?? lang} checked={signature.confirmsAuthority} error={e['sign.confirms_authority']} />
+        <Checkbox name="sign.confirms_authority" label={shown?.text.signatureAuthority ?? t('consent.signature_authority', { vendor })} lang={shown?.text.language ?? lang} checked={signature.confirmsAuthority} error={e['sign.confirms_authority']} />
         <div class="grid">
           <TextField name="sign.signatory_name" label={t('fields.sign.signatory_name')} value={signature.name} error={e['sign.signatory_name']} autocomplete="name" maxLength={FIELD_MAX.name} />
           <TextField name="sign.signatory_title" label={t('fields.sign.signatory_title')} value={signature.title} error={e['sign.signatory_title']} autocomplete="organization-title" maxLength={FIELD_MAX.title} />
@@ -210,7 +210,7 @@ export function ReviewPage({ ctx, state }: { ctx: PageContext; state: ReviewStat
         <section class="release" aria-labelledby="release-title">
           <h3 id="release-title">{t('registration.release_title')}</h3>
           <div id="release-text" class="release-text preserve-lines" lang={shown?.text.language ?? lang}>
-            {shown?.text.releaseOfInformation}
+            {shown?.text.releaseOfInformation ?? t('consent.release_of_information', { vendor })}
           </div>
           <Checkbox name="sign.release_consent" label={t('registration.accept_release')} checked={signature.consentsToRelease} error={e['sign.release_consent']} details="release-text" />
         </section>
