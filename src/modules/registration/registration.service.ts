@@ -441,7 +441,9 @@ export async function recordAgreement(trx: Trx, vendor: string, actor: Actor | n
     };
     return { language, ...shown, textHash: agreementTextHash(shown) };
   });
-  const governing = texts.find((t) => t.language === input.governingLanguage)!;
+  const governing = texts.find((t) => t.language === input.governingLanguage);
+  // Callers other than publishAgreement (demo data, fixtures) skip checkAgreement: the governing text is still required.
+  if (!governing) throw validationFailed([{ field: `texts.${input.governingLanguage}.body`, rule: 'required' }]);
   const version = input.version.trim();
   const row = await repo.insertAgreement(trx, { kind: 'icpa', version, title: governing.title, body: governing.body, body_hash: sha256(governing.body), effective_at: input.effectiveAt, published_by: actor?.userId ?? null, governing_language: input.governingLanguage });
   await repo.insertAgreementTexts(trx, texts.map((t) => ({ agreement_id: row.id, language: t.language, title: t.title, body: t.body, release_text: t.releaseOfInformation, authority_text: t.signatureAuthority, text_hash: t.textHash })));
