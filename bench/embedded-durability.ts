@@ -81,7 +81,7 @@ async function prepareTemplate(dir: string): Promise<void> {
   await migrateToLatest(db);
   const staff = await user(db, [{ role: 'staff_admin', organisationId: null }]);
   await sql`CREATE TABLE bench_commits (id serial PRIMARY KEY, at timestamptz NOT NULL DEFAULT now())`.execute(db);
-  await publishAgreement({ db, config }, staff.actor, { version: '2026.1', title: 'ICPA', body: 'Terms.', effectiveAt: new Date('2026-01-01') }, meta);
+  await publishAgreement({ db, config }, staff.actor, { version: '2026.1', governingLanguage: 'en', texts: { en: { title: 'ICPA', body: 'Terms.' } }, effectiveAt: new Date('2026-01-01') }, meta);
   await db.destroy();
 }
 

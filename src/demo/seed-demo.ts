@@ -1,5 +1,6 @@
 import type { Config } from '../config.ts';
 import type { Db, Trx } from '../platform/db.ts';
+import type { Language } from '../platform/i18n.ts';
 import { hashPassword } from '../platform/passwords.ts';
 import { hashSecret } from '../platform/tokens.ts';
 import { findAccountByEmail, insertGrant, insertOrganisation, insertUser } from '../modules/accounts/index.ts';
@@ -108,7 +109,8 @@ export async function seedDemo({ db, config }: { db: Db; config: Config }): Prom
     }
     await seedEuroDist(trx, config, distributors.get('EURODIST')!, passwordHash);
     // REG-11: applicants accept the current agreement version, so the demo has one.
-    await recordAgreement(trx, null, { version: '2026.1', title: `${config.vendorName} Indirect Channel Partner Agreement`, body: demoAgreementText(config.vendorName), effectiveAt: new Date('2026-01-01T00:00:00Z') }, { ip: null, userAgent: null });
+    // X-1: in all four languages, English governing; the statements are the programme's defaults.
+    await recordAgreement(trx, config.vendorName, null, { version: '2026.1', governingLanguage: 'en', texts: demoAgreementTexts(config.vendorName), effectiveAt: new Date('2026-01-01T00:00:00Z') }, { ip: null, userAgent: null });
     // Screening: the fictional sample denied-party list, so reviewers see how hits look.
     for (const party of DEMO_DENIED_PARTIES) {
       await trx.insertInto('denied_parties').values({ name: party.name, normalised_name: normalisePartyName(party.name), country: party.country, source: 'Fictional sample list', list_date: new Date('2026-11-01T00:00:00Z') }).execute();
@@ -173,17 +175,64 @@ const DEMO_DENIED_PARTIES = [
   { name: 'Global Parts Diversion GmbH', country: 'DE' },
 ];
 
-/** A short, fictional agreement text: the real one is the vendor's to publish (staff console). */
-function demoAgreementText(vendor: string): string {
-  return [
-    `${vendor} Indirect Channel Partner Agreement — demo version 2026.1`,
-    '',
-    `1. The partner resells ${vendor} products and services purchased only through ${vendor} Authorized Distributors or other ${vendor} Authorized Sources.`,
-    '2. The partner maintains its distributor account information in Partner Self Service; purchases may be restricted when it is not kept current.',
-    `3. The partner demonstrates ${vendor} products at the end user's location and makes professional services available with each resale.`,
-    '4. Key personnel who support the account complete anticorruption training (including the U.S. Foreign Corrupt Practices Act) within 12 months of the effective date.',
-    `5. ${vendor} may approve or decline an application and is not obliged to disclose the reasons for a decline.`,
-    '',
-    'This text is demo data and has no legal effect.',
-  ].join('\n');
+/** A short, fictional agreement text in each language: the real one is the vendor's to publish (staff console). */
+function demoAgreementTexts(vendor: string): Record<Language, { title: string; body: string }> {
+  return {
+    en: {
+      title: `${vendor} Indirect Channel Partner Agreement`,
+      body: [
+        `${vendor} Indirect Channel Partner Agreement — demo version 2026.1`,
+        '',
+        `1. The partner resells ${vendor} products and services purchased only through ${vendor} Authorized Distributors or other ${vendor} Authorized Sources.`,
+        '2. The partner maintains its distributor account information in Partner Self Service; purchases may be restricted when it is not kept current.',
+        `3. The partner demonstrates ${vendor} products at the end user's location and makes professional services available with each resale.`,
+        '4. Key personnel who support the account complete anticorruption training (including the U.S. Foreign Corrupt Practices Act) within 12 months of the effective date.',
+        `5. ${vendor} may approve or decline an application and is not obliged to disclose the reasons for a decline.`,
+        '',
+        'This text is demo data and has no legal effect.',
+      ].join('\n'),
+    },
+    es: {
+      title: `Acuerdo de Socio de Canal Indirecto de ${vendor}`,
+      body: [
+        `Acuerdo de Socio de Canal Indirecto de ${vendor} — versión de demostración 2026.1`,
+        '',
+        `1. El socio revende productos y servicios de ${vendor} adquiridos únicamente a través de Distribuidores Autorizados de ${vendor} u otras Fuentes Autorizadas de ${vendor}.`,
+        '2. El socio mantiene actualizada la información de sus cuentas de distribuidor en Partner Self Service; las compras pueden restringirse si no la mantiene al día.',
+        `3. El socio hace demostraciones de los productos de ${vendor} en las instalaciones del usuario final y ofrece servicios profesionales con cada reventa.`,
+        '4. El personal clave que atiende la cuenta completa una formación anticorrupción (incluida la Ley de Prácticas Corruptas en el Extranjero de EE. UU.) en un plazo de 12 meses desde la fecha de entrada en vigor.',
+        `5. ${vendor} puede aprobar o rechazar una solicitud y no está obligado a comunicar los motivos de un rechazo.`,
+        '',
+        'Este texto es un dato de demostración y no tiene efecto jurídico.',
+      ].join('\n'),
+    },
+    fr: {
+      title: `Accord de partenaire de distribution indirecte ${vendor}`,
+      body: [
+        `Accord de partenaire de distribution indirecte ${vendor} — version de démonstration 2026.1`,
+        '',
+        `1. Le partenaire revend des produits et services ${vendor} achetés uniquement auprès de distributeurs agréés ${vendor} ou d’autres sources agréées ${vendor}.`,
+        '2. Le partenaire tient à jour les informations de ses comptes distributeur dans Partner Self Service ; les achats peuvent être restreints si elles ne sont pas à jour.',
+        `3. Le partenaire présente les produits ${vendor} dans les locaux de l’utilisateur final et propose des services professionnels avec chaque revente.`,
+        '4. Le personnel clé qui suit le compte suit une formation anticorruption (y compris sur la loi américaine Foreign Corrupt Practices Act) dans les 12 mois suivant la date d’entrée en vigueur.',
+        `5. ${vendor} peut approuver ou refuser une demande et n’est pas tenu d’indiquer les motifs d’un refus.`,
+        '',
+        'Ce texte est une donnée de démonstration et n’a aucun effet juridique.',
+      ].join('\n'),
+    },
+    ja: {
+      title: `${vendor} 間接チャネルパートナー契約`,
+      body: [
+        `${vendor} 間接チャネルパートナー契約 — デモ版 2026.1`,
+        '',
+        `1. パートナーは、${vendor} 認定ディストリビューターまたはその他の ${vendor} 認定供給元からのみ購入した ${vendor} の製品およびサービスを再販します。`,
+        '2. パートナーは、Partner Self Service でディストリビューターのアカウント情報を最新に保ちます。最新でない場合、購入が制限されることがあります。',
+        `3. パートナーは、エンドユーザーの拠点で ${vendor} 製品のデモを行い、再販ごとにプロフェッショナルサービスを提供します。`,
+        '4. アカウントを担当する主要な担当者は、発効日から 12 か月以内に腐敗防止研修（米国海外腐敗行為防止法を含む）を修了します。',
+        `5. ${vendor} は申請を承認または却下することができ、却下の理由を開示する義務を負いません。`,
+        '',
+        'この本文はデモデータであり、法的効力はありません。',
+      ].join('\n'),
+    },
+  };
 }

@@ -1,4 +1,5 @@
 export { registrationRoutes } from './registration.routes.ts';
-export { recordAgreement, publishAgreement, currentAgreementView, listAgreementVersions, ruleContext, type AgreementView, type AgreementVersion } from './registration.service.ts';
-export { checkApplication, checkLocation, releaseOfInformationText, LOCATION_TYPES, type ApplicationAnswers, type Finding } from './registration.rules.ts';
+export { recordAgreement, publishAgreement, currentAgreementView, agreementVersionView, listAgreementVersions, ruleContext, type AgreementText, type AgreementView, type AgreementVersion } from './registration.service.ts';
+export { checkApplication, checkLocation, releaseOfInformationText, LOCATION_TYPES, type AgreementInput, type ApplicationAnswers, type Finding } from './registration.rules.ts';
+export { PublishAgreementBody, Agreement as AgreementSchema } from './registration.schemas.ts';
 export { registrationPages } from './registration.pages.tsx';

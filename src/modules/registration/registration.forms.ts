@@ -141,6 +141,9 @@ export function parseSignature(body: unknown): { signature: Signature; applicant
       // The version is sent only when its box is ticked: accepting means "this version".
       acceptedAgreementVersion: checked(body, 'sign.agreement') ? text(body, 'sign.agreement_version') : '',
       consentsToRelease: checked(body, 'sign.release_consent'),
+      // which text the page showed, so the consent records exactly that and a stale page is refused.
+      textLanguage: text(body, 'sign.text_language') || undefined,
+      textHash: text(body, 'sign.text_hash') || undefined,
     },
     applicantAnswer: text(body, 'applicant_answer'),
   };

@@ -18,7 +18,7 @@ beforeAll(async () => {
   nordic = await createDistributor(t.ctx, { hqCountry: 'SE', legalName: 'Nordic Dist AB' });
   retired = await createDistributor(t.ctx, { hqCountry: 'DE', legalName: 'Old Dist GmbH', status: 'retired' });
   const staff = await createStaffAdmin(t.ctx);
-  await publishAgreement(t.ctx, staff, { version: '2026.1', title: 'Indirect Channel Partner Agreement', body: 'The terms of the agreement.\nClause 2.', effectiveAt: new Date('2026-01-01') }, testMeta);
+  await publishAgreement(t.ctx, staff, { version: '2026.1', governingLanguage: 'en', texts: { en: { title: 'Indirect Channel Partner Agreement', body: 'The terms of the agreement.\nClause 2.' } }, effectiveAt: new Date('2026-01-01') }, testMeta);
 });
 afterAll(() => t.close());
 
@@ -158,7 +158,7 @@ describe('REG-13 Partner Registration Tool (pages)', () => {
     const text = decode(review.body);
     for (const answer of ['Contoso Systems GmbH', 'HRB 123456', 'carla@contoso-systems.example', 'Friedrichstraße 123', 'EuroDist GmbH, account CONTOSO-1', 'Account lead']) expect(text).toContain(answer);
     expect(text).toContain('Indirect Channel Partner Agreement, version 2026.1');
-    expect(review.body).toMatch(/<div class="agreement-text" tabindex="0" role="region" aria-labelledby="agreement-title">The terms of the agreement.\nClause 2.<\/div>/);
+    expect(review.body).toMatch(/<div class="agreement-text" tabindex="0" role="region" aria-labelledby="agreement-title" lang="en">The terms of the agreement.\nClause 2.<\/div>/);
     expect(text).toContain('I have read and accept the Indirect Channel Partner Agreement version 2026.1.');
     expect(review.body).toContain('name="sign.agreement_version" value="2026.1"');
     expect(text).toContain(releaseOfInformationText(VENDOR));

@@ -10,7 +10,8 @@ import { distributorsServing, getDistributor, type Distributor } from '../distri
 import { JoinPage, JoinRefusedPage } from './invitation-views.tsx';
 import { ListPage } from './list-page.tsx';
 import { parseSignature, parseStep } from './registration.forms.ts';
-import { blocking, isEditable, STEPS, type ApplicationAnswers, type Step } from './registration.rules.ts';
+import { AgreementPage } from './agreement-views.tsx';
+import { blocking, isEditable, STEPS, textFor, type ApplicationAnswers, type Step } from './registration.rules.ts';
 import * as registration from './registration.service.ts';
 import { StatusPage } from './status-page.tsx';
 import { StepPage, type StepState } from './step-page.tsx';
@@ -138,6 +139,17 @@ export async function registrationPages(app: FastifyInstance): Promise<void> {
     return reply.redirect(continuePath(await registration.getApplication(appCtx(), actor, req.params.id)), 303);
   });
 
+  // X-1: any version in effect, in a chosen language (the governing one, linked from a translation);
+  // a language without a text shows the governing text with the statement that it binds.
+  app.get<{ Params: { version: string }; Querystring: { lang?: string } }>('/agreements/:version', async (req, reply) => {
+    const agreement = await registration.agreementVersionView(appCtx(), req.params.version);
+    if (!agreement) throw notFound('Agreement version');
+    const ctx = ctxOf(req, reply);
+    const shown = textFor(agreement.texts, formField(req.query, 'lang') || ctx.lang, agreement.governingLanguage);
+    if (!shown) throw notFound('Agreement text');
+    return sendPage(reply, <AgreementPage ctx={ctx} agreement={agreement} shown={shown.text} fallback={shown.fallback} />);
+  });
+
   app.get<IdParams>('/apply/:id/status', async (req, reply) => {
     const actor = signedIn(req, reply);
     if (!actor) return reply;
@@ -159,8 +171,10 @@ export async function registrationPages(app: FastifyInstance): Promise<void> {
     try {
       await registration.submitApplication(appCtx(), actor, id, signature, applicantAnswer, requestMeta(req));
     } catch (error) {
-      if (!(error instanceof AppError) || error.code !== 'validation_failed') throw error;
-      return renderReview(req, reply, actor, id, { signature, applicantAnswer, errors: applicantErrors(req.t, error.violations) }, 422);
+      // A stale agreement text (X-1) re-renders with the current one and a 409.
+      if (!(error instanceof AppError) || !['validation_failed', 'agreement_text_changed'].includes(error.code)) throw error;
+      const fresh = error.code === 'agreement_text_changed' ? { ...signature, acceptedAgreementVersion: '', consentsToRelease: false, confirmsAuthority: false } : signature;
+      return renderReview(req, reply, actor, id, { signature: fresh, applicantAnswer, errors: applicantErrors(req.t, error.violations) }, error.status);
     }
     return reply.redirect(`/apply/${id}/status`, 303);
   });

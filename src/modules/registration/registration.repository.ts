@@ -1,8 +1,9 @@
-import { sql, type Selectable } from 'kysely';
+import { sql, type Insertable, type Selectable } from 'kysely';
+import type { Language } from '../../platform/i18n.ts';
 import type { Executor } from '../../platform/db.ts';
 import { isUuid } from '../../platform/ids.ts';
 import { EDITABLE_STATUSES, type ApplicationAnswers, type Finding } from './registration.rules.ts';
-import type { AgreementsTable, ApplicationsTable } from './registration.table.ts';
+import type { AgreementsTable, AgreementTextsTable, ApplicationsTable } from './registration.table.ts';
 
 export type AgreementRow = Selectable<AgreementsTable>;
 export type ApplicationRow = Selectable<ApplicationsTable>;
@@ -35,8 +36,23 @@ export async function findAgreement(db: Executor, id: string) {
   return db.selectFrom('agreements').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function insertAgreement(db: Executor, row: { kind: 'icpa' | 'pica'; version: string; title: string; body: string; body_hash: string; effective_at: Date; published_by: string | null }) {
+export async function findAgreementByVersion(db: Executor, version: string, kind: 'icpa' | 'pica' = 'icpa') {
+  return db.selectFrom('agreements').selectAll().where('kind', '=', kind).where('version', '=', version).executeTakeFirst();
+}
+
+export async function insertAgreement(db: Executor, row: { kind: 'icpa' | 'pica'; version: string; title: string; body: string; body_hash: string; effective_at: Date; published_by: string | null; governing_language: Language }) {
   return db.insertInto('agreements').values(row).returning(['id']).executeTakeFirstOrThrow();
+}
+
+export type AgreementTextRow = Selectable<AgreementTextsTable>;
+
+/** every language's texts of one agreement version. */
+export async function agreementTexts(db: Executor, agreementId: string): Promise<AgreementTextRow[]> {
+  return db.selectFrom('agreement_texts').selectAll().where('agreement_id', '=', agreementId).orderBy('language').execute();
+}
+
+export async function insertAgreementTexts(db: Executor, rows: Insertable<AgreementTextsTable>[]) {
+  if (rows.length > 0) await db.insertInto('agreement_texts').values(rows).execute();
 }
 
 export async function insertApplication(db: Executor, row: { reference: string; created_by: string }) {
@@ -118,7 +134,7 @@ export async function latestSubmission(db: Executor, applicationId: string) {
   return db.selectFrom('application_submissions').selectAll().where('application_id', '=', applicationId).orderBy('sequence', 'desc').limit(1).executeTakeFirst();
 }
 
-export async function insertConsent(db: Executor, row: { application_id: string; submission_id: string; user_id: string; kind: 'icpa' | 'release_of_information' | 'signature_authority'; agreement_id: string | null; text_version: string; text_hash: string; ip: string | null; user_agent: string | null }) {
+export async function insertConsent(db: Executor, row: { application_id: string; submission_id: string; user_id: string; kind: 'icpa' | 'release_of_information' | 'signature_authority'; agreement_id: string | null; text_version: string; text_hash: string; language: Language; ip: string | null; user_agent: string | null }) {
   await db.insertInto('consents').values(row).execute();
 }
 

@@ -12,7 +12,7 @@ let cookie: string;
 beforeAll(async () => {
   t = await createTestApp();
   eurodist = await createDistributor(t.ctx, { hqCountry: 'DE', territories: ['AT'], legalName: 'EuroDist GmbH' });
-  await publishAgreement(t.ctx, await createUser(t.ctx, [{ role: 'staff_admin', organisationId: null }]), { version: '2026.1', title: 'ICPA', body: 'Terms.', effectiveAt: new Date('2026-01-01') }, testMeta);
+  await publishAgreement(t.ctx, await createUser(t.ctx, [{ role: 'staff_admin', organisationId: null }]), { version: '2026.1', governingLanguage: 'en', texts: { en: { title: 'ICPA', body: 'Terms.' } }, effectiveAt: new Date('2026-01-01') }, testMeta);
   cookie = await sessionFor(t.ctx, await createUser(t.ctx, [], 'dana@fabrikam.example'));
 });
 afterAll(() => t.close());

@@ -50,7 +50,7 @@ export async function registrationRoutes(fastify: FastifyInstance): Promise<void
     async (req) => ({ findings: (await registration.precheck(ctx(), req.body)).map(messageIn(req.t)) }),
   );
 
-  app.get('/agreements/current', { schema: { tags, summary: 'REG-11: the Indirect Channel Partner Agreement version applicants accept now', response: { 200: s.Agreement, ...errors(404) } } }, async () => {
+  app.get('/agreements/current', { schema: { tags, summary: 'REG-11, X-1: the Indirect Channel Partner Agreement version applicants accept now, with its texts per language and the governing language', response: { 200: s.Agreement, ...errors(404) } } }, async () => {
     const agreement = await registration.currentAgreementView(ctx());
     if (!agreement) throw notFound('A published agreement');
     return agreement;
@@ -118,7 +118,7 @@ export async function registrationRoutes(fastify: FastifyInstance): Promise<void
         security,
         params: IdParams,
         body: s.SubmitBody,
-        response: { 200: s.SubmitResult, 201: s.SubmitResult, ...errors(400, 401, 404, 422) },
+        response: { 200: s.SubmitResult, 201: s.SubmitResult, ...errors(400, 401, 404, 409, 422) },
       },
     },
     async (req, reply) => {

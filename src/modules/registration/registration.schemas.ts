@@ -1,5 +1,6 @@
 import Type from 'typebox';
 import { DateTime, VersionInput } from '../../platform/api-schemas.ts';
+import { LANGUAGES } from '../../platform/i18n.ts';
 import { APPLICATION_STATUSES, LEGAL_FORMS, LOCATION_TYPES, STEPS } from './registration.rules.ts';
 
 // Shapes and hard size caps only; what the answers must mean is registration.rules.ts's job.
@@ -72,7 +73,41 @@ export const ApplicationSummary = Type.Object({
 export const StepResult = Type.Object({ application: Application, findings: Type.Array(Finding) });
 export const VersionedStep = <T extends Type.TSchema>(answers: T) => Type.Object({ version: VersionInput, answers }, { additionalProperties: false });
 
-export const Agreement = Type.Object({ id: Uuid, version: Type.String(), title: Type.String(), body: Type.String(), effectiveAt: DateTime });
+export const LanguageCode = Type.Enum([...LANGUAGES]);
+
+/** one language's texts of a version; textHash names exactly them and is sent back when submitting. */
+export const AgreementText = Type.Object({
+  language: LanguageCode,
+  title: Type.String(),
+  body: Type.String(),
+  releaseOfInformation: Type.String({ description: 'REG-6: the release-of-information and indemnity statement in this language' }),
+  signatureAuthority: Type.String({ description: 'REG-1: the signature-authority statement in this language' }),
+  textHash: Type.String(),
+});
+
+/** REG-11, X-1: title and body are the governing language's text; texts holds every language published. */
+export const Agreement = Type.Object({ id: Uuid, version: Type.String(), title: Type.String(), body: Type.String(), effectiveAt: DateTime, governingLanguage: LanguageCode, texts: Type.Array(AgreementText) });
+
+const TextInput = Type.Object(
+  {
+    title: text(300),
+    body: text(500_000),
+    releaseOfInformation: Type.Optional(Type.String({ maxLength: 20_000, description: 'omitted: the programme’s standard wording in this language' })),
+    signatureAuthority: Type.Optional(Type.String({ maxLength: 5_000, description: 'omitted: the programme’s standard wording in this language' })),
+  },
+  { additionalProperties: false },
+);
+
+/** Staff publish a version: texts per language, the governing language's required (checked by checkAgreement). */
+export const PublishAgreementBody = Type.Object(
+  {
+    version: Type.String({ minLength: 1, maxLength: 50 }),
+    effectiveAt: Type.String({ format: 'date-time' }),
+    governingLanguage: LanguageCode,
+    texts: Type.Object({ en: Type.Optional(TextInput), es: Type.Optional(TextInput), fr: Type.Optional(TextInput), ja: Type.Optional(TextInput) }, { additionalProperties: false }),
+  },
+  { additionalProperties: false },
+);
 export const ReviewResult = Type.Object({ application: Application, findings: Type.Array(Finding), agreement: Type.Union([Type.Object({ id: Uuid, version: Type.String(), title: Type.String(), body: Type.String() }), Type.Null()]) });
 
 export const SubmitBody = Type.Object(
@@ -82,6 +117,8 @@ export const SubmitBody = Type.Object(
     title: text(1000),
     acceptedAgreementVersion: text(100),
     consentsToRelease: Type.Boolean({ description: 'REG-6: release of information and indemnity' }),
+    textLanguage: Type.Optional(Type.String({ maxLength: 10, description: 'X-1: the language of the agreement text shown (GET /agreements/current, texts[].language)' })),
+    textHash: Type.Optional(Type.String({ maxLength: 100, description: 'X-1: its textHash; no longer current answers 409 agreement_text_changed. Omitted: the governing text is recorded' })),
     applicantAnswer: Type.Optional(text(10_000)),
   },
   { additionalProperties: false },

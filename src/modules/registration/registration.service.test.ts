@@ -16,7 +16,7 @@ beforeAll(async () => {
   applicant = await createUser(t.ctx, [], 'carla@contoso-systems.example');
   eurodist = await createDistributor(t.ctx, { hqCountry: 'DE', territories: ['AT'], legalName: 'EuroDist GmbH' });
   const staff = await createUser(t.ctx, [{ role: 'staff_admin', organisationId: null }]);
-  await publishAgreement(t.ctx, staff, { version: '2026.1', title: 'Indirect Channel Partner Agreement', body: 'The terms.', effectiveAt: new Date('2026-01-01') }, testMeta);
+  await publishAgreement(t.ctx, staff, { version: '2026.1', governingLanguage: 'en', texts: { en: { title: 'Indirect Channel Partner Agreement', body: 'The terms.' } }, effectiveAt: new Date('2026-01-01') }, testMeta);
 });
 afterAll(() => t.close());
 

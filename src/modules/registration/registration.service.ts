@@ -7,6 +7,7 @@ import { brandOf, type AppContext, type RequestMeta } from '../../platform/conte
 import type { Executor, Trx } from '../../platform/db.ts';
 import { AppError, conflict, notFound, validationFailed, type FieldViolation } from '../../platform/errors.ts';
 import { isUniqueViolation } from '../../platform/pg-errors.ts';
+import { LANGUAGES, translator, type Language } from '../../platform/i18n.ts';
 import { hashSecret, newSecret } from '../../platform/tokens.ts';
 import { createApplicantPartner, updateApplicantPartner } from '../partners/index.ts';
 import { checkEmail } from '../../platform/contact.rules.ts';
@@ -16,7 +17,13 @@ import { enqueueEmail } from '../outbox/index.ts';
 import * as repo from './registration.repository.ts';
 import {
   blocking,
+  agreementTextHash,
   checkAgreement,
+  isTextGiven,
+  staleTextProblem,
+  textFor,
+  type AgreementInput,
+  type ShownText,
   checkApplicantAnswer,
   checkApplication,
   checkSignature,
@@ -251,7 +258,11 @@ export async function submitApplication(ctx: AppContext, actorOrNull: Actor | nu
   if (!isEditable(row.status)) {
     return { application: await getApplication(ctx, actor, id), findings: (await repo.latestSubmission(ctx.db, id))?.findings ?? [], created: false };
   }
-  const agreement = await repo.currentAgreement(ctx.db);
+  const agreement = await currentAgreementView(ctx);
+  // X-1: the text the signatory read must still be the one they accept; a newer version is read first.
+  const stale = agreement ? staleTextProblem({ language: signature.textLanguage, hash: signature.textHash }, agreement.texts) : undefined;
+  if (stale) throw new AppError('agreement_text_changed', 'The agreement text shown is no longer the current one. Read the current version and submit again.', 409, [stale]);
+  const shown = agreement ? textFor(agreement.texts, signature.textLanguage ?? agreement.governingLanguage, agreement.governingLanguage)?.text : undefined;
   const context = await ruleContext(ctx.db, row.answers);
   const findings = [...checkApplication(row.answers, context), ...checkSignature(signature, agreement?.version)];
   findings.push(...checkApplicantAnswer(row.status, applicantAnswer));
@@ -285,18 +296,19 @@ export async function submitApplication(ctx: AppContext, actorOrNull: Actor | nu
       const sequence = await repo.nextSubmissionSequence(trx, id);
       const snapshot = await repo.insertSubmission(trx, { application_id: id, sequence, submitted_by: actor.userId, answers, findings, agreement_id: agreement!.id, signatory_name: signature.name.trim(), signatory_title: signature.title.trim() });
       const consent = { application_id: id, submission_id: snapshot.id, user_id: actor.userId, ip: meta.ip, user_agent: meta.userAgent };
-      const authority = signatureAuthorityText(ctx.config.vendorName);
-      const release = releaseOfInformationText(ctx.config.vendorName);
-      await repo.insertConsent(trx, { ...consent, kind: 'signature_authority', agreement_id: null, text_version: 'signature-authority-1', text_hash: sha256(authority) });
-      await repo.insertConsent(trx, { ...consent, kind: 'icpa', agreement_id: agreement!.id, text_version: agreement!.version, text_hash: agreement!.body_hash });
-      await repo.insertConsent(trx, { ...consent, kind: 'release_of_information', agreement_id: agreement!.id, text_version: 'release-of-information-1', text_hash: sha256(release) });
+      // X-1: each consent keeps the language shown and the hash of exactly the words consented to.
+      const text = shown!;
+      const version = { agreement_id: agreement!.id, text_version: agreement!.version, language: text.language };
+      await repo.insertConsent(trx, { ...consent, ...version, kind: 'signature_authority', text_hash: sha256(text.signatureAuthority) });
+      await repo.insertConsent(trx, { ...consent, ...version, kind: 'icpa', text_hash: sha256(text.body) });
+      await repo.insertConsent(trx, { ...consent, ...version, kind: 'release_of_information', text_hash: sha256(text.releaseOfInformation) });
       await recordAudit(trx, {
         actor: who,
         action: sequence === 1 ? 'application.submitted' : 'application.resubmitted',
         subject: { type: 'application', id },
         organisationId: partnerId,
         ip: meta.ip,
-        data: { reference: row.reference, sequence, agreementVersion: agreement!.version, signatory: { name: signature.name.trim(), title: signature.title.trim() }, reviews: findings.filter((f) => f.outcome === 'review').length },
+        data: { reference: row.reference, sequence, agreementVersion: agreement!.version, agreementLanguage: shown!.language, agreementTextHash: shown!.textHash, signatory: { name: signature.name.trim(), title: signature.title.trim() }, reviews: findings.filter((f) => f.outcome === 'review').length },
       });
       await enqueueEmail(trx, brandOf(ctx.config), {
         to: actor.email,
@@ -348,15 +360,22 @@ export async function precheck(ctx: AppContext, input: PrecheckInput): Promise<F
   return findings;
 }
 
-// ---- Agreements (REG-11) ----
+// ---- Agreements (REG-11, X-1) ----
 
-/** REG-11: an agreement version as applicants read and accept it. */
+/** X-1: one language's texts of a version, with the hash that names exactly them. */
+export interface AgreementText extends ShownText {
+  textHash: string;
+}
+
+/** REG-11: an agreement version as applicants read and accept it; title and body are the governing text. */
 export interface AgreementView {
   id: string;
   version: string;
   title: string;
   body: string;
   effectiveAt: Date;
+  governingLanguage: Language;
+  texts: AgreementText[];
 }
 
 /** REG-11: one published version, as programme staff list them. */
@@ -370,9 +389,30 @@ export interface AgreementVersion {
   publishedBy: string | null;
 }
 
+export type PublishAgreementInput = Omit<AgreementInput, 'governingLanguage'> & { governingLanguage: Language };
+
+async function agreementView(ctx: AppContext, row: repo.AgreementRow | undefined): Promise<AgreementView | null> {
+  if (!row) return null;
+  const texts = (await repo.agreementTexts(ctx.db, row.id)).map((t) => ({
+    language: t.language,
+    title: t.title,
+    body: t.body,
+    // Versions published before the statements were versioned showed the English defaults.
+    releaseOfInformation: t.release_text ?? releaseOfInformationText(ctx.config.vendorName),
+    signatureAuthority: t.authority_text ?? signatureAuthorityText(ctx.config.vendorName),
+    textHash: t.text_hash,
+  }));
+  return { id: row.id, version: row.version, title: row.title, body: row.body, effectiveAt: row.effective_at, governingLanguage: row.governing_language, texts };
+}
+
 export async function currentAgreementView(ctx: AppContext): Promise<AgreementView | null> {
-  const agreement = await repo.currentAgreement(ctx.db);
-  return agreement ? { id: agreement.id, version: agreement.version, title: agreement.title, body: agreement.body, effectiveAt: agreement.effective_at } : null;
+  return agreementView(ctx, await repo.currentAgreement(ctx.db));
+}
+
+/** X-1: a version in effect (current or superseded), by its number, for the page that shows any of its languages. */
+export async function agreementVersionView(ctx: AppContext, version: string): Promise<AgreementView | null> {
+  const row = await repo.findAgreementByVersion(ctx.db, version);
+  return row && row.effective_at <= new Date() ? agreementView(ctx, row) : null;
 }
 
 /** REG-11: every version of the agreement, the newest effective first, for programme staff. */
@@ -382,20 +422,44 @@ export async function listAgreementVersions(ctx: AppContext, actor: Actor | null
   return rows.map((r) => ({ id: r.id, version: r.version, title: r.title, bodyHash: r.body_hash, effectiveAt: r.effective_at, publishedAt: r.published_at, publishedBy: r.published_by_name }));
 }
 
-/** REG-11: writes a new agreement version inside the caller's transaction (demo data, staff console). */
-export async function recordAgreement(trx: Trx, actor: Actor | null, input: { version: string; title: string; body: string; effectiveAt: Date }, meta: RequestMeta): Promise<string> {
-  const row = await repo.insertAgreement(trx, { kind: 'icpa', version: input.version.trim(), title: input.title.trim(), body: input.body, body_hash: sha256(input.body), effective_at: input.effectiveAt, published_by: actor?.userId ?? null });
-  await recordAudit(trx, { actor: actor ? auditActor(actor) : SYSTEM_ACTOR, action: 'agreement.published', subject: { type: 'agreement', id: row.id }, ip: meta.ip, data: { version: input.version.trim(), effectiveAt: input.effectiveAt.toISOString(), bodyHash: sha256(input.body) } });
+/** X-1: the programme's statements in a language, used when staff publish a language without them. */
+export function defaultStatements(language: Language, vendor: string): { releaseOfInformation: string; signatureAuthority: string } {
+  const t = translator(language);
+  return { releaseOfInformation: t('consent.release_of_information', { vendor }), signatureAuthority: t('consent.signature_authority', { vendor }) };
+}
+
+/** REG-11, X-1: writes a new agreement version and its texts inside the caller's transaction (demo data, staff console). */
+export async function recordAgreement(trx: Trx, vendor: string, actor: Actor | null, input: PublishAgreementInput, meta: RequestMeta): Promise<string> {
+  const texts = LANGUAGES.filter((l) => isTextGiven(input.texts[l])).map((language): AgreementText => {
+    const given = input.texts[language]!;
+    const defaults = defaultStatements(language, vendor);
+    const shown = {
+      title: given.title.trim(),
+      body: given.body,
+      releaseOfInformation: given.releaseOfInformation?.trim() || defaults.releaseOfInformation,
+      signatureAuthority: given.signatureAuthority?.trim() || defaults.signatureAuthority,
+    };
+    return { language, ...shown, textHash: agreementTextHash(shown) };
+  });
+  const governing = texts.find((t) => t.language === input.governingLanguage);
+  // Callers other than publishAgreement (demo data, fixtures) skip checkAgreement: the governing text is still required.
+  if (!governing) throw validationFailed([{ field: `texts.${input.governingLanguage}.body`, rule: 'required' }]);
+  const version = input.version.trim();
+  const row = await repo.insertAgreement(trx, { kind: 'icpa', version, title: governing.title, body: governing.body, body_hash: sha256(governing.body), effective_at: input.effectiveAt, published_by: actor?.userId ?? null, governing_language: input.governingLanguage });
+  await repo.insertAgreementTexts(trx, texts.map((t) => ({ agreement_id: row.id, language: t.language, title: t.title, body: t.body, release_text: t.releaseOfInformation, authority_text: t.signatureAuthority, text_hash: t.textHash })));
+  const hashes = Object.fromEntries(texts.map((t) => [t.language, t.textHash]));
+  await recordAudit(trx, { actor: actor ? auditActor(actor) : SYSTEM_ACTOR, action: 'agreement.published', subject: { type: 'agreement', id: row.id }, ip: meta.ip, data: { version, effectiveAt: input.effectiveAt.toISOString(), bodyHash: sha256(governing.body), governingLanguage: input.governingLanguage, textHashes: hashes } });
   return row.id;
 }
 
-/** REG-11: programme staff publish a new version of the Indirect Channel Partner Agreement. */
-export async function publishAgreement(ctx: AppContext, actor: Actor | null, input: { version: string; title: string; body: string; effectiveAt: Date }, meta: RequestMeta): Promise<string> {
+/** REG-11, X-1: programme staff publish a new version of the Indirect Channel Partner Agreement, with its texts per language. */
+export async function publishAgreement(ctx: AppContext, actor: Actor | null, input: AgreementInput, meta: RequestMeta): Promise<string> {
   requirePermission(actor, 'agreements:publish');
   const problems = checkAgreement(input);
   if (problems.length > 0) throw validationFailed(problems);
+  const checked = { ...input, governingLanguage: input.governingLanguage as Language };
   try {
-    return await ctx.db.transaction().execute((trx) => recordAgreement(trx, actor, input, meta));
+    return await ctx.db.transaction().execute((trx) => recordAgreement(trx, ctx.config.vendorName, actor, checked, meta));
   } catch (error) {
     if (isUniqueViolation(error)) throw validationFailed([{ field: 'version', rule: 'agreement_version_taken', params: { value: input.version } }]);
     throw error;

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { Language } from '../../platform/i18n.ts';
 import type { ApplicationAnswers, ApplicationStatus, Finding } from './registration.rules.ts';
 
 type CreatedAt = ColumnType<Date, Date | undefined, never>;
@@ -14,6 +15,19 @@ export interface AgreementsTable {
   effective_at: Date;
   published_at: Generated<Date>;
   published_by: string | null;
+  governing_language: ColumnType<Language, Language | undefined, never>;
+}
+
+/** X-1, REG-11: one language's texts of an agreement version (decision 052). */
+export interface AgreementTextsTable {
+  agreement_id: string;
+  language: Language;
+  title: string;
+  body: string;
+  /** NULL only on versions published before statements were versioned: the English defaults. */
+  release_text: string | null;
+  authority_text: string | null;
+  text_hash: string;
 }
 
 export interface ApplicationsTable {
@@ -79,6 +93,8 @@ export interface ConsentsTable {
   agreement_id: string | null;
   text_version: string;
   text_hash: string;
+  /** the language of the text shown when the consent was given. */
+  language: ColumnType<Language, Language | undefined, never>;
   accepted_at: CreatedAt;
   ip: string | null;
   user_agent: string | null;
@@ -96,6 +112,7 @@ export interface AddressWatchlistTable {
 
 export interface RegistrationTables {
   agreements: AgreementsTable;
+  agreement_texts: AgreementTextsTable;
   applications: ApplicationsTable;
   application_members: ApplicationMembersTable;
   signatory_invitations: SignatoryInvitationsTable;

@@ -1,12 +1,12 @@
 import type { ComponentChildren } from 'preact';
 import { countryName, isCountryCode } from '../../platform/countries.ts';
-import { formatDate } from '../../platform/dates.ts';
 import type { Language, Translate } from '../../platform/i18n.ts';
 import { CsrfField, ErrorSummary, fieldId, TextField, type FormErrors } from '../../platform/views/components.tsx';
 import type { PageContext } from '../../platform/views/page-context.ts';
 import { TextArea } from '../../platform/views/page-helpers.tsx';
 import { FIELD_MAX } from './registration.forms.ts';
-import { blocking, releaseOfInformationText, signatureAuthorityText, STEPS, type ApplicationAnswers, type Finding, type Signature, type Step } from './registration.rules.ts';
+import { AgreementSection } from './agreement-views.tsx';
+import { blocking, STEPS, textFor, type ApplicationAnswers, type Finding, type Signature, type Step } from './registration.rules.ts';
 import type { AgreementView, ApplicationView } from './registration.service.ts';
 import { InviteSection } from './invitation-views.tsx';
 import { applicantMessage, asViolation, Checkbox, FlagList, flagsOf, stepOf, WizardPage } from './wizard-frame.tsx';
@@ -139,6 +139,8 @@ function problemHref(applicationId: string, field: string): string {
 export function ReviewPage({ ctx, state }: { ctx: PageContext; state: ReviewState }) {
   const { t, lang, vendor } = ctx;
   const { application, findings, agreement, signature, errors } = state;
+  // the applicant's language's texts, or the governing ones with a statement that they bind.
+  const shown = agreement ? textFor(agreement.texts, lang, agreement.governingLanguage) : undefined;
   const e = errors.fields;
   const stepProblems = blocking(findings).map(asViolation);
   const submitProblems = Object.keys(e).length > 0 ? [] : stepProblems;
@@ -179,16 +181,8 @@ export function ReviewPage({ ctx, state }: { ctx: PageContext; state: ReviewStat
       ))}
 
       <h2 id="sign-title">{t('registration.sign_title')}</h2>
-      {agreement ? (
-        <section class="agreement">
-          <h3 id="agreement-title">{t('registration.agreement_heading', { title: agreement.title, version: agreement.version })}</h3>
-          <p>
-            <small>{t('registration.agreement_effective', { date: formatDate(agreement.effectiveAt, lang) })}</small>
-          </p>
-          <div class="agreement-text" tabindex={0} role="region" aria-labelledby="agreement-title">
-            {agreement.body}
-          </div>
-        </section>
+      {shown ? (
+        <AgreementSection ctx={ctx} agreement={agreement!} shown={shown.text} fallback={shown.fallback} error={e['sign.text_hash']} />
       ) : (
         <p class="notice-warning" role="note">
           {t('registration.agreement_missing')}
@@ -204,17 +198,19 @@ export function ReviewPage({ ctx, state }: { ctx: PageContext; state: ReviewStat
           </section>
         )}
         <p>{t('registration.sign_intro')}</p>
-        <Checkbox name="sign.confirms_authority" label={signatureAuthorityText(vendor)} lang="en" checked={signature.confirmsAuthority} error={e['sign.confirms_authority']} />
+        <Checkbox name="sign.confirms_authority" label={shown?.text.signatureAuthority ?? t('consent.signature_authority', { vendor })} lang={shown?.text.language ?? lang} checked={signature.confirmsAuthority} error={e['sign.confirms_authority']} />
         <div class="grid">
           <TextField name="sign.signatory_name" label={t('fields.sign.signatory_name')} value={signature.name} error={e['sign.signatory_name']} autocomplete="name" maxLength={FIELD_MAX.name} />
           <TextField name="sign.signatory_title" label={t('fields.sign.signatory_title')} value={signature.title} error={e['sign.signatory_title']} autocomplete="organization-title" maxLength={FIELD_MAX.title} />
         </div>
         {agreement && <input type="hidden" name="sign.agreement_version" value={agreement.version} />}
+        {shown && <input type="hidden" name="sign.text_language" value={shown.text.language} />}
+        {shown && <input type="hidden" name="sign.text_hash" value={shown.text.textHash} />}
         <Checkbox name="sign.agreement" label={t('registration.accept_agreement', { version: agreement?.version ?? '—' })} checked={!!signature.acceptedAgreementVersion} error={e['sign.agreement']} />
         <section class="release" aria-labelledby="release-title">
           <h3 id="release-title">{t('registration.release_title')}</h3>
-          <div id="release-text" class="release-text preserve-lines" lang="en">
-            {releaseOfInformationText(vendor)}
+          <div id="release-text" class="release-text preserve-lines" lang={shown?.text.language ?? lang}>
+            {shown?.text.releaseOfInformation ?? t('consent.release_of_information', { vendor })}
           </div>
           <Checkbox name="sign.release_consent" label={t('registration.accept_release')} checked={signature.consentsToRelease} error={e['sign.release_consent']} details="release-text" />
         </section>

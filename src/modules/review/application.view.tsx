@@ -121,7 +121,8 @@ function Signatory({ ctx, detail }: { ctx: PageContext; detail: ReviewDetail }) 
               <td>
                 <small>{c.userAgent ?? '—'}</small>
               </td>
-              <td>{c.textVersion}</td>
+              {/* X-1: the language the signatory read. */}
+              <td>{`${c.textVersion} (${t(`common.language_names.${c.language}`)})`}</td>
               <td>
                 <code class="hash">{c.textHash}</code>
               </td>

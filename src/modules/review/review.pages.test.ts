@@ -4,6 +4,7 @@ import { createDistributor, createPartner, createUser, sessionFor, testMeta, typ
 import { csrfTokenOf, postFile } from '../../../test/helpers/forms.ts';
 import type { Actor } from '../../platform/auth.ts';
 import { catalogues, LANGUAGES } from '../../platform/i18n.ts';
+import { translator } from '../../platform/i18n.ts';
 import { currentAgreementView, publishAgreement } from '../registration/index.ts';
 import type { ApplicationAnswers, Step } from '../registration/registration.rules.ts';
 import { saveStep, startApplication, submitApplication } from '../registration/registration.service.ts';
@@ -21,7 +22,7 @@ beforeAll(async () => {
   admin = await createUser(t.ctx, [{ role: 'staff_admin', organisationId: null }], 'ada@vendor.example');
   reviewerA = await createUser(t.ctx, [{ role: 'staff_reviewer', organisationId: null }], 'rui@vendor.example');
   reviewerB = await createUser(t.ctx, [{ role: 'staff_reviewer', organisationId: null }], 'bea@vendor.example');
-  await publishAgreement(t.ctx, admin, { version: '2026.1', title: 'ICPA', body: 'Terms.', effectiveAt: new Date('2026-01-01') }, testMeta);
+  await publishAgreement(t.ctx, admin, { version: '2026.1', governingLanguage: 'en', texts: { en: { title: 'ICPA', body: 'Terms.' } }, effectiveAt: new Date('2026-01-01') }, testMeta);
 });
 afterAll(() => t.close());
 
@@ -110,7 +111,7 @@ describe('staff console pages: who may see them', () => {
     const agreements = await reviewer.get('/staff/agreements');
     expect(agreements.statusCode).toBe(200);
     expect(agreements.body).not.toContain('action="/staff/agreements"');
-    const publish = await reviewer.post('/staff/agreements', { version: '9.9', title: 'x', body: 'x', effective_at: '2026-01-01' });
+    const publish = await reviewer.post('/staff/agreements', { version: '9.9', governing_language: 'en', 'texts.en.title': 'x', 'texts.en.body': 'x', effective_at: '2026-01-01' });
     expect(publish.statusCode).toBe(403);
     expect(await currentAgreementView(t.ctx)).toMatchObject({ version: '2026.1' });
   });
@@ -175,7 +176,7 @@ describe('REG-12 review queue and application page', () => {
     expect(html).toContain('CEO');
     expect(html).toContain('Release of information (REG-6)');
     expect(html).toContain('<td>127.0.0.1</td>');
-    expect(html).toContain('<td>2026.1</td>');
+    expect(html).toContain('<td>2026.1 (English)</td>');
     expect(html).toMatch(/<code class="hash">[0-9a-f]{64}<\/code>/);
     expect(html).toMatch(/Agreement version accepted<\/dt><dd>2026\.1<\/dd>/);
     // The decision form labels the internal reason for what it is.
@@ -409,40 +410,67 @@ describe('staff console details', () => {
 });
 
 describe('REG-11 agreement versions', () => {
-  it('REG-11: an administrator publishes a new version, which becomes current; a duplicate version is refused naming the field', async () => {
+  it('REG-11, X-1: an administrator publishes a new version with its texts per language, which becomes current; a duplicate version is refused naming the field', async () => {
     const b = await as(admin);
     let page = await b.get('/staff/agreements');
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('<strong>ICPA, version 2026.1</strong>');
+    // One set of fields per language, and the governing language chosen.
+    for (const language of ['en', 'es', 'fr', 'ja']) for (const f of ['title', 'body', 'release_of_information', 'signature_authority']) expect(page.body).toContain(`name="texts.${language}.${f}"`);
+    expect(page.body).toContain('<legend>Texts in Japanese</legend>');
+    expect(page.body).toMatch(/<select id="field-governing_language" name="governing_language"[^>]*>.*<option value="en" selected/s);
     const today = new Date().toISOString().slice(0, 10);
-    const form = { version: '2027.1', title: 'Indirect Channel Partner Agreement', body: 'Version 2027.1 terms.\n\n1. Resell through authorised distributors.', effective_at: today };
+    const form = {
+      version: '2027.1',
+      governing_language: 'es',
+      effective_at: today,
+      'texts.en.title': 'Indirect Channel Partner Agreement',
+      'texts.en.body': 'Version 2027.1 terms.\n\n1. Resell through authorised distributors.',
+      'texts.es.title': 'Acuerdo de Socio de Canal Indirecto',
+      'texts.es.body': 'Términos de la versión 2027.1.',
+      'texts.es.release_of_information': 'Autorizo la divulgación (texto del personal).',
+      'texts.fr.title': '',
+      'texts.fr.body': '',
+      'texts.ja.title': '',
+      'texts.ja.body': '',
+    };
     const published = await b.post('/staff/agreements', form);
     expect(published.statusCode).toBe(303);
     expect(published.headers.location).toBe('/staff/agreements?notice=published');
     page = await b.get(published.headers.location as string);
     expect(page.body).toContain('The new version is published.');
-    expect(page.body).toContain('<strong>Indirect Channel Partner Agreement, version 2027.1</strong>');
+    expect(page.body).toContain('<strong>Acuerdo de Socio de Canal Indirecto, version 2027.1</strong>');
+    expect(page.body).toContain('href="/agreements/2027.1?lang=en"');
+    expect(page.body).toMatch(/href="\/agreements\/2027\.1\?lang=es"[^>]*>Spanish<\/a> \(governs\)/);
     expect(page.body).toMatch(/<th scope="row">2027\.1<\/th>.*?badge-agreement-current/s);
     expect(page.body).toMatch(/<th scope="row">2026\.1<\/th>.*?Superseded/s);
-    expect(await currentAgreementView(t.ctx)).toMatchObject({ version: '2027.1' });
+    const current = (await currentAgreementView(t.ctx))!;
+    expect(current).toMatchObject({ version: '2027.1', governingLanguage: 'es', title: 'Acuerdo de Socio de Canal Indirecto', body: 'Términos de la versión 2027.1.' });
+    expect(current.texts.map((x) => x.language)).toEqual(['en', 'es']);
+    // Staff's own statement is kept; a statement left empty is the programme's wording in that language.
+    expect(current.texts[1]).toMatchObject({ releaseOfInformation: 'Autorizo la divulgación (texto del personal).', signatureAuthority: translator('es')('consent.signature_authority', { vendor: t.ctx.config.vendorName }) });
+    expect(current.texts[0]!.releaseOfInformation).toBe(translator('en')('consent.release_of_information', { vendor: t.ctx.config.vendorName }));
 
-    const duplicate = await b.post('/staff/agreements', { ...form, title: 'Typed title is kept' });
+    const duplicate = await b.post('/staff/agreements', { ...form, 'texts.en.title': 'Typed title is kept' });
     expect(duplicate.statusCode).toBe(422);
     expect(duplicate.body).toContain('<a href="#field-version">Version 2027.1 already exists; choose a new version number.</a>');
     expect(duplicate.body).toContain('value="Typed title is kept"');
 
-    const empty = await b.post('/staff/agreements', { version: ' ', title: '', body: '', effective_at: '2026-02-30' });
+    // The governing language's texts are required; a language half filled in is named.
+    const empty = await b.post('/staff/agreements', { version: ' ', governing_language: 'ja', 'texts.ja.title': '', 'texts.ja.body': '', 'texts.fr.title': 'Accord', 'texts.fr.body': '', effective_at: '2026-02-30' });
     expect(empty.statusCode).toBe(422);
     for (const [field, message] of [
       ['version', 'Version is required.'],
-      ['title', 'Title is required.'],
-      ['body', 'Agreement text is required.'],
+      ['texts.ja.title', 'Title (Japanese) is required.'],
+      ['texts.ja.body', 'Agreement text (Japanese) is required.'],
+      ['texts.fr.body', 'Agreement text (French) is required.'],
       ['effective_at', 'Effective date must be a date like 2026-12-31.'],
     ]) {
       expect(empty.body).toContain(`<a href="#field-${field}">${message}</a>`);
     }
     const audit = await t.ctx.db.selectFrom('audit_log').select('data').where('action', '=', 'agreement.published').orderBy('id').execute();
     expect(audit.map((r) => (r.data as { version: string }).version)).toEqual(['2026.1', '2027.1']);
+    expect(audit[1]!.data).toMatchObject({ governingLanguage: 'es', textHashes: { en: current.texts[0]!.textHash, es: current.texts[1]!.textHash } });
   });
 });
 

@@ -84,7 +84,7 @@ export async function consentsWithUser(db: Executor, applicationId: string) {
   return db
     .selectFrom('consents as c')
     .innerJoin('users as u', 'u.id', 'c.user_id')
-    .select(['c.kind', 'c.accepted_at', 'c.ip', 'c.user_agent', 'c.text_version', 'c.text_hash', 'u.email'])
+    .select(['c.kind', 'c.accepted_at', 'c.ip', 'c.user_agent', 'c.text_version', 'c.text_hash', 'c.language', 'u.email'])
     .where('c.application_id', '=', applicationId)
     .orderBy('c.accepted_at')
     .execute();

@@ -26,16 +26,20 @@ const asAdmin = (method: 'GET' | 'POST', url: string, payload?: unknown, content
 
 describe('staff console API', () => {
   it('REG-11: publishes agreement versions; the newest effective one is current and a version is never reused', async () => {
-    const first = await asAdmin('POST', '/api/v1/staff/agreements', { version: '2026.1', title: 'ICPA', body: 'Version one.', effectiveAt: '2026-01-01T00:00:00Z' });
+    const first = await asAdmin('POST', '/api/v1/staff/agreements', { version: '2026.1', governingLanguage: 'en', texts: { en: { title: 'ICPA', body: 'Version one.' } }, effectiveAt: '2026-01-01T00:00:00Z' });
     expect(first.statusCode).toBe(201);
-    await asAdmin('POST', '/api/v1/staff/agreements', { version: '2026.2', title: 'ICPA', body: 'Version two.', effectiveAt: '2026-06-01T00:00:00Z' });
-    await asAdmin('POST', '/api/v1/staff/agreements', { version: '2099.1', title: 'ICPA', body: 'Future.', effectiveAt: '2099-01-01T00:00:00Z' });
-    expect((await t.app.inject('/api/v1/agreements/current')).json().version).toBe('2026.2');
-    const again = await asAdmin('POST', '/api/v1/staff/agreements', { version: '2026.2', title: 'x', body: 'y', effectiveAt: '2026-07-01T00:00:00Z' });
+    await asAdmin('POST', '/api/v1/staff/agreements', { version: '2026.2', governingLanguage: 'en', texts: { en: { title: 'ICPA', body: 'Version two.' } }, effectiveAt: '2026-06-01T00:00:00Z' });
+    await asAdmin('POST', '/api/v1/staff/agreements', { version: '2099.1', governingLanguage: 'en', texts: { en: { title: 'ICPA', body: 'Future.' } }, effectiveAt: '2099-01-01T00:00:00Z' });
+    expect((await t.app.inject('/api/v1/agreements/current')).json()).toMatchObject({ version: '2026.2', governingLanguage: 'en', texts: [{ language: 'en', body: 'Version two.' }] });
+    const again = await asAdmin('POST', '/api/v1/staff/agreements', { version: '2026.2', governingLanguage: 'en', texts: { en: { title: 'x', body: 'y' } }, effectiveAt: '2026-07-01T00:00:00Z' });
     expect(again.statusCode).toBe(422);
     expect(again.json().error.fields[0].rule).toBe('agreement_version_taken');
+    // X-1: texts per language; the governing language's are required, the others' statements default.
+    const missing = await asAdmin('POST', '/api/v1/staff/agreements', { version: '2026.5', governingLanguage: 'fr', texts: { en: { title: 'ICPA', body: 'Terms.' } }, effectiveAt: '2026-07-01T00:00:00Z' });
+    expect(missing.statusCode).toBe(422);
+    expect(missing.json().error.fields.map((f: { field: string }) => f.field)).toEqual(['texts.fr.title', 'texts.fr.body']);
     // A staff API key reads but cannot publish.
-    expect((await asKey('POST', '/api/v1/staff/agreements', { version: '2026.3', title: 'x', body: 'y', effectiveAt: '2026-07-01T00:00:00Z' })).statusCode).toBe(403);
+    expect((await asKey('POST', '/api/v1/staff/agreements', { version: '2026.3', governingLanguage: 'en', texts: { en: { title: 'x', body: 'y' } }, effectiveAt: '2026-07-01T00:00:00Z' })).statusCode).toBe(403);
   });
 
   it('screens names against an imported denied-party list, transliterated and order-insensitive, as review findings', async () => {

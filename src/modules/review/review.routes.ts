@@ -7,7 +7,7 @@ import { requireUser } from '../../platform/auth.ts';
 import { createApiKey, ensureVendorOrganisation, listApiKeys, revokeApiKey } from '../accounts/index.ts';
 import { requestMeta } from '../../platform/request-meta.ts';
 import { exportAuditCsv, listAudit, verifyAuditChainAs } from '../audit/index.ts';
-import { publishAgreement } from '../registration/index.ts';
+import { publishAgreement, PublishAgreementBody } from '../registration/index.ts';
 import { CHECKLIST_ITEMS } from './review.rules.ts';
 import { claimApplication, decideApplication, reviewDetail, reviewQueue, setChecklistItem } from './review.service.ts';
 import { dashboard } from './dashboard.service.ts';
@@ -136,9 +136,9 @@ export async function reviewRoutes(fastify: FastifyInstance): Promise<void> {
     {
       schema: {
         tags: ['staff: agreements'],
-        summary: 'REG-11: publish a new version of the Indirect Channel Partner Agreement',
+        summary: 'REG-11, X-1: publish a new version of the Indirect Channel Partner Agreement with its texts per language',
         security,
-        body: Type.Object({ version: Type.String({ minLength: 1, maxLength: 50 }), title: Type.String({ minLength: 1, maxLength: 300 }), body: Type.String({ minLength: 1, maxLength: 500_000 }), effectiveAt: Type.String({ format: 'date-time' }) }, { additionalProperties: false }),
+        body: PublishAgreementBody,
         response: { 201: Type.Object({ id: Uuid }), ...errors(401, 403, 422) },
       },
     },

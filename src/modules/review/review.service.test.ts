@@ -20,7 +20,7 @@ beforeAll(async () => {
   eurodist = await createDistributor(t.ctx, { hqCountry: 'DE', territories: ['AT'], legalName: 'EuroDist GmbH' });
   reviewerA = await createUser(t.ctx, [{ role: 'staff_reviewer', organisationId: null }]);
   reviewerB = await createUser(t.ctx, [{ role: 'staff_reviewer', organisationId: null }]);
-  await publishAgreement(t.ctx, await createUser(t.ctx, [{ role: 'staff_admin', organisationId: null }]), { version: '2026.1', title: 'ICPA', body: 'Terms.', effectiveAt: new Date('2026-01-01') }, testMeta);
+  await publishAgreement(t.ctx, await createUser(t.ctx, [{ role: 'staff_admin', organisationId: null }]), { version: '2026.1', governingLanguage: 'en', texts: { en: { title: 'ICPA', body: 'Terms.' } }, effectiveAt: new Date('2026-01-01') }, testMeta);
 });
 afterAll(() => t.close());
 

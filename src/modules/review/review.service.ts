@@ -115,7 +115,7 @@ export interface ReviewDetail {
   ageBusinessDays: number;
   agreementVersion: string | null;
   signatory: { name: string; title: string } | null;
-  consents: { kind: string; acceptedAt: Date; ip: string | null; userAgent: string | null; textVersion: string; textHash: string; user: string }[];
+  consents: { kind: string; acceptedAt: Date; ip: string | null; userAgent: string | null; textVersion: string; textHash: string; language: string; user: string }[];
   claims: { distributor: string; accountNumber: string; status: string; decidedAt: Date | null }[];
   checklist: { item: string; checked: boolean }[];
   screening: ScreeningHit[];
@@ -151,7 +151,7 @@ export async function reviewDetail(ctx: AppContext, actor: Actor | null, id: str
     ageBusinessDays: application.submitted_at ? businessDaysBetween(application.submitted_at, now) : 0,
     agreementVersion: submission?.version ?? null,
     signatory: application.signatory_name && application.signatory_title ? { name: application.signatory_name, title: application.signatory_title } : null,
-    consents: consents.map((c) => ({ kind: c.kind, acceptedAt: c.accepted_at, ip: c.ip, userAgent: c.user_agent, textVersion: c.text_version, textHash: c.text_hash, user: c.email })),
+    consents: consents.map((c) => ({ kind: c.kind, acceptedAt: c.accepted_at, ip: c.ip, userAgent: c.user_agent, textVersion: c.text_version, textHash: c.text_hash, language: c.language, user: c.email })),
     claims: claims.map((c) => ({ distributor: c.legal_name, accountNumber: c.account_number, status: c.status, decidedAt: c.decided_at })),
     checklist: CHECKLIST_ITEMS.map((item) => ({ item, checked: checkedItems.has(item) })),
     screening: screenNames(
