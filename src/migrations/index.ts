@@ -3,6 +3,7 @@ import * as platform from './2026_11_21_0001_platform.ts';
 import * as distributors from './2026_11_21_0002_distributors.ts';
 import * as registration from './2026_11_21_0003_registration.ts';
 import * as review from './2026_11_22_0004_review.ts';
+import * as training from './2026_11_28_1930_training.ts';
 
 // Migrations are listed here rather than read from the folder so that they load the same way
 // under tsx, in tests and in a bundled build. Names sort by time; append new ones at the end.
@@ -11,4 +12,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_21_0002_distributors': distributors,
   '2026_11_21_0003_registration': registration,
   '2026_11_22_0004_review': review,
+  '2026_11_28_1930_training': training,
 };

@@ -70,3 +70,11 @@ export async function* readCsv(input: Readable, options: CsvReadOptions, problem
   }
   if (!columns || rows === 0) throw new AppError('csv_empty', 'The file is empty: it needs a header line and at least one row.', 400);
 }
+
+/**
+ * A cell a spreadsheet would not run: text starting with =, +, -, @, tab or carriage return is
+ * prefixed with an apostrophe (OWASP "CSV injection").
+ */
+export function formulaSafe(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}

@@ -21,6 +21,17 @@ export {
   type LocationInput,
   type TrainingCompliance,
 } from './partners.service.ts';
-export { trainingOfPartner, sendTrainingReminders, type TrainingAssignment } from './training.service.ts';
-export { trainingStatus, trainingDueAt, reminderDue, REMINDER_DAYS_BEFORE, type TrainingStatus } from './training.rules.ts';
+export {
+  trainingStatusOf,
+  partnerTraining,
+  staffTraining,
+  trainingFlags,
+  trainingRestrictsPurchases,
+  type PartnerTrainingSummary,
+  type PersonTraining,
+} from './training.service.ts';
+export { runTrainingJobs, sendTrainingReminders } from './training-jobs.service.ts';
+export { trainingPages } from './training.pages.tsx';
+export { trainingRoutes } from './training.routes.ts';
+export { trainingDueAt, type PartnerCompliance, type PersonTrainingStatus } from './training.rules.ts';
 export { purchaseRestrictionReasons, type PurchaseRestriction, type RestrictionReason } from './partners.rules.ts';

@@ -4,6 +4,7 @@ import * as repo from './partners.repository.ts';
 import type { PartnerStatus } from './partners.table.ts';
 import { purchaseRestrictionReasons, type PurchaseRestriction } from './partners.rules.ts';
 import { trainingDueAt } from './training.rules.ts';
+import { assignInitialKeyPersonnel } from './training.service.ts';
 
 export type { PartnerStatus };
 
@@ -116,11 +117,7 @@ export async function registerPartner(
 ): Promise<void> {
   const { partnerId, agreement, now } = input;
   await repo.markRegistered(trx, partnerId, { agreement_id: agreement.id, agreement_effective_at: agreement.effectiveAt, renewal_due_at: agreement.renewalDueAt, now });
-  const dueAt = trainingDueAt(agreement.effectiveAt);
-  await repo.insertTrainingAssignments(
-    trx,
-    input.keyPersonnel.map((person) => ({ partner_id: partnerId, person_name: person.name.trim(), person_email: person.email.trim(), person_role: person.role.trim() || null, due_at: dueAt })),
-  );
+  await assignInitialKeyPersonnel(trx, partnerId, input.keyPersonnel, trainingDueAt(agreement.effectiveAt), now);
   await repo.insertLocations(
     trx,
     input.locations.map((l) => ({
