@@ -1,24 +1,27 @@
 import { requirePermission, type Actor } from '../../platform/auth.ts';
 import type { AppContext } from '../../platform/context.ts';
-import { purchaseRestrictedPartners, registeredPartnersByCountry, trainingCompliance, type PurchaseRestriction, type TrainingCompliance } from '../partners/index.ts';
+import { purchaseRestrictedPartners, registeredPartnersByCountry, trainingCompliance, trainingFlags, type PurchaseRestriction, type TrainingCompliance } from '../partners/index.ts';
 import * as repo from './review.repository.ts';
 
 export interface Dashboard {
   funnel: { drafts: number; submitted: number; infoRequested: number; approved: number; declined: number; medianDaysToDecision: number | null };
   partnersByCountry: { country: string; partners: number }[];
   training: TrainingCompliance;
+  /** REG-10: partners non-compliant, at risk, and flagged (non-compliant longer than staff allow). */
+  trainingPartners: Awaited<ReturnType<typeof trainingFlags>>;
   purchaseRestricted: PurchaseRestriction[];
 }
 
 /** Programme health at a glance (issue 5 dashboards); every number comes from one query. */
 export async function dashboard(ctx: AppContext, actor: Actor | null, now = new Date()): Promise<Dashboard> {
   requirePermission(actor, 'applications:review');
-  const [funnel, median, byCountry, training, restricted] = await Promise.all([
+  const [funnel, median, byCountry, training, restricted, trainingPartners] = await Promise.all([
     repo.countsByStatus(ctx.db),
     repo.medianDaysToDecision(ctx.db),
     registeredPartnersByCountry(ctx.db),
     trainingCompliance(ctx.db, now),
     purchaseRestrictedPartners(ctx.db, ctx.config.distributorReviewMonths, now),
+    trainingFlags(ctx.db, now),
   ]);
   const count = (status: string) => Number(funnel.find((f) => f.status === status)?.n ?? 0);
   return {
@@ -32,6 +35,7 @@ export async function dashboard(ctx: AppContext, actor: Actor | null, now = new 
     },
     partnersByCountry: byCountry,
     training,
+    trainingPartners,
     purchaseRestricted: restricted,
   };
 }
