@@ -33,6 +33,7 @@ export {
 export { runTrainingJobs, sendTrainingReminders } from './training-jobs.service.ts';
 export { trainingPages } from './training.pages.tsx';
 export { trainingStaffPages } from './training-staff.pages.tsx';
+export { seedTrainingDemo } from './training.demo.ts';
 export { trainingRoutes } from './training.routes.ts';
 export { trainingDueAt, type PartnerCompliance, type PersonTrainingStatus } from './training.rules.ts';
 export { purchaseRestrictionReasons, type PurchaseRestriction, type RestrictionReason } from './partners.rules.ts';

@@ -86,3 +86,7 @@ export async function purchaseFacts(db: Executor, reviewMonths: number, now: Dat
       FROM partners p WHERE p.status = 'registered'`.execute(db);
   return result.rows;
 }
+
+export async function partnersByStatus(db: Executor, status: PartnerRow['status']): Promise<PartnerRow[]> {
+  return db.selectFrom('partners').selectAll().where('status', '=', status).orderBy('created_at').execute();
+}
