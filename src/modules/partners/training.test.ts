@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.ts';
-import { createPartner, createStaffAdmin, createUser, testMeta } from '../../../test/helpers/fixtures.ts';
+import { createDistributor, createPartner, createStaffAdmin, createUser, insertClaim, testMeta } from '../../../test/helpers/fixtures.ts';
+import { purchaseEligibilityAt } from '../distributors/index.ts';
 import { saveCourse, updateTrainingSettings, trainingSettings, reportLearningSystemCompletion } from './training-admin.service.ts';
 import { assignRecertifications, runTrainingJobs, sendTrainingReminders } from './training-jobs.service.ts';
 import { addKeyPerson, partnerTraining, recordCompletion, removeKeyPerson, reviewCompletion, staffTraining, trainingRestrictsPurchases, trainingStatusOf } from './training.service.ts';
@@ -155,5 +156,26 @@ describe('REG-10 anticorruption training (service, controllable clock)', () => {
     expect(await reportLearningSystemCompletion(t.ctx, staff, input, testMeta)).toEqual({ id: a.id, created: false });
     expect((await partnerTraining(t.ctx, admin, partner.id)).people[0]).toMatchObject({ status: 'verified', latest: { courseName: 'LMS course' } });
     await expect(reportLearningSystemCompletion(t.ctx, staff, { ...input, completionId: 'other', email: 'nobody@p.example' }, testMeta)).rejects.toMatchObject({ code: 'training_learner_unknown' });
+  });
+
+  it('REG-10/REG-4: a flagged partner is restricted from purchasing only when staff choose so', async () => {
+    const { partner, admin } = await registeredPartner();
+    const staff = await createStaffAdmin(t.ctx);
+    const distributor = await createDistributor(t.ctx, { hqCountry: 'DE' });
+    await insertClaim(t.ctx, partner.id, distributor.id, `ACC-${partner.id.slice(0, 8)}`, 'confirmed');
+    await addKeyPerson(t.ctx, admin, partner.id, { name: 'Olaf', email: 'olaf@p.example' }, testMeta, effective);
+    const now = new Date(due.getTime() + 31 * DAY);
+    expect(await trainingRestrictsPurchases(t.ctx.db, partner.id, now)).toBe(false);
+    const settings = await trainingSettings(t.ctx.db);
+    await updateTrainingSettings(t.ctx, staff, { graceDays: 90, flagAfterDays: 30, restrictNonCompliant: true, version: settings.version }, testMeta);
+    try {
+      expect(await trainingRestrictsPurchases(t.ctx.db, partner.id, new Date(due.getTime() + 29 * DAY))).toBe(false);
+      expect(await trainingRestrictsPurchases(t.ctx.db, partner.id, now)).toBe(true);
+      const answer = await purchaseEligibilityAt(t.ctx, distributor.id, `ACC-${partner.id.slice(0, 8)}`, now);
+      expect(answer.reasons.map((r) => r.code)).toContain('training_non_compliant');
+    } finally {
+      const current = await trainingSettings(t.ctx.db);
+      await updateTrainingSettings(t.ctx, staff, { graceDays: 90, flagAfterDays: 30, restrictNonCompliant: false, version: current.version }, testMeta);
+    }
   });
 });
