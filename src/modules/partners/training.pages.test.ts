@@ -111,4 +111,33 @@ describe('REG-10 training pages and API', () => {
     const refused = await t.app.inject({ method: 'POST', url: '/api/v1/training/completions', headers: bearer(distributor.apiKey), payload: { ...body, completionId: 'other' } });
     expect(refused.statusCode).toBe(403);
   });
+
+  it('REG-10: a partner admin designates a colleague, changes a person and removes one, who stays in the history', async () => {
+    const { partner, admin, person } = await partnerWithPerson();
+    const colleague = await createUser(t.ctx, [{ role: 'partner_member', organisationId: partner.id }]);
+    const client = browser(t.app);
+    client.jar.set('pp_session', await sessionFor(t.ctx, admin));
+    const page = await client.get('/partner/training');
+    expect(page.body).toContain(colleague.email);
+    const added = await client.post('/partner/training/people', { user_id: colleague.userId, name: '', email: '', role: 'Presales' });
+    expect(added.statusCode).toBe(303);
+    const invalid = await client.post('/partner/training/people', { user_id: '', name: '', email: 'not-an-email', role: '' });
+    expect(invalid.statusCode).toBe(422);
+    expect(invalid.body).toContain('Full name is required.');
+    const form = await client.get(`/partner/training/people/${person.keyPersonId}`);
+    expect(form.statusCode).toBe(200);
+    const changed = await client.post(`/partner/training/people/${person.keyPersonId}`, { name: 'Key Person Renamed', email: person.email, role: 'Director', version: String(person.version) });
+    expect(changed.statusCode).toBe(303);
+    const stale = await client.post(`/partner/training/people/${person.keyPersonId}`, { name: 'Again', email: person.email, role: '', version: String(person.version) });
+    expect(stale.statusCode).toBe(409);
+    const view = await partnerTraining(t.ctx, admin, partner.id);
+    expect(view.people.map((p) => [p.name, p.role, p.userId])).toEqual([['Key Person Renamed', 'Director', null], [colleague.name, 'Presales', colleague.userId]]);
+    await client.get('/partner/training');
+    const renamed = view.people.find((p) => p.name === 'Key Person Renamed')!;
+    const removed = await client.post(`/partner/training/people/${renamed.keyPersonId}/remove`, { version: String(renamed.version) });
+    expect(removed.statusCode).toBe(303);
+    const after = await client.get('/partner/training?notice=removed');
+    expect(after.body).toContain('Former key personnel');
+    expect(after.body).toContain('Key Person Renamed');
+  });
 });

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { can, type Actor } from '../../platform/auth.ts';
 import { parseDay } from '../../platform/dates.ts';
-import { notFound } from '../../platform/errors.ts';
+import { AppError, notFound } from '../../platform/errors.ts';
 import { isUuid } from '../../platform/ids.ts';
 import { requestMeta } from '../../platform/request-meta.ts';
 import { acceptFileUploads, uploadedFile } from '../../platform/upload-form.ts';
@@ -16,14 +16,31 @@ import { sendPage } from '../../platform/views/render.ts';
 import { partnerOfUser } from './partners.service.ts';
 import { listCourses, vendorCourse, type Course } from './training-admin.service.ts';
 import { MAX_CERTIFICATE_BYTES, PROVIDERS } from './training.rules.ts';
-import { addKeyPerson, partnerTraining, recordCompletion, removeKeyPerson, type PartnerTrainingSummary, type PersonTraining } from './training.service.ts';
+import {
+  addKeyPerson, colleaguesOf, formerKeyPersonnel, partnerTraining, recordCompletion, removeKeyPerson, updateKeyPerson, type PartnerTrainingSummary, type PersonTraining,
+} from './training.service.ts';
 import { Day, StatusBadge } from './training.view.tsx';
 
-const NOTICES = { added: 'training.notice.added', removed: 'training.notice.removed', recorded: 'training.notice.recorded' };
-const PERSON_FIELDS = ['name', 'email', 'role'];
+const NOTICES = { added: 'training.notice.added', changed: 'training.notice.changed', removed: 'training.notice.removed', recorded: 'training.notice.recorded' };
+const PERSON_FIELDS = ['user_id', 'name', 'email', 'role'];
 const COMPLETION_FIELDS = ['course_id', 'course_name', 'provider', 'completed_on', 'certificate_number'];
 
-function TrainingPage({ ctx, training, vendor, canManage, values, errors }: { ctx: PageContext; training: PartnerTrainingSummary; vendor: Course | undefined; canManage: boolean; values: Record<string, string>; errors: FormErrors }) {
+interface Colleague {
+  id: string;
+  name: string;
+  email: string;
+}
+interface FormerPerson {
+  id: string;
+  name: string;
+  email: string;
+  role: string | null;
+  addedAt: Date;
+  removedAt: Date;
+}
+
+function TrainingPage(props: { ctx: PageContext; training: PartnerTrainingSummary; vendor: Course | undefined; canManage: boolean; colleagues: Colleague[]; former: FormerPerson[]; values: Record<string, string>; errors: FormErrors }) {
+  const { ctx, training, vendor, canManage, colleagues, former, values, errors } = props;
   const { t } = ctx;
   return (
     <Layout ctx={ctx} title={t('training.title')}>
@@ -73,6 +90,11 @@ function TrainingPage({ ctx, training, vendor, canManage, values, errors }: { ct
                   <a href={`/partner/training/assignments/${p.assignmentId}`}>{t('training.record_for', { name: p.name })}</a>
                 )}
                 {canManage && (
+                  <p>
+                    <a href={`/partner/training/people/${p.keyPersonId}`}>{t('training.change_person', { name: p.name })}</a>
+                  </p>
+                )}
+                {canManage && (
                   <form method="post" action={`/partner/training/people/${p.keyPersonId}/remove`}>
                     <CsrfField token={ctx.csrfToken} />
                     <input type="hidden" name="version" value={String(p.version)} />
@@ -91,13 +113,64 @@ function TrainingPage({ ctx, training, vendor, canManage, values, errors }: { ct
           <ErrorSummary t={t} errors={errors} />
           <form method="post" action="/partner/training/people" novalidate>
             <CsrfField token={ctx.csrfToken} />
-            <TextField name="name" label={t('fields.name')} value={values.name} error={errors.fields.name} autocomplete="off" maxLength={120} />
-            <TextField name="email" type="email" label={t('fields.email')} value={values.email} error={errors.fields.email} autocomplete="off" maxLength={254} />
+            <SelectField name="user_id" label={t('fields.user_id')} value={values.user_id} error={errors.fields.user_id} options={[{ value: '', label: t('training.no_account') }, ...colleagues.map((c) => ({ value: c.id, label: `${c.name} (${c.email})` }))]} />
+            <fieldset>
+              <legend>{t('training.without_account_legend')}</legend>
+              <TextField name="name" label={t('fields.name')} value={values.name} error={errors.fields.name} autocomplete="off" maxLength={120} required={false} />
+              <TextField name="email" type="email" label={t('fields.email')} value={values.email} error={errors.fields.email} autocomplete="off" maxLength={254} required={false} />
+            </fieldset>
             <TextField name="role" label={t('fields.role')} value={values.role} error={errors.fields.role} required={false} maxLength={100} />
             <button type="submit">{t('training.add_submit')}</button>
           </form>
         </section>
       )}
+      {former.length > 0 && (
+        <section aria-labelledby="former-title">
+          <h2 id="former-title">{t('training.former_title')}</h2>
+          <DataTable
+            caption={t('training.former_caption')}
+            columns={[t('fields.name'), t('fields.role'), t('training.added'), t('training.removed')]}
+            rows={former}
+            row={(f: FormerPerson) => (
+              <tr>
+                <td>
+                  {f.name}
+                  <br />
+                  <small>{f.email}</small>
+                </td>
+                <td>{f.role ?? '—'}</td>
+                <td>
+                  <Day ctx={ctx} date={f.addedAt} />
+                </td>
+                <td>
+                  <Day ctx={ctx} date={f.removedAt} />
+                </td>
+              </tr>
+            )}
+          />
+        </section>
+      )}
+    </Layout>
+  );
+}
+
+function ChangePersonPage({ ctx, person, values, errors }: { ctx: PageContext; person: PersonTraining; values: Record<string, string>; errors: FormErrors }) {
+  const { t } = ctx;
+  return (
+    <Layout ctx={ctx} title={t('training.change_title')}>
+      <h1>{t('training.change_title')}</h1>
+      <ErrorSummary t={t} errors={errors} />
+      <form method="post" action={`/partner/training/people/${person.keyPersonId}`} novalidate>
+        <CsrfField token={ctx.csrfToken} />
+        <input type="hidden" name="version" value={values.version ?? String(person.version)} />
+        <TextField name="name" label={t('fields.name')} value={values.name ?? person.name} error={errors.fields.name} maxLength={120} />
+        <TextField name="email" type="email" label={t('fields.email')} value={values.email ?? person.email} error={errors.fields.email} maxLength={254} />
+        <TextField name="role" label={t('fields.role')} value={values.role ?? person.role ?? ''} error={errors.fields.role} required={false} maxLength={100} />
+        <button type="submit">{t('training.change_submit')}</button>
+      </form>
+      <p>
+        <a href="/partner/training">{t('training.back')}</a>
+      </p>
     </Layout>
   );
 }
@@ -154,8 +227,14 @@ export async function trainingPages(app: FastifyInstance): Promise<void> {
 
   const mainPage = async (req: FastifyRequest, reply: FastifyReply, who: { actor: Actor; partnerId: string }, values: Record<string, string>, errors: FormErrors, status = 200) => {
     const ctx = pageCtx(req, reply, { notices: NOTICES, path: '/partner/training' });
-    const [training, vendor] = await Promise.all([partnerTraining(appCtx(), who.actor, who.partnerId), vendorCourse(appCtx().db, ctx.lang)]);
-    return sendPage(reply, <TrainingPage ctx={ctx} training={training} vendor={vendor} canManage={can(who.actor, 'partner:manage', who.partnerId)} values={values} errors={errors} />, status);
+    const canManage = can(who.actor, 'partner:manage', who.partnerId);
+    const [training, vendor, colleagues, former] = await Promise.all([
+      partnerTraining(appCtx(), who.actor, who.partnerId),
+      vendorCourse(appCtx().db, ctx.lang),
+      canManage ? colleaguesOf(appCtx(), who.actor, who.partnerId) : [],
+      formerKeyPersonnel(appCtx(), who.actor, who.partnerId),
+    ]);
+    return sendPage(reply, <TrainingPage ctx={ctx} training={training} vendor={vendor} canManage={canManage} colleagues={colleagues} former={former} values={values} errors={errors} />, status);
   };
 
   app.get('/partner/training', async (req, reply) => {
@@ -168,10 +247,35 @@ export async function trainingPages(app: FastifyInstance): Promise<void> {
     if (!who) return reply;
     const values = pick(req.body, ...PERSON_FIELDS);
     try {
-      await addKeyPerson(appCtx(), who.actor, who.partnerId, values, requestMeta(req));
+      await addKeyPerson(appCtx(), who.actor, who.partnerId, { userId: isUuid(values.user_id ?? '') ? values.user_id : undefined, name: values.name, email: values.email, role: values.role }, requestMeta(req));
       return reply.redirect('/partner/training?notice=added', 303);
     } catch (error) {
       return mainPage(req, reply, who, values, asFormErrors(pageCtx(req, reply), error), 422);
+    }
+  });
+
+  const changePage = async (req: FastifyRequest, reply: FastifyReply, who: { actor: Actor; partnerId: string }, id: string, values: Record<string, string>, errors: FormErrors, status = 200) => {
+    const person = isUuid(id) ? (await partnerTraining(appCtx(), who.actor, who.partnerId)).people.find((p) => p.keyPersonId === id) : undefined;
+    if (!person || !can(who.actor, 'partner:manage', who.partnerId)) throw notFound('Key person');
+    return sendPage(reply, <ChangePersonPage ctx={pageCtx(req, reply, { path: `/partner/training/people/${id}` })} person={person} values={values} errors={errors} />, status);
+  };
+
+  app.get<{ Params: { id: string } }>('/partner/training/people/:id', async (req, reply) => {
+    const who = await partnerFor(req, reply);
+    return who ? changePage(req, reply, who, req.params.id, {}, noErrors) : reply;
+  });
+
+  app.post<{ Params: { id: string } }>('/partner/training/people/:id', async (req, reply) => {
+    const who = await partnerFor(req, reply, `/partner/training/people/${req.params.id}`);
+    if (!who) return reply;
+    if (!isUuid(req.params.id)) throw notFound('Key person');
+    const values = pick(req.body, 'name', 'email', 'role', 'version');
+    try {
+      await updateKeyPerson(appCtx(), who.actor, who.partnerId, req.params.id, { name: values.name, email: values.email, role: values.role, version: Number(values.version) }, requestMeta(req));
+      return reply.redirect('/partner/training?notice=changed', 303);
+    } catch (error) {
+      const errors = asFormErrors(pageCtx(req, reply), error);
+      return changePage(req, reply, who, req.params.id, values, errors, error instanceof AppError && error.status === 409 ? 409 : 422);
     }
   });
 

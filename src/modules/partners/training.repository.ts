@@ -326,3 +326,13 @@ export async function openAssignmentsByEmail(db: Executor, email: string): Promi
     .where('t.completed_at', 'is', null)
     .execute();
 }
+
+/** The partner's users (anyone holding a role in it): the colleagues a partner admin may designate. */
+export async function colleagues(db: Executor, partnerId: string): Promise<{ id: string; name: string; email: string }[]> {
+  return db
+    .selectFrom('users as u')
+    .select(['u.id', 'u.name', 'u.email'])
+    .where((eb) => eb.exists(eb.selectFrom('user_roles as r').select('r.user_id').whereRef('r.user_id', '=', 'u.id').where('r.organisation_id', '=', partnerId)))
+    .orderBy('u.name')
+    .execute();
+}

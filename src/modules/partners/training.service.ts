@@ -140,6 +140,12 @@ export async function partnerTraining(ctx: AppContext, actor: Actor | null | und
   return summary ?? { partnerId, legalName: partner.legal_name, country: partner.country, compliance: 'compliant', nonCompliantSince: null, flagged: false, people: [] };
 }
 
+/** The partner's users a partner admin may designate as key personnel. */
+export async function colleaguesOf(ctx: AppContext, actor: Actor | null | undefined, partnerId: string): Promise<{ id: string; name: string; email: string }[]> {
+  await requirePartnerView(ctx, actor, partnerId);
+  return repo.colleagues(ctx.db, partnerId);
+}
+
 /** People removed from key personnel: their assignments are kept as history. */
 export async function formerKeyPersonnel(ctx: AppContext, actor: Actor | null | undefined, partnerId: string) {
   await requirePartnerView(ctx, actor, partnerId);
