@@ -13,7 +13,7 @@ import { sendPage } from '../../platform/views/render.ts';
 import { listCourses, saveCourse, trainingSettings, updateTrainingSettings, type Course, type TrainingSettings } from './training-admin.service.ts';
 import { PROVIDERS } from './training.rules.ts';
 import { COMPLIANCE, PERSON_STATUSES } from './training.schemas.ts';
-import { completionsAwaitingVerification, reviewCompletion, staffTraining, type CompletionRecord, type PartnerTrainingSummary, type StaffTrainingFilter } from './training.service.ts';
+import { completionsAwaitingVerification, registeredPartnerOptions, reviewCompletion, staffTraining, type CompletionRecord, type PartnerTrainingSummary, type StaffTrainingFilter } from './training.service.ts';
 import { Day, StatusBadge } from './training.view.tsx';
 
 const NOTICES = { verified: 'training.notice.verified', rejected: 'training.notice.rejected', settings_saved: 'training.notice.settings_saved', course_saved: 'training.notice.course_saved' };
@@ -66,7 +66,8 @@ function Queue({ ctx, records, errors }: { ctx: PageContext; records: Completion
   );
 }
 
-function OverviewPage({ ctx, partners, filter, queue, queueErrors }: { ctx: PageContext; partners: PartnerTrainingSummary[]; filter: StaffTrainingFilter; queue: CompletionRecord[]; queueErrors: Record<string, FormErrors> }) {
+function OverviewPage(props: { ctx: PageContext; partners: PartnerTrainingSummary[]; options: { id: string; legalName: string }[]; filter: StaffTrainingFilter; queue: CompletionRecord[]; queueErrors: Record<string, FormErrors> }) {
+  const { ctx, partners, options, filter, queue, queueErrors } = props;
   const { t, lang } = ctx;
   const query = new URLSearchParams(Object.entries({ country: filter.country ?? '', partnerId: filter.partnerId ?? '', status: filter.status ?? '' }).filter(([, v]) => v)).toString();
   const people = partners.flatMap((p) => p.people.map((person) => ({ p, person })));
@@ -82,7 +83,7 @@ function OverviewPage({ ctx, partners, filter, queue, queueErrors }: { ctx: Page
           <SelectField name="country" label={t('fields.country')} value={filter.country} options={countrySelectOptions(lang, t('training.staff.any'))} />
           <SelectField name="status" label={t('fields.status')} value={filter.status} options={[{ value: '', label: t('training.staff.any') }, ...STATUS_FILTERS.map((s) => ({ value: s, label: t(`training.status.${s}`) }))]} />
         </div>
-        {filter.partnerId && <input type="hidden" name="partner" value={filter.partnerId} />}
+        <SelectField name="partner" label={t('training.staff.partner')} value={filter.partnerId} options={[{ value: '', label: t('training.staff.any') }, ...options.map((o) => ({ value: o.id, label: o.legalName }))]} />
         <button type="submit">{t('training.staff.filter')}</button>
         <a href={`/api/v1/staff/training.csv${query ? `?${query}` : ''}`} role="button" class="secondary" download="training.csv">
           {t('training.staff.export')}
@@ -204,8 +205,8 @@ export async function trainingStaffPages(app: FastifyInstance): Promise<void> {
 
   const overview = async (req: FastifyRequest, reply: FastifyReply, actor: Actor, queueErrors: Record<string, FormErrors> = {}, status = 200) => {
     const filter = filterOf(req.query);
-    const [partners, queue] = await Promise.all([staffTraining(appCtx(), actor, filter), completionsAwaitingVerification(appCtx(), actor)]);
-    return sendPage(reply, <OverviewPage ctx={pageCtx(req, reply, { notices: NOTICES, path: '/staff/training' })} partners={partners} filter={filter} queue={queue} queueErrors={queueErrors} />, status);
+    const [partners, queue, options] = await Promise.all([staffTraining(appCtx(), actor, filter), completionsAwaitingVerification(appCtx(), actor), registeredPartnerOptions(appCtx(), actor)]);
+    return sendPage(reply, <OverviewPage ctx={pageCtx(req, reply, { notices: NOTICES, path: '/staff/training' })} partners={partners} options={options} filter={filter} queue={queue} queueErrors={queueErrors} />, status);
   };
 
   app.get('/staff/training', async (req, reply) => {

@@ -169,6 +169,12 @@ export async function staffTraining(ctx: AppContext, actor: Actor | null | undef
   return all.map((p) => ({ ...p, people: p.people.filter((person) => person.status === status) })).filter((p) => p.people.length > 0);
 }
 
+/** Registered partners by name, for the staff console's partner filter. */
+export async function registeredPartnerOptions(ctx: AppContext, actor: Actor | null | undefined): Promise<{ id: string; legalName: string }[]> {
+  requirePermission(actor, 'applications:review');
+  return (await partners.partnersByStatus(ctx.db, 'registered')).map((p) => ({ id: p.organisation_id, legalName: p.legal_name })).sort((a, b) => a.legalName.localeCompare(b.legalName));
+}
+
 /** Partners non-compliant (and flagged) for the staff dashboard. */
 export async function trainingFlags(db: Executor, now = new Date()): Promise<{ nonCompliant: number; atRisk: number; flagged: number; restricting: boolean }> {
   const [all, settings] = await Promise.all([summaries(db, {}, now), trainingSettings(db)]);
