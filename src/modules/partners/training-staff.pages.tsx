@@ -13,7 +13,8 @@ import { sendPage } from '../../platform/views/render.ts';
 import { listCourses, saveCourse, trainingSettings, updateTrainingSettings, type Course, type TrainingSettings } from './training-admin.service.ts';
 import { PROVIDERS } from './training.rules.ts';
 import { COMPLIANCE, PERSON_STATUSES } from './training.schemas.ts';
-import { completionsAwaitingVerification, registeredPartnerOptions, reviewCompletion, staffTraining, type CompletionRecord, type PartnerTrainingSummary, type StaffTrainingFilter } from './training.service.ts';
+import { registeredPartnerOptions, staffTraining, type PartnerTrainingSummary, type StaffTrainingFilter } from './training.service.ts';
+import { completionsAwaitingVerification, reviewCompletion, type CompletionRecord } from './training-completions.service.ts';
 import { Day, StatusBadge } from './training.view.tsx';
 
 const NOTICES = { verified: 'training.notice.verified', rejected: 'training.notice.rejected', settings_saved: 'training.notice.settings_saved', course_saved: 'training.notice.course_saved' };

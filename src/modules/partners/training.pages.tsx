@@ -16,9 +16,8 @@ import { sendPage } from '../../platform/views/render.ts';
 import { partnerOfUser } from './partners.service.ts';
 import { listCourses, vendorCourse, type Course } from './training-admin.service.ts';
 import { MAX_CERTIFICATE_BYTES, PROVIDERS } from './training.rules.ts';
-import {
-  addKeyPerson, colleaguesOf, formerKeyPersonnel, partnerTraining, recordCompletion, removeKeyPerson, updateKeyPerson, type PartnerTrainingSummary, type PersonTraining,
-} from './training.service.ts';
+import { addKeyPerson, colleaguesOf, formerKeyPersonnel, partnerTraining, removeKeyPerson, updateKeyPerson, type PartnerTrainingSummary, type PersonTraining } from './training.service.ts';
+import { recordCompletion } from './training-completions.service.ts';
 import { Day, StatusBadge } from './training.view.tsx';
 
 const NOTICES = { added: 'training.notice.added', changed: 'training.notice.changed', removed: 'training.notice.removed', recorded: 'training.notice.recorded' };

@@ -135,6 +135,7 @@ export interface OverviewRow {
   email: string;
   role: string | null;
   added_at: Date;
+  version: number;
   assignment_id: string | null;
   due_at: Date | null;
   completion_id: string | null;
@@ -146,7 +147,7 @@ export interface OverviewRow {
 
 export async function overview(db: Executor, filter: { partnerId?: string | undefined; country?: string | undefined }): Promise<OverviewRow[]> {
   const result = await sql<OverviewRow>`
-      SELECT k.id AS key_person_id, k.partner_id, p.legal_name, p.country, k.user_id, k.name, k.email, k.role, k.added_at,
+      SELECT k.id AS key_person_id, k.partner_id, p.legal_name, p.country, k.user_id, k.name, k.email, k.role, k.added_at, k.version,
              a.id AS assignment_id, a.due_at, c.id AS completion_id, c.status AS completion_status, c.completed_at,
              c.course_name, c.review_reason
       FROM key_personnel k

@@ -9,10 +9,8 @@ import { requestMeta } from '../../platform/request-meta.ts';
 import * as s from './training.schemas.ts';
 import { listCourses, reportLearningSystemCompletion, saveCourse, trainingSettings, updateTrainingSettings } from './training-admin.service.ts';
 import { trainingCsv } from './training-export.ts';
-import {
-  addKeyPerson, certificateFile, completionsAwaitingVerification, completionsOfPartner, formerKeyPersonnel, partnerTraining, recordCompletion,
-  removeKeyPerson, reviewCompletion, staffTraining, updateKeyPerson,
-} from './training.service.ts';
+import { addKeyPerson, formerKeyPersonnel, partnerTraining, removeKeyPerson, staffTraining, updateKeyPerson } from './training.service.ts';
+import { certificateFile, completionsAwaitingVerification, completionsOfPartner, recordCompletion, reviewCompletion } from './training-completions.service.ts';
 import { MAX_CERTIFICATE_BYTES } from './training.rules.ts';
 
 /** Serves a stored certificate so that no browser runs it: the checked type, as an attachment, never sniffed. */

@@ -4,7 +4,8 @@ import { createDistributor, createPartner, createStaffAdmin, createUser, insertC
 import { purchaseEligibilityAt } from '../distributors/index.ts';
 import { saveCourse, updateTrainingSettings, trainingSettings, reportLearningSystemCompletion } from './training-admin.service.ts';
 import { assignRecertifications, runTrainingJobs, sendTrainingReminders } from './training-jobs.service.ts';
-import { addKeyPerson, partnerTraining, recordCompletion, removeKeyPerson, reviewCompletion, staffTraining, trainingRestrictsPurchases, trainingStatusOf } from './training.service.ts';
+import { addKeyPerson, partnerTraining, removeKeyPerson, staffTraining, trainingRestrictsPurchases, trainingStatusOf } from './training.service.ts';
+import { recordCompletion, reviewCompletion } from './training-completions.service.ts';
 
 const DAY = 86_400_000;
 const effective = new Date('2026-01-15T00:00:00Z');
