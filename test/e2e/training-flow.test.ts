@@ -114,4 +114,20 @@ describe.skipIf(!chromium.available && !chromium.mustFail)(`training flow in Chr
     const row = page.getByRole('row').filter({ hasText: 'Fabrikam Training GmbH' }).filter({ hasText: PERSON });
     await expect(row.getByText(text('training.status.verified')).isVisible()).resolves.toBe(true);
   });
+
+  it('REG-10, X-5: an administrator sets the grace period and is told what is wrong with a course', async () => {
+    await page.getByRole('button', { name: text('layout.sign_out') }).click();
+    await page.waitForURL(/\/\?notice=signed_out$/);
+    await signIn(ADMIN, '/staff/training/settings');
+    await arriveAt(/\/staff\/training\/settings$/, 'training settings');
+    await page.getByLabel(text('fields.grace_days')).fill('60');
+    await page.getByRole('button', { name: text('training.staff.save_settings') }).click();
+    await arriveAt(/\/staff\/training\/settings\?notice=settings_saved$/, 'settings saved');
+    await expect(page.getByLabel(text('fields.grace_days')).inputValue()).resolves.toBe('60');
+    await page.getByRole('textbox', { name: text('fields.name'), exact: true }).fill('Partner-run course');
+    await page.getByLabel(text('fields.link')).fill('not a link');
+    await page.getByRole('button', { name: text('training.staff.add_course') }).click();
+    await arriveAt(/\/staff\/training\/courses$/, 'course with errors');
+    await expect(page.getByRole('alert').getByRole('listitem').allTextContents()).resolves.toEqual([text('rules.url', { label: text('fields.link') })]);
+  });
 });
