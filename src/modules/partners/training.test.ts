@@ -4,6 +4,7 @@ import { createDistributor, createPartner, createStaffAdmin, createUser, insertC
 import { purchaseEligibilityAt } from '../distributors/index.ts';
 import { saveCourse, updateTrainingSettings, trainingSettings, reportLearningSystemCompletion } from './training-admin.service.ts';
 import { assignRecertifications, runTrainingJobs, sendTrainingReminders } from './training-jobs.service.ts';
+import { seedTrainingDemo } from './training.demo.ts';
 import { addKeyPerson, partnerTraining, removeKeyPerson, staffTraining, trainingRestrictsPurchases, trainingStatusOf } from './training.service.ts';
 import { recordCompletion, reviewCompletion } from './training-completions.service.ts';
 
@@ -178,5 +179,20 @@ describe('REG-10 anticorruption training (service, controllable clock)', () => {
       const current = await trainingSettings(t.ctx.db);
       await updateTrainingSettings(t.ctx, staff, { graceDays: 90, flagAfterDays: 30, restrictNonCompliant: false, version: current.version }, testMeta);
     }
+  });
+
+  it('REG-10: the demo data shows every status and a flagged partner', async () => {
+    const ids: string[] = [];
+    for (const domain of ['kranich-systemhaus.example', 'alpenblick-it.example', 'zuerich-netzwerk.example']) {
+      const partner = await createPartner(t.ctx, { country: 'DE' });
+      await t.ctx.db.updateTable('partners').set({ contact_email: `contact@${domain}` }).where('organisation_id', '=', partner.id).execute();
+      ids.push(partner.id);
+    }
+    const now = new Date('2026-11-28T12:00:00Z');
+    await t.ctx.db.transaction().execute((trx) => seedTrainingDemo(trx, now));
+    const staff = await createStaffAdmin(t.ctx);
+    const views = await Promise.all(ids.map((id) => partnerTraining(t.ctx, staff, id, now)));
+    expect(views.map((v) => v.people.map((p) => p.status).sort())).toEqual([['due_soon', 'verified'], ['assigned', 'awaiting_verification'], ['overdue', 'rejected']]);
+    expect(views.map((v) => [v.compliance, v.flagged])).toEqual([['at_risk', false], ['compliant', false], ['non_compliant', true]]);
   });
 });
