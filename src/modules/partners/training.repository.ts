@@ -244,8 +244,11 @@ export async function latestValidCompletion(db: Executor, assignmentId: string) 
 
 // ---- Reminders and recertification (jobs) ----
 
-/** Open assignments of current key personnel of registered partners due by `horizon`. */
-export async function reminderCandidates(db: Executor, horizon: Date, limit = 2000): Promise<{ id: string; due_at: Date }[]> {
+/**
+ * Open assignments of current key personnel of registered partners due by `horizon`, less those
+ * that already had their last (overdue) reminder: what is left is bounded by the horizon.
+ */
+export async function reminderCandidates(db: Executor, horizon: Date): Promise<{ id: string; due_at: Date }[]> {
   return db
     .selectFrom('training_assignments as t')
     .innerJoin('partners as p', 'p.organisation_id', 't.partner_id')
@@ -254,8 +257,8 @@ export async function reminderCandidates(db: Executor, horizon: Date, limit = 20
     .where('t.ended_at', 'is', null)
     .where('p.status', '=', 'registered')
     .where('t.due_at', '<=', horizon)
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('training_reminders as r').select('r.assignment_id').whereRef('r.assignment_id', '=', 't.id').where('r.threshold', '=', 'overdue'))))
     .orderBy('t.due_at')
-    .limit(limit)
     .execute();
 }
 
@@ -299,8 +302,8 @@ export async function partnerAdmins(db: Executor, partnerId: string): Promise<{ 
     .execute();
 }
 
-/** Completed current assignments with no next period yet, with the validity of the completion's course. */
-export async function recertificationCandidates(db: Executor, limit = 2000) {
+/** Completed current assignments with no next period yet (one per current key person at most), with the validity of the completion's course. */
+export async function recertificationCandidates(db: Executor) {
   const result = await sql<{ id: string; partner_id: string; key_person_id: string; person_name: string; person_email: string; person_role: string | null; completed_at: Date; validity_months: number }>`
       SELECT t.id, t.partner_id, t.key_person_id, t.person_name, t.person_email, t.person_role, c.completed_at,
              coalesce(co.validity_months, 12) AS validity_months
@@ -310,8 +313,7 @@ export async function recertificationCandidates(db: Executor, limit = 2000) {
                     ORDER BY tc.recorded_at DESC LIMIT 1) c ON true
       LEFT JOIN training_courses co ON co.id = c.course_id
       WHERE t.completed_at IS NOT NULL AND t.ended_at IS NULL
-        AND NOT EXISTS (SELECT 1 FROM training_assignments n WHERE n.previous_id = t.id)
-      LIMIT ${limit}`.execute(db);
+        AND NOT EXISTS (SELECT 1 FROM training_assignments n WHERE n.previous_id = t.id)`.execute(db);
   return result.rows;
 }
 
