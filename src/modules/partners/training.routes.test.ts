@@ -61,4 +61,12 @@ describe('REG-10 training JSON API', () => {
     expect((await call(admin, 'GET', `/partners/${partner.id}/training/former`)).json()).toMatchObject([{ name: 'Elena Ruiz Gómez' }]);
     expect((await call(admin, 'GET', `/partners/${partner.id}/training`)).json().people).toEqual([]);
   });
+
+  it('REG-10, X-3: the training API is in the OpenAPI document; learning systems authenticate with an API key only', async () => {
+    const doc = (await t.app.inject('/api/openapi.json')).json();
+    for (const path of ['/api/v1/partners/{partnerId}/training', '/api/v1/partners/{partnerId}/training/assignments/{id}/completions', '/api/v1/staff/training', '/api/v1/staff/training/completions/{id}/review', '/api/v1/training/completions']) {
+      expect(Object.keys(doc.paths)).toContain(path);
+    }
+    expect(doc.paths['/api/v1/training/completions'].post.security).toEqual([{ apiKey: [] }]);
+  });
 });
