@@ -141,6 +141,13 @@ export async function staffTraining(ctx: AppContext, actor: Actor | null | undef
   return all.map((p) => ({ ...p, people: p.people.filter((person) => person.status === status) })).filter((p) => p.people.length > 0);
 }
 
+/** Every partner whose purchases training restricts now (none unless staff restrict flagged partners). */
+export async function trainingRestrictedPartnerIds(db: Executor, now = new Date()): Promise<Set<string>> {
+  const settings = await trainingSettings(db);
+  if (!settings.restrictNonCompliant) return new Set();
+  return new Set((await summaries(db, {}, now)).filter((p) => p.flagged).map((p) => p.partnerId));
+}
+
 /** Registered partners by name, for the staff console's partner filter. */
 export async function registeredPartnerOptions(ctx: AppContext, actor: Actor | null | undefined): Promise<{ id: string; legalName: string }[]> {
   requirePermission(actor, 'applications:review');

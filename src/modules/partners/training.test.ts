@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { createDistributor, createPartner, createStaffAdmin, createUser, insertClaim, testMeta } from '../../../test/helpers/fixtures.ts';
 import { purchaseEligibilityAt } from '../distributors/index.ts';
+import { purchaseRestrictedPartners } from './partners.service.ts';
 import { saveCourse, updateTrainingSettings, trainingSettings, reportLearningSystemCompletion } from './training-admin.service.ts';
 import { assignRecertifications, runTrainingJobs, sendTrainingReminders } from './training-jobs.service.ts';
 import { seedTrainingDemo } from './training.demo.ts';
@@ -175,6 +176,8 @@ describe('REG-10 anticorruption training (service, controllable clock)', () => {
       expect(await trainingRestrictsPurchases(t.ctx.db, partner.id, now)).toBe(true);
       const answer = await purchaseEligibilityAt(t.ctx, distributor.id, `ACC-${partner.id.slice(0, 8)}`, now);
       expect(answer.reasons.map((r) => r.code)).toContain('training_non_compliant');
+      const restricted = await purchaseRestrictedPartners(t.ctx.db, 12, now);
+      expect(restricted.find((p) => p.partnerId === partner.id)?.reasons).toContain('training_non_compliant');
     } finally {
       const current = await trainingSettings(t.ctx.db);
       await updateTrainingSettings(t.ctx, staff, { graceDays: 90, flagAfterDays: 30, restrictNonCompliant: false, version: current.version }, testMeta);
