@@ -168,7 +168,7 @@ function SettingsPage({ ctx, settings, courses, values, errors, courseValues, co
         <h2 id="courses-title">{t('training.staff.courses_title')}</h2>
         <DataTable
           caption={t('training.staff.courses_caption')}
-          columns={[t('fields.name'), t('fields.provider'), t('fields.languages'), t('fields.validity_months'), t('fields.link')]}
+          columns={[t('fields.name'), t('fields.provider'), t('fields.languages'), t('fields.validity_months'), t('fields.link'), t('fields.status')]}
           rows={courses}
           row={(c: Course) => (
             <tr>
@@ -177,6 +177,12 @@ function SettingsPage({ ctx, settings, courses, values, errors, courseValues, co
               <td>{c.languages.join(', ') || '—'}</td>
               <td>{c.validityMonths}</td>
               <td>{c.link ? <a href={c.link}>{c.link}</a> : '—'}</td>
+              <td>
+                <form method="post" action={`/staff/training/courses/${c.id}/${c.active ? 'deactivate' : 'activate'}`}>
+                  <CsrfField token={ctx.csrfToken} />
+                  <button type="submit" class="secondary outline">{t(c.active ? 'training.staff.deactivate' : 'training.staff.activate', { name: c.name })}</button>
+                </form>
+              </td>
             </tr>
           )}
         />
@@ -257,6 +263,17 @@ export async function trainingStaffPages(app: FastifyInstance): Promise<void> {
       return settingsPage(req, reply, { values, errors: asFormErrors(pageCtx(req, reply), error) }, error instanceof AppError && error.status === 409 ? 409 : 422);
     }
   });
+
+  for (const [action, active] of [['activate', true], ['deactivate', false]] as const) {
+    app.post<{ Params: { id: string } }>(`/staff/training/courses/:id/${action}`, async (req, reply) => {
+      const actor = staff(req, reply, '/staff/training/settings');
+      if (!actor) return reply;
+      const course = isUuid(req.params.id) ? (await listCourses(appCtx().db, false)).find((c) => c.id === req.params.id) : undefined;
+      if (!course) throw notFound('Course');
+      await saveCourse(appCtx(), actor, course.id, { ...course, link: course.link ?? undefined, active }, requestMeta(req));
+      return reply.redirect('/staff/training/settings?notice=course_saved', 303);
+    });
+  }
 
   app.post('/staff/training/courses', async (req, reply) => {
     const actor = staff(req, reply, '/staff/training/settings');

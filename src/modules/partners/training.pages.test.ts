@@ -140,4 +140,25 @@ describe('REG-10 training pages and API', () => {
     expect(after.body).toContain('Former key personnel');
     expect(after.body).toContain('Key Person Renamed');
   });
+
+  it('REG-10: staff change the settings and add, deactivate and reactivate a course on /staff/training/settings', async () => {
+    const client = browser(t.app);
+    client.jar.set('pp_session', await sessionFor(t.ctx, await createStaffAdmin(t.ctx)));
+    const page = await client.get('/staff/training/settings');
+    expect(page.statusCode).toBe(200);
+    const version = /name="version" value="(\d+)"/.exec(page.body)![1]!;
+    expect((await client.post('/staff/training/settings', { grace_days: '-1', flag_after_days: '30', version })).statusCode).toBe(422);
+    expect((await client.post('/staff/training/settings', { grace_days: '60', flag_after_days: '14', version })).statusCode).toBe(303);
+    expect((await client.post('/staff/training/courses', { name: 'Course to retire', provider: 'partner', languages: 'en, fr', link: '', validity_months: '18' })).statusCode).toBe(303);
+    const course = (await t.ctx.db.selectFrom('training_courses').select(['id', 'languages', 'validity_months']).where('name', '=', 'Course to retire').executeTakeFirstOrThrow());
+    expect(course).toMatchObject({ languages: ['en', 'fr'], validity_months: 18 });
+    await client.get('/staff/training/settings');
+    expect((await client.post(`/staff/training/courses/${course.id}/deactivate`, {})).statusCode).toBe(303);
+    expect((await t.ctx.db.selectFrom('training_courses').select('active').where('id', '=', course.id).executeTakeFirstOrThrow()).active).toBe(false);
+    await client.get('/staff/training/settings');
+    expect((await client.post(`/staff/training/courses/${course.id}/activate`, {})).statusCode).toBe(303);
+    expect((await t.ctx.db.selectFrom('training_courses').select('active').where('id', '=', course.id).executeTakeFirstOrThrow()).active).toBe(true);
+    const settings = await t.ctx.db.selectFrom('training_settings').select(['grace_days', 'flag_after_days', 'restrict_non_compliant']).executeTakeFirstOrThrow();
+    expect(settings).toEqual({ grace_days: 60, flag_after_days: 14, restrict_non_compliant: false });
+  });
 });
