@@ -5,7 +5,7 @@ import { createDb, type Db } from './platform/db.ts';
 import { mailboxTransport, smtpTransport } from './platform/mail.ts';
 import { migrateToLatest } from './platform/migrate.ts';
 import { startLoop, type Loop } from './platform/jobs.ts';
-import { sendPartnerNotices, sendTrainingReminders } from './modules/partners/index.ts';
+import { runTrainingJobs, sendPartnerNotices } from './modules/partners/index.ts';
 import { failInterruptedUploads } from './modules/distributors/index.ts';
 import { startOutboxWorker } from './modules/outbox/index.ts';
 import { seedDemo } from './demo/seed-demo.ts';
@@ -33,8 +33,8 @@ export async function startServer(config: Config, options: { demo?: boolean } = 
   }
   const transport = config.smtpUrl ? smtpTransport(config.smtpUrl) : mailboxTransport();
   const worker: Loop = startOutboxWorker({ db, transport, from: config.mailFrom, messageIdDomain: new URL(config.publicUrl).hostname, log: app.log });
-  // REG-10: reminders are checked hourly; each is sent once (see training.service.ts).
-  const reminders = startLoop('training-reminders', 60 * 60_000, () => sendTrainingReminders({ db, config }), app.log);
+  // REG-10: recertifications and reminders are checked hourly; each reminder is sent once (training-jobs.service.ts).
+  const reminders = startLoop('training-reminders', 60 * 60_000, () => runTrainingJobs({ db, config }), app.log);
   // REG-4 and renewals (issue #12): restriction and renewal notices, each sent once (self-service.service.ts).
   const notices = startLoop('partner-notices', 60 * 60_000, () => sendPartnerNotices({ db, config }), app.log);
   await app.listen({ port: config.port, host: config.host });

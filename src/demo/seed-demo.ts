@@ -6,7 +6,7 @@ import { hashSecret } from '../platform/tokens.ts';
 import { findAccountByEmail, insertGrant, insertOrganisation, insertUser } from '../modules/accounts/index.ts';
 import { recordAudit, SYSTEM_ACTOR } from '../modules/audit/index.ts';
 import { claimAccount, insertDistributorIn, type DistributorInput } from '../modules/distributors/index.ts';
-import { createRegisteredPartner } from '../modules/partners/index.ts';
+import { createRegisteredPartner, seedTrainingDemo } from '../modules/partners/index.ts';
 import { recordAgreement } from '../modules/registration/index.ts';
 import { normalisePartyName } from '../modules/review/index.ts';
 
@@ -108,6 +108,7 @@ export async function seedDemo({ db, config }: { db: Db; config: Config }): Prom
       await recordAudit(trx, { actor: SYSTEM_ACTOR, action: 'distributor.created', subject: { type: 'distributor', id: created.id }, organisationId: created.organisationId, data: { ...d, source: 'demo' } });
     }
     await seedEuroDist(trx, config, distributors.get('EURODIST')!, passwordHash);
+    await seedTrainingDemo(trx);
     // REG-11: applicants accept the current agreement version, so the demo has one.
     // in all four languages, English governing; the statements are the programme's defaults.
     await recordAgreement(trx, config.vendorName, null, { version: '2026.1', governingLanguage: 'en', texts: demoAgreementTexts(config.vendorName), effectiveAt: new Date('2026-01-01T00:00:00Z') }, { ip: null, userAgent: null });

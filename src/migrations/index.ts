@@ -6,6 +6,7 @@ import * as review from './2026_11_22_0004_review.ts';
 import * as claimNameMatch from './2026_11_28_1900_claim_name_match.ts';
 import * as selfService from './2026_11_28_1930_self_service.ts';
 import * as agreementTexts from './2026_11_28_2000_agreement_texts.ts';
+import * as training from './2026_11_28_1930_training.ts';
 
 // Migrations are listed here rather than read from the folder so that they load the same way
 // under tsx, in tests and in a bundled build. Names sort by time; append new ones at the end.
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_28_1900_claim_name_match': claimNameMatch,
   '2026_11_28_1930_self_service': selfService,
   '2026_11_28_2000_agreement_texts': agreementTexts,
+  '2026_11_28_1930_training': training,
 };

@@ -85,3 +85,11 @@ export function requireCsvBody(body: unknown): Readable {
   if (!body || typeof (body as Readable).pipe !== 'function') throw new AppError('csv_empty', 'The file is empty: it needs a header line and at least one row.', 400);
   return body as Readable;
 }
+
+/**
+ * A cell a spreadsheet would not run: text starting with =, +, -, @, tab or carriage return is
+ * prefixed with an apostrophe (OWASP "CSV injection").
+ */
+export function formulaSafe(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}

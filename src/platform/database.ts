@@ -3,8 +3,9 @@ import type { AuditTables } from '../modules/audit/audit.table.ts';
 import type { OutboxTables } from '../modules/outbox/outbox.table.ts';
 import type { DistributorsTables } from '../modules/distributors/distributors.table.ts';
 import type { PartnersTables } from '../modules/partners/partners.table.ts';
+import type { TrainingTables } from '../modules/partners/training.table.ts';
 import type { RegistrationTables } from '../modules/registration/registration.table.ts';
 import type { ReviewTables } from '../modules/review/review.table.ts';
 
 /** Every table of the product, composed from the modules that own them. */
-export interface Database extends AccountsTables, AuditTables, OutboxTables, DistributorsTables, PartnersTables, RegistrationTables, ReviewTables {}
+export interface Database extends AccountsTables, AuditTables, OutboxTables, DistributorsTables, PartnersTables, TrainingTables, RegistrationTables, ReviewTables {}

@@ -10,6 +10,8 @@ import multipart, { type MultipartFile } from '@fastify/multipart';
 export interface SavedUpload {
   path: string;
   filename: string;
+  /** The name the browser sent: empty when the form's file field was left empty. */
+  originalName: string;
   size: number;
   /** True when the file was larger than the limit: what is on disk is cut short. */
   tooLarge: boolean;
@@ -44,7 +46,7 @@ export async function acceptFileUploads(app: FastifyInstance, { maxBytes }: { ma
       files.add(file);
       await pipeline(part.file, createWriteStream(file, { flags: 'wx', mode: 0o600 }));
       const { size } = await stat(file);
-      const saved: SavedUpload = { path: file, filename: path.basename(part.filename || 'upload.csv'), size, tooLarge: part.file.truncated };
+      const saved: SavedUpload = { path: file, filename: path.basename(part.filename || 'upload.csv'), originalName: part.filename ?? '', size, tooLarge: part.file.truncated };
       part.value = saved;
     },
   });

@@ -188,14 +188,15 @@ export function canDecideClaim(status: ClaimStatus): boolean {
 // ---- Purchase eligibility (REG-4) ----
 
 export interface EligibilityFacts {
-  partner: { status: 'applicant' | 'registered' | 'suspended' | 'terminated'; distributorInfoReviewedAt: Date | null; termEndsAt?: Date | null } | null;
+  /** `trainingRestricted`: REG-10, flagged non-compliant while staff restrict such partners (partners' trainingRestrictsPurchases). */
+  partner: { status: 'applicant' | 'registered' | 'suspended' | 'terminated'; distributorInfoReviewedAt: Date | null; termEndsAt?: Date | null; trainingRestricted?: boolean } | null;
   /** The claim of this account at this distributor (the confirmed one if several partners claim it). */
   claim: { status: ClaimStatus } | null;
   /** Whether the account is on the distributor's uploaded list, and active there. */
   listed: { active: boolean } | null;
 }
 
-export type IneligibleReason = 'not_a_partner' | 'partner_not_registered' | 'claim_pending' | 'claim_rejected' | 'account_closed' | 'review_overdue' | 'lapsed';
+export type IneligibleReason = 'not_a_partner' | 'partner_not_registered' | 'claim_pending' | 'claim_rejected' | 'account_closed' | 'review_overdue' | 'lapsed' | 'training_non_compliant';
 
 export const REASON_MESSAGES: Record<IneligibleReason, string> = {
   not_a_partner: 'No reseller has claimed this account in the partner programme.',
@@ -205,6 +206,7 @@ export const REASON_MESSAGES: Record<IneligibleReason, string> = {
   account_closed: 'The account is marked closed in the distributor’s account list.',
   review_overdue: 'The reseller has not reviewed its distributor account information within the maintenance period.',
   lapsed: 'The reseller’s registration term ended without an annual renewal.',
+  training_non_compliant: 'The reseller’s key personnel have not completed the required anticorruption training (purchases restricted by the programme).',
 };
 
 /** The date by which distributor information must be reviewed again. */
@@ -230,6 +232,7 @@ export function purchaseEligibility(facts: EligibilityFacts, now: Date, maintena
     if (!reviewed || reviewDueAt(reviewed, maintenanceMonths) <= now) reasons.push('review_overdue');
     // Issue #12 item 6: a registration term that ended without a renewal (partners.renewal_due_at).
     if (facts.partner.termEndsAt && facts.partner.termEndsAt <= now) reasons.push('lapsed');
+    if (facts.partner.trainingRestricted) reasons.push('training_non_compliant');
   }
   if (facts.listed && !facts.listed.active) reasons.push('account_closed');
   return { eligible: reasons.length === 0, reasons };

@@ -1,6 +1,7 @@
 import { cacheFor } from '../../platform/cache.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
+import { trainingRestrictsPurchases } from '../partners/index.ts';
 import { ELIGIBILITY_TOPIC } from './access.ts';
 import * as repo from './distributors.repository.ts';
 import { checkAccountNumber, purchaseEligibility, REASON_MESSAGES, type IneligibleReason } from './distributors.rules.ts';
@@ -37,7 +38,15 @@ export async function purchaseEligibilityAt(ctx: AppContext, distributorId: stri
   }
   const decision = purchaseEligibility(
     {
-      partner: facts.partner_status ? { status: facts.partner_status, distributorInfoReviewedAt: facts.distributor_info_reviewed_at, termEndsAt: facts.renewal_due_at } : null,
+      partner: facts.partner_status
+        ? {
+            status: facts.partner_status,
+            distributorInfoReviewedAt: facts.distributor_info_reviewed_at,
+            termEndsAt: facts.renewal_due_at,
+            // REG-10: answered within the cache's staleness bound, like every other fact here.
+            trainingRestricted: facts.partner_status === 'registered' && facts.partner_id ? await trainingRestrictsPurchases(ctx.db, facts.partner_id, now) : false,
+          }
+        : null,
       claim: facts.claim_status ? { status: facts.claim_status } : null,
       listed: facts.listed_active === null ? null : { active: facts.listed_active },
     },

@@ -21,8 +21,21 @@ export {
   type LocationInput,
   type TrainingCompliance,
 } from './partners.service.ts';
-export { trainingOfPartner, sendTrainingReminders, type TrainingAssignment } from './training.service.ts';
-export { trainingStatus, trainingDueAt, reminderDue, REMINDER_DAYS_BEFORE, type TrainingStatus } from './training.rules.ts';
+export {
+  trainingStatusOf,
+  partnerTraining,
+  staffTraining,
+  trainingFlags,
+  trainingRestrictsPurchases,
+  type PartnerTrainingSummary,
+  type PersonTraining,
+} from './training.service.ts';
+export { runTrainingJobs, sendTrainingReminders } from './training-jobs.service.ts';
+export { trainingPages } from './training.pages.tsx';
+export { trainingStaffPages } from './training-staff.pages.tsx';
+export { seedTrainingDemo } from './training.demo.ts';
+export { trainingRoutes } from './training.routes.ts';
+export { trainingDueAt, type PartnerCompliance, type PersonTrainingStatus } from './training.rules.ts';
 export { purchaseRestrictionReasons, type PurchaseRestriction, type RestrictionReason } from './partners.rules.ts';
 // Partner Self Service (issue #12): pages, API, the notices job, and the listing rule the
 // Partner Locator filters on (REG-14: the `listable_partners` view says the same in SQL).

@@ -1,12 +1,11 @@
 import { sql, type Insertable, type Selectable } from 'kysely';
-import type { Executor, Trx } from '../../platform/db.ts';
-import type { PartnerLocationsTable, PartnersTable, TrainingAssignmentsTable } from './partners.table.ts';
+import type { Executor } from '../../platform/db.ts';
+import type { PartnerLocationsTable, PartnersTable } from './partners.table.ts';
 
 // Every query on partners, training_assignments and partner_locations. Rows stay in this module:
 // partners.service.ts maps them to the domain types that index.ts exports.
 
 export type PartnerRow = Selectable<PartnersTable>;
-export type TrainingAssignmentRow = Selectable<TrainingAssignmentsTable>;
 export type PartnerLocationRow = Selectable<PartnerLocationsTable>;
 type ApplicantFields = Pick<Insertable<PartnersTable>, 'legal_name' | 'country' | 'initial_distributor_id' | 'contact_name' | 'contact_email' | 'contact_phone'>;
 
@@ -31,10 +30,6 @@ export async function markRegistered(
     .execute();
 }
 
-export async function insertTrainingAssignments(db: Executor, rows: Insertable<TrainingAssignmentsTable>[]): Promise<void> {
-  if (rows.length > 0) await db.insertInto('training_assignments').values(rows).execute();
-}
-
 export async function insertLocations(db: Executor, rows: Insertable<PartnerLocationsTable>[]): Promise<void> {
   if (rows.length > 0) await db.insertInto('partner_locations').values(rows).execute();
 }
@@ -53,45 +48,8 @@ export async function partnersOfUser(db: Executor, userId: string): Promise<Part
     .execute();
 }
 
-export async function trainingOfPartner(db: Executor, partnerId: string): Promise<TrainingAssignmentRow[]> {
-  return db.selectFrom('training_assignments').selectAll().where('partner_id', '=', partnerId).orderBy('due_at').orderBy('person_name').execute();
-}
-
 export async function locationsOfPartner(db: Executor, partnerId: string): Promise<PartnerLocationRow[]> {
   return db.selectFrom('partner_locations').selectAll().where('partner_id', '=', partnerId).orderBy('created_at').execute();
-}
-
-// ---- Training reminders (REG-10) ----
-
-/** Open assignments of registered partners due within `horizon`: the candidates for a reminder. */
-export async function reminderCandidates(db: Executor, horizon: Date, limit = 500): Promise<string[]> {
-  const rows = await db
-    .selectFrom('training_assignments as t')
-    .innerJoin('partners as p', 'p.organisation_id', 't.partner_id')
-    .select(['t.id'])
-    .where('t.completed_at', 'is', null)
-    .where('p.status', '=', 'registered')
-    .where('t.due_at', '<=', horizon)
-    .limit(limit)
-    .execute();
-  return rows.map((r) => r.id);
-}
-
-/** One assignment, locked for the transaction, with what its reminder email needs. */
-export async function lockAssignmentForReminder(trx: Trx, id: string) {
-  return trx
-    .selectFrom('training_assignments as t')
-    .innerJoin('partners as p', 'p.organisation_id', 't.partner_id')
-    // X-1: the person's own language when they have an account, else English.
-    .leftJoin('users as u', (join) => join.on(sql`lower(u.email)`, '=', sql`lower(t.person_email)`))
-    .select(['t.id', 't.partner_id', 't.person_name', 't.person_email', 't.due_at', 't.completed_at', 't.reminders_sent', 't.last_reminder_at', 'p.legal_name', 'u.language'])
-    .where('t.id', '=', id)
-    .forUpdate('t')
-    .executeTakeFirstOrThrow();
-}
-
-export async function recordReminder(db: Executor, id: string, remindersSent: number, at: Date): Promise<void> {
-  await db.updateTable('training_assignments').set({ reminders_sent: remindersSent, last_reminder_at: at }).where('id', '=', id).execute();
 }
 
 // ---- Programme figures (staff dashboard) ----
@@ -113,7 +71,9 @@ export async function trainingCounts(db: Executor, now: Date, soon: Date) {
              count(*) FILTER (WHERE completed_at IS NOT NULL)::int AS completed,
              count(*) FILTER (WHERE completed_at IS NULL AND due_at >= ${now} AND due_at < ${soon})::int AS due_soon,
              count(*) FILTER (WHERE completed_at IS NULL AND due_at < ${now})::int AS overdue
-      FROM training_assignments`.execute(db);
+      FROM training_assignments t
+      -- REG-10: current assignments only (not ended, not followed by a recertification).
+      WHERE t.ended_at IS NULL AND NOT EXISTS (SELECT 1 FROM training_assignments n WHERE n.previous_id = t.id)`.execute(db);
   return result.rows[0]!;
 }
 
@@ -125,4 +85,8 @@ export async function purchaseFacts(db: Executor, reviewMonths: number, now: Dat
              (p.distributor_info_reviewed_at IS NULL OR p.distributor_info_reviewed_at + make_interval(months => ${reviewMonths}) <= ${now}) AS review_overdue
       FROM partners p WHERE p.status = 'registered'`.execute(db);
   return result.rows;
+}
+
+export async function partnersByStatus(db: Executor, status: PartnerRow['status']): Promise<PartnerRow[]> {
+  return db.selectFrom('partners').selectAll().where('status', '=', status).orderBy('created_at').execute();
 }

@@ -4,6 +4,7 @@ import * as repo from './partners.repository.ts';
 import type { PartnerStatus } from './partners.table.ts';
 import { purchaseRestrictionReasons, type PurchaseRestriction } from './partners.rules.ts';
 import { trainingDueAt } from './training.rules.ts';
+import { assignInitialKeyPersonnel, trainingRestrictedPartnerIds } from './training.service.ts';
 
 export type { PartnerStatus };
 
@@ -119,11 +120,7 @@ export async function registerPartner(
 ): Promise<void> {
   const { partnerId, agreement, now } = input;
   await repo.markRegistered(trx, partnerId, { agreement_id: agreement.id, agreement_effective_at: agreement.effectiveAt, renewal_due_at: agreement.renewalDueAt, now });
-  const dueAt = trainingDueAt(agreement.effectiveAt);
-  await repo.insertTrainingAssignments(
-    trx,
-    input.keyPersonnel.map((person) => ({ partner_id: partnerId, person_name: person.name.trim(), person_email: person.email.trim(), person_role: person.role.trim() || null, due_at: dueAt })),
-  );
+  await assignInitialKeyPersonnel(trx, partnerId, input.keyPersonnel, trainingDueAt(agreement.effectiveAt), now);
   await repo.insertLocations(
     trx,
     input.locations.map((l) => ({
@@ -187,10 +184,15 @@ export async function trainingCompliance(db: Executor, now: Date): Promise<Train
   return { assigned: t.assigned, completed: t.completed, dueWithin30Days: t.due_soon, overdue: t.overdue };
 }
 
-/** REG-4: registered partners that cannot buy: no confirmed distributor account, or review overdue. */
+/** REG-4: registered partners that cannot buy: no confirmed distributor account, review overdue, or restricted for training (REG-10). */
 export async function purchaseRestrictedPartners(db: Executor, reviewMonths: number, now: Date): Promise<PurchaseRestriction[]> {
-  const facts = await repo.purchaseFacts(db, reviewMonths, now);
+  const [facts, training] = await Promise.all([repo.purchaseFacts(db, reviewMonths, now), trainingRestrictedPartnerIds(db, now)]);
   return facts
-    .map((f) => ({ partnerId: f.organisation_id, legalName: f.legal_name, country: f.country, reasons: purchaseRestrictionReasons({ hasConfirmedAccount: !f.no_confirmed, reviewOverdue: f.review_overdue }) }))
+    .map((f) => ({
+      partnerId: f.organisation_id,
+      legalName: f.legal_name,
+      country: f.country,
+      reasons: purchaseRestrictionReasons({ hasConfirmedAccount: !f.no_confirmed, reviewOverdue: f.review_overdue, trainingRestricted: training.has(f.organisation_id) }),
+    }))
     .filter((p) => p.reasons.length > 0);
 }

@@ -38,6 +38,12 @@ export interface TrainingAssignmentsTable {
   reminders_sent: Generated<number>;
   last_reminder_at: Date | null;
   created_at: ColumnType<Date, Date | undefined, never>;
+  /** REG-10: the key person (training.table.ts); null only for rows older than key personnel. */
+  key_person_id: string | null;
+  /** Set when the person is removed: the assignment stays as history. */
+  ended_at: Date | null;
+  /** Recertification: the assignment this one follows. */
+  previous_id: string | null;
 }
 
 export interface PartnerLocationsTable {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { createUser, insertClaim, createDistributor } from '../../../test/helpers/fixtures.ts';
-import { createApplicantPartner, findPartner, locationsOfPartner, partnerOfUser, partnersOfUser, purchaseRestrictedPartners, registerPartner, trainingOfPartner, updateApplicantPartner } from './index.ts';
+import { createApplicantPartner, findPartner, locationsOfPartner, partnerOfUser, partnersOfUser, purchaseRestrictedPartners, registerPartner, trainingStatusOf, updateApplicantPartner } from './index.ts';
 import { purchaseRestrictionReasons } from './partners.rules.ts';
 import { trainingDueAt } from './training.rules.ts';
 
@@ -45,7 +45,7 @@ describe('partners service', () => {
       }),
     );
     expect(await findPartner(t.ctx.db, id)).toMatchObject({ status: 'registered', registeredAt: now, distributorInfoReviewedAt: now, agreement: { id: agreementId, effectiveAt: now } });
-    expect(await trainingOfPartner(t.ctx.db, id, now)).toMatchObject([{ person: { name: 'Kai', role: null }, dueAt: new Date('2027-11-28T10:00:00Z'), status: 'assigned' }]);
+    expect(await trainingStatusOf(t.ctx.db, id, now)).toMatchObject({ people: 1, compliance: 'compliant', nextDueAt: new Date('2027-11-28T10:00:00Z') });
     expect(await locationsOfPartner(t.ctx.db, id)).toMatchObject([{ lines: ['Hafenstraße 1'], city: 'Hamburg', postcode: null, country: 'DE', listed: false }]);
   });
 

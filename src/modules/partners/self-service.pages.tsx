@@ -16,8 +16,9 @@ const TASK_LINKS: Record<Task, string> = {
   claims_pending: '/accounts',
   claims_rejected: '/accounts',
   review_due: '/accounts',
-  training_due: '',
-  training_overdue: '',
+  // Training has its own pages for the person's partner (training.pages.tsx).
+  training_due: '/partner/training',
+  training_overdue: '/partner/training',
   renewal_due: '/renewal',
   lapsed: '/renewal',
   locations_flagged: '/locations',
@@ -107,7 +108,7 @@ function HomeView({ ctx, o }: { ctx: PageContext; o: Overview }) {
             {o.tasks.map((task) => (
               <li>
                 {TASK_LINKS[task] ? (
-                  <a href={`/partner/${partner.id}${TASK_LINKS[task]}`}>{t(`partner.tasks.${task}`)}</a>
+                  <a href={TASK_LINKS[task].startsWith('/partner/') ? TASK_LINKS[task] : `/partner/${partner.id}${TASK_LINKS[task]}`}>{t(`partner.tasks.${task}`)}</a>
                 ) : (
                   t(`partner.tasks.${task}`)
                 )}

@@ -25,7 +25,7 @@ import {
   type RenewalState,
   type StandingReason,
 } from './self-service.rules.ts';
-import { trainingOfPartner } from './training.service.ts';
+import { trainingStatusOf } from './training.service.ts';
 
 /**
  * The partner a signed-in person may act for. Another partner's id answers 404, the same as an
@@ -151,7 +151,7 @@ export async function partnerOverview(
     const answer = await purchaseEligibilityAt(ctx, claim.distributorId, claim.accountNumber, now);
     eligibility.push({ claim, eligible: answer.eligible, reasons: answer.reasons });
   }
-  const training = await trainingOfPartner(ctx.db, partner.id, now);
+  const training = await trainingStatusOf(ctx.db, partner.id, now);
   const locations = await repo.locationsOf(ctx.db, partner.id);
   const tasks: Task[] = [];
   if (claims.some((c) => c.status === 'pending')) tasks.push('claims_pending');
@@ -161,8 +161,8 @@ export async function partnerOverview(
     (standing.reviewDueAt && standing.reviewDueAt.getTime() - now.getTime() <= 30 * 86_400_000)
   )
     tasks.push('review_due');
-  if (training.some((a) => a.status === 'overdue')) tasks.push('training_overdue');
-  if (training.some((a) => a.status === 'due_soon')) tasks.push('training_due');
+  if (training.overdue > 0) tasks.push('training_overdue');
+  if (training.dueSoon > 0 || training.rejected > 0) tasks.push('training_due');
   if (standing.renewal === 'due') tasks.push('renewal_due');
   if (standing.renewal === 'lapsed') tasks.push('lapsed');
   if (locations.some((l) => l.findings.some((f) => f.outcome !== 'pass'))) tasks.push('locations_flagged');

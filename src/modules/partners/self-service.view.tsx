@@ -70,6 +70,10 @@ export function SelfServicePage({
               </a>
             </li>
           ))}
+          <li>
+            {/* REG-10: training has its own pages for the person's partner (training.pages.tsx). */}
+            <a href="/partner/training">{t('partner.sections.training')}</a>
+          </li>
         </ul>
       </nav>
       <ErrorSummary t={t} errors={errors} />

@@ -42,6 +42,9 @@ export function ConsolePage({ ctx, title, section, children }: { ctx: PageContex
               </a>
             </li>
           ))}
+          <li>
+            <a href="/staff/training">{t('training.nav')}</a>
+          </li>
           {can(actor, 'distributors:manage') && (
             <li>
               <a href="/staff/distributors">{t('layout.staff_distributors')}</a>

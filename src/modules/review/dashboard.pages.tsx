@@ -81,6 +81,9 @@ function DashboardPage({ ctx, data }: { ctx: PageContext; data: Dashboard }) {
         bars={trainingBars}
         headers={[t('fields.status'), t('staff.dashboard.people')]}
       />
+      <p>
+        {t('training.dashboard.summary', data.trainingPartners)} <a href="/staff/training">{t('training.dashboard.link')}</a>
+      </p>
 
       <section aria-labelledby="restricted-heading">
         <h2 id="restricted-heading">{t('staff.dashboard.restricted_title')}</h2>

@@ -1,12 +1,14 @@
 import { requirePermission, type Actor } from '../../platform/auth.ts';
 import type { AppContext } from '../../platform/context.ts';
-import { partnerSettings, purchaseRestrictedPartners, registeredPartnersByCountry, trainingCompliance, type PurchaseRestriction, type TrainingCompliance } from '../partners/index.ts';
+import { partnerSettings, purchaseRestrictedPartners, registeredPartnersByCountry, trainingCompliance, trainingFlags, type PurchaseRestriction, type TrainingCompliance } from '../partners/index.ts';
 import * as repo from './review.repository.ts';
 
 export interface Dashboard {
   funnel: { drafts: number; submitted: number; infoRequested: number; approved: number; declined: number; medianDaysToDecision: number | null };
   partnersByCountry: { country: string; partners: number }[];
   training: TrainingCompliance;
+  /** REG-10: partners non-compliant, at risk, and flagged (non-compliant longer than staff allow). */
+  trainingPartners: Awaited<ReturnType<typeof trainingFlags>>;
   purchaseRestricted: PurchaseRestriction[];
 }
 
@@ -15,12 +17,13 @@ export async function dashboard(ctx: AppContext, actor: Actor | null, now = new 
   requirePermission(actor, 'applications:review');
   // REG-4: the maintenance period is the staff setting (Partner Self Service), as for eligibility.
   const { maintenanceMonths } = await partnerSettings(ctx.db);
-  const [funnel, median, byCountry, training, restricted] = await Promise.all([
+  const [funnel, median, byCountry, training, restricted, trainingPartners] = await Promise.all([
     repo.countsByStatus(ctx.db),
     repo.medianDaysToDecision(ctx.db),
     registeredPartnersByCountry(ctx.db),
     trainingCompliance(ctx.db, now),
     purchaseRestrictedPartners(ctx.db, maintenanceMonths, now),
+    trainingFlags(ctx.db, now),
   ]);
   const count = (status: string) => Number(funnel.find((f) => f.status === status)?.n ?? 0);
   return {
@@ -34,6 +37,7 @@ export async function dashboard(ctx: AppContext, actor: Actor | null, now = new 
     },
     partnersByCountry: byCountry,
     training,
+    trainingPartners,
     purchaseRestricted: restricted,
   };
 }

@@ -207,6 +207,7 @@ export async function reviewRoutes(fastify: FastifyInstance): Promise<void> {
             funnel: Type.Object({ drafts: Type.Integer(), submitted: Type.Integer(), infoRequested: Type.Integer(), approved: Type.Integer(), declined: Type.Integer(), medianDaysToDecision: Nullable(Type.Number()) }),
             partnersByCountry: Type.Array(Type.Object({ country: Type.String(), partners: Type.Integer() })),
             training: Type.Object({ assigned: Type.Integer(), completed: Type.Integer(), dueWithin30Days: Type.Integer(), overdue: Type.Integer() }),
+            trainingPartners: Type.Object({ nonCompliant: Type.Integer(), atRisk: Type.Integer(), flagged: Type.Integer(), restricting: Type.Boolean() }),
             purchaseRestricted: Type.Array(Type.Object({ partnerId: Uuid, legalName: Type.String(), country: Type.String(), reasons: Type.Array(Type.String()) })),
           }),
           ...errors(401, 403),
