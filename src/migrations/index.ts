@@ -3,6 +3,8 @@ import * as platform from './2026_11_21_0001_platform.ts';
 import * as distributors from './2026_11_21_0002_distributors.ts';
 import * as registration from './2026_11_21_0003_registration.ts';
 import * as review from './2026_11_22_0004_review.ts';
+import * as pica from './2026_11_28_1900_pica.ts';
+import * as outboxSender from './2026_11_28_1901_outbox_sender.ts';
 
 // Migrations are listed here rather than read from the folder so that they load the same way
 // under tsx, in tests and in a bundled build. Names sort by time; append new ones at the end.
@@ -11,4 +13,6 @@ export const migrations: Record<string, Migration> = {
   '2026_11_21_0002_distributors': distributors,
   '2026_11_21_0003_registration': registration,
   '2026_11_22_0004_review': review,
+  '2026_11_28_1900_pica': pica,
+  '2026_11_28_1901_outbox_sender': outboxSender,
 };

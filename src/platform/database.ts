@@ -5,6 +5,7 @@ import type { DistributorsTables } from '../modules/distributors/distributors.ta
 import type { PartnersTables } from '../modules/partners/partners.table.ts';
 import type { RegistrationTables } from '../modules/registration/registration.table.ts';
 import type { ReviewTables } from '../modules/review/review.table.ts';
+import type { PicaTables } from '../modules/pica/pica.table.ts';
 
 /** Every table of the product, composed from the modules that own them. */
-export interface Database extends AccountsTables, AuditTables, OutboxTables, DistributorsTables, PartnersTables, RegistrationTables, ReviewTables {}
+export interface Database extends AccountsTables, AuditTables, OutboxTables, DistributorsTables, PartnersTables, RegistrationTables, ReviewTables, PicaTables {}

@@ -10,6 +10,8 @@ export { accountsPages } from './accounts.pages.tsx';
 export { accountsRoutes } from './accounts.routes.ts';
 export { createApiKey, listApiKeys, revokeApiKey } from './api-keys.service.ts';
 export { createStaff, signUp, verifyEmail, signIn, actorForEmail, firstHolderOf } from './accounts.service.ts';
+export * as memberships from './memberships.service.ts';
+export type { Person } from './memberships.service.ts';
 export { insertGrant, insertOrganisation, insertUser, findUserByEmail, findOrganisationByKind, ensureVendorOrganisation } from './accounts.repository.ts';
 
 /** The actor of a request: from `Authorization: Bearer <API key>`, else from the session cookie. */
