@@ -115,8 +115,8 @@ export async function endAccess(db: Executor, filter: { ids?: readonly string[];
 export async function endLapsed(db: Executor, ineligiblePartners: readonly string[], now: Date) {
   const result = await sql<{ id: string; user_id: string; partner_id: string; customer_id: string; reason: string }>`
     UPDATE pica_access a SET status = 'ended', ended_at = ${now}, changed_at = ${now},
-      end_reason = CASE WHEN a.partner_id = ANY(${sql.val([...ineligiblePartners])}::uuid[]) THEN 'partner_ineligible'
-                        WHEN c.status <> 'active' THEN 'contract_revoked' ELSE 'contract_ended' END
+      end_reason = CASE WHEN c.status <> 'active' THEN 'contract_revoked'
+                        WHEN c.ends_on + interval '1 day' <= ${now} THEN 'contract_ended' ELSE 'partner_ineligible' END
     FROM pica_sponsorships s JOIN pica_contracts c ON c.id = s.contract_id
     WHERE a.sponsorship_id = s.id AND a.status = 'active'
       AND (c.status <> 'active' OR c.ends_on + interval '1 day' <= ${now} OR a.partner_id = ANY(${sql.val([...ineligiblePartners])}::uuid[]))
