@@ -7,6 +7,7 @@ import { migrateToLatest } from './platform/migrate.ts';
 import { startLoop, type Loop } from './platform/jobs.ts';
 import { sendTrainingReminders } from './modules/partners/training.service.ts';
 import { failInterruptedUploads } from './modules/distributors/index.ts';
+import { endLapsedEntitlements, sendAdministratorReminders } from './modules/pica/index.ts';
 import { startOutboxWorker } from './modules/outbox/index.ts';
 import { seedDemo } from './demo/seed-demo.ts';
 
@@ -35,6 +36,13 @@ export async function startServer(config: Config, options: { demo?: boolean } = 
   const worker: Loop = startOutboxWorker({ db, transport, from: config.mailFrom, messageIdDomain: new URL(config.publicUrl).hostname, log: app.log });
   // REG-10: reminders are checked hourly; each is sent once (see training.service.ts).
   const reminders = startLoop('training-reminders', 60 * 60_000, () => sendTrainingReminders({ db, config }), app.log);
+  // PICA-2, PICA-8: monthly administrator reminders and the end of lapsed entitlements, each
+  // safe to run from several processes at once (a claimed row per partner and month; a
+  // conditional UPDATE per access).
+  const pica = startLoop('pica', 60 * 60_000, async () => {
+    await endLapsedEntitlements({ db, config });
+    await sendAdministratorReminders({ db, config });
+  }, app.log);
   await app.listen({ port: config.port, host: config.host });
 
   let closing: Promise<void> | undefined;
@@ -43,6 +51,7 @@ export async function startServer(config: Config, options: { demo?: boolean } = 
       await app.close();
       await worker.stop();
       await reminders.stop();
+      await pica.stop();
       transport.close();
       await db.destroy();
     })());

@@ -17,3 +17,7 @@ export async function listPartnerRows(db: Executor, status?: 'registered') {
   if (status) query = query.where('status', '=', status);
   return query.execute();
 }
+
+export async function findPartnerByName(db: Executor, legalName: string) {
+  return db.selectFrom('partners').select(['organisation_id', 'legal_name', 'country', 'status']).where('legal_name', '=', legalName).executeTakeFirst();
+}

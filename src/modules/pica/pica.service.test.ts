@@ -147,10 +147,10 @@ describe('PICA-6 guessing', () => {
     const { admin, contract } = await picaPartner();
     const issued = await sponsor(admin, contract.number);
     const number = issued.sponsorship.registrationNumber;
-    const wrongKey = await verifyRegistrationKey(t.ctx, { registrationNumber: number, verificationKey: 'AAAA-BBBB-CCCC-DDDD-EEEE' }, { ip: '10.1.0.1', userAgent: null }).catch((e: Error) => e);
-    const wrongNumber = await verifyRegistrationKey(t.ctx, { registrationNumber: '1234 5678 9012', verificationKey: issued.verificationKey }, { ip: '10.1.0.2', userAgent: null }).catch((e: Error) => e);
+    const wrongKey = await verifyRegistrationKey(t.ctx, { registrationNumber: number, verificationKey: 'AAAA-BBBB-CCCC-DDDD-EEEE' }, { ip: '10.1.0.1', userAgent: null }).catch((e: unknown) => e as Error);
+    const wrongNumber = await verifyRegistrationKey(t.ctx, { registrationNumber: '1234 5678 9012', verificationKey: issued.verificationKey }, { ip: '10.1.0.2', userAgent: null }).catch((e: unknown) => e as Error);
     expect(wrongKey).toMatchObject({ code: 'registration_invalid' });
-    expect(wrongNumber).toMatchObject({ code: 'registration_invalid', message: wrongKey.message });
+    expect(wrongNumber).toMatchObject({ code: 'registration_invalid', message: (wrongKey as Error).message });
     for (let i = 0; i < 4; i += 1) await verifyRegistrationKey(t.ctx, { registrationNumber: number, verificationKey: `WRONG-${i}` }, { ip: `10.1.1.${i}`, userAgent: null }).catch(() => undefined);
     await expect(verifyRegistrationKey(t.ctx, { registrationNumber: number, verificationKey: issued.verificationKey }, { ip: '10.1.2.1', userAgent: null })).rejects.toMatchObject({ code: 'registration_locked', status: 429, params: { minutes: 15 } });
     const later = new Date(Date.now() + 16 * 60_000);
