@@ -111,8 +111,8 @@ async function checkedRow(db: Executor, input: ContractInput) {
 }
 
 export async function listContracts(ctx: AppContext, actor: Actor | null, partnerId?: string): Promise<Contract[]> {
-  if (partnerId) requirePermission(actor, 'partner:read', partnerId);
-  else requirePermission(actor, 'contracts:manage');
+  // Staff read every partner's contracts; a partner's own people read its contracts only.
+  if (!partnerId || !can(actor, 'contracts:manage')) requirePermission(actor, partnerId ? 'partner:read' : 'contracts:manage', partnerId);
   return (await repo.listContracts(ctx.db, { partnerId })).map((r) => toContract(r));
 }
 
