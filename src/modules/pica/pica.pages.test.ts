@@ -43,7 +43,7 @@ describe('PICA pages and API', () => {
     const b = await as(staff);
     const page = await b.get('/staff/pica/contracts');
     const csv = `number,partner_id,type,customer,starts_on,ends_on\nIMP-1,${partnerId},PSS,Contoso,2026-01-01,2027-01-01\nIMP-2,${partnerId},NOPE,,2026-01-01,2027-01-01\n`;
-    const res = await postFile(t.app, b.jar, '/staff/pica/contracts/import', csrfTokenOf(page.body), { name: 'contracts.csv', content: csv, type: 'text/csv' });
+    const res = await postFile(t.app, b.jar, '/staff/pica/contracts/import', csrfTokenOf(page.body), { filename: 'contracts.csv', content: csv, type: 'text/csv' });
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('2 rows read: 1 created, 0 updated, 1 rejected.');
     const api = await b.json('GET', `/api/v1/pica/contracts?partnerId=${partnerId}`);
