@@ -6,11 +6,14 @@ import { parseDay } from '../../platform/dates.ts';
 import type { Executor } from '../../platform/db.ts';
 import { conflict, notFound, validationFailed, type FieldViolation } from '../../platform/errors.ts';
 import { isUuid } from '../../platform/ids.ts';
+import { translator } from '../../platform/i18n.ts';
 import { isUniqueViolation } from '../../platform/pg-errors.ts';
 import { recordAudit } from '../audit/index.ts';
 import * as repo from './contracts.repository.ts';
 import * as partners from './partner-lookup.repository.ts';
 import { checkContract, contractInForce, eligibilityGaps, isTool, normaliseContractNumber, type ContractFacts, type EligibilityGap, type Tool } from './pica.rules.ts';
+
+const english = translator('en');
 
 export interface ContractType {
   code: string;
@@ -189,7 +192,8 @@ export async function importContracts(ctx: AppContext, actor: Actor | null, inpu
       const violations = (error as { violations?: FieldViolation[] }).violations;
       if (!violations?.length) throw error;
       report.rejected += 1;
-      for (const violation of violations) report.problems.push({ line: record.line, field: violation.field, message: violation.rule });
+      // Reports speak English, like the API and the CLI.
+      for (const violation of violations) report.problems.push({ line: record.line, field: violation.field, message: english(`pica.rules.${violation.rule}`, { label: violation.field, ...violation.params }) });
     }
     onProgress?.({ rowsRead: report.rowsRead, rowsWritten: report.created + report.updated, rowsRejected: report.rejected });
   }

@@ -187,7 +187,10 @@ function ContractsPage({ ctx, contracts, types, partners, errors, values, report
           {report.problems.length > 0 && (
             <ul>
               {report.problems.slice(0, 50).map((p) => (
-                <li>{`${t('pica.staff.contracts.line', { line: p.line })} ${p.field}: ${t(`pica.rules.${p.message}`, { label: p.field, defaultValue: p.message })}`}</li>
+                <li>
+                  {`${t('pica.staff.contracts.line', { line: p.line })} ${p.field}: `}
+                  <span lang="en">{p.message}</span>
+                </li>
               ))}
             </ul>
           )}
