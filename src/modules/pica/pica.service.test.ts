@@ -6,7 +6,7 @@ import type { Actor } from '../../platform/auth.ts';
 import { requestAdministrator, decideAdminRequest, sendAdministratorReminders } from './administrators.service.ts';
 import { createContract, saveContractType, setPartnerSettings, updateContract } from './contracts.service.ts';
 import { confirmRegistration, startRegistration, submitDetails, verifyRegistrationKey } from './end-users.service.ts';
-import { endLapsedEntitlements, myAccess, setToolAccess, sponsoredUsers, revokeAccess } from './entitlements.service.ts';
+import { decideToolRequest, endLapsedEntitlements, myAccess, reconfirmCustomer, requestTool, setToolAccess, sponsoredUsers, revokeAccess } from './entitlements.service.ts';
 import { getSponsorship, listSponsorships, reissueKey, revokeSponsorship, sponsorCustomer } from './sponsorships.service.ts';
 
 const DAY = 86_400_000;
@@ -190,4 +190,76 @@ describe('PICA-8 entitlements', () => {
     const mails = await t.ctx.db.selectFrom('outbox').select(['language', 'template']).where('recipient', '=', user.email).where('template', '=', 'pica.email.access_ended').execute();
     expect(mails).toEqual([{ language: 'es', template: 'pica.email.access_ended' }]);
   });
+
+  it('PICA-8: the end user asks for a tool the sponsorship lacks; the administrator grants it and the user is told', async () => {
+    const { admin, contract } = await picaPartner();
+    const issued = await sponsor(admin, contract.number);
+    const user = await registerEndUser(issued.sponsorship.registrationNumber, issued.verificationKey);
+    const [access] = await myAccess(t.ctx, user);
+    expect(access!.requestable).toEqual(['documentation']);
+    const asked = await requestTool(t.ctx, user, access!.id, { tool: 'documentation' }, testMeta);
+    await expect(requestTool(t.ctx, user, access!.id, { tool: 'documentation' }, testMeta)).rejects.toMatchObject({ status: 409 });
+    await decideToolRequest(t.ctx, admin, asked.requests[0]!.id, 'grant', testMeta);
+    const [after] = await myAccess(t.ctx, user);
+    expect(after!.tools.map((x) => x.tool)).toContain('documentation');
+    const mail = await t.ctx.db.selectFrom('outbox').select(['subject']).where('recipient', '=', user.email).where('template', '=', 'pica.email.tool_granted').executeTakeFirstOrThrow();
+    expect(mail.subject).toBe('Acceso concedido: Documentación');
+  });
+
+  it('PICA-8: access of a customer not re-confirmed within a year is suspended with notice, and resumes on re-confirmation', async () => {
+    const { admin, contract } = await picaPartner();
+    const issued = await sponsor(admin, contract.number);
+    const user = await registerEndUser(issued.sponsorship.registrationNumber, issued.verificationKey);
+    await t.ctx.db.updateTable('pica_customers').set({ last_confirmed_at: new Date(Date.now() - 366 * DAY) }).where('id', '=', issued.sponsorship.customer.id).execute();
+    const run = await endLapsedEntitlements(t.ctx);
+    expect(run.suspended).toBeGreaterThanOrEqual(1);
+    expect((await myAccess(t.ctx, user))[0]).toMatchObject({ status: 'suspended', endReason: 'not_reconfirmed' });
+    await reconfirmCustomer(t.ctx, admin, issued.sponsorship.customer.id, testMeta);
+    expect((await myAccess(t.ctx, user))[0]!.status).toBe('active');
+  });
 });
+
+describe('PICA-7 end users', () => {
+  it('PICA-7: a signed-in person adds the access to their existing account instead of creating a second one', async () => {
+    const { admin, contract } = await picaPartner();
+    const issued = await sponsor(admin, contract.number);
+    const existing = await createUser(t.ctx, [], `existing-${Date.now()}@fabrikam.example`);
+    const { draft } = await startRegistration(t.ctx, existing, { you: { name: '', email: '', password: '', language: 'en' }, accessType: 'pica_customer', registrationNumber: issued.sponsorship.registrationNumber, verificationKey: issued.verificationKey }, testMeta);
+    await submitDetails(t.ctx, draft, { jobTitle: 'Buyer', attestEmployment: false }, testMeta);
+    const message = await t.ctx.db.selectFrom('outbox').select('text_body').where('recipient', '=', existing.email).orderBy('id', 'desc').executeTakeFirstOrThrow();
+    const result = await confirmRegistration(t.ctx, /token=([\w-]+)/.exec(message.text_body)![1]!, testMeta);
+    expect(result).toEqual({ email: existing.email, newAccount: false });
+    const accounts = await t.ctx.db.selectFrom('users').select('id').where('email', '=', existing.email).execute();
+    expect(accounts).toHaveLength(1);
+    expect((await myAccess(t.ctx, existing))).toHaveLength(1);
+  });
+
+  it('PICA-7: an address outside the customer domains needs an attestation, which the administrator sees flagged', async () => {
+    const { admin, contract } = await picaPartner();
+    const issued = await sponsor(admin, contract.number);
+    const email = `contractor-${Date.now()}@elsewhere.example`;
+    const { draft } = await startRegistration(t.ctx, null, { you: { name: 'Cai Contractor', email, password: 'correct horse battery', language: 'fr' }, accessType: 'pica_customer', registrationNumber: issued.sponsorship.registrationNumber, verificationKey: issued.verificationKey }, testMeta);
+    await expect(submitDetails(t.ctx, draft, { jobTitle: 'Consultant', attestEmployment: false }, testMeta)).rejects.toMatchObject({ violations: [{ field: 'attest_employment', rule: 'attestation_required' }] });
+    await submitDetails(t.ctx, draft, { jobTitle: 'Consultant', attestEmployment: true }, testMeta);
+    const message = await t.ctx.db.selectFrom('outbox').select('text_body').where('recipient', '=', email).orderBy('id', 'desc').executeTakeFirstOrThrow();
+    await confirmRegistration(t.ctx, /token=([\w-]+)/.exec(message.text_body)![1]!, testMeta);
+    const [seen] = await sponsoredUsers(t.ctx, admin);
+    expect(seen).toMatchObject({ userEmail: email, employmentAttested: true });
+    expect((await getSponsorship(t.ctx, admin, issued.sponsorship.id)).registrations).toEqual([expect.objectContaining({ email, employmentAttested: true })]);
+  });
+
+  it('PICA-6: the link is single use and expires after 24 hours', async () => {
+    const { admin, contract } = await picaPartner();
+    const issued = await sponsor(admin, contract.number);
+    const email = `late-${Date.now()}@fabrikam.example`;
+    const { draft } = await startRegistration(t.ctx, null, { you: { name: 'Lea Late', email, password: 'correct horse battery', language: 'ja' }, accessType: 'pica_customer', registrationNumber: issued.sponsorship.registrationNumber, verificationKey: issued.verificationKey }, testMeta);
+    await submitDetails(t.ctx, draft, { jobTitle: 'Analyst', attestEmployment: false }, testMeta);
+    const message = await t.ctx.db.selectFrom('outbox').select(['text_body', 'language']).where('recipient', '=', email).orderBy('id', 'desc').executeTakeFirstOrThrow();
+    expect(message.language).toBe('ja');
+    const token = /token=([\w-]+)/.exec(message.text_body)![1]!;
+    await expect(confirmRegistration(t.ctx, token, testMeta, new Date(Date.now() + 25 * 3600_000))).rejects.toMatchObject({ code: 'token_invalid' });
+    await confirmRegistration(t.ctx, token, testMeta);
+    await expect(confirmRegistration(t.ctx, token, testMeta)).rejects.toMatchObject({ code: 'token_invalid' });
+  });
+});
+
