@@ -104,7 +104,7 @@ export async function seedDemo({ db, config }: { db: Db; config: Config }): Prom
       await recordAudit(trx, { actor: SYSTEM_ACTOR, action: 'distributor.created', subject: { type: 'distributor', id: created.id }, organisationId: created.organisationId, data: { ...d, source: 'demo' } });
     }
     await seedEuroDist(trx, config, distributors.get('EURODIST')!, passwordHash);
-    await seedPicaDemo(trx, config, passwordHash);
+    await seedPicaDemo(trx, passwordHash);
     // REG-11: applicants accept the current agreement version, so the demo has one.
     await recordAgreement(trx, null, { version: '2026.1', title: `${config.vendorName} Indirect Channel Partner Agreement`, body: demoAgreementText(config.vendorName), effectiveAt: new Date('2026-01-01T00:00:00Z') }, { ip: null, userAgent: null });
     // Screening: the fictional sample denied-party list, so reviewers see how hits look.

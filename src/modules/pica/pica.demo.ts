@@ -1,4 +1,3 @@
-import type { Config } from '../../config.ts';
 import type { Trx } from '../../platform/db.ts';
 import { insertGrant, insertUser } from '../accounts/index.ts';
 import { recordAudit, SYSTEM_ACTOR } from '../audit/index.ts';
@@ -16,8 +15,7 @@ export const DEMO_PICA_CONTRACTS = ['KR-PICA-2026-001', 'KR-SNT-2026-002'];
  * PICA demo data inside the demo seeding transaction: contract types (one qualifying), the PICA
  * settings and contracts of Kranich Systemhaus GmbH, its PICA administrator and an applicant.
  */
-export async function seedPicaDemo(trx: Trx, config: Config, passwordHash: string): Promise<void> {
-  void config;
+export async function seedPicaDemo(trx: Trx, passwordHash: string): Promise<void> {
   const kranich = await partners.findPartnerByName(trx, 'Kranich Systemhaus GmbH');
   if (!kranich) return;
   const partnerId = kranich.organisation_id;

@@ -160,12 +160,12 @@ function TypesPage({ ctx, types, errors, values }: { ctx: PageContext; types: Co
   );
 }
 
-function ContractFields({ ctx, values, errors, types, numberEditable }: { ctx: PageContext; values: Record<string, string>; errors: FormErrors; types: ContractType[]; numberEditable: boolean }) {
+function ContractFields({ ctx, values, errors, types, partners, numberEditable }: { ctx: PageContext; values: Record<string, string>; errors: FormErrors; types: ContractType[]; partners: Map<string, string>; numberEditable: boolean }) {
   const { t } = ctx;
   return (
     <>
       {numberEditable && <TextField name="number" label={t('pica.fields.number')} value={values.number} error={errors.fields.number} maxLength={40} />}
-      <TextField name="partner_id" label={t('pica.fields.partner_id')} value={values.partner_id} error={errors.fields.partner_id} hint={t('pica.staff.contracts.partner_hint')} maxLength={36} />
+      <SelectField name="partner_id" label={t('pica.fields.partner')} value={values.partner_id} error={errors.fields.partner_id} options={[{ value: '', label: t('pica.choose') }, ...[...partners].map(([id, name]) => ({ value: id, label: name }))]} />
       <SelectField name="type" label={t('pica.fields.type')} value={values.type} error={errors.fields.type} options={[{ value: '', label: t('pica.choose') }, ...types.map((ty) => ({ value: ty.code, label: `${ty.code} — ${ty.name}` }))]} />
       <TextField name="customer" label={t('pica.fields.customer')} value={values.customer} error={errors.fields.customer} required={false} maxLength={200} />
       <DateField name="starts_on" label={t('pica.fields.starts_on')} value={values.starts_on} error={errors.fields.starts_on} />
@@ -232,7 +232,7 @@ function ContractsPage({ ctx, contracts, types, partners, errors, values, report
         <h2 id="new-contract">{t('pica.staff.contracts.new_title')}</h2>
         <form method="post" action="/staff/pica/contracts" novalidate>
           <CsrfField token={ctx.csrfToken} />
-          <ContractFields ctx={ctx} values={values} errors={errors} types={types} numberEditable />
+          <ContractFields ctx={ctx} values={values} errors={errors} types={types} partners={partners} numberEditable />
           <button type="submit">{t('pica.staff.contracts.create')}</button>
         </form>
       </section>
@@ -254,7 +254,7 @@ function ContractsPage({ ctx, contracts, types, partners, errors, values, report
   );
 }
 
-function ContractPage({ ctx, contract, types, values, errors }: { ctx: PageContext; contract: Contract; types: ContractType[]; values: Record<string, string>; errors: FormErrors }) {
+function ContractPage({ ctx, contract, types, partners, values, errors }: { ctx: PageContext; contract: Contract; types: ContractType[]; partners: Map<string, string>; values: Record<string, string>; errors: FormErrors }) {
   const { t } = ctx;
   return (
     <StaffPage ctx={ctx} current="contracts" title={t('pica.staff.contracts.edit_title', { number: contract.number })}>
@@ -262,7 +262,7 @@ function ContractPage({ ctx, contract, types, values, errors }: { ctx: PageConte
       <form method="post" action={`/staff/pica/contracts/${contract.id}`} novalidate>
         <CsrfField token={ctx.csrfToken} />
         <input type="hidden" name="version" value={String(contract.version)} />
-        <ContractFields ctx={ctx} values={values} errors={errors} types={types} numberEditable={false} />
+        <ContractFields ctx={ctx} values={values} errors={errors} types={types} partners={partners} numberEditable={false} />
         <button type="submit">{t('pica.staff.save')}</button>
       </form>
     </StaffPage>
@@ -465,7 +465,7 @@ export async function picaStaffPages(app: FastifyInstance): Promise<void> {
     const actor = staff(req, reply);
     if (!actor) return reply;
     const contract = await getContract(appCtx(), actor, req.params.id);
-    return sendPage(reply, <ContractPage ctx={pageCtx(req, reply)} contract={contract} types={await listContractTypes(appCtx())} values={contractValues(contract)} errors={noErrors} />);
+    return sendPage(reply, <ContractPage ctx={pageCtx(req, reply)} contract={contract} types={await listContractTypes(appCtx())} partners={await partnerNames(actor)} values={contractValues(contract)} errors={noErrors} />);
   });
 
   app.post<{ Params: { id: string } }>('/staff/pica/contracts/:id', async (req, reply) => {
@@ -477,7 +477,7 @@ export async function picaStaffPages(app: FastifyInstance): Promise<void> {
       await updateContract(appCtx(), actor, contract.id, { number: contract.number, partnerId: v.partner_id!.trim(), typeCode: v.type!, customerName: v.customer, startsOn: v.starts_on!, endsOn: v.ends_on!, status: v.status as Contract['status'] }, Number(v.version), requestMeta(req));
     } catch (error) {
       const ctx = pageCtx(req, reply, { path: `/staff/pica/contracts/${contract.id}` });
-      return sendPage(reply, <ContractPage ctx={ctx} contract={contract} types={await listContractTypes(appCtx())} values={v} errors={picaFormErrors(ctx, error)} />, error instanceof AppError ? error.status : 500);
+      return sendPage(reply, <ContractPage ctx={ctx} contract={contract} types={await listContractTypes(appCtx())} partners={await partnerNames(actor)} values={v} errors={picaFormErrors(ctx, error)} />, error instanceof AppError ? error.status : 500);
     }
     return reply.redirect('/staff/pica/contracts?notice=saved', 303);
   });
