@@ -45,14 +45,16 @@ describe.skipIf(!chromium.available && !chromium.mustFail)(`PICA flow in Chromiu
 
   async function signIn(email: string, password = DEMO_PASSWORD) {
     await page.goto('/sign-in');
-    await page.getByLabel(englishText('fields.email')).fill(email);
-    await page.getByLabel(englishText('fields.password')).fill(password);
-    await page.getByRole('main').getByRole('button', { name: englishText('sign_in.submit') }).click();
+    // By field name: after the end user chose Spanish, the browser keeps that language.
+    await page.locator('main input[name=email]').fill(email);
+    await page.locator('main input[name=password]').fill(password);
+    await page.locator('main form button[type=submit]').click();
     await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
   }
 
   async function signOut() {
-    await page.getByRole('button', { name: englishText('layout.sign_out') }).click();
+    // The form in the page header, whatever the page's language.
+    await page.locator('form[action="/sign-out"] button').click();
     await page.waitForURL(/notice=signed_out/);
   }
 
@@ -91,6 +93,18 @@ describe.skipIf(!chromium.available && !chromium.mustFail)(`PICA flow in Chromiu
     expect(details).toContain('web-help@partner-portal.localhost');
     expect(details).toContain(DEMO_PICA_APPLICANT.email);
     expect(details).toContain(pica('email.admin_approved.body', { company: COMPANY }));
+
+    // PICA-1, X-5: the staff pages for partners, contract types and contracts.
+    await page.goto('/staff/pica');
+    await arriveAt(/\/staff\/pica$/, 'PICA partners (staff)');
+    await expect(page.getByRole('row').filter({ hasText: COMPANY }).getByText(pica('states.eligible')).isVisible()).resolves.toBe(true);
+    const staffNav = page.getByRole('navigation', { name: pica('staff.nav.label') });
+    await staffNav.getByRole('link', { name: pica('staff.nav.types') }).click();
+    await arriveAt(/\/staff\/pica\/contract-types$/, 'contract types (staff)');
+    await staffNav.getByRole('link', { name: pica('staff.nav.contracts') }).click();
+    await arriveAt(/\/staff\/pica\/contracts$/, 'support contracts (staff)');
+    await page.getByRole('link', { name: DEMO_PICA_CONTRACTS[0]! }).click();
+    await arriveAt(/\/staff\/pica\/contracts\/[0-9a-f-]{36}$/, 'one support contract (staff)');
     await signOut();
   });
 
@@ -113,6 +127,9 @@ describe.skipIf(!chromium.available && !chromium.mustFail)(`PICA flow in Chromiu
     expect(registrationNumber).toMatch(/^\d{4} \d{4} \d{4}$/);
     expect(verificationKey).toMatch(/^[2-9A-HJKMNP-TV-Z]{4}(-[2-9A-HJKMNP-TV-Z]{4}){4}$/);
     await expect(page.getByRole('button', { name: pica('admin.key.copy_key') }).isVisible()).resolves.toBe(true);
+    await page.getByRole('link', { name: pica('admin.key.back') }).click();
+    await arriveAt(/\/pica\/admin\/sponsorships\/[0-9a-f-]{36}$/, 'sponsorship');
+    await expect(page.getByRole('main').textContent()).resolves.not.toContain(verificationKey);
     await signOut();
   });
 
@@ -159,4 +176,23 @@ describe.skipIf(!chromium.available && !chromium.mustFail)(`PICA flow in Chromiu
     await arriveAt(/notice=tool_changed$/, 'tool changed (es)');
     await expect(page.getByRole('row').filter({ hasText: pica('tools.bug_search', {}, 'es') }).getByRole('cell', { name: pica('off', {}, 'es'), exact: true }).isVisible()).resolves.toBe(true);
   });
+
+  it('PICA-8, PICA-9, X-5: the administrator sees the sponsored user; help and guides carry the help mailbox', async () => {
+    await signOut();
+    await signIn(DEMO_PICA_APPLICANT.email);
+    await page.goto('/pica/admin/users');
+    await arriveAt(/\/pica\/admin\/users$/, 'sponsored users');
+    await expect(page.getByRole('row').filter({ hasText: END_USER.email }).textContent()).resolves.toContain(`${pica('tools.bug_search')}: ${pica('off')}`);
+    for (const [path, title] of [
+      ['/pica/help', pica('help.title')],
+      ['/pica/guide/administrators', pica('guide.admin_title')],
+      ['/pica/guide/end-users', pica('guide.end_user_title')],
+    ] as const) {
+      await page.goto(path);
+      await arriveAt(new RegExp(`${path}$`), title);
+      await page.getByRole('heading', { level: 1, name: title }).waitFor();
+      await expect(page.getByRole('link', { name: 'web-help@partner-portal.localhost' }).first().isVisible()).resolves.toBe(true);
+    }
+  });
 });
+
