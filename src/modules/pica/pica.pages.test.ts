@@ -110,6 +110,25 @@ describe('PICA pages and API', () => {
     expect(admins.json()[0].tools.find((x: { tool: string }) => x.tool === 'bug_search').enabled).toBe(false);
   });
 
+  it("PICA-5: through the API another partner's administrator gets 404 for a sponsorship, and the key is only in the issuing answer", async () => {
+    await setPartnerSettings(t.ctx, staff, partnerId, { ownBrandSupport: true, agreementSignedOn: '2026-02-01' }, testMeta);
+    const mine = await as(await createUser(t.ctx, [{ role: 'pica_admin', organisationId: partnerId }]));
+    const issued = await mine.json('POST', '/api/v1/pica/sponsorships', { customerName: 'Contoso Retail', country: 'FR', emailDomains: ['contoso-retail.example'], purchaseReference: 'PO-9', attestPurchase: true, contractNumber, validDays: 10 });
+    expect(issued.statusCode).toBe(201);
+    const { sponsorship, verificationKey } = issued.json() as { sponsorship: { id: string }; verificationKey: string };
+    expect(verificationKey).toMatch(/^[2-9A-Z]{4}(-[2-9A-Z]{4}){4}$/);
+    const read = await mine.json('GET', `/api/v1/pica/sponsorships/${sponsorship.id}`);
+    expect(read.statusCode).toBe(200);
+    expect(read.body).not.toContain(verificationKey);
+
+    const other = await createPartner(t.ctx, { country: 'FR' });
+    const theirs = await as(await createUser(t.ctx, [{ role: 'pica_admin', organisationId: other.id }]));
+    for (const [method, url] of [['GET', `/api/v1/pica/sponsorships/${sponsorship.id}`], ['POST', `/api/v1/pica/sponsorships/${sponsorship.id}/revoke`], ['POST', `/api/v1/pica/sponsorships/${sponsorship.id}/key`]] as const) {
+      expect((await theirs.json(method, url)).statusCode, `${method} ${url}`).toBe(404);
+    }
+    expect((await theirs.get(`/pica/admin/sponsorships/${sponsorship.id}`)).statusCode).toBe(404);
+  });
+
   it('PICA-6: the verify API answers wrong pairs alike and locks a number after five misses', async () => {
     const c = browser(t.app);
     const first = await c.json('POST', '/api/v1/pica/registrations/verify', { registrationNumber: '4929 1234 5670', verificationKey: 'ABCD' });

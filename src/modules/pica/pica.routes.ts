@@ -68,9 +68,11 @@ export async function picaRoutes(fastify: FastifyInstance): Promise<void> {
   );
   app.get('/pica/sponsorships/:id', { schema: { tags: adminTags, summary: 'PICA-5: one sponsorship (404 for another partner’s)', security, params: s.IdParams, response: { 200: s.Sponsorship, ...errors(401, 404) } } }, async (req) => getSponsorship(ctx(), req.actor, req.params.id));
   app.post('/pica/sponsorships/:id/revoke', { schema: { tags: adminTags, summary: 'PICA-5: revoke a sponsorship', security, params: s.IdParams, response: { 200: s.Sponsorship, ...errors(401, 404, 409) } } }, async (req) => revokeSponsorship(ctx(), req.actor, req.params.id, requestMeta(req)));
-  app.post('/pica/sponsorships/:id/key', { schema: { tags: adminTags, summary: 'PICA-5: issue a new verification key (the old one stops at once)', security, params: s.IdParams, body: Type.Optional(s.ReissueBody), response: { 200: s.IssuedSponsorship, ...errors(401, 404, 409, 422) } } }, async (req) =>
-    reissueKey(ctx(), req.actor, req.params.id, { validDays: req.body?.validDays }, requestMeta(req)),
-  );
+  // The body is optional (`{ "validDays": n }`), so it is not declared as a required schema.
+  app.post('/pica/sponsorships/:id/key', { schema: { tags: adminTags, summary: 'PICA-5: issue a new verification key (the old one stops at once); optional body { validDays }', security, params: s.IdParams, response: { 200: s.IssuedSponsorship, ...errors(401, 404, 409, 422) } } }, async (req) => {
+    const validDays = (req.body as { validDays?: unknown } | undefined)?.validDays;
+    return reissueKey(ctx(), req.actor, req.params.id, { validDays: validDays === undefined ? undefined : Number(validDays) }, requestMeta(req));
+  });
   app.get('/pica/sponsored-users', { schema: { tags: adminTags, summary: 'PICA-8: the users the partner sponsored, their access and when it last changed', security, response: { 200: Type.Array(s.Access), ...errors(401, 403) } } }, async (req) => sponsoredUsers(ctx(), req.actor));
   app.post('/pica/sponsored-users/:id/revoke', { schema: { tags: adminTags, summary: 'PICA-8: revoke one user’s access', security, params: s.IdParams, response: { 200: s.Count, ...errors(401, 404) } } }, async (req) => ({ count: await revokeAccess(ctx(), req.actor, { accessId: req.params.id }, requestMeta(req)) }));
   app.get('/pica/customers', { schema: { tags: adminTags, summary: 'PICA-8: sponsored customers and when each must be re-confirmed', security, response: { 200: Type.Array(s.Customer), ...errors(401, 403) } } }, async (req) => sponsoredCustomers(ctx(), req.actor));

@@ -92,7 +92,6 @@ export const SponsorshipBody = body({
   validDays: Type.Optional(Type.Integer({ description: 'Default 30, at most 365; never past the contract end' })),
   maxUses: Type.Optional(Type.Integer()),
 });
-export const ReissueBody = body({ validDays: Type.Optional(Type.Integer()) });
 
 export const VerifyBody = body({ registrationNumber: Type.String({ maxLength: 40 }), verificationKey: Type.String({ maxLength: 60 }) });
 export const Verified = Type.Object({ registrationNumber: Type.String(), customerName: Type.String(), partnerName: Type.String() });

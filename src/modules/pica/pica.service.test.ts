@@ -191,6 +191,16 @@ describe('PICA-8 entitlements', () => {
     expect(mails).toEqual([{ language: 'es', template: 'pica.email.access_ended' }]);
   });
 
+  it('PICA-8: when the partner loses PICA eligibility, the entitlements it sponsored end', async () => {
+    const { partner, admin, contract } = await picaPartner();
+    const issued = await sponsor(admin, contract.number);
+    const user = await registerEndUser(issued.sponsorship.registrationNumber, issued.verificationKey);
+    await setPartnerSettings(t.ctx, staff, partner.id, { ownBrandSupport: false, agreementSignedOn: '2026-01-01' }, testMeta);
+    await endLapsedEntitlements(t.ctx);
+    expect((await myAccess(t.ctx, user))[0]).toMatchObject({ status: 'ended', endReason: 'partner_ineligible' });
+    await expect(sponsor(admin, contract.number)).rejects.toMatchObject({ code: 'pica_not_eligible', params: { gaps: 'no_own_brand_support' } });
+  });
+
   it('PICA-8: the end user asks for a tool the sponsorship lacks; the administrator grants it and the user is told', async () => {
     const { admin, contract } = await picaPartner();
     const issued = await sponsor(admin, contract.number);
