@@ -6,6 +6,7 @@ import type { AppContext, RequestMeta } from './platform/context.ts';
 import { AppError } from './platform/errors.ts';
 import type { CsvProblem } from './platform/csv.ts';
 import { actorForEmail, firstHolderOf } from './modules/accounts/index.ts';
+import { importContracts, type ContractImportReport } from './modules/pica/index.ts';
 import { findDistributor, importAccountList, importDistributors, type ImportReport, type UploadProgress, type UploadReport } from './modules/distributors/index.ts';
 
 /** How many problems a report prints; the rest are counted. */
@@ -127,6 +128,34 @@ export async function importAccountsCommand(ctx: AppContext, file: string | unde
     io.err.write(`Stopped at row ${report.rowsRead}: ${report.failure ?? 'the upload failed'} Rows written before it are kept.\n`);
     return 1;
   }
+  return 0;
+}
+
+/** `import contracts FILE.csv`: PICA-1 support contracts, from the shell, with a progress bar. */
+export async function importContractsCommand(ctx: AppContext, file: string | undefined, as: string | undefined, io: Output): Promise<number> {
+  const csv = requireFile(file, 'partner-portal import contracts [--as EMAIL] FILE.csv');
+  const actor = await operator(ctx, as);
+  if (!can(actor, 'contracts:manage')) throw new CliError(`${actor.email} is not a programme administrator (staff_admin); only they may import support contracts.`);
+  const expected = Math.max(0, (await countLines(csv)) - 1);
+  const progress = progressReporter(expected, io.out);
+  let report: ContractImportReport;
+  try {
+    report = await importContracts(ctx, actor, createReadStream(csv), CLI_META, (p) => progress.update({ ...p, duplicates: 0 }));
+  } catch (error) {
+    throw refusal(error, csv);
+  } finally {
+    progress.stop();
+  }
+  io.out.write(
+    [
+      `Imported ${path.basename(csv)} as ${actor.email}:`,
+      `  rows read ${report.rowsRead}`,
+      `  created   ${report.created}`,
+      `  updated   ${report.updated}`,
+      `  rejected  ${report.rejected}`,
+      ...(report.problems.length > 0 ? ['Problems (rejected rows were skipped; fix them and import the file again):', ...formatProblems(report.problems)] : []),
+    ].join('\n') + '\n',
+  );
   return 0;
 }
 

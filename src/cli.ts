@@ -7,7 +7,7 @@ import { createStaff } from './modules/accounts/index.ts';
 import { verifyAuditChain } from './modules/audit/index.ts';
 import { seedDemo } from './demo/seed-demo.ts';
 import { AppError } from './platform/errors.ts';
-import { CliError, importAccountsCommand, importDistributorsCommand, type CliStream } from './cli-import.ts';
+import { CliError, importAccountsCommand, importContractsCommand, importDistributorsCommand, type CliStream } from './cli-import.ts';
 import { BACKUP_HELP, backupCommand } from './cli-backup.ts';
 import { EmbeddedDataDirError } from './platform/embedded.ts';
 
@@ -29,6 +29,10 @@ Commands:
                                          Upload a distributor's customer account list (columns:
                                          account_number[, reseller_name, country, status]) with
                                          progress; pending claims the list proves are confirmed
+  import contracts [--as EMAIL] FILE.csv
+                                         PICA-1: import support contracts (columns: number,
+                                         partner_id, type, starts_on, ends_on[, customer, status])
+                                         with progress; a known number is updated
   audit verify                           Walk the audit chain and report the first broken link
 ${BACKUP_HELP}
   --help                                 Show this help
@@ -128,10 +132,11 @@ async function command(argv: string[], io: CliEnvironment): Promise<number> {
         return 0;
       }
       case 'import': {
-        if (sub !== 'distributors' && sub !== 'accounts') break;
+        if (sub !== 'distributors' && sub !== 'accounts' && sub !== 'contracts') break;
         if (!config.databaseUrl || !config.isProduction) await migrateToLatest(db);
         const ctx = { db, config };
-                const file = positionals[2];
+        const file = positionals[2];
+        if (sub === 'contracts') return await importContractsCommand(ctx, file, values.as, io);
         return sub === 'distributors' ? await importDistributorsCommand(ctx, file, values.as, io) : await importAccountsCommand(ctx, file, values.distributor, values.as, io);
       }
       case 'audit': {

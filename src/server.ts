@@ -7,6 +7,7 @@ import { migrateToLatest } from './platform/migrate.ts';
 import { startLoop, type Loop } from './platform/jobs.ts';
 import { runTrainingJobs, sendPartnerNotices } from './modules/partners/index.ts';
 import { failInterruptedUploads } from './modules/distributors/index.ts';
+import { endLapsedEntitlements, sendAdministratorReminders } from './modules/pica/index.ts';
 import { startOutboxWorker } from './modules/outbox/index.ts';
 import { seedDemo } from './demo/seed-demo.ts';
 
@@ -37,6 +38,13 @@ export async function startServer(config: Config, options: { demo?: boolean } = 
   const reminders = startLoop('training-reminders', 60 * 60_000, () => runTrainingJobs({ db, config }), app.log);
   // REG-4 and renewals (issue #12): restriction and renewal notices, each sent once (self-service.service.ts).
   const notices = startLoop('partner-notices', 60 * 60_000, () => sendPartnerNotices({ db, config }), app.log);
+  // PICA-2, PICA-8: monthly administrator reminders and the end of lapsed entitlements, each
+  // safe to run from several processes at once (a claimed row per partner and month; a
+  // conditional UPDATE per access).
+  const pica = startLoop('pica', 60 * 60_000, async () => {
+    await endLapsedEntitlements({ db, config });
+    await sendAdministratorReminders({ db, config });
+  }, app.log);
   await app.listen({ port: config.port, host: config.host });
 
   let closing: Promise<void> | undefined;
@@ -46,6 +54,7 @@ export async function startServer(config: Config, options: { demo?: boolean } = 
       await worker.stop();
       await reminders.stop();
       await notices.stop();
+      await pica.stop();
       transport.close();
       await db.destroy();
     })());

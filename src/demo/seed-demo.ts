@@ -9,6 +9,7 @@ import { claimAccount, insertDistributorIn, type DistributorInput } from '../mod
 import { createRegisteredPartner, seedTrainingDemo } from '../modules/partners/index.ts';
 import { recordAgreement } from '../modules/registration/index.ts';
 import { normalisePartyName } from '../modules/review/index.ts';
+import { seedPicaDemo } from '../modules/pica/index.ts';
 
 /** The password of every demo account; printed in the README. Demo data is never loaded in production. */
 export const DEMO_PASSWORD = 'demo-password-2026';
@@ -109,6 +110,7 @@ export async function seedDemo({ db, config }: { db: Db; config: Config }): Prom
     }
     await seedEuroDist(trx, config, distributors.get('EURODIST')!, passwordHash);
     await seedTrainingDemo(trx);
+    await seedPicaDemo(trx, passwordHash);
     // REG-11: applicants accept the current agreement version, so the demo has one.
     // X-1: in all four languages, English governing; the statements are the programme's defaults.
     await recordAgreement(trx, config.vendorName, null, { version: '2026.1', governingLanguage: 'en', texts: demoAgreementTexts(config.vendorName), effectiveAt: new Date('2026-01-01T00:00:00Z') }, { ip: null, userAgent: null });

@@ -6,6 +6,7 @@ import type { PartnersTables } from '../modules/partners/partners.table.ts';
 import type { TrainingTables } from '../modules/partners/training.table.ts';
 import type { RegistrationTables } from '../modules/registration/registration.table.ts';
 import type { ReviewTables } from '../modules/review/review.table.ts';
+import type { PicaTables } from '../modules/pica/pica.table.ts';
 
 /** Every table of the product, composed from the modules that own them. */
-export interface Database extends AccountsTables, AuditTables, OutboxTables, DistributorsTables, PartnersTables, TrainingTables, RegistrationTables, ReviewTables {}
+export interface Database extends AccountsTables, AuditTables, OutboxTables, DistributorsTables, PartnersTables, TrainingTables, RegistrationTables, ReviewTables, PicaTables {}

@@ -15,6 +15,8 @@ export { checkEmail, checkName } from './accounts.rules.ts';
 export { insertGrant, insertOrganisation, insertUser, findOrganisationByKind, ensureVendorOrganisation } from './accounts.repository.ts';
 export { listRoleHolders, grantRole, revokeRoles, countRoleHolders, findConfirmedUser, type RoleHolder } from './accounts.repository.ts';
 export { membersOfOrganisation, deleteGrants } from './accounts.repository.ts';
+export * as memberships from './memberships.service.ts';
+export type { Person } from './memberships.service.ts';
 
 /**
  * The actor of a request: the API key of `Authorization: Bearer <key>` (only on operations that

@@ -2,7 +2,11 @@ import { renderToStaticMarkup } from 'preact-render-to-string';
 import type { Translate } from '../../platform/i18n.ts';
 
 export interface ActionEmail {
-  /** i18n key prefix under `email.`: `subject`, `body`, `action` and `ignore` are read from it. */
+  /**
+   * i18n key prefix under `email.`: `subject`, `body`, `action` and `ignore` are read from it. A
+   * name with a dot is a full key prefix, so a module keeps its emails in its own catalogue file
+   * (`pica.email.admin_approved`).
+   */
   template: string;
   recipientName: string;
   actionUrl?: string | undefined;
@@ -18,7 +22,7 @@ export interface RenderedEmail {
 /** Renders a transactional email in the recipient's language, as plain text and as HTML. */
 export function renderActionEmail(t: Translate, brand: { vendor: string; help: string }, email: ActionEmail): RenderedEmail {
   const vars = { ...email.vars, vendor: brand.vendor, help: brand.help, name: email.recipientName };
-  const key = (part: string) => `email.${email.template}.${part}`;
+  const key = (part: string) => (email.template.includes('.') ? `${email.template}.${part}` : `email.${email.template}.${part}`);
   const subject = t(key('subject'), vars);
   const paragraphs = [t(key('body'), vars)];
   const ignore = t(key('ignore'), { ...vars, defaultValue: '' });

@@ -72,6 +72,12 @@ export async function mailboxPages(app: FastifyInstance): Promise<void> {
         </p>
         <h1>{message.subject}</h1>
         <dl>
+          {message.sender && (
+            <>
+              <dt>{t('mailbox.from')}</dt>
+              <dd>{message.sender}</dd>
+            </>
+          )}
           <dt>{t('mailbox.to')}</dt>
           <dd>{message.recipient}</dd>
           <dt>{t('mailbox.sent')}</dt>

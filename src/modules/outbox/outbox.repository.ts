@@ -8,6 +8,7 @@ export interface NewMessage {
   html_body: string;
   language: string;
   template: string;
+  sender?: string | null;
 }
 
 export async function insertMessage(trx: Executor, message: NewMessage): Promise<number> {
@@ -21,7 +22,7 @@ export async function insertMessage(trx: Executor, message: NewMessage): Promise
  * message whose worker died mid-delivery.
  */
 export async function claimDue(db: Executor, limit: number, leaseMs: number) {
-  const result = await sql<{ id: number; recipient: string; subject: string; text_body: string; html_body: string; attempts: number }>`
+  const result = await sql<{ id: number; recipient: string; subject: string; text_body: string; html_body: string; attempts: number; sender: string | null }>`
     UPDATE outbox SET locked_until = now() + make_interval(secs => ${leaseMs / 1000}), attempts = attempts + 1
     WHERE id IN (
       SELECT id FROM outbox
@@ -30,7 +31,7 @@ export async function claimDue(db: Executor, limit: number, leaseMs: number) {
       LIMIT ${limit}
       FOR UPDATE SKIP LOCKED
     )
-    RETURNING id, recipient, subject, text_body, html_body, attempts`.execute(db);
+    RETURNING id, recipient, subject, text_body, html_body, attempts, sender`.execute(db);
   return result.rows;
 }
 

@@ -11,6 +11,8 @@ export interface Brand {
 export interface OutgoingEmail extends ActionEmail {
   to: string;
   language: Language;
+  /** From and Reply-To, when not the configured MAIL_FROM (e.g. the help mailbox). */
+  from?: string | undefined;
 }
 
 /**
@@ -26,5 +28,6 @@ export async function enqueueEmail(trx: Trx, brand: Brand, email: OutgoingEmail)
     html_body: rendered.html,
     language: email.language,
     template: email.template,
+    sender: email.from ?? null,
   });
 }

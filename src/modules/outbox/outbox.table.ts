@@ -11,6 +11,8 @@ export interface OutboxTable {
   html_body: string;
   language: string;
   template: string;
+  /** The From and Reply-To of this message when it is not MAIL_FROM (the help mailbox). */
+  sender: ColumnType<string | null, string | null | undefined, string | null>;
   status: Generated<OutboxStatus>;
   attempts: Generated<number>;
   next_attempt_at: Generated<Date>;

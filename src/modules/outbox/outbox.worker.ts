@@ -21,7 +21,8 @@ export async function deliverDue({ db, transport, from, messageIdDomain, batchSi
   for (const message of claimed) {
     try {
       await transport.send({
-        from,
+        from: message.sender ?? from,
+        ...(message.sender ? { replyTo: message.sender } : {}),
         to: message.recipient,
         subject: message.subject,
         text: message.text_body,

@@ -49,6 +49,24 @@ export function Layout({ ctx, title, children }: { ctx: PageContext; title: stri
                   <a href="/distributor">{t('layout.distributor_portal')}</a>
                 </li>
               )}
+              <li>
+                <a href="/pica">{t('pica.nav.pica')}</a>
+              </li>
+              {can(actor, 'pica:sponsor') && (
+                <li>
+                  <a href="/pica/admin">{t('pica.nav.admin')}</a>
+                </li>
+              )}
+              {can(actor, 'entitlements:self') && (
+                <li>
+                  <a href="/pica/access">{t('pica.nav.access')}</a>
+                </li>
+              )}
+              {can(actor, 'pica-admins:decide') && (
+                <li>
+                  <a href="/staff/pica/requests">{t('pica.nav.staff')}</a>
+                </li>
+              )}
               {can(actor, 'partner:read') && (
                 <li>
                   <a href="/partner">{t('partner.nav')}</a>
