@@ -23,6 +23,7 @@ import { mailboxPages } from './modules/outbox/index.ts';
 import { distributorsRoutes } from './modules/distributors/index.ts';
 import { registrationRoutes } from './modules/registration/index.ts';
 import { reviewRoutes } from './modules/review/index.ts';
+import { partnerLocatorPages, partnerLocatorRoutes } from './modules/partners/index.ts';
 import { startCacheInvalidation } from './platform/cache.ts';
 import { homePages } from './modules/home/home.pages.tsx';
 import { locatorPages } from './modules/distributors/locator.pages.tsx';
@@ -121,10 +122,12 @@ export async function buildApp({ config, db, logger }: BuildOptions): Promise<Fa
   await app.register(distributorPortalPages);
   await app.register(registrationPages);
   await app.register(reviewPages);
+  await app.register(partnerLocatorPages);
   await app.register(accountsRoutes, { prefix: '/api/v1' });
   await app.register(distributorsRoutes, { prefix: '/api/v1' });
   await app.register(registrationRoutes, { prefix: '/api/v1' });
   await app.register(reviewRoutes, { prefix: '/api/v1' });
+  await app.register(partnerLocatorRoutes, { prefix: '/api/v1' });
   if (config.localMailbox) await app.register(mailboxPages);
 
   app.setNotFoundHandler((req, reply) => sendError(req, reply, new AppError('not_found', `No route for ${req.method} ${req.url.split('?')[0]}.`, 404)));

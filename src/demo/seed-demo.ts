@@ -5,7 +5,7 @@ import { hashSecret } from '../platform/tokens.ts';
 import { findUserByEmail, insertGrant, insertOrganisation, insertUser } from '../modules/accounts/index.ts';
 import { recordAudit, SYSTEM_ACTOR } from '../modules/audit/index.ts';
 import { claimAccount, insertDistributorIn, type DistributorInput } from '../modules/distributors/index.ts';
-import { createRegisteredPartner } from '../modules/partners/index.ts';
+import { createRegisteredPartner, seedLocatorDemo } from '../modules/partners/index.ts';
 import { recordAgreement } from '../modules/registration/index.ts';
 import { normalisePartyName } from '../modules/review/index.ts';
 
@@ -110,6 +110,7 @@ export async function seedDemo({ db, config }: { db: Db; config: Config }): Prom
     for (const party of DEMO_DENIED_PARTIES) {
       await trx.insertInto('denied_parties').values({ name: party.name, normalised_name: normalisePartyName(party.name), country: party.country, source: 'Fictional sample list', list_date: new Date('2026-11-01T00:00:00Z') }).execute();
     }
+    await seedLocatorDemo(trx);
   });
   return { accounts: DEMO_ACCOUNTS.length + 1, distributors: DEMO_DISTRIBUTORS.length, resellers: DEMO_RESELLERS.length };
 }
