@@ -125,3 +125,10 @@ export function findPlace(name: string, country?: string | null): Place | undefi
 export function loadGazetteer(): void {
   places();
 }
+
+/** The `n` most populous places (benchmark data clustered around real cities). */
+export function largestPlaces(n: number): Place[] {
+  const unique = new Set<Place>();
+  for (const list of places().values()) for (const place of list) unique.add(place);
+  return [...unique].sort((a, b) => b.population - a.population).slice(0, n);
+}
