@@ -1,11 +1,14 @@
 import { sql, type Kysely } from 'kysely';
 
-// REG-14: the Partner Locator finds listed locations within a radius through a B-tree on
-// (latitude, longitude) of listed rows: a bounding box narrows the scan, an exact haversine check
-// follows (decision 048 has the measurements on both databases). Coordinates come together or not
-// at all, and in range, whoever writes them (Self Service on save, staff corrections).
+// REG-14: the Partner Locator reads listed locations nearest first straight from a GiST index on
+// ll_to_earth(latitude, longitude) (cube + earthdistance, which PostgreSQL ships as trusted contrib
+// extensions and PGlite loads from PGLITE_OPTIONS), ordered by `<->`, so a page costs its 20 rows
+// however dense the area (decision 048 has the measurements on both databases). Coordinates come
+// together or not at all, and in range, whoever writes them (Self Service on save, staff).
 const up_statements = [
-  `CREATE INDEX partner_locations_listed_position ON partner_locations (latitude, longitude) WHERE listed`,
+  `CREATE EXTENSION IF NOT EXISTS cube`,
+  `CREATE EXTENSION IF NOT EXISTS earthdistance`,
+  `CREATE INDEX partner_locations_listed_earth ON partner_locations USING gist (ll_to_earth(latitude, longitude)) WHERE listed`,
   `ALTER TABLE partner_locations ADD CONSTRAINT partner_locations_position_valid CHECK (
      (latitude IS NULL) = (longitude IS NULL)
      AND (latitude IS NULL OR latitude BETWEEN -90 AND 90)
@@ -14,7 +17,9 @@ const up_statements = [
 
 const down_statements = [
   'ALTER TABLE partner_locations DROP CONSTRAINT partner_locations_position_valid',
-  'DROP INDEX partner_locations_listed_position',
+  'DROP INDEX partner_locations_listed_earth',
+  'DROP EXTENSION IF EXISTS earthdistance',
+  'DROP EXTENSION IF EXISTS cube',
 ];
 
 export async function up(db: Kysely<unknown>): Promise<void> {

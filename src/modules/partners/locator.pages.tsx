@@ -63,7 +63,7 @@ function Pagination({ ctx, search, query }: { ctx: PageContext; search: LocatorR
             </a>
           </li>
         )}
-        <li aria-current="page">{ctx.t('partner_locator.page_of', { page: search.page, pages })}</li>
+        <li aria-current="page">{ctx.t('partner_locator.page_of', { page: search.page, pages: search.totalCapped ? `${pages}+` : pages })}</li>
         {search.page < pages && (
           <li>
             <a href={href(search.page + 1)} rel="next">
@@ -78,12 +78,15 @@ function Pagination({ ctx, search, query }: { ctx: PageContext; search: LocatorR
 
 function resultsHeading(ctx: PageContext, s: LocatorResults): string {
   const { t, lang } = ctx;
+  // A capped count reads "1,000+": there are at least that many.
+  const count = s.total;
+  const shown = `${new Intl.NumberFormat(lang).format(s.total)}${s.totalCapped ? '+' : ''}`;
   if (s.centre) {
     const place = s.centre.place ?? `${s.centre.latitude.toFixed(3)}, ${s.centre.longitude.toFixed(3)}`;
-    return t('partner_locator.results_near', { count: s.total, radius: formatKm(ctx, s.radiusKm), place });
+    return t('partner_locator.results_near', { count, shown, radius: formatKm(ctx, s.radiusKm), place });
   }
-  if (s.country) return t('partner_locator.results_in', { count: s.total, country: countryName(s.country, lang) });
-  return t('partner_locator.results', { count: s.total });
+  if (s.country) return t('partner_locator.results_in', { count, shown, country: countryName(s.country, lang) });
+  return t('partner_locator.results', { count, shown });
 }
 
 function LocatorPage({ ctx, values, errors, search }: { ctx: PageContext; values: Record<string, string>; errors: FormErrors; search?: LocatorResults | undefined }) {

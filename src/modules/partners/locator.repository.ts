@@ -1,10 +1,12 @@
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { Executor } from '../../platform/db.ts';
-import { EARTH_RADIUS_KM, type BoundingBox, type Coordinates } from './locator.rules.ts';
+import { EARTH_RADIUS_KM, type Coordinates } from './locator.rules.ts';
 
-// REG-14: the Partner Locator's queries. A listed location of a listable partner is found by the
-// B-tree index partner_locations_listed_position (latitude, longitude) WHERE listed: a bounding
-// box narrows the index scan, the exact haversine distance drops the box's corners (decision 048).
+// REG-14: the Partner Locator's queries. Listed locations of listable partners come nearest first
+// from the GiST index partner_locations_listed_earth on ll_to_earth(latitude, longitude) WHERE
+// listed: `earth_box` bounds the scan, `<->` orders it, so a page reads about its own rows however
+// many locations the area holds; the exact haversine distance (the same formula as
+// locator.rules.ts) drops the box's corners and is the distance shown (decision 048).
 
 export interface LocatorRow {
   id: string;
@@ -18,12 +20,10 @@ export interface LocatorRow {
   latitude: number | null;
   longitude: number | null;
   distance_km: number | null;
-  total: number;
 }
 
 export interface LocatorQuery {
   centre: Coordinates | null;
-  box: BoundingBox | null;
   radiusKm: number;
   country: string | null;
   name: string | null;
@@ -38,38 +38,54 @@ function distanceFrom(c: Coordinates): RawBuilder<number> {
       + cos(radians(${c.latitude})) * cos(radians(l.latitude)) * power(sin(radians(l.longitude - ${c.longitude}) / 2), 2)))))`;
 }
 
+// earthdistance's sphere (earth() = 6,378,168 m) is 0.11 % larger than ours: the box is widened
+// by 1 % so that it always holds the circle; the haversine check is the exact one.
+const EARTH_BOX_MARGIN = 1.01;
+
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-/**
- * One page of listed locations, nearest first when there is a centre (else by partner name and
- * city), each row with the total number of matches. Only locations marked listed of partners
- * whose status is registered appear.
- */
-export async function searchListedLocations(db: Executor, q: LocatorQuery): Promise<LocatorRow[]> {
-  const distance: RawBuilder<number | null> = q.centre ? distanceFrom(q.centre) : sql<number | null>`NULL::double precision`;
+/** Listed locations of registered partners matching the filters (no order, no page). */
+function matching(db: Executor, q: Omit<LocatorQuery, 'limit' | 'offset'>) {
   let query = db
     .selectFrom('partner_locations as l')
     .innerJoin('partners as p', 'p.organisation_id', 'l.partner_id')
-    .select(['l.id', 'l.partner_id', 'p.legal_name', 'l.lines', 'l.city', 'l.postcode', 'l.country', 'l.type', 'l.latitude', 'l.longitude'])
-    .select([distance.as('distance_km'), sql<number>`count(*) OVER ()::int`.as('total')])
     // A literal `l.listed` (not `= $1`) so that the planner can use the partial index.
     .where(sql<SqlBool>`l.listed`)
     .where('p.status', '=', 'registered');
-  if (q.box) {
-    const { minLatitude, maxLatitude, minLongitude, maxLongitude } = q.box;
-    query = query.where('l.latitude', '>=', minLatitude).where('l.latitude', '<=', maxLatitude);
-    query =
-      minLongitude <= maxLongitude
-        ? query.where('l.longitude', '>=', minLongitude).where('l.longitude', '<=', maxLongitude)
-        : query.where((eb) => eb.or([eb('l.longitude', '>=', minLongitude), eb('l.longitude', '<=', maxLongitude)]));
+  if (q.centre) {
+    const { latitude, longitude } = q.centre;
+    query = query
+      .where(sql<SqlBool>`earth_box(ll_to_earth(${latitude}, ${longitude}), ${q.radiusKm * 1000 * EARTH_BOX_MARGIN}) @> ll_to_earth(l.latitude, l.longitude)`)
+      .where(distanceFrom(q.centre), '<=', q.radiusKm);
   }
-  if (q.centre) query = query.where(distance, '<=', q.radiusKm);
   if (q.country) query = query.where('l.country', '=', q.country);
   if (q.name) query = query.where(sql<SqlBool>`p.legal_name ILIKE ${`%${escapeLike(q.name)}%`}`);
-  query = q.centre ? query.orderBy(sql`distance_km`).orderBy('p.legal_name').orderBy('l.id') : query.orderBy('p.legal_name').orderBy('l.city').orderBy('l.id');
+  return query;
+}
+
+/**
+ * One page of listed locations, nearest first when there is a centre (else by partner name and
+ * city). Only locations marked listed of partners whose status is registered appear.
+ */
+export async function searchListedLocations(db: Executor, q: LocatorQuery): Promise<LocatorRow[]> {
+  const distance: RawBuilder<number | null> = q.centre ? distanceFrom(q.centre) : sql<number | null>`NULL::double precision`;
+  let query = matching(db, q)
+    .select(['l.id', 'l.partner_id', 'p.legal_name', 'l.lines', 'l.city', 'l.postcode', 'l.country', 'l.type', 'l.latitude', 'l.longitude'])
+    .select(distance.as('distance_km'));
+  query = q.centre
+    ? query.orderBy(sql`ll_to_earth(l.latitude, l.longitude) <-> ll_to_earth(${q.centre.latitude}, ${q.centre.longitude})`).orderBy('l.id')
+    : query.orderBy('p.legal_name').orderBy('l.city').orderBy('l.id');
   return query.limit(q.limit).offset(q.offset).execute();
 }
 
+/** How many locations match, counting no further than `cap` (a dense area holds thousands). */
+export async function countListedLocations(db: Executor, q: Omit<LocatorQuery, 'limit' | 'offset'>, cap: number): Promise<number> {
+  const row = await db
+    .selectFrom(matching(db, q).select(sql<number>`1`.as('one')).limit(cap).as('m'))
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
 /** Staff correction of a location's coordinates; answers false when there is no such location. */
 export async function setCoordinates(db: Executor, locationId: string, c: Coordinates): Promise<{ partner_id: string; latitude: number | null; longitude: number | null } | undefined> {
   return db

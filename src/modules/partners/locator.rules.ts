@@ -8,7 +8,9 @@ export const RADIUS_MIN_KM = 1;
 export const RADIUS_MAX_KM = 500;
 export const DEFAULT_RADIUS_KM = 50;
 export const PAGE_SIZE = 20;
-export const MAX_PAGE = 500;
+/** Matches are counted up to this many ("more than 1,000"); pages go no further. */
+export const COUNT_CAP = 1000;
+export const MAX_PAGE = COUNT_CAP / PAGE_SIZE;
 export const NAME_QUERY_MAX = 100;
 export const PLACE_QUERY_MAX = 100;
 
@@ -103,9 +105,8 @@ export interface BoundingBox {
 }
 
 /**
- * A latitude/longitude box that contains every point within `radiusKm` of the centre, for the
- * B-tree index (decision 048); the exact distance check then drops the corners. Near a pole the
- * box spans every longitude.
+ * A latitude/longitude box that contains every point within `radiusKm` of the centre (the map's
+ * frame, and the B-tree candidate of decision 048). Near a pole the box spans every longitude.
  */
 export function boundingBox(centre: Coordinates, radiusKm: number): BoundingBox {
   const dLat = (radiusKm / EARTH_RADIUS_KM) * (180 / Math.PI);

@@ -25,7 +25,8 @@ export const SearchResponse = Type.Object({
   name: Type.Union([Type.String(), Type.Null()]),
   page: Type.Integer(),
   pageSize: Type.Integer(),
-  total: Type.Integer(),
+  total: Type.Integer({ description: 'Matches, counted up to 1,000' }),
+  totalCapped: Type.Boolean({ description: 'True when there are at least `total` matches (the count stopped there)' }),
   results: Type.Array(
     Type.Object({
       locationId: Type.String({ format: 'uuid' }),

@@ -5,7 +5,7 @@ import { isUuid } from '../../platform/ids.ts';
 import { recordAudit } from '../audit/index.ts';
 import { findPlace } from './gazetteer.ts';
 import * as repo from './locator.repository.ts';
-import { boundingBox, checkCoordinates, checkSearch, PAGE_SIZE, type Coordinates, type SearchInput } from './locator.rules.ts';
+import { checkCoordinates, checkSearch, COUNT_CAP, PAGE_SIZE, type Coordinates, type SearchInput } from './locator.rules.ts';
 
 export type { Coordinates, SearchInput };
 
@@ -49,7 +49,9 @@ export interface LocatorResults {
   name: string | null;
   page: number;
   pageSize: number;
+  /** Matches, counted up to COUNT_CAP; `totalCapped` when there are at least that many. */
   total: number;
+  totalCapped: boolean;
   results: LocatorResult[];
 }
 
@@ -69,15 +71,9 @@ export async function searchPartnerLocations(ctx: AppContext, input: SearchInput
     if (!found) throw new AppError('place_not_found', `We could not find that place: ${criteria.place}.`, 422, [{ field: 'place', rule: 'place_not_found', params: { value: criteria.place, detail: 'is a place we could not find' } }], { place: criteria.place });
     centre = { latitude: found.latitude, longitude: found.longitude, place: found.name, country: found.country };
   }
-  const rows = await repo.searchListedLocations(ctx.db, {
-    centre,
-    box: centre && boundingBox(centre, criteria.radiusKm),
-    radiusKm: criteria.radiusKm,
-    country: criteria.country,
-    name: criteria.name,
-    limit: PAGE_SIZE,
-    offset: (criteria.page - 1) * PAGE_SIZE,
-  });
+  const filters = { centre, radiusKm: criteria.radiusKm, country: criteria.country, name: criteria.name };
+  const rows = await repo.searchListedLocations(ctx.db, { ...filters, limit: PAGE_SIZE, offset: (criteria.page - 1) * PAGE_SIZE });
+  const total = await repo.countListedLocations(ctx.db, filters, COUNT_CAP);
   return {
     centre,
     radiusKm: criteria.radiusKm,
@@ -85,7 +81,8 @@ export async function searchPartnerLocations(ctx: AppContext, input: SearchInput
     name: criteria.name,
     page: criteria.page,
     pageSize: PAGE_SIZE,
-    total: rows[0]?.total ?? 0,
+    total,
+    totalCapped: total >= COUNT_CAP,
     results: rows.map((r) => ({
       locationId: r.id,
       partnerId: r.partner_id,

@@ -32,6 +32,7 @@ describe('REG-14 locator rules and gazetteer', () => {
     expect(checkSearch({ place: 'Munich', radiusKm: '0' }).violations).toMatchObject([{ field: 'radius', rule: 'number_between', params: { min: 1, max: 500 } }]);
     expect(checkSearch({ latitude: '91', longitude: '11' }).violations).toMatchObject([{ field: 'latitude', rule: 'number_between' }]);
     expect(checkSearch({ latitude: '48' }).violations).toMatchObject([{ field: 'longitude', rule: 'required' }]);
+    expect(checkSearch({ name: 'x', page: '51' }).violations).toMatchObject([{ field: 'page', rule: 'integer_between', params: { max: 50 } }]);
     expect(checkSearch({ name: 'x', page: '1.5' }).violations).toMatchObject([{ field: 'page', rule: 'integer_between' }]);
     expect(checkSearch({ country: 'XX' }).violations).toMatchObject([{ field: 'country', rule: 'country_code' }]);
     expect(checkSearch({}).violations).toMatchObject([{ field: 'place', rule: 'search_criteria_required' }]);
@@ -123,7 +124,7 @@ describe('REG-14 Partner Locator search', () => {
 
   it('REG-14: results come in pages of 20 with the total', async () => {
     const first = await search({ place: 'Berlin', radiusKm: 10 });
-    expect(first).toMatchObject({ total: 25, page: 1, pageSize: 20 });
+    expect(first).toMatchObject({ total: 25, totalCapped: false, page: 1, pageSize: 20 });
     expect(first.results).toHaveLength(20);
     const second = await search({ place: 'Berlin', radiusKm: 10, page: 2 });
     expect(second.results).toHaveLength(5);
