@@ -7,7 +7,7 @@ import { Layout } from '../../platform/views/layout.tsx';
 import type { PageContext } from '../../platform/views/page-context.ts';
 import { countrySelectOptions, pageCtx, pick, signedIn } from '../../platform/views/page-helpers.tsx';
 import { sendPage } from '../../platform/views/render.ts';
-import { DEFAULT_RADIUS_KM, NAME_QUERY_MAX, pageCount, PLACE_QUERY_MAX } from './locator.rules.ts';
+import { DEFAULT_RADIUS_KM, NAME_QUERY_MAX, PLACE_QUERY_MAX } from './locator.rules.ts';
 import { locationForStaff, searchPartnerLocations, setLocationCoordinates, type LocatedLocation, type LocatorResult, type LocatorResults } from './locator.service.ts';
 import { LocatorMap } from './map.tsx';
 
@@ -50,8 +50,7 @@ function ResultItem({ ctx, r, n }: { ctx: PageContext; r: LocatorResult; n: numb
 }
 
 function Pagination({ ctx, search, query }: { ctx: PageContext; search: LocatorResults; query: Record<string, string> }) {
-  const pages = pageCount(search.total);
-  if (pages <= 1) return null;
+  if (search.page === 1 && !search.hasMore) return null;
   const href = (page: number) => `/partners?${new URLSearchParams({ ...query, page: String(page) }).toString()}`;
   return (
     <nav aria-label={ctx.t('partner_locator.pages')} class="pagination">
@@ -63,8 +62,8 @@ function Pagination({ ctx, search, query }: { ctx: PageContext; search: LocatorR
             </a>
           </li>
         )}
-        <li aria-current="page">{ctx.t('partner_locator.page_of', { page: search.page, pages: search.totalCapped ? `${pages}+` : pages })}</li>
-        {search.page < pages && (
+        <li aria-current="page">{ctx.t('partner_locator.page', { page: search.page })}</li>
+        {search.hasMore && (
           <li>
             <a href={href(search.page + 1)} rel="next">
               {ctx.t('partner_locator.next')}
@@ -78,15 +77,16 @@ function Pagination({ ctx, search, query }: { ctx: PageContext; search: LocatorR
 
 function resultsHeading(ctx: PageContext, s: LocatorResults): string {
   const { t, lang } = ctx;
-  // A capped count reads "1,000+": there are at least that many.
-  const count = s.total;
-  const shown = `${new Intl.NumberFormat(lang).format(s.total)}${s.totalCapped ? '+' : ''}`;
-  if (s.centre) {
-    const place = s.centre.place ?? `${s.centre.latitude.toFixed(3)}, ${s.centre.longitude.toFixed(3)}`;
-    return t('partner_locator.results_near', { count, shown, radius: formatKm(ctx, s.radiusKm), place });
-  }
-  if (s.country) return t('partner_locator.results_in', { count, shown, country: countryName(s.country, lang) });
-  return t('partner_locator.results', { count, shown });
+  // Without a total (more pages follow), the heading says "more than" the matches seen so far.
+  const count = s.total ?? s.page * s.pageSize;
+  const suffix = s.total === null ? '_more' : '';
+  const where = s.centre
+    ? { key: 'results_near', place: s.centre.place ?? `${s.centre.latitude.toFixed(3)}, ${s.centre.longitude.toFixed(3)}`, radius: formatKm(ctx, s.radiusKm) }
+    : s.country
+      ? { key: 'results_in', country: countryName(s.country, lang) }
+      : { key: 'results' };
+  const { key, ...vars } = where;
+  return t(`partner_locator.${key}${suffix}`, { count, ...vars });
 }
 
 function LocatorPage({ ctx, values, errors, search }: { ctx: PageContext; values: Record<string, string>; errors: FormErrors; search?: LocatorResults | undefined }) {

@@ -65,7 +65,8 @@ function matching(db: Executor, q: Omit<LocatorQuery, 'limit' | 'offset'>) {
 
 /**
  * One page of listed locations, nearest first when there is a centre (else by partner name and
- * city). Only locations marked listed of partners whose status is registered appear.
+ * city). Only locations marked listed of partners whose status is registered appear. There is no
+ * total: counting every match in a dense area costs what the page itself saves (decision 048).
  */
 export async function searchListedLocations(db: Executor, q: LocatorQuery): Promise<LocatorRow[]> {
   const distance: RawBuilder<number | null> = q.centre ? distanceFrom(q.centre) : sql<number | null>`NULL::double precision`;
@@ -73,19 +74,13 @@ export async function searchListedLocations(db: Executor, q: LocatorQuery): Prom
     .select(['l.id', 'l.partner_id', 'p.legal_name', 'l.lines', 'l.city', 'l.postcode', 'l.country', 'l.type', 'l.latitude', 'l.longitude'])
     .select(distance.as('distance_km'));
   query = q.centre
-    ? query.orderBy(sql`ll_to_earth(l.latitude, l.longitude) <-> ll_to_earth(${q.centre.latitude}, ${q.centre.longitude})`).orderBy('l.id')
+    ? // `<->` alone: a tie-breaker after it made PostgreSQL 15 sort every match instead of reading
+      // the index in order (decision 048). Equal distances come in the index's order.
+      query.orderBy(sql`ll_to_earth(l.latitude, l.longitude) <-> ll_to_earth(${q.centre.latitude}, ${q.centre.longitude})`)
     : query.orderBy('p.legal_name').orderBy('l.city').orderBy('l.id');
   return query.limit(q.limit).offset(q.offset).execute();
 }
 
-/** How many locations match, counting no further than `cap` (a dense area holds thousands). */
-export async function countListedLocations(db: Executor, q: Omit<LocatorQuery, 'limit' | 'offset'>, cap: number): Promise<number> {
-  const row = await db
-    .selectFrom(matching(db, q).select(sql<number>`1`.as('one')).limit(cap).as('m'))
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
 /** Staff correction of a location's coordinates; answers false when there is no such location. */
 export async function setCoordinates(db: Executor, locationId: string, c: Coordinates): Promise<{ partner_id: string; latitude: number | null; longitude: number | null } | undefined> {
   return db

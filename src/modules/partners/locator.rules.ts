@@ -8,9 +8,8 @@ export const RADIUS_MIN_KM = 1;
 export const RADIUS_MAX_KM = 500;
 export const DEFAULT_RADIUS_KM = 50;
 export const PAGE_SIZE = 20;
-/** Matches are counted up to this many ("more than 1,000"); pages go no further. */
-export const COUNT_CAP = 1000;
-export const MAX_PAGE = COUNT_CAP / PAGE_SIZE;
+/** Nearest-first pages cost more the deeper they go: the first 1,000 matches are enough to browse. */
+export const MAX_PAGE = 50;
 export const NAME_QUERY_MAX = 100;
 export const PLACE_QUERY_MAX = 100;
 
@@ -129,5 +128,3 @@ export function checkCoordinates(input: { latitude?: unknown; longitude?: unknow
   return { coordinates: { latitude, longitude }, violations };
 }
 
-/** How many pages `total` results fill. */
-export const pageCount = (total: number) => Math.max(1, Math.ceil(total / PAGE_SIZE));

@@ -25,8 +25,8 @@ export const SearchResponse = Type.Object({
   name: Type.Union([Type.String(), Type.Null()]),
   page: Type.Integer(),
   pageSize: Type.Integer(),
-  total: Type.Integer({ description: 'Matches, counted up to 1,000' }),
-  totalCapped: Type.Boolean({ description: 'True when there are at least `total` matches (the count stopped there)' }),
+  total: Type.Union([Type.Integer(), Type.Null()], { description: 'All matches, once the last page is reached; null while there are more' }),
+  hasMore: Type.Boolean({ description: 'Whether page + 1 has results (pages stop at 50)' }),
   results: Type.Array(
     Type.Object({
       locationId: Type.String({ format: 'uuid' }),

@@ -5,7 +5,7 @@ import { isUuid } from '../../platform/ids.ts';
 import { recordAudit } from '../audit/index.ts';
 import { findPlace } from './gazetteer.ts';
 import * as repo from './locator.repository.ts';
-import { checkCoordinates, checkSearch, COUNT_CAP, PAGE_SIZE, type Coordinates, type SearchInput } from './locator.rules.ts';
+import { checkCoordinates, checkSearch, MAX_PAGE, PAGE_SIZE, type Coordinates, type SearchInput } from './locator.rules.ts';
 
 export type { Coordinates, SearchInput };
 
@@ -49,9 +49,9 @@ export interface LocatorResults {
   name: string | null;
   page: number;
   pageSize: number;
-  /** Matches, counted up to COUNT_CAP; `totalCapped` when there are at least that many. */
-  total: number;
-  totalCapped: boolean;
+  /** All matches, known once the last page is reached; null while there are more pages. */
+  total: number | null;
+  hasMore: boolean;
   results: LocatorResult[];
 }
 
@@ -72,8 +72,11 @@ export async function searchPartnerLocations(ctx: AppContext, input: SearchInput
     centre = { latitude: found.latitude, longitude: found.longitude, place: found.name, country: found.country };
   }
   const filters = { centre, radiusKm: criteria.radiusKm, country: criteria.country, name: criteria.name };
-  const rows = await repo.searchListedLocations(ctx.db, { ...filters, limit: PAGE_SIZE, offset: (criteria.page - 1) * PAGE_SIZE });
-  const total = await repo.countListedLocations(ctx.db, filters, COUNT_CAP);
+  const offset = (criteria.page - 1) * PAGE_SIZE;
+  // One row more than a page tells whether there is a next one, without counting every match.
+  const fetched = await repo.searchListedLocations(ctx.db, { ...filters, limit: PAGE_SIZE + 1, offset });
+  const hasMore = fetched.length > PAGE_SIZE && criteria.page < MAX_PAGE;
+  const rows = fetched.slice(0, PAGE_SIZE);
   return {
     centre,
     radiusKm: criteria.radiusKm,
@@ -81,8 +84,8 @@ export async function searchPartnerLocations(ctx: AppContext, input: SearchInput
     name: criteria.name,
     page: criteria.page,
     pageSize: PAGE_SIZE,
-    total,
-    totalCapped: total >= COUNT_CAP,
+    total: fetched.length > PAGE_SIZE ? null : offset + rows.length,
+    hasMore,
     results: rows.map((r) => ({
       locationId: r.id,
       partnerId: r.partner_id,
