@@ -98,17 +98,22 @@ function LocatorPage({ ctx, values, errors, search }: { ctx: PageContext; values
       <h1>{t('partner_locator.title')}</h1>
       <p>{t('partner_locator.intro', { vendor: ctx.vendor })}</p>
       <ErrorSummary t={t} errors={errors} />
-      <form method="get" action="/partners" class="search-form" role="search" aria-label={t('partner_locator.title')} novalidate>
-        <TextField name="place" label={t('partner_locator.fields.place')} value={values.place} error={errors.fields.place} hint={t('partner_locator.place_hint')} required={false} maxLength={PLACE_QUERY_MAX} />
-        <SelectField name="country" label={t('partner_locator.fields.country')} value={values.country} error={errors.fields.country} options={countrySelectOptions(lang, t('partner_locator.any_country'))} />
-        <SelectField
-          name="radius"
-          label={t('partner_locator.fields.radius')}
-          value={values.radius || String(DEFAULT_RADIUS_KM)}
-          error={errors.fields.radius}
-          options={RADII.map((km) => ({ value: String(km), label: formatKm(ctx, km) }))}
-        />
-        <TextField name="name" label={t('partner_locator.fields.name')} value={values.name} error={errors.fields.name} required={false} maxLength={NAME_QUERY_MAX} />
+      {/* Not role="search": Pico draws that as one inline group, too narrow for four fields. A named form is a landmark too. */}
+      <form method="get" action="/partners" aria-label={t('partner_locator.search')} novalidate>
+        <div class="grid">
+          <TextField name="place" label={t('partner_locator.fields.place')} value={values.place} error={errors.fields.place} hint={t('partner_locator.place_hint')} required={false} maxLength={PLACE_QUERY_MAX} />
+          <SelectField name="country" label={t('partner_locator.fields.country')} value={values.country} error={errors.fields.country} options={countrySelectOptions(lang, t('partner_locator.any_country'))} />
+        </div>
+        <div class="grid">
+          <SelectField
+            name="radius"
+            label={t('partner_locator.fields.radius')}
+            value={values.radius || String(DEFAULT_RADIUS_KM)}
+            error={errors.fields.radius}
+            options={RADII.map((km) => ({ value: String(km), label: formatKm(ctx, km) }))}
+          />
+          <TextField name="name" label={t('partner_locator.fields.name')} value={values.name} error={errors.fields.name} required={false} maxLength={NAME_QUERY_MAX} />
+        </div>
         <button type="submit">{t('partner_locator.search')}</button>
       </form>
       {search && (

@@ -53,14 +53,16 @@ export function LocatorMap({ pins, centre, radiusKm, description }: { pins: MapP
   let south = -60;
   let north = 85;
   if (points.length > 0) {
-    // Half the radius (or 20 km) around every point, so the circle and the pins fit.
-    const padKm = Math.max(20, radiusKm ?? 0);
-    const padLat = padKm / 111;
-    south = Math.max(-85, Math.min(...points.map((p) => p.latitude)) - padLat);
-    north = Math.min(85, Math.max(...points.map((p) => p.latitude)) + padLat);
-    const padLng = padLat / Math.max(0.1, Math.cos(((south + north) / 2) * (Math.PI / 180)));
-    west = Math.max(-180, Math.min(...points.map((p) => p.longitude)) - padLng);
-    east = Math.min(180, Math.max(...points.map((p) => p.longitude)) + padLng);
+    // The radius (at least 20 km) and a tenth of the pins' spread around them, so that the circle
+    // and the pins at the edges fit.
+    const lats = points.map((p) => p.latitude);
+    const lngs = points.map((p) => p.longitude);
+    const padLat = Math.max(20, radiusKm ?? 0) / 111 + 0.1 * (Math.max(...lats) - Math.min(...lats));
+    south = Math.max(-85, Math.min(...lats) - padLat);
+    north = Math.min(85, Math.max(...lats) + padLat);
+    const padLng = padLat / Math.max(0.1, Math.cos(((south + north) / 2) * (Math.PI / 180))) + 0.1 * (Math.max(...lngs) - Math.min(...lngs));
+    west = Math.max(-180, Math.min(...lngs) - padLng);
+    east = Math.min(180, Math.max(...lngs) + padLng);
   }
   const frame: Feature<Geometry> = {
     type: 'Feature',
