@@ -30,6 +30,7 @@ import { reviewPages, reviewRoutes } from './modules/review/index.ts';
 import { selfServicePages, selfServiceRoutes } from './modules/partners/index.ts';
 import { trainingPages, trainingRoutes, trainingStaffPages } from './modules/partners/index.ts';
 import { picaPages, picaRoutes } from './modules/pica/index.ts';
+import { partnerLocatorPages, partnerLocatorRoutes } from './modules/partners/index.ts';
 import { startCacheInvalidation } from './platform/cache.ts';
 import { homePages } from './modules/home/index.ts';
 
@@ -151,6 +152,7 @@ export async function buildApp({ config, db, logger }: BuildOptions): Promise<Fa
   await app.register(trainingPages);
   await app.register(trainingStaffPages);
   await app.register(picaPages);
+  await app.register(partnerLocatorPages);
   await app.register(accountsRoutes, { prefix: '/api/v1' });
   await app.register(distributorsRoutes, { prefix: '/api/v1' });
   await app.register(registrationRoutes, { prefix: '/api/v1' });
@@ -158,6 +160,7 @@ export async function buildApp({ config, db, logger }: BuildOptions): Promise<Fa
   await app.register(selfServiceRoutes, { prefix: '/api/v1' });
   await app.register(trainingRoutes, { prefix: '/api/v1' });
   await app.register(picaRoutes, { prefix: '/api/v1' });
+  await app.register(partnerLocatorRoutes, { prefix: '/api/v1' });
   if (config.localMailbox) await app.register(mailboxPages);
 
   app.setNotFoundHandler((req, reply) => sendError(req, reply, new AppError('not_found', `No route for ${req.method} ${req.url.split('?')[0]}.`, 404)));

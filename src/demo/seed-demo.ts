@@ -6,7 +6,7 @@ import { hashSecret } from '../platform/tokens.ts';
 import { findAccountByEmail, insertGrant, insertOrganisation, insertUser } from '../modules/accounts/index.ts';
 import { recordAudit, SYSTEM_ACTOR } from '../modules/audit/index.ts';
 import { claimAccount, insertDistributorIn, type DistributorInput } from '../modules/distributors/index.ts';
-import { createRegisteredPartner, seedTrainingDemo } from '../modules/partners/index.ts';
+import { createRegisteredPartner, seedLocatorDemo, seedTrainingDemo } from '../modules/partners/index.ts';
 import { recordAgreement } from '../modules/registration/index.ts';
 import { normalisePartyName } from '../modules/review/index.ts';
 import { seedPicaDemo } from '../modules/pica/index.ts';
@@ -117,6 +117,17 @@ export async function seedDemo({ db, config }: { db: Db; config: Config }): Prom
     // Screening: the fictional sample denied-party list, so reviewers see how hits look.
     for (const party of DEMO_DENIED_PARTIES) {
       await trx.insertInto('denied_parties').values({ name: party.name, normalised_name: normalisePartyName(party.name), country: party.country, source: 'Fictional sample list', list_date: new Date('2026-11-01T00:00:00Z') }).execute();
+    }
+    // REG-4, REG-14: the Locator lists only partners in good standing, so each demo partner has an
+    // account at a distributor serving its country, confirmed by that distributor.
+    for (const [i, located] of (await seedLocatorDemo(trx)).entries()) {
+      const code = DEMO_DISTRIBUTORS.find((d) => d.hqCountry === located.country || d.territories?.includes(located.country))?.code;
+      const distributor = code ? distributors.get(code) : undefined;
+      if (!distributor) throw new Error(`demo data: no demo distributor serves ${located.country}`);
+      await trx
+        .insertInto('account_claims')
+        .values({ partner_id: located.partnerId, distributor_id: distributor.id, account_number: `${code}-${String(7001 + i)}`, status: 'confirmed', decided_at: new Date(), decision_source: 'distributor' })
+        .execute();
     }
   });
   return { accounts: DEMO_ACCOUNTS.length + 1, distributors: DEMO_DISTRIBUTORS.length, resellers: DEMO_RESELLERS.length };

@@ -1,4 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
+import { cube } from '@electric-sql/pglite/contrib/cube';
+import { earthdistance } from '@electric-sql/pglite/contrib/earthdistance';
 import { Kysely, PGliteDialect, PostgresDialect, type RawBuilder, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Database } from './database.ts';
@@ -27,8 +29,12 @@ export interface DatabaseTarget {
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
 
-/** bigint and numeric as numbers, as the pg type parsers above do. */
-export const PGLITE_OPTIONS = { parsers: { 20: (v: string) => Number(v), 1700: (v: string) => Number(v) } };
+/**
+ * bigint and numeric as numbers, as the pg type parsers above do; the contrib extensions the
+ * migrations create (`cube` and `earthdistance` for the Partner Locator's index, decision 048),
+ * which PGlite must load before `CREATE EXTENSION` can find them.
+ */
+export const PGLITE_OPTIONS = { parsers: { 20: (v: string) => Number(v), 1700: (v: string) => Number(v) }, extensions: { cube, earthdistance } };
 
 /**
  * Kysely's own PGliteDialect (not the `kysely-pglite` package): its adapter declares a single

@@ -43,3 +43,19 @@ export { selfServicePages } from './self-service.pages.tsx';
 export { selfServiceRoutes } from './self-service.routes.ts';
 export { sendPartnerNotices, partnerSettings } from './self-service.service.ts';
 export { isListable, standingReasons, type StandingFacts, type StandingReason, type PartnerSettings } from './self-service.rules.ts';
+
+// Partner Locator (REG-14): geocode a location on save, search listed locations, staff corrections.
+export {
+  geocode,
+  searchPartnerLocations,
+  locationForStaff,
+  setLocationCoordinates,
+  type GeocodedPlace,
+  type LocatorResult,
+  type LocatorResults,
+  type LocatedLocation,
+  type Coordinates,
+} from './locator.service.ts';
+export { locatorPages as partnerLocatorPages } from './locator.pages.tsx';
+export { locatorRoutes as partnerLocatorRoutes } from './locator.routes.ts';
+export { seedLocatorDemo } from './locator.demo.ts';

@@ -1,3 +1,4 @@
+import { geocode } from './locator.service.ts';
 import { auditActor, requireUser, type Actor } from '../../platform/auth.ts';
 import type { AppContext, RequestMeta } from '../../platform/context.ts';
 import { conflict, notFound, validationFailed, type FieldViolation } from '../../platform/errors.ts';
@@ -65,12 +66,10 @@ function toLocation(r: repo.LocationRow): ManagedLocation {
  * `geocode({ city, postcode, country })` here once it is exported from this module; until then
  * locations are saved without coordinates. This is the only call site.
  */
-async function coordinatesFor(_place: {
-  city: string;
-  postcode: string | null;
-  country: string;
-}): Promise<{ latitude: number | null; longitude: number | null }> {
-  return { latitude: null, longitude: null };
+/** REG-14: a saved location is placed on the Partner Locator's map from the offline gazetteer. */
+function coordinatesFor(place: { city: string; postcode: string | null; country: string }): { latitude: number | null; longitude: number | null } {
+  const found = geocode(place);
+  return found ? { latitude: found.latitude, longitude: found.longitude } : { latitude: null, longitude: null };
 }
 
 export async function locationsForPartner(
@@ -132,7 +131,7 @@ export async function saveLocation(
     .map((f) => ({ field: f.field, rule: f.code, ...(f.params ? { params: f.params } : {}) }));
   problems.push(...checkListingDetails(clean));
   if (problems.length) throw validationFailed(problems);
-  const coordinates = await coordinatesFor({
+  const coordinates = coordinatesFor({
     city: clean.city,
     postcode: clean.postcode || null,
     country: partner.country,

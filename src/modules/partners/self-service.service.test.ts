@@ -220,7 +220,7 @@ describe('Partner Self Service (issue #12)', () => {
       .select(['id', 'listed', 'services', 'latitude'])
       .where('partner_id', '=', partner.id)
       .execute();
-    expect(left).toEqual([{ id: second.id, listed: true, services: ['sales', 'support'], latitude: null }]);
+    expect(left).toEqual([{ id: second.id, listed: true, services: ['sales', 'support'], latitude: 48.13743 }]); // REG-14: placed by the gazetteer (München) when saved
   });
 
   it('invitations: only the invited, confirmed address joins; an expired one does not block a new one', async () => {

@@ -34,6 +34,9 @@ export function Layout({ ctx, title, children }: { ctx: PageContext; title: stri
               <li>
                 <a href="/distributors">{t('layout.distributor_locator')}</a>
               </li>
+              <li>
+                <a href="/partners">{t('partner_locator.title')}</a>
+              </li>
               {can(actor, 'applications:review') && (
                 <li>
                   <a href="/staff">{t('layout.staff_console')}</a>
