@@ -4,6 +4,7 @@ import * as distributors from './2026_11_21_0002_distributors.ts';
 import * as registration from './2026_11_21_0003_registration.ts';
 import * as review from './2026_11_22_0004_review.ts';
 import * as claimNameMatch from './2026_11_28_1900_claim_name_match.ts';
+import * as findingFeedback from './2026_11_28_2000_finding_feedback.ts';
 
 // Migrations are listed here rather than read from the folder so that they load the same way
 // under tsx, in tests and in a bundled build. Names sort by time; append new ones at the end.
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_21_0003_registration': registration,
   '2026_11_22_0004_review': review,
   '2026_11_28_1900_claim_name_match': claimNameMatch,
+  '2026_11_28_2000_finding_feedback': findingFeedback,
 };

@@ -2,3 +2,6 @@ export { registrationRoutes } from './registration.routes.ts';
 export { recordAgreement, publishAgreement, currentAgreementView, listAgreementVersions, ruleContext, type AgreementView, type AgreementVersion } from './registration.service.ts';
 export { checkApplication, releaseOfInformationText, type ApplicationAnswers, type Finding } from './registration.rules.ts';
 export { registrationPages } from './registration.pages.tsx';
+export { addressLists, addToAllowlist, removeFromAllowlist, addToWatchlist, removeFromWatchlist, type AllowlistItem, type WatchlistItem, type AllowlistInput, type WatchlistInput } from './address-lists.service.ts';
+export { ALLOWLIST_CODES, addressScope } from './allowlist.rules.ts';
+export { WATCHLIST_KINDS, type WatchlistKind } from './address-checks.rules.ts';

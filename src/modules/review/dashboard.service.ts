@@ -1,6 +1,8 @@
 import { requirePermission, type Actor } from '../../platform/auth.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { purchaseRestrictedPartners, registeredPartnersByCountry, trainingCompliance, type PurchaseRestriction, type TrainingCompliance } from '../partners/index.ts';
+import { flagRates } from './flags.service.ts';
+import type { FlagKindRate } from './flags.rules.ts';
 import * as repo from './review.repository.ts';
 
 export interface Dashboard {
@@ -8,17 +10,20 @@ export interface Dashboard {
   partnersByCountry: { country: string; partners: number }[];
   training: TrainingCompliance;
   purchaseRestricted: PurchaseRestriction[];
+  /** REG-7, REG-8 (#11): which checks earn their keep. */
+  flagKinds: FlagKindRate[];
 }
 
 /** Programme health at a glance (issue 5 dashboards); every number comes from one query. */
 export async function dashboard(ctx: AppContext, actor: Actor | null, now = new Date()): Promise<Dashboard> {
   requirePermission(actor, 'applications:review');
-  const [funnel, median, byCountry, training, restricted] = await Promise.all([
+  const [funnel, median, byCountry, training, restricted, flagKinds] = await Promise.all([
     repo.countsByStatus(ctx.db),
     repo.medianDaysToDecision(ctx.db),
     registeredPartnersByCountry(ctx.db),
     trainingCompliance(ctx.db, now),
     purchaseRestrictedPartners(ctx.db, ctx.config.distributorReviewMonths, now),
+    flagRates(ctx.db),
   ]);
   const count = (status: string) => Number(funnel.find((f) => f.status === status)?.n ?? 0);
   return {
@@ -33,5 +38,6 @@ export async function dashboard(ctx: AppContext, actor: Actor | null, now = new 
     partnersByCountry: byCountry,
     training,
     purchaseRestricted: restricted,
+    flagKinds,
   };
 }
