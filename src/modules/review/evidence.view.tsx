@@ -47,7 +47,7 @@ export function Findings({ ctx, findings, feedback = [], applicationId }: { ctx:
                 const index = findings.indexOf(f);
                 return (
                   <li class={`finding finding-${f.outcome}`}>
-                    <OutcomeBadge t={t} outcome={f.outcome} /> <span id={`finding-${index}`}>{findingMessage(t, f)}</span>
+                    <OutcomeBadge t={t} outcome={f.outcome} /> {f.outcome === 'review' ? <span id={`finding-${index}`}>{findingMessage(t, f)}</span> : findingMessage(t, f)}
                     {applicationId && f.outcome === 'review' && (
                       <FlagVerdict ctx={ctx} applicationId={applicationId} finding={f} verdict={feedback.find((v) => sameFinding(v, f))} describedBy={`finding-${index}`} index={index} />
                     )}
