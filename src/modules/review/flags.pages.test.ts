@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browser, createTestApp, type TestApp } from '../../../test/helpers/app.ts';
+import { submittedApplication } from '../../../test/helpers/applications.ts';
 import { createDistributor, createUser, sessionFor, testMeta, type DistributorFixture } from '../../../test/helpers/fixtures.ts';
 import type { Actor } from '../../platform/auth.ts';
 import { publishAgreement } from '../registration/index.ts';
-import type { ApplicationAnswers, Step } from '../registration/registration.rules.ts';
-import { saveStep, startApplication, submitApplication } from '../registration/registration.service.ts';
 
 let t: TestApp;
 let eurodist: DistributorFixture;
@@ -24,23 +23,7 @@ async function as(actor: Actor) {
   return b;
 }
 
-async function submitted(name: string, email: string, lines = ['Regus Business Centre', 'Friedrichstraße 123']): Promise<string> {
-  const domain = email.split('@')[1]!;
-  const all: ApplicationAnswers = {
-    company: { legalName: name, legalForm: 'limited_company', country: 'DE', website: `https://${domain}`, registrationNumber: 'HRB 1' },
-    contacts: { primary: { name: 'Applicant Person', email, phone: '+49 30 901820', title: 'CEO' } },
-    locations: { items: [{ lines, city: 'Berlin', postcode: '10117', country: 'DE', type: 'office' }] },
-    distributors: { items: [{ distributorId: eurodist.id, accountNumber: `ACC-${domain}` }], initialDistributorId: eurodist.id },
-    added_value: { canDemonstrate: true, providesServices: true, servicesDescription: 'Demonstrations on site and professional services with every sale.' },
-    personnel: { items: [{ name: 'Key Person', email: `key@${domain}`, role: 'Account manager' }] },
-  };
-  const applicant = await createUser(t.ctx, [], email);
-  const app = await startApplication(t.ctx, applicant, testMeta);
-  let version = app.version;
-  for (const step of Object.keys(all) as Step[]) version = (await saveStep(t.ctx, applicant, app.id, step, all[step], version, testMeta)).application.version;
-  await submitApplication(t.ctx, applicant, app.id, { confirmsAuthority: true, name: 'Applicant Person', title: 'CEO', acceptedAgreementVersion: '2026.1', consentsToRelease: true }, undefined, testMeta);
-  return app.id;
-}
+const submitted = (name: string, email: string, lines = ['Regus Business Centre', 'Friedrichstraße 123']) => submittedApplication(t.ctx, { name, email, lines, distributorId: eurodist.id });
 
 const key = { rule: 'REG-7', code: 'address_mail_drop', field: 'locations.0.lines' };
 const poBox = { ...key, code: 'address_po_box' };

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.ts';
+import { submittedApplication } from '../../../test/helpers/applications.ts';
 import { createDistributor, createUser, testMeta, type DistributorFixture } from '../../../test/helpers/fixtures.ts';
 import type { Actor } from '../../platform/auth.ts';
 import { verifyAuditChain } from '../audit/index.ts';
 import { addressLists, addToWatchlist, publishAgreement, removeFromAllowlist } from '../registration/index.ts';
-import { saveStep, startApplication, submitApplication } from '../registration/registration.service.ts';
-import type { ApplicationAnswers, Step } from '../registration/registration.rules.ts';
 import { dashboard } from './dashboard.service.ts';
 import { allowListFalseAlarm, recordVerdict } from './flags.service.ts';
 import { reviewDetail } from './review.service.ts';
@@ -26,27 +25,7 @@ afterAll(() => t.close());
 
 const REGUS = ['Regus Business Centre', 'Friedrichstraße 123'];
 
-function answers(name: string, email: string, lines: string[]): ApplicationAnswers {
-  const domain = email.split('@')[1]!;
-  return {
-    company: { legalName: name, legalForm: 'limited_company', country: 'DE', website: `https://${domain}`, registrationNumber: 'HRB 1' },
-    contacts: { primary: { name: 'Applicant Person', email, phone: '+49 30 901820', title: 'CEO' } },
-    locations: { items: [{ lines, city: 'Berlin', postcode: '10117', country: 'DE', type: 'office' }] },
-    distributors: { items: [{ distributorId: eurodist.id, accountNumber: `ACC-${domain}` }], initialDistributorId: eurodist.id },
-    added_value: { canDemonstrate: true, providesServices: true, servicesDescription: 'Demonstrations on site and professional services with every sale.' },
-    personnel: { items: [{ name: 'Key Person', email: `key@${domain}`, role: 'Account manager' }] },
-  };
-}
-
-async function submitted(name: string, email: string, lines = REGUS): Promise<string> {
-  const applicant = await createUser(t.ctx, [], email);
-  const app = await startApplication(t.ctx, applicant, testMeta);
-  let version = app.version;
-  const all = answers(name, email, lines);
-  for (const step of Object.keys(all) as Step[]) version = (await saveStep(t.ctx, applicant, app.id, step, all[step], version, testMeta)).application.version;
-  await submitApplication(t.ctx, applicant, app.id, { confirmsAuthority: true, name: 'Applicant Person', title: 'CEO', acceptedAgreementVersion: '2026.1', consentsToRelease: true }, undefined, testMeta);
-  return app.id;
-}
+const submitted = (name: string, email: string, lines = REGUS) => submittedApplication(t.ctx, { name, email, lines, distributorId: eurodist.id });
 
 const mailDrop = { rule: 'REG-7', code: 'address_mail_drop', field: 'locations.0.lines' };
 const flagCodes = async (id: string) => (await reviewDetail(t.ctx, reviewerA, id)).findings.filter((f) => f.outcome === 'review').map((f) => f.code);
