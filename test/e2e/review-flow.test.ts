@@ -136,6 +136,8 @@ describe.skipIf(!chromium.available && !chromium.mustFail)(`review flow in Chrom
 
     await consoleNav().getByRole('link', { name: text('staff.nav.agreements') }).click();
     await arriveAt(/\/staff\/agreements$/, 'agreements (reviewer)');
+    await consoleNav().getByRole('link', { name: text('staff.nav.flags') }).click();
+    await arriveAt(/\/staff\/flags$/, 'allow-list and watchlist');
     await consoleNav().getByRole('link', { name: text('staff.nav.dashboard') }).click();
     await arriveAt(/\/staff$/, 'dashboard after approval');
     const countries = page.getByRole('img', { name: new RegExp(`^${text('staff.dashboard.countries_title')}: `) });
