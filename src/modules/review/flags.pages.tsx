@@ -9,7 +9,7 @@ import { pageCtx, pick } from '../../platform/views/page-helpers.tsx';
 import { sendPage } from '../../platform/views/render.ts';
 import { addressLists, addToWatchlist, removeFromAllowlist, removeFromWatchlist } from '../registration/index.ts';
 import { staffMember } from './console.tsx';
-import { isVerdict } from './flags.rules.ts';
+import { isVerdict, type FindingKey } from './flags.rules.ts';
 import { allowListFalseAlarm, recordVerdict } from './flags.service.ts';
 import { FlagListsPage, type WatchlistFormState } from './flags.view.tsx';
 
@@ -30,7 +30,10 @@ function listErrors(ctx: PageContext, violations: FieldViolation[]): FormErrors 
   return { fields };
 }
 
-const findingKey = (body: unknown) => pick(body, 'rule', 'code', 'field');
+function findingKey(body: unknown): FindingKey {
+  const { rule = '', code = '', field = '' } = pick(body, 'rule', 'code', 'field');
+  return { rule, code, field };
+}
 
 export async function flagPages(app: FastifyInstance): Promise<void> {
   const appCtx = () => app.appContext;
@@ -41,9 +44,11 @@ export async function flagPages(app: FastifyInstance): Promise<void> {
     if (!actor) return reply;
     if (!isUuid(req.params.id)) throw notFound('Application');
     const v = pick(req.body, 'verdict', 'note', 'previous');
-    const previous = v.previous === '' ? null : isVerdict(v.previous!) ? v.previous : undefined;
+    // The verdict the form showed ('' for none): a change made since then is not overwritten.
+    const shown = v.previous ?? '';
+    const previous = shown === '' ? null : isVerdict(shown) ? shown : undefined;
     try {
-      await recordVerdict(appCtx(), actor, req.params.id, { ...findingKey(req.body), verdict: v.verdict!, note: v.note, previous } as Parameters<typeof recordVerdict>[3], requestMeta(req));
+      await recordVerdict(appCtx(), actor, req.params.id, { ...findingKey(req.body), verdict: v.verdict ?? '', note: v.note, previous }, requestMeta(req));
     } catch (error) {
       // A colleague changed it first: the page shows the verdict that stands.
       if (error instanceof AppError && error.code === 'verdict_changed') return reply.redirect(back(req.params.id, 'verdict_changed'), 303);
@@ -57,7 +62,7 @@ export async function flagPages(app: FastifyInstance): Promise<void> {
     if (!actor) return reply;
     if (!isUuid(req.params.id)) throw notFound('Application');
     const where = pick(req.body, 'where').where === 'everywhere' ? 'everywhere' : 'here';
-    const { created } = await allowListFalseAlarm(appCtx(), actor, req.params.id, findingKey(req.body) as { rule: string; code: string; field: string }, where, requestMeta(req));
+    const { created } = await allowListFalseAlarm(appCtx(), actor, req.params.id, findingKey(req.body), where, requestMeta(req));
     return reply.redirect(back(req.params.id, created ? 'allowlisted' : 'already_allowlisted'), 303);
   });
 
