@@ -53,7 +53,7 @@ describe.skipIf(!chromium.available && !chromium.mustFail)(`review flow in Chrom
     const steps: [string, unknown][] = [
       ['company', { legalName: COMPANY, legalForm: 'limited_company', country: 'DE', website: 'https://contoso-systems.example', registrationNumber: 'HRB 123456' }],
       ['contacts', { primary: { name: 'Carla Applicant', email: APPLICANT, phone: '+49 30 901820', title: 'Managing Director' } }],
-      ['locations', { items: [{ lines: ['Friedrichstraße 100'], city: 'Berlin', postcode: '10117', country: 'DE', type: 'office' }] }],
+      ['locations', { items: [{ lines: ['Regus Business Centre', 'Friedrichstraße 100'], city: 'Berlin', postcode: '10117', country: 'DE', type: 'office' }] }],
       ['distributors', { items: [{ distributorId: eurodist.id, accountNumber: 'EDN-100004' }], initialDistributorId: eurodist.id }],
       ['added-value', { canDemonstrate: true, providesServices: true, servicesDescription: 'Demonstrations at customer sites and installation services.' }],
       ['personnel', { items: [{ name: 'Carla Applicant', email: APPLICANT, role: 'Managing Director' }] }],
@@ -98,6 +98,12 @@ describe.skipIf(!chromium.available && !chromium.mustFail)(`review flow in Chrom
     await row.getByRole('link', { name: reference }).click();
     await arriveAt(/\/staff\/applications\/[0-9a-f-]{36}$/, 'application');
     await page.getByRole('heading', { level: 1, name: text('staff.review.title', { company: COMPANY, reference }) }).waitFor();
+
+    // #11: the Regus flag is called a false alarm without script; the verdict and the allow-list buttons appear.
+    const regus = () => page.locator('li.finding').filter({ hasText: 'Regus' });
+    await regus().getByRole('button', { name: text('flags.mark_false_alarm') }).click();
+    await arriveAt(/\/staff\/applications\/[0-9a-f-]{36}\?notice=verdict_saved/, 'application after a verdict');
+    await regus().getByRole('button', { name: text('flags.allow_here') }).waitFor();
   });
 
   it('REG-12, X-5: claims it, ticks the checklist, is told a decline needs the internal reason, and approves', async () => {
@@ -136,6 +142,8 @@ describe.skipIf(!chromium.available && !chromium.mustFail)(`review flow in Chrom
 
     await consoleNav().getByRole('link', { name: text('staff.nav.agreements') }).click();
     await arriveAt(/\/staff\/agreements$/, 'agreements (reviewer)');
+    await consoleNav().getByRole('link', { name: text('staff.nav.flags') }).click();
+    await arriveAt(/\/staff\/flags$/, 'allow-list and watchlist');
     await consoleNav().getByRole('link', { name: text('staff.nav.dashboard') }).click();
     await arriveAt(/\/staff$/, 'dashboard after approval');
     const countries = page.getByRole('img', { name: new RegExp(`^${text('staff.dashboard.countries_title')}: `) });

@@ -10,17 +10,22 @@ export const ADDRESS_CATEGORIES = ['po_box', 'mail_drop', 'forwarding', 'pickup_
 export type AddressCategory = (typeof ADDRESS_CATEGORIES)[number];
 
 /** A provider from the maintained list; `kind` says which category a match belongs to. */
+export const WATCHLIST_KINDS = ['mail_drop', 'virtual_office', 'logistics', 'forwarding', 'pickup_point', 'po_box', 'care_of'] as const;
+export type WatchlistKind = (typeof WATCHLIST_KINDS)[number];
+
 export interface WatchlistEntry {
-  kind: 'mail_drop' | 'virtual_office' | 'logistics' | 'forwarding' | 'pickup_point';
+  kind: WatchlistKind;
   name: string;
 }
 
-const KIND_CATEGORY: Record<WatchlistEntry['kind'], AddressCategory> = {
+const KIND_CATEGORY: Record<WatchlistKind, AddressCategory> = {
   mail_drop: 'mail_drop',
   virtual_office: 'mail_drop',
   forwarding: 'forwarding',
   pickup_point: 'pickup_point',
   logistics: 'logistics',
+  po_box: 'po_box',
+  care_of: 'care_of',
 };
 
 /** One flag: what kind of address, the words that gave it away, and the line (1-based) they are on. */

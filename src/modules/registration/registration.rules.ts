@@ -6,6 +6,7 @@ import { LANGUAGES, type Language } from '../../platform/i18n.ts';
 import { checkEmail, checkName } from '../accounts/index.ts';
 import { checkAccountNumber, servesCountry } from '../distributors/index.ts';
 import { detectAddressFlags, type WatchlistEntry } from './address-checks.rules.ts';
+import { addressScope, isAllowListed, type AllowlistEntry } from './allowlist.rules.ts';
 import { emailDomain, emailProvider } from './email-checks.rules.ts';
 
 // ---- The application's answers, step by step ----
@@ -99,14 +100,16 @@ function hostOf(website: string): string | undefined {
  * REG-8: the primary email must be a business address. Public and disposable domains are
  * refused (case- and subdomain-insensitive); a domain unlike the website's is flagged.
  */
-export function checkBusinessEmail(email: string, website: string | undefined, field = 'contacts.email'): Finding[] {
+export function checkBusinessEmail(email: string, website: string | undefined, field = 'contacts.email', allowlist: readonly AllowlistEntry[] = []): Finding[] {
   const format = checkEmail(email, field);
   if (format.length > 0) return fieldProblems('REG-8', format);
   const domain = emailDomain(email);
   const provider = emailProvider(email);
   if (provider) return [fail('REG-8', field, provider.kind === 'disposable' ? 'email_disposable' : 'email_public_domain', { domain: provider.domain })];
   const host = website ? hostOf(website) : undefined;
-  if (host && !(domain === host || domain.endsWith(`.${host}`) || host.endsWith(`.${domain}`))) {
+  // A domain staff confirmed as the company's own (allow-list) is not flagged again.
+  const allowed = isAllowListed(allowlist, { code: 'email_domain_differs', phrase: domain, scope: host ?? '' });
+  if (host && !allowed && !(domain === host || domain.endsWith(`.${host}`) || host.endsWith(`.${domain}`))) {
     return [review('REG-8', field, 'email_domain_differs', { domain, website: host })];
   }
   return [pass('REG-8', field, 'email_business')];
@@ -123,7 +126,7 @@ export { normaliseForMatch, type WatchlistEntry } from './address-checks.rules.t
  * offices, forwarders, parcel lockers, logistics suppliers and "care of" addresses are flagged for
  * review with their evidence and line (address-checks.rules.ts).
  */
-export function checkLocation(location: LocationAnswers, registrationCountry: string | undefined, watchlist: readonly WatchlistEntry[], index: number): Finding[] {
+export function checkLocation(location: LocationAnswers, registrationCountry: string | undefined, watchlist: readonly WatchlistEntry[], index: number, allowlist: readonly AllowlistEntry[] = []): Finding[] {
   const prefix = `locations.${index}.`;
   const findings: Finding[] = [];
   const lines = location.lines.map((l) => l.trim()).filter(Boolean);
@@ -144,18 +147,21 @@ export function checkLocation(location: LocationAnswers, registrationCountry: st
   else if (location.type === 'other') findings.push(review('REG-7', `${prefix}type`, 'location_type_other'));
 
   // Each flag names its category, the words or provider that gave it away, and the line (1-based).
+  // Flags staff confirmed as false alarms (allow-list) are not raised again.
+  const scope = addressScope(location);
   for (const flag of detectAddressFlags(location.lines, country, watchlist)) {
+    if (isAllowListed(allowlist, { code: `address_${flag.category}`, phrase: flag.evidence, scope })) continue;
     findings.push(review('REG-7', `${prefix}lines`, `address_${flag.category}`, { evidence: flag.evidence, line: flag.line, ...(flag.provider ? { provider: flag.provider } : {}) }));
   }
   if (!findings.some((f) => f.outcome !== 'pass')) findings.push(pass('REG-7', `${prefix}lines`, 'location_ok'));
   return findings;
 }
 
-export function checkLocations(answers: ApplicationAnswers['locations'], registrationCountry: string | undefined, watchlist: readonly WatchlistEntry[]): Finding[] {
+export function checkLocations(answers: ApplicationAnswers['locations'], registrationCountry: string | undefined, watchlist: readonly WatchlistEntry[], allowlist: readonly AllowlistEntry[] = []): Finding[] {
   const items = answers?.items ?? [];
   if (items.length === 0) return [fail('REG-7', 'locations', 'location_required')];
   if (items.length > MAX_LOCATIONS) return [fail('REG-7', 'locations', 'too_many', { max: MAX_LOCATIONS })];
-  return items.flatMap((location, i) => checkLocation(location, registrationCountry, watchlist, i));
+  return items.flatMap((location, i) => checkLocation(location, registrationCountry, watchlist, i, allowlist));
 }
 
 // ---- Company and contacts (REG-13 step validation) ----
@@ -173,12 +179,12 @@ export function checkCompany(company: CompanyAnswers | undefined): Finding[] {
   return findings;
 }
 
-export function checkContacts(contacts: ApplicationAnswers['contacts'], company: CompanyAnswers | undefined): Finding[] {
+export function checkContacts(contacts: ApplicationAnswers['contacts'], company: CompanyAnswers | undefined, allowlist: readonly AllowlistEntry[] = []): Finding[] {
   const primary = contacts?.primary;
   if (!primary) return [fail('REG-13', 'contacts', 'required')];
   const findings = fieldProblems('REG-13', checkName(primary.name, 'name'), 'contacts.');
   if (primary.title.length > 120) findings.push(fail('REG-13', 'contacts.title', 'too_long', { max: 120 }));
-  findings.push(...checkBusinessEmail(primary.email, company?.website || undefined));
+  findings.push(...checkBusinessEmail(primary.email, company?.website || undefined, 'contacts.email', allowlist));
   const phone = primary.phone.trim();
   if (!phone) findings.push(fail('REG-13', 'contacts.phone', 'required'));
   else if (phone.length > 40) findings.push(fail('REG-13', 'contacts.phone', 'too_long', { max: 40 }));
@@ -292,6 +298,8 @@ export function checkPersonnel(answers: ApplicationAnswers['personnel']): Findin
 
 export interface RuleContext {
   watchlist: readonly WatchlistEntry[];
+  /** Confirmed false alarms the address and email checks no longer raise (#11). */
+  allowlist?: readonly AllowlistEntry[];
   distributors: ReadonlyMap<string, DistributorFacts>;
 }
 
@@ -302,9 +310,9 @@ export function checkStep(step: Step, answers: ApplicationAnswers, context: Rule
     case 'company':
       return checkCompany(answers.company);
     case 'contacts':
-      return checkContacts(answers.contacts, answers.company);
+      return checkContacts(answers.contacts, answers.company, context.allowlist);
     case 'locations':
-      return checkLocations(answers.locations, country, context.watchlist);
+      return checkLocations(answers.locations, country, context.watchlist, context.allowlist);
     case 'distributors':
       return checkDistributorClaims(answers.distributors, country, context.distributors);
     case 'added_value':

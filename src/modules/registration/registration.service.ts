@@ -44,6 +44,7 @@ import {
   type Step,
 } from './registration.rules.ts';
 import { SHIPPED_WATCHLIST } from './watchlist.ts';
+import { allowlistEntries } from './address-lists.repository.ts';
 
 const INVITATION_TTL_MS = 7 * 24 * 60 * 60_000;
 
@@ -113,7 +114,7 @@ export async function ruleContext(db: Executor, answers: ApplicationAnswers): Pr
   const rows = await repo.distributorsByIds(db, ids);
   const distributors = new Map<string, DistributorFacts>(rows.map((r) => [r.id, { id: r.id, legalName: r.legal_name, hqCountry: r.hq_country, territories: r.territories, status: r.status }]));
   const watchlist = [...SHIPPED_WATCHLIST, ...(await repo.watchlistEntries(db))];
-  return { watchlist, distributors };
+  return { watchlist, distributors, allowlist: await allowlistEntries(db) };
 }
 
 // ---- Drafts ----

@@ -102,10 +102,21 @@ export interface ConsentsTable {
 
 export interface AddressWatchlistTable {
   id: Generated<string>;
-  kind: 'mail_drop' | 'virtual_office' | 'logistics';
+  kind: 'mail_drop' | 'virtual_office' | 'logistics' | 'forwarding' | 'pickup_point' | 'po_box' | 'care_of';
   name: string;
   country: string | null;
   note: string | null;
+  added_by: string | null;
+  created_at: CreatedAt;
+}
+
+/** REG-7, REG-8: a confirmed false alarm: this flag kind with this phrase, optionally only at one address or website. */
+export interface AddressAllowlistTable {
+  id: Generated<string>;
+  code: string;
+  phrase: string;
+  scope: string | null;
+  reason: string;
   added_by: string | null;
   created_at: CreatedAt;
 }
@@ -119,4 +130,5 @@ export interface RegistrationTables {
   application_submissions: ApplicationSubmissionsTable;
   consents: ConsentsTable;
   address_watchlist: AddressWatchlistTable;
+  address_allowlist: AddressAllowlistTable;
 }

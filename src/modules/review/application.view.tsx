@@ -179,7 +179,7 @@ export function DetailPage({ ctx, detail, distributorNames, state }: { ctx: Page
         <Fact label={t('staff.review.agreement_version')}>{detail.agreementVersion}</Fact>
       </dl>
       <ClaimSection ctx={ctx} detail={detail} conflict={state.claimConflict} />
-      <Findings ctx={ctx} findings={detail.findings} />
+      <Findings ctx={ctx} findings={detail.findings} feedback={detail.feedback} applicationId={detail.id} />
       <Screening ctx={ctx} hits={detail.screening} />
       <Answers ctx={ctx} detail={detail} distributorNames={distributorNames} />
       <Claims ctx={ctx} claims={detail.claims} />

@@ -18,12 +18,13 @@ export function staffMember(req: FastifyRequest, reply: FastifyReply, permission
   return actor && requirePermission(actor, permission);
 }
 
-type Section = 'dashboard' | 'applications' | 'agreements' | 'screening' | 'audit';
+type Section = 'dashboard' | 'applications' | 'agreements' | 'flags' | 'screening' | 'audit';
 
 const SECTIONS: { section: Section; href: string; permission: Permission }[] = [
   { section: 'dashboard', href: '/staff', permission: 'applications:review' },
   { section: 'applications', href: '/staff/applications', permission: 'applications:review' },
   { section: 'agreements', href: '/staff/agreements', permission: 'applications:review' },
+  { section: 'flags', href: '/staff/flags', permission: 'applications:review' },
   { section: 'screening', href: '/staff/screening', permission: 'staff:manage' },
   { section: 'audit', href: '/staff/audit', permission: 'audit:read' },
 ];

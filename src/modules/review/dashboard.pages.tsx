@@ -7,6 +7,7 @@ import { BarChart, ChartTable, type Bar } from './charts.tsx';
 import { TableRegion } from '../../platform/views/data-table.tsx';
 import { ConsolePage, staffMember } from './console.tsx';
 import { dashboard, type Dashboard } from './dashboard.service.ts';
+import { FlagRatesSection } from './flags.view.tsx';
 
 /** Partners by country shows the largest countries in the chart; the table lists every one. */
 const CHART_COUNTRIES = 15;
@@ -84,6 +85,8 @@ function DashboardPage({ ctx, data }: { ctx: PageContext; data: Dashboard }) {
       <p>
         {t('training.dashboard.summary', data.trainingPartners)} <a href="/staff/training">{t('training.dashboard.link')}</a>
       </p>
+
+      <FlagRatesSection ctx={ctx} kinds={data.flagKinds} />
 
       <section aria-labelledby="restricted-heading">
         <h2 id="restricted-heading">{t('staff.dashboard.restricted_title')}</h2>

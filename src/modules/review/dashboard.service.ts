@@ -1,6 +1,8 @@
 import { requirePermission, type Actor } from '../../platform/auth.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { partnerSettings, purchaseRestrictedPartners, registeredPartnersByCountry, trainingCompliance, trainingFlags, type PurchaseRestriction, type TrainingCompliance } from '../partners/index.ts';
+import { flagRates } from './flags.service.ts';
+import type { FlagKindRate } from './flags.rules.ts';
 import * as repo from './review.repository.ts';
 
 export interface Dashboard {
@@ -10,6 +12,8 @@ export interface Dashboard {
   /** REG-10: partners non-compliant, at risk, and flagged (non-compliant longer than staff allow). */
   trainingPartners: Awaited<ReturnType<typeof trainingFlags>>;
   purchaseRestricted: PurchaseRestriction[];
+  /** REG-7, REG-8 (#11): which checks earn their keep. */
+  flagKinds: FlagKindRate[];
 }
 
 /** Programme health at a glance (issue 5 dashboards); every number comes from one query. */
@@ -17,13 +21,14 @@ export async function dashboard(ctx: AppContext, actor: Actor | null, now = new 
   requirePermission(actor, 'applications:review');
   // REG-4: the maintenance period is the staff setting (Partner Self Service), as for eligibility.
   const { maintenanceMonths } = await partnerSettings(ctx.db);
-  const [funnel, median, byCountry, training, restricted, trainingPartners] = await Promise.all([
+  const [funnel, median, byCountry, training, restricted, trainingPartners, flagKinds] = await Promise.all([
     repo.countsByStatus(ctx.db),
     repo.medianDaysToDecision(ctx.db),
     registeredPartnersByCountry(ctx.db),
     trainingCompliance(ctx.db, now),
     purchaseRestrictedPartners(ctx.db, maintenanceMonths, now),
     trainingFlags(ctx.db, now),
+    flagRates(ctx.db),
   ]);
   const count = (status: string) => Number(funnel.find((f) => f.status === status)?.n ?? 0);
   return {
@@ -39,5 +44,6 @@ export async function dashboard(ctx: AppContext, actor: Actor | null, now = new 
     training,
     trainingPartners,
     purchaseRestricted: restricted,
+    flagKinds,
   };
 }

@@ -5,6 +5,9 @@ import { DataTable } from '../../platform/views/data-table.tsx';
 import type { PageContext } from '../../platform/views/page-context.ts';
 import { DateTime } from '../../platform/views/page-helpers.tsx';
 import type { Finding } from '../registration/index.ts';
+import { sameFinding } from './flags.rules.ts';
+import type { FindingVerdict } from './flags.service.ts';
+import { FlagVerdict } from './flags.view.tsx';
 import type { ReviewDetail } from './review.service.ts';
 
 // The application view's evidence: the rule findings, denied-party screening hits and the
@@ -24,7 +27,8 @@ function OutcomeBadge({ t, outcome }: { t: Translate; outcome: string }) {
   return <span class={`badge badge-${outcome}`}>{t(`staff.outcome.${outcome}`, { defaultValue: outcome })}</span>;
 }
 
-export function Findings({ ctx, findings }: { ctx: PageContext; findings: Finding[] }) {
+/** The findings by rule; with `applicationId`, each flag has the reviewer's verdict buttons (#11). */
+export function Findings({ ctx, findings, feedback = [], applicationId }: { ctx: PageContext; findings: Finding[]; feedback?: FindingVerdict[]; applicationId?: string }) {
   const { t } = ctx;
   const rules = [...new Set(findings.map((f) => f.rule))].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
   const flags = findings.filter((f) => f.outcome === 'review').length;
@@ -39,11 +43,17 @@ export function Findings({ ctx, findings }: { ctx: PageContext; findings: Findin
           <ul class="findings">
             {findings
               .filter((f) => f.rule === rule)
-              .map((f) => (
-                <li class={`finding finding-${f.outcome}`}>
-                  <OutcomeBadge t={t} outcome={f.outcome} /> {findingMessage(t, f)}
-                </li>
-              ))}
+              .map((f) => {
+                const index = findings.indexOf(f);
+                return (
+                  <li class={`finding finding-${f.outcome}`}>
+                    <OutcomeBadge t={t} outcome={f.outcome} /> {f.outcome === 'review' ? <span id={`finding-${index}`}>{findingMessage(t, f)}</span> : findingMessage(t, f)}
+                    {applicationId && f.outcome === 'review' && (
+                      <FlagVerdict ctx={ctx} applicationId={applicationId} finding={f} verdict={feedback.find((v) => sameFinding(v, f))} describedBy={`finding-${index}`} index={index} />
+                    )}
+                  </li>
+                );
+              })}
           </ul>
         </div>
       ))}

@@ -14,6 +14,7 @@ import { DetailPage, type DetailState } from './application.view.tsx';
 import { auditPages } from './audit.pages.tsx';
 import { staffMember } from './console.tsx';
 import { dashboardPages } from './dashboard.pages.tsx';
+import { flagPages } from './flags.pages.tsx';
 import { isDecision } from './decision.view.tsx';
 import { ASSIGNED_FILTERS, QueuePage, SORTS, STATUS_FILTERS } from './queue.view.tsx';
 import { claimApplication, decideApplication, reviewDetail, reviewQueue, setChecklistItem, type QueueFilter } from './review.service.ts';
@@ -29,6 +30,10 @@ const NOTICES = {
   approved: 'staff.review.notice_approved',
   declined: 'staff.review.notice_declined',
   info_requested: 'staff.review.notice_info_requested',
+  verdict_saved: 'flags.notice_verdict_saved',
+  verdict_changed: 'flags.notice_verdict_changed',
+  allowlisted: 'flags.notice_allowlisted',
+  already_allowlisted: 'flags.notice_already_allowlisted',
 };
 
 const oneOf = <T extends string>(values: readonly T[], value: string): T | undefined => (values as readonly string[]).includes(value) ? (value as T) : undefined;
@@ -70,6 +75,7 @@ export async function reviewPages(app: FastifyInstance): Promise<void> {
   await app.register(agreementPages);
   await app.register(screeningPages);
   await app.register(auditPages);
+  await app.register(flagPages);
 
   app.get('/staff/applications', async (req, reply) => {
     const actor = staffMember(req, reply);

@@ -12,6 +12,7 @@ import { CHECKLIST_ITEMS } from './review.rules.ts';
 import { claimApplication, decideApplication, reviewDetail, reviewQueue, setChecklistItem } from './review.service.ts';
 import { dashboard } from './dashboard.service.ts';
 import { importDeniedParties } from './screening.service.ts';
+import { FindingVerdictSchema, FlagKindRateSchema, flagRoutes } from './flags.routes.ts';
 
 const Uuid = Type.String({ format: 'uuid' });
 const Nullable = <T extends Type.TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -37,6 +38,7 @@ const Detail = Type.Object({
   status: Type.String(),
   answers: Type.Object({}, { additionalProperties: true }),
   findings: Type.Array(Finding),
+  feedback: Type.Array(FindingVerdictSchema, { description: 'Reviewers\' current verdicts on the flags' }),
   submittedAt: Nullable(DateTime),
   ageBusinessDays: Type.Integer(),
   agreementVersion: Nullable(Type.String()),
@@ -209,6 +211,7 @@ export async function reviewRoutes(fastify: FastifyInstance): Promise<void> {
             training: Type.Object({ assigned: Type.Integer(), completed: Type.Integer(), dueWithin30Days: Type.Integer(), overdue: Type.Integer() }),
             trainingPartners: Type.Object({ nonCompliant: Type.Integer(), atRisk: Type.Integer(), flagged: Type.Integer(), restricting: Type.Boolean() }),
             purchaseRestricted: Type.Array(Type.Object({ partnerId: Uuid, legalName: Type.String(), country: Type.String(), reasons: Type.Array(Type.String()) })),
+            flagKinds: Type.Array(FlagKindRateSchema, { description: 'Each flag kind: findings for review, verdicts and confirmation rate' }),
           }),
           ...errors(401, 403),
         },
@@ -216,4 +219,6 @@ export async function reviewRoutes(fastify: FastifyInstance): Promise<void> {
     },
     async (req) => dashboard(ctx(), req.actor),
   );
+
+  await fastify.register(flagRoutes);
 }

@@ -11,6 +11,7 @@ import { announceNewPartner, ELIGIBILITY_TOPIC } from '../distributors/index.ts'
 import { enqueueEmail } from '../outbox/index.ts';
 import { registerPartner } from '../partners/index.ts';
 import type { ApplicationAnswers, Finding } from '../registration/index.ts';
+import { verdictsOf, type FindingVerdict } from './flags.service.ts';
 import * as repo from './review.repository.ts';
 import {
   approvalDates,
@@ -111,6 +112,8 @@ export interface ReviewDetail {
   status: string;
   answers: ApplicationAnswers;
   findings: Finding[];
+  /** Reviewers' current verdicts on the flags (#11). */
+  feedback: FindingVerdict[];
   submittedAt: Date | null;
   ageBusinessDays: number;
   agreementVersion: string | null;
@@ -129,7 +132,7 @@ export interface ReviewDetail {
 export async function reviewDetail(ctx: AppContext, actor: Actor | null, id: string, now = new Date()): Promise<ReviewDetail> {
   requirePermission(actor, 'applications:review');
   const application = await staffApplication(ctx.db, id);
-  const [submission, consents, claims, checked, decisions, reviewer, members, denied] = await Promise.all([
+  const [submission, consents, claims, checked, decisions, reviewer, members, denied, feedback] = await Promise.all([
     repo.latestSubmissionWithAgreement(ctx.db, id),
     repo.consentsWithUser(ctx.db, id),
     application.partner_id ? repo.claimsOfPartner(ctx.db, application.partner_id) : Promise.resolve([]),
@@ -138,6 +141,7 @@ export async function reviewDetail(ctx: AppContext, actor: Actor | null, id: str
     repo.reviewerOf(ctx.db, id),
     repo.membersOf(ctx.db, id),
     repo.deniedParties(ctx.db),
+    verdictsOf(ctx.db, id),
   ]);
   const answers = submission?.answers ?? application.answers;
   const checkedItems = new Set(checked);
@@ -147,6 +151,7 @@ export async function reviewDetail(ctx: AppContext, actor: Actor | null, id: str
     status: application.status,
     answers,
     findings: submission?.findings ?? [],
+    feedback,
     submittedAt: application.submitted_at,
     ageBusinessDays: application.submitted_at ? businessDaysBetween(application.submitted_at, now) : 0,
     agreementVersion: submission?.version ?? null,

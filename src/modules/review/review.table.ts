@@ -36,9 +36,23 @@ export interface DeniedPartiesTable {
   imported_at: CreatedAt;
 }
 
+/** REG-7, REG-8 (#11): a reviewer's current verdict on one flag of one application. */
+export interface FindingFeedbackTable {
+  id: Generated<string>;
+  application_id: string;
+  rule: string;
+  code: string;
+  field: string;
+  verdict: 'confirmed' | 'false_alarm';
+  reviewer_id: string;
+  note: string | null;
+  at: Date;
+}
+
 export interface ReviewTables {
   application_decisions: ApplicationDecisionsTable;
   application_assignments: ApplicationAssignmentsTable;
   review_checklist: ReviewChecklistTable;
   denied_parties: DeniedPartiesTable;
+  finding_feedback: FindingFeedbackTable;
 }
