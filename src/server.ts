@@ -9,6 +9,7 @@ import { sendPartnerNotices, sendTrainingReminders } from './modules/partners/in
 import { failInterruptedUploads } from './modules/distributors/index.ts';
 import { startOutboxWorker } from './modules/outbox/index.ts';
 import { seedDemo } from './demo/seed-demo.ts';
+import { demoDecision } from './demo/demo.rules.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -65,6 +66,7 @@ export function closeOnSignals(server: RunningServer): void {
 
 // `node --import tsx src/server.ts` serves with the environment's configuration.
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const server = await startServer(loadConfig(), { demo: process.env.DEMO === '1' });
+  const config = loadConfig();
+  const server = await startServer(config, { demo: demoDecision({ flag: undefined, env: config.demo, databaseUrl: config.databaseUrl, isProduction: config.isProduction }).load });
   closeOnSignals(server);
 }

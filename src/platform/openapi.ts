@@ -26,6 +26,10 @@ export const API_ERRORS: Record<number, { description: string; code: string; mes
   422: { description: 'Well-formed but breaks a business rule; `fields` names each field and rule.', code: 'validation_failed', message: 'Some fields are not valid.' },
   429: { description: 'Too many requests; wait and retry.', code: 'rate_limited', message: 'Too many requests. Wait a moment and try again.' },
 };
+/** Only operations with path parameters can meet this one (the router's 100-character limit). */
+const PATH_ERRORS: Record<number, { description: string; code: string; message: string }> = {
+  414: { description: 'A path parameter is over 100 characters.', code: 'uri_too_long', message: 'A part of the address is longer than 100 characters.' },
+};
 /** Only operations with a request body can meet these. */
 const BODY_ERRORS: Record<number, { description: string; code: string; message: string }> = {
   413: { description: 'The request body is over the 1 MiB limit.', code: 'payload_too_large', message: 'The request body is larger than the 1 MiB limit.' },
@@ -72,7 +76,7 @@ export function completeDocument(doc: { paths?: Record<string, Record<string, Op
       seen.set(op.operationId, `${method.toUpperCase()} ${path}`);
       op.security ??= [];
       const responses = (op.responses ??= {});
-      const wanted = path.startsWith('/api/') ? { ...API_ERRORS, ...(op.requestBody ? BODY_ERRORS : {}) } : { 401: API_ERRORS[401]! };
+      const wanted = path.startsWith('/api/') ? { ...API_ERRORS, ...(path.includes('{') ? PATH_ERRORS : {}), ...(op.requestBody ? BODY_ERRORS : {}) } : { 401: API_ERRORS[401]! };
       for (const [status, e] of Object.entries(wanted)) {
         const declared = responses[status];
         if (!declared) responses[status] = errorResponse(e);
