@@ -10,7 +10,9 @@ type Doc = { paths: Record<string, Record<string, { tags?: string[]; security?: 
 export function distributorApi(doc: Doc): Doc {
   const paths: Doc['paths'] = {};
   for (const [path, item] of Object.entries(doc.paths)) {
-    const ops = Object.entries(item).filter(([, op]) => op.tags?.includes('distributor portal') && op.security?.some((s) => 'apiKey' in s));
+    const ops = Object.entries(item).filter(
+      ([, op]) => op.tags?.includes('distributor portal') && op.security?.some((s) => 'apiKey' in s),
+    );
     if (ops.length > 0) paths[path] = Object.fromEntries(ops);
   }
   return { ...doc, paths };

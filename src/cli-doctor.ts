@@ -23,16 +23,21 @@ export function redactUrl(url: string): string {
   }
 }
 
-const message = (error: unknown) => (error instanceof Error ? (error.message || (error as { code?: string }).code || error.name) : String(error));
+const message = (error: unknown) =>
+  error instanceof Error ? error.message || (error as { code?: string }).code || error.name : String(error);
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer from ${what} within ${ms / 1000} s`)), ms)));
+  const timeout = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error(`no answer from ${what} within ${ms / 1000} s`)), ms)),
+  );
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 async function checkDatabase(config: Config, db: Db): Promise<Finding[]> {
-  const where = config.databaseUrl ? `the PostgreSQL server at ${redactUrl(config.databaseUrl)}` : `the embedded database in ${config.dataDir}`;
+  const where = config.databaseUrl
+    ? `the PostgreSQL server at ${redactUrl(config.databaseUrl)}`
+    : `the embedded database in ${config.dataDir}`;
   let migrations;
   try {
     migrations = await withTimeout(migrator(db).getMigrations(), 15_000, 'the database');
@@ -54,13 +59,20 @@ async function checkDatabase(config: Config, db: Db): Promise<Finding[]> {
     findings.push({
       ok: false,
       text: `Migrations: ${pending.length} of ${migrations.length} not applied yet (${pending.slice(0, 3).join(', ')}${pending.length > 3 ? ', …' : ''}).`,
-      fix: config.databaseUrl && config.isProduction ? 'Run `partner-portal migrate` (a deploy step in production), then start the server.' : 'Run `partner-portal migrate`, or start the server, which applies them first.',
+      fix:
+        config.databaseUrl && config.isProduction
+          ? 'Run `partner-portal migrate` (a deploy step in production), then start the server.'
+          : 'Run `partner-portal migrate`, or start the server, which applies them first.',
     });
   return findings;
 }
 
 async function checkSmtp(config: Config): Promise<Finding> {
-  if (!config.smtpUrl) return { ok: true, text: 'Email: no SMTP_URL, so emails stay in the local mailbox at /dev/mailbox (development only).' };
+  if (!config.smtpUrl)
+    return {
+      ok: true,
+      text: 'Email: no SMTP_URL, so emails stay in the local mailbox at /dev/mailbox (development only).',
+    };
   const where = redactUrl(config.smtpUrl);
   try {
     await verifySmtp(config.smtpUrl);
@@ -78,7 +90,10 @@ async function checkSmtp(config: Config): Promise<Finding> {
  * `partner-portal doctor`: checks the configuration, the database, the migrations and the SMTP
  * server, and says in plain words what is wrong and how to fix it. Exit 0 when all is well.
  */
-export async function doctorCommand(env: NodeJS.ProcessEnv, io: { out: CliStream; db?: Db | undefined }): Promise<number> {
+export async function doctorCommand(
+  env: NodeJS.ProcessEnv,
+  io: { out: CliStream; db?: Db | undefined },
+): Promise<number> {
   const findings: Finding[] = [];
   let config: Config | undefined;
   try {
@@ -86,7 +101,11 @@ export async function doctorCommand(env: NodeJS.ProcessEnv, io: { out: CliStream
     findings.push({ ok: true, text: `Configuration: valid (${config.env}; public address ${config.publicUrl}).` });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    findings.push({ ok: false, text: `Configuration: ${error.message.replace(/^Invalid configuration:\n\s*(- )?/, '').replace(/\n\s*- /g, '; ')}.`, fix: 'Set or correct these environment variables (README.md, "Configuration"), then run doctor again.' });
+    findings.push({
+      ok: false,
+      text: `Configuration: ${error.message.replace(/^Invalid configuration:\n\s*(- )?/, '').replace(/\n\s*- /g, '; ')}.`,
+      fix: 'Set or correct these environment variables (README.md, "Configuration"), then run doctor again.',
+    });
   }
   if (config) {
     const db = io.db ?? createDb({ url: config.databaseUrl, dataDir: config.dataDir });

@@ -6,7 +6,10 @@ const base = { flag: undefined, env: undefined, databaseUrl: undefined, isProduc
 describe('issue #17 item 1: when demo data loads', () => {
   it('loads on the embedded database by default, not on a DATABASE_URL server unless asked for', () => {
     expect(demoDecision(base).load).toBe(true);
-    expect(demoDecision({ ...base, databaseUrl: 'postgres://db/pp' })).toEqual({ load: false, why: expect.stringContaining('DATABASE_URL') });
+    expect(demoDecision({ ...base, databaseUrl: 'postgres://db/pp' })).toEqual({
+      load: false,
+      why: expect.stringContaining('DATABASE_URL'),
+    });
     expect(demoDecision({ ...base, databaseUrl: 'postgres://db/pp', flag: true }).load).toBe(true);
     expect(demoDecision({ ...base, databaseUrl: 'postgres://db/pp', env: true }).load).toBe(true);
   });
@@ -19,7 +22,10 @@ describe('issue #17 item 1: when demo data loads', () => {
   });
 
   it('never in production, whatever is asked', () => {
-    expect(demoDecision({ ...base, isProduction: true, flag: true, env: true })).toEqual({ load: false, why: 'demo data is never loaded in production' });
+    expect(demoDecision({ ...base, isProduction: true, flag: true, env: true })).toEqual({
+      load: false,
+      why: 'demo data is never loaded in production',
+    });
   });
 
   it('prints one sign-in per role in the agreed order, skipping roles without one', () => {
@@ -29,6 +35,10 @@ describe('issue #17 item 1: when demo data loads', () => {
       { role: 'applicant', email: 'second@x.example' },
       { role: 'distributor', email: 'd@x.example' },
     ]);
-    expect(lines.map((l) => l.trim().replace(/\s+/g, ' '))).toEqual(['applicant applicant@x.example', 'distributor d@x.example', 'programme administrator admin@x.example']);
+    expect(lines.map((l) => l.trim().replace(/\s+/g, ' '))).toEqual([
+      'applicant applicant@x.example',
+      'distributor d@x.example',
+      'programme administrator admin@x.example',
+    ]);
   });
 });

@@ -11,8 +11,16 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-type Op = { operationId: string; summary?: string; security?: unknown[]; responses: Record<string, { content?: Record<string, { schema?: unknown; example?: unknown }> }> };
-const operations = () => Object.entries(doc.paths).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ path, method, op: op as Op })));
+type Op = {
+  operationId: string;
+  summary?: string;
+  security?: unknown[];
+  responses: Record<string, { content?: Record<string, { schema?: unknown; example?: unknown }> }>;
+};
+const operations = () =>
+  Object.entries(doc.paths).flatMap(([path, item]) =>
+    Object.entries(item).map(([method, op]) => ({ path, method, op: op as Op })),
+  );
 
 describe('the OpenAPI document (issue #17, X-3)', () => {
   it('names its server (PUBLIC_URL) and its licence', () => {
@@ -24,8 +32,16 @@ describe('the OpenAPI document (issue #17, X-3)', () => {
     const ids = operations().map(({ op }) => op.operationId);
     expect(new Set(ids).size).toBe(ids.length);
     // A route added without a summary fails here: write one in its schema (`summary: '…'`).
-    expect(operations().filter(({ op }) => !op.summary?.trim()).map(({ method, path }) => `${method} ${path}`)).toEqual([]);
-    expect(operations().filter(({ op }) => !Array.isArray(op.security)).map(({ method, path }) => `${method} ${path}`)).toEqual([]);
+    expect(
+      operations()
+        .filter(({ op }) => !op.summary?.trim())
+        .map(({ method, path }) => `${method} ${path}`),
+    ).toEqual([]);
+    expect(
+      operations()
+        .filter(({ op }) => !Array.isArray(op.security))
+        .map(({ method, path }) => `${method} ${path}`),
+    ).toEqual([]);
     expect(doc.paths['/api/v1/distributors']!.get!.security).toEqual([]);
     expect(doc.paths['/api/v1/purchase-eligibility']!.get!.security).toEqual([{ session: [] }, { apiKey: [] }]);
   });
@@ -35,14 +51,18 @@ describe('the OpenAPI document (issue #17, X-3)', () => {
       for (const status of ['400', '401', '403', '404', '409', '422', '429']) {
         const media = op.responses[status]?.content?.['application/json'];
         expect(media?.schema, `${path} ${status}`).toEqual({ $ref: '#/components/schemas/Error' });
-        expect(media?.example, `${path} ${status}`).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } });
+        expect(media?.example, `${path} ${status}`).toMatchObject({
+          error: { code: expect.any(String), message: expect.any(String) },
+        });
       }
     }
   });
 
   it('derives stable operationIds from method and path, and refuses a duplicate', () => {
     expect(operationIdFor('GET', '/api/v1/distributors/{id}')).toBe('getDistributorsById');
-    expect(operationIdFor('post', '/api/v1/distributor/:distributorId/account-lists')).toBe('postDistributorByDistributorIdAccountLists');
+    expect(operationIdFor('post', '/api/v1/distributor/:distributorId/account-lists')).toBe(
+      'postDistributorByDistributorIdAccountLists',
+    );
     expect(operationIdFor('get', '/api/v1/staff/audit.csv')).toBe('getStaffAuditCsv');
     const twins = { paths: { '/a-b': { get: { responses: {} } }, '/a/b': { get: { responses: {} } } } };
     expect(() => completeDocument(twins)).toThrow(/getAB is used by GET \/a-b and GET \/a\/b/);
@@ -51,10 +71,22 @@ describe('the OpenAPI document (issue #17, X-3)', () => {
   it('test answers are held to the document: a missing required field or an undeclared status is a mismatch', () => {
     const check = responseChecker(doc);
     const json = 'application/json; charset=utf-8';
-    expect(check('GET', '/api/v1/distributors?country=DE', 200, json, JSON.stringify({ distributors: [] }))).toMatch(/does not match/);
+    expect(check('GET', '/api/v1/distributors?country=DE', 200, json, JSON.stringify({ distributors: [] }))).toMatch(
+      /does not match/,
+    );
     expect(check('GET', '/api/v1/distributors?country=DE', 418, json, '{}')).toMatch(/does not declare/);
     expect(check('GET', '/api/v1/distributors/not-a-route/x/y', 404, json, '{}')).toBeNull();
-    expect(check('GET', '/api/v1/me', 401, json, JSON.stringify({ error: { code: 'unauthenticated', message: 'Sign in to continue.' } }))).toBeNull();
-    expect(check('GET', '/api/v1/me', 401, json, JSON.stringify({ error: { code: 'unauthenticated' } }))).toMatch(/must have required property 'message'/);
+    expect(
+      check(
+        'GET',
+        '/api/v1/me',
+        401,
+        json,
+        JSON.stringify({ error: { code: 'unauthenticated', message: 'Sign in to continue.' } }),
+      ),
+    ).toBeNull();
+    expect(check('GET', '/api/v1/me', 401, json, JSON.stringify({ error: { code: 'unauthenticated' } }))).toMatch(
+      /must have required property 'message'/,
+    );
   });
 });

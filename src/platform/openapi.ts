@@ -8,7 +8,13 @@ export interface OpenApiOptions {
   publicUrl: string;
 }
 
-type Operation = { operationId?: string; summary?: string; security?: unknown; requestBody?: unknown; responses?: Record<string, Response> };
+type Operation = {
+  operationId?: string;
+  summary?: string;
+  security?: unknown;
+  requestBody?: unknown;
+  responses?: Record<string, Response>;
+};
 type Response = { description?: string; content?: Record<string, { schema?: unknown; example?: unknown }> };
 
 /**
@@ -18,22 +24,58 @@ type Response = { description?: string; content?: Record<string, { schema?: unkn
  * added where a route does not declare them, so a client generator knows every error's shape.
  */
 export const API_ERRORS: Record<number, { description: string; code: string; message: string }> = {
-  400: { description: 'The request is not valid; `fields` names each field and rule.', code: 'invalid_request', message: 'The body is not valid: email: must match format "email".' },
-  401: { description: 'Not signed in, or an API key where the operation accepts none.', code: 'unauthenticated', message: 'Sign in to continue.' },
-  403: { description: 'Signed in, but this account may not do this.', code: 'forbidden', message: 'You do not have permission to do that.' },
+  400: {
+    description: 'The request is not valid; `fields` names each field and rule.',
+    code: 'invalid_request',
+    message: 'The body is not valid: email: must match format "email".',
+  },
+  401: {
+    description: 'Not signed in, or an API key where the operation accepts none.',
+    code: 'unauthenticated',
+    message: 'Sign in to continue.',
+  },
+  403: {
+    description: 'Signed in, but this account may not do this.',
+    code: 'forbidden',
+    message: 'You do not have permission to do that.',
+  },
   404: { description: 'No such resource, or not one this account may see.', code: 'not_found', message: 'Not found.' },
-  409: { description: 'Conflicts with the current state (a stale version, a duplicate, already decided).', code: 'stale_version', message: 'Someone else changed this; reload and try again.' },
-  422: { description: 'Well-formed but breaks a business rule; `fields` names each field and rule.', code: 'validation_failed', message: 'Some fields are not valid.' },
-  429: { description: 'Too many requests; wait and retry.', code: 'rate_limited', message: 'Too many requests. Wait a moment and try again.' },
+  409: {
+    description: 'Conflicts with the current state (a stale version, a duplicate, already decided).',
+    code: 'stale_version',
+    message: 'Someone else changed this; reload and try again.',
+  },
+  422: {
+    description: 'Well-formed but breaks a business rule; `fields` names each field and rule.',
+    code: 'validation_failed',
+    message: 'Some fields are not valid.',
+  },
+  429: {
+    description: 'Too many requests; wait and retry.',
+    code: 'rate_limited',
+    message: 'Too many requests. Wait a moment and try again.',
+  },
 };
 /** Only operations with path parameters can meet this one (the router's 100-character limit). */
 const PATH_ERRORS: Record<number, { description: string; code: string; message: string }> = {
-  414: { description: 'A path parameter is over 100 characters.', code: 'uri_too_long', message: 'A part of the address is longer than 100 characters.' },
+  414: {
+    description: 'A path parameter is over 100 characters.',
+    code: 'uri_too_long',
+    message: 'A part of the address is longer than 100 characters.',
+  },
 };
 /** Only operations with a request body can meet these. */
 const BODY_ERRORS: Record<number, { description: string; code: string; message: string }> = {
-  413: { description: 'The request body is over the 1 MiB limit.', code: 'payload_too_large', message: 'The request body is larger than the 1 MiB limit.' },
-  415: { description: 'The content type is not accepted here.', code: 'unsupported_media_type', message: 'Content type text/xml is not accepted here.' },
+  413: {
+    description: 'The request body is over the 1 MiB limit.',
+    code: 'payload_too_large',
+    message: 'The request body is larger than the 1 MiB limit.',
+  },
+  415: {
+    description: 'The content type is not accepted here.',
+    code: 'unsupported_media_type',
+    message: 'Content type text/xml is not accepted here.',
+  },
 };
 
 /**
@@ -45,7 +87,11 @@ export function operationIdFor(method: string, url: string): string {
     .replace(/^\/api\/v\d+\//, '/')
     .split('/')
     .filter(Boolean)
-    .flatMap((segment) => (segment.startsWith(':') || segment.startsWith('{') ? ['by', segment.replace(/[:{}]/g, '')] : segment.split(/[^A-Za-z0-9]+/)))
+    .flatMap((segment) =>
+      segment.startsWith(':') || segment.startsWith('{')
+        ? ['by', segment.replace(/[:{}]/g, '')]
+        : segment.split(/[^A-Za-z0-9]+/),
+    )
     .filter(Boolean);
   return [method.toLowerCase(), ...words.map((w) => w[0]!.toUpperCase() + w.slice(1))].join('');
 }
@@ -63,7 +109,10 @@ const errorResponse = (e: { description: string; code: string; message: string }
  * saying so (issue #17): an operationId (unique: a duplicate stops the document), an explicit
  * `security` (public ones `[]`), and the shared error answers with examples.
  */
-export function completeDocument(doc: { paths?: Record<string, Record<string, Operation>>; components?: { schemas?: Record<string, unknown> } }): void {
+export function completeDocument(doc: {
+  paths?: Record<string, Record<string, Operation>>;
+  components?: { schemas?: Record<string, unknown> };
+}): void {
   doc.components ??= {};
   (doc.components.schemas ??= {}).Error = ErrorResponse;
   const seen = new Map<string, string>();
@@ -72,15 +121,22 @@ export function completeDocument(doc: { paths?: Record<string, Record<string, Op
       if (!op || typeof op !== 'object' || !('responses' in op || 'summary' in op || 'operationId' in op)) continue;
       op.operationId ??= operationIdFor(method, path);
       const twin = seen.get(op.operationId);
-      if (twin) throw new Error(`OpenAPI: operationId ${op.operationId} is used by ${twin} and ${method.toUpperCase()} ${path}; set schema.operationId on one.`);
+      if (twin)
+        throw new Error(
+          `OpenAPI: operationId ${op.operationId} is used by ${twin} and ${method.toUpperCase()} ${path}; set schema.operationId on one.`,
+        );
       seen.set(op.operationId, `${method.toUpperCase()} ${path}`);
       op.security ??= [];
       const responses = (op.responses ??= {});
-      const wanted = path.startsWith('/api/') ? { ...API_ERRORS, ...(path.includes('{') ? PATH_ERRORS : {}), ...(op.requestBody ? BODY_ERRORS : {}) } : { 401: API_ERRORS[401]! };
+      const wanted = path.startsWith('/api/')
+        ? { ...API_ERRORS, ...(path.includes('{') ? PATH_ERRORS : {}), ...(op.requestBody ? BODY_ERRORS : {}) }
+        : { 401: API_ERRORS[401]! };
       for (const [status, e] of Object.entries(wanted)) {
         const declared = responses[status];
         if (!declared) responses[status] = errorResponse(e);
-        else if (Number(status) >= 400) for (const media of Object.values(declared.content ?? {})) media.example ??= { error: { code: e.code, message: e.message } };
+        else if (Number(status) >= 400)
+          for (const media of Object.values(declared.content ?? {}))
+            media.example ??= { error: { code: e.code, message: e.message } };
       }
       // Errors a route declared itself (api-schemas.ts errors()) refer to the one schema too.
       for (const response of Object.values(responses)) {
@@ -110,14 +166,26 @@ export async function registerOpenApi(app: FastifyInstance, options: OpenApiOpti
       servers: [{ url: options.publicUrl, description: 'This portal' }],
       components: {
         securitySchemes: {
-          session: { type: 'apiKey', in: 'cookie', name: 'pp_session', description: 'The session cookie set by POST /api/v1/auth/sign-in.' },
-          apiKey: { type: 'http', scheme: 'bearer', description: 'An API key (distributors: Distributor Portal → API keys; staff: /staff/api-keys).' },
+          session: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'pp_session',
+            description: 'The session cookie set by POST /api/v1/auth/sign-in.',
+          },
+          apiKey: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'An API key (distributors: Distributor Portal → API keys; staff: /staff/api-keys).',
+          },
         },
       },
     },
     hideUntagged: false,
     // The API is everything under /api/ plus the tagged operational routes; pages stay out.
-    transform: ({ schema, url }) => ({ schema: url.startsWith('/api/') || schema?.tags ? schema : { ...schema, hide: true }, url }),
+    transform: ({ schema, url }) => ({
+      schema: url.startsWith('/api/') || schema?.tags ? schema : { ...schema, hide: true },
+      url,
+    }),
     transformObject: (documentObject) => {
       const doc = 'openapiObject' in documentObject ? documentObject.openapiObject : documentObject.swaggerObject;
       completeDocument(doc as Parameters<typeof completeDocument>[0]);
@@ -129,7 +197,8 @@ export async function registerOpenApi(app: FastifyInstance, options: OpenApiOpti
     staticCSP: true,
     // swagger-ui's own policy allows framing by the same origin and any form target; the
     // portal's rule is no framing, forms only to itself, and nothing kept in caches.
-    transformStaticCSP: (header) => `${header.replace(/frame-ancestors [^;]*;\s*/, '')} frame-ancestors 'none'; form-action 'self';`,
+    transformStaticCSP: (header) =>
+      `${header.replace(/frame-ancestors [^;]*;\s*/, '')} frame-ancestors 'none'; form-action 'self';`,
     uiConfig: { docExpansion: 'list', deepLinking: true },
   });
   app.addHook('onSend', async (req, reply) => {
