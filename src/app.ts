@@ -110,7 +110,7 @@ export async function buildApp({ config, db, logger }: BuildOptions): Promise<Fa
     csrfOpts: { hmacKey: csrfHmacKey(config.sessionSecret) },
   });
   await app.register(rateLimit, { global: false });
-  await registerOpenApi(app);
+  await registerOpenApi(app, { publicUrl: config.publicUrl });
   await app.register(fastifyStatic, {
     root: [path.join(ROOT, 'public'), path.join(ROOT, 'node_modules/@picocss/pico/css')],
     prefix: '/assets/',

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../test/helpers/database.ts';
 import { main } from './cli.ts';
+import { createDb } from './platform/db.ts';
 import { formatProblems } from './cli-import.ts';
 
 // Commands run in process against this file's cloned test database: a subprocess per command
@@ -144,5 +145,58 @@ describe('partner-portal import', () => {
     expect(lines).toHaveLength(51);
     expect(lines[0]).toBe('  line 2, code: is wrong');
     expect(lines[50]).toBe('  …and 15 more');
+  });
+});
+
+describe('issue #17 item 5: help and doctor', () => {
+  it('shows help with examples for every command', async () => {
+    for (const command of ['serve', 'migrate', 'seed-demo', 'create-staff', 'import', 'audit', 'doctor']) {
+      const { code, stdout } = await cli([command, '--help']);
+      expect(code, command).toBe(0);
+      expect(stdout, command).toContain(`partner-portal ${command}`);
+      expect(stdout, command).toMatch(/Examples?:\n {2}\S/);
+    }
+    expect((await cli(['help', 'serve'])).stdout).toContain('--no-demo');
+    expect((await cli(['--help'])).stdout).toContain('<command> --help shows examples');
+  });
+
+  it('doctor: a good configuration and database pass every check', async () => {
+    await cli(['migrate']);
+    const { code, stdout } = await cli(['doctor']);
+    expect(stdout).toContain('✓ Configuration: valid');
+    expect(stdout).toContain('✓ Database: the embedded database');
+    expect(stdout).toMatch(/✓ Migrations: all \d+ applied/);
+    expect(stdout).toContain('✓ Email: no SMTP_URL');
+    expect(stdout).toContain('All checks passed.');
+    expect(code).toBe(0);
+  });
+
+  it('doctor: names a bad variable and how to fix it', async () => {
+    const { code, stdout } = await cli(['doctor'], { PORT: 'x' });
+    expect(code).toBe(1);
+    expect(stdout).toContain('✗ Configuration: PORT must be a whole number');
+    expect(stdout).toContain('Fix: Set or correct these environment variables');
+  });
+
+  it('doctor: reports pending migrations and says to run migrate', async () => {
+    const empty = createDb({});
+    try {
+      let stdout = '';
+      const code = await main(['doctor'], { env: { ...process.env, LOG_LEVEL: 'silent', DATABASE_URL: '' }, db: empty, out: { write: (s: string) => (stdout += s) }, err: { write: () => true } });
+      expect(code).toBe(1);
+      expect(stdout).toMatch(/✗ Migrations: (\d+) of \1 not applied yet/);
+      expect(stdout).toContain('Fix: Run `partner-portal migrate`');
+      expect(stdout).toContain('1 problem found.');
+    } finally {
+      await empty.destroy();
+    }
+  });
+
+  it('doctor: an unreachable SMTP server is reported with the fix', async () => {
+    const { code, stdout } = await cli(['doctor'], { SMTP_URL: 'smtp://user:secret@127.0.0.1:1' });
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/✗ Email: cannot reach or sign in to the SMTP server at smtp:\/\/user:\*\*\*@127\.0\.0\.1:1: .*ECONNREFUSED/);
+    expect(stdout).not.toContain('secret');
+    expect(stdout).toContain('Fix: Check SMTP_URL');
   });
 });

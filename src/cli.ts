@@ -5,17 +5,21 @@ import { migrateDown, migrateToLatest } from './platform/migrate.ts';
 import { closeOnSignals, startServer } from './server.ts';
 import { createStaff } from './modules/accounts/index.ts';
 import { verifyAuditChain } from './modules/audit/index.ts';
-import { seedDemo } from './demo/seed-demo.ts';
+import { DEMO_PASSWORD, seedDemo } from './demo/seed-demo.ts';
+import { startupBanner } from './demo/demo-logins.ts';
+import { demoDecision } from './demo/demo.rules.ts';
 import { AppError } from './platform/errors.ts';
 import { CliError, importAccountsCommand, importContractsCommand, importDistributorsCommand, type CliStream } from './cli-import.ts';
 import { BACKUP_HELP, backupCommand } from './cli-backup.ts';
 import { EmbeddedDataDirError } from './platform/embedded.ts';
+import { doctorCommand } from './cli-doctor.ts';
+import { COMMAND_HELP } from './cli-help.ts';
 
 const HELP = `partner-portal <command> [options]
 
 Commands:
-  serve [--demo]                         Serve the portal (migrates the embedded database first;
-                                         --demo loads demo data into an empty database)
+  serve [--demo | --no-demo]             Serve the portal (migrates the embedded database first;
+                                         demo data by default on the embedded database only)
   migrate [--down]                       Apply pending migrations (or undo the last one)
   seed-demo                              Load the demo programme into an empty database
   create-staff --email E --name N [--role staff_admin|staff_reviewer]
@@ -35,7 +39,8 @@ Commands:
                                          with progress; a known number is updated
   audit verify                           Walk the audit chain and report the first broken link
 ${BACKUP_HELP}
-  --help                                 Show this help
+  doctor                                 Check configuration, database, migrations and SMTP
+  --help                                 Show this help; <command> --help shows examples
 
 Imports act as the account named by --as EMAIL (default: the longest-standing programme
 administrator, staff_admin), and the audit log names it with "(cli)". They report counts and
@@ -80,6 +85,8 @@ async function command(argv: string[], io: CliEnvironment): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
+    // --no-demo (the negation of --demo) refuses demo data: `npm start -- --no-demo`.
+    allowNegative: true,
     options: {
       help: { type: 'boolean', short: 'h' },
       demo: { type: 'boolean' },
@@ -93,15 +100,24 @@ async function command(argv: string[], io: CliEnvironment): Promise<number> {
     },
   });
   const [command, sub] = positionals;
-  if (values.help || !command) {
+  const commandHelp = command === 'help' ? COMMAND_HELP[sub ?? ''] : command && COMMAND_HELP[command];
+  if ((values.help || command === 'help') && commandHelp) {
+    log(commandHelp);
+    return 0;
+  }
+  if (values.help || !command || command === 'help') {
     log(HELP);
     return command || values.help ? 0 : 2;
   }
+  if (command === 'doctor') return doctorCommand(io.env, io);
   const config = loadConfig(io.env);
 
   if (command === 'serve') {
-    const server = await startServer(config, { demo: !!values.demo });
+    const demo = demoDecision({ flag: values.demo, env: config.demo, databaseUrl: config.databaseUrl, isProduction: config.isProduction });
+    if ((values.demo || config.demo) && !demo.load) fail(`Not loading demo data: ${demo.why}.`);
+    const server = await startServer(config, { demo: demo.load });
     closeOnSignals(server);
+    log(await startupBanner(server.db, config.publicUrl, DEMO_PASSWORD));
     return -1; // keep running
   }
 

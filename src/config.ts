@@ -22,6 +22,7 @@ const EnvSchema = Type.Object({
   VENDOR_NAME: Type.String({ minLength: 1, maxLength: 100, default: 'Northwind Networks' }),
   SESSION_SECRET: Type.Optional(Type.String({ minLength: 32 })),
   TRUST_PROXY: Type.Boolean({ default: false }),
+  DEMO: Type.Optional(Type.Boolean()),
   DISTRIBUTOR_REVIEW_MONTHS: Type.Integer({ minimum: 1, maximum: 120, default: 12 }),
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
 });
@@ -49,6 +50,8 @@ export interface Config {
   readonly trustProxy: boolean;
   /** REG-4: how long a partner's distributor account information stays current after a review. */
   readonly distributorReviewMonths: number;
+  /** DEMO=1|0: demo data asked for or refused; undefined: the default (src/demo/demo.rules.ts). */
+  readonly demo: boolean | undefined;
   /** The local mailbox page (/dev/mailbox) exists only where no real SMTP is configured and not in production. */
   readonly localMailbox: boolean;
 }
@@ -70,6 +73,7 @@ const MESSAGES: Record<string, string> = {
   SESSION_SECRET: 'must be at least 32 characters',
   NODE_ENV: 'must be one of development, production, test',
   TRUST_PROXY: 'must be true or false',
+  DEMO: 'must be 1 (load demo data), 0 (do not), true or false',
   DISTRIBUTOR_REVIEW_MONTHS: 'must be a whole number of months from 1 to 120',
   LOG_LEVEL: 'must be one of fatal, error, warn, info, debug, trace, silent',
 };
@@ -122,6 +126,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: env.TRUST_PROXY,
     distributorReviewMonths: env.DISTRIBUTOR_REVIEW_MONTHS,
     localMailbox: !env.SMTP_URL && !isProduction,
+    demo: env.DEMO,
   });
 }
 

@@ -10,6 +10,7 @@ import { failInterruptedUploads } from './modules/distributors/index.ts';
 import { endLapsedEntitlements, sendAdministratorReminders } from './modules/pica/index.ts';
 import { startOutboxWorker } from './modules/outbox/index.ts';
 import { seedDemo } from './demo/seed-demo.ts';
+import { demoDecision } from './demo/demo.rules.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -74,6 +75,7 @@ export function closeOnSignals(server: RunningServer): void {
 
 // `node --import tsx src/server.ts` serves with the environment's configuration.
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const server = await startServer(loadConfig(), { demo: process.env.DEMO === '1' });
+  const config = loadConfig();
+  const server = await startServer(config, { demo: demoDecision({ flag: undefined, env: config.demo, databaseUrl: config.databaseUrl, isProduction: config.isProduction }).load });
   closeOnSignals(server);
 }

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/helpers/app.ts';
 import { verifyAuditChain } from '../modules/audit/index.ts';
 import { countriesServed } from '../modules/distributors/index.ts';
-import { DEMO_ACCOUNT_LIST, DEMO_API_KEY, DEMO_DISTRIBUTORS, seedDemo } from './seed-demo.ts';
+import { DEMO_ACCOUNT_LIST, DEMO_API_KEY, DEMO_DISTRIBUTORS, DEMO_PASSWORD, seedDemo } from './seed-demo.ts';
+import { startupBanner } from './demo-logins.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -44,5 +45,17 @@ describe('demo data', () => {
     expect((await eligibility('EDN-100003')).json().reasons.map((r: { code: string }) => r.code)).toEqual(['not_a_partner', 'account_closed']);
     expect((await eligibility('NO-SUCH-ACCOUNT')).statusCode).toBe(404);
     expect(DEMO_ACCOUNT_LIST.length).toBeGreaterThan(5);
+  });
+});
+
+describe('issue #17 item 1: the start-up banner', () => {
+  it('prints the address and one demo sign-in per role present in the database', async () => {
+    await seedDemo(t.ctx);
+    const banner = await startupBanner(t.ctx.db, 'http://127.0.0.1:3000', DEMO_PASSWORD);
+    expect(banner).toContain('Partner Portal is running at http://127.0.0.1:3000');
+    expect(banner).toContain(`password ${DEMO_PASSWORD}`);
+    const roles = banner.split('\n').slice(2).map((line) => line.trim().split(/\s{2,}/)[0]);
+    expect(roles).toEqual(['applicant', 'partner administrator', 'PICA administrator', 'distributor', 'reviewer', 'programme administrator']);
+    expect(banner).toContain('admin@northwind.example');
   });
 });

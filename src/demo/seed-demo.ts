@@ -9,7 +9,8 @@ import { claimAccount, insertDistributorIn, type DistributorInput } from '../mod
 import { createRegisteredPartner, seedLocatorDemo, seedTrainingDemo } from '../modules/partners/index.ts';
 import { recordAgreement } from '../modules/registration/index.ts';
 import { normalisePartyName } from '../modules/review/index.ts';
-import { seedPicaDemo } from '../modules/pica/index.ts';
+import { DEMO_PICA_ADMIN, seedPicaDemo } from '../modules/pica/index.ts';
+import { DEMO_LOGINS } from './demo-logins.ts';
 
 /** The password of every demo account; printed in the README. Demo data is never loaded in production. */
 export const DEMO_PASSWORD = 'demo-password-2026';
@@ -25,6 +26,16 @@ export const DEMO_PARTNER_ACCOUNT = { email: 'partner@kranich-systemhaus.example
 
 /** The demo distributor's administrator (distributor_admin of EuroDist Networks GmbH). */
 export const DEMO_DISTRIBUTOR_ACCOUNT = { email: 'distributor@eurodist.example', name: 'Dana Distributor' };
+
+// What `serve` prints, one sign-in per role (demo-logins.ts).
+DEMO_LOGINS.push(
+  { role: 'applicant', email: DEMO_ACCOUNTS[2]!.email },
+  { role: 'partner administrator', email: DEMO_PARTNER_ACCOUNT.email },
+  { role: 'PICA administrator', email: DEMO_PICA_ADMIN.email },
+  { role: 'distributor', email: DEMO_DISTRIBUTOR_ACCOUNT.email },
+  { role: 'reviewer', email: DEMO_ACCOUNTS[1]!.email },
+  { role: 'programme administrator', email: DEMO_ACCOUNTS[0]!.email },
+);
 
 /**
  * The demo API key of EuroDist Networks GmbH. It is public (README) and therefore only ever

@@ -36,3 +36,13 @@ export function smtpTransport(url: string, options: { ignoreTLS?: boolean } = {}
 export function mailboxTransport(): MailTransport {
   return { name: 'mailbox', send: async () => {}, close: () => {} };
 }
+
+/** Connects and greets (and authenticates, when the URL has credentials) without sending: `doctor`. */
+export async function verifySmtp(url: string, timeoutMs = 10_000): Promise<void> {
+  const transporter = nodemailer.createTransport({ url, connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs });
+  try {
+    await transporter.verify();
+  } finally {
+    transporter.close();
+  }
+}

@@ -54,7 +54,8 @@ export async function startServer({ env = {}, timeoutMs = 60_000, demo = false }
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'pp-e2e-'));
   const baseUrl = `http://127.0.0.1:${port}`;
-  const entry = demo ? ['src/cli.ts', 'serve', '--demo'] : ['src/server.ts'];
+  // Without demo data unless asked for: the embedded database gets it by default (DEMO, issue #17).
+  const entry = demo ? ['src/cli.ts', 'serve', '--demo'] : ['src/cli.ts', 'serve', '--no-demo'];
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', ...entry], {
     cwd: ROOT,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, NODE_ENV: 'development', LOG_LEVEL: 'warn', ...env },

@@ -6,6 +6,7 @@ import { buildApp } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import type { AppContext } from '../../src/platform/context.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
+import { validateApiResponses } from './openapi-validation.ts';
 
 export interface TestApp {
   app: FastifyInstance;
@@ -33,6 +34,8 @@ export async function createTestApp(overrides: Record<string, string> = {}): Pro
   const config = testConfig(overrides);
   const app = await buildApp({ config, db: database.db, logger: false });
   await app.ready();
+  // Every /api/ answer in the tests is held to the served OpenAPI document (issue #17).
+  validateApiResponses(app);
   return {
     app,
     ctx: { db: database.db, config },

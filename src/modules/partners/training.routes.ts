@@ -13,6 +13,10 @@ import { addKeyPerson, formerKeyPersonnel, partnerTraining, removeKeyPerson, sta
 import { certificateFile, completionsAwaitingVerification, completionsOfPartner, recordCompletion, reviewCompletion } from './training-completions.service.ts';
 import { MAX_CERTIFICATE_BYTES } from './training.rules.ts';
 
+/** REG-10: a certificate is one of the three types its content was checked against. */
+const binary = { schema: { type: 'string', format: 'binary' } } as const;
+const certificateFileResponse = { description: 'The certificate file, as an attachment', content: { 'application/pdf': binary, 'image/png': binary, 'image/jpeg': binary } } as const;
+
 /** Serves a stored certificate so that no browser runs it: the checked type, as an attachment, never sniffed. */
 export function sendCertificate(reply: FastifyReply, file: { bytes: Buffer; type: string; filename: string }) {
   return reply
@@ -79,7 +83,7 @@ export async function trainingRoutes(fastify: FastifyInstance): Promise<void> {
       return reply.status(201).send(record);
     },
   );
-  app.get('/training/completions/:id/certificate', { schema: { tags, summary: 'A certificate file, as an attachment, to the partner\'s own users and staff', security, params: s.IdParams, response: { ...errors(401, 404) } } }, async (req, reply) =>
+  app.get('/training/completions/:id/certificate', { schema: { tags, summary: 'A certificate file, as an attachment, to the partner\'s own users and staff', security, params: s.IdParams, response: { 200: certificateFileResponse, ...errors(401, 404) } } }, async (req, reply) =>
     sendCertificate(reply, await certificateFile(ctx(), requireUser(req.actor), req.params.id)),
   );
   app.get('/training/courses', { schema: { tags, summary: 'The accepted courses', security, response: { 200: Type.Array(s.Course), ...errors(401) } } }, async (req) => {
