@@ -42,7 +42,7 @@ describe.skipIf(!chromium.available && !chromium.mustFail)(`review flow in Chrom
     server = await startServer({ demo: true });
     const baseUrl = server.baseUrl;
     const admin = await apiSession(baseUrl, ADMIN);
-    await admin('POST', '/staff/agreements', { version: 'E2E-1', title: 'Indirect Channel Partner Agreement', body: 'Indirect Channel Partner Agreement (browser test).', effectiveAt: new Date(Date.now() - 86_400_000).toISOString() });
+    await admin('POST', '/staff/agreements', { version: 'E2E-1', governingLanguage: 'en', texts: { en: { title: 'Indirect Channel Partner Agreement', body: 'Indirect Channel Partner Agreement (browser test).' } }, effectiveAt: new Date(Date.now() - 86_400_000).toISOString() });
 
     const eurodist = ((await (await fetch(`${baseUrl}/api/v1/distributors?country=DE`)).json()) as { distributors: { id: string; legalName: string }[] }).distributors.find((d) => d.legalName === 'EuroDist Networks GmbH')!;
     const applicant = await apiSession(baseUrl, APPLICANT);
@@ -157,8 +157,8 @@ describe.skipIf(!chromium.available && !chromium.mustFail)(`review flow in Chrom
     await consoleNav().getByRole('link', { name: text('staff.nav.agreements') }).click();
     await arriveAt(/\/staff\/agreements$/, 'agreements (administrator)');
     await page.getByRole('textbox', { name: text('fields.version'), exact: true }).fill('E2E-1');
-    await page.getByRole('textbox', { name: text('fields.title'), exact: true }).fill('Indirect Channel Partner Agreement');
-    await page.getByRole('textbox', { name: text('fields.body'), exact: true }).fill('Same version number again.');
+    await page.getByRole('textbox', { name: text('fields.texts.en.title'), exact: true }).fill('Indirect Channel Partner Agreement');
+    await page.getByRole('textbox', { name: text('fields.texts.en.body'), exact: true }).fill('Same version number again.');
     await page.getByRole('button', { name: text('staff.agreements.publish_submit') }).click();
     await arriveAt(/\/staff\/agreements$/, 'agreements with errors');
     await expect(page.getByRole('alert').getByRole('listitem').allTextContents()).resolves.toEqual([text('rules.agreement_version_taken', { label: text('fields.version'), value: 'E2E-1' })]);

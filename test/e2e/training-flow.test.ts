@@ -37,7 +37,7 @@ describe.skipIf(!chromium.available && !chromium.mustFail)(`training flow in Chr
     const baseUrl = server.baseUrl;
     // The demo applicant applies and is approved through the API, becoming a partner admin and key person.
     const admin = await apiSession(baseUrl, ADMIN);
-    await admin('POST', '/staff/agreements', { version: 'E2E-T', title: 'Indirect Channel Partner Agreement', body: 'Agreement (training browser test).', effectiveAt: new Date(Date.now() - 86_400_000).toISOString() });
+    await admin('POST', '/staff/agreements', { version: 'E2E-T', governingLanguage: 'en', texts: { en: { title: 'Indirect Channel Partner Agreement', body: 'Agreement (training browser test).' } }, effectiveAt: new Date(Date.now() - 86_400_000).toISOString() });
     const eurodist = ((await (await fetch(`${baseUrl}/api/v1/distributors?country=DE`)).json()) as { distributors: { id: string; legalName: string }[] }).distributors.find((d) => d.legalName === 'EuroDist Networks GmbH')!;
     const applicant = await apiSession(baseUrl, APPLICANT);
     const application = await applicant('POST', '/applications');
