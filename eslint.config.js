@@ -4,19 +4,35 @@ import globals from 'globals';
 
 // The shape of the code (docs/architecture.md, "Lint rules"), kept by the linter:
 // SQL only in repositories, modules meet only through their index.ts, the platform knows no module.
-const CLASSES = { selector: 'ClassDeclaration[superClass=null]', message: 'Prefer plain functions; classes only for Error subclasses.' };
+const CLASSES = {
+  selector: 'ClassDeclaration[superClass=null]',
+  message: 'Prefer plain functions; classes only for Error subclasses.',
+};
 
-const SQL_HOME = 'SQL lives only in *.repository.ts (or a migration, demo seeding, tests, benchmarks): move this query into the repository and call it with the executor.';
+const SQL_HOME =
+  'SQL lives only in *.repository.ts (or a migration, demo seeding, tests, benchmarks): move this query into the repository and call it with the executor.';
 const QUERIES = [
-  { selector: 'CallExpression[callee.property.name=/^(selectFrom|selectNoFrom|insertInto|updateTable|deleteFrom|replaceInto|mergeInto|executeQuery)$/]', message: SQL_HOME },
+  {
+    selector:
+      'CallExpression[callee.property.name=/^(selectFrom|selectNoFrom|insertInto|updateTable|deleteFrom|replaceInto|mergeInto|executeQuery)$/]',
+    message: SQL_HOME,
+  },
   // Kysely's common table expressions: `.with('name', (db) => …)` (Array#with takes no function).
-  { selector: 'CallExpression[callee.property.name=/^with(Recursive)?$/][arguments.length=2][arguments.1.type=/FunctionExpression$/]', message: SQL_HOME },
+  {
+    selector:
+      'CallExpression[callee.property.name=/^with(Recursive)?$/][arguments.length=2][arguments.1.type=/FunctionExpression$/]',
+    message: SQL_HOME,
+  },
   { selector: 'TaggedTemplateExpression[tag.name="sql"]', message: SQL_HOME },
-  { selector: 'MemberExpression[object.name="sql"][property.name=/^(raw|ref|id|lit|val|join|table)$/]', message: SQL_HOME },
+  {
+    selector: 'MemberExpression[object.name="sql"][property.name=/^(raw|ref|id|lit|val|join|table)$/]',
+    message: SQL_HOME,
+  },
 ];
 
 const THROUGH_INDEX = "Import another module only through its index.ts (e.g. '../accounts/index.ts').";
-const NO_MODULES_IN_PLATFORM = 'src/platform/ never imports module code (only platform/database.ts imports the *.table.ts types).';
+const NO_MODULES_IN_PLATFORM =
+  'src/platform/ never imports module code (only platform/database.ts imports the *.table.ts types).';
 
 /** Test files, wherever they are: they build fixtures with queries. */
 const TESTS = ['**/*.test.ts', '**/*.test.tsx', 'test/**'];
@@ -40,7 +56,15 @@ export default tseslint.config(
   // the database themselves.
   {
     files: ['src/**/*.ts', 'src/**/*.tsx'],
-    ignores: ['src/**/*.repository.ts', 'src/migrations/**', 'src/demo/**', 'src/platform/db.ts', 'src/platform/migrate.ts', 'src/platform/cache.ts', ...TESTS],
+    ignores: [
+      'src/**/*.repository.ts',
+      'src/migrations/**',
+      'src/demo/**',
+      'src/platform/db.ts',
+      'src/platform/migrate.ts',
+      'src/platform/cache.ts',
+      ...TESTS,
+    ],
     rules: { 'no-restricted-syntax': ['error', CLASSES, ...QUERIES] },
   },
 
@@ -48,14 +72,20 @@ export default tseslint.config(
   {
     files: ['src/modules/**/*.ts', 'src/modules/**/*.tsx'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ regex: '^\\.\\./(?!\\.\\.?/)[^/]+/(?!index\\.ts$).+', message: THROUGH_INDEX }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^\\.\\./(?!\\.\\.?/)[^/]+/(?!index\\.ts$).+', message: THROUGH_INDEX }] },
+      ],
     },
   },
   // …and so do the composition root (app, server, CLI) and the demo seeding.
   {
     files: ['src/*.ts', 'src/*.tsx', 'src/demo/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ regex: '(^|/)modules/[^/]+/(?!index\\.ts$).+', message: THROUGH_INDEX }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '(^|/)modules/[^/]+/(?!index\\.ts$).+', message: THROUGH_INDEX }] },
+      ],
     },
   },
 
@@ -63,11 +93,18 @@ export default tseslint.config(
   {
     files: ['src/platform/**/*.ts', 'src/platform/**/*.tsx'],
     ignores: ['src/platform/database.ts', ...TESTS],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: '(^|/)modules/', message: NO_MODULES_IN_PLATFORM }] }] },
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ regex: '(^|/)modules/', message: NO_MODULES_IN_PLATFORM }] }],
+    },
   },
   {
     files: ['src/platform/database.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: '(^|/)modules/.*(?<!\\.table\\.ts)$', message: NO_MODULES_IN_PLATFORM }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '(^|/)modules/.*(?<!\\.table\\.ts)$', message: NO_MODULES_IN_PLATFORM }] },
+      ],
+    },
   },
 
   // TODO #8: removed when moved. Files that still break rule 2; the branches that import

@@ -46,7 +46,13 @@ const meta = { ip: '127.0.0.1', userAgent: 'bench' };
 const log = (message: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${message}`);
 
 const work = mkdtempSync(path.join(ROOT, '.tmp', 'bench-durability-'));
-const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: path.join(work, 'config'), SESSION_SECRET: 'bench-session-secret-that-is-long-enough-0123456789', PUBLIC_URL: 'http://portal.bench', LOG_LEVEL: 'silent' });
+const config = loadConfig({
+  NODE_ENV: 'test',
+  DATA_DIR: path.join(work, 'config'),
+  SESSION_SECRET: 'bench-session-secret-that-is-long-enough-0123456789',
+  PUBLIC_URL: 'http://portal.bench',
+  LOG_LEVEL: 'silent',
+});
 
 interface Sample {
   openMs: number;
@@ -58,19 +64,60 @@ interface Sample {
   commitMs: number[];
 }
 
-async function user(db: Db, roles: { role: 'staff_admin' | 'distributor_admin'; organisationId: string | null }[] = []) {
+async function user(
+  db: Db,
+  roles: { role: 'staff_admin' | 'distributor_admin'; organisationId: string | null }[] = [],
+) {
   const email = `u-${randomBytes(5).toString('hex')}@bench.example`;
-  const row = await db.insertInto('users').values({ email, name: 'Bench User', password_hash: 'x', language: 'en', email_verified_at: new Date() }).returning(['id', 'email', 'name']).executeTakeFirstOrThrow();
-  for (const r of roles) await db.insertInto('user_roles').values({ user_id: row.id, role: r.role, organisation_id: r.organisationId, granted_by: null }).execute();
+  const row = await db
+    .insertInto('users')
+    .values({ email, name: 'Bench User', password_hash: 'x', language: 'en', email_verified_at: new Date() })
+    .returning(['id', 'email', 'name'])
+    .executeTakeFirstOrThrow();
+  for (const r of roles)
+    await db
+      .insertInto('user_roles')
+      .values({ user_id: row.id, role: r.role, organisation_id: r.organisationId, granted_by: null })
+      .execute();
   const secret = randomBytes(32).toString('base64url');
-  await db.insertInto('sessions').values({ id_hash: hashSecret(secret), user_id: row.id, expires_at: new Date(Date.now() + 3_600_000), ip: null, user_agent: null }).execute();
-  return { actor: { userId: row.id, email, name: row.name, language: 'en' as const, emailVerified: true, grants: roles }, cookie: secret };
+  await db
+    .insertInto('sessions')
+    .values({
+      id_hash: hashSecret(secret),
+      user_id: row.id,
+      expires_at: new Date(Date.now() + 3_600_000),
+      ip: null,
+      user_agent: null,
+    })
+    .execute();
+  return {
+    actor: { userId: row.id, email, name: row.name, language: 'en' as const, emailVerified: true, grants: roles },
+    cookie: secret,
+  };
 }
 
 async function distributor(db: Db) {
   const code = `B-${randomBytes(4).toString('hex').toUpperCase()}`;
-  const org = await db.insertInto('organisations').values({ kind: 'distributor', name: code }).returning('id').executeTakeFirstOrThrow();
-  const d = await db.insertInto('distributors').values({ organisation_id: org.id, code, legal_name: `Distributor ${code}`, hq_country: 'DE', website: 'https://d.example', phone: '+49 30 5550 1000', email: 'sales@d.example', accepts_new_resellers: true, status: 'active' }).returning('id').executeTakeFirstOrThrow();
+  const org = await db
+    .insertInto('organisations')
+    .values({ kind: 'distributor', name: code })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const d = await db
+    .insertInto('distributors')
+    .values({
+      organisation_id: org.id,
+      code,
+      legal_name: `Distributor ${code}`,
+      hq_country: 'DE',
+      website: 'https://d.example',
+      phone: '+49 30 5550 1000',
+      email: 'sales@d.example',
+      accepts_new_resellers: true,
+      status: 'active',
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   await db.insertInto('distributor_territories').values({ distributor_id: d.id, country: 'AT' }).execute();
   return { id: d.id, organisationId: org.id };
 }
@@ -81,16 +128,32 @@ async function prepareTemplate(dir: string): Promise<void> {
   await migrateToLatest(db);
   const staff = await user(db, [{ role: 'staff_admin', organisationId: null }]);
   await sql`CREATE TABLE bench_commits (id serial PRIMARY KEY, at timestamptz NOT NULL DEFAULT now())`.execute(db);
-  await publishAgreement({ db, config }, staff.actor, { version: '2026.1', governingLanguage: 'en', texts: { en: { title: 'ICPA', body: 'Terms.' } }, effectiveAt: new Date('2026-01-01') }, meta);
+  await publishAgreement(
+    { db, config },
+    staff.actor,
+    {
+      version: '2026.1',
+      governingLanguage: 'en',
+      texts: { en: { title: 'ICPA', body: 'Terms.' } },
+      effectiveAt: new Date('2026-01-01'),
+    },
+    meta,
+  );
   await db.destroy();
 }
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted.length ? Math.round(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! * 100) / 100 : 0;
+  return sorted.length
+    ? Math.round(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! * 100) / 100
+    : 0;
 }
 
-async function measure(mode: EmbeddedMode, dir: string, { submitSeconds: seconds, importRows }: { submitSeconds: number; importRows: number } = SETTINGS): Promise<Sample> {
+async function measure(
+  mode: EmbeddedMode,
+  dir: string,
+  { submitSeconds: seconds, importRows }: { submitSeconds: number; importRows: number } = SETTINGS,
+): Promise<Sample> {
   let started = performance.now();
   const db = createDb({ dataDir: dir, durability: mode });
   await db.selectNoFrom((eb) => eb.lit(1).as('one')).execute();
@@ -105,19 +168,49 @@ async function measure(mode: EmbeddedMode, dir: string, { submitSeconds: seconds
       return res;
     };
     const steps: [string, unknown][] = [
-      ['company', { legalName: 'Fabrikam GmbH', legalForm: 'limited_company', country: 'DE', website: 'https://fabrikam.example', registrationNumber: 'HRB 9' }],
+      [
+        'company',
+        {
+          legalName: 'Fabrikam GmbH',
+          legalForm: 'limited_company',
+          country: 'DE',
+          website: 'https://fabrikam.example',
+          registrationNumber: 'HRB 9',
+        },
+      ],
       ['contacts', { primary: { name: 'Dana', email: 'dana@fabrikam.example', phone: '+49 30 901820', title: 'CEO' } }],
-      ['locations', { items: [{ lines: ['Hauptstraße 1'], city: 'Berlin', postcode: '10117', country: 'DE', type: 'office' }] }],
-      ['distributors', { items: [{ distributorId: eurodist.id, accountNumber: 'FAB-1' }], initialDistributorId: eurodist.id }],
-      ['added-value', { canDemonstrate: true, providesServices: true, servicesDescription: 'Demonstrations at customer sites and installation services.' }],
+      [
+        'locations',
+        { items: [{ lines: ['Hauptstraße 1'], city: 'Berlin', postcode: '10117', country: 'DE', type: 'office' }] },
+      ],
+      [
+        'distributors',
+        { items: [{ distributorId: eurodist.id, accountNumber: 'FAB-1' }], initialDistributorId: eurodist.id },
+      ],
+      [
+        'added-value',
+        {
+          canDemonstrate: true,
+          providesServices: true,
+          servicesDescription: 'Demonstrations at customer sites and installation services.',
+        },
+      ],
       ['personnel', { items: [{ name: 'Dana', email: 'dana@fabrikam.example', role: 'Owner' }] }],
     ];
     const submitOne = async () => {
       const { cookie } = await user(db);
       const created = (await call(cookie, 'POST', '/api/v1/applications')).json();
       let version = created.version;
-      for (const [step, answers] of steps) version = (await call(cookie, 'PUT', `/api/v1/applications/${created.id}/${step}`, { version, answers })).json().application.version;
-      await call(cookie, 'POST', `/api/v1/applications/${created.id}/submit`, { confirmsAuthority: true, name: 'Dana', title: 'CEO', acceptedAgreementVersion: '2026.1', consentsToRelease: true });
+      for (const [step, answers] of steps)
+        version = (await call(cookie, 'PUT', `/api/v1/applications/${created.id}/${step}`, { version, answers })).json()
+          .application.version;
+      await call(cookie, 'POST', `/api/v1/applications/${created.id}/submit`, {
+        confirmsAuthority: true,
+        name: 'Dana',
+        title: 'CEO',
+        acceptedAgreementVersion: '2026.1',
+        consentsToRelease: true,
+      });
     };
 
     // Submissions per second at a few concurrent applicants.
@@ -142,7 +235,12 @@ async function measure(mode: EmbeddedMode, dir: string, { submitSeconds: seconds
     const pageMs: number[] = [];
     for (let i = 0; i < SETTINGS.latencySamples; i++) {
       let t = performance.now();
-      version = (await call(cookie, 'PUT', `/api/v1/applications/${draft.id}/company`, { version, answers: { ...steps[0]![1] as object, registrationNumber: `HRB ${i}` } })).json().application.version;
+      version = (
+        await call(cookie, 'PUT', `/api/v1/applications/${draft.id}/company`, {
+          version,
+          answers: { ...(steps[0]![1] as object), registrationNumber: `HRB ${i}` },
+        })
+      ).json().application.version;
       saveMs.push(performance.now() - t);
       t = performance.now();
       await call(cookie, 'GET', '/apply');
@@ -165,9 +263,17 @@ async function measure(mode: EmbeddedMode, dir: string, { submitSeconds: seconds
       for (let i = 0; i < importRows; i++) yield `ACC-${i},Reseller ${i},AT,active\n`;
     };
     started = performance.now();
-    const report = await importAccountList({ db, config }, uploader.actor, target.id, Readable.from(rows()), 'bench.csv', meta);
+    const report = await importAccountList(
+      { db, config },
+      uploader.actor,
+      target.id,
+      Readable.from(rows()),
+      'bench.csv',
+      meta,
+    );
     const importMs = performance.now() - started;
-    if (report.status !== 'done' || report.rowsWritten !== importRows) throw new Error(`import: ${JSON.stringify(report).slice(0, 300)}`);
+    if (report.status !== 'done' || report.rowsWritten !== importRows)
+      throw new Error(`import: ${JSON.stringify(report).slice(0, 300)}`);
     return { openMs, submissions, submitSeconds, saveMs, pageMs, importMs, commitMs };
   } finally {
     await app.close();
@@ -193,7 +299,9 @@ try {
       log(`round ${round + 1}/${SETTINGS.rounds}: ${mode}`);
       const sample = await measure(mode, path.join(work, mode));
       samples.get(mode)!.push(sample);
-      log(`  ${(sample.submissions / sample.submitSeconds).toFixed(1)} submissions/s, commit p50 ${percentile(sample.commitMs, 50).toFixed(2)} ms, save p50 ${percentile(sample.saveMs, 50).toFixed(2)} ms, import ${(sample.importMs / 1000).toFixed(1)} s`);
+      log(
+        `  ${(sample.submissions / sample.submitSeconds).toFixed(1)} submissions/s, commit p50 ${percentile(sample.commitMs, 50).toFixed(2)} ms, save p50 ${percentile(sample.saveMs, 50).toFixed(2)} ms, import ${(sample.importMs / 1000).toFixed(1)} s`,
+      );
     }
   }
   const results = MODES.map((mode) => {
@@ -203,29 +311,95 @@ try {
     const importSeconds = s.map((x) => x.importMs / 1000);
     return {
       mode,
-      submissionsPerSecond: Math.round((s.reduce((a, x) => a + x.submissions, 0) / s.reduce((a, x) => a + x.submitSeconds, 0)) * 10) / 10,
+      submissionsPerSecond:
+        Math.round((s.reduce((a, x) => a + x.submissions, 0) / s.reduce((a, x) => a + x.submitSeconds, 0)) * 10) / 10,
       // The median round: a burst of other work on the machine during one round moves it less.
-      submissionsPerSecondMedianRound: percentile(s.map((x) => Math.round((x.submissions / x.submitSeconds) * 10) / 10), 50),
+      submissionsPerSecondMedianRound: percentile(
+        s.map((x) => Math.round((x.submissions / x.submitSeconds) * 10) / 10),
+        50,
+      ),
       submissionsPerSecondRounds: s.map((x) => Math.round((x.submissions / x.submitSeconds) * 10) / 10),
-      commitMs: { p50: percentile(s.flatMap((x) => x.commitMs), 50), p95: percentile(s.flatMap((x) => x.commitMs), 95) },
+      commitMs: {
+        p50: percentile(
+          s.flatMap((x) => x.commitMs),
+          50,
+        ),
+        p95: percentile(
+          s.flatMap((x) => x.commitMs),
+          95,
+        ),
+      },
       draftSaveMs: { p50: percentile(saves, 50), p95: percentile(saves, 95) },
       pageMs: { p50: percentile(pages, 50), p95: percentile(pages, 95) },
       importSeconds: { median: percentile(importSeconds, 50), runs: importSeconds.map((x) => Math.round(x * 10) / 10) },
       importRowsPerSecond: Math.round(SETTINGS.importRows / percentile(importSeconds, 50)),
-      openMs: { median: Math.round(percentile(s.map((x) => x.openMs), 50)) },
+      openMs: {
+        median: Math.round(
+          percentile(
+            s.map((x) => x.openMs),
+            50,
+          ),
+        ),
+      },
     };
   });
   const base = results[0]!;
   console.log(
     '\n' +
       table([
-        ['mode', 'submissions/s', 'median round', 'vs default', 'commit p50 ms', 'commit p95 ms', 'save p50 ms', 'save p95 ms', 'page p50 ms', 'page p95 ms', `import ${SETTINGS.importRows / 1000}k s`, 'rows/s', 'open ms'],
-        ...results.map((r) => [r.mode, r.submissionsPerSecond, r.submissionsPerSecondMedianRound, `${Math.round((r.submissionsPerSecondMedianRound / base.submissionsPerSecondMedianRound) * 100)} %`, r.commitMs.p50, r.commitMs.p95, r.draftSaveMs.p50, r.draftSaveMs.p95, r.pageMs.p50, r.pageMs.p95, r.importSeconds.median, r.importRowsPerSecond, r.openMs.median]),
+        [
+          'mode',
+          'submissions/s',
+          'median round',
+          'vs default',
+          'commit p50 ms',
+          'commit p95 ms',
+          'save p50 ms',
+          'save p95 ms',
+          'page p50 ms',
+          'page p95 ms',
+          `import ${SETTINGS.importRows / 1000}k s`,
+          'rows/s',
+          'open ms',
+        ],
+        ...results.map((r) => [
+          r.mode,
+          r.submissionsPerSecond,
+          r.submissionsPerSecondMedianRound,
+          `${Math.round((r.submissionsPerSecondMedianRound / base.submissionsPerSecondMedianRound) * 100)} %`,
+          r.commitMs.p50,
+          r.commitMs.p95,
+          r.draftSaveMs.p50,
+          r.draftSaveMs.p95,
+          r.pageMs.p50,
+          r.pageMs.p95,
+          r.importSeconds.median,
+          r.importRowsPerSecond,
+          r.openMs.median,
+        ]),
       ]),
   );
   const out = path.join(ROOT, 'bench', 'results', `embedded-durability-${new Date().toISOString().slice(0, 10)}.json`);
   mkdirSync(path.dirname(out), { recursive: true });
-  writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), loadAverageAtStart: loadAtStart, loadAverageAtEnd: os.loadavg() }, settings: SETTINGS, results }, null, 2) + '\n');
+  writeFileSync(
+    out,
+    JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        machine: {
+          cpus: os.cpus().length,
+          model: os.cpus()[0]?.model,
+          memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+          loadAverageAtStart: loadAtStart,
+          loadAverageAtEnd: os.loadavg(),
+        },
+        settings: SETTINGS,
+        results,
+      },
+      null,
+      2,
+    ) + '\n',
+  );
   log(`wrote ${path.relative(ROOT, out)}`);
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -72,7 +72,10 @@ let cleaning: Promise<void> | undefined;
 const cleanUp = () =>
   (cleaning ??= (async () => {
     await Promise.allSettled(open.map((db) => db.destroy()));
-    if (databaseCreated) await admin(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`).catch((error: unknown) => console.error(`Could not drop ${databaseName}:`, error));
+    if (databaseCreated)
+      await admin(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`).catch((error: unknown) =>
+        console.error(`Could not drop ${databaseName}:`, error),
+      );
   })());
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
@@ -93,7 +96,9 @@ async function load(db: Db, cities: Coordinates[]): Promise<number> {
   await sql`CREATE TABLE bench_city (n int PRIMARY KEY, latitude float8, longitude float8)`.execute(db);
   for (let i = 0; i < cities.length; i += 500) {
     const chunk = cities.slice(i, i + 500).map((c, j) => ({ n: i + j, latitude: c.latitude, longitude: c.longitude }));
-    await sql`INSERT INTO bench_city SELECT * FROM json_to_recordset(${JSON.stringify(chunk)}::json) AS x(n int, latitude float8, longitude float8)`.execute(db);
+    await sql`INSERT INTO bench_city SELECT * FROM json_to_recordset(${JSON.stringify(chunk)}::json) AS x(n int, latitude float8, longitude float8)`.execute(
+      db,
+    );
   }
   await sql`CREATE TABLE bench_partner (n int PRIMARY KEY, id uuid)`.execute(db);
   await sql`WITH o AS (INSERT INTO organisations (kind, name) SELECT 'partner', 'Bench Partner ' || g FROM generate_series(1, ${SETTINGS.partners}::int) g RETURNING id, name),
@@ -113,7 +118,9 @@ async function load(db: Db, cities: Coordinates[]): Promise<number> {
   await sql`CREATE EXTENSION IF NOT EXISTS cube`.execute(db);
   await sql`CREATE EXTENSION IF NOT EXISTS earthdistance`.execute(db);
   // The portal's GiST index, as its migration defines it; the B-tree is the other candidates'.
-  await sql`CREATE INDEX partner_locations_listed_earth ON partner_locations USING gist (ll_to_earth(latitude, longitude)) WHERE listed`.execute(db);
+  await sql`CREATE INDEX partner_locations_listed_earth ON partner_locations USING gist (ll_to_earth(latitude, longitude)) WHERE listed`.execute(
+    db,
+  );
   await sql`CREATE INDEX bench_locations_position ON partner_locations (latitude, longitude) WHERE listed`.execute(db);
   await sql`ANALYZE`.execute(db);
   return (Date.now() - started) / 1000;
@@ -134,11 +141,13 @@ const candidates: Candidate[] = [
     name: 'btree',
     run: async (db, c) => {
       const b = boundingBox(c, SETTINGS.radiusKm);
-      return (await sql`SELECT l.id, p.legal_name, ${haversine(c)} AS distance_km, count(*) OVER ()::int AS total
+      return (
+        await sql`SELECT l.id, p.legal_name, ${haversine(c)} AS distance_km, count(*) OVER ()::int AS total
           FROM partner_locations l JOIN partners p ON p.organisation_id = l.partner_id
           WHERE l.listed AND p.status = 'registered' AND l.latitude BETWEEN ${b.minLatitude} AND ${b.maxLatitude}
             AND l.longitude BETWEEN ${b.minLongitude} AND ${b.maxLongitude} AND ${haversine(c)} <= ${SETTINGS.radiusKm}
-          ORDER BY distance_km, p.legal_name, l.id LIMIT ${PAGE_SIZE}`.execute(db)).rows;
+          ORDER BY distance_km, p.legal_name, l.id LIMIT ${PAGE_SIZE}`.execute(db)
+      ).rows;
     },
   },
   {
@@ -146,28 +155,41 @@ const candidates: Candidate[] = [
     run: async (db, c) => {
       const b = boundingBox(c, SETTINGS.radiusKm);
       const d = haversine(c);
-      return (await sql`SELECT l.id, p.legal_name, ${d} AS distance_km FROM partner_locations l JOIN partners p ON p.organisation_id = l.partner_id
+      return (
+        await sql`SELECT l.id, p.legal_name, ${d} AS distance_km FROM partner_locations l JOIN partners p ON p.organisation_id = l.partner_id
           WHERE l.listed AND p.status = 'registered' AND l.latitude BETWEEN ${b.minLatitude} AND ${b.maxLatitude}
             AND l.longitude BETWEEN ${b.minLongitude} AND ${b.maxLongitude} AND ${d} <= ${SETTINGS.radiusKm}
-          ORDER BY distance_km, p.legal_name, l.id LIMIT ${PAGE_SIZE}`.execute(db)).rows;
+          ORDER BY distance_km, p.legal_name, l.id LIMIT ${PAGE_SIZE}`.execute(db)
+      ).rows;
     },
   },
   {
     name: 'earth',
     run: async (db, c) =>
-      (await sql`SELECT l.id, p.legal_name, earth_distance(ll_to_earth(${c.latitude}, ${c.longitude}), ll_to_earth(l.latitude, l.longitude)) / 1000 AS distance_km,
+      (
+        await sql`SELECT l.id, p.legal_name, earth_distance(ll_to_earth(${c.latitude}, ${c.longitude}), ll_to_earth(l.latitude, l.longitude)) / 1000 AS distance_km,
                  count(*) OVER ()::int AS total
           FROM partner_locations l JOIN partners p ON p.organisation_id = l.partner_id
           WHERE l.listed AND p.status = 'registered' AND ${earthFilter(c, SETTINGS.radiusKm)}
-          ORDER BY distance_km, p.legal_name, l.id LIMIT ${PAGE_SIZE}`.execute(db)).rows,
+          ORDER BY distance_km, p.legal_name, l.id LIMIT ${PAGE_SIZE}`.execute(db)
+      ).rows,
   },
   {
     name: 'portal',
-    run: (db, c) => searchListedLocations(db, { centre: c, radiusKm: SETTINGS.radiusKm, country: null, name: null, limit: PAGE_SIZE + 1, offset: 0 }),
+    run: (db, c) =>
+      searchListedLocations(db, {
+        centre: c,
+        radiusKm: SETTINGS.radiusKm,
+        country: null,
+        name: null,
+        limit: PAGE_SIZE + 1,
+        offset: 0,
+      }),
   },
 ];
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 async function measure(engine: string, db: Db, centres: Coordinates[]) {
   const times = new Map<string, number[]>(candidates.map((c) => [c.name, []]));
@@ -189,16 +211,29 @@ async function measure(engine: string, db: Db, centres: Coordinates[]) {
   return candidates.map((c) => {
     const sorted = [...times.get(c.name)!].sort((a, b) => a - b);
     const round2 = (n: number) => Math.round(n * 100) / 100;
-    return { engine, candidate: c.name, queries: sorted.length, p50: round2(percentile(sorted, 50)), p95: round2(percentile(sorted, 95)), rowsPerQuery: Math.round((found.get(c.name)! / sorted.length) * 10) / 10 };
+    return {
+      engine,
+      candidate: c.name,
+      queries: sorted.length,
+      p50: round2(percentile(sorted, 50)),
+      p95: round2(percentile(sorted, 95)),
+      rowsPerQuery: Math.round((found.get(c.name)! / sorted.length) * 10) / 10,
+    };
   });
 }
 
 /** The plan of the portal's page query, to show that the GiST index orders it. */
 async function portalPlan(db: Db, c: Coordinates): Promise<string> {
   const r = SETTINGS.radiusKm * 1000;
-  const rows = (await sql<Record<string, string>>`EXPLAIN SELECT l.id FROM partner_locations l JOIN partners p ON p.organisation_id = l.partner_id
+  const rows = (
+    await sql<
+      Record<string, string>
+    >`EXPLAIN SELECT l.id FROM partner_locations l JOIN partners p ON p.organisation_id = l.partner_id
       WHERE l.listed AND p.status = 'registered' AND earth_box(ll_to_earth(${c.latitude}, ${c.longitude}), ${r}) @> ll_to_earth(l.latitude, l.longitude)
-      ORDER BY ll_to_earth(l.latitude, l.longitude) <-> ll_to_earth(${c.latitude}, ${c.longitude}) LIMIT ${PAGE_SIZE + 1}`.execute(db)).rows;
+      ORDER BY ll_to_earth(l.latitude, l.longitude) <-> ll_to_earth(${c.latitude}, ${c.longitude}) LIMIT ${PAGE_SIZE + 1}`.execute(
+      db,
+    )
+  ).rows;
   return rows.map((row) => Object.values(row)[0]).join('\n');
 }
 
@@ -234,12 +269,21 @@ async function main(): Promise<number> {
   info.pglitePlan = await portalPlan(lite, centres[0]!);
   results.push(...(await measure('pglite', lite, centres)));
 
-  console.log(`\n${table([['engine', 'candidate', 'queries', 'p50 ms', 'p95 ms', 'rows/query'], ...results.map((r) => [r.engine, r.candidate, r.queries, r.p50, r.p95, r.rowsPerQuery])])}`);
-  console.log(`\nPostgreSQL plan of the portal's query:\n${info.postgresPlan as string}\n\nPGlite plan:\n${info.pglitePlan as string}`);
+  console.log(
+    `\n${table([['engine', 'candidate', 'queries', 'p50 ms', 'p95 ms', 'rows/query'], ...results.map((r) => [r.engine, r.candidate, r.queries, r.p50, r.p95, r.rowsPerQuery])])}`,
+  );
+  console.log(
+    `\nPostgreSQL plan of the portal's query:\n${info.postgresPlan as string}\n\nPGlite plan:\n${info.pglitePlan as string}`,
+  );
   const result = {
     benchmark: 'partner-locator',
     date: new Date().toISOString(),
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', loadAverage: os.loadavg(), node: process.version },
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? 'unknown',
+      loadAverage: os.loadavg(),
+      node: process.version,
+    },
     settings: SETTINGS,
     ...info,
     results,

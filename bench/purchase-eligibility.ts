@@ -20,7 +20,15 @@ import pg from 'pg';
 import { createDb } from '../src/platform/db.ts';
 import { migrateToLatest } from '../src/platform/migrate.ts';
 import { hashSecret } from '../src/platform/tokens.ts';
-import { ROOT, interleaved, startServer, table, type LoadResult, type ServerProcess, type Target } from './lib/harness.ts';
+import {
+  ROOT,
+  interleaved,
+  startServer,
+  table,
+  type LoadResult,
+  type ServerProcess,
+  type Target,
+} from './lib/harness.ts';
 
 const fromEnv = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
 /** BENCH_* variables change the load for experiments; the README's numbers use the defaults. */
@@ -73,7 +81,10 @@ let cleaning: Promise<void> | undefined;
 const cleanUp = () =>
   (cleaning ??= (async () => {
     await Promise.allSettled(servers.map((s) => s.stop()));
-    if (databaseCreated) await admin(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`).catch((error: unknown) => console.error(`Could not drop ${databaseName}:`, error));
+    if (databaseCreated)
+      await admin(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`).catch((error: unknown) =>
+        console.error(`Could not drop ${databaseName}:`, error),
+      );
   })());
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -98,15 +109,33 @@ async function loadData(): Promise<{ distributorId: string; seconds: number; cou
     await client.query('SET synchronous_commit = off');
     // Bulk load without a foreign-key check per row (the rows are consistent by construction);
     // needs a superuser, as the default postgres role is. Without it the load is slower, not wrong.
-    await client.query('SET session_replication_role = replica').catch(() => step('(not a superuser: loading with foreign-key checks)'));
-    const q = async <R extends pg.QueryResultRow>(text: string, values: unknown[] = []) => (await client.query<R>(text, values)).rows;
-    const [org] = await q<{ id: string }>(`INSERT INTO organisations (kind, name) VALUES ('distributor', 'Benchmark Distribution GmbH') RETURNING id`);
-    const [distributor] = await q<{ id: string }>(`INSERT INTO distributors (organisation_id, code, legal_name, hq_country) VALUES ($1, 'BENCH', 'Benchmark Distribution GmbH', 'DE') RETURNING id`, [org!.id]);
+    await client
+      .query('SET session_replication_role = replica')
+      .catch(() => step('(not a superuser: loading with foreign-key checks)'));
+    const q = async <R extends pg.QueryResultRow>(text: string, values: unknown[] = []) =>
+      (await client.query<R>(text, values)).rows;
+    const [org] = await q<{ id: string }>(
+      `INSERT INTO organisations (kind, name) VALUES ('distributor', 'Benchmark Distribution GmbH') RETURNING id`,
+    );
+    const [distributor] = await q<{ id: string }>(
+      `INSERT INTO distributors (organisation_id, code, legal_name, hq_country) VALUES ($1, 'BENCH', 'Benchmark Distribution GmbH', 'DE') RETURNING id`,
+      [org!.id],
+    );
     const distributorId = distributor!.id;
-    await q(`INSERT INTO distributor_territories (distributor_id, country) VALUES ($1, 'AT'), ($1, 'CH')`, [distributorId]);
-    const [user] = await q<{ id: string }>(`INSERT INTO users (email, name, password_hash, email_verified_at) VALUES ('bench@benchmark-distribution.example', 'Benchmark Operator', 'not-a-password-hash', now()) RETURNING id`);
-    await q(`INSERT INTO user_roles (user_id, role, organisation_id) VALUES ($1, 'distributor_admin', $2)`, [user!.id, org!.id]);
-    await q(`INSERT INTO api_keys (organisation_id, name, prefix, key_hash, created_by) VALUES ($1, 'benchmark', 'benchkey', $2, $3)`, [org!.id, hashSecret(API_KEY), user!.id]);
+    await q(`INSERT INTO distributor_territories (distributor_id, country) VALUES ($1, 'AT'), ($1, 'CH')`, [
+      distributorId,
+    ]);
+    const [user] = await q<{ id: string }>(
+      `INSERT INTO users (email, name, password_hash, email_verified_at) VALUES ('bench@benchmark-distribution.example', 'Benchmark Operator', 'not-a-password-hash', now()) RETURNING id`,
+    );
+    await q(`INSERT INTO user_roles (user_id, role, organisation_id) VALUES ($1, 'distributor_admin', $2)`, [
+      user!.id,
+      org!.id,
+    ]);
+    await q(
+      `INSERT INTO api_keys (organisation_id, name, prefix, key_hash, created_by) VALUES ($1, 'benchmark', 'benchkey', $2, $3)`,
+      [org!.id, hashSecret(API_KEY), user!.id],
+    );
     const [upload] = await q<{ id: string }>(
       `INSERT INTO account_uploads (distributor_id, filename, status, rows_read, rows_written, uploaded_by, finished_at) VALUES ($1, 'benchmark.csv', 'done', $2, $2, $3, now()) RETURNING id`,
       [distributorId, SETTINGS.listRows, user!.id],
@@ -149,10 +178,16 @@ async function loadData(): Promise<{ distributorId: string; seconds: number; cou
       [distributorId, SETTINGS.listRows, SETTINGS.partners],
     );
     await q('VACUUM ANALYZE');
-    const counts = (await q<{ list: number; claims: number; partners: number }>(
-      `SELECT (SELECT count(*) FROM distributor_accounts)::int AS list, (SELECT count(*) FROM account_claims)::int AS claims, (SELECT count(*) FROM partners)::int AS partners`,
-    ))[0]!;
-    return { distributorId, seconds: (Date.now() - started) / 1000, counts: { listRows: counts.list, claims: counts.claims, partners: counts.partners } };
+    const counts = (
+      await q<{ list: number; claims: number; partners: number }>(
+        `SELECT (SELECT count(*) FROM distributor_accounts)::int AS list, (SELECT count(*) FROM account_claims)::int AS claims, (SELECT count(*) FROM partners)::int AS partners`,
+      )
+    )[0]!;
+    return {
+      distributorId,
+      seconds: (Date.now() - started) / 1000,
+      counts: { listRows: counts.list, claims: counts.claims, partners: counts.partners },
+    };
   } finally {
     await client.end();
   }
@@ -163,7 +198,9 @@ async function listLookups(): Promise<number> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const { rows } = await client.query<{ n: string }>(`SELECT coalesce(idx_scan, 0) AS n FROM pg_stat_user_tables WHERE relname = 'distributor_accounts'`);
+    const { rows } = await client.query<{ n: string }>(
+      `SELECT coalesce(idx_scan, 0) AS n FROM pg_stat_user_tables WHERE relname = 'distributor_accounts'`,
+    );
     return Number(rows[0]?.n ?? 0);
   } finally {
     await client.end();
@@ -181,9 +218,16 @@ function generator(seed: number) {
 
 function eligibilityPaths(size = SETTINGS.workingSet, unknownShare = SETTINGS.unknownShare): () => string {
   const random = generator(20261121);
-  const workingSet = Array.from({ length: size }, () => `/api/v1/purchase-eligibility?account=ACC-${String(1 + Math.floor(random() * SETTINGS.listRows)).padStart(7, '0')}`);
+  const workingSet = Array.from(
+    { length: size },
+    () =>
+      `/api/v1/purchase-eligibility?account=ACC-${String(1 + Math.floor(random() * SETTINGS.listRows)).padStart(7, '0')}`,
+  );
   let unknown = 0;
-  return () => (random() < unknownShare ? `/api/v1/purchase-eligibility?account=UNKNOWN-${(unknown += 1)}` : workingSet[Math.floor(random() * workingSet.length)]!);
+  return () =>
+    random() < unknownShare
+      ? `/api/v1/purchase-eligibility?account=UNKNOWN-${(unknown += 1)}`
+      : workingSet[Math.floor(random() * workingSet.length)]!;
 }
 
 function barePaths(): () => string {
@@ -198,7 +242,8 @@ async function sampleEligibleShare(server: ServerProcess): Promise<number> {
   let answered = 0;
   for (let i = 0; i < 200; i += 1) {
     const res = await fetch(`${server.url}${next()}`, { headers: { authorization: `Bearer ${API_KEY}` } });
-    if (res.status === 401 || res.status >= 500) throw new Error(`The eligibility route answered ${res.status}: ${await res.text()}`);
+    if (res.status === 401 || res.status >= 500)
+      throw new Error(`The eligibility route answered ${res.status}: ${await res.text()}`);
     if (res.status !== 200) continue;
     answered += 1;
     if (((await res.json()) as { eligible: boolean }).eligible) eligible += 1;
@@ -217,12 +262,23 @@ interface Scenario {
  * bare route. Stopping the portal closes its connections, which flushes their statistics: the
  * list's index scans over the phase are the answers computed in the database, not the cache.
  */
-async function phase(name: string, bare: ServerProcess, nextPath: () => string, before?: (portal: ServerProcess) => Promise<number>): Promise<Scenario> {
+async function phase(
+  name: string,
+  bare: ServerProcess,
+  nextPath: () => string,
+  before?: (portal: ServerProcess) => Promise<number>,
+): Promise<Scenario> {
   const profileDir = path.join(ROOT, 'bench/results/profiles');
   const portal = await startServer(
     'portal',
     'src/server.ts',
-    { DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', NODE_ENV: 'development', SESSION_SECRET: randomBytes(32).toString('hex'), DATA_DIR: path.join(os.tmpdir(), databaseName) },
+    {
+      DATABASE_URL: databaseUrl,
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'development',
+      SESSION_SECRET: randomBytes(32).toString('hex'),
+      DATA_DIR: path.join(os.tmpdir(), databaseName),
+    },
     '/readyz',
     { nodeArgs: PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [] },
   );
@@ -233,14 +289,24 @@ async function phase(name: string, bare: ServerProcess, nextPath: () => string, 
     { name: 'bare route', url: bare.url, nextPath: barePaths() },
     { name, url: portal.url, headers: { authorization: `Bearer ${API_KEY}` }, nextPath },
   ];
-  const results = await interleaved(targets, { connections: SETTINGS.connections, warmupSeconds: SETTINGS.warmupSeconds, rounds: SETTINGS.rounds, roundSeconds: SETTINGS.roundSeconds, log: step });
+  const results = await interleaved(targets, {
+    connections: SETTINGS.connections,
+    warmupSeconds: SETTINGS.warmupSeconds,
+    rounds: SETTINGS.rounds,
+    roundSeconds: SETTINGS.roundSeconds,
+    log: step,
+  });
   await portal.stop();
   await new Promise((r) => setTimeout(r, 300));
   const lookups = (await listLookups()) - lookupsBefore;
   const eligibility = results.get(name)!;
   // Warm-up requests are not counted by autocannon's tally; estimate them at the measured rate.
   const served = extraRequests + eligibility.requestsTotal + eligibility.requestsPerSecond * SETTINGS.warmupSeconds;
-  return { bare: results.get('bare route')!, eligibility, databaseLookupsPerRequest: Math.round((lookups / served) * 1000) / 1000 };
+  return {
+    bare: results.get('bare route')!,
+    eligibility,
+    databaseLookupsPerRequest: Math.round((lookups / served) * 1000) / 1000,
+  };
 }
 
 async function main(): Promise<number> {
@@ -288,7 +354,11 @@ async function main(): Promise<number> {
   const unexpected = [
     ['working set', e],
     ['hot set', hot.eligibility],
-  ].flatMap(([name, r]) => Object.entries((r as LoadResult).statusCodes).filter(([code]) => code !== '200' && code !== '404').map(([code, n]) => `${name as string}: ${n} × ${code}`));
+  ].flatMap(([name, r]) =>
+    Object.entries((r as LoadResult).statusCodes)
+      .filter(([code]) => code !== '200' && code !== '404')
+      .map(([code, n]) => `${name as string}: ${n} × ${code}`),
+  );
   const result = {
     benchmark: 'purchase-eligibility',
     date: new Date().toISOString(),
@@ -303,36 +373,92 @@ async function main(): Promise<number> {
       loadAverage: { before: Math.round(loadBefore[0]! * 100) / 100, after: Math.round(loadAfter[0]! * 100) / 100 },
     },
     settings: SETTINGS,
-    data: { ...data.counts, loadSeconds: Math.round(data.seconds * 10) / 10, workingSetEligibleShare: Math.round(eligibleShare * 100) / 100 },
+    data: {
+      ...data.counts,
+      loadSeconds: Math.round(data.seconds * 10) / 10,
+      workingSetEligibleShare: Math.round(eligibleShare * 100) / 100,
+    },
     bare: b,
     eligibility: { ...e, databaseLookupsPerRequest: main.databaseLookupsPerRequest },
     ratio,
     target: { ...TARGET, met: met.ratio && met.p99, ratioMet: met.ratio, p99Met: met.p99 },
-    supplementary: { hotSet: { bare: hot.bare, eligibility: { ...hot.eligibility, databaseLookupsPerRequest: hot.databaseLookupsPerRequest }, ratio: hotRatio } },
+    supplementary: {
+      hotSet: {
+        bare: hot.bare,
+        eligibility: { ...hot.eligibility, databaseLookupsPerRequest: hot.databaseLookupsPerRequest },
+        ratio: hotRatio,
+      },
+    },
   };
 
   const file = path.join(ROOT, 'bench/results', `purchase-eligibility-${result.date.slice(0, 10)}.json`);
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
 
-  const row = (name: string, r: LoadResult, extra: string[]) => [name, r.requestsPerSecond, r.latencyMs.p50, r.latencyMs.p90, r.latencyMs.p99, r.latencyMs.max, r.errors + r.timeouts, ...extra];
-  console.log(`\nPurchase eligibility vs bare Fastify route (${SETTINGS.connections} connections, ${SETTINGS.rounds} interleaved rounds of ${SETTINGS.roundSeconds} s each, ${result.machine.cpus} CPUs, Node ${process.version}, PostgreSQL ${postgresVersion})\n`);
+  const row = (name: string, r: LoadResult, extra: string[]) => [
+    name,
+    r.requestsPerSecond,
+    r.latencyMs.p50,
+    r.latencyMs.p90,
+    r.latencyMs.p99,
+    r.latencyMs.max,
+    r.errors + r.timeouts,
+    ...extra,
+  ];
+  console.log(
+    `\nPurchase eligibility vs bare Fastify route (${SETTINGS.connections} connections, ${SETTINGS.rounds} interleaved rounds of ${SETTINGS.roundSeconds} s each, ${result.machine.cpus} CPUs, Node ${process.version}, PostgreSQL ${postgresVersion})\n`,
+  );
   console.log(
     table([
-      ['phase', 'route', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'errors', 'vs bare', 'db lookups/req', 'statuses'],
+      [
+        'phase',
+        'route',
+        'req/s',
+        'p50 ms',
+        'p90 ms',
+        'p99 ms',
+        'max ms',
+        'errors',
+        'vs bare',
+        'db lookups/req',
+        'statuses',
+      ],
       ['1', ...row('bare Fastify GET /', b, ['100 %', '-', JSON.stringify(b.statusCodes)])],
-      ['1', ...row(`eligibility, ${SETTINGS.workingSet} accounts + ${SETTINGS.unknownShare * 100} % unknown`, e, [`${(ratio * 100).toFixed(1)} %`, String(main.databaseLookupsPerRequest), JSON.stringify(e.statusCodes)])],
+      [
+        '1',
+        ...row(`eligibility, ${SETTINGS.workingSet} accounts + ${SETTINGS.unknownShare * 100} % unknown`, e, [
+          `${(ratio * 100).toFixed(1)} %`,
+          String(main.databaseLookupsPerRequest),
+          JSON.stringify(e.statusCodes),
+        ]),
+      ],
       ['2', ...row('bare Fastify GET /', hot.bare, ['100 %', '-', JSON.stringify(hot.bare.statusCodes)])],
-      ['2', ...row(`eligibility, hot set of ${SETTINGS.hotSet} (supplementary)`, hot.eligibility, [`${(hotRatio * 100).toFixed(1)} %`, String(hot.databaseLookupsPerRequest), JSON.stringify(hot.eligibility.statusCodes)])],
+      [
+        '2',
+        ...row(`eligibility, hot set of ${SETTINGS.hotSet} (supplementary)`, hot.eligibility, [
+          `${(hotRatio * 100).toFixed(1)} %`,
+          String(hot.databaseLookupsPerRequest),
+          JSON.stringify(hot.eligibility.statusCodes),
+        ]),
+      ],
     ]),
   );
-  console.log(`\nratio eligibility/bare: ${(ratio * 100).toFixed(1)} % (target ≥ ${TARGET.minRatio * 100} %: ${met.ratio ? 'met' : 'MISSED'})`);
+  console.log(
+    `\nratio eligibility/bare: ${(ratio * 100).toFixed(1)} % (target ≥ ${TARGET.minRatio * 100} %: ${met.ratio ? 'met' : 'MISSED'})`,
+  );
   console.log(`eligibility p99: ${e.latencyMs.p99} ms (target ≤ ${TARGET.maxP99Ms} ms: ${met.p99 ? 'met' : 'MISSED'})`);
-  console.log(`machine load average (1 min) before/after: ${result.machine.loadAverage.before}/${result.machine.loadAverage.after}${loadBefore[0]! > os.cpus().length / 2 ? ' — the machine was busy with other work; expect noise' : ''}`);
+  console.log(
+    `machine load average (1 min) before/after: ${result.machine.loadAverage.before}/${result.machine.loadAverage.after}${loadBefore[0]! > os.cpus().length / 2 ? ' — the machine was busy with other work; expect noise' : ''}`,
+  );
   console.log(`results: ${path.relative(ROOT, file)}`);
-  if (PROFILE) console.log(`CPU profiles of the portal: ${path.relative(ROOT, path.join(ROOT, 'bench/results/profiles'))}/ (open in Chrome DevTools)`);
+  if (PROFILE)
+    console.log(
+      `CPU profiles of the portal: ${path.relative(ROOT, path.join(ROOT, 'bench/results/profiles'))}/ (open in Chrome DevTools)`,
+    );
   if (unexpected.length > 0 || e.errors > 0 || hot.eligibility.errors > 0) {
-    console.error(`Unexpected answers from the eligibility route: ${unexpected.join(', ') || 'none'}; errors: ${e.errors + hot.eligibility.errors}`);
+    console.error(
+      `Unexpected answers from the eligibility route: ${unexpected.join(', ') || 'none'}; errors: ${e.errors + hot.eligibility.errors}`,
+    );
     return 1;
   }
   return met.ratio && met.p99 ? 0 : 3;

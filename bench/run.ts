@@ -39,7 +39,9 @@ for (const name of wanted.length > 0 ? wanted : all) {
     child.kill('SIGTERM');
     setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
   }, TIME_LIMIT_MS);
-  const code = await new Promise<number>((resolve) => child.once('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0))));
+  const code = await new Promise<number>((resolve) =>
+    child.once('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0))),
+  );
   clearTimeout(limit);
   process.off('SIGINT', forward);
   process.off('SIGTERM', forward);

@@ -23,12 +23,18 @@ if (switcher instanceof HTMLFormElement && draft instanceof HTMLFormElement) {
     if (!changed) return;
     event.preventDefault();
     const body = new URLSearchParams();
-    for (const [name, value] of new FormData(draft)) if (typeof value === 'string' && name !== 'action') body.append(name, value);
+    for (const [name, value] of new FormData(draft))
+      if (typeof value === 'string' && name !== 'action') body.append(name, value);
     body.append('action', 'save');
     let saved;
     try {
       // The form's own address: `draft.action` would be its button named "action".
-      const res = await fetch(draft.getAttribute('action') ?? '', { method: 'POST', body, credentials: 'same-origin', redirect: 'follow' });
+      const res = await fetch(draft.getAttribute('action') ?? '', {
+        method: 'POST',
+        body,
+        credentials: 'same-origin',
+        redirect: 'follow',
+      });
       saved = res.ok || res.status === 422;
     } catch {
       saved = false;

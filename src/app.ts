@@ -15,7 +15,14 @@ import type { AppContext } from './platform/context.ts';
 import type { Db } from './platform/db.ts';
 import { AppError, type FieldViolation } from './platform/errors.ts';
 import { violationMessage } from './platform/violations.ts';
-import { isLanguage, LANGUAGE_COOKIE, languageFromHeader, translator, type Language, type Translate } from './platform/i18n.ts';
+import {
+  isLanguage,
+  LANGUAGE_COOKIE,
+  languageFromHeader,
+  translator,
+  type Language,
+  type Translate,
+} from './platform/i18n.ts';
 import { registerOpenApi } from './platform/openapi.ts';
 import { securityHeaders } from './platform/security-headers.ts';
 import { csrfHmacKey, csrfUserInfo, hasSessionCookie } from './platform/csrf.ts';
@@ -24,7 +31,12 @@ import { renderErrorPage } from './platform/views/error-page.tsx';
 import { healthRoutes } from './platform/health.routes.ts';
 import { accountsPages, accountsRoutes, loadActor } from './modules/accounts/index.ts';
 import { mailboxPages } from './modules/outbox/index.ts';
-import { distributorPortalPages, distributorsRoutes, locatorPages, staffDistributorPages } from './modules/distributors/index.ts';
+import {
+  distributorPortalPages,
+  distributorsRoutes,
+  locatorPages,
+  staffDistributorPages,
+} from './modules/distributors/index.ts';
 import { registrationPages, registrationRoutes } from './modules/registration/index.ts';
 import { reviewPages, reviewRoutes } from './modules/review/index.ts';
 import { selfServicePages, selfServiceRoutes } from './modules/partners/index.ts';
@@ -163,7 +175,9 @@ export async function buildApp({ config, db, logger }: BuildOptions): Promise<Fa
   await app.register(partnerLocatorRoutes, { prefix: '/api/v1' });
   if (config.localMailbox) await app.register(mailboxPages);
 
-  app.setNotFoundHandler((req, reply) => sendError(req, reply, new AppError('not_found', `No route for ${req.method} ${req.url.split('?')[0]}.`, 404)));
+  app.setNotFoundHandler((req, reply) =>
+    sendError(req, reply, new AppError('not_found', `No route for ${req.method} ${req.url.split('?')[0]}.`, 404)),
+  );
 
   return app;
 }
@@ -198,11 +212,17 @@ function toAppError(error: FastifyError, req: FastifyRequest): AppError {
   if (error.validation) {
     const violations = error.validation.map((v) => {
       const missing = (v.params as { missingProperty?: string }).missingProperty;
-      const field = missing ?? (v.instancePath.replace(/^\//, '').replaceAll('/', '.') || (error.validationContext ?? 'body'));
+      const field =
+        missing ?? (v.instancePath.replace(/^\//, '').replaceAll('/', '.') || (error.validationContext ?? 'body'));
       return { field, rule: v.keyword, params: { detail: v.message ?? '' } };
     });
     const detail = violations.map((v) => `${v.field}: ${v.params.detail}`).join('; ');
-    return new AppError('invalid_request', `The ${error.validationContext ?? 'request'} is not valid: ${detail}.`, 400, violations);
+    return new AppError(
+      'invalid_request',
+      `The ${error.validationContext ?? 'request'} is not valid: ${detail}.`,
+      400,
+      violations,
+    );
   }
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
@@ -211,7 +231,11 @@ function toAppError(error: FastifyError, req: FastifyRequest): AppError {
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return new AppError('invalid_json', 'The request body is not valid JSON.', 400);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new AppError('unsupported_media_type', `Content type ${req.headers['content-type'] ?? '(none)'} is not accepted here.`, 415);
+      return new AppError(
+        'unsupported_media_type',
+        `Content type ${req.headers['content-type'] ?? '(none)'} is not accepted here.`,
+        415,
+      );
     case 'FST_ERR_BAD_URL':
       return new AppError('bad_url', 'The address is not valid: it has a malformed %-escape.', 400);
     case 'FST_ERR_MAX_PARAM_LENGTH':
@@ -220,7 +244,8 @@ function toAppError(error: FastifyError, req: FastifyRequest): AppError {
     case 'FST_CSRF_MISSING_SECRET':
       return new AppError('csrf', 'The form token is missing or expired. Reload the page and try again.', 403);
   }
-  if (error.statusCode === 429) return new AppError('rate_limited', 'Too many requests. Wait a moment and try again.', 429);
+  if (error.statusCode === 429)
+    return new AppError('rate_limited', 'Too many requests. Wait a moment and try again.', 429);
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
     if (error instanceof SyntaxError) return new AppError('invalid_json', 'The request body is not valid JSON.', 400);
     return new AppError('bad_request', error.message, error.statusCode);
@@ -241,7 +266,9 @@ function sendError(req: FastifyRequest, reply: FastifyReply, error: AppError) {
     error: {
       code: error.code,
       message: error.message,
-      ...(error.violations.length > 0 ? { fields: error.violations.map((v) => ({ field: v.field, rule: v.rule, message: fieldMessage(v) })) } : {}),
+      ...(error.violations.length > 0
+        ? { fields: error.violations.map((v) => ({ field: v.field, rule: v.rule, message: fieldMessage(v) })) }
+        : {}),
     },
   });
 }
@@ -253,7 +280,9 @@ function fieldMessage(v: FieldViolation): string {
   return violationMessage(english, v);
 }
 
-const SERVER_ERROR_BODY = JSON.stringify({ error: { code: 'server_error', message: 'Something went wrong on our side. Please try again.' } });
+const SERVER_ERROR_BODY = JSON.stringify({
+  error: { code: 'server_error', message: 'Something went wrong on our side. Please try again.' },
+});
 
 const CLIENT_ERRORS: Record<string, [number, string, string]> = {
   HPE_HEADER_OVERFLOW: [431, 'headers_too_large', 'The request headers (or the address) are too large.'],
@@ -264,7 +293,11 @@ const CLIENT_ERRORS: Record<string, [number, string, string]> = {
 /** A raw HTTP answer for a request the parser refused, in the API's error shape, with the headers. */
 function answerClientError(error: Error & { code?: string }, socket: Socket, headers: Record<string, string>): void {
   if (error.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
-  const [status, code, message] = CLIENT_ERRORS[error.code ?? ''] ?? [400, 'bad_request', 'The request could not be understood.'];
+  const [status, code, message] = CLIENT_ERRORS[error.code ?? ''] ?? [
+    400,
+    'bad_request',
+    'The request could not be understood.',
+  ];
   const body = JSON.stringify({ error: { code, message } });
   const lines = [
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}`,

@@ -7,7 +7,14 @@ import { AppError } from './platform/errors.ts';
 import type { CsvProblem } from './platform/csv.ts';
 import { actorForEmail, firstHolderOf } from './modules/accounts/index.ts';
 import { importContracts, type ContractImportReport } from './modules/pica/index.ts';
-import { findDistributor, importAccountList, importDistributors, type ImportReport, type UploadProgress, type UploadReport } from './modules/distributors/index.ts';
+import {
+  findDistributor,
+  importAccountList,
+  importDistributors,
+  type ImportReport,
+  type UploadProgress,
+  type UploadReport,
+} from './modules/distributors/index.ts';
 
 /** How many problems a report prints; the rest are counted. */
 export const PROBLEMS_SHOWN = 50;
@@ -42,7 +49,10 @@ interface Output {
  */
 async function operator(ctx: AppContext, as: string | undefined): Promise<Actor> {
   const email = as ?? (await firstHolderOf(ctx, 'staff_admin'));
-  if (!email) throw new CliError('No programme administrator (staff_admin) exists in this database. Create one with `create-staff --email E --name N`, or name the account to act as with --as EMAIL.');
+  if (!email)
+    throw new CliError(
+      'No programme administrator (staff_admin) exists in this database. Create one with `create-staff --email E --name N`, or name the account to act as with --as EMAIL.',
+    );
   const actor = await actorForEmail(ctx, email, 'cli');
   if (!actor) throw new CliError(`No account with the email ${email} exists (--as).`);
   return actor;
@@ -56,17 +66,27 @@ function requireFile(file: string | undefined, usage: string): string {
 
 /** Formats problems one per line, by line and field, capped; duplicates reported for the whole file have line 0. */
 export function formatProblems(problems: readonly CsvProblem[], omittedElsewhere = 0, cap = PROBLEMS_SHOWN): string[] {
-  const lines = problems.slice(0, cap).map((p) => `  ${p.line > 0 ? `line ${p.line}` : 'file'}, ${p.field}: ${p.message}`);
+  const lines = problems
+    .slice(0, cap)
+    .map((p) => `  ${p.line > 0 ? `line ${p.line}` : 'file'}, ${p.field}: ${p.message}`);
   const more = problems.length - Math.min(problems.length, cap) + omittedElsewhere;
   if (more > 0) lines.push(`  …and ${more} more`);
   return lines;
 }
 
 /** `import distributors FILE.csv`: the directory import of the staff page, from the shell. */
-export async function importDistributorsCommand(ctx: AppContext, file: string | undefined, as: string | undefined, { out }: Output): Promise<number> {
+export async function importDistributorsCommand(
+  ctx: AppContext,
+  file: string | undefined,
+  as: string | undefined,
+  { out }: Output,
+): Promise<number> {
   const csv = requireFile(file, 'partner-portal import distributors [--as EMAIL] FILE.csv');
   const actor = await operator(ctx, as);
-  if (!can(actor, 'distributors:manage')) throw new CliError(`${actor.email} is not a programme administrator (staff_admin); only they may import the distributor directory.`);
+  if (!can(actor, 'distributors:manage'))
+    throw new CliError(
+      `${actor.email} is not a programme administrator (staff_admin); only they may import the distributor directory.`,
+    );
   let report: ImportReport;
   try {
     report = await importDistributors(ctx, actor, createReadStream(csv), CLI_META);
@@ -80,14 +100,25 @@ export async function importDistributorsCommand(ctx: AppContext, file: string | 
       `  updated   ${report.updated}`,
       `  unchanged ${report.unchanged}`,
       `  rejected  ${report.rejected}`,
-      ...(report.problems.length > 0 ? ['Problems (rejected rows were skipped; fix them and import the file again):', ...formatProblems(report.problems)] : []),
+      ...(report.problems.length > 0
+        ? [
+            'Problems (rejected rows were skipped; fix them and import the file again):',
+            ...formatProblems(report.problems),
+          ]
+        : []),
     ].join('\n') + '\n',
   );
   return 0;
 }
 
 /** `import accounts --distributor ID_OR_CODE FILE.csv`: REG-2 account list upload, from the shell. */
-export async function importAccountsCommand(ctx: AppContext, file: string | undefined, distributorRef: string | undefined, as: string | undefined, io: Output): Promise<number> {
+export async function importAccountsCommand(
+  ctx: AppContext,
+  file: string | undefined,
+  distributorRef: string | undefined,
+  as: string | undefined,
+  io: Output,
+): Promise<number> {
   const usage = 'partner-portal import accounts --distributor ID_OR_CODE [--as EMAIL] FILE.csv';
   if (!distributorRef) throw new CliError(`Usage: ${usage}`, 2);
   const csv = requireFile(file, usage);
@@ -99,19 +130,34 @@ export async function importAccountsCommand(ctx: AppContext, file: string | unde
     // service lets only the distributor's own people upload its list. An operator at the
     // shell acts for the distributor explicitly instead: a programme administrator gets the
     // distributor's user role for this one command, and the audit rows say "(cli)".
-    if (!can(actor, 'distributors:manage')) throw new CliError(`${actor.email} may not upload account lists for ${distributor.legalName}: name one of its distributor users, or a programme administrator, with --as.`);
-    actor = { ...actor, grants: [...actor.grants, { role: 'distributor_user', organisationId: distributor.organisationId }] };
+    if (!can(actor, 'distributors:manage'))
+      throw new CliError(
+        `${actor.email} may not upload account lists for ${distributor.legalName}: name one of its distributor users, or a programme administrator, with --as.`,
+      );
+    actor = {
+      ...actor,
+      grants: [...actor.grants, { role: 'distributor_user', organisationId: distributor.organisationId }],
+    };
   }
 
   const expected = Math.max(0, (await countLines(csv)) - 1);
   const progress = progressReporter(expected, io.out);
   let report: UploadReport;
   try {
-    report = await importAccountList(ctx, actor, distributor.id, createReadStream(csv), path.basename(csv), CLI_META, progress.update);
+    report = await importAccountList(
+      ctx,
+      actor,
+      distributor.id,
+      createReadStream(csv),
+      path.basename(csv),
+      CLI_META,
+      progress.update,
+    );
   } finally {
     progress.stop();
   }
-  if (report.status === 'failed' && report.rowsRead === 0) throw new CliError(`Refused ${path.basename(csv)}: ${report.failure ?? 'the upload failed'}`);
+  if (report.status === 'failed' && report.rowsRead === 0)
+    throw new CliError(`Refused ${path.basename(csv)}: ${report.failure ?? 'the upload failed'}`);
   const lines = [
     `${report.status === 'done' ? 'Imported' : 'Stopped importing'} ${path.basename(csv)} into the account list of ${distributor.legalName} (${distributor.code}) as ${actor.email}:`,
     `  rows read         ${report.rowsRead}`,
@@ -119,28 +165,47 @@ export async function importAccountsCommand(ctx: AppContext, file: string | unde
     `  rows rejected     ${report.rowsRejected}`,
     `  duplicates        ${report.duplicates}`,
     `  claims confirmed  ${report.claimsConfirmed}`,
-    ...(report.claimsNameMismatch > 0 ? [`  claims left to confirm by hand (the list names another company)  ${report.claimsNameMismatch}`] : []),
+    ...(report.claimsNameMismatch > 0
+      ? [`  claims left to confirm by hand (the list names another company)  ${report.claimsNameMismatch}`]
+      : []),
     `  upload id         ${report.uploadId}`,
-    ...(report.problems.length > 0 ? ['Problems (rejected rows were skipped; fix them and upload the file again):', ...formatProblems(report.problems, report.problemsOmitted)] : []),
+    ...(report.problems.length > 0
+      ? [
+          'Problems (rejected rows were skipped; fix them and upload the file again):',
+          ...formatProblems(report.problems, report.problemsOmitted),
+        ]
+      : []),
   ];
   io.out.write(lines.join('\n') + '\n');
   if (report.status === 'failed') {
-    io.err.write(`Stopped at row ${report.rowsRead}: ${report.failure ?? 'the upload failed'} Rows written before it are kept.\n`);
+    io.err.write(
+      `Stopped at row ${report.rowsRead}: ${report.failure ?? 'the upload failed'} Rows written before it are kept.\n`,
+    );
     return 1;
   }
   return 0;
 }
 
 /** `import contracts FILE.csv`: PICA-1 support contracts, from the shell, with a progress bar. */
-export async function importContractsCommand(ctx: AppContext, file: string | undefined, as: string | undefined, io: Output): Promise<number> {
+export async function importContractsCommand(
+  ctx: AppContext,
+  file: string | undefined,
+  as: string | undefined,
+  io: Output,
+): Promise<number> {
   const csv = requireFile(file, 'partner-portal import contracts [--as EMAIL] FILE.csv');
   const actor = await operator(ctx, as);
-  if (!can(actor, 'contracts:manage')) throw new CliError(`${actor.email} is not a programme administrator (staff_admin); only they may import support contracts.`);
+  if (!can(actor, 'contracts:manage'))
+    throw new CliError(
+      `${actor.email} is not a programme administrator (staff_admin); only they may import support contracts.`,
+    );
   const expected = Math.max(0, (await countLines(csv)) - 1);
   const progress = progressReporter(expected, io.out);
   let report: ContractImportReport;
   try {
-    report = await importContracts(ctx, actor, createReadStream(csv), CLI_META, (p) => progress.update({ ...p, duplicates: 0 }));
+    report = await importContracts(ctx, actor, createReadStream(csv), CLI_META, (p) =>
+      progress.update({ ...p, duplicates: 0 }),
+    );
   } catch (error) {
     throw refusal(error, csv);
   } finally {
@@ -153,14 +218,20 @@ export async function importContractsCommand(ctx: AppContext, file: string | und
       `  created   ${report.created}`,
       `  updated   ${report.updated}`,
       `  rejected  ${report.rejected}`,
-      ...(report.problems.length > 0 ? ['Problems (rejected rows were skipped; fix them and import the file again):', ...formatProblems(report.problems)] : []),
+      ...(report.problems.length > 0
+        ? [
+            'Problems (rejected rows were skipped; fix them and import the file again):',
+            ...formatProblems(report.problems),
+          ]
+        : []),
     ].join('\n') + '\n',
   );
   return 0;
 }
 
 function refusal(error: unknown, file: string): unknown {
-  if (error instanceof AppError && error.code.startsWith('csv_')) return new CliError(`Refused ${path.basename(file)}: ${error.message}`);
+  if (error instanceof AppError && error.code.startsWith('csv_'))
+    return new CliError(`Refused ${path.basename(file)}: ${error.message}`);
   return error;
 }
 
@@ -182,7 +253,12 @@ export async function countLines(file: string): Promise<number> {
 function progressReporter(total: number, out: CliStream): { update: (p: UploadProgress) => void; stop: () => void } {
   if (out.isTTY) {
     const bar = new cliProgress.SingleBar(
-      { format: 'Importing |{bar}| {percentage}% | {value}/{total} rows | {rejected} rejected | ETA {eta_formatted}', hideCursor: true, stream: out as NodeJS.WriteStream, etaBuffer: 20 },
+      {
+        format: 'Importing |{bar}| {percentage}% | {value}/{total} rows | {rejected} rejected | ETA {eta_formatted}',
+        hideCursor: true,
+        stream: out as NodeJS.WriteStream,
+        etaBuffer: 20,
+      },
       cliProgress.Presets.shades_classic,
     );
     bar.start(Math.max(total, 1), 0, { rejected: 0 });
@@ -199,7 +275,9 @@ function progressReporter(total: number, out: CliStream): { update: (p: UploadPr
     update: (p) => {
       const percent = total > 0 ? Math.min(100, Math.floor((p.rowsRead * 100) / total)) : 100;
       if (percent < nextPercent) return;
-      out.write(`Progress: ${p.rowsRead} of ${total} rows (${percent}%), ${p.rowsWritten} written, ${p.rowsRejected} rejected\n`);
+      out.write(
+        `Progress: ${p.rowsRead} of ${total} rows (${percent}%), ${p.rowsWritten} written, ${p.rowsRejected} rejected\n`,
+      );
       nextPercent = Math.floor(percent / 10) * 10 + 10;
     },
     stop: () => undefined,

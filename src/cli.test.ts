@@ -32,7 +32,9 @@ async function cli(args: string[], env: Record<string, string> = {}) {
 
 describe('partner-portal CLI', () => {
   it('runs as its own process and prints help', async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, ['bin/partner-portal.js', '--help'], { timeout: 60_000 });
+    const { stdout } = await promisify(execFile)(process.execPath, ['bin/partner-portal.js', '--help'], {
+      timeout: 60_000,
+    });
     expect(stdout).toContain('create-staff --email E --name N');
     expect(stdout).toContain('audit verify');
     expect(stdout).toContain('import distributors [--as EMAIL] FILE.csv');
@@ -49,7 +51,15 @@ describe('partner-portal CLI', () => {
     const migrated = await cli(['migrate']);
     expect(migrated.code).toBe(0);
     expect(migrated.stdout).toContain('Nothing to do: the database is up to date.');
-    const created = await cli(['create-staff', '--email', 'olga@northwind.example', '--name', 'Olga Staff', '--role', 'staff_reviewer']);
+    const created = await cli([
+      'create-staff',
+      '--email',
+      'olga@northwind.example',
+      '--name',
+      'Olga Staff',
+      '--role',
+      'staff_reviewer',
+    ]);
     expect(created.code).toBe(0);
     expect(created.stdout).toMatch(/Created staff_reviewer olga@northwind\.example/);
     expect(created.stdout).toMatch(/\/reset-password\?token=\S+/);
@@ -70,11 +80,16 @@ describe('partner-portal import', () => {
     return target;
   };
   const header = 'code,legal_name,hq_country,territories,website,phone,email,accepts_new_resellers\n';
-  const nordic = 'NORDLYS,Nordlys Distribution AB,SE,DK;FI;NO;IS,https://www.nordlys.example,+46 8 555 010 00,sales@nordlys.example,yes\n';
-  const eurodist = (name: string) => `EURODIST,${name},DE,AT CH,https://www.eurodist.example,+49 30 5550 1000,sales@eurodist.example,yes\n`;
+  const nordic =
+    'NORDLYS,Nordlys Distribution AB,SE,DK;FI;NO;IS,https://www.nordlys.example,+46 8 555 010 00,sales@nordlys.example,yes\n';
+  const eurodist = (name: string) =>
+    `EURODIST,${name},DE,AT CH,https://www.eurodist.example,+49 30 5550 1000,sales@eurodist.example,yes\n`;
 
   async function distributorCount(): Promise<number> {
-    const row = await database.db.selectFrom('distributors').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const row = await database.db
+      .selectFrom('distributors')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     return Number(row.n);
   }
 
@@ -86,18 +101,32 @@ describe('partner-portal import', () => {
   }, 60_000);
 
   it('REG-5: imports the distributor directory; a second run updates instead of duplicating', async () => {
-    const first = await cli(['import', 'distributors', file('directory.csv', header + nordic + eurodist('EuroDist Networks GmbH'))]);
+    const first = await cli([
+      'import',
+      'distributors',
+      file('directory.csv', header + nordic + eurodist('EuroDist Networks GmbH')),
+    ]);
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('as ops@northwind.example');
     expect(first.stdout).toMatch(/created\s+2\n\s+updated\s+0\n\s+unchanged\s+0\n\s+rejected\s+0/);
-    const second = await cli(['import', 'distributors', '--as', 'ops@northwind.example', file('directory-2.csv', header + nordic + eurodist('EuroDist Networks AG'))]);
+    const second = await cli([
+      'import',
+      'distributors',
+      '--as',
+      'ops@northwind.example',
+      file('directory-2.csv', header + nordic + eurodist('EuroDist Networks AG')),
+    ]);
     expect(second.code).toBe(0);
     expect(second.stdout).toMatch(/created\s+0\n\s+updated\s+1\n\s+unchanged\s+1\n\s+rejected\s+0/);
     expect(await distributorCount()).toBe(2);
   }, 60_000);
 
   it('REG-5: reports rejected rows by line and field, imports the rest and exits 0', async () => {
-    const csv = header + 'BAD-1,,XX,,not-a-url,call us,nobody,maybe\n' + 'ALBION,Albion Channel Ltd,GB,IE,,,,no\n' + 'iberia,Iberia Canal S.L.,ES,PT;QQ,,,,yes\n';
+    const csv =
+      header +
+      'BAD-1,,XX,,not-a-url,call us,nobody,maybe\n' +
+      'ALBION,Albion Channel Ltd,GB,IE,,,,no\n' +
+      'iberia,Iberia Canal S.L.,ES,PT;QQ,,,,yes\n';
     const { code, stdout } = await cli(['import', 'distributors', file('bad-rows.csv', csv)]);
     expect(code).toBe(0);
     expect(stdout).toMatch(/created\s+1\n[\s\S]*rejected\s+2/);
@@ -124,8 +153,18 @@ describe('partner-portal import', () => {
   }, 60_000);
 
   it('REG-2: uploads an account list with progress lines and reports the row counts', async () => {
-    const rows = Array.from({ length: 12_000 }, (_, i) => `EDN-${String(i + 1).padStart(6, '0')},Reseller ${i + 1},DE,active`);
-    const csv = ['account_number,reseller_name,country,status', ...rows, 'not valid!,Broken,DE,active', 'EDN-999999,Unknown land,ZZ,active', 'EDN-000001,Again,DE,closed'].join('\n') + '\n';
+    const rows = Array.from(
+      { length: 12_000 },
+      (_, i) => `EDN-${String(i + 1).padStart(6, '0')},Reseller ${i + 1},DE,active`,
+    );
+    const csv =
+      [
+        'account_number,reseller_name,country,status',
+        ...rows,
+        'not valid!,Broken,DE,active',
+        'EDN-999999,Unknown land,ZZ,active',
+        'EDN-000001,Again,DE,closed',
+      ].join('\n') + '\n';
     const { code, stdout } = await cli(['import', 'accounts', '--distributor', 'eurodist', file('accounts.csv', csv)]);
     expect(code).toBe(0);
     const progress = stdout.split('\n').filter((line) => line.startsWith('Progress: '));
@@ -182,7 +221,12 @@ describe('issue #17 item 5: help and doctor', () => {
     const empty = createDb({});
     try {
       let stdout = '';
-      const code = await main(['doctor'], { env: { ...process.env, LOG_LEVEL: 'silent', DATABASE_URL: '' }, db: empty, out: { write: (s: string) => (stdout += s) }, err: { write: () => true } });
+      const code = await main(['doctor'], {
+        env: { ...process.env, LOG_LEVEL: 'silent', DATABASE_URL: '' },
+        db: empty,
+        out: { write: (s: string) => (stdout += s) },
+        err: { write: () => true },
+      });
       expect(code).toBe(1);
       expect(stdout).toMatch(/✗ Migrations: (\d+) of \1 not applied yet/);
       expect(stdout).toContain('Fix: Run `partner-portal migrate`');
@@ -195,7 +239,9 @@ describe('issue #17 item 5: help and doctor', () => {
   it('doctor: an unreachable SMTP server is reported with the fix', async () => {
     const { code, stdout } = await cli(['doctor'], { SMTP_URL: 'smtp://user:secret@127.0.0.1:1' });
     expect(code).toBe(1);
-    expect(stdout).toMatch(/✗ Email: cannot reach or sign in to the SMTP server at smtp:\/\/user:\*\*\*@127\.0\.0\.1:1: .*ECONNREFUSED/);
+    expect(stdout).toMatch(
+      /✗ Email: cannot reach or sign in to the SMTP server at smtp:\/\/user:\*\*\*@127\.0\.0\.1:1: .*ECONNREFUSED/,
+    );
     expect(stdout).not.toContain('secret');
     expect(stdout).toContain('Fix: Check SMTP_URL');
   });

@@ -9,7 +9,13 @@ import { DEMO_PASSWORD, seedDemo } from './demo/seed-demo.ts';
 import { startupBanner } from './demo/demo-logins.ts';
 import { demoDecision } from './demo/demo.rules.ts';
 import { AppError } from './platform/errors.ts';
-import { CliError, importAccountsCommand, importContractsCommand, importDistributorsCommand, type CliStream } from './cli-import.ts';
+import {
+  CliError,
+  importAccountsCommand,
+  importContractsCommand,
+  importDistributorsCommand,
+  type CliStream,
+} from './cli-import.ts';
 import { BACKUP_HELP, backupCommand } from './cli-backup.ts';
 import { EmbeddedDataDirError } from './platform/embedded.ts';
 import { doctorCommand } from './cli-doctor.ts';
@@ -73,7 +79,10 @@ export async function main(argv: string[], io: CliEnvironment = processEnvironme
       return error.exitCode;
     }
     if (error instanceof ConfigError || error instanceof EmbeddedDataDirError) io.err.write(`${error.message}\n`);
-    else if (error instanceof AppError) io.err.write(`${error.message}${error.violations.length ? ' ' + error.violations.map((v) => `${v.field}: ${v.rule}`).join(', ') : ''}\n`);
+    else if (error instanceof AppError)
+      io.err.write(
+        `${error.message}${error.violations.length ? ' ' + error.violations.map((v) => `${v.field}: ${v.rule}`).join(', ') : ''}\n`,
+      );
     else io.err.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return 1;
   }
@@ -113,7 +122,12 @@ async function command(argv: string[], io: CliEnvironment): Promise<number> {
   const config = loadConfig(io.env);
 
   if (command === 'serve') {
-    const demo = demoDecision({ flag: values.demo, env: config.demo, databaseUrl: config.databaseUrl, isProduction: config.isProduction });
+    const demo = demoDecision({
+      flag: values.demo,
+      env: config.demo,
+      databaseUrl: config.databaseUrl,
+      isProduction: config.isProduction,
+    });
     if ((values.demo || config.demo) && !demo.load) fail(`Not loading demo data: ${demo.why}.`);
     const server = await startServer(config, { demo: demo.load });
     closeOnSignals(server);
@@ -123,18 +137,27 @@ async function command(argv: string[], io: CliEnvironment): Promise<number> {
 
   if (command === 'backup' || command === 'restore') return backupCommand(command, config, values.out, sub);
 
-  const db = io.db ?? createDb({ url: config.databaseUrl, dataDir: config.dataDir, durability: config.embeddedDurability });
+  const db =
+    io.db ?? createDb({ url: config.databaseUrl, dataDir: config.dataDir, durability: config.embeddedDurability });
   try {
     switch (command) {
       case 'migrate': {
         const applied = values.down ? await migrateDown(db) : await migrateToLatest(db);
-        log(applied.length ? `${values.down ? 'Reverted' : 'Applied'}: ${applied.join(', ')}` : 'Nothing to do: the database is up to date.');
+        log(
+          applied.length
+            ? `${values.down ? 'Reverted' : 'Applied'}: ${applied.join(', ')}`
+            : 'Nothing to do: the database is up to date.',
+        );
         return 0;
       }
       case 'seed-demo': {
         await migrateToLatest(db);
         const seeded = await seedDemo({ db, config });
-        log(seeded ? `Loaded demo data (${seeded.accounts} accounts, ${seeded.distributors} distributors, ${seeded.resellers} resellers).` : 'The database already has data; nothing loaded.');
+        log(
+          seeded
+            ? `Loaded demo data (${seeded.accounts} accounts, ${seeded.distributors} distributors, ${seeded.resellers} resellers).`
+            : 'The database already has data; nothing loaded.',
+        );
         return 0;
       }
       case 'create-staff': {
@@ -143,8 +166,14 @@ async function command(argv: string[], io: CliEnvironment): Promise<number> {
           return 2;
         }
         await migrateToLatest(db);
-        const { account, link } = await createStaff({ db, config }, { email: values.email, name: values.name, role: values.role ?? 'staff_admin' }, null);
-        log(`Created ${values.role} ${account.email}. An email with this link is on its way; it sets the password and expires in 24 hours:\n${link}`);
+        const { account, link } = await createStaff(
+          { db, config },
+          { email: values.email, name: values.name, role: values.role ?? 'staff_admin' },
+          null,
+        );
+        log(
+          `Created ${values.role} ${account.email}. An email with this link is on its way; it sets the password and expires in 24 hours:\n${link}`,
+        );
         return 0;
       }
       case 'import': {
@@ -153,7 +182,9 @@ async function command(argv: string[], io: CliEnvironment): Promise<number> {
         const ctx = { db, config };
         const file = positionals[2];
         if (sub === 'contracts') return await importContractsCommand(ctx, file, values.as, io);
-        return sub === 'distributors' ? await importDistributorsCommand(ctx, file, values.as, io) : await importAccountsCommand(ctx, file, values.distributor, values.as, io);
+        return sub === 'distributors'
+          ? await importDistributorsCommand(ctx, file, values.as, io)
+          : await importAccountsCommand(ctx, file, values.distributor, values.as, io);
       }
       case 'audit': {
         if (sub !== 'verify') break;
@@ -162,7 +193,9 @@ async function command(argv: string[], io: CliEnvironment): Promise<number> {
           log(`Audit chain intact: ${verdict.checked} rows verified.`);
           return 0;
         }
-        fail(`Audit chain BROKEN at row ${verdict.brokenAtId} (${verdict.reason}); ${verdict.checked} rows before it verified.`);
+        fail(
+          `Audit chain BROKEN at row ${verdict.brokenAtId} (${verdict.reason}); ${verdict.checked} rows before it verified.`,
+        );
         return 1;
       }
     }

@@ -6,7 +6,13 @@ const base = { DATA_DIR: '/tmp/pp-config-test', SESSION_SECRET: 'x'.repeat(40) }
 describe('configuration', () => {
   it('applies the documented defaults', () => {
     const config = loadConfig(base);
-    expect(config).toMatchObject({ port: 3000, host: '127.0.0.1', databaseUrl: undefined, localMailbox: true, publicUrl: 'http://127.0.0.1:3000' });
+    expect(config).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      databaseUrl: undefined,
+      localMailbox: true,
+      publicUrl: 'http://127.0.0.1:3000',
+    });
   });
 
   it('names every bad variable and its rule', () => {
@@ -18,40 +24,72 @@ describe('configuration', () => {
   });
 
   it('never prints the session secret it rejects', () => {
-    expect(() => loadConfig({ ...base, SESSION_SECRET: 'short-secret' })).toThrow(/SESSION_SECRET must be at least 32 characters \(got "\*\*\*"\)/);
+    expect(() => loadConfig({ ...base, SESSION_SECRET: 'short-secret' })).toThrow(
+      /SESSION_SECRET must be at least 32 characters \(got "\*\*\*"\)/,
+    );
   });
 
   it('requires a session secret, SMTP and a public URL in production', () => {
     expect(() => loadConfig({ DATA_DIR: base.DATA_DIR, NODE_ENV: 'production' })).toThrow(/SESSION_SECRET is required/);
     expect(() => loadConfig({ ...base, NODE_ENV: 'production' })).toThrow(/SMTP_URL is required/);
-    expect(() => loadConfig({ ...base, NODE_ENV: 'production', SMTP_URL: 'smtp://mail:25' })).toThrow(/PUBLIC_URL is required/);
-    const production = loadConfig({ ...base, NODE_ENV: 'production', SMTP_URL: 'smtp://mail:25', PUBLIC_URL: 'https://partners.example/', EMBEDDED_IN_PRODUCTION: '1' });
-    expect(production).toMatchObject({ isProduction: true, localMailbox: false, publicUrl: 'https://partners.example' });
+    expect(() => loadConfig({ ...base, NODE_ENV: 'production', SMTP_URL: 'smtp://mail:25' })).toThrow(
+      /PUBLIC_URL is required/,
+    );
+    const production = loadConfig({
+      ...base,
+      NODE_ENV: 'production',
+      SMTP_URL: 'smtp://mail:25',
+      PUBLIC_URL: 'https://partners.example/',
+      EMBEDDED_IN_PRODUCTION: '1',
+    });
+    expect(production).toMatchObject({
+      isProduction: true,
+      localMailbox: false,
+      publicUrl: 'https://partners.example',
+    });
   });
 
   it('embedded durability is full unless relaxed is chosen, and nothing else is accepted', () => {
     expect(loadConfig(base).embeddedDurability).toBe('full');
     expect(loadConfig({ ...base, EMBEDDED_DURABILITY: 'relaxed' }).embeddedDurability).toBe('relaxed');
-    expect(() => loadConfig({ ...base, EMBEDDED_DURABILITY: 'off' })).toThrow(/EMBEDDED_DURABILITY must be full or relaxed \(got "off"\)/);
+    expect(() => loadConfig({ ...base, EMBEDDED_DURABILITY: 'off' })).toThrow(
+      /EMBEDDED_DURABILITY must be full or relaxed \(got "off"\)/,
+    );
   });
 
   describe('production on the embedded database is a choice, not an accident', () => {
-    const production = { ...base, NODE_ENV: 'production', SMTP_URL: 'smtp://mail:25', PUBLIC_URL: 'https://partners.example' };
+    const production = {
+      ...base,
+      NODE_ENV: 'production',
+      SMTP_URL: 'smtp://mail:25',
+      PUBLIC_URL: 'https://partners.example',
+    };
 
     it('refuses to start without DATABASE_URL, saying why and how to opt in', () => {
       const attempt = () => loadConfig(production);
       expect(attempt).toThrow(ConfigError);
-      expect(attempt).toThrow(/DATABASE_URL is not set, so NODE_ENV=production would run on the embedded database in DATA_DIR \(\/tmp\/pp-config-test\)/);
+      expect(attempt).toThrow(
+        /DATABASE_URL is not set, so NODE_ENV=production would run on the embedded database in DATA_DIR \(\/tmp\/pp-config-test\)/,
+      );
       expect(attempt).toThrow(/set EMBEDDED_IN_PRODUCTION=1 to choose the embedded database/);
-      expect(() => loadConfig({ ...production, EMBEDDED_IN_PRODUCTION: 'yes' })).toThrow(/EMBEDDED_IN_PRODUCTION must be 1 \(allow\) or 0/);
+      expect(() => loadConfig({ ...production, EMBEDDED_IN_PRODUCTION: 'yes' })).toThrow(
+        /EMBEDDED_IN_PRODUCTION must be 1 \(allow\) or 0/,
+      );
     });
 
     it('runs on the embedded database when chosen, with full durability unless told otherwise', () => {
-      expect(loadConfig({ ...production, EMBEDDED_IN_PRODUCTION: '1' })).toMatchObject({ isProduction: true, databaseUrl: undefined, embeddedDurability: 'full' });
+      expect(loadConfig({ ...production, EMBEDDED_IN_PRODUCTION: '1' })).toMatchObject({
+        isProduction: true,
+        databaseUrl: undefined,
+        embeddedDurability: 'full',
+      });
     });
 
     it('needs no opt-in with a PostgreSQL server', () => {
-      expect(loadConfig({ ...production, DATABASE_URL: 'postgres://db/portal' })).toMatchObject({ isProduction: true, databaseUrl: 'postgres://db/portal' });
+      expect(loadConfig({ ...production, DATABASE_URL: 'postgres://db/portal' })).toMatchObject({
+        isProduction: true,
+        databaseUrl: 'postgres://db/portal',
+      });
     });
   });
 

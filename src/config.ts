@@ -8,7 +8,9 @@ import type { EmbeddedDurability } from './platform/embedded.ts';
 // The environment is parsed once at boot and frozen. A bad value stops the process with a
 // message that names the variable and the rule, instead of failing later at first use.
 const EnvSchema = Type.Object({
-  NODE_ENV: Type.Union([Type.Literal('development'), Type.Literal('production'), Type.Literal('test')], { default: 'development' }),
+  NODE_ENV: Type.Union([Type.Literal('development'), Type.Literal('production'), Type.Literal('test')], {
+    default: 'development',
+  }),
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
   HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
   DATA_DIR: Type.String({ minLength: 1, default: './data' }),
@@ -24,7 +26,10 @@ const EnvSchema = Type.Object({
   TRUST_PROXY: Type.Boolean({ default: false }),
   DEMO: Type.Optional(Type.Boolean()),
   DISTRIBUTOR_REVIEW_MONTHS: Type.Integer({ minimum: 1, maximum: 120, default: 12 }),
-  LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+    { default: 'info' },
+  ),
 });
 
 type Env = Static<typeof EnvSchema>;
@@ -88,15 +93,24 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const converted = Value.Convert(EnvSchema, Value.Default(EnvSchema, raw));
   const problems = [...Value.Errors(EnvSchema, converted)].map((error) => {
     const name = error.instancePath.replace(/^\//, '');
-    const got = raw[name] === undefined ? '' : ` (got ${JSON.stringify(name === 'SESSION_SECRET' ? '***' : raw[name])})`;
+    const got =
+      raw[name] === undefined ? '' : ` (got ${JSON.stringify(name === 'SESSION_SECRET' ? '***' : raw[name])})`;
     return `${name} ${MESSAGES[name] ?? error.message}${got}`;
   });
-  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  - ${[...new Set(problems)].join('\n  - ')}`);
+  if (problems.length > 0)
+    throw new ConfigError(`Invalid configuration:\n  - ${[...new Set(problems)].join('\n  - ')}`);
   const env = converted as Env;
   const isProduction = env.NODE_ENV === 'production';
-  if (isProduction && !env.SESSION_SECRET) throw new ConfigError('Invalid configuration:\n  - SESSION_SECRET is required when NODE_ENV=production');
-  if (isProduction && !env.SMTP_URL) throw new ConfigError('Invalid configuration:\n  - SMTP_URL is required when NODE_ENV=production (the local mailbox is for development only)');
-  if (isProduction && !env.PUBLIC_URL) throw new ConfigError('Invalid configuration:\n  - PUBLIC_URL is required when NODE_ENV=production (links in emails point to it)');
+  if (isProduction && !env.SESSION_SECRET)
+    throw new ConfigError('Invalid configuration:\n  - SESSION_SECRET is required when NODE_ENV=production');
+  if (isProduction && !env.SMTP_URL)
+    throw new ConfigError(
+      'Invalid configuration:\n  - SMTP_URL is required when NODE_ENV=production (the local mailbox is for development only)',
+    );
+  if (isProduction && !env.PUBLIC_URL)
+    throw new ConfigError(
+      'Invalid configuration:\n  - PUBLIC_URL is required when NODE_ENV=production (links in emails point to it)',
+    );
   // Production on the embedded database is a choice, not an accident (decision 026).
   if (isProduction && !env.DATABASE_URL && env.EMBEDDED_IN_PRODUCTION !== '1') {
     throw new ConfigError(
@@ -116,7 +130,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     databaseUrl: env.DATABASE_URL,
     embeddedDurability: env.EMBEDDED_DURABILITY,
-    publicUrl: (env.PUBLIC_URL ?? `http://${env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST}:${env.PORT}`).replace(/\/$/, ''),
+    publicUrl: (env.PUBLIC_URL ?? `http://${env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST}:${env.PORT}`).replace(
+      /\/$/,
+      '',
+    ),
     smtpUrl: env.SMTP_URL,
     mailFrom: env.MAIL_FROM,
     helpMailbox: env.HELP_MAILBOX,

@@ -34,7 +34,13 @@ export async function startServer(config: Config, options: { demo?: boolean } = 
     if (seeded) app.log.info(seeded, 'demo data loaded');
   }
   const transport = config.smtpUrl ? smtpTransport(config.smtpUrl) : mailboxTransport();
-  const worker: Loop = startOutboxWorker({ db, transport, from: config.mailFrom, messageIdDomain: new URL(config.publicUrl).hostname, log: app.log });
+  const worker: Loop = startOutboxWorker({
+    db,
+    transport,
+    from: config.mailFrom,
+    messageIdDomain: new URL(config.publicUrl).hostname,
+    log: app.log,
+  });
   // REG-10: recertifications and reminders are checked hourly; each reminder is sent once (training-jobs.service.ts).
   const reminders = startLoop('training-reminders', 60 * 60_000, () => runTrainingJobs({ db, config }), app.log);
   // REG-4 and renewals (issue #12): restriction and renewal notices, each sent once (self-service.service.ts).
@@ -42,10 +48,15 @@ export async function startServer(config: Config, options: { demo?: boolean } = 
   // PICA-2, PICA-8: monthly administrator reminders and the end of lapsed entitlements, each
   // safe to run from several processes at once (a claimed row per partner and month; a
   // conditional UPDATE per access).
-  const pica = startLoop('pica', 60 * 60_000, async () => {
-    await endLapsedEntitlements({ db, config });
-    await sendAdministratorReminders({ db, config });
-  }, app.log);
+  const pica = startLoop(
+    'pica',
+    60 * 60_000,
+    async () => {
+      await endLapsedEntitlements({ db, config });
+      await sendAdministratorReminders({ db, config });
+    },
+    app.log,
+  );
   await app.listen({ port: config.port, host: config.host });
 
   let closing: Promise<void> | undefined;
@@ -76,6 +87,13 @@ export function closeOnSignals(server: RunningServer): void {
 // `node --import tsx src/server.ts` serves with the environment's configuration.
 if (import.meta.url === `file://${process.argv[1]}`) {
   const config = loadConfig();
-  const server = await startServer(config, { demo: demoDecision({ flag: undefined, env: config.demo, databaseUrl: config.databaseUrl, isProduction: config.isProduction }).load });
+  const server = await startServer(config, {
+    demo: demoDecision({
+      flag: undefined,
+      env: config.demo,
+      databaseUrl: config.databaseUrl,
+      isProduction: config.isProduction,
+    }).load,
+  });
   closeOnSignals(server);
 }

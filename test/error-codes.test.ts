@@ -7,7 +7,9 @@ import { catalogues, LANGUAGES } from '../src/platform/i18n.ts';
 // `<module>.errors.ts` (which also adds it to the ErrorCode type). Pages show `errors.<code>`,
 // so a code without a catalogue entry would show English text (the API message) to everyone.
 const modulesDir = new URL('../src/modules/', import.meta.url);
-const errorFiles = readdirSync(modulesDir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.errors.ts'));
+const errorFiles = readdirSync(modulesDir, { recursive: true, encoding: 'utf8' }).filter((f) =>
+  f.endsWith('.errors.ts'),
+);
 
 async function declaredCodes(): Promise<Map<string, string[]>> {
   const declared = new Map<string, string[]>([['platform/errors.ts', [...PLATFORM_ERROR_CODES]]]);

@@ -34,7 +34,13 @@ export interface ServerProcess {
  * Starts `node --import tsx <script>` (the Node running this benchmark) listening on a free
  * loopback port, and waits until `readyPath` answers 200.
  */
-export async function startServer(name: string, script: string, env: Record<string, string>, readyPath: string, { nodeArgs = [] as string[], timeoutMs = 60_000 } = {}): Promise<ServerProcess> {
+export async function startServer(
+  name: string,
+  script: string,
+  env: Record<string, string>,
+  readyPath: string,
+  { nodeArgs = [] as string[], timeoutMs = 60_000 } = {},
+): Promise<ServerProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
     cwd: ROOT,
@@ -64,7 +70,8 @@ export async function startServer(name: string, script: string, env: Record<stri
   };
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode} before it was ready:\n${server.output()}`);
+    if (child.exitCode !== null)
+      throw new Error(`${name} exited with code ${child.exitCode} before it was ready:\n${server.output()}`);
     try {
       const res = await fetch(`${server.url}${readyPath}`, { signal: AbortSignal.timeout(1000) });
       if (res.ok) return server;
@@ -142,15 +149,29 @@ function percentile(sorted: Float64Array, p: number): number {
  * a machine whose background load changes during the run then slows every target alike, and
  * the ratios between them stay meaningful. Latency percentiles are over every response.
  */
-export async function interleaved(targets: Target[], options: { connections: number; warmupSeconds: number; rounds: number; roundSeconds: number; log: (message: string) => void }): Promise<Map<string, LoadResult>> {
+export async function interleaved(
+  targets: Target[],
+  options: {
+    connections: number;
+    warmupSeconds: number;
+    rounds: number;
+    roundSeconds: number;
+    log: (message: string) => void;
+  },
+): Promise<Map<string, LoadResult>> {
   for (const target of targets) {
     options.log(`${target.name}: warm-up ${options.warmupSeconds} s`);
     await drive(target, options.connections, options.warmupSeconds);
   }
-  const tallies = new Map<string, Tally>(targets.map((t) => [t.name, { requests: 0, seconds: 0, latencies: [], statusCodes: {}, errors: 0, timeouts: 0 }]));
+  const tallies = new Map<string, Tally>(
+    targets.map((t) => [t.name, { requests: 0, seconds: 0, latencies: [], statusCodes: {}, errors: 0, timeouts: 0 }]),
+  );
   for (let round = 1; round <= options.rounds; round += 1) {
-    options.log(`round ${round}/${options.rounds}: ${targets.map((t) => t.name).join(', ')}, ${options.roundSeconds} s each at ${options.connections} connections`);
-    for (const target of targets) await drive(target, options.connections, options.roundSeconds, tallies.get(target.name));
+    options.log(
+      `round ${round}/${options.rounds}: ${targets.map((t) => t.name).join(', ')}, ${options.roundSeconds} s each at ${options.connections} connections`,
+    );
+    for (const target of targets)
+      await drive(target, options.connections, options.roundSeconds, tallies.get(target.name));
   }
   const results = new Map<string, LoadResult>();
   for (const [name, t] of tallies) {
@@ -159,7 +180,13 @@ export async function interleaved(targets: Target[], options: { connections: num
     results.set(name, {
       requestsPerSecond: Math.round(t.requests / t.seconds),
       requestsTotal: t.requests,
-      latencyMs: { p50: percentile(sorted, 50), p90: percentile(sorted, 90), p99: percentile(sorted, 99), max: percentile(sorted, 100), average: Math.round((sum / Math.max(1, sorted.length)) * 100) / 100 },
+      latencyMs: {
+        p50: percentile(sorted, 50),
+        p90: percentile(sorted, 90),
+        p99: percentile(sorted, 99),
+        max: percentile(sorted, 100),
+        average: Math.round((sum / Math.max(1, sorted.length)) * 100) / 100,
+      },
       statusCodes: t.statusCodes,
       errors: t.errors,
       timeouts: t.timeouts,
@@ -172,8 +199,14 @@ export async function interleaved(targets: Target[], options: { connections: num
 /** A fixed-width table for the terminal. */
 export function table(rows: (string | number)[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => String(r[i] ?? '').length)));
-  return rows.map((r, n) => {
-    const line = r.map((cell, i) => (typeof cell === 'number' ? String(cell).padStart(widths[i]!) : String(cell).padEnd(widths[i]!))).join('  ');
-    return n === 0 ? `${line}\n${widths.map((w) => '-'.repeat(w)).join('  ')}` : line;
-  }).join('\n');
+  return rows
+    .map((r, n) => {
+      const line = r
+        .map((cell, i) =>
+          typeof cell === 'number' ? String(cell).padStart(widths[i]!) : String(cell).padEnd(widths[i]!),
+        )
+        .join('  ');
+      return n === 0 ? `${line}\n${widths.map((w) => '-'.repeat(w)).join('  ')}` : line;
+    })
+    .join('\n');
 }

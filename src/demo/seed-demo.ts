@@ -22,7 +22,11 @@ export const DEMO_ACCOUNTS = [
 ];
 
 /** The demo partner administrator (partner_admin of Kranich Systemhaus GmbH): Partner Self Service. */
-export const DEMO_PARTNER_ACCOUNT = { email: 'partner@kranich-systemhaus.example', name: 'Klara Kranich', partner: 'Kranich Systemhaus GmbH' };
+export const DEMO_PARTNER_ACCOUNT = {
+  email: 'partner@kranich-systemhaus.example',
+  name: 'Klara Kranich',
+  partner: 'Kranich Systemhaus GmbH',
+};
 
 /** The demo distributor's administrator (distributor_admin of EuroDist Networks GmbH). */
 export const DEMO_DISTRIBUTOR_ACCOUNT = { email: 'distributor@eurodist.example', name: 'Dana Distributor' };
@@ -49,21 +53,142 @@ type DemoDistributor = Omit<DistributorInput, 'acceptsNewResellers'> & { accepts
 
 /** Fictional authorised distributors: names, .example domains and unassigned-style phone numbers. */
 export const DEMO_DISTRIBUTORS: DemoDistributor[] = [
-  { code: 'EURODIST', legalName: 'EuroDist Networks GmbH', hqCountry: 'DE', territories: ['AT', 'CH'], website: 'https://www.eurodist.example', phone: '+49 30 5550 1000', email: 'sales@eurodist.example' },
-  { code: 'RHEINDATA', legalName: 'Rheindata IT-Großhandel GmbH', hqCountry: 'DE', territories: [], website: 'https://www.rheindata.example', phone: '+49 221 5550 2000', email: 'partner@rheindata.example', acceptsNewResellers: false },
-  { code: 'NORDLYS', legalName: 'Nordlys Distribution AB', hqCountry: 'SE', territories: ['DK', 'FI', 'NO', 'IS'], website: 'https://www.nordlys.example', phone: '+46 8 555 010 00', email: 'sales@nordlys.example' },
-  { code: 'LAGELANDEN', legalName: 'Lage Landen Distributie B.V.', hqCountry: 'NL', territories: ['BE', 'LU'], website: 'https://www.lagelanden.example', phone: '+31 20 555 0100', email: 'verkoop@lagelanden.example' },
-  { code: 'HEXAGONE', legalName: 'Hexagone Distribution SAS', hqCountry: 'FR', territories: ['MC'], website: 'https://www.hexagone.example', phone: '+33 1 55 50 01 00', email: 'ventes@hexagone.example' },
-  { code: 'IBERCANAL', legalName: 'Iberia Canal Distribución S.L.', hqCountry: 'ES', territories: ['AD', 'PT'], website: 'https://www.ibercanal.example', phone: '+34 91 555 0100', email: 'ventas@ibercanal.example' },
-  { code: 'TRICOLORE', legalName: 'Distribuzione Tricolore S.p.A.', hqCountry: 'IT', territories: ['MT', 'SM'], website: 'https://www.tricolore.example', phone: '+39 02 5550 0100', email: 'vendite@tricolore.example' },
-  { code: 'ALBION', legalName: 'Albion Channel Ltd', hqCountry: 'GB', territories: ['IE'], website: 'https://www.albion-channel.example', phone: '+44 20 7946 0100', email: 'sales@albion-channel.example' },
-  { code: 'MAPLEEAGLE', legalName: 'Maple & Eagle Supply Inc.', hqCountry: 'US', territories: ['CA'], website: 'https://www.maple-eagle.example', phone: '+1 212 555 0100', email: 'resellers@maple-eagle.example' },
-  { code: 'AZTECA', legalName: 'Distribuidora Azteca S.A. de C.V.', hqCountry: 'MX', territories: [], website: 'https://www.azteca-dist.example', phone: '+52 55 5550 0100', email: 'ventas@azteca-dist.example' },
-  { code: 'IPE', legalName: 'Ipê Distribuição Ltda.', hqCountry: 'BR', territories: [], website: 'https://www.ipe-distribuicao.example', phone: '+55 11 5550 0100', email: 'vendas@ipe-distribuicao.example' },
-  { code: 'SAKURA', legalName: 'Sakura Channel K.K.', hqCountry: 'JP', territories: [], website: 'https://www.sakura-channel.example', phone: '+81 3 5550 0100', email: 'sales@sakura-channel.example' },
-  { code: 'SOUTHERNX', legalName: 'Southern Cross Distribution Pty Ltd', hqCountry: 'AU', territories: ['NZ'], website: 'https://www.southern-cross.example', phone: '+61 2 5550 0100', email: 'sales@southern-cross.example' },
-  { code: 'BHARAT', legalName: 'Bharat Channel Distribution Pvt Ltd', hqCountry: 'IN', territories: [], website: 'https://www.bharat-channel.example', phone: '+91 22 5550 0100', email: 'sales@bharat-channel.example' },
-  { code: 'STRAITS', legalName: 'Straits Distribution Pte Ltd', hqCountry: 'SG', territories: ['MY'], website: 'https://www.straits-dist.example', phone: '+65 6555 0100', email: 'sales@straits-dist.example' },
+  {
+    code: 'EURODIST',
+    legalName: 'EuroDist Networks GmbH',
+    hqCountry: 'DE',
+    territories: ['AT', 'CH'],
+    website: 'https://www.eurodist.example',
+    phone: '+49 30 5550 1000',
+    email: 'sales@eurodist.example',
+  },
+  {
+    code: 'RHEINDATA',
+    legalName: 'Rheindata IT-Großhandel GmbH',
+    hqCountry: 'DE',
+    territories: [],
+    website: 'https://www.rheindata.example',
+    phone: '+49 221 5550 2000',
+    email: 'partner@rheindata.example',
+    acceptsNewResellers: false,
+  },
+  {
+    code: 'NORDLYS',
+    legalName: 'Nordlys Distribution AB',
+    hqCountry: 'SE',
+    territories: ['DK', 'FI', 'NO', 'IS'],
+    website: 'https://www.nordlys.example',
+    phone: '+46 8 555 010 00',
+    email: 'sales@nordlys.example',
+  },
+  {
+    code: 'LAGELANDEN',
+    legalName: 'Lage Landen Distributie B.V.',
+    hqCountry: 'NL',
+    territories: ['BE', 'LU'],
+    website: 'https://www.lagelanden.example',
+    phone: '+31 20 555 0100',
+    email: 'verkoop@lagelanden.example',
+  },
+  {
+    code: 'HEXAGONE',
+    legalName: 'Hexagone Distribution SAS',
+    hqCountry: 'FR',
+    territories: ['MC'],
+    website: 'https://www.hexagone.example',
+    phone: '+33 1 55 50 01 00',
+    email: 'ventes@hexagone.example',
+  },
+  {
+    code: 'IBERCANAL',
+    legalName: 'Iberia Canal Distribución S.L.',
+    hqCountry: 'ES',
+    territories: ['AD', 'PT'],
+    website: 'https://www.ibercanal.example',
+    phone: '+34 91 555 0100',
+    email: 'ventas@ibercanal.example',
+  },
+  {
+    code: 'TRICOLORE',
+    legalName: 'Distribuzione Tricolore S.p.A.',
+    hqCountry: 'IT',
+    territories: ['MT', 'SM'],
+    website: 'https://www.tricolore.example',
+    phone: '+39 02 5550 0100',
+    email: 'vendite@tricolore.example',
+  },
+  {
+    code: 'ALBION',
+    legalName: 'Albion Channel Ltd',
+    hqCountry: 'GB',
+    territories: ['IE'],
+    website: 'https://www.albion-channel.example',
+    phone: '+44 20 7946 0100',
+    email: 'sales@albion-channel.example',
+  },
+  {
+    code: 'MAPLEEAGLE',
+    legalName: 'Maple & Eagle Supply Inc.',
+    hqCountry: 'US',
+    territories: ['CA'],
+    website: 'https://www.maple-eagle.example',
+    phone: '+1 212 555 0100',
+    email: 'resellers@maple-eagle.example',
+  },
+  {
+    code: 'AZTECA',
+    legalName: 'Distribuidora Azteca S.A. de C.V.',
+    hqCountry: 'MX',
+    territories: [],
+    website: 'https://www.azteca-dist.example',
+    phone: '+52 55 5550 0100',
+    email: 'ventas@azteca-dist.example',
+  },
+  {
+    code: 'IPE',
+    legalName: 'Ipê Distribuição Ltda.',
+    hqCountry: 'BR',
+    territories: [],
+    website: 'https://www.ipe-distribuicao.example',
+    phone: '+55 11 5550 0100',
+    email: 'vendas@ipe-distribuicao.example',
+  },
+  {
+    code: 'SAKURA',
+    legalName: 'Sakura Channel K.K.',
+    hqCountry: 'JP',
+    territories: [],
+    website: 'https://www.sakura-channel.example',
+    phone: '+81 3 5550 0100',
+    email: 'sales@sakura-channel.example',
+  },
+  {
+    code: 'SOUTHERNX',
+    legalName: 'Southern Cross Distribution Pty Ltd',
+    hqCountry: 'AU',
+    territories: ['NZ'],
+    website: 'https://www.southern-cross.example',
+    phone: '+61 2 5550 0100',
+    email: 'sales@southern-cross.example',
+  },
+  {
+    code: 'BHARAT',
+    legalName: 'Bharat Channel Distribution Pvt Ltd',
+    hqCountry: 'IN',
+    territories: [],
+    website: 'https://www.bharat-channel.example',
+    phone: '+91 22 5550 0100',
+    email: 'sales@bharat-channel.example',
+  },
+  {
+    code: 'STRAITS',
+    legalName: 'Straits Distribution Pte Ltd',
+    hqCountry: 'SG',
+    territories: ['MY'],
+    website: 'https://www.straits-dist.example',
+    phone: '+65 6555 0100',
+    email: 'sales@straits-dist.example',
+  },
 ];
 
 /** EuroDist's customer account list: what the eligibility API answers about. */
@@ -83,9 +208,27 @@ export const DEMO_ACCOUNT_LIST = [
  * (the number is not on the list); distributor information review overdue.
  */
 const DEMO_RESELLERS = [
-  { legalName: 'Kranich Systemhaus GmbH', country: 'DE', account: 'EDN-100001', reviewed: 'now', contact: ['Klara Kranich', 'klara@kranich-systemhaus.example', '+49 40 5550 3000'] },
-  { legalName: 'Alpenblick IT GmbH', country: 'AT', account: 'AT-2026-0042', reviewed: 'now', contact: ['Anton Alpenblick', 'anton@alpenblick-it.example', '+43 1 5550 4000'] },
-  { legalName: 'Zürich Netzwerk AG', country: 'CH', account: 'EDN-100002', reviewed: 'overdue', contact: ['Zoe Zürcher', 'zoe@zuerich-netzwerk.example', '+41 44 555 50 00'] },
+  {
+    legalName: 'Kranich Systemhaus GmbH',
+    country: 'DE',
+    account: 'EDN-100001',
+    reviewed: 'now',
+    contact: ['Klara Kranich', 'klara@kranich-systemhaus.example', '+49 40 5550 3000'],
+  },
+  {
+    legalName: 'Alpenblick IT GmbH',
+    country: 'AT',
+    account: 'AT-2026-0042',
+    reviewed: 'now',
+    contact: ['Anton Alpenblick', 'anton@alpenblick-it.example', '+43 1 5550 4000'],
+  },
+  {
+    legalName: 'Zürich Netzwerk AG',
+    country: 'CH',
+    account: 'EDN-100002',
+    reviewed: 'overdue',
+    contact: ['Zoe Zürcher', 'zoe@zuerich-netzwerk.example', '+41 44 555 50 00'],
+  },
 ] as const;
 
 export interface DemoSummary {
@@ -103,73 +246,176 @@ export interface DemoSummary {
 export async function seedDemo({ db, config }: { db: Db; config: Config }): Promise<DemoSummary | undefined> {
   if (config.isProduction) return undefined;
   if (await findAccountByEmail(db, DEMO_ACCOUNTS[0]!.email)) return undefined;
-  const existing = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const existing = await db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   if (Number(existing.n) > 0) return undefined;
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   await db.transaction().execute(async (trx) => {
     const vendor = await insertOrganisation(trx, { kind: 'vendor', name: config.vendorName });
     for (const account of DEMO_ACCOUNTS) {
-      const user = await insertUser(trx, { email: account.email, name: account.name, password_hash: passwordHash, language: 'en', email_verified_at: new Date() });
-      if (account.role) await insertGrant(trx, { user_id: user.id, role: account.role, organisation_id: null, granted_by: null });
-      await recordAudit(trx, { actor: SYSTEM_ACTOR, action: 'demo.account_created', subject: { type: 'user', id: user.id }, organisationId: account.role ? vendor.id : null, data: { role: account.role } });
+      const user = await insertUser(trx, {
+        email: account.email,
+        name: account.name,
+        password_hash: passwordHash,
+        language: 'en',
+        email_verified_at: new Date(),
+      });
+      if (account.role)
+        await insertGrant(trx, { user_id: user.id, role: account.role, organisation_id: null, granted_by: null });
+      await recordAudit(trx, {
+        actor: SYSTEM_ACTOR,
+        action: 'demo.account_created',
+        subject: { type: 'user', id: user.id },
+        organisationId: account.role ? vendor.id : null,
+        data: { role: account.role },
+      });
     }
     const distributors = new Map<string, { id: string; organisationId: string }>();
     for (const d of DEMO_DISTRIBUTORS) {
       const created = await insertDistributorIn(trx, { ...d, acceptsNewResellers: d.acceptsNewResellers ?? true });
       distributors.set(d.code, created);
-      await recordAudit(trx, { actor: SYSTEM_ACTOR, action: 'distributor.created', subject: { type: 'distributor', id: created.id }, organisationId: created.organisationId, data: { ...d, source: 'demo' } });
+      await recordAudit(trx, {
+        actor: SYSTEM_ACTOR,
+        action: 'distributor.created',
+        subject: { type: 'distributor', id: created.id },
+        organisationId: created.organisationId,
+        data: { ...d, source: 'demo' },
+      });
     }
     await seedEuroDist(trx, config, distributors.get('EURODIST')!, passwordHash);
     await seedTrainingDemo(trx);
     await seedPicaDemo(trx, passwordHash);
     // REG-11: applicants accept the current agreement version, so the demo has one.
     // X-1: in all four languages, English governing; the statements are the programme's defaults.
-    await recordAgreement(trx, config.vendorName, null, { version: '2026.1', governingLanguage: 'en', texts: demoAgreementTexts(config.vendorName), effectiveAt: new Date('2026-01-01T00:00:00Z') }, { ip: null, userAgent: null });
+    await recordAgreement(
+      trx,
+      config.vendorName,
+      null,
+      {
+        version: '2026.1',
+        governingLanguage: 'en',
+        texts: demoAgreementTexts(config.vendorName),
+        effectiveAt: new Date('2026-01-01T00:00:00Z'),
+      },
+      { ip: null, userAgent: null },
+    );
     // Screening: the fictional sample denied-party list, so reviewers see how hits look.
     for (const party of DEMO_DENIED_PARTIES) {
-      await trx.insertInto('denied_parties').values({ name: party.name, normalised_name: normalisePartyName(party.name), country: party.country, source: 'Fictional sample list', list_date: new Date('2026-11-01T00:00:00Z') }).execute();
+      await trx
+        .insertInto('denied_parties')
+        .values({
+          name: party.name,
+          normalised_name: normalisePartyName(party.name),
+          country: party.country,
+          source: 'Fictional sample list',
+          list_date: new Date('2026-11-01T00:00:00Z'),
+        })
+        .execute();
     }
     // REG-4, REG-14: the Locator lists only partners in good standing, so each demo partner has an
     // account at a distributor serving its country, confirmed by that distributor.
     for (const [i, located] of (await seedLocatorDemo(trx)).entries()) {
-      const code = DEMO_DISTRIBUTORS.find((d) => d.hqCountry === located.country || d.territories?.includes(located.country))?.code;
+      const code = DEMO_DISTRIBUTORS.find(
+        (d) => d.hqCountry === located.country || d.territories?.includes(located.country),
+      )?.code;
       const distributor = code ? distributors.get(code) : undefined;
       if (!distributor) throw new Error(`demo data: no demo distributor serves ${located.country}`);
       await trx
         .insertInto('account_claims')
-        .values({ partner_id: located.partnerId, distributor_id: distributor.id, account_number: `${code}-${String(7001 + i)}`, status: 'confirmed', decided_at: new Date(), decision_source: 'distributor' })
+        .values({
+          partner_id: located.partnerId,
+          distributor_id: distributor.id,
+          account_number: `${code}-${String(7001 + i)}`,
+          status: 'confirmed',
+          decided_at: new Date(),
+          decision_source: 'distributor',
+        })
         .execute();
     }
   });
-  return { accounts: DEMO_ACCOUNTS.length + 1, distributors: DEMO_DISTRIBUTORS.length, resellers: DEMO_RESELLERS.length };
+  return {
+    accounts: DEMO_ACCOUNTS.length + 1,
+    distributors: DEMO_DISTRIBUTORS.length,
+    resellers: DEMO_RESELLERS.length,
+  };
 }
 
-async function seedEuroDist(trx: Trx, config: Config, eurodist: { id: string; organisationId: string }, passwordHash: string): Promise<void> {
+async function seedEuroDist(
+  trx: Trx,
+  config: Config,
+  eurodist: { id: string; organisationId: string },
+  passwordHash: string,
+): Promise<void> {
   const { email, name } = DEMO_DISTRIBUTOR_ACCOUNT;
-  const user = await insertUser(trx, { email, name, password_hash: passwordHash, language: 'en', email_verified_at: new Date() });
-  await insertGrant(trx, { user_id: user.id, role: 'distributor_admin', organisation_id: eurodist.organisationId, granted_by: null });
-  await recordAudit(trx, { actor: SYSTEM_ACTOR, action: 'demo.account_created', subject: { type: 'user', id: user.id }, organisationId: eurodist.organisationId, data: { role: 'distributor_admin' } });
+  const user = await insertUser(trx, {
+    email,
+    name,
+    password_hash: passwordHash,
+    language: 'en',
+    email_verified_at: new Date(),
+  });
+  await insertGrant(trx, {
+    user_id: user.id,
+    role: 'distributor_admin',
+    organisation_id: eurodist.organisationId,
+    granted_by: null,
+  });
+  await recordAudit(trx, {
+    actor: SYSTEM_ACTOR,
+    action: 'demo.account_created',
+    subject: { type: 'user', id: user.id },
+    organisationId: eurodist.organisationId,
+    data: { role: 'distributor_admin' },
+  });
 
   // Inserted as a hash like every key; the secret itself is the documented DEMO_API_KEY.
   const prefix = DEMO_API_KEY.split('_')[1]!;
   const key = await trx
     .insertInto('api_keys')
-    .values({ organisation_id: eurodist.organisationId, name: 'Demo ERP integration', prefix, key_hash: hashSecret(DEMO_API_KEY), created_by: user.id })
+    .values({
+      organisation_id: eurodist.organisationId,
+      name: 'Demo ERP integration',
+      prefix,
+      key_hash: hashSecret(DEMO_API_KEY),
+      created_by: user.id,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
-  await recordAudit(trx, { actor: SYSTEM_ACTOR, action: 'api_key.created', subject: { type: 'api_key', id: key.id }, organisationId: eurodist.organisationId, data: { name: 'Demo ERP integration', prefix, source: 'demo' } });
+  await recordAudit(trx, {
+    actor: SYSTEM_ACTOR,
+    action: 'api_key.created',
+    subject: { type: 'api_key', id: key.id },
+    organisationId: eurodist.organisationId,
+    data: { name: 'Demo ERP integration', prefix, source: 'demo' },
+  });
 
   // The account list first, so that claims of listed active accounts are confirmed by it (REG-2).
   const upload = await trx
     .insertInto('account_uploads')
-    .values({ distributor_id: eurodist.id, filename: 'demo-accounts.csv', status: 'done', rows_read: DEMO_ACCOUNT_LIST.length, rows_written: DEMO_ACCOUNT_LIST.length, uploaded_by: user.id, finished_at: new Date() })
+    .values({
+      distributor_id: eurodist.id,
+      filename: 'demo-accounts.csv',
+      status: 'done',
+      rows_read: DEMO_ACCOUNT_LIST.length,
+      rows_written: DEMO_ACCOUNT_LIST.length,
+      uploaded_by: user.id,
+      finished_at: new Date(),
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   await trx
     .insertInto('distributor_accounts')
     .values(DEMO_ACCOUNT_LIST.map((row) => ({ ...row, distributor_id: eurodist.id, upload_id: upload.id })))
     .execute();
-  await recordAudit(trx, { actor: SYSTEM_ACTOR, action: 'account_list.uploaded', subject: { type: 'account_upload', id: upload.id }, organisationId: eurodist.organisationId, data: { rowsRead: DEMO_ACCOUNT_LIST.length, rowsWritten: DEMO_ACCOUNT_LIST.length, source: 'demo' } });
+  await recordAudit(trx, {
+    actor: SYSTEM_ACTOR,
+    action: 'account_list.uploaded',
+    subject: { type: 'account_upload', id: upload.id },
+    organisationId: eurodist.organisationId,
+    data: { rowsRead: DEMO_ACCOUNT_LIST.length, rowsWritten: DEMO_ACCOUNT_LIST.length, source: 'demo' },
+  });
 
   const overdue = new Date();
   overdue.setUTCMonth(overdue.getUTCMonth() - config.distributorReviewMonths - 1);
@@ -184,12 +430,46 @@ async function seedEuroDist(trx: Trx, config: Config, eurodist: { id: string; or
       registeredAt: reviewedAt,
       distributorInfoReviewedAt: reviewedAt,
     });
-    await recordAudit(trx, { actor: SYSTEM_ACTOR, action: 'demo.partner_created', subject: { type: 'partner', id: partnerId }, organisationId: partnerId, data: { legalName: reseller.legalName, country: reseller.country, status: 'registered', initialDistributorId: eurodist.id, distributorInfoReviewedAt: reviewedAt.toISOString() } });
-    await claimAccount(trx, { id: partnerId, country: reseller.country }, { distributorId: eurodist.id, accountNumber: reseller.account }, SYSTEM_ACTOR);
+    await recordAudit(trx, {
+      actor: SYSTEM_ACTOR,
+      action: 'demo.partner_created',
+      subject: { type: 'partner', id: partnerId },
+      organisationId: partnerId,
+      data: {
+        legalName: reseller.legalName,
+        country: reseller.country,
+        status: 'registered',
+        initialDistributorId: eurodist.id,
+        distributorInfoReviewedAt: reviewedAt.toISOString(),
+      },
+    });
+    await claimAccount(
+      trx,
+      { id: partnerId, country: reseller.country },
+      { distributorId: eurodist.id, accountNumber: reseller.account },
+      SYSTEM_ACTOR,
+    );
     if (reseller.legalName === DEMO_PARTNER_ACCOUNT.partner) {
-      const admin = await insertUser(trx, { email: DEMO_PARTNER_ACCOUNT.email, name: DEMO_PARTNER_ACCOUNT.name, password_hash: passwordHash, language: 'en', email_verified_at: new Date() });
-      await insertGrant(trx, { user_id: admin.id, role: 'partner_admin', organisation_id: partnerId, granted_by: null });
-      await recordAudit(trx, { actor: SYSTEM_ACTOR, action: 'demo.account_created', subject: { type: 'user', id: admin.id }, organisationId: partnerId, data: { role: 'partner_admin' } });
+      const admin = await insertUser(trx, {
+        email: DEMO_PARTNER_ACCOUNT.email,
+        name: DEMO_PARTNER_ACCOUNT.name,
+        password_hash: passwordHash,
+        language: 'en',
+        email_verified_at: new Date(),
+      });
+      await insertGrant(trx, {
+        user_id: admin.id,
+        role: 'partner_admin',
+        organisation_id: partnerId,
+        granted_by: null,
+      });
+      await recordAudit(trx, {
+        actor: SYSTEM_ACTOR,
+        action: 'demo.account_created',
+        subject: { type: 'user', id: admin.id },
+        organisationId: partnerId,
+        data: { role: 'partner_admin' },
+      });
     }
   }
 }

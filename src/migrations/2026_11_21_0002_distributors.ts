@@ -95,7 +95,15 @@ const up_statements = [
   `CREATE INDEX api_keys_organisation ON api_keys (organisation_id)`,
 ];
 
-const down_statements = ['DROP TABLE api_keys', 'DROP TABLE account_claims', 'DROP TABLE partners', 'DROP TABLE distributor_accounts', 'DROP TABLE account_uploads', 'DROP TABLE distributor_territories', 'DROP TABLE distributors'];
+const down_statements = [
+  'DROP TABLE api_keys',
+  'DROP TABLE account_claims',
+  'DROP TABLE partners',
+  'DROP TABLE distributor_accounts',
+  'DROP TABLE account_uploads',
+  'DROP TABLE distributor_territories',
+  'DROP TABLE distributors',
+];
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   for (const statement of up_statements) await sql.raw(statement).execute(db);

@@ -21,7 +21,11 @@ const up_statements = [
   `ALTER TABLE consents ADD COLUMN language text NOT NULL DEFAULT 'en'`,
 ];
 
-const down_statements = ['ALTER TABLE consents DROP COLUMN language', 'DROP TABLE agreement_texts', 'ALTER TABLE agreements DROP COLUMN governing_language'];
+const down_statements = [
+  'ALTER TABLE consents DROP COLUMN language',
+  'DROP TABLE agreement_texts',
+  'ALTER TABLE agreements DROP COLUMN governing_language',
+];
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   for (const statement of up_statements) await sql.raw(statement).execute(db);

@@ -6,7 +6,9 @@ export const ErrorResponse = Type.Object(
     error: Type.Object({
       code: Type.String(),
       message: Type.String(),
-      fields: Type.Optional(Type.Array(Type.Object({ field: Type.String(), rule: Type.String(), message: Type.String() }))),
+      fields: Type.Optional(
+        Type.Array(Type.Object({ field: Type.String(), rule: Type.String(), message: Type.String() })),
+      ),
     }),
   },
   { description: 'An error' },
@@ -18,7 +20,11 @@ export function errors(...statuses: number[]) {
 }
 
 /** An optimistic-concurrency version as sent back by a client: an int4 column, so bounded. */
-export const VersionInput = Type.Integer({ minimum: 0, maximum: 2_147_483_647, description: 'The version you read; a stale version gets 409' });
+export const VersionInput = Type.Integer({
+  minimum: 0,
+  maximum: 2_147_483_647,
+  description: 'The version you read; a stale version gets 409',
+});
 
 /** A timestamp: services return Date, the serialiser writes ISO 8601. */
 export const DateTime = Type.Unsafe<Date | string>({ type: 'string', format: 'date-time' });

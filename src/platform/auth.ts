@@ -42,7 +42,11 @@ export function requireUser(actor: Actor | null | undefined): Actor {
   return actor;
 }
 
-export function requirePermission(actor: Actor | null | undefined, permission: Permission, organisationId?: string): Actor {
+export function requirePermission(
+  actor: Actor | null | undefined,
+  permission: Permission,
+  organisationId?: string,
+): Actor {
   const user = requireUser(actor);
   if (!allows(user.grants, permission, organisationId)) throw forbidden();
   return user;

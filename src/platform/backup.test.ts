@@ -18,9 +18,14 @@ const run = promisify(execFile);
 
 /** Rows in every table of the public schema, by table name. */
 async function rowCounts(db: Db): Promise<Record<string, number>> {
-  const tables = await sql<{ table_name: string }>`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name`.execute(db);
+  const tables = await sql<{
+    table_name: string;
+  }>`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name`.execute(
+    db,
+  );
   const counts: Record<string, number> = {};
-  for (const { table_name: name } of tables.rows) counts[name] = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(name)}`.execute(db)).rows[0]!.n;
+  for (const { table_name: name } of tables.rows)
+    counts[name] = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(name)}`.execute(db)).rows[0]!.n;
   return counts;
 }
 
@@ -65,7 +70,9 @@ describe('backup and restore', () => {
     }
     // A second restore into the now full directory is refused and changes nothing.
     await expect(restoreEmbedded(file, dataDir)).rejects.toThrow(EmbeddedDataDirError);
-    await expect(restoreEmbedded(file, dataDir)).rejects.toThrow(/is not empty .*never overwrites a database\. Nothing was changed/);
+    await expect(restoreEmbedded(file, dataDir)).rejects.toThrow(
+      /is not empty .*never overwrites a database\. Nothing was changed/,
+    );
     const again = createDb({ dataDir });
     expect((await rowCounts(again)).users).toBe(before.users);
     await again.destroy();
@@ -74,7 +81,9 @@ describe('backup and restore', () => {
   it('refuses a file that is not a backup', async () => {
     const file = path.join(work, 'not-a-backup.txt');
     writeFileSync(file, 'hello');
-    await expect(restoreEmbedded(file, path.join(work, 'never-created'))).rejects.toThrow(/not a backup made by "partner-portal backup"/);
+    await expect(restoreEmbedded(file, path.join(work, 'never-created'))).rejects.toThrow(
+      /not a backup made by "partner-portal backup"/,
+    );
   });
 
   it('PostgreSQL server: the pg_dump and pg_restore the operator guide gives restore every row, and the chain verifies', async (ctx) => {

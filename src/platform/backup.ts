@@ -33,9 +33,16 @@ export async function backupEmbedded(db: Db, file: string): Promise<{ bytes: num
  * the backup brings its own) and opens it once to prove it. Refuses any other directory, so a
  * restore never overwrites a database.
  */
-export async function restoreEmbedded(file: string, dataDir: string, durability: EmbeddedMode = 'full'): Promise<{ tables: number }> {
+export async function restoreEmbedded(
+  file: string,
+  dataDir: string,
+  durability: EmbeddedMode = 'full',
+): Promise<{ tables: number }> {
   const tarball = fs.readFileSync(file);
-  if (tarball.length < 2 || tarball[0] !== 0x1f || tarball[1] !== 0x8b) throw new EmbeddedDataDirError(`${file} is not a backup made by "partner-portal backup" (not a gzip file). Nothing was restored.`);
+  if (tarball.length < 2 || tarball[0] !== 0x1f || tarball[1] !== 0x8b)
+    throw new EmbeddedDataDirError(
+      `${file} is not a backup made by "partner-portal backup" (not a gzip file). Nothing was restored.`,
+    );
   const present = fs.existsSync(dataDir) ? fs.readdirSync(dataDir).filter((name) => name !== SESSION_SECRET_FILE) : [];
   if (present.length > 0) {
     throw new EmbeddedDataDirError(
@@ -45,9 +52,14 @@ export async function restoreEmbedded(file: string, dataDir: string, durability:
     );
   }
   fs.rmSync(path.join(dataDir, SESSION_SECRET_FILE), { force: true });
-  const pglite = await openEmbedded(dataDir, durability, { ...PGLITE_OPTIONS, loadDataDir: new Blob([tarball], { type: 'application/x-gzip' }) });
+  const pglite = await openEmbedded(dataDir, durability, {
+    ...PGLITE_OPTIONS,
+    loadDataDir: new Blob([tarball], { type: 'application/x-gzip' }),
+  });
   try {
-    const result = await pglite.query<{ n: number }>(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public'`);
+    const result = await pglite.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public'`,
+    );
     return { tables: result.rows[0]?.n ?? 0 };
   } finally {
     await pglite.close();

@@ -55,33 +55,42 @@ describe('short-lived caches', () => {
     expect(other.get('k')).toBe('v');
   });
 
-  it.skipIf(!process.env.TEST_DATABASE_URL)('X-6: listens again after its connection is lost, and drops what it cached meanwhile', async () => {
-    const cache = cacheFor<string>(t.db, 'reconnect-topic', 60_000);
-    cache.set('before', 'v');
-    const admin = new pg.Client({ connectionString: t.url });
-    await admin.connect();
-    try {
-      const { rowCount } = await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'`);
-      expect(rowCount).toBe(1);
-    } finally {
-      await admin.end();
-    }
-    expect(await until(() => cache.get('before') === undefined)).toBe(true);
-    // Once listening again, announced changes arrive as before.
-    const listening = async () => {
-      cache.set('after', 'v');
-      await t.db.transaction().execute((trx) => announceChange(trx, 'reconnect-topic'));
-      return until(() => cache.get('after') === undefined, 500);
-    };
-    const deadline = Date.now() + 10_000;
-    let resumed = false;
-    while (!resumed && Date.now() < deadline) resumed = await listening();
-    expect(resumed).toBe(true);
-  }, 20_000);
+  it.skipIf(!process.env.TEST_DATABASE_URL)(
+    'X-6: listens again after its connection is lost, and drops what it cached meanwhile',
+    async () => {
+      const cache = cacheFor<string>(t.db, 'reconnect-topic', 60_000);
+      cache.set('before', 'v');
+      const admin = new pg.Client({ connectionString: t.url });
+      await admin.connect();
+      try {
+        const { rowCount } = await admin.query(
+          `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'`,
+        );
+        expect(rowCount).toBe(1);
+      } finally {
+        await admin.end();
+      }
+      expect(await until(() => cache.get('before') === undefined)).toBe(true);
+      // Once listening again, announced changes arrive as before.
+      const listening = async () => {
+        cache.set('after', 'v');
+        await t.db.transaction().execute((trx) => announceChange(trx, 'reconnect-topic'));
+        return until(() => cache.get('after') === undefined, 500);
+      };
+      const deadline = Date.now() + 10_000;
+      let resumed = false;
+      while (!resumed && Date.now() < deadline) resumed = await listening();
+      expect(resumed).toBe(true);
+    },
+    20_000,
+  );
 
   it('runs a named prepared statement again and again, and inside a transaction', async () => {
     const query = (n: number) => sql<{ doubled: number }>`SELECT ${n}::int * 2 AS doubled`;
-    for (const n of [1, 2, 3]) expect(await queryPrepared(t.db, 'pp_test_doubled', query(n))).toEqual([{ doubled: n * 2 }]);
-    expect(await t.db.transaction().execute((trx) => queryPrepared(trx, 'pp_test_doubled', query(21)))).toEqual([{ doubled: 42 }]);
+    for (const n of [1, 2, 3])
+      expect(await queryPrepared(t.db, 'pp_test_doubled', query(n))).toEqual([{ doubled: n * 2 }]);
+    expect(await t.db.transaction().execute((trx) => queryPrepared(trx, 'pp_test_doubled', query(21)))).toEqual([
+      { doubled: 42 },
+    ]);
   });
 });

@@ -32,4 +32,3 @@ export function checkEmail(email: string, field = 'email'): FieldViolation[] {
   if (!EMAIL_PATTERN.test(value)) return [{ field, rule: 'email_format' }];
   return [];
 }
-

@@ -29,9 +29,14 @@ export interface CsvReadOptions {
  * columns. A malformed line is reported (by line number) and skipped; a file that is empty,
  * binary or lacks required columns is refused as a whole before any row is used.
  */
-export async function* readCsv(input: Readable | undefined, options: CsvReadOptions, problems: CsvProblem[]): AsyncGenerator<CsvRecord> {
+export async function* readCsv(
+  input: Readable | undefined,
+  options: CsvReadOptions,
+  problems: CsvProblem[],
+): AsyncGenerator<CsvRecord> {
   // A request with a CSV content type but no body never reaches the stream parser.
-  if (!input || typeof input.pipe !== 'function') throw new AppError('csv_empty', 'The file is empty: it needs a header line and at least one row.', 400);
+  if (!input || typeof input.pipe !== 'function')
+    throw new AppError('csv_empty', 'The file is empty: it needs a header line and at least one row.', 400);
   const allowed = new Set([...options.required, ...(options.optional ?? [])]);
   let columns: string[] | undefined;
   // pipeline, not pipe: an aborted upload or a read error ends the loop with an error instead
@@ -45,44 +50,73 @@ export async function* readCsv(input: Readable | undefined, options: CsvReadOpti
     max_record_size: 64 * 1024,
     info: true,
     on_skip: (error: CsvError | undefined) => {
-      if (error) problems.push({ line: (error as CsvError & { lines?: number }).lines ?? 0, field: '(line)', message: `not valid CSV: ${error.message}` });
+      if (error)
+        problems.push({
+          line: (error as CsvError & { lines?: number }).lines ?? 0,
+          field: '(line)',
+          message: `not valid CSV: ${error.message}`,
+        });
       return undefined;
     },
   });
-  pipeline(input, parser).catch((error: unknown) => parser.destroy(error instanceof Error ? error : new Error(String(error))));
+  pipeline(input, parser).catch((error: unknown) =>
+    parser.destroy(error instanceof Error ? error : new Error(String(error))),
+  );
   let rows = 0;
   for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
     if (!columns) {
-      if (record.some((cell) => textRule(cell) !== null)) throw new AppError('csv_not_text', 'The file is not a CSV text file.', 400);
+      if (record.some((cell) => textRule(cell) !== null))
+        throw new AppError('csv_not_text', 'The file is not a CSV text file.', 400);
       columns = record.map((c) => c.trim().toLowerCase());
       const missing = options.required.filter((c) => !columns!.includes(c));
-      if (missing.length > 0) throw new AppError('csv_columns', `The file is not a CSV file with the expected header: missing column(s) ${missing.join(', ')}. Expected columns: ${[...allowed].join(', ')}.`, 400);
+      if (missing.length > 0)
+        throw new AppError(
+          'csv_columns',
+          `The file is not a CSV file with the expected header: missing column(s) ${missing.join(', ')}. Expected columns: ${[...allowed].join(', ')}.`,
+          400,
+        );
       const unknown = columns.filter((c) => c && !allowed.has(c));
-      if (unknown.length > 0) throw new AppError('csv_columns', `Unknown column(s) ${unknown.join(', ')}. Expected columns: ${[...allowed].join(', ')}.`, 400);
+      if (unknown.length > 0)
+        throw new AppError(
+          'csv_columns',
+          `Unknown column(s) ${unknown.join(', ')}. Expected columns: ${[...allowed].join(', ')}.`,
+          400,
+        );
       continue;
     }
     rows += 1;
-    if (options.maxRows && rows > options.maxRows) throw new AppError('csv_too_large', `The file has more than ${options.maxRows} rows.`, 413);
+    if (options.maxRows && rows > options.maxRows)
+      throw new AppError('csv_too_large', `The file has more than ${options.maxRows} rows.`, 413);
     if (record.length > columns.length) {
-      problems.push({ line: info.lines, field: '(line)', message: `has ${record.length} cells; the header has ${columns.length}` });
+      problems.push({
+        line: info.lines,
+        field: '(line)',
+        message: `has ${record.length} cells; the header has ${columns.length}`,
+      });
       continue;
     }
     // The same text rule as every form and JSON field (platform/text.rules.ts), cell by cell.
     const bad = record.findIndex((cell) => textRule(cell) !== null);
     if (bad >= 0) {
-      problems.push({ line: info.lines, field: columns[bad] ?? '(line)', message: `${textRule(record[bad]!)}: the cell contains a control character or an invalid character` });
+      problems.push({
+        line: info.lines,
+        field: columns[bad] ?? '(line)',
+        message: `${textRule(record[bad]!)}: the cell contains a control character or an invalid character`,
+      });
       continue;
     }
     const values: Record<string, string> = {};
     columns.forEach((column, i) => (values[column] = record[i] ?? ''));
     yield { line: info.lines, values };
   }
-  if (!columns || rows === 0) throw new AppError('csv_empty', 'The file is empty: it needs a header line and at least one row.', 400);
+  if (!columns || rows === 0)
+    throw new AppError('csv_empty', 'The file is empty: it needs a header line and at least one row.', 400);
 }
 
 /** The streamed body of a `text/csv` request; a request without one is refused before anything is recorded. */
 export function requireCsvBody(body: unknown): Readable {
-  if (!body || typeof (body as Readable).pipe !== 'function') throw new AppError('csv_empty', 'The file is empty: it needs a header line and at least one row.', 400);
+  if (!body || typeof (body as Readable).pipe !== 'function')
+    throw new AppError('csv_empty', 'The file is empty: it needs a header line and at least one row.', 400);
   return body as Readable;
 }
 

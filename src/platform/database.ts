@@ -9,4 +9,14 @@ import type { ReviewTables } from '../modules/review/review.table.ts';
 import type { PicaTables } from '../modules/pica/pica.table.ts';
 
 /** Every table of the product, composed from the modules that own them. */
-export interface Database extends AccountsTables, AuditTables, OutboxTables, DistributorsTables, PartnersTables, TrainingTables, RegistrationTables, ReviewTables, PicaTables {}
+export interface Database
+  extends
+    AccountsTables,
+    AuditTables,
+    OutboxTables,
+    DistributorsTables,
+    PartnersTables,
+    TrainingTables,
+    RegistrationTables,
+    ReviewTables,
+    PicaTables {}

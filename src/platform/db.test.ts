@@ -9,7 +9,15 @@ beforeAll(async () => {
 afterAll(() => t.destroy());
 
 const countOrgs = async (name: string) =>
-  Number((await t.db.selectFrom('organisations').select((eb) => eb.fn.countAll<number>().as('n')).where('name', '=', name).executeTakeFirstOrThrow()).n);
+  Number(
+    (
+      await t.db
+        .selectFrom('organisations')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('name', '=', name)
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 describe('database', () => {
   it('X-6: isolates a transaction from queries other requests make meanwhile', async () => {

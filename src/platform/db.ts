@@ -34,7 +34,10 @@ pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
  * migrations create (`cube` and `earthdistance` for the Partner Locator's index, decision 048),
  * which PGlite must load before `CREATE EXTENSION` can find them.
  */
-export const PGLITE_OPTIONS = { parsers: { 20: (v: string) => Number(v), 1700: (v: string) => Number(v) }, extensions: { cube, earthdistance } };
+export const PGLITE_OPTIONS = {
+  parsers: { 20: (v: string) => Number(v), 1700: (v: string) => Number(v) },
+  extensions: { cube, earthdistance },
+};
 
 /**
  * Kysely's own PGliteDialect (not the `kysely-pglite` package): its adapter declares a single
@@ -83,7 +86,12 @@ const engines = new WeakMap<Db, Engine>();
  * can drop what they cached. PostgreSQL delivers a NOTIFY only when its transaction commits,
  * to every process listening. A lost connection is retried every second until it is back.
  */
-export async function listen(db: Db, channel: string, onMessage: (payload: string) => void, onReconnect: () => void): Promise<() => Promise<void>> {
+export async function listen(
+  db: Db,
+  channel: string,
+  onMessage: (payload: string) => void,
+  onReconnect: () => void,
+): Promise<() => Promise<void>> {
   const engine = engines.get(db);
   if (!engine) throw new Error('listen() needs a database made by createDb()');
   if (engine.kind === 'pglite') return (await engine.pglite()).listen(channel, onMessage);
@@ -146,7 +154,9 @@ export async function listen(db: Db, channel: string, onMessage: (payload: strin
 export async function queryPrepared<R>(db: Executor, name: string, query: RawBuilder<R>): Promise<R[]> {
   const compiled = query.compile(db);
   const engine = engines.get(db as Db);
-  if (engine?.kind === 'postgres') return (await engine.pool.query({ name, text: compiled.sql, values: compiled.parameters as unknown[] })).rows as R[];
+  if (engine?.kind === 'postgres')
+    return (await engine.pool.query({ name, text: compiled.sql, values: compiled.parameters as unknown[] }))
+      .rows as R[];
   return (await db.executeQuery(compiled)).rows;
 }
 

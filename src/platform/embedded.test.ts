@@ -1,4 +1,13 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
@@ -31,20 +40,31 @@ describe.skipIf(!dump)('embedded database: durability and a data directory that 
     expect(startParams('pglite-default')).toContain('-F');
     const db = createDb({ dataDir: healthy });
     try {
-      const settings = await sql<{ fsync: string; method: string; commit: string }>`SELECT current_setting('fsync') AS fsync, current_setting('wal_sync_method') AS method, current_setting('synchronous_commit') AS commit`.execute(db);
+      const settings = await sql<{
+        fsync: string;
+        method: string;
+        commit: string;
+      }>`SELECT current_setting('fsync') AS fsync, current_setting('wal_sync_method') AS method, current_setting('synchronous_commit') AS commit`.execute(
+        db,
+      );
       expect(settings.rows[0]).toEqual({ fsync: 'on', method: 'fsync', commit: 'on' });
     } finally {
       await db.destroy();
     }
     const relaxed = createDb({ dataDir: healthy, durability: 'relaxed' });
-    expect((await sql<{ commit: string }>`SELECT current_setting('synchronous_commit') AS commit`.execute(relaxed)).rows[0]?.commit).toBe('off');
+    expect(
+      (await sql<{ commit: string }>`SELECT current_setting('synchronous_commit') AS commit`.execute(relaxed)).rows[0]
+        ?.commit,
+    ).toBe('off');
     await relaxed.destroy();
   }, 60_000);
 
   it('lets one process at a time open a data directory', async () => {
     const first = await openEmbedded(healthy, 'full');
     try {
-      await expect(openEmbedded(healthy, 'full')).rejects.toThrow(new RegExp(`DATA_DIR ${healthy} is in use by process ${process.pid}`));
+      await expect(openEmbedded(healthy, 'full')).rejects.toThrow(
+        new RegExp(`DATA_DIR ${healthy} is in use by process ${process.pid}`),
+      );
     } finally {
       await first.close();
     }
@@ -67,7 +87,11 @@ describe.skipIf(!dump)('embedded database: durability and a data directory that 
     const db = createDb({ dataDir: dir });
     const attempt = db.selectFrom('users').select('id').execute();
     await expect(attempt).rejects.toThrow(EmbeddedDataDirError);
-    await expect(attempt).rejects.toThrow(new RegExp(`The embedded database in ${dir} does not open .*did not change the directory.*partner-portal restore FILE`));
+    await expect(attempt).rejects.toThrow(
+      new RegExp(
+        `The embedded database in ${dir} does not open .*did not change the directory.*partner-portal restore FILE`,
+      ),
+    );
     // Every later query fails the same way: it never carries on with an empty database.
     await expect(db.selectFrom('users').select('id').execute()).rejects.toThrow(/does not open/);
     await db.destroy();
@@ -79,7 +103,11 @@ describe.skipIf(!dump)('embedded database: durability and a data directory that 
     const dir = path.join(work, 'not-a-database');
     mkdirSync(path.join(dir, 'base'), { recursive: true });
     writeFileSync(path.join(dir, 'base', 'something'), 'precious');
-    await expect(openEmbedded(dir, 'full')).rejects.toThrow(new RegExp(`DATA_DIR ${dir} is not empty but holds no database \\(PG_VERSION is missing\\)\\. Nothing was changed`));
+    await expect(openEmbedded(dir, 'full')).rejects.toThrow(
+      new RegExp(
+        `DATA_DIR ${dir} is not empty but holds no database \\(PG_VERSION is missing\\)\\. Nothing was changed`,
+      ),
+    );
     expect(readdirSync(dir)).toEqual(['base']);
   });
 });

@@ -79,7 +79,11 @@ export async function openEmbedded(dataDir: string, mode: EmbeddedMode, options:
   const pidFile = path.join(dataDir, 'postmaster.pid');
   const hadPidFile = fs.existsSync(pidFile);
   const durable = mode === 'full' || mode === 'relaxed';
-  const pglite = new PGlite({ ...options, ...(durable ? { fs: new DurableNodeFS(dataDir) } : { dataDir }), startParams: startParams(mode) });
+  const pglite = new PGlite({
+    ...options,
+    ...(durable ? { fs: new DurableNodeFS(dataDir) } : { dataDir }),
+    startParams: startParams(mode),
+  });
   try {
     await pglite.waitReady;
   } catch (cause) {
@@ -215,9 +219,11 @@ export async function syncTree(dir: string): Promise<void> {
     }
   };
   let next = 0;
-  await Promise.all(Array.from({ length: 8 }, async () => {
-    while (next < files.length) await flush(files[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (next < files.length) await flush(files[next++]!);
+    }),
+  );
   for (const d of dirs) await flush(d);
 }
 

@@ -74,6 +74,7 @@ export function validationFailed(violations: FieldViolation[]): AppError {
 }
 
 export const notFound = (what: string) => new AppError('not_found', `${what} was not found.`, 404);
-export const forbidden = (message = 'You do not have permission to do that.') => new AppError('forbidden', message, 403);
+export const forbidden = (message = 'You do not have permission to do that.') =>
+  new AppError('forbidden', message, 403);
 export const unauthenticated = () => new AppError('unauthenticated', 'Sign in to continue.', 401);
 export const conflict = (code: ErrorCode, message: string) => new AppError(code, message, 409);

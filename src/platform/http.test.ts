@@ -28,10 +28,20 @@ describe('HTTP platform', () => {
   });
 
   it('refuses malformed JSON with 400 and an oversized body with 413', async () => {
-    const bad = await t.app.inject({ method: 'POST', url: '/api/v1/auth/sign-in', headers: { 'content-type': 'application/json' }, payload: '{"email": ' });
+    const bad = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/sign-in',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"email": ',
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.code).toBe('invalid_json');
-    const huge = await t.app.inject({ method: 'POST', url: '/api/v1/auth/sign-in', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ email: 'x'.repeat(2 * 1024 * 1024), password: 'y' }) });
+    const huge = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/sign-in',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ email: 'x'.repeat(2 * 1024 * 1024), password: 'y' }),
+    });
     expect(huge.statusCode).toBe(413);
     expect(huge.json().error.code).toBe('payload_too_large');
   });
@@ -48,7 +58,14 @@ describe('HTTP platform', () => {
   it('X-3: serves an OpenAPI 3.1 document describing the API, and a browsable reference', async () => {
     const doc = (await t.app.inject('/api/openapi.json')).json();
     expect(doc.openapi).toBe('3.1.0');
-    for (const path of ['/api/v1/auth/sign-up', '/api/v1/auth/sign-in', '/api/v1/auth/verify-email', '/api/v1/me', '/healthz', '/readyz']) {
+    for (const path of [
+      '/api/v1/auth/sign-up',
+      '/api/v1/auth/sign-in',
+      '/api/v1/auth/verify-email',
+      '/api/v1/me',
+      '/healthz',
+      '/readyz',
+    ]) {
       expect(Object.keys(doc.paths)).toContain(path);
     }
     // Pages are not part of the API description.

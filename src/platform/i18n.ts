@@ -27,7 +27,9 @@ function catalogue(language: Language, main: Catalogue): Catalogue {
   const dir = new URL(`../../locales/${language}/`, import.meta.url);
   if (!existsSync(dir)) return main;
   const merged: Record<string, unknown> = { ...main };
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
     const section = file.slice(0, -'.json'.length);
     if (section in merged) throw new Error(`locales/${language}/${file}: the section "${section}" is already defined`);
     merged[section] = JSON.parse(readFileSync(new URL(file, dir), 'utf8'));
@@ -35,7 +37,12 @@ function catalogue(language: Language, main: Catalogue): Catalogue {
   return merged as Catalogue;
 }
 
-export const catalogues = { en: catalogue('en', en), es: catalogue('es', es), fr: catalogue('fr', fr), ja: catalogue('ja', ja) } as const;
+export const catalogues = {
+  en: catalogue('en', en),
+  es: catalogue('es', es),
+  fr: catalogue('fr', fr),
+  ja: catalogue('ja', ja),
+} as const;
 
 const instance = i18next.createInstance();
 await instance.init({

@@ -8,7 +8,12 @@ export interface Loop {
 }
 
 /** Runs `work` every `intervalMs`, one pass at a time; a failing pass is logged and retried. */
-export function startLoop(name: string, intervalMs: number, work: () => Promise<unknown>, log: FastifyBaseLogger): Loop {
+export function startLoop(
+  name: string,
+  intervalMs: number,
+  work: () => Promise<unknown>,
+  log: FastifyBaseLogger,
+): Loop {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let current: Promise<void> = Promise.resolve();

@@ -39,7 +39,12 @@ export function mailboxTransport(): MailTransport {
 
 /** Connects and greets (and authenticates, when the URL has credentials) without sending: `doctor`. */
 export async function verifySmtp(url: string, timeoutMs = 10_000): Promise<void> {
-  const transporter = nodemailer.createTransport({ url, connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs });
+  const transporter = nodemailer.createTransport({
+    url,
+    connectionTimeout: timeoutMs,
+    greetingTimeout: timeoutMs,
+    socketTimeout: timeoutMs,
+  });
   try {
     await transporter.verify();
   } finally {

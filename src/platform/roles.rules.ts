@@ -44,7 +44,16 @@ const DISTRIBUTOR_USER: Permission[] = ['distributor:read', 'claims:decide'];
 export const PERMISSIONS_OF: Record<Role, readonly Permission[]> = {
   // REG-6: the vendor is one of the parties released information goes to, so its
   // administrators can read a distributor's claims and queue (but not decide for it).
-  staff_admin: [...REVIEWER, 'staff:manage', 'agreements:publish', 'distributors:manage', 'contract-types:manage', 'contracts:manage', 'mailbox:read', 'distributor:read'],
+  staff_admin: [
+    ...REVIEWER,
+    'staff:manage',
+    'agreements:publish',
+    'distributors:manage',
+    'contract-types:manage',
+    'contracts:manage',
+    'mailbox:read',
+    'distributor:read',
+  ],
   staff_reviewer: REVIEWER,
   partner_member: PARTNER_MEMBER,
   partner_admin: [...PARTNER_MEMBER, 'partner:manage'],

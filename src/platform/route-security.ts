@@ -46,7 +46,11 @@ export function registerRouteSecurity(app: FastifyInstance): void {
   });
   app.addHook('onRequest', async (req) => {
     if (!isBearer(req) || req.is404 || req.routeOptions.config.acceptsApiKey) return;
-    throw new AppError('api_key_not_accepted', `${req.method} ${req.routeOptions.url ?? req.url.split('?')[0]} does not accept API keys: sign in, or use an operation whose security lists apiKey.`, 401);
+    throw new AppError(
+      'api_key_not_accepted',
+      `${req.method} ${req.routeOptions.url ?? req.url.split('?')[0]} does not accept API keys: sign in, or use an operation whose security lists apiKey.`,
+      401,
+    );
   });
 }
 
@@ -68,7 +72,12 @@ async function refuseBadInput(req: FastifyRequest): Promise<void> {
       ...textViolations(req.query, 'query'),
       ...(typeof req.body === 'object' || typeof req.body === 'string' ? textViolations(req.body) : []),
     ].map((v) => ({ ...v, field: v.field.replace(/^(params|query)\./, '') }));
-    if (violations.length > 0) throw new AppError('invalid_text', `The request contains text that is not allowed: ${violations.map((v) => `${v.field}: ${v.rule}`).join('; ')}.`, 400, violations);
+    if (violations.length > 0)
+      throw new AppError(
+        'invalid_text',
+        `The request contains text that is not allowed: ${violations.map((v) => `${v.field}: ${v.rule}`).join('; ')}.`,
+        400,
+        violations,
+      );
   }
 }
-

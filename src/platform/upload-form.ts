@@ -46,7 +46,13 @@ export async function acceptFileUploads(app: FastifyInstance, { maxBytes }: { ma
       files.add(file);
       await pipeline(part.file, createWriteStream(file, { flags: 'wx', mode: 0o600 }));
       const { size } = await stat(file);
-      const saved: SavedUpload = { path: file, filename: path.basename(part.filename || 'upload.csv'), originalName: part.filename ?? '', size, tooLarge: part.file.truncated };
+      const saved: SavedUpload = {
+        path: file,
+        filename: path.basename(part.filename || 'upload.csv'),
+        originalName: part.filename ?? '',
+        size,
+        tooLarge: part.file.truncated,
+      };
       part.value = saved;
     },
   });
@@ -62,7 +68,13 @@ export async function acceptFileUploads(app: FastifyInstance, { maxBytes }: { ma
 /** The uploaded file of a form field, if the form sent one. */
 export function uploadedFile(req: FastifyRequest, field: string): SavedUpload | undefined {
   const value = (req.body as Record<string, unknown> | undefined)?.[field];
-  if (!value || typeof value !== 'object' || !('path' in value) || !savedFiles.get(req)?.has((value as SavedUpload).path)) return undefined;
+  if (
+    !value ||
+    typeof value !== 'object' ||
+    !('path' in value) ||
+    !savedFiles.get(req)?.has((value as SavedUpload).path)
+  )
+    return undefined;
   return value as SavedUpload;
 }
 

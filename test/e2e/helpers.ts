@@ -50,7 +50,11 @@ export interface StartedServer {
  * `node --import tsx src/cli.ts serve --demo`, which loads the demo programme) on a free port
  * with a fresh embedded database, and resolves once GET /readyz answers 200.
  */
-export async function startServer({ env = {}, timeoutMs = 60_000, demo = false }: { env?: Record<string, string>; timeoutMs?: number; demo?: boolean } = {}): Promise<StartedServer> {
+export async function startServer({
+  env = {},
+  timeoutMs = 60_000,
+  demo = false,
+}: { env?: Record<string, string>; timeoutMs?: number; demo?: boolean } = {}): Promise<StartedServer> {
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'pp-e2e-'));
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -58,7 +62,15 @@ export async function startServer({ env = {}, timeoutMs = 60_000, demo = false }
   const entry = demo ? ['src/cli.ts', 'serve', '--demo'] : ['src/cli.ts', 'serve', '--no-demo'];
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', ...entry], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, NODE_ENV: 'development', LOG_LEVEL: 'warn', ...env },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      NODE_ENV: 'development',
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';
@@ -103,7 +115,15 @@ export async function startServer({ env = {}, timeoutMs = 60_000, demo = false }
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
   });
 }
 
@@ -121,14 +141,23 @@ export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']
  * violation. Reduced motion makes Pico's colour transitions instant, so axe never reads a
  * colour halfway through a change.
  */
-export async function expectNoAxeViolations(page: Page, label = page.url(), { colorSchemes = ['light', 'dark'] }: { colorSchemes?: ('light' | 'dark')[] } = {}): Promise<void> {
+export async function expectNoAxeViolations(
+  page: Page,
+  label = page.url(),
+  { colorSchemes = ['light', 'dark'] }: { colorSchemes?: ('light' | 'dark')[] } = {},
+): Promise<void> {
   const reports: string[] = [];
   try {
     for (const colorScheme of colorSchemes) {
       await page.emulateMedia({ colorScheme, reducedMotion: 'reduce' });
       const results = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
       for (const v of results.violations) {
-        const nodes = v.nodes.map((n) => `      - ${n.target.join(' ')}${n.failureSummary ? `\n        ${n.failureSummary.replace(/\n/g, '\n        ')}` : ''}`).join('\n');
+        const nodes = v.nodes
+          .map(
+            (n) =>
+              `      - ${n.target.join(' ')}${n.failureSummary ? `\n        ${n.failureSummary.replace(/\n/g, '\n        ')}` : ''}`,
+          )
+          .join('\n');
         reports.push(`  [${colorScheme}] ${v.id} (${v.impact ?? 'n/a'}): ${v.help}\n      ${v.helpUrl}\n${nodes}`);
       }
     }

@@ -62,7 +62,9 @@ export function browser(app: FastifyInstance) {
   return {
     jar,
     async get(url: string, headers: Record<string, string> = {}) {
-      const res = remember(await app.inject({ method: 'GET', url, headers: { accept: 'text/html', cookie: cookieHeader(), ...headers } }));
+      const res = remember(
+        await app.inject({ method: 'GET', url, headers: { accept: 'text/html', cookie: cookieHeader(), ...headers } }),
+      );
       const token = /name="_csrf" value="([^"]+)"/.exec(res.body)?.[1];
       if (token) lastToken = token;
       return res;
@@ -71,21 +73,39 @@ export function browser(app: FastifyInstance) {
     async post(url: string, fields: Record<string, string>, { csrf = true }: { csrf?: boolean } = {}) {
       const body = new URLSearchParams({ ...(csrf ? { _csrf: lastToken } : {}), ...fields }).toString();
       const res = remember(
-        await app.inject({ method: 'POST', url, payload: body, headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded', cookie: cookieHeader() } }),
+        await app.inject({
+          method: 'POST',
+          url,
+          payload: body,
+          headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded', cookie: cookieHeader() },
+        }),
       );
       const token = /name="_csrf" value="([^"]+)"/.exec(res.body)?.[1];
       if (token) lastToken = token;
       return res;
     },
     async json(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: unknown) {
-      return remember(await app.inject({ method, url, payload: payload as never, headers: { accept: 'application/json', cookie: cookieHeader() } }));
+      return remember(
+        await app.inject({
+          method,
+          url,
+          payload: payload as never,
+          headers: { accept: 'application/json', cookie: cookieHeader() },
+        }),
+      );
     },
   };
 }
 
 /** The link in the newest email to an address (the outbox is the mailbox in tests). */
 export async function latestLinkTo(ctx: AppContext, recipient: string): Promise<string> {
-  const message = await ctx.db.selectFrom('outbox').select(['text_body']).where('recipient', '=', recipient).orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
+  const message = await ctx.db
+    .selectFrom('outbox')
+    .select(['text_body'])
+    .where('recipient', '=', recipient)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirstOrThrow();
   const link = /https?:\/\/\S+/.exec(message.text_body)?.[0];
   if (!link) throw new Error(`no link in the last email to ${recipient}`);
   return link;

@@ -9,13 +9,27 @@ const unique = () => randomBytes(4).toString('hex');
 const meta = { ip: '127.0.0.1', userAgent: 'test' };
 
 /** A verified user with roles, and the Actor that services receive for them. */
-export async function createUser(ctx: AppContext, roles: { role: Role; organisationId: string | null }[] = [], email = `user-${unique()}@example.test`): Promise<Actor> {
+export async function createUser(
+  ctx: AppContext,
+  roles: { role: Role; organisationId: string | null }[] = [],
+  email = `user-${unique()}@example.test`,
+): Promise<Actor> {
   const user = await ctx.db
     .insertInto('users')
-    .values({ email, name: `User ${email.split('@')[0]}`, password_hash: 'not-a-real-hash', language: 'en', email_verified_at: new Date() })
+    .values({
+      email,
+      name: `User ${email.split('@')[0]}`,
+      password_hash: 'not-a-real-hash',
+      language: 'en',
+      email_verified_at: new Date(),
+    })
     .returning(['id', 'email', 'name'])
     .executeTakeFirstOrThrow();
-  for (const r of roles) await ctx.db.insertInto('user_roles').values({ user_id: user.id, role: r.role, organisation_id: r.organisationId, granted_by: null }).execute();
+  for (const r of roles)
+    await ctx.db
+      .insertInto('user_roles')
+      .values({ user_id: user.id, role: r.role, organisation_id: r.organisationId, granted_by: null })
+      .execute();
   return { userId: user.id, email: user.email, name: user.name, language: 'en', emailVerified: true, grants: roles };
 }
 
@@ -24,7 +38,16 @@ export const createStaffAdmin = (ctx: AppContext) => createUser(ctx, [{ role: 's
 /** A session cookie value for the user, for app.inject({ cookies: { pp_session } }). */
 export async function sessionFor(ctx: AppContext, actor: Actor): Promise<string> {
   const { secret, hash } = newSecret();
-  await ctx.db.insertInto('sessions').values({ id_hash: hash, user_id: actor.userId, expires_at: new Date(Date.now() + 3_600_000), ip: null, user_agent: null }).execute();
+  await ctx.db
+    .insertInto('sessions')
+    .values({
+      id_hash: hash,
+      user_id: actor.userId,
+      expires_at: new Date(Date.now() + 3_600_000),
+      ip: null,
+      user_agent: null,
+    })
+    .execute();
   return secret;
 }
 
@@ -39,16 +62,43 @@ export interface DistributorFixture {
   apiKey: string;
 }
 
-export async function createDistributor(ctx: AppContext, options: { hqCountry: string; territories?: string[]; legalName?: string; email?: string | null; status?: 'active' | 'retired' }): Promise<DistributorFixture> {
+export async function createDistributor(
+  ctx: AppContext,
+  options: {
+    hqCountry: string;
+    territories?: string[];
+    legalName?: string;
+    email?: string | null;
+    status?: 'active' | 'retired';
+  },
+): Promise<DistributorFixture> {
   const code = `D-${unique().toUpperCase()}`;
   const legalName = options.legalName ?? `Distributor ${code}`;
-  const organisation = await ctx.db.insertInto('organisations').values({ kind: 'distributor', name: legalName }).returning('id').executeTakeFirstOrThrow();
-  const distributor = await ctx.db
-    .insertInto('distributors')
-    .values({ organisation_id: organisation.id, code, legal_name: legalName, hq_country: options.hqCountry, website: 'https://distributor.example', phone: '+44 20 7946 0000', email: options.email === undefined ? `sales-${unique()}@distributor.example` : options.email, accepts_new_resellers: true, status: options.status ?? 'active' })
+  const organisation = await ctx.db
+    .insertInto('organisations')
+    .values({ kind: 'distributor', name: legalName })
     .returning('id')
     .executeTakeFirstOrThrow();
-  if (options.territories?.length) await ctx.db.insertInto('distributor_territories').values(options.territories.map((country) => ({ distributor_id: distributor.id, country }))).execute();
+  const distributor = await ctx.db
+    .insertInto('distributors')
+    .values({
+      organisation_id: organisation.id,
+      code,
+      legal_name: legalName,
+      hq_country: options.hqCountry,
+      website: 'https://distributor.example',
+      phone: '+44 20 7946 0000',
+      email: options.email === undefined ? `sales-${unique()}@distributor.example` : options.email,
+      accepts_new_resellers: true,
+      status: options.status ?? 'active',
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  if (options.territories?.length)
+    await ctx.db
+      .insertInto('distributor_territories')
+      .values(options.territories.map((country) => ({ distributor_id: distributor.id, country })))
+      .execute();
   const admin = await createUser(ctx, [{ role: 'distributor_admin', organisationId: organisation.id }]);
   const key = await createApiKey(ctx, admin, organisation.id, 'test key', meta);
   return { id: distributor.id, organisationId: organisation.id, code, legalName, admin, apiKey: key.secret };
@@ -62,10 +112,20 @@ export interface PartnerFixture {
 
 export async function createPartner(
   ctx: AppContext,
-  options: { country: string; status?: 'applicant' | 'registered' | 'suspended'; initialDistributorId?: string; reviewedAt?: Date | null; legalName?: string },
+  options: {
+    country: string;
+    status?: 'applicant' | 'registered' | 'suspended';
+    initialDistributorId?: string;
+    reviewedAt?: Date | null;
+    legalName?: string;
+  },
 ): Promise<PartnerFixture> {
   const legalName = options.legalName ?? `Reseller ${unique()} Ltd`;
-  const organisation = await ctx.db.insertInto('organisations').values({ kind: 'partner', name: legalName }).returning('id').executeTakeFirstOrThrow();
+  const organisation = await ctx.db
+    .insertInto('organisations')
+    .values({ kind: 'partner', name: legalName })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   await ctx.db
     .insertInto('partners')
     .values({
@@ -85,8 +145,25 @@ export async function createPartner(
 }
 
 /** A claim written straight to the table, for tests that need one in a given state. */
-export async function insertClaim(ctx: AppContext, partnerId: string, distributorId: string, accountNumber: string, status: 'pending' | 'confirmed' | 'rejected' = 'pending'): Promise<string> {
-  const row = await ctx.db.insertInto('account_claims').values({ partner_id: partnerId, distributor_id: distributorId, account_number: accountNumber, status, decided_at: status === 'pending' ? null : new Date(), decision_source: status === 'pending' ? null : 'distributor' }).returning('id').executeTakeFirstOrThrow();
+export async function insertClaim(
+  ctx: AppContext,
+  partnerId: string,
+  distributorId: string,
+  accountNumber: string,
+  status: 'pending' | 'confirmed' | 'rejected' = 'pending',
+): Promise<string> {
+  const row = await ctx.db
+    .insertInto('account_claims')
+    .values({
+      partner_id: partnerId,
+      distributor_id: distributorId,
+      account_number: accountNumber,
+      status,
+      decided_at: status === 'pending' ? null : new Date(),
+      decision_source: status === 'pending' ? null : 'distributor',
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   return row.id;
 }
 

@@ -16,12 +16,20 @@ export interface FilePart {
 }
 
 /** A multipart/form-data body like a browser builds for a form with a file input. */
-export function multipartBody(fields: Record<string, string>, file?: FilePart): { payload: Buffer; contentType: string } {
+export function multipartBody(
+  fields: Record<string, string>,
+  file?: FilePart,
+): { payload: Buffer; contentType: string } {
   const boundary = `----pp-test-${randomBytes(8).toString('hex')}`;
   const parts: Buffer[] = [];
-  for (const [name, value] of Object.entries(fields)) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
+  for (const [name, value] of Object.entries(fields))
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
   if (file) {
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${file.field ?? 'file'}"; filename="${file.filename}"\r\nContent-Type: ${file.type ?? 'text/csv'}\r\n\r\n`));
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${file.field ?? 'file'}"; filename="${file.filename}"\r\nContent-Type: ${file.type ?? 'text/csv'}\r\n\r\n`,
+      ),
+    );
     parts.push(Buffer.isBuffer(file.content) ? file.content : Buffer.from(file.content));
     parts.push(Buffer.from('\r\n'));
   }
@@ -30,12 +38,23 @@ export function multipartBody(fields: Record<string, string>, file?: FilePart): 
 }
 
 /** Posts a file form with the cookies of a browser() client (its `jar`) and the page's token. */
-export async function postFile(app: FastifyInstance, jar: Map<string, string>, url: string, token: string, file?: FilePart, fields: Record<string, string> = {}) {
+export async function postFile(
+  app: FastifyInstance,
+  jar: Map<string, string>,
+  url: string,
+  token: string,
+  file?: FilePart,
+  fields: Record<string, string> = {},
+) {
   const { payload, contentType } = multipartBody({ _csrf: token, ...fields }, file);
   return app.inject({
     method: 'POST',
     url,
     payload,
-    headers: { accept: 'text/html', 'content-type': contentType, cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') },
+    headers: {
+      accept: 'text/html',
+      'content-type': contentType,
+      cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; '),
+    },
   });
 }

@@ -8,7 +8,12 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const signUpFields = (email: string) => ({ name: 'Maya Lopez', email, password: 'correct horse battery', language: 'en' });
+const signUpFields = (email: string) => ({
+  name: 'Maya Lopez',
+  email,
+  password: 'correct horse battery',
+  language: 'en',
+});
 
 async function signedUpAndVerified(email: string) {
   const b = browser(t.app);
@@ -72,7 +77,9 @@ describe('REG-1 account: sign up, confirm, sign in, sign out (pages)', () => {
     const b = await signedUpAndVerified('rotate@contoso.example');
     await b.get('/sign-in');
     const first = await b.post('/sign-in', { email: 'rotate@contoso.example', password: 'correct horse battery' });
-    const cookie = (first.cookies as { name: string; httpOnly?: boolean; sameSite?: string }[]).find((c) => c.name === 'pp_session')!;
+    const cookie = (first.cookies as { name: string; httpOnly?: boolean; sameSite?: string }[]).find(
+      (c) => c.name === 'pp_session',
+    )!;
     expect(cookie.httpOnly).toBe(true);
     expect(cookie.sameSite).toBe('Lax');
     const firstId = b.jar.get('pp_session');
@@ -88,7 +95,12 @@ describe('REG-1 account: sign up, confirm, sign in, sign out (pages)', () => {
   it('keeps what was typed and names each field and rule on a bad sign-up, writing nothing', async () => {
     const b = browser(t.app);
     await b.get('/sign-up');
-    const res = await b.post('/sign-up', { name: '<b>Bold</b>', email: 'not-an-email', password: 'short', language: 'xx' });
+    const res = await b.post('/sign-up', {
+      name: '<b>Bold</b>',
+      email: 'not-an-email',
+      password: 'short',
+      language: 'xx',
+    });
     expect(res.statusCode).toBe(422);
     expect(res.body).toContain('There is a problem');
     expect(res.body).toContain('href="#field-email"');
@@ -112,9 +124,18 @@ describe('REG-1 account: sign up, confirm, sign in, sign out (pages)', () => {
     const res = await b.post('/sign-up', signUpFields('TWICE@contoso.example'));
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe('/verify-email/sent');
-    const users = await t.ctx.db.selectFrom('users').select('email').where('email', 'ilike', 'twice@contoso.example').execute();
+    const users = await t.ctx.db
+      .selectFrom('users')
+      .select('email')
+      .where('email', 'ilike', 'twice@contoso.example')
+      .execute();
     expect(users).toHaveLength(1);
-    const last = await t.ctx.db.selectFrom('outbox').select('template').where('recipient', '=', 'twice@contoso.example').orderBy('id', 'desc').executeTakeFirstOrThrow();
+    const last = await t.ctx.db
+      .selectFrom('outbox')
+      .select('template')
+      .where('recipient', '=', 'twice@contoso.example')
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
     expect(last.template).toBe('signup_existing');
   });
 
@@ -124,7 +145,11 @@ describe('REG-1 account: sign up, confirm, sign in, sign out (pages)', () => {
     const res = await b.post('/sign-up', signUpFields('csrf@contoso.example'), { csrf: false });
     expect(res.statusCode).toBe(403);
     expect(res.body).toContain('This form has expired');
-    const users = await t.ctx.db.selectFrom('users').select('email').where('email', '=', 'csrf@contoso.example').execute();
+    const users = await t.ctx.db
+      .selectFrom('users')
+      .select('email')
+      .where('email', '=', 'csrf@contoso.example')
+      .execute();
     expect(users).toHaveLength(0);
   });
 
@@ -150,8 +175,12 @@ describe('REG-1 account: sign up, confirm, sign in, sign out (pages)', () => {
     const stale = await t.app.inject({ method: 'GET', url: '/api/v1/me', cookies: { pp_session: oldSession } });
     expect(stale.statusCode).toBe(401);
     await other.get('/sign-in');
-    expect((await other.post('/sign-in', { email: 'reset@contoso.example', password: 'correct horse battery' })).statusCode).toBe(401);
-    expect((await other.post('/sign-in', { email: 'reset@contoso.example', password: 'a brand new passphrase' })).statusCode).toBe(303);
+    expect(
+      (await other.post('/sign-in', { email: 'reset@contoso.example', password: 'correct horse battery' })).statusCode,
+    ).toBe(401);
+    expect(
+      (await other.post('/sign-in', { email: 'reset@contoso.example', password: 'a brand new passphrase' })).statusCode,
+    ).toBe(303);
   });
 
   it('answers a reset request for an unknown address exactly like a known one', async () => {
@@ -160,7 +189,11 @@ describe('REG-1 account: sign up, confirm, sign in, sign out (pages)', () => {
     const res = await b.post('/forgot-password', { email: 'nobody@contoso.example' });
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('a reset link is on its way');
-    const sent = await t.ctx.db.selectFrom('outbox').select('id').where('recipient', '=', 'nobody@contoso.example').execute();
+    const sent = await t.ctx.db
+      .selectFrom('outbox')
+      .select('id')
+      .where('recipient', '=', 'nobody@contoso.example')
+      .execute();
     expect(sent).toHaveLength(0);
   });
 });
@@ -178,7 +211,12 @@ describe('sign-in throttling', () => {
     expect(blocked.statusCode).toBe(429);
     expect(blocked.body).toMatch(/Too many failed sign-in attempts for this account\. Try again in 1 minute/);
     // The owner, from another network, signs in at once.
-    const owner = await t.app.inject({ method: 'POST', url: '/api/v1/auth/sign-in', remoteAddress: '198.51.100.7', payload: { email: 'throttle@contoso.example', password: 'correct horse battery' } });
+    const owner = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/sign-in',
+      remoteAddress: '198.51.100.7',
+      payload: { email: 'throttle@contoso.example', password: 'correct horse battery' },
+    });
     expect(owner.statusCode).toBe(200);
   });
 });
@@ -193,7 +231,7 @@ describe('X-1 languages', () => {
     expect(japanese.body).toContain('<html lang="ja"');
   });
 
-  it('X-1: keeps a signed-in user\'s language preference across sessions', async () => {
+  it("X-1: keeps a signed-in user's language preference across sessions", async () => {
     const b = await signedUpAndVerified('lang@contoso.example');
     await b.get('/sign-in');
     await b.post('/sign-in', { email: 'lang@contoso.example', password: 'correct horse battery' });

@@ -2,7 +2,15 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../platform/errors.ts';
 import { isLanguage, LANGUAGE_COOKIE, LANGUAGE_NAMES, LANGUAGES } from '../../platform/i18n.ts';
 import { formField, requestMeta, safeReturnPath } from '../../platform/request-meta.ts';
-import { CsrfField, ErrorSummary, formErrors, noErrors, SelectField, TextField, type FormErrors } from '../../platform/views/components.tsx';
+import {
+  CsrfField,
+  ErrorSummary,
+  formErrors,
+  noErrors,
+  SelectField,
+  TextField,
+  type FormErrors,
+} from '../../platform/views/components.tsx';
 import { Layout } from '../../platform/views/layout.tsx';
 import { pageContext, type PageContext } from '../../platform/views/page-context.ts';
 import { sendPage } from '../../platform/views/render.ts';
@@ -44,10 +52,40 @@ function SignUpForm({ ctx, values, errors }: { ctx: PageContext; values: Record<
       <ErrorSummary t={t} errors={errors} />
       <form method="post" action="/sign-up" novalidate>
         <CsrfField token={ctx.csrfToken} />
-        <TextField name="name" label={t('fields.name')} value={values.name} error={errors.fields.name} autocomplete="name" maxLength={NAME_MAX} />
-        <TextField name="email" type="email" label={t('fields.email')} value={values.email} error={errors.fields.email} hint={t('hints.email')} autocomplete="email" maxLength={EMAIL_MAX} />
-        <TextField name="password" type="password" label={t('fields.password')} error={errors.fields.password} hint={t('hints.password')} autocomplete="new-password" maxLength={PASSWORD_MAX} />
-        <SelectField name="language" label={t('fields.language')} value={values.language ?? ctx.lang} error={errors.fields.language} options={languageOptions} />
+        <TextField
+          name="name"
+          label={t('fields.name')}
+          value={values.name}
+          error={errors.fields.name}
+          autocomplete="name"
+          maxLength={NAME_MAX}
+        />
+        <TextField
+          name="email"
+          type="email"
+          label={t('fields.email')}
+          value={values.email}
+          error={errors.fields.email}
+          hint={t('hints.email')}
+          autocomplete="email"
+          maxLength={EMAIL_MAX}
+        />
+        <TextField
+          name="password"
+          type="password"
+          label={t('fields.password')}
+          error={errors.fields.password}
+          hint={t('hints.password')}
+          autocomplete="new-password"
+          maxLength={PASSWORD_MAX}
+        />
+        <SelectField
+          name="language"
+          label={t('fields.language')}
+          value={values.language ?? ctx.lang}
+          error={errors.fields.language}
+          options={languageOptions}
+        />
         <button type="submit">{t('sign_up.submit')}</button>
       </form>
       <p>
@@ -57,7 +95,17 @@ function SignUpForm({ ctx, values, errors }: { ctx: PageContext; values: Record<
   );
 }
 
-function SignInForm({ ctx, values, errors, returnTo }: { ctx: PageContext; values: Record<string, string>; errors: FormErrors; returnTo: string }) {
+function SignInForm({
+  ctx,
+  values,
+  errors,
+  returnTo,
+}: {
+  ctx: PageContext;
+  values: Record<string, string>;
+  errors: FormErrors;
+  returnTo: string;
+}) {
   const { t } = ctx;
   return (
     <Page ctx={ctx} title={t('sign_in.title')}>
@@ -65,8 +113,23 @@ function SignInForm({ ctx, values, errors, returnTo }: { ctx: PageContext; value
       <form method="post" action="/sign-in" novalidate>
         <CsrfField token={ctx.csrfToken} />
         <input type="hidden" name="return_to" value={returnTo} />
-        <TextField name="email" type="email" label={t('fields.email')} value={values.email} error={errors.fields.email} autocomplete="username" maxLength={EMAIL_MAX} />
-        <TextField name="password" type="password" label={t('fields.password')} error={errors.fields.password} autocomplete="current-password" maxLength={PASSWORD_MAX} />
+        <TextField
+          name="email"
+          type="email"
+          label={t('fields.email')}
+          value={values.email}
+          error={errors.fields.email}
+          autocomplete="username"
+          maxLength={EMAIL_MAX}
+        />
+        <TextField
+          name="password"
+          type="password"
+          label={t('fields.password')}
+          error={errors.fields.password}
+          autocomplete="current-password"
+          maxLength={PASSWORD_MAX}
+        />
         <button type="submit">{t('sign_in.submit')}</button>
       </form>
       <ul class="links">
@@ -84,7 +147,25 @@ function SignInForm({ ctx, values, errors, returnTo }: { ctx: PageContext; value
   );
 }
 
-function EmailOnlyForm({ ctx, title, intro, action, submit, values, errors, done }: { ctx: PageContext; title: string; intro?: string; action: string; submit: string; values: Record<string, string>; errors: FormErrors; done?: string }) {
+function EmailOnlyForm({
+  ctx,
+  title,
+  intro,
+  action,
+  submit,
+  values,
+  errors,
+  done,
+}: {
+  ctx: PageContext;
+  title: string;
+  intro?: string;
+  action: string;
+  submit: string;
+  values: Record<string, string>;
+  errors: FormErrors;
+  done?: string;
+}) {
   const { t } = ctx;
   return (
     <Page ctx={ctx} title={title}>
@@ -96,7 +177,15 @@ function EmailOnlyForm({ ctx, title, intro, action, submit, values, errors, done
           <ErrorSummary t={t} errors={errors} />
           <form method="post" action={action} novalidate>
             <CsrfField token={ctx.csrfToken} />
-            <TextField name="email" type="email" label={t('fields.email')} value={values.email} error={errors.fields.email} autocomplete="email" maxLength={EMAIL_MAX} />
+            <TextField
+              name="email"
+              type="email"
+              label={t('fields.email')}
+              value={values.email}
+              error={errors.fields.email}
+              autocomplete="email"
+              maxLength={EMAIL_MAX}
+            />
             <button type="submit">{submit}</button>
           </form>
         </>
@@ -113,14 +202,30 @@ function ResetForm({ ctx, token, errors }: { ctx: PageContext; token: string; er
       <form method="post" action="/reset-password" novalidate>
         <CsrfField token={ctx.csrfToken} />
         <input type="hidden" name="token" value={token} />
-        <TextField name="password" type="password" label={t('fields.new_password')} error={errors.fields.password} hint={t('hints.password')} autocomplete="new-password" maxLength={PASSWORD_MAX} />
+        <TextField
+          name="password"
+          type="password"
+          label={t('fields.new_password')}
+          error={errors.fields.password}
+          hint={t('hints.password')}
+          autocomplete="new-password"
+          maxLength={PASSWORD_MAX}
+        />
         <button type="submit">{t('reset.submit')}</button>
       </form>
     </Page>
   );
 }
 
-function AccountForm({ ctx, values, errors }: { ctx: PageContext; values: Record<string, string>; errors: FormErrors }) {
+function AccountForm({
+  ctx,
+  values,
+  errors,
+}: {
+  ctx: PageContext;
+  values: Record<string, string>;
+  errors: FormErrors;
+}) {
   const { t, actor } = ctx;
   if (!actor) return null;
   return (
@@ -131,8 +236,21 @@ function AccountForm({ ctx, values, errors }: { ctx: PageContext; values: Record
       </p>
       <form method="post" action="/account" novalidate>
         <CsrfField token={ctx.csrfToken} />
-        <TextField name="name" label={t('fields.name')} value={values.name} error={errors.fields.name} autocomplete="name" maxLength={NAME_MAX} />
-        <SelectField name="language" label={t('fields.language')} value={values.language} error={errors.fields.language} options={languageOptions} />
+        <TextField
+          name="name"
+          label={t('fields.name')}
+          value={values.name}
+          error={errors.fields.name}
+          autocomplete="name"
+          maxLength={NAME_MAX}
+        />
+        <SelectField
+          name="language"
+          label={t('fields.language')}
+          value={values.language}
+          error={errors.fields.language}
+          options={languageOptions}
+        />
         <button type="submit">{t('form.save')}</button>
       </form>
       <h2>{t('account.roles')}</h2>
@@ -161,16 +279,23 @@ export async function accountsPages(app: FastifyInstance): Promise<void> {
   const ctxOf = () => app.appContext;
   const secure = () => app.appContext.config.isProduction;
 
-  app.get('/sign-up', async (req, reply) => sendPage(reply, <SignUpForm ctx={pageContext(req, reply)} values={{}} errors={noErrors} />));
+  app.get('/sign-up', async (req, reply) =>
+    sendPage(reply, <SignUpForm ctx={pageContext(req, reply)} values={{}} errors={noErrors} />),
+  );
   app.post('/sign-up', { config: { rateLimit: LIMITS.signUp } }, async (req, reply) => {
     const values = pick(req.body, 'name', 'email', 'password', 'language');
     try {
-      await accounts.signUp(ctxOf(), { name: values.name!, email: values.email!, password: values.password!, language: values.language! }, requestMeta(req));
+      await accounts.signUp(
+        ctxOf(),
+        { name: values.name!, email: values.email!, password: values.password!, language: values.language! },
+        requestMeta(req),
+      );
     } catch (error) {
       const ctx = pageContext(req, reply);
       return sendPage(reply, <SignUpForm ctx={ctx} values={values} errors={asFormErrors(ctx, error)} />, 422);
     }
-    if (isLanguage(values.language)) reply.setCookie(LANGUAGE_COOKIE, values.language, { path: '/', sameSite: 'lax', maxAge: 31_536_000 });
+    if (isLanguage(values.language))
+      reply.setCookie(LANGUAGE_COOKIE, values.language, { path: '/', sameSite: 'lax', maxAge: 31_536_000 });
     return reply.redirect('/verify-email/sent', 303);
   });
 
@@ -212,9 +337,27 @@ export async function accountsPages(app: FastifyInstance): Promise<void> {
     );
   });
 
-  const resendPage = (req: FastifyRequest, reply: FastifyReply, values: Record<string, string>, errors: FormErrors, done?: string) => {
+  const resendPage = (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    values: Record<string, string>,
+    errors: FormErrors,
+    done?: string,
+  ) => {
     const ctx = pageContext(req, reply);
-    return sendPage(reply, <EmailOnlyForm ctx={ctx} title={ctx.t('verify.resend_title')} action="/verify-email/resend" submit={ctx.t('verify.resend_submit')} values={values} errors={errors} done={done} />, Object.keys(errors.fields).length ? 422 : 200);
+    return sendPage(
+      reply,
+      <EmailOnlyForm
+        ctx={ctx}
+        title={ctx.t('verify.resend_title')}
+        action="/verify-email/resend"
+        submit={ctx.t('verify.resend_submit')}
+        values={values}
+        errors={errors}
+        done={done}
+      />,
+      Object.keys(errors.fields).length ? 422 : 200,
+    );
   };
   app.get('/verify-email/resend', async (req, reply) => resendPage(req, reply, {}, noErrors));
   app.post('/verify-email/resend', { config: { rateLimit: LIMITS.mail } }, async (req, reply) => {
@@ -226,15 +369,25 @@ export async function accountsPages(app: FastifyInstance): Promise<void> {
 
   app.get('/sign-in', async (req, reply) => {
     const returnTo = safeReturnPath((req.query as { return_to?: unknown }).return_to);
-    return sendPage(reply, <SignInForm ctx={pageContext(req, reply)} values={{}} errors={noErrors} returnTo={returnTo} />);
+    return sendPage(
+      reply,
+      <SignInForm ctx={pageContext(req, reply)} values={{}} errors={noErrors} returnTo={returnTo} />,
+    );
   });
   app.post('/sign-in', { config: { rateLimit: LIMITS.signIn } }, async (req, reply) => {
     const values = pick(req.body, 'email', 'password', 'return_to');
     const returnTo = safeReturnPath(values.return_to);
-    const missing = [...(values.email ? [] : [{ field: 'email', rule: 'required' }]), ...(values.password ? [] : [{ field: 'password', rule: 'required' }])];
+    const missing = [
+      ...(values.email ? [] : [{ field: 'email', rule: 'required' }]),
+      ...(values.password ? [] : [{ field: 'password', rule: 'required' }]),
+    ];
     try {
       if (missing.length > 0) throw new AppError('validation_failed', 'Email and password are required.', 422, missing);
-      const result = await accounts.signIn(ctxOf(), { email: values.email!, password: values.password! }, requestMeta(req));
+      const result = await accounts.signIn(
+        ctxOf(),
+        { email: values.email!, password: values.password! },
+        requestMeta(req),
+      );
       const previous = readSessionToken(req);
       if (previous) await accounts.discardSession(ctxOf(), previous);
       setSessionCookie(reply, result.sessionToken, secure());
@@ -243,7 +396,11 @@ export async function accountsPages(app: FastifyInstance): Promise<void> {
     } catch (error) {
       const ctx = pageContext(req, reply);
       const status = error instanceof AppError ? error.status : 500;
-      return sendPage(reply, <SignInForm ctx={ctx} values={values} errors={asFormErrors(ctx, error)} returnTo={returnTo} />, status === 401 ? 401 : status);
+      return sendPage(
+        reply,
+        <SignInForm ctx={ctx} values={values} errors={asFormErrors(ctx, error)} returnTo={returnTo} />,
+        status === 401 ? 401 : status,
+      );
     }
   });
 
@@ -254,9 +411,28 @@ export async function accountsPages(app: FastifyInstance): Promise<void> {
     return reply.redirect('/?notice=signed_out', 303);
   });
 
-  const forgotPage = (req: FastifyRequest, reply: FastifyReply, values: Record<string, string>, errors: FormErrors, done?: string) => {
+  const forgotPage = (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    values: Record<string, string>,
+    errors: FormErrors,
+    done?: string,
+  ) => {
     const ctx = pageContext(req, reply);
-    return sendPage(reply, <EmailOnlyForm ctx={ctx} title={ctx.t('reset.request_title')} intro={ctx.t('reset.request_intro')} action="/forgot-password" submit={ctx.t('reset.request_submit')} values={values} errors={errors} done={done} />, Object.keys(errors.fields).length ? 422 : 200);
+    return sendPage(
+      reply,
+      <EmailOnlyForm
+        ctx={ctx}
+        title={ctx.t('reset.request_title')}
+        intro={ctx.t('reset.request_intro')}
+        action="/forgot-password"
+        submit={ctx.t('reset.request_submit')}
+        values={values}
+        errors={errors}
+        done={done}
+      />,
+      Object.keys(errors.fields).length ? 422 : 200,
+    );
   };
   app.get('/forgot-password', async (req, reply) => forgotPage(req, reply, {}, noErrors));
   app.post('/forgot-password', { config: { rateLimit: LIMITS.mail } }, async (req, reply) => {
@@ -281,7 +457,8 @@ export async function accountsPages(app: FastifyInstance): Promise<void> {
   };
   app.get('/reset-password', async (req, reply) => {
     const token = String((req.query as { token?: unknown }).token ?? '');
-    if (!token || token.length > 200 || !(await accounts.isResetTokenUsable(ctxOf(), token))) return invalidResetLink(req, reply);
+    if (!token || token.length > 200 || !(await accounts.isResetTokenUsable(ctxOf(), token)))
+      return invalidResetLink(req, reply);
     return sendPage(reply, <ResetForm ctx={pageContext(req, reply)} token={token} errors={noErrors} />);
   });
   app.post('/reset-password', { config: { rateLimit: LIMITS.signIn } }, async (req, reply) => {
@@ -299,13 +476,25 @@ export async function accountsPages(app: FastifyInstance): Promise<void> {
 
   app.get('/account', async (req, reply) => {
     if (!req.actor) return redirectToSignIn(req, reply);
-    return sendPage(reply, <AccountForm ctx={pageContext(req, reply)} values={{ name: req.actor.name, language: req.actor.language }} errors={noErrors} />);
+    return sendPage(
+      reply,
+      <AccountForm
+        ctx={pageContext(req, reply)}
+        values={{ name: req.actor.name, language: req.actor.language }}
+        errors={noErrors}
+      />,
+    );
   });
   app.post('/account', async (req, reply) => {
     if (!req.actor) return redirectToSignIn(req, reply);
     const values = pick(req.body, 'name', 'language');
     try {
-      const updated = await accounts.updateSettings(ctxOf(), req.actor, { name: values.name!, language: values.language! }, requestMeta(req));
+      const updated = await accounts.updateSettings(
+        ctxOf(),
+        req.actor,
+        { name: values.name!, language: values.language! },
+        requestMeta(req),
+      );
       reply.setCookie(LANGUAGE_COOKIE, updated.language, { path: '/', sameSite: 'lax', maxAge: 31_536_000 });
     } catch (error) {
       const ctx = pageContext(req, reply);
@@ -317,7 +506,10 @@ export async function accountsPages(app: FastifyInstance): Promise<void> {
   // the switcher in every page's footer. Signed in, it also becomes the saved preference.
   app.post('/language', async (req, reply) => {
     const { language, return_to } = pick(req.body, 'language', 'return_to');
-    if (!isLanguage(language)) throw new AppError('validation_failed', 'language must be one of en, es, fr, ja.', 422, [{ field: 'language', rule: 'language_unsupported' }]);
+    if (!isLanguage(language))
+      throw new AppError('validation_failed', 'language must be one of en, es, fr, ja.', 422, [
+        { field: 'language', rule: 'language_unsupported' },
+      ]);
     if (req.actor) await accounts.updateLanguage(ctxOf(), req.actor, language, requestMeta(req));
     reply.setCookie(LANGUAGE_COOKIE, language, { path: '/', sameSite: 'lax', maxAge: 31_536_000 });
     return reply.redirect(safeReturnPath(return_to), 303);

@@ -4,14 +4,21 @@ import { isRole, type Role } from '../../platform/roles.rules.ts';
 import type { ThrottleState } from './accounts.rules.ts';
 
 export async function findUserByEmail(db: Executor, email: string) {
-  return db.selectFrom('users').selectAll().where(sql`lower(email)`, '=', email.toLowerCase()).executeTakeFirst();
+  return db
+    .selectFrom('users')
+    .selectAll()
+    .where(sql`lower(email)`, '=', email.toLowerCase())
+    .executeTakeFirst();
 }
 
 export async function findUserById(db: Executor, id: string) {
   return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function insertUser(db: Executor, user: { email: string; name: string; password_hash: string; language: string; email_verified_at?: Date | null }) {
+export async function insertUser(
+  db: Executor,
+  user: { email: string; name: string; password_hash: string; language: string; email_verified_at?: Date | null },
+) {
   return db.insertInto('users').values(user).returning(['id', 'email', 'name', 'language']).executeTakeFirstOrThrow();
 }
 
@@ -28,16 +35,36 @@ export async function firstUserWithRole(db: Executor, role: Role) {
     .executeTakeFirst();
 }
 
-export async function updateUser(db: Executor, id: string, changes: { name?: string; language?: string; password_hash?: string; email_verified_at?: Date }) {
-  await db.updateTable('users').set({ ...changes, updated_at: new Date() }).where('id', '=', id).execute();
+export async function updateUser(
+  db: Executor,
+  id: string,
+  changes: { name?: string; language?: string; password_hash?: string; email_verified_at?: Date },
+) {
+  await db
+    .updateTable('users')
+    .set({ ...changes, updated_at: new Date() })
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function grantsOf(db: Executor, userId: string) {
-  return db.selectFrom('user_roles').select(['role', 'organisation_id']).where('user_id', '=', userId).orderBy('role').execute();
+  return db
+    .selectFrom('user_roles')
+    .select(['role', 'organisation_id'])
+    .where('user_id', '=', userId)
+    .orderBy('role')
+    .execute();
 }
 
-export async function insertGrant(db: Executor, grant: { user_id: string; role: Role; organisation_id: string | null; granted_by: string | null }) {
-  await db.insertInto('user_roles').values(grant).onConflict((oc) => oc.doNothing()).execute();
+export async function insertGrant(
+  db: Executor,
+  grant: { user_id: string; role: Role; organisation_id: string | null; granted_by: string | null },
+) {
+  await db
+    .insertInto('user_roles')
+    .values(grant)
+    .onConflict((oc) => oc.doNothing())
+    .execute();
 }
 
 // ---- Role grants within one organisation, for the modules that manage their own people ----
@@ -62,30 +89,60 @@ export async function listRoleHolders(db: Executor, organisationId: string): Pro
 }
 
 /** Gives a role in an organisation; granting it again changes nothing. */
-export async function grantRole(db: Executor, grant: { userId: string; role: Role; organisationId: string; grantedBy: string | null }): Promise<void> {
-  await insertGrant(db, { user_id: grant.userId, role: grant.role, organisation_id: grant.organisationId, granted_by: grant.grantedBy });
+export async function grantRole(
+  db: Executor,
+  grant: { userId: string; role: Role; organisationId: string; grantedBy: string | null },
+): Promise<void> {
+  await insertGrant(db, {
+    user_id: grant.userId,
+    role: grant.role,
+    organisation_id: grant.organisationId,
+    granted_by: grant.grantedBy,
+  });
 }
 
 /** Takes away a person's roles among `roles` in an organisation; returns the roles removed. */
-export async function revokeRoles(db: Executor, userId: string, organisationId: string, roles: readonly Role[]): Promise<Role[]> {
+export async function revokeRoles(
+  db: Executor,
+  userId: string,
+  organisationId: string,
+  roles: readonly Role[],
+): Promise<Role[]> {
   if (roles.length === 0) return [];
-  const removed = await db.deleteFrom('user_roles').where('user_id', '=', userId).where('organisation_id', '=', organisationId).where('role', 'in', [...roles]).returning('role').execute();
+  const removed = await db
+    .deleteFrom('user_roles')
+    .where('user_id', '=', userId)
+    .where('organisation_id', '=', organisationId)
+    .where('role', 'in', [...roles])
+    .returning('role')
+    .execute();
   return removed.map((r) => r.role).filter(isRole);
 }
 
 /** How many people hold a role in an organisation. */
 export async function countRoleHolders(db: Executor, organisationId: string, role: Role): Promise<number> {
-  const row = await db.selectFrom('user_roles').select((eb) => eb.fn.countAll<string>().as('n')).where('organisation_id', '=', organisationId).where('role', '=', role).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('user_roles')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('organisation_id', '=', organisationId)
+    .where('role', '=', role)
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
 /** A person whose address is confirmed, found by email (any case), or undefined. */
-export async function findConfirmedUser(db: Executor, email: string): Promise<{ id: string; name: string; email: string } | undefined> {
+export async function findConfirmedUser(
+  db: Executor,
+  email: string,
+): Promise<{ id: string; name: string; email: string } | undefined> {
   const user = await findUserByEmail(db, email);
   return user?.email_verified_at ? { id: user.id, name: user.name, email: user.email } : undefined;
 }
 
-export async function insertSession(db: Executor, session: { id_hash: string; user_id: string; expires_at: Date; ip: string | null; user_agent: string | null }) {
+export async function insertSession(
+  db: Executor,
+  session: { id_hash: string; user_id: string; expires_at: Date; ip: string | null; user_agent: string | null },
+) {
   await db.insertInto('sessions').values(session).execute();
 }
 
@@ -94,7 +151,14 @@ export async function findSessionUser(db: Executor, idHash: string) {
   return db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
-    .select(['users.id', 'users.email', 'users.name', 'users.language', 'users.email_verified_at', 'sessions.expires_at'])
+    .select([
+      'users.id',
+      'users.email',
+      'users.name',
+      'users.language',
+      'users.email_verified_at',
+      'sessions.expires_at',
+    ])
     .where('sessions.id_hash', '=', idHash)
     .where('sessions.expires_at', '>', new Date())
     .executeTakeFirst();
@@ -108,7 +172,10 @@ export async function deleteSessionsOf(db: Executor, userId: string) {
   await db.deleteFrom('sessions').where('user_id', '=', userId).execute();
 }
 
-export async function insertEmailToken(db: Executor, token: { token_hash: string; user_id: string; purpose: 'verify_email' | 'reset_password'; expires_at: Date }) {
+export async function insertEmailToken(
+  db: Executor,
+  token: { token_hash: string; user_id: string; purpose: 'verify_email' | 'reset_password'; expires_at: Date },
+) {
   await db.insertInto('email_tokens').values(token).execute();
 }
 
@@ -128,7 +195,11 @@ export async function consumeEmailToken(db: Executor, tokenHash: string, purpose
     .executeTakeFirst();
 }
 
-export async function findUsableEmailToken(db: Executor, tokenHash: string, purpose: 'verify_email' | 'reset_password') {
+export async function findUsableEmailToken(
+  db: Executor,
+  tokenHash: string,
+  purpose: 'verify_email' | 'reset_password',
+) {
   return db
     .selectFrom('email_tokens')
     .select(['user_id'])
@@ -141,10 +212,20 @@ export async function findUsableEmailToken(db: Executor, tokenHash: string, purp
 
 /** A new link replaces the older ones of the same purpose. */
 export async function retireEmailTokens(db: Executor, userId: string, purpose: 'verify_email' | 'reset_password') {
-  await db.updateTable('email_tokens').set({ used_at: new Date() }).where('user_id', '=', userId).where('purpose', '=', purpose).where('used_at', 'is', null).execute();
+  await db
+    .updateTable('email_tokens')
+    .set({ used_at: new Date() })
+    .where('user_id', '=', userId)
+    .where('purpose', '=', purpose)
+    .where('used_at', 'is', null)
+    .execute();
 }
 
-export async function findThrottle(db: Executor, key: string, { forUpdate = false } = {}): Promise<ThrottleState | undefined> {
+export async function findThrottle(
+  db: Executor,
+  key: string,
+  { forUpdate = false } = {},
+): Promise<ThrottleState | undefined> {
   let query = db.selectFrom('sign_in_throttle').selectAll().where('key', '=', key);
   if (forUpdate) query = query.forUpdate();
   const row = await query.executeTakeFirst();
@@ -153,24 +234,41 @@ export async function findThrottle(db: Executor, key: string, { forUpdate = fals
 
 /** Makes sure the key's row exists, so that concurrent failures can lock it and count one by one. */
 export async function ensureThrottleRow(db: Executor, key: string, now: Date) {
-  await db.insertInto('sign_in_throttle').values({ key, failures: 0, window_started_at: now, blocked_until: null }).onConflict((oc) => oc.column('key').doNothing()).execute();
+  await db
+    .insertInto('sign_in_throttle')
+    .values({ key, failures: 0, window_started_at: now, blocked_until: null })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .execute();
 }
 
 export async function saveThrottle(db: Executor, key: string, state: ThrottleState) {
   const row = { failures: state.failures, window_started_at: state.windowStartedAt, blocked_until: state.blockedUntil };
-  await db.insertInto('sign_in_throttle').values({ key, ...row }).onConflict((oc) => oc.column('key').doUpdateSet(row)).execute();
+  await db
+    .insertInto('sign_in_throttle')
+    .values({ key, ...row })
+    .onConflict((oc) => oc.column('key').doUpdateSet(row))
+    .execute();
 }
 
 export async function clearThrottle(db: Executor, key: string) {
   await db.deleteFrom('sign_in_throttle').where('key', '=', key).execute();
 }
 
-export async function insertOrganisation(db: Executor, org: { kind: 'vendor' | 'partner' | 'distributor' | 'customer'; name: string }) {
+export async function insertOrganisation(
+  db: Executor,
+  org: { kind: 'vendor' | 'partner' | 'distributor' | 'customer'; name: string },
+) {
   return db.insertInto('organisations').values(org).returning(['id', 'name']).executeTakeFirstOrThrow();
 }
 
 export async function findOrganisationByKind(db: Executor, kind: 'vendor') {
-  return db.selectFrom('organisations').select(['id', 'name']).where('kind', '=', kind).orderBy('created_at').limit(1).executeTakeFirst();
+  return db
+    .selectFrom('organisations')
+    .select(['id', 'name'])
+    .where('kind', '=', kind)
+    .orderBy('created_at')
+    .limit(1)
+    .executeTakeFirst();
 }
 
 /** The vendor's own organisation (owner of staff API keys), created on first use. */
@@ -181,11 +279,19 @@ export async function ensureVendorOrganisation(db: Executor, name: string): Prom
 }
 
 export async function findOrganisationKind(db: Executor, organisationId: string) {
-  return (await db.selectFrom('organisations').select('kind').where('id', '=', organisationId).executeTakeFirst())?.kind;
+  return (await db.selectFrom('organisations').select('kind').where('id', '=', organisationId).executeTakeFirst())
+    ?.kind;
 }
 
-export async function insertApiKey(db: Executor, key: { organisation_id: string; name: string; prefix: string; key_hash: string; created_by: string }) {
-  return db.insertInto('api_keys').values(key).returning(['id', 'name', 'prefix', 'created_at', 'revoked_at']).executeTakeFirstOrThrow();
+export async function insertApiKey(
+  db: Executor,
+  key: { organisation_id: string; name: string; prefix: string; key_hash: string; created_by: string },
+) {
+  return db
+    .insertInto('api_keys')
+    .values(key)
+    .returning(['id', 'name', 'prefix', 'created_at', 'revoked_at'])
+    .executeTakeFirstOrThrow();
 }
 
 export async function apiKeysOf(db: Executor, organisationId: string) {
@@ -234,7 +340,12 @@ export async function membersOfOrganisation(db: Executor, organisationId: string
 }
 
 /** Removes grants of a user in one organisation: the given roles, or all of them. Answers how many went. */
-export async function deleteGrants(db: Executor, userId: string, organisationId: string, roles?: readonly Role[]): Promise<number> {
+export async function deleteGrants(
+  db: Executor,
+  userId: string,
+  organisationId: string,
+  roles?: readonly Role[],
+): Promise<number> {
   let query = db.deleteFrom('user_roles').where('user_id', '=', userId).where('organisation_id', '=', organisationId);
   if (roles) query = query.where('role', 'in', [...roles]);
   const result = await query.executeTakeFirst();

@@ -4,17 +4,27 @@ import { allows } from '../../platform/roles.rules.ts';
 
 describe('account rules', () => {
   it('REG-1: accepts a complete sign-up', () => {
-    expect(checkSignUp({ name: 'Ann Lee', email: 'ann@contoso.example', password: 'twelve chars!', language: 'fr' })).toEqual([]);
+    expect(
+      checkSignUp({ name: 'Ann Lee', email: 'ann@contoso.example', password: 'twelve chars!', language: 'fr' }),
+    ).toEqual([]);
   });
 
   it('REG-1: refuses a password equal to the email address', () => {
-    expect(checkSignUp({ name: 'Ann', email: 'ann@contoso.example', password: 'ANN@contoso.example', language: 'en' })).toEqual([{ field: 'password', rule: 'password_matches_email' }]);
+    expect(
+      checkSignUp({ name: 'Ann', email: 'ann@contoso.example', password: 'ANN@contoso.example', language: 'en' }),
+    ).toEqual([{ field: 'password', rule: 'password_matches_email' }]);
   });
 
   it('REG-1: refuses names with control characters and absurd lengths', () => {
-    expect(checkSignUp({ name: 'Ann\u0007', email: 'a@b.example', password: 'twelve chars!', language: 'en' })).toEqual([{ field: 'name', rule: 'control_characters' }]);
-    expect(checkSignUp({ name: 'x'.repeat(121), email: 'a@b.example', password: 'twelve chars!', language: 'en' })).toEqual([{ field: 'name', rule: 'too_long', params: { max: 120 } }]);
-    expect(checkSignUp({ name: 'Ann', email: 'a@b.example', password: 'p'.repeat(257), language: 'en' })).toEqual([{ field: 'password', rule: 'too_long', params: { max: 256 } }]);
+    expect(checkSignUp({ name: 'Ann\u0007', email: 'a@b.example', password: 'twelve chars!', language: 'en' })).toEqual(
+      [{ field: 'name', rule: 'control_characters' }],
+    );
+    expect(
+      checkSignUp({ name: 'x'.repeat(121), email: 'a@b.example', password: 'twelve chars!', language: 'en' }),
+    ).toEqual([{ field: 'name', rule: 'too_long', params: { max: 120 } }]);
+    expect(checkSignUp({ name: 'Ann', email: 'a@b.example', password: 'p'.repeat(257), language: 'en' })).toEqual([
+      { field: 'password', rule: 'too_long', params: { max: 256 } },
+    ]);
   });
 
   it('blocks a network address after 30 failures in the window and forgets failures after it', () => {
@@ -27,7 +37,11 @@ describe('account rules', () => {
     expect(blockedMinutes(state, new Date(start.getTime() + 30_000))).toBe(15);
     expect(blockedMinutes(state, new Date(start.getTime() + 30_000 + 15 * 60_000))).toBe(0);
     // A failure after the window opens a new one.
-    const later = afterFailure({ failures: 29, windowStartedAt: start, blockedUntil: null }, THROTTLE.ip, new Date(start.getTime() + 16 * 60_000));
+    const later = afterFailure(
+      { failures: 29, windowStartedAt: start, blockedUntil: null },
+      THROTTLE.ip,
+      new Date(start.getTime() + 16 * 60_000),
+    );
     expect(later.failures).toBe(1);
   });
 

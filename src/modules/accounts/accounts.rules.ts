@@ -17,7 +17,8 @@ export function checkPassword(password: string, email: string | undefined, field
   if (!password) return [{ field, rule: 'required' }];
   if (password.length < PASSWORD_MIN) return [{ field, rule: 'too_short', params: { min: PASSWORD_MIN } }];
   if (password.length > PASSWORD_MAX) return [{ field, rule: 'too_long', params: { max: PASSWORD_MAX } }];
-  if (email && password.trim().toLowerCase() === normaliseEmail(email)) return [{ field, rule: 'password_matches_email' }];
+  if (email && password.trim().toLowerCase() === normaliseEmail(email))
+    return [{ field, rule: 'password_matches_email' }];
   return [];
 }
 
@@ -34,7 +35,12 @@ export interface SignUpInput {
 
 /** REG-1 (account): every problem with a sign-up, so the form shows them all at once. */
 export function checkSignUp(input: SignUpInput): FieldViolation[] {
-  return [...checkName(input.name), ...checkEmail(input.email), ...checkPassword(input.password, input.email), ...checkLanguage(input.language)];
+  return [
+    ...checkName(input.name),
+    ...checkEmail(input.email),
+    ...checkPassword(input.password, input.email),
+    ...checkLanguage(input.language),
+  ];
 }
 
 // Sign-in throttling (decision 020). Failures are counted per (network address, account) pair,
@@ -76,7 +82,10 @@ export function afterFailure(state: ThrottleState | undefined, policy: ThrottleP
   const failures = fresh ? 1 : state.failures + 1;
   const windowStartedAt = fresh ? now : state.windowStartedAt;
   const over = failures - policy.maxFailures;
-  const blockMs = policy.maxBlockMs === undefined ? policy.blockMs : Math.min(policy.maxBlockMs, policy.blockMs * 2 ** Math.min(over, 20));
+  const blockMs =
+    policy.maxBlockMs === undefined
+      ? policy.blockMs
+      : Math.min(policy.maxBlockMs, policy.blockMs * 2 ** Math.min(over, 20));
   const blockedUntil = over >= 0 ? new Date(now.getTime() + blockMs) : null;
   return { failures, windowStartedAt, blockedUntil };
 }

@@ -4,7 +4,8 @@ import { ROLES } from '../../platform/roles.rules.ts';
 
 // Shapes only: types, presence and a hard size cap. What a value must mean (a real email, a
 // long enough password) is checked once, by accounts.rules.ts, so API and pages agree.
-const text = (maxLength: number, description?: string) => Type.String({ maxLength, ...(description ? { description } : {}) });
+const text = (maxLength: number, description?: string) =>
+  Type.String({ maxLength, ...(description ? { description } : {}) });
 
 export const Language = Type.Enum(LANGUAGES, { description: 'Interface and email language' });
 
@@ -21,8 +22,14 @@ export const SignUpBody = Type.Object(
 export const EmailBody = Type.Object({ email: text(500) }, { additionalProperties: false });
 export const TokenBody = Type.Object({ token: text(200) }, { additionalProperties: false });
 export const SignInBody = Type.Object({ email: text(500), password: text(1000) }, { additionalProperties: false });
-export const ResetConfirmBody = Type.Object({ token: text(200), password: text(1000) }, { additionalProperties: false });
-export const SettingsBody = Type.Object({ name: Type.Optional(text(500)), language: Type.Optional(Type.String({ maxLength: 10 })) }, { additionalProperties: false });
+export const ResetConfirmBody = Type.Object(
+  { token: text(200), password: text(1000) },
+  { additionalProperties: false },
+);
+export const SettingsBody = Type.Object(
+  { name: Type.Optional(text(500)), language: Type.Optional(Type.String({ maxLength: 10 })) },
+  { additionalProperties: false },
+);
 
 export const Account = Type.Object({
   id: Type.String({ format: 'uuid' }),

@@ -31,7 +31,13 @@ async function requireKeyManager(ctx: AppContext, actor: Actor, organisationId: 
   else requirePermission(actor, 'distributor:manage', organisationId);
 }
 
-export async function createApiKey(ctx: AppContext, actor: Actor, organisationId: string, name: string, meta: RequestMeta): Promise<ApiKeyView & { secret: string }> {
+export async function createApiKey(
+  ctx: AppContext,
+  actor: Actor,
+  organisationId: string,
+  name: string,
+  meta: RequestMeta,
+): Promise<ApiKeyView & { secret: string }> {
   await requireKeyManager(ctx, actor, organisationId);
   if (actor.apiKey) throw validationFailed([{ field: 'name', rule: 'api_key_cannot_create_keys' }]);
   const problems = checkName(name ?? '', 'name', 80);
@@ -39,24 +45,65 @@ export async function createApiKey(ctx: AppContext, actor: Actor, organisationId
   const prefix = newSecret(6).secret.replace(/[-_]/g, 'x').slice(0, 8);
   const secret = `pp_${prefix}_${newSecret(32).secret}`;
   return ctx.db.transaction().execute(async (trx) => {
-    const row = await repo.insertApiKey(trx, { organisation_id: organisationId, name: name.trim(), prefix, key_hash: hashSecret(secret), created_by: actor.userId });
-    await recordAudit(trx, { actor: auditActor(actor), action: 'api_key.created', subject: { type: 'api_key', id: row.id }, organisationId, ip: meta.ip, data: { name: row.name, prefix } });
-    return { id: row.id, name: row.name, prefix: row.prefix, createdAt: row.created_at, revokedAt: row.revoked_at, createdBy: actor.email, secret };
+    const row = await repo.insertApiKey(trx, {
+      organisation_id: organisationId,
+      name: name.trim(),
+      prefix,
+      key_hash: hashSecret(secret),
+      created_by: actor.userId,
+    });
+    await recordAudit(trx, {
+      actor: auditActor(actor),
+      action: 'api_key.created',
+      subject: { type: 'api_key', id: row.id },
+      organisationId,
+      ip: meta.ip,
+      data: { name: row.name, prefix },
+    });
+    return {
+      id: row.id,
+      name: row.name,
+      prefix: row.prefix,
+      createdAt: row.created_at,
+      revokedAt: row.revoked_at,
+      createdBy: actor.email,
+      secret,
+    };
   });
 }
 
 export async function listApiKeys(ctx: AppContext, actor: Actor, organisationId: string): Promise<ApiKeyView[]> {
   await requireKeyManager(ctx, actor, organisationId);
   const rows = await repo.apiKeysOf(ctx.db, organisationId);
-  return rows.map((r) => ({ id: r.id, name: r.name, prefix: r.prefix, createdAt: r.created_at, revokedAt: r.revoked_at, createdBy: r.email }));
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    prefix: r.prefix,
+    createdAt: r.created_at,
+    revokedAt: r.revoked_at,
+    createdBy: r.email,
+  }));
 }
 
-export async function revokeApiKey(ctx: AppContext, actor: Actor, organisationId: string, keyId: string, meta: RequestMeta): Promise<void> {
+export async function revokeApiKey(
+  ctx: AppContext,
+  actor: Actor,
+  organisationId: string,
+  keyId: string,
+  meta: RequestMeta,
+): Promise<void> {
   await requireKeyManager(ctx, actor, organisationId);
   await ctx.db.transaction().execute(async (trx) => {
     const revoked = await repo.revokeApiKey(trx, organisationId, keyId);
     if (!revoked) throw notFound('Active API key');
-    await recordAudit(trx, { actor: auditActor(actor), action: 'api_key.revoked', subject: { type: 'api_key', id: keyId }, organisationId, ip: meta.ip, data: { prefix: revoked.prefix } });
+    await recordAudit(trx, {
+      actor: auditActor(actor),
+      action: 'api_key.revoked',
+      subject: { type: 'api_key', id: keyId },
+      organisationId,
+      ip: meta.ip,
+      data: { prefix: revoked.prefix },
+    });
     await announceChange(trx, API_KEYS_TOPIC);
   });
 }
@@ -73,7 +120,12 @@ export async function actorForApiKey(ctx: AppContext, secret: string): Promise<A
   const cached = cache.get(hash);
   if (cached !== undefined) return cached;
   const row = await repo.findActiveApiKey(ctx.db, hash);
-  const grant = row?.kind === 'distributor' ? ({ role: 'distributor_user', organisationId: row.organisation_id } as const) : row?.kind === 'vendor' ? ({ role: 'staff_reviewer', organisationId: null } as const) : undefined;
+  const grant =
+    row?.kind === 'distributor'
+      ? ({ role: 'distributor_user', organisationId: row.organisation_id } as const)
+      : row?.kind === 'vendor'
+        ? ({ role: 'staff_reviewer', organisationId: null } as const)
+        : undefined;
   const actor: Actor | null =
     row && grant
       ? {
@@ -83,7 +135,13 @@ export async function actorForApiKey(ctx: AppContext, secret: string): Promise<A
           language: 'en',
           emailVerified: true,
           grants: [grant],
-          apiKey: { id: row.id, prefix: row.prefix, name: row.name, organisationId: row.organisation_id, scopes: scopesOf([grant]) },
+          apiKey: {
+            id: row.id,
+            prefix: row.prefix,
+            name: row.name,
+            organisationId: row.organisation_id,
+            scopes: scopesOf([grant]),
+          },
         }
       : null;
   cache.set(hash, actor);

@@ -10,10 +10,32 @@ import { readSessionToken } from './session.ts';
 export { accountsPages } from './accounts.pages.tsx';
 export { accountsRoutes } from './accounts.routes.ts';
 export { createApiKey, listApiKeys, revokeApiKey } from './api-keys.service.ts';
-export { createStaff, signUp, verifyEmail, signIn, actorForEmail, firstHolderOf, findAccountByEmail, type AccountView } from './accounts.service.ts';
+export {
+  createStaff,
+  signUp,
+  verifyEmail,
+  signIn,
+  actorForEmail,
+  firstHolderOf,
+  findAccountByEmail,
+  type AccountView,
+} from './accounts.service.ts';
 export { checkEmail, checkName } from './accounts.rules.ts';
-export { insertGrant, insertOrganisation, insertUser, findOrganisationByKind, ensureVendorOrganisation } from './accounts.repository.ts';
-export { listRoleHolders, grantRole, revokeRoles, countRoleHolders, findConfirmedUser, type RoleHolder } from './accounts.repository.ts';
+export {
+  insertGrant,
+  insertOrganisation,
+  insertUser,
+  findOrganisationByKind,
+  ensureVendorOrganisation,
+} from './accounts.repository.ts';
+export {
+  listRoleHolders,
+  grantRole,
+  revokeRoles,
+  countRoleHolders,
+  findConfirmedUser,
+  type RoleHolder,
+} from './accounts.repository.ts';
 export { membersOfOrganisation, deleteGrants } from './accounts.repository.ts';
 export * as memberships from './memberships.service.ts';
 export type { Person } from './memberships.service.ts';

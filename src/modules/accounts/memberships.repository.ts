@@ -13,5 +13,10 @@ export async function findHolders(db: Executor, role: Role, organisationId: stri
 }
 
 export async function deleteGrant(db: Executor, grant: { userId: string; role: Role; organisationId: string }) {
-  await db.deleteFrom('user_roles').where('user_id', '=', grant.userId).where('role', '=', grant.role).where('organisation_id', '=', grant.organisationId).execute();
+  await db
+    .deleteFrom('user_roles')
+    .where('user_id', '=', grant.userId)
+    .where('role', '=', grant.role)
+    .where('organisation_id', '=', grant.organisationId)
+    .execute();
 }

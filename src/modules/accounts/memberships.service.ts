@@ -16,7 +16,12 @@ export interface Person {
   language: Language;
 }
 
-const toPerson = (u: { id: string; email: string; name: string; language: string }): Person => ({ id: u.id, email: u.email, name: u.name, language: isLanguage(u.language) ? u.language : 'en' });
+const toPerson = (u: { id: string; email: string; name: string; language: string }): Person => ({
+  id: u.id,
+  email: u.email,
+  name: u.name,
+  language: isLanguage(u.language) ? u.language : 'en',
+});
 
 export async function findPerson(db: Executor, userId: string): Promise<Person | undefined> {
   const user = await repo.findUserById(db, userId);
@@ -34,16 +39,36 @@ export async function holdersOf(db: Executor, role: Role, organisationId: string
 }
 
 /** An account whose address was proven by a link another module sent (PICA-6 confirmation). */
-export async function createVerifiedAccount(trx: Trx, input: { email: string; name: string; passwordHash: string; language: string }): Promise<Person> {
-  const user = await repo.insertUser(trx, { email: input.email, name: input.name, password_hash: input.passwordHash, language: input.language, email_verified_at: new Date() });
+export async function createVerifiedAccount(
+  trx: Trx,
+  input: { email: string; name: string; passwordHash: string; language: string },
+): Promise<Person> {
+  const user = await repo.insertUser(trx, {
+    email: input.email,
+    name: input.name,
+    password_hash: input.passwordHash,
+    language: input.language,
+    email_verified_at: new Date(),
+  });
   return toPerson({ ...user, id: user.id });
 }
 
-export async function grantRole(trx: Trx, grant: { userId: string; role: Role; organisationId: string | null; grantedBy: string | null }): Promise<void> {
-  await repo.insertGrant(trx, { user_id: grant.userId, role: grant.role, organisation_id: grant.organisationId, granted_by: grant.grantedBy });
+export async function grantRole(
+  trx: Trx,
+  grant: { userId: string; role: Role; organisationId: string | null; grantedBy: string | null },
+): Promise<void> {
+  await repo.insertGrant(trx, {
+    user_id: grant.userId,
+    role: grant.role,
+    organisation_id: grant.organisationId,
+    granted_by: grant.grantedBy,
+  });
 }
 
-export async function revokeRole(trx: Trx, grant: { userId: string; role: Role; organisationId: string }): Promise<void> {
+export async function revokeRole(
+  trx: Trx,
+  grant: { userId: string; role: Role; organisationId: string },
+): Promise<void> {
   await memberships.deleteGrant(trx, grant);
 }
 
@@ -53,7 +78,11 @@ export async function throttleMinutes(db: Executor, key: string, now = new Date(
 }
 
 /** Counts one failure for each key under a row lock, so failures in several processes all count. */
-export async function countFailures(trx: Trx, keys: readonly (readonly [string, ThrottlePolicy])[], now = new Date()): Promise<void> {
+export async function countFailures(
+  trx: Trx,
+  keys: readonly (readonly [string, ThrottlePolicy])[],
+  now = new Date(),
+): Promise<void> {
   for (const [key, policy] of keys) {
     await repo.ensureThrottleRow(trx, key, now);
     const state = await repo.findThrottle(trx, key, { forUpdate: true });

@@ -56,12 +56,18 @@ export type ChainVerdict =
   | { ok: false; checked: number; brokenAtId: number; reason: 'prev_hash_mismatch' | 'hash_mismatch' };
 
 /** Walks rows in id order, continuing from `prevHash`; reports the first broken link. */
-export function verifyLinks(rows: Iterable<ChainRow>, prevHash = GENESIS_HASH, checkedBefore = 0): ChainVerdict & { lastHash: string } {
+export function verifyLinks(
+  rows: Iterable<ChainRow>,
+  prevHash = GENESIS_HASH,
+  checkedBefore = 0,
+): ChainVerdict & { lastHash: string } {
   let checked = checkedBefore;
   let previous = prevHash;
   for (const row of rows) {
-    if (row.prevHash !== previous) return { ok: false, checked, brokenAtId: row.id, reason: 'prev_hash_mismatch', lastHash: previous };
-    if (chainHash(row.prevHash, row) !== row.hash) return { ok: false, checked, brokenAtId: row.id, reason: 'hash_mismatch', lastHash: previous };
+    if (row.prevHash !== previous)
+      return { ok: false, checked, brokenAtId: row.id, reason: 'prev_hash_mismatch', lastHash: previous };
+    if (chainHash(row.prevHash, row) !== row.hash)
+      return { ok: false, checked, brokenAtId: row.id, reason: 'hash_mismatch', lastHash: previous };
     previous = row.hash;
     checked += 1;
   }

@@ -77,7 +77,8 @@ export async function verifyAuditChain(db: Db, pageSize = 5000): Promise<ChainVe
       prevHash,
       checked,
     );
-    if (!verdict.ok) return { ok: false, checked: verdict.checked, brokenAtId: verdict.brokenAtId, reason: verdict.reason };
+    if (!verdict.ok)
+      return { ok: false, checked: verdict.checked, brokenAtId: verdict.brokenAtId, reason: verdict.reason };
     ({ checked } = verdict);
     prevHash = verdict.lastHash;
     afterId = rows[rows.length - 1]!.id;
@@ -99,17 +100,61 @@ export interface AuditRecord {
 }
 
 /** the audit log, newest first, for programme staff. */
-export async function listAudit(ctx: AppContext, actor: Actor | null, filter: repo.AuditFilter, limit = 200): Promise<AuditRecord[]> {
+export async function listAudit(
+  ctx: AppContext,
+  actor: Actor | null,
+  filter: repo.AuditFilter,
+  limit = 200,
+): Promise<AuditRecord[]> {
   requirePermission(actor, 'audit:read');
   const rows = await repo.findRows(ctx.db, filter, Math.min(Math.max(limit, 1), 10_000));
-  return rows.map((r) => ({ id: r.id, occurredAt: r.occurred_at, actorUserId: r.actor_user_id, actor: r.actor_label, action: r.action, subjectType: r.subject_type, subjectId: r.subject_id, organisationId: r.organisation_id, ip: r.ip, data: r.data, hash: r.hash }));
+  return rows.map((r) => ({
+    id: r.id,
+    occurredAt: r.occurred_at,
+    actorUserId: r.actor_user_id,
+    actor: r.actor_label,
+    action: r.action,
+    subjectType: r.subject_type,
+    subjectId: r.subject_id,
+    organisationId: r.organisation_id,
+    ip: r.ip,
+    data: r.data,
+    hash: r.hash,
+  }));
 }
 
 export async function exportAuditCsv(ctx: AppContext, actor: Actor | null, filter: repo.AuditFilter): Promise<string> {
   const records = await listAudit(ctx, actor, filter, 10_000);
   return stringify(
-    records.map((r) => [String(r.id), r.occurredAt.toISOString(), r.actor, r.action, r.subjectType, r.subjectId, r.organisationId ?? '', r.ip ?? '', JSON.stringify(r.data), r.hash].map(neutraliseCsvCell)),
-    { header: true, columns: ['id', 'occurred_at', 'actor', 'action', 'subject_type', 'subject_id', 'organisation_id', 'ip', 'data', 'hash'] },
+    records.map((r) =>
+      [
+        String(r.id),
+        r.occurredAt.toISOString(),
+        r.actor,
+        r.action,
+        r.subjectType,
+        r.subjectId,
+        r.organisationId ?? '',
+        r.ip ?? '',
+        JSON.stringify(r.data),
+        r.hash,
+      ].map(neutraliseCsvCell),
+    ),
+    {
+      header: true,
+      columns: [
+        'id',
+        'occurred_at',
+        'actor',
+        'action',
+        'subject_type',
+        'subject_id',
+        'organisation_id',
+        'ip',
+        'data',
+        'hash',
+      ],
+    },
   );
 }
 

@@ -1,1 +1,10 @@
-export { recordAudit, verifyAuditChain, verifyAuditChainAs, listAudit, exportAuditCsv, SYSTEM_ACTOR, type AuditEntry, type AuditRecord } from './audit.service.ts';
+export {
+  recordAudit,
+  verifyAuditChain,
+  verifyAuditChainAs,
+  listAudit,
+  exportAuditCsv,
+  SYSTEM_ACTOR,
+  type AuditEntry,
+  type AuditRecord,
+} from './audit.service.ts';

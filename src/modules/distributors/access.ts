@@ -15,7 +15,12 @@ export const ELIGIBILITY_TOPIC = 'eligibility';
  * API key of it), and programme staff administrators for reading. Anyone else gets 404, not 403, so that the existence of
  * another distributor's data is not revealed either (REG-6).
  */
-export async function requireDistributorAccess(ctx: AppContext, actor: Actor | null, distributorId: string, permission: Permission): Promise<Distributor> {
+export async function requireDistributorAccess(
+  ctx: AppContext,
+  actor: Actor | null,
+  distributorId: string,
+  permission: Permission,
+): Promise<Distributor> {
   const row = isUuid(distributorId) ? await repo.findById(ctx.db, distributorId) : undefined;
   if (!row) throw notFound('Distributor');
   const distributor = toDistributor(row);
@@ -33,7 +38,9 @@ export async function requireDistributorAccess(ctx: AppContext, actor: Actor | n
  * which distributor an organisation is never changes. Keeps the eligibility hot path to zero queries.
  */
 export async function soleDistributorId(ctx: AppContext, actor: Actor): Promise<string | undefined> {
-  const organisations = actor.grants.filter((g) => g.role === 'distributor_user' || g.role === 'distributor_admin').map((g) => g.organisationId);
+  const organisations = actor.grants
+    .filter((g) => g.role === 'distributor_user' || g.role === 'distributor_admin')
+    .map((g) => g.organisationId);
   if (organisations.length !== 1 || !organisations[0]) return undefined;
   const cache = cacheFor<string>(ctx.db, 'distributor_of_organisation', 10 * 60_000, 10_000);
   const hit = cache.get(organisations[0]);
@@ -45,6 +52,9 @@ export async function soleDistributorId(ctx: AppContext, actor: Actor): Promise<
 
 /** The distributors the actor works for (through distributor roles or an API key). */
 export async function distributorsOfActor(ctx: AppContext, actor: Actor): Promise<Distributor[]> {
-  const organisationIds = actor.grants.filter((g) => g.role === 'distributor_user' || g.role === 'distributor_admin').map((g) => g.organisationId!).filter(Boolean);
+  const organisationIds = actor.grants
+    .filter((g) => g.role === 'distributor_user' || g.role === 'distributor_admin')
+    .map((g) => g.organisationId!)
+    .filter(Boolean);
   return (await repo.findByOrganisations(ctx.db, [...new Set(organisationIds)])).map(toDistributor);
 }

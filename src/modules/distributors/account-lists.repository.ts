@@ -6,18 +6,33 @@ export type UploadRow = Selectable<AccountUploadsTable>;
 
 // Customer account lists (REG-2): uploads and their rows.
 
-export async function insertUpload(db: Executor, row: { distributor_id: string; filename: string; uploaded_by: string | null }) {
+export async function insertUpload(
+  db: Executor,
+  row: { distributor_id: string; filename: string; uploaded_by: string | null },
+) {
   return db.insertInto('account_uploads').values(row).returning(['id']).executeTakeFirstOrThrow();
 }
 
-export async function recordUploadProgress(db: Executor, id: string, progress: { rows_read: number; rows_written: number; rows_rejected: number; duplicates: number }) {
+export async function recordUploadProgress(
+  db: Executor,
+  id: string,
+  progress: { rows_read: number; rows_written: number; rows_rejected: number; duplicates: number },
+) {
   await db.updateTable('account_uploads').set(progress).where('id', '=', id).execute();
 }
 
 export async function finishUpload(
   db: Executor,
   id: string,
-  result: { status: 'done' | 'failed'; rows_read: number; rows_written: number; rows_rejected: number; duplicates: number; problems: UploadProblem[]; failure: string | null },
+  result: {
+    status: 'done' | 'failed';
+    rows_read: number;
+    rows_written: number;
+    rows_rejected: number;
+    duplicates: number;
+    problems: UploadProblem[];
+    failure: string | null;
+  },
 ) {
   await db
     .updateTable('account_uploads')
@@ -31,14 +46,28 @@ export async function findUpload(db: Executor, id: string): Promise<UploadRow | 
 }
 
 export async function listUploads(db: Executor, distributorId: string, limit = 10): Promise<UploadRow[]> {
-  return db.selectFrom('account_uploads').selectAll().where('distributor_id', '=', distributorId).orderBy('created_at', 'desc').limit(limit).execute();
+  return db
+    .selectFrom('account_uploads')
+    .selectAll()
+    .where('distributor_id', '=', distributorId)
+    .orderBy('created_at', 'desc')
+    .limit(limit)
+    .execute();
 }
 
 /** One line of a distributor's list, as written. */
-export type AccountListRow = Pick<Selectable<DistributorAccountsTable>, 'account_number' | 'reseller_name' | 'country' | 'active'>;
+export type AccountListRow = Pick<
+  Selectable<DistributorAccountsTable>,
+  'account_number' | 'reseller_name' | 'country' | 'active'
+>;
 
 /** Writes one batch of list rows; a re-upload updates rows instead of duplicating them. */
-export async function upsertAccounts(db: Executor, distributorId: string, uploadId: string, rows: AccountListRow[]): Promise<void> {
+export async function upsertAccounts(
+  db: Executor,
+  distributorId: string,
+  uploadId: string,
+  rows: AccountListRow[],
+): Promise<void> {
   if (rows.length === 0) return;
   await db
     .insertInto('distributor_accounts')
@@ -56,11 +85,21 @@ export async function upsertAccounts(db: Executor, distributorId: string, upload
 }
 
 export async function findListed(db: Executor, distributorId: string, accountNumber: string) {
-  return db.selectFrom('distributor_accounts').select(['active', 'reseller_name']).where('distributor_id', '=', distributorId).where('account_number', '=', accountNumber).executeTakeFirst();
+  return db
+    .selectFrom('distributor_accounts')
+    .select(['active', 'reseller_name'])
+    .where('distributor_id', '=', distributorId)
+    .where('account_number', '=', accountNumber)
+    .executeTakeFirst();
 }
 
 /** Which of `numbers` this same upload already wrote (an earlier batch): duplicates within the file. */
-export async function numbersWrittenBy(db: Executor, distributorId: string, uploadId: string, numbers: string[]): Promise<string[]> {
+export async function numbersWrittenBy(
+  db: Executor,
+  distributorId: string,
+  uploadId: string,
+  numbers: string[],
+): Promise<string[]> {
   if (numbers.length === 0) return [];
   const rows = await db
     .selectFrom('distributor_accounts')
@@ -74,7 +113,11 @@ export async function numbersWrittenBy(db: Executor, distributorId: string, uplo
 
 /** How many rows a distributor's list has. */
 export async function countAccounts(db: Executor, distributorId: string): Promise<number> {
-  const row = await db.selectFrom('distributor_accounts').select((eb) => eb.fn.countAll<string>().as('n')).where('distributor_id', '=', distributorId).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('distributor_accounts')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('distributor_id', '=', distributorId)
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -82,7 +125,12 @@ export async function countAccounts(db: Executor, distributorId: string): Promis
 export async function failInterruptedUploads(db: Executor, startedBefore: Date): Promise<number> {
   const rows = await db
     .updateTable('account_uploads')
-    .set({ status: 'failed', failure: 'The upload was interrupted by a restart; rows written before it are kept. Upload the file again to finish.', finished_at: new Date() })
+    .set({
+      status: 'failed',
+      failure:
+        'The upload was interrupted by a restart; rows written before it are kept. Upload the file again to finish.',
+      finished_at: new Date(),
+    })
     .where('status', '=', 'processing')
     .where('created_at', '<', startedBefore)
     .returning('id')

@@ -98,11 +98,28 @@ function toUpload(row: repo.UploadRow): Upload {
  * The first half of importAccountList: records the upload (status `processing`) and returns
  * its id, so that a page can show the upload's progress while processAccountList reads the rows.
  */
-export async function startAccountListUpload(ctx: AppContext, actor: Actor, distributorId: string, filename: string, meta: RequestMeta): Promise<string> {
+export async function startAccountListUpload(
+  ctx: AppContext,
+  actor: Actor,
+  distributorId: string,
+  filename: string,
+  meta: RequestMeta,
+): Promise<string> {
   const distributor = await requireDistributorAccess(ctx, actor, distributorId, 'claims:decide');
   return ctx.db.transaction().execute(async (trx) => {
-    const { id } = await repo.insertUpload(trx, { distributor_id: distributorId, filename: filename.slice(0, 200), uploaded_by: actor.userId });
-    await recordAudit(trx, { actor: auditActor(actor), action: 'account_list.upload_started', subject: { type: 'account_upload', id }, organisationId: distributor.organisationId, ip: meta.ip, data: { filename } });
+    const { id } = await repo.insertUpload(trx, {
+      distributor_id: distributorId,
+      filename: filename.slice(0, 200),
+      uploaded_by: actor.userId,
+    });
+    await recordAudit(trx, {
+      actor: auditActor(actor),
+      action: 'account_list.upload_started',
+      subject: { type: 'account_upload', id },
+      organisationId: distributor.organisationId,
+      ip: meta.ip,
+      data: { filename },
+    });
     return id;
   });
 }
@@ -119,7 +136,8 @@ export async function processAccountList(
 ): Promise<UploadReport> {
   const distributor = await requireDistributorAccess(ctx, actor, distributorId, 'claims:decide');
   const upload = await repo.findUpload(ctx.db, uploadId);
-  if (!upload || upload.distributor_id !== distributorId || upload.status !== 'processing') throw new AppError('not_found', 'Upload in progress was not found.', 404);
+  if (!upload || upload.distributor_id !== distributorId || upload.status !== 'processing')
+    throw new AppError('not_found', 'Upload in progress was not found.', 404);
 
   const progress: UploadProgress = { rowsRead: 0, rowsWritten: 0, rowsRejected: 0, duplicates: 0 };
   const problems: CsvProblem[] = [];
@@ -137,7 +155,12 @@ export async function processAccountList(
     });
     progress.rowsWritten += written;
     progress.duplicates = duplicateNumbers.size;
-    await repo.recordUploadProgress(ctx.db, uploadId, { rows_read: progress.rowsRead, rows_written: progress.rowsWritten, rows_rejected: progress.rowsRejected, duplicates: progress.duplicates });
+    await repo.recordUploadProgress(ctx.db, uploadId, {
+      rows_read: progress.rowsRead,
+      rows_written: progress.rowsWritten,
+      rows_rejected: progress.rowsRejected,
+      duplicates: progress.duplicates,
+    });
     onProgress?.({ ...progress });
   };
 
@@ -158,15 +181,25 @@ export async function processAccountList(
     }
     await flush();
   } catch (error) {
-    failure = error instanceof AppError ? error.message : 'The upload stopped because of an internal error; rows written so far are kept.';
+    failure =
+      error instanceof AppError
+        ? error.message
+        : 'The upload stopped because of an internal error; rows written so far are kept.';
     if (!(error instanceof AppError)) internal = error;
   }
   // Lines the CSV parser skipped count as rejected rows too.
   progress.rowsRejected += problems.filter((p) => p.field === '(line)').length;
-  for (const number of duplicateNumbers) problems.push({ line: 0, field: 'account_number', message: `${number} appears more than once in the file; the last row was kept` });
+  for (const number of duplicateNumbers)
+    problems.push({
+      line: 0,
+      field: 'account_number',
+      message: `${number} appears more than once in the file; the last row was kept`,
+    });
 
   const status = failure ? 'failed' : 'done';
-  const outcome = failure ? { confirmed: 0, mismatched: 0 } : await confirmListedClaims(ctx, actor, distributorId, distributor.organisationId, uploadId, progress, meta);
+  const outcome = failure
+    ? { confirmed: 0, mismatched: 0 }
+    : await confirmListedClaims(ctx, actor, distributorId, distributor.organisationId, uploadId, progress, meta);
   problems.sort((a, b) => a.line - b.line);
   await repo.finishUpload(ctx.db, uploadId, {
     status,
@@ -179,7 +212,16 @@ export async function processAccountList(
   });
   // The upload is marked failed first; then the caller's error handler logs the cause.
   if (internal) throw internal;
-  return { uploadId, status, ...progress, claimsConfirmed: outcome.confirmed, claimsNameMismatch: outcome.mismatched, problems: problems.slice(0, MAX_PROBLEMS_KEPT), problemsOmitted: Math.max(0, problems.length - MAX_PROBLEMS_KEPT), failure };
+  return {
+    uploadId,
+    status,
+    ...progress,
+    claimsConfirmed: outcome.confirmed,
+    claimsNameMismatch: outcome.mismatched,
+    problems: problems.slice(0, MAX_PROBLEMS_KEPT),
+    problemsOmitted: Math.max(0, problems.length - MAX_PROBLEMS_KEPT),
+    failure,
+  };
 }
 
 /**
@@ -187,46 +229,95 @@ export async function processAccountList(
  * account is listed, active, under the claimant's name is confirmed; one whose list entry names
  * another company (or none) stays pending, with both names recorded for the distributor to decide.
  */
-async function confirmListedClaims(ctx: AppContext, actor: Actor, distributorId: string, organisationId: string, uploadId: string, progress: UploadProgress, meta: RequestMeta): Promise<{ confirmed: number; mismatched: number }> {
+async function confirmListedClaims(
+  ctx: AppContext,
+  actor: Actor,
+  distributorId: string,
+  organisationId: string,
+  uploadId: string,
+  progress: UploadProgress,
+  meta: RequestMeta,
+): Promise<{ confirmed: number; mismatched: number }> {
   return ctx.db.transaction().execute(async (trx) => {
     let confirmed = 0;
     let mismatched = 0;
     for (const claim of await claims.pendingClaimsOnList(trx, distributorId)) {
       const match: NameMatch = matchListedCompany(claim.applicant_name, claim.listed_name);
-      const updated = await claims.recordListMatch(trx, claim.id, { listed_name: match.listedName, name_match_score: match.score, name_matched: match.matched });
+      const updated = await claims.recordListMatch(trx, claim.id, {
+        listed_name: match.listedName,
+        name_match_score: match.score,
+        name_matched: match.matched,
+      });
       if (!updated) continue;
       if (!match.matched) {
         mismatched += 1;
         continue;
       }
       confirmed += 1;
-      await recordAudit(trx, { actor: auditActor(actor), action: 'claim.confirmed', subject: { type: 'account_claim', id: claim.id }, organisationId: claim.partner_id, ip: meta.ip, data: { source: 'list', distributorId, accountNumber: claim.account_number, uploadId, nameMatch: match } });
+      await recordAudit(trx, {
+        actor: auditActor(actor),
+        action: 'claim.confirmed',
+        subject: { type: 'account_claim', id: claim.id },
+        organisationId: claim.partner_id,
+        ip: meta.ip,
+        data: { source: 'list', distributorId, accountNumber: claim.account_number, uploadId, nameMatch: match },
+      });
     }
-    await recordAudit(trx, { actor: auditActor(actor), action: 'account_list.uploaded', subject: { type: 'account_upload', id: uploadId }, organisationId, ip: meta.ip, data: { ...progress, claimsConfirmed: confirmed, claimsNameMismatch: mismatched } });
+    await recordAudit(trx, {
+      actor: auditActor(actor),
+      action: 'account_list.uploaded',
+      subject: { type: 'account_upload', id: uploadId },
+      organisationId,
+      ip: meta.ip,
+      data: { ...progress, claimsConfirmed: confirmed, claimsNameMismatch: mismatched },
+    });
     await announceChange(trx, ELIGIBILITY_TOPIC);
     return { confirmed, mismatched };
   });
 }
 
-function parseAccountRow(line: number, values: Record<string, string>): { row: repo.AccountListRow } | { problems: CsvProblem[] } {
+function parseAccountRow(
+  line: number,
+  values: Record<string, string>,
+): { row: repo.AccountListRow } | { problems: CsvProblem[] } {
   const accountNumber = (values.account_number ?? '').trim();
   const violations = checkAccountNumber(accountNumber);
   const country = values.country ? normaliseCountry(values.country) : '';
-  if (country && !isCountryCode(country)) violations.push({ field: 'country', rule: 'country_code', params: { value: country } });
+  if (country && !isCountryCode(country))
+    violations.push({ field: 'country', rule: 'country_code', params: { value: country } });
   const status = (values.status ?? '').trim().toLowerCase() || 'active';
   if (status !== 'active' && status !== 'closed') violations.push({ field: 'status', rule: 'account_status' });
   const resellerName = (values.reseller_name ?? '').trim();
   if (resellerName.length > 200) violations.push({ field: 'reseller_name', rule: 'too_long', params: { max: 200 } });
-  if (violations.length > 0) return { problems: violations.map((v) => ({ line, field: v.field, message: violationMessage(english, v) })) };
-  return { row: { account_number: accountNumber, reseller_name: resellerName || null, country: country || null, active: status === 'active' } };
+  if (violations.length > 0)
+    return { problems: violations.map((v) => ({ line, field: v.field, message: violationMessage(english, v) })) };
+  return {
+    row: {
+      account_number: accountNumber,
+      reseller_name: resellerName || null,
+      country: country || null,
+      active: status === 'active',
+    },
+  };
 }
 
 /**
  * Upserts one batch. A number already written by this same upload (an earlier batch) is a
  * duplicate: the WHERE on the conflict update lets it through, and it is noted once.
  */
-async function upsertNew(db: Executor, distributorId: string, uploadId: string, rows: repo.AccountListRow[], duplicates: Set<string>): Promise<number> {
-  const existing = await repo.numbersWrittenBy(db, distributorId, uploadId, rows.map((r) => r.account_number));
+async function upsertNew(
+  db: Executor,
+  distributorId: string,
+  uploadId: string,
+  rows: repo.AccountListRow[],
+  duplicates: Set<string>,
+): Promise<number> {
+  const existing = await repo.numbersWrittenBy(
+    db,
+    distributorId,
+    uploadId,
+    rows.map((r) => r.account_number),
+  );
   for (const number of existing) duplicates.add(number);
   await repo.upsertAccounts(db, distributorId, uploadId, rows);
   return rows.length - existing.length;
@@ -250,7 +341,12 @@ export async function getUpload(ctx: AppContext, actor: Actor, distributorId: st
  * the count (the exact number is in the upload's audit row, which only staff may read); two
  * uploads of one distributor running at the same time would share their counts.
  */
-export async function claimsConfirmedByUpload(ctx: AppContext, actor: Actor, distributorId: string, uploadId: string): Promise<number | null> {
+export async function claimsConfirmedByUpload(
+  ctx: AppContext,
+  actor: Actor,
+  distributorId: string,
+  uploadId: string,
+): Promise<number | null> {
   const upload = await getUpload(ctx, actor, distributorId, uploadId);
   if (upload.status !== 'done' || !upload.finishedAt) return null;
   return claims.countListConfirmations(ctx.db, distributorId, upload.createdAt, upload.finishedAt);

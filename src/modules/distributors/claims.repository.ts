@@ -11,7 +11,14 @@ export type NameMatchColumns = Pick<ClaimRow, 'listed_name' | 'name_match_score'
 
 export async function insertClaim(
   db: Executor,
-  row: { partner_id: string; distributor_id: string; account_number: string; status: 'pending' | 'confirmed'; decision_source: 'list' | null; decided_at: Date | null } & NameMatchColumns,
+  row: {
+    partner_id: string;
+    distributor_id: string;
+    account_number: string;
+    status: 'pending' | 'confirmed';
+    decision_source: 'list' | null;
+    decided_at: Date | null;
+  } & NameMatchColumns,
 ) {
   return db
     .insertInto('account_claims')
@@ -25,16 +32,51 @@ export async function findClaim(db: Executor, id: string): Promise<ClaimRow | un
   return db.selectFrom('account_claims').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function findClaimFor(db: Executor, partnerId: string, distributorId: string, accountNumber: string): Promise<ClaimRow | undefined> {
-  return db.selectFrom('account_claims').selectAll().where('partner_id', '=', partnerId).where('distributor_id', '=', distributorId).where('account_number', '=', accountNumber).executeTakeFirst();
+export async function findClaimFor(
+  db: Executor,
+  partnerId: string,
+  distributorId: string,
+  accountNumber: string,
+): Promise<ClaimRow | undefined> {
+  return db
+    .selectFrom('account_claims')
+    .selectAll()
+    .where('partner_id', '=', partnerId)
+    .where('distributor_id', '=', distributorId)
+    .where('account_number', '=', accountNumber)
+    .executeTakeFirst();
 }
 
-export async function listClaims(db: Executor, distributorId: string, status: 'pending' | 'confirmed' | 'rejected' | undefined, limit = 200) {
+export async function listClaims(
+  db: Executor,
+  distributorId: string,
+  status: 'pending' | 'confirmed' | 'rejected' | undefined,
+  limit = 200,
+) {
   let query = db
     .selectFrom('account_claims as c')
     .innerJoin('partners as p', 'p.organisation_id', 'c.partner_id')
-    .leftJoin('distributor_accounts as a', (join) => join.onRef('a.distributor_id', '=', 'c.distributor_id').onRef('a.account_number', '=', 'c.account_number'))
-    .select(['c.id', 'c.account_number', 'c.status', 'c.created_at', 'c.decided_at', 'c.note', 'c.listed_name as matched_name', 'c.name_match_score', 'c.name_matched', 'p.organisation_id as partner_id', 'p.legal_name', 'p.country', 'p.contact_name', 'p.contact_email', 'p.contact_phone', 'a.reseller_name as listed_name'])
+    .leftJoin('distributor_accounts as a', (join) =>
+      join.onRef('a.distributor_id', '=', 'c.distributor_id').onRef('a.account_number', '=', 'c.account_number'),
+    )
+    .select([
+      'c.id',
+      'c.account_number',
+      'c.status',
+      'c.created_at',
+      'c.decided_at',
+      'c.note',
+      'c.listed_name as matched_name',
+      'c.name_match_score',
+      'c.name_matched',
+      'p.organisation_id as partner_id',
+      'p.legal_name',
+      'p.country',
+      'p.contact_name',
+      'p.contact_email',
+      'p.contact_phone',
+      'a.reseller_name as listed_name',
+    ])
     .where('c.distributor_id', '=', distributorId)
     .orderBy('c.created_at', 'asc')
     .limit(limit);
@@ -43,7 +85,11 @@ export async function listClaims(db: Executor, distributorId: string, status: 'p
 }
 
 /** Decides a pending claim; returns undefined when it was no longer pending (someone else decided). */
-export async function decideClaim(db: Executor, id: string, decision: { status: 'confirmed' | 'rejected'; decided_by: string | null; note: string | null }) {
+export async function decideClaim(
+  db: Executor,
+  id: string,
+  decision: { status: 'confirmed' | 'rejected'; decided_by: string | null; note: string | null },
+) {
   return db
     .updateTable('account_claims')
     .set({ ...decision, decided_at: new Date(), decision_source: 'distributor' })
@@ -57,9 +103,17 @@ export async function decideClaim(db: Executor, id: string, decision: { status: 
 export async function pendingClaimsOnList(db: Executor, distributorId: string) {
   return db
     .selectFrom('account_claims as c')
-    .innerJoin('distributor_accounts as a', (join) => join.onRef('a.distributor_id', '=', 'c.distributor_id').onRef('a.account_number', '=', 'c.account_number'))
+    .innerJoin('distributor_accounts as a', (join) =>
+      join.onRef('a.distributor_id', '=', 'c.distributor_id').onRef('a.account_number', '=', 'c.account_number'),
+    )
     .innerJoin('partners as p', 'p.organisation_id', 'c.partner_id')
-    .select(['c.id', 'c.partner_id', 'c.account_number', 'p.legal_name as applicant_name', 'a.reseller_name as listed_name'])
+    .select([
+      'c.id',
+      'c.partner_id',
+      'c.account_number',
+      'p.legal_name as applicant_name',
+      'a.reseller_name as listed_name',
+    ])
     .where('c.distributor_id', '=', distributorId)
     .where('c.status', '=', 'pending')
     .where('a.active', '=', true)
@@ -74,7 +128,9 @@ export async function pendingClaimsOnList(db: Executor, distributorId: string) {
 export async function recordListMatch(db: Executor, id: string, match: NameMatchColumns) {
   return db
     .updateTable('account_claims')
-    .set(match.name_matched ? { ...match, status: 'confirmed', decision_source: 'list', decided_at: new Date() } : match)
+    .set(
+      match.name_matched ? { ...match, status: 'confirmed', decision_source: 'list', decided_at: new Date() } : match,
+    )
     .where('id', '=', id)
     .where('status', '=', 'pending')
     .returning(['id', 'status'])
@@ -82,7 +138,12 @@ export async function recordListMatch(db: Executor, id: string, match: NameMatch
 }
 
 /** Claims of the distributor that its account list confirmed between two moments (an upload's start and end). */
-export async function countListConfirmations(db: Executor, distributorId: string, from: Date, to: Date): Promise<number> {
+export async function countListConfirmations(
+  db: Executor,
+  distributorId: string,
+  from: Date,
+  to: Date,
+): Promise<number> {
   const row = await db
     .selectFrom('account_claims')
     .select((eb) => eb.fn.countAll<string>().as('n'))
@@ -95,7 +156,13 @@ export async function countListConfirmations(db: Executor, distributorId: string
 }
 
 export async function claimsOfPartnerAt(db: Executor, partnerId: string, distributorId: string) {
-  return db.selectFrom('account_claims').select(['id', 'account_number', 'status', 'decided_at']).where('partner_id', '=', partnerId).where('distributor_id', '=', distributorId).orderBy('account_number').execute();
+  return db
+    .selectFrom('account_claims')
+    .select(['id', 'account_number', 'status', 'decided_at'])
+    .where('partner_id', '=', partnerId)
+    .where('distributor_id', '=', distributorId)
+    .orderBy('account_number')
+    .execute();
 }
 
 // ---- A partner's own claims (Partner Self Service, REG-4) ----
@@ -104,7 +171,15 @@ export async function claimsOfPartner(db: Executor, partnerId: string) {
   return db
     .selectFrom('account_claims as c')
     .innerJoin('distributors as d', 'd.id', 'c.distributor_id')
-    .select(['c.id', 'c.distributor_id', 'd.legal_name as distributor_name', 'c.account_number', 'c.status', 'c.created_at', 'c.decided_at'])
+    .select([
+      'c.id',
+      'c.distributor_id',
+      'd.legal_name as distributor_name',
+      'c.account_number',
+      'c.status',
+      'c.created_at',
+      'c.decided_at',
+    ])
     .where('c.partner_id', '=', partnerId)
     .orderBy('d.legal_name')
     .orderBy('c.account_number')
@@ -112,5 +187,10 @@ export async function claimsOfPartner(db: Executor, partnerId: string) {
 }
 
 export async function deleteClaimOfPartner(db: Executor, partnerId: string, claimId: string) {
-  return db.deleteFrom('account_claims').where('id', '=', claimId).where('partner_id', '=', partnerId).returning(['id', 'distributor_id', 'account_number', 'status']).executeTakeFirst();
+  return db
+    .deleteFrom('account_claims')
+    .where('id', '=', claimId)
+    .where('partner_id', '=', partnerId)
+    .returning(['id', 'distributor_id', 'account_number', 'status'])
+    .executeTakeFirst();
 }

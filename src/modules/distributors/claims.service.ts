@@ -20,7 +20,14 @@ export interface Claim {
   decidedAt: Date | null;
   note: string | null;
   /** REG-6: released to this distributor because the reseller named it. */
-  reseller: { id: string; legalName: string; country: string; contactName: string | null; contactEmail: string | null; contactPhone: string | null };
+  reseller: {
+    id: string;
+    legalName: string;
+    country: string;
+    contactName: string | null;
+    contactEmail: string | null;
+    contactPhone: string | null;
+  };
   /** The reseller name on the distributor's own list, when the account is on it. */
   listedName: string | null;
   /** REG-2: how the listed company compared with the reseller when the claim was checked against the list. */
@@ -40,7 +47,11 @@ function nameMatchOf(row: claims.NameMatchColumns): NameMatch | null {
 }
 
 function nameMatchColumns(match: NameMatch | null): claims.NameMatchColumns {
-  return { listed_name: match?.listedName ?? null, name_match_score: match?.score ?? null, name_matched: match ? match.matched : null };
+  return {
+    listed_name: match?.listedName ?? null,
+    name_match_score: match?.score ?? null,
+    name_matched: match ? match.matched : null,
+  };
 }
 
 /**
@@ -59,13 +70,25 @@ export async function claimAccount(
   const distributor = await repo.findById(trx, claim.distributorId);
   if (!distributor) throw validationFailed([{ field: 'distributors.distributor', rule: 'distributor_unknown' }]);
   const accountNumber = claim.accountNumber.trim();
-  const problems = checkClaim({ hqCountry: distributor.hq_country, territories: distributor.territories, status: distributor.status, legalName: distributor.legal_name }, partner.country, accountNumber);
+  const problems = checkClaim(
+    {
+      hqCountry: distributor.hq_country,
+      territories: distributor.territories,
+      status: distributor.status,
+      legalName: distributor.legal_name,
+    },
+    partner.country,
+    accountNumber,
+  );
   if (problems.length > 0) throw validationFailed(problems);
   const existing = await claims.findClaimFor(trx, partner.id, distributor.id, accountNumber);
   if (existing) return { id: existing.id, status: existing.status, nameMatch: nameMatchOf(existing) };
   const applicant = await repo.findPartner(trx, partner.id);
   const listed = await findListed(trx, distributor.id, accountNumber);
-  const { status, match } = initialClaimStatus(listed && { active: listed.active, resellerName: listed.reseller_name }, applicant?.legal_name ?? '');
+  const { status, match } = initialClaimStatus(
+    listed && { active: listed.active, resellerName: listed.reseller_name },
+    applicant?.legal_name ?? '',
+  );
   const inserted = await claims.insertClaim(trx, {
     ...nameMatchColumns(match),
     partner_id: partner.id,
@@ -76,12 +99,28 @@ export async function claimAccount(
     decided_at: status === 'confirmed' ? new Date() : null,
   });
   if (!inserted) throw conflict('claim_exists', 'This account was claimed at the same moment by another request.');
-  await recordAudit(trx, { actor, action: status === 'confirmed' ? 'claim.confirmed' : 'claim.created', subject: { type: 'account_claim', id: inserted.id }, organisationId: partner.id, data: { distributorId: distributor.id, accountNumber, source: status === 'confirmed' ? 'list' : 'reseller', ...(match ? { nameMatch: match } : {}) } });
+  await recordAudit(trx, {
+    actor,
+    action: status === 'confirmed' ? 'claim.confirmed' : 'claim.created',
+    subject: { type: 'account_claim', id: inserted.id },
+    organisationId: partner.id,
+    data: {
+      distributorId: distributor.id,
+      accountNumber,
+      source: status === 'confirmed' ? 'list' : 'reseller',
+      ...(match ? { nameMatch: match } : {}),
+    },
+  });
   await announceChange(trx, ELIGIBILITY_TOPIC);
   return { id: inserted.id, status: inserted.status, nameMatch: match };
 }
 
-export async function listClaims(ctx: AppContext, actor: Actor, distributorId: string, status?: 'pending' | 'confirmed' | 'rejected'): Promise<Claim[]> {
+export async function listClaims(
+  ctx: AppContext,
+  actor: Actor,
+  distributorId: string,
+  status?: 'pending' | 'confirmed' | 'rejected',
+): Promise<Claim[]> {
   await requireDistributorAccess(ctx, actor, distributorId, 'distributor:read');
   const rows = await claims.listClaims(ctx.db, distributorId, status);
   return rows.map((r) => ({
@@ -91,9 +130,20 @@ export async function listClaims(ctx: AppContext, actor: Actor, distributorId: s
     createdAt: r.created_at,
     decidedAt: r.decided_at,
     note: r.note,
-    reseller: { id: r.partner_id, legalName: r.legal_name, country: r.country, contactName: r.contact_name, contactEmail: r.contact_email, contactPhone: r.contact_phone },
+    reseller: {
+      id: r.partner_id,
+      legalName: r.legal_name,
+      country: r.country,
+      contactName: r.contact_name,
+      contactEmail: r.contact_email,
+      contactPhone: r.contact_phone,
+    },
     listedName: r.listed_name,
-    nameMatch: nameMatchOf({ listed_name: r.matched_name, name_match_score: r.name_match_score, name_matched: r.name_matched }),
+    nameMatch: nameMatchOf({
+      listed_name: r.matched_name,
+      name_match_score: r.name_match_score,
+      name_matched: r.name_matched,
+    }),
   }));
 }
 
@@ -101,14 +151,30 @@ export async function listClaims(ctx: AppContext, actor: Actor, distributorId: s
  * REG-2: a distributor confirms or rejects a pending claim. The update is conditional on the
  * claim still being pending: of two decisions at once, one wins and the other gets a 409.
  */
-export async function decideClaim(ctx: AppContext, actor: Actor, distributorId: string, claimId: string, decision: 'confirm' | 'reject', note: string | undefined, meta: RequestMeta) {
+export async function decideClaim(
+  ctx: AppContext,
+  actor: Actor,
+  distributorId: string,
+  claimId: string,
+  decision: 'confirm' | 'reject',
+  note: string | undefined,
+  meta: RequestMeta,
+) {
   const distributor = await requireDistributorAccess(ctx, actor, distributorId, 'claims:decide');
   const claim = isUuid(claimId) ? await claims.findClaim(ctx.db, claimId) : undefined;
   if (!claim || claim.distributor_id !== distributorId) throw notFound('Claim');
   const cleanNote = note?.trim().slice(0, 1000) || null;
   return ctx.db.transaction().execute(async (trx) => {
-    const decided = await claims.decideClaim(trx, claimId, { status: decision === 'confirm' ? 'confirmed' : 'rejected', decided_by: actor.userId, note: cleanNote });
-    if (!decided) throw conflict('claim_already_decided', `This claim was already ${claim.status === 'pending' ? 'decided by someone else' : claim.status}.`);
+    const decided = await claims.decideClaim(trx, claimId, {
+      status: decision === 'confirm' ? 'confirmed' : 'rejected',
+      decided_by: actor.userId,
+      note: cleanNote,
+    });
+    if (!decided)
+      throw conflict(
+        'claim_already_decided',
+        `This claim was already ${claim.status === 'pending' ? 'decided by someone else' : claim.status}.`,
+      );
     await recordAudit(trx, {
       actor: auditActor(actor),
       action: decision === 'confirm' ? 'claim.confirmed' : 'claim.rejected',
@@ -134,10 +200,23 @@ export interface OnboardingEntry {
 }
 
 /** REG-3: the distributor's on-boarding and training queue. */
-export async function onboardingQueue(ctx: AppContext, actor: Actor, distributorId: string): Promise<OnboardingEntry[]> {
+export async function onboardingQueue(
+  ctx: AppContext,
+  actor: Actor,
+  distributorId: string,
+): Promise<OnboardingEntry[]> {
   await requireDistributorAccess(ctx, actor, distributorId, 'distributor:read');
   const rows = await repo.onboardingQueue(ctx.db, distributorId);
-  return rows.map((r) => ({ partnerId: r.organisation_id, legalName: r.legal_name, country: r.country, status: r.status, registeredAt: r.registered_at, contactName: r.contact_name, contactEmail: r.contact_email, contactPhone: r.contact_phone }));
+  return rows.map((r) => ({
+    partnerId: r.organisation_id,
+    legalName: r.legal_name,
+    country: r.country,
+    status: r.status,
+    registeredAt: r.registered_at,
+    contactName: r.contact_name,
+    contactEmail: r.contact_email,
+    contactPhone: r.contact_phone,
+  }));
 }
 
 export interface ReleasedReseller {
@@ -155,9 +234,15 @@ export interface ReleasedReseller {
  * REG-6: what a distributor may see of a reseller: name, contacts and the account numbers
  * claimed at this distributor, and only when the reseller named it. Otherwise: not found.
  */
-export async function releasedResellerInfo(ctx: AppContext, actor: Actor, distributorId: string, partnerId: string): Promise<ReleasedReseller> {
+export async function releasedResellerInfo(
+  ctx: AppContext,
+  actor: Actor,
+  distributorId: string,
+  partnerId: string,
+): Promise<ReleasedReseller> {
   await requireDistributorAccess(ctx, actor, distributorId, 'distributor:read');
-  if (!isUuid(partnerId) || !(await repo.partnerNamedDistributor(ctx.db, partnerId, distributorId))) throw notFound('Reseller');
+  if (!isUuid(partnerId) || !(await repo.partnerNamedDistributor(ctx.db, partnerId, distributorId)))
+    throw notFound('Reseller');
   const partner = (await repo.findPartner(ctx.db, partnerId))!;
   const claimed = await claims.claimsOfPartnerAt(ctx.db, partnerId, distributorId);
   return {
@@ -189,7 +274,13 @@ export async function announceNewPartner(trx: Trx, ctx: AppContext, partnerId: s
     actionUrl: `${ctx.config.publicUrl}/distributor/${distributor.id}/onboarding`,
     vars: { partner: partner.legal_name, country: partner.country },
   });
-  await recordAudit(trx, { actor: SYSTEM_ACTOR, action: 'distributor.onboarding_notified', subject: { type: 'distributor', id: distributor.id }, organisationId: partnerId, data: { partner: partner.legal_name } });
+  await recordAudit(trx, {
+    actor: SYSTEM_ACTOR,
+    action: 'distributor.onboarding_notified',
+    subject: { type: 'distributor', id: distributor.id },
+    organisationId: partnerId,
+    data: { partner: partner.legal_name },
+  });
 }
 
 /** A partner's claim as Partner Self Service shows it (REG-4). */
@@ -205,14 +296,33 @@ export interface PartnerClaim {
 
 /** REG-4: every account claim of one partner, with its confirmation state. */
 export async function claimsOfPartner(db: Executor, partnerId: string): Promise<PartnerClaim[]> {
-  return (await claims.claimsOfPartner(db, partnerId)).map((r) => ({ id: r.id, distributorId: r.distributor_id, distributorName: r.distributor_name, accountNumber: r.account_number, status: r.status, createdAt: r.created_at, decidedAt: r.decided_at }));
+  return (await claims.claimsOfPartner(db, partnerId)).map((r) => ({
+    id: r.id,
+    distributorId: r.distributor_id,
+    distributorName: r.distributor_name,
+    accountNumber: r.account_number,
+    status: r.status,
+    createdAt: r.created_at,
+    decidedAt: r.decided_at,
+  }));
 }
 
 /** REG-4: the partner withdraws one of its claims, inside the caller's transaction; undefined when it is not the partner's. */
-export async function withdrawClaim(trx: Trx, partnerId: string, claimId: string, actor: AuditEntry['actor']): Promise<{ id: string } | undefined> {
+export async function withdrawClaim(
+  trx: Trx,
+  partnerId: string,
+  claimId: string,
+  actor: AuditEntry['actor'],
+): Promise<{ id: string } | undefined> {
   const removed = await claims.deleteClaimOfPartner(trx, partnerId, claimId);
   if (!removed) return undefined;
-  await recordAudit(trx, { actor, action: 'claim.withdrawn', subject: { type: 'account_claim', id: removed.id }, organisationId: partnerId, data: { distributorId: removed.distributor_id, accountNumber: removed.account_number, status: removed.status } });
+  await recordAudit(trx, {
+    actor,
+    action: 'claim.withdrawn',
+    subject: { type: 'account_claim', id: removed.id },
+    organisationId: partnerId,
+    data: { distributorId: removed.distributor_id, accountNumber: removed.account_number, status: removed.status },
+  });
   await announceChange(trx, ELIGIBILITY_TOPIC);
   return { id: removed.id };
 }

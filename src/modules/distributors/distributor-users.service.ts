@@ -20,10 +20,19 @@ export interface DistributorUser {
 /** A distributor's administrators manage its users; so do programme staff who manage distributors. */
 async function requireUserManager(ctx: AppContext, actor: Actor | null, distributorId: string) {
   if (can(actor, 'distributors:manage')) return requireDistributorAccess(ctx, actor, distributorId, 'distributor:read');
-  return requireDistributorAccess(ctx, requirePermission(actor, 'distributor:read'), distributorId, 'distributor:manage');
+  return requireDistributorAccess(
+    ctx,
+    requirePermission(actor, 'distributor:read'),
+    distributorId,
+    'distributor:manage',
+  );
 }
 
-export async function listDistributorUsers(ctx: AppContext, actor: Actor | null, distributorId: string): Promise<DistributorUser[]> {
+export async function listDistributorUsers(
+  ctx: AppContext,
+  actor: Actor | null,
+  distributorId: string,
+): Promise<DistributorUser[]> {
   const distributor = await requireUserManager(ctx, actor, distributorId);
   const holders = await listRoleHolders(ctx.db, distributor.organisationId);
   const byUser = new Map<string, DistributorUser>();
@@ -39,26 +48,63 @@ export async function listDistributorUsers(ctx: AppContext, actor: Actor | null,
  * Gives an existing account a role at the distributor. The person signs up first (and confirms
  * the address), so the role goes to someone who controls that mailbox.
  */
-export async function addDistributorUser(ctx: AppContext, actor: Actor | null, distributorId: string, email: string, role: string, meta: RequestMeta): Promise<void> {
+export async function addDistributorUser(
+  ctx: AppContext,
+  actor: Actor | null,
+  distributorId: string,
+  email: string,
+  role: string,
+  meta: RequestMeta,
+): Promise<void> {
   const distributor = await requireUserManager(ctx, actor, distributorId);
   const problems = checkEmail(email ?? '', 'email');
-  if (!(DISTRIBUTOR_ROLES as readonly string[]).includes(role)) problems.push({ field: 'role', rule: 'distributor_role' });
+  if (!(DISTRIBUTOR_ROLES as readonly string[]).includes(role))
+    problems.push({ field: 'role', rule: 'distributor_role' });
   if (problems.length > 0) throw validationFailed(problems);
   const user = await findConfirmedUser(ctx.db, email.trim());
   if (!user) throw validationFailed([{ field: 'email', rule: 'account_required' }]);
   await ctx.db.transaction().execute(async (trx) => {
-    await grantRole(trx, { userId: user.id, role: role as DistributorRole, organisationId: distributor.organisationId, grantedBy: actor!.userId });
-    await recordAudit(trx, { actor: auditActor(actor), action: 'distributor.user_added', subject: { type: 'user', id: user.id }, organisationId: distributor.organisationId, ip: meta.ip, data: { role, email: user.email } });
+    await grantRole(trx, {
+      userId: user.id,
+      role: role as DistributorRole,
+      organisationId: distributor.organisationId,
+      grantedBy: actor!.userId,
+    });
+    await recordAudit(trx, {
+      actor: auditActor(actor),
+      action: 'distributor.user_added',
+      subject: { type: 'user', id: user.id },
+      organisationId: distributor.organisationId,
+      ip: meta.ip,
+      data: { role, email: user.email },
+    });
   });
 }
 
 /** Removes a person's roles at the distributor; the last administrator cannot be removed. */
-export async function removeDistributorUser(ctx: AppContext, actor: Actor | null, distributorId: string, userId: string, meta: RequestMeta): Promise<void> {
+export async function removeDistributorUser(
+  ctx: AppContext,
+  actor: Actor | null,
+  distributorId: string,
+  userId: string,
+  meta: RequestMeta,
+): Promise<void> {
   const distributor = await requireUserManager(ctx, actor, distributorId);
   await ctx.db.transaction().execute(async (trx) => {
     const removed = isUuid(userId) ? await revokeRoles(trx, userId, distributor.organisationId, DISTRIBUTOR_ROLES) : [];
     if (removed.length === 0) throw notFound('User of this distributor');
-    if ((await countRoleHolders(trx, distributor.organisationId, 'distributor_admin')) === 0) throw conflict('last_admin', 'A distributor keeps at least one administrator: add another before removing this one.');
-    await recordAudit(trx, { actor: auditActor(actor), action: 'distributor.user_removed', subject: { type: 'user', id: userId }, organisationId: distributor.organisationId, ip: meta.ip, data: { roles: removed } });
+    if ((await countRoleHolders(trx, distributor.organisationId, 'distributor_admin')) === 0)
+      throw conflict(
+        'last_admin',
+        'A distributor keeps at least one administrator: add another before removing this one.',
+      );
+    await recordAudit(trx, {
+      actor: auditActor(actor),
+      action: 'distributor.user_removed',
+      subject: { type: 'user', id: userId },
+      organisationId: distributor.organisationId,
+      ip: meta.ip,
+      data: { roles: removed },
+    });
   });
 }

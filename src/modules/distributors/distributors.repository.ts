@@ -4,7 +4,9 @@ import { isUuid } from '../../platform/ids.ts';
 import type { DistributorsTable } from './distributors.table.ts';
 
 /** A directory row with its territories; stays inside the module (services map it to `Distributor`). */
-export type DistributorRow = Omit<Selectable<DistributorsTable>, 'created_at' | 'updated_at'> & { territories: string[] };
+export type DistributorRow = Omit<Selectable<DistributorsTable>, 'created_at' | 'updated_at'> & {
+  territories: string[];
+};
 
 // Territories come back aggregated, sorted, as one array per distributor.
 const withTerritories = (db: Executor) =>
@@ -22,7 +24,11 @@ const withTerritories = (db: Executor) =>
       'd.accepts_new_resellers',
       'd.status',
       'd.version',
-      sql<string[]>`coalesce((SELECT array_agg(t.country ORDER BY t.country) FROM distributor_territories t WHERE t.distributor_id = d.id), '{}')`.as('territories'),
+      sql<
+        string[]
+      >`coalesce((SELECT array_agg(t.country ORDER BY t.country) FROM distributor_territories t WHERE t.distributor_id = d.id), '{}')`.as(
+        'territories',
+      ),
     ]);
 
 export async function findById(db: Executor, id: string): Promise<DistributorRow | undefined> {
@@ -48,12 +54,35 @@ export async function listAll(db: Executor): Promise<DistributorRow[]> {
 export async function listServing(db: Executor, country: string): Promise<DistributorRow[]> {
   return withTerritories(db)
     .where('d.status', '=', 'active')
-    .where((eb) => eb.or([eb('d.hq_country', '=', country), eb.exists(eb.selectFrom('distributor_territories as t').select('t.country').whereRef('t.distributor_id', '=', 'd.id').where('t.country', '=', country))]))
+    .where((eb) =>
+      eb.or([
+        eb('d.hq_country', '=', country),
+        eb.exists(
+          eb
+            .selectFrom('distributor_territories as t')
+            .select('t.country')
+            .whereRef('t.distributor_id', '=', 'd.id')
+            .where('t.country', '=', country),
+        ),
+      ]),
+    )
     .orderBy('d.legal_name')
     .execute();
 }
 
-export async function insert(db: Executor, row: { organisation_id: string; code: string; legal_name: string; hq_country: string; website: string | null; phone: string | null; email: string | null; accepts_new_resellers: boolean }) {
+export async function insert(
+  db: Executor,
+  row: {
+    organisation_id: string;
+    code: string;
+    legal_name: string;
+    hq_country: string;
+    website: string | null;
+    phone: string | null;
+    email: string | null;
+    accepts_new_resellers: boolean;
+  },
+) {
   return db.insertInto('distributors').values(row).returning(['id']).executeTakeFirstOrThrow();
 }
 
@@ -62,7 +91,15 @@ export async function update(
   db: Executor,
   id: string,
   expectedVersion: number,
-  changes: Partial<{ legal_name: string; hq_country: string; website: string | null; phone: string | null; email: string | null; accepts_new_resellers: boolean; status: 'active' | 'retired' }>,
+  changes: Partial<{
+    legal_name: string;
+    hq_country: string;
+    website: string | null;
+    phone: string | null;
+    email: string | null;
+    accepts_new_resellers: boolean;
+    status: 'active' | 'retired';
+  }>,
 ) {
   return db
     .updateTable('distributors')
@@ -75,7 +112,11 @@ export async function update(
 
 export async function replaceTerritories(db: Executor, distributorId: string, countries: string[]): Promise<void> {
   await db.deleteFrom('distributor_territories').where('distributor_id', '=', distributorId).execute();
-  if (countries.length > 0) await db.insertInto('distributor_territories').values(countries.map((country) => ({ distributor_id: distributorId, country }))).execute();
+  if (countries.length > 0)
+    await db
+      .insertInto('distributor_territories')
+      .values(countries.map((country) => ({ distributor_id: distributorId, country })))
+      .execute();
 }
 
 /**
@@ -84,17 +125,20 @@ export async function replaceTerritories(db: Executor, distributorId: string, co
  * A prepared statement: planning this query costs several times what running it does.
  */
 export async function eligibilityFacts(db: Executor, distributorId: string, accountNumber: string) {
-  const rows = await queryPrepared(db, 'pp_eligibility_facts', sql<{
-    claim_status: 'pending' | 'confirmed' | 'rejected' | null;
-    partner_id: string | null;
-    legal_name: string | null;
-    country: string | null;
-    partner_status: 'applicant' | 'registered' | 'suspended' | 'terminated' | null;
-    distributor_info_reviewed_at: Date | null;
-    renewal_due_at: Date | null;
-    maintenance_months: number | null;
-    listed_active: boolean | null;
-  }>`
+  const rows = await queryPrepared(
+    db,
+    'pp_eligibility_facts',
+    sql<{
+      claim_status: 'pending' | 'confirmed' | 'rejected' | null;
+      partner_id: string | null;
+      legal_name: string | null;
+      country: string | null;
+      partner_status: 'applicant' | 'registered' | 'suspended' | 'terminated' | null;
+      distributor_info_reviewed_at: Date | null;
+      renewal_due_at: Date | null;
+      maintenance_months: number | null;
+      listed_active: boolean | null;
+    }>`
     SELECT c.status AS claim_status, p.organisation_id AS partner_id, p.legal_name, p.country, p.status AS partner_status,
            p.distributor_info_reviewed_at, p.renewal_due_at, a.active AS listed_active,
            (SELECT s.maintenance_months FROM partner_settings s) AS maintenance_months
@@ -106,7 +150,8 @@ export async function eligibilityFacts(db: Executor, distributorId: string, acco
       LIMIT 1
     ) c ON true
     LEFT JOIN partners p ON p.organisation_id = c.partner_id
-    LEFT JOIN distributor_accounts a ON a.distributor_id = q.distributor_id AND a.account_number = q.account_number`);
+    LEFT JOIN distributor_accounts a ON a.distributor_id = q.distributor_id AND a.account_number = q.account_number`,
+  );
   return rows[0]!;
 }
 
@@ -116,7 +161,17 @@ export async function eligibilityFacts(db: Executor, distributorId: string, acco
 export async function onboardingQueue(db: Executor, distributorId: string, limit = 200) {
   return db
     .selectFrom('partners')
-    .select(['organisation_id', 'legal_name', 'country', 'status', 'registered_at', 'contact_name', 'contact_email', 'contact_phone', 'created_at'])
+    .select([
+      'organisation_id',
+      'legal_name',
+      'country',
+      'status',
+      'registered_at',
+      'contact_name',
+      'contact_email',
+      'contact_phone',
+      'created_at',
+    ])
     .where('initial_distributor_id', '=', distributorId)
     .where('status', '=', 'registered')
     .orderBy('registered_at', 'desc')
@@ -125,7 +180,11 @@ export async function onboardingQueue(db: Executor, distributorId: string, limit
 }
 
 /** REG-6: whether the partner named this distributor (a claim there, or the initial distributor). */
-export async function partnerNamedDistributor(db: Executor, partnerId: string, distributorId: string): Promise<boolean> {
+export async function partnerNamedDistributor(
+  db: Executor,
+  partnerId: string,
+  distributorId: string,
+): Promise<boolean> {
   const row = await db
     .selectFrom('partners as p')
     .select('p.organisation_id')
@@ -133,7 +192,13 @@ export async function partnerNamedDistributor(db: Executor, partnerId: string, d
     .where((eb) =>
       eb.or([
         eb('p.initial_distributor_id', '=', distributorId),
-        eb.exists(eb.selectFrom('account_claims as c').select('c.id').whereRef('c.partner_id', '=', 'p.organisation_id').where('c.distributor_id', '=', distributorId)),
+        eb.exists(
+          eb
+            .selectFrom('account_claims as c')
+            .select('c.id')
+            .whereRef('c.partner_id', '=', 'p.organisation_id')
+            .where('c.distributor_id', '=', distributorId),
+        ),
       ]),
     )
     .executeTakeFirst();

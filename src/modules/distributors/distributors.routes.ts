@@ -31,19 +31,27 @@ const publicView = (d: directory.Distributor) => ({
 });
 
 // Documented for OpenAPI; not validated as a string, because the parser hands over a stream.
-const csvBody = { description: 'A CSV file (text/csv), streamed', content: { 'text/csv': { schema: { description: 'CSV text with a header line' } } } } as const;
+const csvBody = {
+  description: 'A CSV file (text/csv), streamed',
+  content: { 'text/csv': { schema: { description: 'CSV text with a header line' } } },
+} as const;
 
 /**
  * The distributor that an eligibility question is about: the API key's own, or for a signed-in
  * person who works for several, the one named in `distributorId`.
  */
-async function eligibilityDistributor(ctx: AppContext, actor: Actor, distributorId: string | undefined): Promise<string> {
+async function eligibilityDistributor(
+  ctx: AppContext,
+  actor: Actor,
+  distributorId: string | undefined,
+): Promise<string> {
   if (distributorId) return (await requireDistributorAccess(ctx, actor, distributorId, 'distributor:read')).id;
   const single = await soleDistributorId(ctx, actor);
   if (single) return single;
   const mine = await distributorsOfActor(ctx, actor);
   if (mine.length === 1) return mine[0]!.id;
-  if (mine.length === 0) throw new AppError('forbidden', 'Only a distributor (its users or API keys) can check purchase eligibility.', 403);
+  if (mine.length === 0)
+    throw new AppError('forbidden', 'Only a distributor (its users or API keys) can check purchase eligibility.', 403);
   throw validationFailed([{ field: 'distributorId', rule: 'required' }]);
 }
 
@@ -59,100 +67,283 @@ export async function distributorsRoutes(fastify: FastifyInstance): Promise<void
   const locator = ['distributor locator'];
   app.get(
     '/distributors',
-    { schema: { tags: locator, summary: 'REG-5: authorised distributors located in or authorised for a country', querystring: s.LocatorQuery, response: { 200: s.LocatorResponse, ...errors(400) } } },
+    {
+      schema: {
+        tags: locator,
+        summary: 'REG-5: authorised distributors located in or authorised for a country',
+        querystring: s.LocatorQuery,
+        response: { 200: s.LocatorResponse, ...errors(400) },
+      },
+    },
     async (req) => {
       const country = normaliseCountry(req.query.country);
-      if (!isCountryCode(country)) throw validationFailed([{ field: 'country', rule: 'country_code', params: { value: req.query.country } }]);
+      if (!isCountryCode(country))
+        throw validationFailed([{ field: 'country', rule: 'country_code', params: { value: req.query.country } }]);
       return { country, distributors: (await directory.distributorsServing(ctx(), country)).map(publicView) };
     },
   );
-  app.get('/distributors/:id', { schema: { tags: locator, summary: 'One authorised distributor', params: s.IdParams, response: { 200: s.DistributorPublic, ...errors(404) } } }, async (req) => {
-    const distributor = await directory.getDistributor(ctx(), req.params.id);
-    if (distributor.status !== 'active') throw new AppError('not_found', 'Distributor was not found.', 404);
-    return publicView(distributor);
-  });
+  app.get(
+    '/distributors/:id',
+    {
+      schema: {
+        tags: locator,
+        summary: 'One authorised distributor',
+        params: s.IdParams,
+        response: { 200: s.DistributorPublic, ...errors(404) },
+      },
+    },
+    async (req) => {
+      const distributor = await directory.getDistributor(ctx(), req.params.id);
+      if (distributor.status !== 'active') throw new AppError('not_found', 'Distributor was not found.', 404);
+      return publicView(distributor);
+    },
+  );
   app.post(
     '/distributors/:id/inquiries',
     {
       config: { rateLimit: { max: 5, timeWindow: '1 minute' } },
-      schema: { tags: locator, summary: 'REG-5: send a message to a distributor (emailed through the outbox)', params: s.IdParams, body: s.InquiryBody, response: { 202: { type: 'object', properties: { status: { type: 'string' } } }, ...errors(404, 409, 422, 429) } },
+      schema: {
+        tags: locator,
+        summary: 'REG-5: send a message to a distributor (emailed through the outbox)',
+        params: s.IdParams,
+        body: s.InquiryBody,
+        response: {
+          202: { type: 'object', properties: { status: { type: 'string' } } },
+          ...errors(404, 409, 422, 429),
+        },
+      },
     },
     async (req, reply) => {
       const b = req.body;
-      await directory.sendInquiry(ctx(), req.params.id, { name: b.name, email: b.email, company: b.company ?? '', message: b.message, website: b.website ?? '' }, requestMeta(req));
+      await directory.sendInquiry(
+        ctx(),
+        req.params.id,
+        { name: b.name, email: b.email, company: b.company ?? '', message: b.message, website: b.website ?? '' },
+        requestMeta(req),
+      );
       return reply.status(202).send({ status: 'accepted' });
     },
   );
 
   // ---- Programme staff: the directory ----
   const staff = ['staff: distributors'];
-  app.get('/staff/distributors', { schema: { tags: staff, summary: 'Every distributor, active and retired', security: [{ session: [] }], response: { 200: Type.Array(s.DistributorFull), ...errors(401, 403) } } }, async (req) => {
-    requirePermission(req.actor, 'distributors:manage');
-    return directory.listDistributors(ctx());
-  });
-  app.post('/staff/distributors', { schema: { tags: staff, summary: 'Create a distributor', security: [{ session: [] }], body: s.DistributorBody, response: { 201: s.DistributorFull, ...errors(401, 403, 422) } } }, async (req, reply) => {
-    const b = req.body;
-    const created = await directory.createDistributor(ctx(), requireUser(req.actor), { ...b, website: b.website ?? '', phone: b.phone ?? '', email: b.email ?? '', acceptsNewResellers: b.acceptsNewResellers ?? true }, requestMeta(req));
-    return reply.status(201).send(created);
-  });
-  app.put(
-    '/staff/distributors/:id',
-    { schema: { tags: staff, summary: 'Change a distributor (send the version you read)', security: [{ session: [] }], params: s.IdParams, body: s.DistributorUpdateBody, response: { 200: s.DistributorFull, ...errors(401, 403, 404, 409, 422) } } },
+  app.get(
+    '/staff/distributors',
+    {
+      schema: {
+        tags: staff,
+        summary: 'Every distributor, active and retired',
+        security: [{ session: [] }],
+        response: { 200: Type.Array(s.DistributorFull), ...errors(401, 403) },
+      },
+    },
     async (req) => {
-      const { version, ...b } = req.body;
-      return directory.updateDistributor(ctx(), requireUser(req.actor), req.params.id, { ...b, website: b.website ?? '', phone: b.phone ?? '', email: b.email ?? '', acceptsNewResellers: b.acceptsNewResellers ?? true }, version, requestMeta(req));
+      requirePermission(req.actor, 'distributors:manage');
+      return directory.listDistributors(ctx());
     },
   );
-  for (const [action, status] of [['retire', 'retired'], ['reactivate', 'active']] as const) {
+  app.post(
+    '/staff/distributors',
+    {
+      schema: {
+        tags: staff,
+        summary: 'Create a distributor',
+        security: [{ session: [] }],
+        body: s.DistributorBody,
+        response: { 201: s.DistributorFull, ...errors(401, 403, 422) },
+      },
+    },
+    async (req, reply) => {
+      const b = req.body;
+      const created = await directory.createDistributor(
+        ctx(),
+        requireUser(req.actor),
+        {
+          ...b,
+          website: b.website ?? '',
+          phone: b.phone ?? '',
+          email: b.email ?? '',
+          acceptsNewResellers: b.acceptsNewResellers ?? true,
+        },
+        requestMeta(req),
+      );
+      return reply.status(201).send(created);
+    },
+  );
+  app.put(
+    '/staff/distributors/:id',
+    {
+      schema: {
+        tags: staff,
+        summary: 'Change a distributor (send the version you read)',
+        security: [{ session: [] }],
+        params: s.IdParams,
+        body: s.DistributorUpdateBody,
+        response: { 200: s.DistributorFull, ...errors(401, 403, 404, 409, 422) },
+      },
+    },
+    async (req) => {
+      const { version, ...b } = req.body;
+      return directory.updateDistributor(
+        ctx(),
+        requireUser(req.actor),
+        req.params.id,
+        {
+          ...b,
+          website: b.website ?? '',
+          phone: b.phone ?? '',
+          email: b.email ?? '',
+          acceptsNewResellers: b.acceptsNewResellers ?? true,
+        },
+        version,
+        requestMeta(req),
+      );
+    },
+  );
+  for (const [action, status] of [
+    ['retire', 'retired'],
+    ['reactivate', 'active'],
+  ] as const) {
     app.post(
       `/staff/distributors/:id/${action}`,
-      { schema: { tags: staff, summary: `${action === 'retire' ? 'Retire' : 'Reactivate'} a distributor`, security: [{ session: [] }], params: s.IdParams, body: s.VersionBody, response: { 200: s.DistributorFull, ...errors(401, 403, 404, 409) } } },
-      async (req) => directory.setDistributorStatus(ctx(), requireUser(req.actor), req.params.id, status, req.body.version, requestMeta(req)),
+      {
+        schema: {
+          tags: staff,
+          summary: `${action === 'retire' ? 'Retire' : 'Reactivate'} a distributor`,
+          security: [{ session: [] }],
+          params: s.IdParams,
+          body: s.VersionBody,
+          response: { 200: s.DistributorFull, ...errors(401, 403, 404, 409) },
+        },
+      },
+      async (req) =>
+        directory.setDistributorStatus(
+          ctx(),
+          requireUser(req.actor),
+          req.params.id,
+          status,
+          req.body.version,
+          requestMeta(req),
+        ),
     );
   }
   app.post(
     '/staff/distributors/import',
-    { schema: { tags: staff, summary: 'Import the directory from CSV; rows with problems are reported by line and skipped; a known code is updated', security: [{ session: [] }], body: csvBody, response: { 200: s.ImportReport, ...errors(400, 401, 403, 413, 415) } } },
-    async (req) => directory.importDistributors(ctx(), requireUser(req.actor), req.body as unknown as Readable, requestMeta(req)),
+    {
+      schema: {
+        tags: staff,
+        summary:
+          'Import the directory from CSV; rows with problems are reported by line and skipped; a known code is updated',
+        security: [{ session: [] }],
+        body: csvBody,
+        response: { 200: s.ImportReport, ...errors(400, 401, 403, 413, 415) },
+      },
+    },
+    async (req) =>
+      directory.importDistributors(ctx(), requireUser(req.actor), req.body as unknown as Readable, requestMeta(req)),
   );
-  app.get('/staff/distributors.csv', { schema: { tags: staff, summary: 'Export the directory as CSV (the import format)', security: [{ session: [] }] } }, async (req, reply) => {
-    const csv = await directory.exportDistributorsCsv(ctx(), requireUser(req.actor));
-    return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="distributors.csv"').send(csv);
-  });
+  app.get(
+    '/staff/distributors.csv',
+    {
+      schema: { tags: staff, summary: 'Export the directory as CSV (the import format)', security: [{ session: [] }] },
+    },
+    async (req, reply) => {
+      const csv = await directory.exportDistributorsCsv(ctx(), requireUser(req.actor));
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="distributors.csv"')
+        .send(csv);
+    },
+  );
 
   // ---- Distributor portal (API keys or distributor users) ----
   const portal = ['distributor portal'];
   const security = SESSION_OR_API_KEY;
-  app.get('/distributor', { schema: { tags: portal, summary: 'The distributors this key or user acts for', security, response: { 200: Type.Array(s.DistributorFull), ...errors(401) } } }, async (req) => {
-    return distributorsOfActor(ctx(), requireUser(req.actor));
-  });
+  app.get(
+    '/distributor',
+    {
+      schema: {
+        tags: portal,
+        summary: 'The distributors this key or user acts for',
+        security,
+        response: { 200: Type.Array(s.DistributorFull), ...errors(401) },
+      },
+    },
+    async (req) => {
+      return distributorsOfActor(ctx(), requireUser(req.actor));
+    },
+  );
   app.get(
     '/distributor/:distributorId/claims',
-    { schema: { tags: portal, summary: 'REG-2: account claims resellers made at this distributor', security, params: s.DistributorParams, querystring: s.ClaimsQuery, response: { 200: Type.Array(s.Claim), ...errors(401, 404) } } },
+    {
+      schema: {
+        tags: portal,
+        summary: 'REG-2: account claims resellers made at this distributor',
+        security,
+        params: s.DistributorParams,
+        querystring: s.ClaimsQuery,
+        response: { 200: Type.Array(s.Claim), ...errors(401, 404) },
+      },
+    },
     async (req) => listClaims(ctx(), requireUser(req.actor), req.params.distributorId, req.query.status),
   );
   app.post(
     '/distributor/:distributorId/claims/:claimId/decision',
-    { schema: { tags: portal, summary: 'REG-2: confirm or reject a pending claim (409 when already decided)', security, params: s.ClaimParams, body: s.DecisionBody, response: { 200: s.DecisionResponse, ...errors(401, 404, 409) } } },
-    async (req) => decideClaim(ctx(), requireUser(req.actor), req.params.distributorId, req.params.claimId, req.body.decision, req.body.note, requestMeta(req)),
+    {
+      schema: {
+        tags: portal,
+        summary: 'REG-2: confirm or reject a pending claim (409 when already decided)',
+        security,
+        params: s.ClaimParams,
+        body: s.DecisionBody,
+        response: { 200: s.DecisionResponse, ...errors(401, 404, 409) },
+      },
+    },
+    async (req) =>
+      decideClaim(
+        ctx(),
+        requireUser(req.actor),
+        req.params.distributorId,
+        req.params.claimId,
+        req.body.decision,
+        req.body.note,
+        requestMeta(req),
+      ),
   );
   app.post(
     '/distributor/:distributorId/account-lists',
     {
       schema: {
         tags: portal,
-        summary: 'REG-2: upload the list of reseller customer account numbers (CSV: account_number[, reseller_name, country, status]); streamed; matching pending claims are confirmed',
+        summary:
+          'REG-2: upload the list of reseller customer account numbers (CSV: account_number[, reseller_name, country, status]); streamed; matching pending claims are confirmed',
         security,
         params: s.DistributorParams,
         body: csvBody,
         response: { 200: s.UploadReport, ...errors(400, 401, 404, 413, 415) },
       },
     },
-    async (req) => importAccountList(ctx(), requireUser(req.actor), req.params.distributorId, requireCsvBody(req.body), 'api-upload.csv', requestMeta(req)),
+    async (req) =>
+      importAccountList(
+        ctx(),
+        requireUser(req.actor),
+        req.params.distributorId,
+        requireCsvBody(req.body),
+        'api-upload.csv',
+        requestMeta(req),
+      ),
   );
   app.get(
     '/distributor/:distributorId/account-lists/:uploadId',
-    { schema: { tags: portal, summary: 'Progress and result of an upload', security, params: s.UploadParams, response: { 200: s.UploadStatus, ...errors(401, 404) } } },
+    {
+      schema: {
+        tags: portal,
+        summary: 'Progress and result of an upload',
+        security,
+        params: s.UploadParams,
+        response: { 200: s.UploadStatus, ...errors(401, 404) },
+      },
+    },
     async (req) => {
       const u = await getUpload(ctx(), requireUser(req.actor), req.params.distributorId, req.params.uploadId);
       return { ...u, createdAt: u.createdAt.toISOString(), finishedAt: u.finishedAt?.toISOString() ?? null };
@@ -160,44 +351,123 @@ export async function distributorsRoutes(fastify: FastifyInstance): Promise<void
   );
   app.get(
     '/distributor/:distributorId/onboarding',
-    { schema: { tags: portal, summary: 'REG-3: registered partners that designated this distributor for on-boarding and training', security, params: s.DistributorParams, response: { 200: Type.Array(s.OnboardingEntry), ...errors(401, 404) } } },
+    {
+      schema: {
+        tags: portal,
+        summary: 'REG-3: registered partners that designated this distributor for on-boarding and training',
+        security,
+        params: s.DistributorParams,
+        response: { 200: Type.Array(s.OnboardingEntry), ...errors(401, 404) },
+      },
+    },
     async (req) => onboardingQueue(ctx(), requireUser(req.actor), req.params.distributorId),
   );
   app.get(
     '/distributor/:distributorId/resellers/:partnerId',
-    { schema: { tags: portal, summary: 'REG-6: what a reseller released to this distributor (only resellers that named it)', security, params: s.ResellerParams, response: { 200: s.ReleasedReseller, ...errors(401, 404) } } },
+    {
+      schema: {
+        tags: portal,
+        summary: 'REG-6: what a reseller released to this distributor (only resellers that named it)',
+        security,
+        params: s.ResellerParams,
+        response: { 200: s.ReleasedReseller, ...errors(401, 404) },
+      },
+    },
     async (req) => releasedResellerInfo(ctx(), requireUser(req.actor), req.params.distributorId, req.params.partnerId),
   );
   app.get(
     '/distributor/:distributorId/api-keys',
-    { schema: { tags: portal, summary: 'API keys of this distributor', security: [{ session: [] }], params: s.DistributorParams, response: { 200: Type.Array(s.ApiKey), ...errors(401, 404) } } },
+    {
+      schema: {
+        tags: portal,
+        summary: 'API keys of this distributor',
+        security: [{ session: [] }],
+        params: s.DistributorParams,
+        response: { 200: Type.Array(s.ApiKey), ...errors(401, 404) },
+      },
+    },
     async (req) => {
-      const d = await requireDistributorAccess(ctx(), requireUser(req.actor), req.params.distributorId, 'distributor:manage');
+      const d = await requireDistributorAccess(
+        ctx(),
+        requireUser(req.actor),
+        req.params.distributorId,
+        'distributor:manage',
+      );
       return listApiKeys(ctx(), requireUser(req.actor), d.organisationId);
     },
   );
   app.post(
     '/distributor/:distributorId/api-keys',
-    { schema: { tags: portal, summary: 'Create an API key; the secret is in this response only', security: [{ session: [] }], params: s.DistributorParams, body: s.ApiKeyBody, response: { 201: s.NewApiKey, ...errors(401, 404, 422) } } },
+    {
+      schema: {
+        tags: portal,
+        summary: 'Create an API key; the secret is in this response only',
+        security: [{ session: [] }],
+        params: s.DistributorParams,
+        body: s.ApiKeyBody,
+        response: { 201: s.NewApiKey, ...errors(401, 404, 422) },
+      },
+    },
     async (req, reply) => {
-      const d = await requireDistributorAccess(ctx(), requireUser(req.actor), req.params.distributorId, 'distributor:manage');
-      return reply.status(201).send(await createApiKey(ctx(), requireUser(req.actor), d.organisationId, req.body.name, requestMeta(req)));
+      const d = await requireDistributorAccess(
+        ctx(),
+        requireUser(req.actor),
+        req.params.distributorId,
+        'distributor:manage',
+      );
+      return reply
+        .status(201)
+        .send(await createApiKey(ctx(), requireUser(req.actor), d.organisationId, req.body.name, requestMeta(req)));
     },
   );
   app.delete(
     '/distributor/:distributorId/api-keys/:keyId',
-    { schema: { tags: portal, summary: 'Revoke an API key (stops working within seconds everywhere)', security: [{ session: [] }], params: s.KeyParams, response: { 204: { type: 'null' }, ...errors(401, 404) } } },
+    {
+      schema: {
+        tags: portal,
+        summary: 'Revoke an API key (stops working within seconds everywhere)',
+        security: [{ session: [] }],
+        params: s.KeyParams,
+        response: { 204: { type: 'null' }, ...errors(401, 404) },
+      },
+    },
     async (req, reply) => {
-      const d = await requireDistributorAccess(ctx(), requireUser(req.actor), req.params.distributorId, 'distributor:manage');
+      const d = await requireDistributorAccess(
+        ctx(),
+        requireUser(req.actor),
+        req.params.distributorId,
+        'distributor:manage',
+      );
       await revokeApiKey(ctx(), requireUser(req.actor), d.organisationId, req.params.keyId, requestMeta(req));
       return reply.status(204).send(null);
     },
   );
 
-  const UserParams = Type.Object({ distributorId: Type.String({ format: 'uuid' }), userId: Type.String({ format: 'uuid' }) });
+  const UserParams = Type.Object({
+    distributorId: Type.String({ format: 'uuid' }),
+    userId: Type.String({ format: 'uuid' }),
+  });
   app.get(
     '/distributor/:distributorId/users',
-    { schema: { tags: portal, summary: 'People who work for this distributor in the portal', security: [{ session: [] }], params: s.DistributorParams, response: { 200: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), email: Type.String(), roles: Type.Array(Type.String()) })), ...errors(401, 404) } } },
+    {
+      schema: {
+        tags: portal,
+        summary: 'People who work for this distributor in the portal',
+        security: [{ session: [] }],
+        params: s.DistributorParams,
+        response: {
+          200: Type.Array(
+            Type.Object({
+              id: Type.String(),
+              name: Type.String(),
+              email: Type.String(),
+              roles: Type.Array(Type.String()),
+            }),
+          ),
+          ...errors(401, 404),
+        },
+      },
+    },
     async (req) => listDistributorUsers(ctx(), req.actor, req.params.distributorId),
   );
   app.post(
@@ -208,18 +478,36 @@ export async function distributorsRoutes(fastify: FastifyInstance): Promise<void
         summary: 'Give an existing, confirmed account a role at this distributor',
         security: [{ session: [] }],
         params: s.DistributorParams,
-        body: Type.Object({ email: Type.String({ maxLength: 500 }), role: Type.Enum(['distributor_user', 'distributor_admin']) }, { additionalProperties: false }),
+        body: Type.Object(
+          { email: Type.String({ maxLength: 500 }), role: Type.Enum(['distributor_user', 'distributor_admin']) },
+          { additionalProperties: false },
+        ),
         response: { 204: Type.Null(), ...errors(401, 404, 422) },
       },
     },
     async (req, reply) => {
-      await addDistributorUser(ctx(), req.actor, req.params.distributorId, req.body.email, req.body.role, requestMeta(req));
+      await addDistributorUser(
+        ctx(),
+        req.actor,
+        req.params.distributorId,
+        req.body.email,
+        req.body.role,
+        requestMeta(req),
+      );
       return reply.status(204).send(null);
     },
   );
   app.delete(
     '/distributor/:distributorId/users/:userId',
-    { schema: { tags: portal, summary: 'Remove a person from this distributor (the last administrator stays)', security: [{ session: [] }], params: UserParams, response: { 204: Type.Null(), ...errors(401, 404, 409) } } },
+    {
+      schema: {
+        tags: portal,
+        summary: 'Remove a person from this distributor (the last administrator stays)',
+        security: [{ session: [] }],
+        params: UserParams,
+        response: { 204: Type.Null(), ...errors(401, 404, 409) },
+      },
+    },
     async (req, reply) => {
       await removeDistributorUser(ctx(), req.actor, req.params.distributorId, req.params.userId, requestMeta(req));
       return reply.status(204).send(null);
@@ -233,7 +521,8 @@ export async function distributorsRoutes(fastify: FastifyInstance): Promise<void
       schema: {
         tags: portal,
         summary: 'REG-4: may the reseller holding this customer account buy through you now?',
-        description: 'Answers from a cache at most 2 s old; every change that affects eligibility invalidates it in every process at once. 404 `account_unknown` when the number is neither on your list nor claimed at your company.',
+        description:
+          'Answers from a cache at most 2 s old; every change that affects eligibility invalidates it in every process at once. 404 `account_unknown` when the number is neither on your list nor claimed at your company.',
         security,
         querystring: s.EligibilityQuery,
         response: { 200: s.EligibilityResponse, ...errors(400, 401, 403, 404) },
@@ -241,7 +530,11 @@ export async function distributorsRoutes(fastify: FastifyInstance): Promise<void
     },
     async (req) => {
       const actor = requireUser(req.actor);
-      return purchaseEligibilityAt(ctx(), await eligibilityDistributor(ctx(), actor, req.query.distributorId), req.query.account);
+      return purchaseEligibilityAt(
+        ctx(),
+        await eligibilityDistributor(ctx(), actor, req.query.distributorId),
+        req.query.account,
+      );
     },
   );
 }

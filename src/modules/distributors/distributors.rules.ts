@@ -41,7 +41,8 @@ export function checkDistributor(input: DistributorInput): FieldViolation[] {
   else if (!CODE_PATTERN.test(input.code)) problems.push({ field: 'code', rule: 'distributor_code' });
   problems.push(...checkName(input.legalName, 'legal_name', LEGAL_NAME_MAX));
   if (!input.hqCountry) problems.push({ field: 'hq_country', rule: 'required' });
-  else if (!isCountryCode(input.hqCountry)) problems.push({ field: 'hq_country', rule: 'country_code', params: { value: input.hqCountry } });
+  else if (!isCountryCode(input.hqCountry))
+    problems.push({ field: 'hq_country', rule: 'country_code', params: { value: input.hqCountry } });
   const badTerritory = input.territories.find((c) => !isCountryCode(c));
   if (badTerritory) problems.push({ field: 'territories', rule: 'country_code', params: { value: badTerritory } });
   if (input.website && !isHttpUrl(input.website)) problems.push({ field: 'website', rule: 'url' });
@@ -65,8 +66,13 @@ export function countriesServed(distributor: { hqCountry: string; territories: r
 }
 
 /** REG-2 / REG-5: located in, or authorised to sell in, the country. */
-export function servesCountry(distributor: { hqCountry: string; territories: readonly string[]; status: string }, country: string): boolean {
-  return distributor.status === 'active' && (distributor.hqCountry === country || distributor.territories.includes(country));
+export function servesCountry(
+  distributor: { hqCountry: string; territories: readonly string[]; status: string },
+  country: string,
+): boolean {
+  return (
+    distributor.status === 'active' && (distributor.hqCountry === country || distributor.territories.includes(country))
+  );
 }
 
 export function checkAccountNumber(value: string, field = 'account_number'): FieldViolation[] {
@@ -80,9 +86,19 @@ export function checkAccountNumber(value: string, field = 'account_number'): Fie
  * REG-2: a claim "we hold account N at distributor D" for a reseller registering in `country`.
  * Refused when the distributor neither is located in nor is authorised for that country.
  */
-export function checkClaim(distributor: { hqCountry: string; territories: readonly string[]; status: string; legalName: string }, country: string, accountNumber: string, field = 'distributors'): FieldViolation[] {
+export function checkClaim(
+  distributor: { hqCountry: string; territories: readonly string[]; status: string; legalName: string },
+  country: string,
+  accountNumber: string,
+  field = 'distributors',
+): FieldViolation[] {
   const problems = checkAccountNumber(accountNumber, `${field}.account_number`);
-  if (!servesCountry(distributor, country)) problems.push({ field: `${field}.distributor`, rule: 'distributor_not_in_territory', params: { distributor: distributor.legalName, country } });
+  if (!servesCountry(distributor, country))
+    problems.push({
+      field: `${field}.distributor`,
+      rule: 'distributor_not_in_territory',
+      params: { distributor: distributor.legalName, country },
+    });
   return problems;
 }
 
@@ -94,15 +110,78 @@ export type ClaimStatus = 'pending' | 'confirmed' | 'rejected';
  * Legal-form words, compared after transliteration, lower-casing and removal of dots (so
  * "S.A." is "sa" and "株式会社" is caught before transliteration turns it into pinyin).
  */
-const LEGAL_FORMS: ReadonlySet<string> = new Set(
-  [
-    'gmbh', 'mbh', 'ag', 'kg', 'kgaa', 'ohg', 'ug', 'ev', 'se', 'co', 'cie', 'and', 'und', 'et', 'y',
-    'ltd', 'limited', 'plc', 'llc', 'llp', 'lp', 'inc', 'incorporated', 'corp', 'corporation', 'company', 'pty',
-    'sa', 'sas', 'sasu', 'sarl', 'eurl', 'snc', 'sca', 'srl', 'spa', 'sl', 'slu', 'sau', 'de', 'cv', 'sapi',
-    'bv', 'nv', 'vof', 'cvba', 'bvba', 'ab', 'as', 'asa', 'aps', 'oy', 'oyj', 'kk', 'yk', 'gk',
-    'sp', 'zoo', 'sro', 'kft', 'zrt', 'nyrt', 'doo', 'ooo', 'oao', 'zao', 'pao', 'ao', 'ip', 'tov',
-  ],
-);
+const LEGAL_FORMS: ReadonlySet<string> = new Set([
+  'gmbh',
+  'mbh',
+  'ag',
+  'kg',
+  'kgaa',
+  'ohg',
+  'ug',
+  'ev',
+  'se',
+  'co',
+  'cie',
+  'and',
+  'und',
+  'et',
+  'y',
+  'ltd',
+  'limited',
+  'plc',
+  'llc',
+  'llp',
+  'lp',
+  'inc',
+  'incorporated',
+  'corp',
+  'corporation',
+  'company',
+  'pty',
+  'sa',
+  'sas',
+  'sasu',
+  'sarl',
+  'eurl',
+  'snc',
+  'sca',
+  'srl',
+  'spa',
+  'sl',
+  'slu',
+  'sau',
+  'de',
+  'cv',
+  'sapi',
+  'bv',
+  'nv',
+  'vof',
+  'cvba',
+  'bvba',
+  'ab',
+  'as',
+  'asa',
+  'aps',
+  'oy',
+  'oyj',
+  'kk',
+  'yk',
+  'gk',
+  'sp',
+  'zoo',
+  'sro',
+  'kft',
+  'zrt',
+  'nyrt',
+  'doo',
+  'ooo',
+  'oao',
+  'zao',
+  'pao',
+  'ao',
+  'ip',
+  'tov',
+]);
 /** Japanese and Chinese legal forms, removed before transliteration (which would spell them out). */
 const CJK_LEGAL_FORMS = /株式会社|有限会社|合同会社|合資会社|合名会社|\(株\)|（株）|㈱|有限公司|股份有限公司/g;
 
@@ -119,7 +198,10 @@ export function normaliseCompanyName(name: string): string {
     .replace(/\.(?=\S)/g, '')
     .replace(/[^a-z0-9]+/g, ' ');
   // German umlauts are written both "ü" and "ue"; fold both spellings to one.
-  const words = latin.split(' ').filter(Boolean).map((w) => w.replace(/([aou])e/g, '$1'));
+  const words = latin
+    .split(' ')
+    .filter(Boolean)
+    .map((w) => w.replace(/([aou])e/g, '$1'));
   const core = words.filter((w) => !LEGAL_FORMS.has(w));
   return (core.length > 0 ? core : words).join(' ');
 }
@@ -174,7 +256,10 @@ export function matchListedCompany(applicantName: string, listedName: string | n
  * REG-2: a claim is confirmed at once only when the distributor's uploaded list has the account,
  * active, under the applicant's name; otherwise it waits for the distributor.
  */
-export function initialClaimStatus(listed: { active: boolean; resellerName: string | null } | undefined, applicantName: string): { status: 'pending' | 'confirmed'; match: NameMatch | null } {
+export function initialClaimStatus(
+  listed: { active: boolean; resellerName: string | null } | undefined,
+  applicantName: string,
+): { status: 'pending' | 'confirmed'; match: NameMatch | null } {
   if (!listed) return { status: 'pending', match: null };
   const match = matchListedCompany(applicantName, listed.resellerName);
   return { status: listed.active && match.matched ? 'confirmed' : 'pending', match };
@@ -189,14 +274,27 @@ export function canDecideClaim(status: ClaimStatus): boolean {
 
 export interface EligibilityFacts {
   /** `trainingRestricted`: REG-10, flagged non-compliant while staff restrict such partners (partners' trainingRestrictsPurchases). */
-  partner: { status: 'applicant' | 'registered' | 'suspended' | 'terminated'; distributorInfoReviewedAt: Date | null; termEndsAt?: Date | null; trainingRestricted?: boolean } | null;
+  partner: {
+    status: 'applicant' | 'registered' | 'suspended' | 'terminated';
+    distributorInfoReviewedAt: Date | null;
+    termEndsAt?: Date | null;
+    trainingRestricted?: boolean;
+  } | null;
   /** The claim of this account at this distributor (the confirmed one if several partners claim it). */
   claim: { status: ClaimStatus } | null;
   /** Whether the account is on the distributor's uploaded list, and active there. */
   listed: { active: boolean } | null;
 }
 
-export type IneligibleReason = 'not_a_partner' | 'partner_not_registered' | 'claim_pending' | 'claim_rejected' | 'account_closed' | 'review_overdue' | 'lapsed' | 'training_non_compliant';
+export type IneligibleReason =
+  | 'not_a_partner'
+  | 'partner_not_registered'
+  | 'claim_pending'
+  | 'claim_rejected'
+  | 'account_closed'
+  | 'review_overdue'
+  | 'lapsed'
+  | 'training_non_compliant';
 
 export const REASON_MESSAGES: Record<IneligibleReason, string> = {
   not_a_partner: 'No reseller has claimed this account in the partner programme.',
@@ -206,7 +304,8 @@ export const REASON_MESSAGES: Record<IneligibleReason, string> = {
   account_closed: 'The account is marked closed in the distributor’s account list.',
   review_overdue: 'The reseller has not reviewed its distributor account information within the maintenance period.',
   lapsed: 'The reseller’s registration term ended without an annual renewal.',
-  training_non_compliant: 'The reseller’s key personnel have not completed the required anticorruption training (purchases restricted by the programme).',
+  training_non_compliant:
+    'The reseller’s key personnel have not completed the required anticorruption training (purchases restricted by the programme).',
 };
 
 /** The date by which distributor information must be reviewed again. */
@@ -221,7 +320,11 @@ export function reviewDueAt(reviewedAt: Date, months: number): Date {
  * here is confirmed and whose distributor information was reviewed within the maintenance
  * period. Every reason that applies is returned, so the partner knows all it has to fix.
  */
-export function purchaseEligibility(facts: EligibilityFacts, now: Date, maintenanceMonths: number): { eligible: boolean; reasons: IneligibleReason[] } {
+export function purchaseEligibility(
+  facts: EligibilityFacts,
+  now: Date,
+  maintenanceMonths: number,
+): { eligible: boolean; reasons: IneligibleReason[] } {
   const reasons: IneligibleReason[] = [];
   if (!facts.partner || !facts.claim) reasons.push('not_a_partner');
   else {
@@ -253,11 +356,13 @@ export const INQUIRY_MESSAGE_MAX = 5000;
 
 export function checkInquiry(input: InquiryInput): FieldViolation[] {
   const problems = [...checkName(input.name), ...checkEmail(input.email)];
-  if (input.company.length > LEGAL_NAME_MAX) problems.push({ field: 'company', rule: 'too_long', params: { max: LEGAL_NAME_MAX } });
+  if (input.company.length > LEGAL_NAME_MAX)
+    problems.push({ field: 'company', rule: 'too_long', params: { max: LEGAL_NAME_MAX } });
   const message = input.message.trim();
   if (!message) problems.push({ field: 'message', rule: 'required' });
   else if (message.length < 10) problems.push({ field: 'message', rule: 'too_short', params: { min: 10 } });
-  else if (message.length > INQUIRY_MESSAGE_MAX) problems.push({ field: 'message', rule: 'too_long', params: { max: INQUIRY_MESSAGE_MAX } });
+  else if (message.length > INQUIRY_MESSAGE_MAX)
+    problems.push({ field: 'message', rule: 'too_long', params: { max: INQUIRY_MESSAGE_MAX } });
   return problems;
 }
 

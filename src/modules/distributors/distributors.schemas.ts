@@ -79,7 +79,10 @@ export const UploadReport = Type.Object({
   rowsRejected: Type.Integer(),
   duplicates: Type.Integer(),
   claimsConfirmed: Type.Integer(),
-  claimsNameMismatch: Type.Integer({ description: 'REG-2: pending claims of listed accounts left for you to decide because the list names another company' }),
+  claimsNameMismatch: Type.Integer({
+    description:
+      'REG-2: pending claims of listed accounts left for you to decide because the list names another company',
+  }),
   problems: Type.Array(CsvProblem),
   problemsOmitted: Type.Integer(),
   failure: Nullable(Type.String()),
@@ -129,12 +132,18 @@ export const Claim = Type.Object({
   nameMatch: Nullable(
     Type.Object(
       { listedName: Nullable(Type.String()), score: Nullable(Type.Number()), matched: Type.Boolean() },
-      { description: 'REG-2: the company the account list named for the account when the claim was checked, and how well it matched the reseller (1 = same name)' },
+      {
+        description:
+          'REG-2: the company the account list named for the account when the claim was checked, and how well it matched the reseller (1 = same name)',
+      },
     ),
   ),
 });
 
-export const DecisionBody = Type.Object({ decision: Type.Enum(['confirm', 'reject']), note: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false });
+export const DecisionBody = Type.Object(
+  { decision: Type.Enum(['confirm', 'reject']), note: Type.Optional(Type.String({ maxLength: 1000 })) },
+  { additionalProperties: false },
+);
 export const DecisionResponse = Type.Object({ id: Uuid, status: ClaimStatus });
 
 export const OnboardingEntry = Type.Object({
@@ -154,8 +163,18 @@ export const ReleasedReseller = Type.Object({
   accounts: Type.Array(Type.Object({ accountNumber: Type.String(), status: ClaimStatus })),
 });
 
-export const ApiKey = Type.Object({ id: Uuid, name: Type.String(), prefix: Type.String(), createdAt: DateTime, revokedAt: Nullable(DateTime), createdBy: Type.String() });
-export const NewApiKey = Type.Object({ ...ApiKey.properties, secret: Type.String({ description: 'Shown once; store it now' }) });
+export const ApiKey = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  prefix: Type.String(),
+  createdAt: DateTime,
+  revokedAt: Nullable(DateTime),
+  createdBy: Type.String(),
+});
+export const NewApiKey = Type.Object({
+  ...ApiKey.properties,
+  secret: Type.String({ description: 'Shown once; store it now' }),
+});
 export const ApiKeyBody = Type.Object({ name: Type.String({ maxLength: 200 }) }, { additionalProperties: false });
 
 export const EligibilityQuery = Type.Object(

@@ -13,7 +13,15 @@ import { recordAudit } from '../audit/index.ts';
 import { enqueueEmail } from '../outbox/index.ts';
 import { insertOrganisation } from '../accounts/index.ts';
 import * as repo from './distributors.repository.ts';
-import { checkDistributor, checkInquiry, countriesServed, isLikelySpam, normaliseDistributorInput, type DistributorInput, type InquiryInput } from './distributors.rules.ts';
+import {
+  checkDistributor,
+  checkInquiry,
+  countriesServed,
+  isLikelySpam,
+  normaliseDistributorInput,
+  type DistributorInput,
+  type InquiryInput,
+} from './distributors.rules.ts';
 
 export interface Distributor {
   id: string;
@@ -98,13 +106,21 @@ async function insertDistributor(trx: Trx, clean: DistributorInput): Promise<str
  * Adds a valid distributor inside the caller's transaction (demo data); the caller writes the
  * audit row. Invalid input is refused with the same violations as the form.
  */
-export async function insertDistributorIn(trx: Trx, input: DistributorInput): Promise<{ id: string; organisationId: string }> {
+export async function insertDistributorIn(
+  trx: Trx,
+  input: DistributorInput,
+): Promise<{ id: string; organisationId: string }> {
   const id = await insertDistributor(trx, validated(input));
   const row = (await repo.findById(trx, id))!;
   return { id, organisationId: row.organisation_id };
 }
 
-async function applyChanges(trx: Trx, current: repo.DistributorRow, clean: DistributorInput, expectedVersion: number): Promise<void> {
+async function applyChanges(
+  trx: Trx,
+  current: repo.DistributorRow,
+  clean: DistributorInput,
+  expectedVersion: number,
+): Promise<void> {
   const updated = await repo.update(trx, current.id, expectedVersion, {
     legal_name: clean.legalName,
     hq_country: clean.hqCountry,
@@ -113,7 +129,11 @@ async function applyChanges(trx: Trx, current: repo.DistributorRow, clean: Distr
     email: orNull(clean.email),
     accepts_new_resellers: clean.acceptsNewResellers,
   });
-  if (!updated) throw conflict('stale_version', 'Someone else changed this distributor since you opened it. Reload and apply your change again.');
+  if (!updated)
+    throw conflict(
+      'stale_version',
+      'Someone else changed this distributor since you opened it. Reload and apply your change again.',
+    );
   await repo.replaceTerritories(trx, current.id, clean.territories);
 }
 
@@ -130,43 +150,86 @@ function diff(before: repo.DistributorRow, after: DistributorInput): Record<stri
   return Object.fromEntries(pairs.filter(([, a, b]) => a !== b).map(([k, a, b]) => [k, { from: a, to: b }]));
 }
 
-export async function createDistributor(ctx: AppContext, actor: Actor, input: DistributorInput, meta: RequestMeta): Promise<Distributor> {
+export async function createDistributor(
+  ctx: AppContext,
+  actor: Actor,
+  input: DistributorInput,
+  meta: RequestMeta,
+): Promise<Distributor> {
   requirePermission(actor, 'distributors:manage');
   const clean = validated(input);
   try {
     const id = await ctx.db.transaction().execute(async (trx) => {
       const id = await insertDistributor(trx, clean);
-      await recordAudit(trx, { actor: auditActor(actor), action: 'distributor.created', subject: { type: 'distributor', id }, ip: meta.ip, data: { ...clean } });
+      await recordAudit(trx, {
+        actor: auditActor(actor),
+        action: 'distributor.created',
+        subject: { type: 'distributor', id },
+        ip: meta.ip,
+        data: { ...clean },
+      });
       return id;
     });
     return getDistributor(ctx, id);
   } catch (error) {
-    if (isUniqueViolation(error)) throw validationFailed([{ field: 'code', rule: 'distributor_code_taken', params: { value: clean.code } }]);
+    if (isUniqueViolation(error))
+      throw validationFailed([{ field: 'code', rule: 'distributor_code_taken', params: { value: clean.code } }]);
     throw error;
   }
 }
 
-export async function updateDistributor(ctx: AppContext, actor: Actor, id: string, input: Omit<DistributorInput, 'code'>, expectedVersion: number, meta: RequestMeta): Promise<Distributor> {
+export async function updateDistributor(
+  ctx: AppContext,
+  actor: Actor,
+  id: string,
+  input: Omit<DistributorInput, 'code'>,
+  expectedVersion: number,
+  meta: RequestMeta,
+): Promise<Distributor> {
   requirePermission(actor, 'distributors:manage');
   const current = await repo.findById(ctx.db, id);
   if (!current) throw notFound('Distributor');
   const clean = validated({ ...input, code: current.code });
   await ctx.db.transaction().execute(async (trx) => {
     await applyChanges(trx, current, clean, expectedVersion);
-    await recordAudit(trx, { actor: auditActor(actor), action: 'distributor.updated', subject: { type: 'distributor', id }, organisationId: current.organisation_id, ip: meta.ip, data: { changes: diff(current, clean) } });
+    await recordAudit(trx, {
+      actor: auditActor(actor),
+      action: 'distributor.updated',
+      subject: { type: 'distributor', id },
+      organisationId: current.organisation_id,
+      ip: meta.ip,
+      data: { changes: diff(current, clean) },
+    });
   });
   return getDistributor(ctx, id);
 }
 
 /** Retired distributors leave the locator and cannot be named in new claims; history stays. */
-export async function setDistributorStatus(ctx: AppContext, actor: Actor, id: string, status: 'active' | 'retired', expectedVersion: number, meta: RequestMeta): Promise<Distributor> {
+export async function setDistributorStatus(
+  ctx: AppContext,
+  actor: Actor,
+  id: string,
+  status: 'active' | 'retired',
+  expectedVersion: number,
+  meta: RequestMeta,
+): Promise<Distributor> {
   requirePermission(actor, 'distributors:manage');
   const current = await repo.findById(ctx.db, id);
   if (!current) throw notFound('Distributor');
   await ctx.db.transaction().execute(async (trx) => {
     const updated = await repo.update(trx, id, expectedVersion, { status });
-    if (!updated) throw conflict('stale_version', 'Someone else changed this distributor since you opened it. Reload and try again.');
-    await recordAudit(trx, { actor: auditActor(actor), action: status === 'retired' ? 'distributor.retired' : 'distributor.reactivated', subject: { type: 'distributor', id }, organisationId: current.organisation_id, ip: meta.ip });
+    if (!updated)
+      throw conflict(
+        'stale_version',
+        'Someone else changed this distributor since you opened it. Reload and try again.',
+      );
+    await recordAudit(trx, {
+      actor: auditActor(actor),
+      action: status === 'retired' ? 'distributor.retired' : 'distributor.reactivated',
+      subject: { type: 'distributor', id },
+      organisationId: current.organisation_id,
+      ip: meta.ip,
+    });
   });
   return getDistributor(ctx, id);
 }
@@ -176,7 +239,16 @@ export async function setDistributorStatus(ctx: AppContext, actor: Actor, id: st
 // Import reports are read by staff and operators in English, like the API's messages.
 const english = translator('en');
 
-export const DISTRIBUTOR_COLUMNS = ['code', 'legal_name', 'hq_country', 'territories', 'website', 'phone', 'email', 'accepts_new_resellers'];
+export const DISTRIBUTOR_COLUMNS = [
+  'code',
+  'legal_name',
+  'hq_country',
+  'territories',
+  'website',
+  'phone',
+  'email',
+  'accepts_new_resellers',
+];
 
 export interface ImportReport {
   created: number;
@@ -197,10 +269,19 @@ function parseYesNo(value: string): boolean | undefined {
  * Imports the directory from CSV, one row at a time: a row with problems is reported by line
  * and field and skipped; the others are created, or updated when the code already exists.
  */
-export async function importDistributors(ctx: AppContext, actor: Actor, input: Readable, meta: RequestMeta): Promise<ImportReport> {
+export async function importDistributors(
+  ctx: AppContext,
+  actor: Actor,
+  input: Readable,
+  meta: RequestMeta,
+): Promise<ImportReport> {
   requirePermission(actor, 'distributors:manage');
   const report: ImportReport = { created: 0, updated: 0, unchanged: 0, rejected: 0, problems: [] };
-  const records = readCsv(input, { required: ['code', 'legal_name', 'hq_country'], optional: DISTRIBUTOR_COLUMNS, maxRows: 100_000 }, report.problems);
+  const records = readCsv(
+    input,
+    { required: ['code', 'legal_name', 'hq_country'], optional: DISTRIBUTOR_COLUMNS, maxRows: 100_000 },
+    report.problems,
+  );
   for await (const { line, values } of records) {
     const accepts = parseYesNo(values.accepts_new_resellers ?? '');
     const clean = normaliseDistributorInput({
@@ -213,8 +294,17 @@ export async function importDistributors(ctx: AppContext, actor: Actor, input: R
       email: values.email ?? '',
       acceptsNewResellers: accepts ?? true,
     });
-    const problems = checkDistributor(clean).map((v) => ({ line, field: v.field, message: violationMessage(english, v) }));
-    if (accepts === undefined) problems.push({ line, field: 'accepts_new_resellers', message: violationMessage(english, { field: 'accepts_new_resellers', rule: 'yes_no' }) });
+    const problems = checkDistributor(clean).map((v) => ({
+      line,
+      field: v.field,
+      message: violationMessage(english, v),
+    }));
+    if (accepts === undefined)
+      problems.push({
+        line,
+        field: 'accepts_new_resellers',
+        message: violationMessage(english, { field: 'accepts_new_resellers', rule: 'yes_no' }),
+      });
     if (problems.length > 0) {
       report.rejected += 1;
       report.problems.push(...problems);
@@ -224,13 +314,26 @@ export async function importDistributors(ctx: AppContext, actor: Actor, input: R
       const current = await repo.findByCode(trx, clean.code);
       if (!current) {
         const id = await insertDistributor(trx, clean);
-        await recordAudit(trx, { actor: auditActor(actor), action: 'distributor.created', subject: { type: 'distributor', id }, ip: meta.ip, data: { ...clean, source: 'csv', line } });
+        await recordAudit(trx, {
+          actor: auditActor(actor),
+          action: 'distributor.created',
+          subject: { type: 'distributor', id },
+          ip: meta.ip,
+          data: { ...clean, source: 'csv', line },
+        });
         return 'created' as const;
       }
       const changes = diff(current, clean);
       if (Object.keys(changes).length === 0) return 'unchanged' as const;
       await applyChanges(trx, current, clean, current.version);
-      await recordAudit(trx, { actor: auditActor(actor), action: 'distributor.updated', subject: { type: 'distributor', id: current.id }, organisationId: current.organisation_id, ip: meta.ip, data: { changes, source: 'csv', line } });
+      await recordAudit(trx, {
+        actor: auditActor(actor),
+        action: 'distributor.updated',
+        subject: { type: 'distributor', id: current.id },
+        organisationId: current.organisation_id,
+        ip: meta.ip,
+        data: { changes, source: 'csv', line },
+      });
       return 'updated' as const;
     });
     report[outcome] += 1;
@@ -245,7 +348,16 @@ export async function exportDistributorsCsv(ctx: AppContext, actor: Actor): Prom
   requirePermission(actor, 'distributors:manage');
   const rows = await repo.listAll(ctx.db);
   return stringify(
-    rows.map((r) => [r.code, r.legal_name, r.hq_country, r.territories.join(';'), r.website ?? '', r.phone ?? '', r.email ?? '', r.accepts_new_resellers ? 'yes' : 'no']),
+    rows.map((r) => [
+      r.code,
+      r.legal_name,
+      r.hq_country,
+      r.territories.join(';'),
+      r.website ?? '',
+      r.phone ?? '',
+      r.email ?? '',
+      r.accepts_new_resellers ? 'yes' : 'no',
+    ]),
     { header: true, columns: DISTRIBUTOR_COLUMNS },
   );
 }
@@ -260,12 +372,22 @@ export async function distributorsServing(ctx: AppContext, country: string): Pro
  * REG-5: "contact this distributor". The message goes through the outbox to the distributor's
  * public address. A filled honeypot is accepted silently and dropped.
  */
-export async function sendInquiry(ctx: AppContext, distributorId: string, input: InquiryInput, meta: RequestMeta): Promise<void> {
+export async function sendInquiry(
+  ctx: AppContext,
+  distributorId: string,
+  input: InquiryInput,
+  meta: RequestMeta,
+): Promise<void> {
   const problems = checkInquiry(input);
   if (problems.length > 0) throw validationFailed(problems);
   const distributor = await repo.findById(ctx.db, distributorId);
   if (!distributor || distributor.status !== 'active') throw notFound('Distributor');
-  if (!distributor.email) throw new AppError('distributor_no_contact', 'This distributor has no contact address; use its website or phone number.', 409);
+  if (!distributor.email)
+    throw new AppError(
+      'distributor_no_contact',
+      'This distributor has no contact address; use its website or phone number.',
+      409,
+    );
   if (isLikelySpam(input)) return;
   await ctx.db.transaction().execute(async (trx) => {
     await enqueueEmail(trx, brandOf(ctx.config), {
@@ -273,8 +395,19 @@ export async function sendInquiry(ctx: AppContext, distributorId: string, input:
       language: 'en',
       template: 'inquiry',
       recipientName: distributor.legal_name,
-      vars: { sender: input.name.trim(), senderEmail: input.email.trim(), company: input.company.trim() || '—', message: input.message.trim() },
+      vars: {
+        sender: input.name.trim(),
+        senderEmail: input.email.trim(),
+        company: input.company.trim() || '—',
+        message: input.message.trim(),
+      },
     });
-    await recordAudit(trx, { actor: { userId: null, label: input.email.trim() }, action: 'distributor.inquiry_sent', subject: { type: 'distributor', id: distributorId }, organisationId: distributor.organisation_id, ip: meta.ip });
+    await recordAudit(trx, {
+      actor: { userId: null, label: input.email.trim() },
+      action: 'distributor.inquiry_sent',
+      subject: { type: 'distributor', id: distributorId },
+      organisationId: distributor.organisation_id,
+      ip: meta.ip,
+    });
   });
 }

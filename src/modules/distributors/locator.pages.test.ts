@@ -17,8 +17,14 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const inquiries = () => t.ctx.db.selectFrom('outbox').select(['recipient', 'text_body']).where('template', '=', 'inquiry').execute();
-const message = { name: 'Ana Silva', email: 'ana@silva-it.example', company: 'Silva IT', message: 'We would like to open a reseller account with you.' };
+const inquiries = () =>
+  t.ctx.db.selectFrom('outbox').select(['recipient', 'text_body']).where('template', '=', 'inquiry').execute();
+const message = {
+  name: 'Ana Silva',
+  email: 'ana@silva-it.example',
+  company: 'Silva IT',
+  message: 'We would like to open a reseller account with you.',
+};
 
 describe('REG-5 Distributor Locator page', () => {
   it('REG-5: lists active distributors located in or authorised for the country, with contact details', async () => {
@@ -91,7 +97,11 @@ describe('REG-5 contact a distributor', () => {
     const before = (await inquiries()).length;
     const b = browser(t.app);
     await b.get(`/distributors/${alpine.id}/contact`);
-    const res = await b.post(`/distributors/${alpine.id}/contact`, { ...message, name: 'Bot', website: 'http://spam.example' });
+    const res = await b.post(`/distributors/${alpine.id}/contact`, {
+      ...message,
+      name: 'Bot',
+      website: 'http://spam.example',
+    });
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe(`/distributors/${alpine.id}/contact/sent`);
     expect(await inquiries()).toHaveLength(before);
@@ -110,7 +120,13 @@ describe('REG-5 contact a distributor', () => {
   it('REG-5: invalid input re-renders the form with the problems and what was typed', async () => {
     const b = browser(t.app);
     await b.get(`/distributors/${alpine.id}/contact`);
-    const res = await b.post(`/distributors/${alpine.id}/contact`, { name: 'Ana Silva', email: 'not-an-email', company: '', message: 'Hi', website: '' });
+    const res = await b.post(`/distributors/${alpine.id}/contact`, {
+      name: 'Ana Silva',
+      email: 'not-an-email',
+      company: '',
+      message: 'Hi',
+      website: '',
+    });
     expect(res.statusCode).toBe(422);
     expect(res.body).toContain('There is a problem');
     expect(res.body).toContain('href="#field-email"');
@@ -121,7 +137,9 @@ describe('REG-5 contact a distributor', () => {
   it('REG-5: a retired or unknown distributor has no contact page; one without an address says so', async () => {
     expect((await browser(t.app).get(`/distributors/${retired.id}/contact`)).statusCode).toBe(404);
     expect((await browser(t.app).get('/distributors/not-a-uuid/contact')).statusCode).toBe(404);
-    expect((await browser(t.app).get('/distributors/00000000-0000-4000-8000-000000000000/contact')).statusCode).toBe(404);
+    expect((await browser(t.app).get('/distributors/00000000-0000-4000-8000-000000000000/contact')).statusCode).toBe(
+      404,
+    );
     const page = await browser(t.app).get(`/distributors/${silent.id}/contact`);
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('This distributor has no contact address');
@@ -132,7 +150,8 @@ describe('REG-5 contact a distributor', () => {
     const b = browser(t.app);
     await b.get(`/distributors/${alpine.id}/contact`);
     const statuses: number[] = [];
-    for (let i = 0; i < 6; i += 1) statuses.push((await b.post(`/distributors/${alpine.id}/contact`, { ...message, website: '' })).statusCode);
+    for (let i = 0; i < 6; i += 1)
+      statuses.push((await b.post(`/distributors/${alpine.id}/contact`, { ...message, website: '' })).statusCode);
     // Earlier tests in this file already posted to this route within the minute.
     expect(statuses.at(-1)).toBe(429);
     expect(statuses.filter((s) => s === 303).length).toBeLessThanOrEqual(5);

@@ -8,7 +8,13 @@ import { requireDistributorAccess } from './access.ts';
 import type { Distributor } from './distributors.service.ts';
 
 /** The notices the portal's screens show after a redirect (`?notice=`). */
-export const NOTICES = { confirmed: 'portal.claims.confirmed', rejected: 'portal.claims.rejected', key_revoked: 'portal.keys.revoked', user_added: 'portal.users.added', user_removed: 'portal.users.removed' };
+export const NOTICES = {
+  confirmed: 'portal.claims.confirmed',
+  rejected: 'portal.claims.rejected',
+  key_revoked: 'portal.keys.revoked',
+  user_added: 'portal.users.added',
+  user_removed: 'portal.users.removed',
+};
 
 export type PortalPermission = 'distributor:read' | 'claims:decide' | 'distributor:manage';
 
@@ -19,7 +25,13 @@ export interface PortalRoutes {
    * The distributor of the page, when the signed-in actor works for it with this permission
    * (anyone else: 404); undefined after redirecting a signed-out visitor to sign in.
    */
-  access: (req: FastifyRequest, reply: FastifyReply, id: string, permission: PortalPermission, returnTo?: string) => Promise<{ actor: Actor; d: Distributor } | undefined>;
+  access: (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+    permission: PortalPermission,
+    returnTo?: string,
+  ) => Promise<{ actor: Actor; d: Distributor } | undefined>;
 }
 
 export function portalRoutes(app: FastifyInstance): PortalRoutes {

@@ -9,7 +9,15 @@ import { acceptFileUploads, keepUpload, uploadedFile, type SavedUpload } from '.
 import { formErrors, noErrors, type FormErrors } from '../../platform/views/components.tsx';
 import { errorText, pageCtx } from '../../platform/views/page-helpers.tsx';
 import { sendPage } from '../../platform/views/render.ts';
-import { ACCOUNT_LIST_COLUMNS, checkAccountListFile, claimsConfirmedByUpload, getUpload, listUploads, processAccountList, startAccountListUpload } from './account-lists.service.ts';
+import {
+  ACCOUNT_LIST_COLUMNS,
+  checkAccountListFile,
+  claimsConfirmedByUpload,
+  getUpload,
+  listUploads,
+  processAccountList,
+  startAccountListUpload,
+} from './account-lists.service.ts';
 import type { Distributor } from './distributors.service.ts';
 import type { PortalRoutes } from './portal-access.ts';
 import { AccountListsPage, UploadPage } from './portal-account-lists.views.tsx';
@@ -26,7 +34,13 @@ export async function accountListPages(app: FastifyInstance, { appCtx, access }:
   app.addHook('onClose', async () => {
     await Promise.allSettled([...running]);
   });
-  const processInBackground = (actor: Actor, distributorId: string, uploadId: string, file: SavedUpload, meta: RequestMeta) => {
+  const processInBackground = (
+    actor: Actor,
+    distributorId: string,
+    uploadId: string,
+    file: SavedUpload,
+    meta: RequestMeta,
+  ) => {
     const job = processAccountList(appCtx(), actor, distributorId, uploadId, createReadStream(file.path), meta)
       .then(() => undefined)
       .catch((error: unknown) => app.log.error({ err: error, uploadId }, 'account list upload failed'))
@@ -35,7 +49,14 @@ export async function accountListPages(app: FastifyInstance, { appCtx, access }:
     void job.finally(() => running.delete(job));
   };
 
-  const listsPage = async (req: FastifyRequest, reply: FastifyReply, actor: Actor, d: Distributor, errors: FormErrors, status = 200) => {
+  const listsPage = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    actor: Actor,
+    d: Distributor,
+    errors: FormErrors,
+    status = 200,
+  ) => {
     const uploads = await listUploads(appCtx(), actor, d.id);
     const ctx = pageCtx(req, reply, { path: `/distributor/${d.id}/account-lists` });
     return sendPage(reply, <AccountListsPage ctx={ctx} d={d} uploads={uploads} errors={errors} />, status);
@@ -48,18 +69,47 @@ export async function accountListPages(app: FastifyInstance, { appCtx, access }:
   });
 
   app.post<{ Params: { id: string } }>('/distributor/:id/account-lists', async (req, reply) => {
-    const found = await access(req, reply, req.params.id, 'claims:decide', `/distributor/${req.params.id}/account-lists`);
+    const found = await access(
+      req,
+      reply,
+      req.params.id,
+      'claims:decide',
+      `/distributor/${req.params.id}/account-lists`,
+    );
     if (!found) return reply;
     const { actor, d } = found;
     const file = uploadedFile(req, 'file');
-    if (!file || file.size === 0) return listsPage(req, reply, actor, d, formErrors(req.t, [{ field: 'file', rule: file ? 'file_empty' : 'file_required' }]), 422);
-    if (file.tooLarge) return listsPage(req, reply, actor, d, formErrors(req.t, [{ field: 'file', rule: 'file_too_large', params: { max: MAX_LIST_BYTES / 1024 / 1024 } }]), 413);
+    if (!file || file.size === 0)
+      return listsPage(
+        req,
+        reply,
+        actor,
+        d,
+        formErrors(req.t, [{ field: 'file', rule: file ? 'file_empty' : 'file_required' }]),
+        422,
+      );
+    if (file.tooLarge)
+      return listsPage(
+        req,
+        reply,
+        actor,
+        d,
+        formErrors(req.t, [{ field: 'file', rule: 'file_too_large', params: { max: MAX_LIST_BYTES / 1024 / 1024 } }]),
+        413,
+      );
     try {
       await checkAccountListFile(createReadStream(file.path));
     } catch (error) {
       if (!(error instanceof AppError) || error.status >= 500) throw error;
       const ctx = pageCtx(req, reply);
-      return listsPage(req, reply, actor, d, { general: errorText(ctx, error, { columns: ACCOUNT_LIST_COLUMNS.join(', ') }), fields: {} }, error.status);
+      return listsPage(
+        req,
+        reply,
+        actor,
+        d,
+        { general: errorText(ctx, error, { columns: ACCOUNT_LIST_COLUMNS.join(', ') }), fields: {} },
+        error.status,
+      );
     }
     const meta = requestMeta(req);
     const uploadId = await startAccountListUpload(appCtx(), actor, d.id, file.filename, meta);
@@ -68,12 +118,18 @@ export async function accountListPages(app: FastifyInstance, { appCtx, access }:
     return reply.redirect(`/distributor/${d.id}/account-lists/${uploadId}`, 303);
   });
 
-  app.get<{ Params: { id: string; uploadId: string } }>('/distributor/:id/account-lists/:uploadId', async (req, reply) => {
-    const found = await access(req, reply, req.params.id, 'distributor:read');
-    if (!found) return reply;
-    const { actor, d } = found;
-    const upload = await getUpload(appCtx(), actor, d.id, req.params.uploadId);
-    const claimsConfirmed = await claimsConfirmedByUpload(appCtx(), actor, d.id, upload.id);
-    return sendPage(reply, <UploadPage ctx={pageCtx(req, reply)} d={d} upload={upload} claimsConfirmed={claimsConfirmed} />);
-  });
+  app.get<{ Params: { id: string; uploadId: string } }>(
+    '/distributor/:id/account-lists/:uploadId',
+    async (req, reply) => {
+      const found = await access(req, reply, req.params.id, 'distributor:read');
+      if (!found) return reply;
+      const { actor, d } = found;
+      const upload = await getUpload(appCtx(), actor, d.id, req.params.uploadId);
+      const claimsConfirmed = await claimsConfirmedByUpload(appCtx(), actor, d.id, upload.id);
+      return sendPage(
+        reply,
+        <UploadPage ctx={pageCtx(req, reply)} d={d} upload={upload} claimsConfirmed={claimsConfirmed} />,
+      );
+    },
+  );
 }

@@ -33,7 +33,14 @@ function UploadsTable({ ctx, d, uploads }: { ctx: PageContext; d: Distributor; u
   return (
     <DataTable
       caption={t('portal.lists.recent_caption')}
-      columns={[t('portal.lists.file'), t('portal.lists.started'), t('fields.status'), t('upload.rows_read'), t('upload.rows_written'), t('upload.rows_rejected')]}
+      columns={[
+        t('portal.lists.file'),
+        t('portal.lists.started'),
+        t('fields.status'),
+        t('upload.rows_read'),
+        t('upload.rows_written'),
+        t('upload.rows_rejected'),
+      ]}
       rows={uploads}
       row={(u) => (
         <tr>
@@ -54,7 +61,17 @@ function UploadsTable({ ctx, d, uploads }: { ctx: PageContext; d: Distributor; u
 }
 
 /** REG-2: the upload form and the recent uploads. */
-export function AccountListsPage({ ctx, d, uploads, errors }: { ctx: PageContext; d: Distributor; uploads: Upload[]; errors: FormErrors }) {
+export function AccountListsPage({
+  ctx,
+  d,
+  uploads,
+  errors,
+}: {
+  ctx: PageContext;
+  d: Distributor;
+  uploads: Upload[];
+  errors: FormErrors;
+}) {
   const { t } = ctx;
   return (
     <PortalPage ctx={ctx} d={d} current="account-lists" title={t('portal.lists.title')}>
@@ -69,7 +86,17 @@ export function AccountListsPage({ ctx, d, uploads, errors }: { ctx: PageContext
 }
 
 /** REG-2: an upload's progress; public/upload-progress.js keeps it current while the rows are read. */
-export function UploadPage({ ctx, d, upload, claimsConfirmed }: { ctx: PageContext; d: Distributor; upload: Upload; claimsConfirmed: number | null }) {
+export function UploadPage({
+  ctx,
+  d,
+  upload,
+  claimsConfirmed,
+}: {
+  ctx: PageContext;
+  d: Distributor;
+  upload: Upload;
+  claimsConfirmed: number | null;
+}) {
   const { t, lang } = ctx;
   const number = new Intl.NumberFormat(lang);
   const processing = upload.status === 'processing';
@@ -88,7 +115,8 @@ export function UploadPage({ ctx, d, upload, claimsConfirmed }: { ctx: PageConte
   return (
     <PortalPage ctx={ctx} d={d} current="account-lists" title={t('portal.lists.upload_page_title')}>
       <p>
-        {t('portal.lists.file')}: <strong>{upload.filename}</strong> · {t('portal.lists.started')}: <DateTime date={upload.createdAt} lang={lang} />
+        {t('portal.lists.file')}: <strong>{upload.filename}</strong> · {t('portal.lists.started')}:{' '}
+        <DateTime date={upload.createdAt} lang={lang} />
       </p>
       <div
         class="upload-progress"
@@ -101,7 +129,11 @@ export function UploadPage({ ctx, d, upload, claimsConfirmed }: { ctx: PageConte
         </p>
         <div data-upload-details>
           <label for="upload-progress-bar">{t('upload.progress_label')}</label>
-          {processing ? <progress id="upload-progress-bar" aria-describedby="upload-status"></progress> : <progress id="upload-progress-bar" value={1} max={1} aria-describedby="upload-status"></progress>}
+          {processing ? (
+            <progress id="upload-progress-bar" aria-describedby="upload-status"></progress>
+          ) : (
+            <progress id="upload-progress-bar" value={1} max={1} aria-describedby="upload-status"></progress>
+          )}
           <dl class="counts">
             {counts.map(([key, label, value]) => (
               <div>

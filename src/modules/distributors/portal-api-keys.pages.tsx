@@ -13,9 +13,27 @@ import { ApiKeysPage } from './portal-api-keys.views.tsx';
 
 /** X-3: the distributor's administrators create and revoke the API keys of its systems. */
 export function apiKeyPages(app: FastifyInstance, { appCtx, access }: PortalRoutes): void {
-  const keysPage = async (req: FastifyRequest, reply: FastifyReply, actor: Actor, d: Distributor, extra: { created?: { name: string; secret: string }; errors?: FormErrors; values?: Record<string, string> } = {}, status = 200) => {
+  const keysPage = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    actor: Actor,
+    d: Distributor,
+    extra: { created?: { name: string; secret: string }; errors?: FormErrors; values?: Record<string, string> } = {},
+    status = 200,
+  ) => {
     const keys = await listApiKeys(appCtx(), actor, d.organisationId);
-    return sendPage(reply, <ApiKeysPage ctx={pageCtx(req, reply, { notices: NOTICES, path: `/distributor/${d.id}/api-keys` })} d={d} keys={keys} created={extra.created} errors={extra.errors ?? noErrors} values={extra.values ?? {}} />, status);
+    return sendPage(
+      reply,
+      <ApiKeysPage
+        ctx={pageCtx(req, reply, { notices: NOTICES, path: `/distributor/${d.id}/api-keys` })}
+        d={d}
+        keys={keys}
+        created={extra.created}
+        errors={extra.errors ?? noErrors}
+        values={extra.values ?? {}}
+      />,
+      status,
+    );
   };
 
   app.get<{ Params: { id: string } }>('/distributor/:id/api-keys', async (req, reply) => {
@@ -25,7 +43,13 @@ export function apiKeyPages(app: FastifyInstance, { appCtx, access }: PortalRout
   });
 
   app.post<{ Params: { id: string } }>('/distributor/:id/api-keys', async (req, reply) => {
-    const found = await access(req, reply, req.params.id, 'distributor:manage', `/distributor/${req.params.id}/api-keys`);
+    const found = await access(
+      req,
+      reply,
+      req.params.id,
+      'distributor:manage',
+      `/distributor/${req.params.id}/api-keys`,
+    );
     if (!found) return reply;
     const { actor, d } = found;
     const values = pick(req.body, 'key_name');
@@ -40,7 +64,13 @@ export function apiKeyPages(app: FastifyInstance, { appCtx, access }: PortalRout
   });
 
   app.post<{ Params: { id: string; keyId: string } }>('/distributor/:id/api-keys/:keyId/revoke', async (req, reply) => {
-    const found = await access(req, reply, req.params.id, 'distributor:manage', `/distributor/${req.params.id}/api-keys`);
+    const found = await access(
+      req,
+      reply,
+      req.params.id,
+      'distributor:manage',
+      `/distributor/${req.params.id}/api-keys`,
+    );
     if (!found) return reply;
     if (!isUuid(req.params.keyId)) throw notFound('Active API key');
     await revokeApiKey(appCtx(), found.actor, found.d.organisationId, req.params.keyId, requestMeta(req));

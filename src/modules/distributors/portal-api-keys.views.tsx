@@ -29,7 +29,21 @@ function RevokeButton({ ctx, d, apiKey }: { ctx: PageContext; d: Distributor; ap
 }
 
 /** X-3: the distributor's API keys; a new key's secret is shown once, on the page that created it. */
-export function ApiKeysPage({ ctx, d, keys, created, errors, values }: { ctx: PageContext; d: Distributor; keys: ApiKeyEntry[]; created?: { name: string; secret: string } | undefined; errors: FormErrors; values: Record<string, string> }) {
+export function ApiKeysPage({
+  ctx,
+  d,
+  keys,
+  created,
+  errors,
+  values,
+}: {
+  ctx: PageContext;
+  d: Distributor;
+  keys: ApiKeyEntry[];
+  created?: { name: string; secret: string } | undefined;
+  errors: FormErrors;
+  values: Record<string, string>;
+}) {
   const { t, lang } = ctx;
   return (
     <PortalPage ctx={ctx} d={d} current="api-keys" title={t('portal.keys.title')}>
@@ -41,7 +55,15 @@ export function ApiKeysPage({ ctx, d, keys, created, errors, values }: { ctx: Pa
             <strong>{t('portal.keys.copy_now')}</strong>
           </p>
           <label for="new-api-key">{t('portal.keys.secret_label')}</label>
-          <input id="new-api-key" type="text" readonly value={created.secret} autocomplete="off" spellcheck={false} data-select-on-focus />
+          <input
+            id="new-api-key"
+            type="text"
+            readonly
+            value={created.secret}
+            autocomplete="off"
+            spellcheck={false}
+            data-select-on-focus
+          />
         </section>
       )}
       <section aria-labelledby="create-key-heading">
@@ -49,7 +71,15 @@ export function ApiKeysPage({ ctx, d, keys, created, errors, values }: { ctx: Pa
         <ErrorSummary t={t} errors={errors} />
         <form method="post" action={`/distributor/${d.id}/api-keys`} novalidate>
           <CsrfField token={ctx.csrfToken} />
-          <TextField name="key_name" label={t('fields.key_name')} value={values.key_name} error={errors.fields.key_name} hint={t('portal.keys.name_hint')} maxLength={80} autocomplete="off" />
+          <TextField
+            name="key_name"
+            label={t('fields.key_name')}
+            value={values.key_name}
+            error={errors.fields.key_name}
+            hint={t('portal.keys.name_hint')}
+            maxLength={80}
+            autocomplete="off"
+          />
           <button type="submit">{t('portal.keys.create_submit')}</button>
         </form>
       </section>
@@ -61,7 +91,13 @@ export function ApiKeysPage({ ctx, d, keys, created, errors, values }: { ctx: Pa
           <DataTable
             caption={t('portal.keys.list_title')}
             hideCaption
-            columns={[t('fields.key_name'), t('portal.keys.prefix'), t('portal.keys.created_at'), t('portal.keys.created_by'), t('fields.status')]}
+            columns={[
+              t('fields.key_name'),
+              t('portal.keys.prefix'),
+              t('portal.keys.created_at'),
+              t('portal.keys.created_by'),
+              t('fields.status'),
+            ]}
             rows={keys}
             row={(k) => (
               <tr>

@@ -28,7 +28,11 @@ function ListedAs({ ctx, claim }: { ctx: PageContext; claim: Claim }) {
       {match && !match.matched && (
         <>
           <br />
-          <small class="name-differs">{match.listedName ? t('claim_match.name_differs', { score: Math.round((match.score ?? 0) * 100) }) : t('claim_match.name_unnamed')}</small>
+          <small class="name-differs">
+            {match.listedName
+              ? t('claim_match.name_differs', { score: Math.round((match.score ?? 0) * 100) })
+              : t('claim_match.name_unnamed')}
+          </small>
         </>
       )}
     </>
@@ -53,7 +57,19 @@ function DecisionButtons({ ctx, d, claim }: { ctx: PageContext; d: Distributor; 
   );
 }
 
-function ClaimsTable({ ctx, d, claims, caption, decide }: { ctx: PageContext; d: Distributor; claims: Claim[]; caption: string; decide: boolean }) {
+function ClaimsTable({
+  ctx,
+  d,
+  claims,
+  caption,
+  decide,
+}: {
+  ctx: PageContext;
+  d: Distributor;
+  claims: Claim[];
+  caption: string;
+  decide: boolean;
+}) {
   const { t, lang } = ctx;
   return (
     <DataTable
@@ -82,14 +98,28 @@ function ClaimsTable({ ctx, d, claims, caption, decide }: { ctx: PageContext; d:
           <td>
             <DateTime date={decide ? c.createdAt : c.decidedAt} lang={lang} />
           </td>
-          <td>{decide ? <DecisionButtons ctx={ctx} d={d} claim={c} /> : <ClaimStatus ctx={ctx} status={c.status} />}</td>
+          <td>
+            {decide ? <DecisionButtons ctx={ctx} d={d} claim={c} /> : <ClaimStatus ctx={ctx} status={c.status} />}
+          </td>
         </tr>
       )}
     />
   );
 }
 
-export function ClaimsPage({ ctx, d, pending, decided, error }: { ctx: PageContext; d: Distributor; pending: Claim[]; decided: Claim[]; error?: string | undefined }) {
+export function ClaimsPage({
+  ctx,
+  d,
+  pending,
+  decided,
+  error,
+}: {
+  ctx: PageContext;
+  d: Distributor;
+  pending: Claim[];
+  decided: Claim[];
+  error?: string | undefined;
+}) {
   const { t } = ctx;
   return (
     <PortalPage ctx={ctx} d={d} current="claims" title={t('portal.claims.title')}>
@@ -97,12 +127,20 @@ export function ClaimsPage({ ctx, d, pending, decided, error }: { ctx: PageConte
       <ErrorSummary t={t} errors={{ general: error, fields: {} }} />
       <section aria-labelledby="pending-heading">
         <h2 id="pending-heading">{t('portal.claims.pending_title', { count: pending.length })}</h2>
-        {pending.length === 0 ? <p>{t('portal.claims.none_pending')}</p> : <ClaimsTable ctx={ctx} d={d} claims={pending} caption={t('portal.claims.pending_caption')} decide />}
+        {pending.length === 0 ? (
+          <p>{t('portal.claims.none_pending')}</p>
+        ) : (
+          <ClaimsTable ctx={ctx} d={d} claims={pending} caption={t('portal.claims.pending_caption')} decide />
+        )}
         {pending.length >= CLAIMS_SHOWN && <p>{t('portal.claims.more', { count: CLAIMS_SHOWN })}</p>}
       </section>
       <section aria-labelledby="decided-heading">
         <h2 id="decided-heading">{t('portal.claims.decided_title')}</h2>
-        {decided.length === 0 ? <p>{t('portal.claims.none_decided')}</p> : <ClaimsTable ctx={ctx} d={d} claims={decided} caption={t('portal.claims.decided_caption')} decide={false} />}
+        {decided.length === 0 ? (
+          <p>{t('portal.claims.none_decided')}</p>
+        ) : (
+          <ClaimsTable ctx={ctx} d={d} claims={decided} caption={t('portal.claims.decided_caption')} decide={false} />
+        )}
       </section>
     </PortalPage>
   );

@@ -19,8 +19,10 @@ function PortalNav({ ctx, d, current }: { ctx: PageContext; d: Distributor; curr
     ['onboarding', `/distributor/${d.id}/onboarding`, t('portal.nav.onboarding')],
     ['account-lists', `/distributor/${d.id}/account-lists`, t('portal.nav.account_lists')],
   ];
-  if (can(ctx.actor, 'distributor:manage', d.organisationId)) items.push(['api-keys', `/distributor/${d.id}/api-keys`, t('portal.nav.api_keys')]);
-  if (can(ctx.actor, 'distributor:manage', d.organisationId) || can(ctx.actor, 'distributors:manage')) items.push(['users', `/distributor/${d.id}/users`, t('portal.nav.users')]);
+  if (can(ctx.actor, 'distributor:manage', d.organisationId))
+    items.push(['api-keys', `/distributor/${d.id}/api-keys`, t('portal.nav.api_keys')]);
+  if (can(ctx.actor, 'distributor:manage', d.organisationId) || can(ctx.actor, 'distributors:manage'))
+    items.push(['users', `/distributor/${d.id}/users`, t('portal.nav.users')]);
   return (
     <nav aria-label={t('portal.nav.label')} class="subnav">
       <ul>
@@ -36,7 +38,19 @@ function PortalNav({ ctx, d, current }: { ctx: PageContext; d: Distributor; curr
   );
 }
 
-export function PortalPage({ ctx, d, current, title, children }: { ctx: PageContext; d: Distributor; current: Section; title: string; children: ComponentChildren }) {
+export function PortalPage({
+  ctx,
+  d,
+  current,
+  title,
+  children,
+}: {
+  ctx: PageContext;
+  d: Distributor;
+  current: Section;
+  title: string;
+  children: ComponentChildren;
+}) {
   return (
     <Layout ctx={ctx} title={`${title} · ${d.legalName}`}>
       <p class="eyebrow">{d.legalName}</p>
@@ -64,7 +78,21 @@ export function ChooseDistributorPage({ ctx, distributors }: { ctx: PageContext;
   );
 }
 
-export function OverviewPage({ ctx, d, pending, onboarding, listSize, latest }: { ctx: PageContext; d: Distributor; pending: number; onboarding: number; listSize: number; latest: Upload | undefined }) {
+export function OverviewPage({
+  ctx,
+  d,
+  pending,
+  onboarding,
+  listSize,
+  latest,
+}: {
+  ctx: PageContext;
+  d: Distributor;
+  pending: number;
+  onboarding: number;
+  listSize: number;
+  latest: Upload | undefined;
+}) {
   const { t, lang } = ctx;
   const number = new Intl.NumberFormat(lang);
   return (
@@ -85,7 +113,8 @@ export function OverviewPage({ ctx, d, pending, onboarding, listSize, latest }: 
           <p>{t('portal.overview.accounts', { count: listSize, formatted: number.format(listSize) })}</p>
           {latest && (
             <p>
-              {t('portal.overview.latest_upload')} <DateTime date={latest.createdAt} lang={lang} /> ({t(`upload.status_${latest.status}`)})
+              {t('portal.overview.latest_upload')} <DateTime date={latest.createdAt} lang={lang} /> (
+              {t(`upload.status_${latest.status}`)})
             </p>
           )}
           <a href={`/distributor/${d.id}/account-lists`}>{t('portal.overview.open_lists')}</a>

@@ -18,7 +18,14 @@ export function OnboardingPage({ ctx, d, queue }: { ctx: PageContext; d: Distrib
         <DataTable
           caption={t('portal.onboarding.title')}
           hideCaption
-          columns={[t('portal.claims.reseller'), t('fields.country'), t('portal.onboarding.registered_at'), t('portal.reseller.contact'), t('fields.email'), t('fields.phone')]}
+          columns={[
+            t('portal.claims.reseller'),
+            t('fields.country'),
+            t('portal.onboarding.registered_at'),
+            t('portal.reseller.contact'),
+            t('fields.email'),
+            t('fields.phone'),
+          ]}
           rows={queue}
           row={(p) => (
             <tr>

@@ -13,9 +13,25 @@ import { UsersPage } from './portal-users.views.tsx';
 
 /** Who works for the distributor in the portal: its administrators (and programme staff) manage it. */
 export function userPages(app: FastifyInstance, { appCtx }: PortalRoutes): void {
-  const usersPage = async (req: FastifyRequest, reply: FastifyReply, d: Distributor, extra: { errors?: FormErrors; values?: Record<string, string> } = {}, status = 200) => {
+  const usersPage = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    d: Distributor,
+    extra: { errors?: FormErrors; values?: Record<string, string> } = {},
+    status = 200,
+  ) => {
     const users = await listDistributorUsers(appCtx(), req.actor, d.id);
-    return sendPage(reply, <UsersPage ctx={pageCtx(req, reply, { notices: NOTICES, path: `/distributor/${d.id}/users` })} d={d} users={users} errors={extra.errors ?? noErrors} values={extra.values ?? {}} />, status);
+    return sendPage(
+      reply,
+      <UsersPage
+        ctx={pageCtx(req, reply, { notices: NOTICES, path: `/distributor/${d.id}/users` })}
+        d={d}
+        users={users}
+        errors={extra.errors ?? noErrors}
+        values={extra.values ?? {}}
+      />,
+      status,
+    );
   };
   // Programme staff reach this screen too, so access is the user manager's, not a distributor role's.
   const userManager = async (req: FastifyRequest, reply: FastifyReply, id: string) => {
@@ -37,7 +53,14 @@ export function userPages(app: FastifyInstance, { appCtx }: PortalRoutes): void 
     if (!found) return reply;
     const values = pick(req.body, 'email', 'role');
     try {
-      await addDistributorUser(appCtx(), found.actor, found.d.id, values.email ?? '', values.role ?? '', requestMeta(req));
+      await addDistributorUser(
+        appCtx(),
+        found.actor,
+        found.d.id,
+        values.email ?? '',
+        values.role ?? '',
+        requestMeta(req),
+      );
     } catch (error) {
       return usersPage(req, reply, found.d, { errors: asFormErrors(pageCtx(req, reply), error), values }, 422);
     }

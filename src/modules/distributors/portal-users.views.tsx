@@ -6,7 +6,19 @@ import type { Distributor } from './distributors.service.ts';
 import { PortalPage } from './portal-layout.tsx';
 
 /** The people who work for the distributor in the portal; its administrators add and remove them. */
-export function UsersPage({ ctx, d, users, errors, values }: { ctx: PageContext; d: Distributor; users: DistributorUser[]; errors: FormErrors; values: Record<string, string> }) {
+export function UsersPage({
+  ctx,
+  d,
+  users,
+  errors,
+  values,
+}: {
+  ctx: PageContext;
+  d: Distributor;
+  users: DistributorUser[];
+  errors: FormErrors;
+  values: Record<string, string>;
+}) {
   const { t } = ctx;
   return (
     <PortalPage ctx={ctx} d={d} current="users" title={t('portal.users.title')}>
@@ -16,7 +28,16 @@ export function UsersPage({ ctx, d, users, errors, values }: { ctx: PageContext;
         <ErrorSummary t={t} errors={errors} />
         <form method="post" action={`/distributor/${d.id}/users`} novalidate>
           <CsrfField token={ctx.csrfToken} />
-          <TextField name="email" type="email" label={t('fields.email')} value={values.email} error={errors.fields.email} hint={t('portal.users.email_hint')} maxLength={254} autocomplete="off" />
+          <TextField
+            name="email"
+            type="email"
+            label={t('fields.email')}
+            value={values.email}
+            error={errors.fields.email}
+            hint={t('portal.users.email_hint')}
+            maxLength={254}
+            autocomplete="off"
+          />
           <SelectField
             name="role"
             label={t('fields.role')}
@@ -36,7 +57,12 @@ export function UsersPage({ ctx, d, users, errors, values }: { ctx: PageContext;
           <DataTable
             caption={t('portal.users.list_title')}
             hideCaption
-            columns={[t('fields.name'), t('fields.email'), t('fields.role'), <span class="visually-hidden">{t('portal.users.remove')}</span>]}
+            columns={[
+              t('fields.name'),
+              t('fields.email'),
+              t('fields.role'),
+              <span class="visually-hidden">{t('portal.users.remove')}</span>,
+            ]}
             rows={users}
             row={(u) => (
               <tr>

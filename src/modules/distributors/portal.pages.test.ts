@@ -2,7 +2,18 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { browser, createTestApp, type TestApp } from '../../../test/helpers/app.ts';
-import { bearer, createDistributor, createPartner, createStaffAdmin, createUser, insertClaim, sessionFor, testMeta, type DistributorFixture, type PartnerFixture } from '../../../test/helpers/fixtures.ts';
+import {
+  bearer,
+  createDistributor,
+  createPartner,
+  createStaffAdmin,
+  createUser,
+  insertClaim,
+  sessionFor,
+  testMeta,
+  type DistributorFixture,
+  type PartnerFixture,
+} from '../../../test/helpers/fixtures.ts';
 import { csrfTokenOf, postFile } from '../../../test/helpers/forms.ts';
 import type { Actor } from '../../platform/auth.ts';
 import { startAccountListUpload } from './account-lists.service.ts';
@@ -32,7 +43,11 @@ beforeAll(async () => {
   t = await createTestApp();
   eurodist = await createDistributor(t.ctx, { hqCountry: 'DE', territories: ['AT'], legalName: 'EuroDist GmbH' });
   nordic = await createDistributor(t.ctx, { hqCountry: 'SE', legalName: 'Nordic Dist AB' });
-  austrian = await createPartner(t.ctx, { country: 'AT', legalName: 'Wiener Systemhaus GmbH', initialDistributorId: eurodist.id });
+  austrian = await createPartner(t.ctx, {
+    country: 'AT',
+    legalName: 'Wiener Systemhaus GmbH',
+    initialDistributorId: eurodist.id,
+  });
   swede = await createPartner(t.ctx, { country: 'SE', legalName: 'Stockholm IT AB', initialDistributorId: nordic.id });
 });
 afterAll(() => t.close());
@@ -43,7 +58,8 @@ async function signedIn(actor: Actor) {
   return b;
 }
 
-const claimStatus = async (id: string) => (await t.ctx.db.selectFrom('account_claims').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status;
+const claimStatus = async (id: string) =>
+  (await t.ctx.db.selectFrom('account_claims').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status;
 
 describe('distributor portal: access', () => {
   it('sends an anonymous visitor to sign in', async () => {
@@ -63,7 +79,12 @@ describe('distributor portal: access', () => {
     expect(overview.body).toContain('<a href="/distributor">Distributor portal</a>');
     expect(overview.body).toContain(`href="/distributor/${eurodist.id}/api-keys"`);
 
-    const both = await signedIn(await createUser(t.ctx, [{ role: 'distributor_user', organisationId: eurodist.organisationId }, { role: 'distributor_user', organisationId: nordic.organisationId }]));
+    const both = await signedIn(
+      await createUser(t.ctx, [
+        { role: 'distributor_user', organisationId: eurodist.organisationId },
+        { role: 'distributor_user', organisationId: nordic.organisationId },
+      ]),
+    );
     const list = await both.get('/distributor');
     expect(list.statusCode).toBe(200);
     expect(list.body).toContain(`href="/distributor/${eurodist.id}"`);
@@ -95,8 +116,20 @@ describe('distributor portal: access', () => {
       expect(res.body, url).not.toContain('Stockholm IT AB');
     }
     const token = csrfTokenOf((await b.get(`/distributor/${eurodist.id}/claims`)).body);
-    for (const url of [`/distributor/${nordic.id}/claims/${claimAtNordic}/decision`, `/distributor/${eurodist.id}/claims/${claimAtNordic}/decision`]) {
-      const res = await t.app.inject({ method: 'POST', url, payload: `_csrf=${encodeURIComponent(token)}&decision=confirm`, headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', cookie: [...b.jar].map(([k, v]) => `${k}=${v}`).join('; ') } });
+    for (const url of [
+      `/distributor/${nordic.id}/claims/${claimAtNordic}/decision`,
+      `/distributor/${eurodist.id}/claims/${claimAtNordic}/decision`,
+    ]) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url,
+        payload: `_csrf=${encodeURIComponent(token)}&decision=confirm`,
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          accept: 'text/html',
+          cookie: [...b.jar].map(([k, v]) => `${k}=${v}`).join('; '),
+        },
+      });
       expect(res.statusCode, url).toBe(404);
     }
     expect(await claimStatus(claimAtNordic)).toBe('pending');
@@ -114,7 +147,9 @@ describe('REG-2 account claims page', () => {
     expect(page.body.indexOf('AT-2000')).toBeLessThan(page.body.indexOf('AT-1000'));
     expect(page.body).toContain(`action="/distributor/${eurodist.id}/claims/${pending}/decision"`);
     expect(page.body).not.toContain(`action="/distributor/${eurodist.id}/claims/${older}/decision"`);
-    expect(page.body).toContain('Confirm<span class="visually-hidden"> account AT-2000 of Wiener Systemhaus GmbH</span>');
+    expect(page.body).toContain(
+      'Confirm<span class="visually-hidden"> account AT-2000 of Wiener Systemhaus GmbH</span>',
+    );
     // A distributor user is not an administrator: no API keys.
     expect(page.body).not.toContain(`href="/distributor/${eurodist.id}/api-keys"`);
 
@@ -130,10 +165,14 @@ describe('REG-2 account claims page', () => {
   it('REG-2: a claim decided meanwhile by someone else answers 409 "already decided"', async () => {
     const claim = await insertClaim(t.ctx, austrian.id, eurodist.id, 'AT-3000');
     const alice = await signedIn(eurodist.admin);
-    const bob = await signedIn(await createUser(t.ctx, [{ role: 'distributor_user', organisationId: eurodist.organisationId }]));
+    const bob = await signedIn(
+      await createUser(t.ctx, [{ role: 'distributor_user', organisationId: eurodist.organisationId }]),
+    );
     await alice.get(`/distributor/${eurodist.id}/claims`);
     await bob.get(`/distributor/${eurodist.id}/claims`);
-    expect((await alice.post(`/distributor/${eurodist.id}/claims/${claim}/decision`, { decision: 'reject' })).statusCode).toBe(303);
+    expect(
+      (await alice.post(`/distributor/${eurodist.id}/claims/${claim}/decision`, { decision: 'reject' })).statusCode,
+    ).toBe(303);
     const late = await bob.post(`/distributor/${eurodist.id}/claims/${claim}/decision`, { decision: 'confirm' });
     expect(late.statusCode).toBe(409);
     expect(late.body).toContain('This claim was already decided');
@@ -155,7 +194,12 @@ describe('REG-6 released reseller information, REG-3 on-boarding queue', () => {
   });
 
   it('REG-3: lists the registered partners that designated the distributor for on-boarding', async () => {
-    await createPartner(t.ctx, { country: 'AT', legalName: 'Graz Applicant GmbH', status: 'applicant', initialDistributorId: eurodist.id });
+    await createPartner(t.ctx, {
+      country: 'AT',
+      legalName: 'Graz Applicant GmbH',
+      status: 'applicant',
+      initialDistributorId: eurodist.id,
+    });
     const b = await signedIn(eurodist.admin);
     const res = await b.get(`/distributor/${eurodist.id}/onboarding`);
     expect(res.statusCode).toBe(200);
@@ -184,20 +228,32 @@ describe('REG-2 account list upload page', () => {
     const b = await signedIn(eurodist.admin);
     const page = await b.get(`/distributor/${eurodist.id}/account-lists`);
     expect(page.body).toContain('enctype="multipart/form-data"');
-    const res = await postFile(t.app, b.jar, `/distributor/${eurodist.id}/account-lists`, csrfTokenOf(page.body), { filename: 'accounts.csv', content: csv });
+    const res = await postFile(t.app, b.jar, `/distributor/${eurodist.id}/account-lists`, csrfTokenOf(page.body), {
+      filename: 'accounts.csv',
+      content: csv,
+    });
     expect(res.statusCode).toBe(303);
     const location = res.headers.location as string;
     expect(location).toMatch(new RegExp(`^/distributor/${eurodist.id}/account-lists/[0-9a-f-]{36}$`));
     const uploadId = location.split('/').pop()!;
 
-    await expect.poll(async () => (await b.get(location)).body, { timeout: 10_000, interval: 100 }).toContain('Done: 2 rows saved.');
+    await expect
+      .poll(async () => (await b.get(location)).body, { timeout: 10_000, interval: 100 })
+      .toContain('Done: 2 rows saved.');
     const done = await b.get(location);
     const count = (key: string) => new RegExp(`data-count="${key}">(\\d+)<`).exec(done.body)?.[1];
-    expect({ read: count('rowsRead'), written: count('rowsWritten'), rejected: count('rowsRejected'), duplicates: count('duplicates') }).toEqual({ read: '5', written: '2', rejected: '3', duplicates: '1' });
+    expect({
+      read: count('rowsRead'),
+      written: count('rowsWritten'),
+      rejected: count('rowsRejected'),
+      duplicates: count('duplicates'),
+    }).toEqual({ read: '5', written: '2', rejected: '3', duplicates: '1' });
     expect(done.body).toMatch(/<dt>Pending claims confirmed<\/dt><dd>1<\/dd>/);
     expect(done.body).toContain('<progress id="upload-progress-bar" value="1" max="1"');
     expect(done.body).not.toContain('upload-progress.js');
-    const problems = [...done.body.matchAll(/<tr><td>([\d—]+)<\/td><td>([^<]+)<\/td><td[^>]*>([^<]+)<\/td><\/tr>/g)].map((m) => [m[1], m[2]]);
+    const problems = [
+      ...done.body.matchAll(/<tr><td>([\d—]+)<\/td><td>([^<]+)<\/td><td[^>]*>([^<]+)<\/td><\/tr>/g),
+    ].map((m) => [m[1], m[2]]);
     expect(problems).toEqual(
       expect.arrayContaining([
         ['3', 'Country'],
@@ -225,9 +281,13 @@ describe('REG-2 account list upload page', () => {
     let open = () => {};
     jobGate.wait = new Promise<void>((resolve) => (open = resolve));
     let uploadId: string;
-    const upload = () => t.ctx.db.selectFrom('account_uploads').selectAll().where('id', '=', uploadId).executeTakeFirstOrThrow();
+    const upload = () =>
+      t.ctx.db.selectFrom('account_uploads').selectAll().where('id', '=', uploadId).executeTakeFirstOrThrow();
     try {
-      const res = await postFile(t.app, b.jar, `/distributor/${eurodist.id}/account-lists`, token, { filename: 'big.csv', content: list });
+      const res = await postFile(t.app, b.jar, `/distributor/${eurodist.id}/account-lists`, token, {
+        filename: 'big.csv',
+        content: list,
+      });
       expect(res.statusCode).toBe(303);
       uploadId = (res.headers.location as string).split('/').pop()!;
       expect(await upload()).toMatchObject({ status: 'processing', rows_read: 0 });
@@ -236,7 +296,12 @@ describe('REG-2 account list upload page', () => {
       jobGate.wait = Promise.resolve();
     }
     await expect.poll(async () => (await upload()).status, { timeout: 30_000, interval: 50 }).toBe('done');
-    expect(await upload()).toMatchObject({ rows_read: rows, rows_written: rows, rows_rejected: 0, filename: 'big.csv' });
+    expect(await upload()).toMatchObject({
+      rows_read: rows,
+      rows_written: rows,
+      rows_rejected: 0,
+      filename: 'big.csv',
+    });
   });
 
   it('REG-2: while an upload is processing, its page shows progress, a live status region, the polling script and a Refresh link', async () => {
@@ -249,28 +314,47 @@ describe('REG-2 account list upload page', () => {
     expect(res.body).toMatch(/<progress id="upload-progress-bar" aria-describedby="upload-status"><\/progress>/);
     expect(res.body).toContain(`data-poll-url="/api/v1/distributor/${eurodist.id}/account-lists/${uploadId}"`);
     expect(res.body).toContain('<script type="module" src="/assets/upload-progress.js"></script>');
-    expect(res.body).toMatch(new RegExp(`<a href="/distributor/${eurodist.id}/account-lists/${uploadId}"[^>]*>Refresh</a>`));
+    expect(res.body).toMatch(
+      new RegExp(`<a href="/distributor/${eurodist.id}/account-lists/${uploadId}"[^>]*>Refresh</a>`),
+    );
     const script = await t.app.inject({ method: 'GET', url: '/assets/upload-progress.js' });
     expect(script.statusCode).toBe(200);
   });
 
   it('REG-2: refuses an empty or non-CSV file clearly, without starting an upload', async () => {
-    const uploads = async () => (await t.ctx.db.selectFrom('account_uploads').select('id').where('distributor_id', '=', eurodist.id).execute()).length;
+    const uploads = async () =>
+      (await t.ctx.db.selectFrom('account_uploads').select('id').where('distributor_id', '=', eurodist.id).execute())
+        .length;
     const before = await uploads();
     const b = await signedIn(eurodist.admin);
     const token = csrfTokenOf((await b.get(`/distributor/${eurodist.id}/account-lists`)).body);
-    const empty = await postFile(t.app, b.jar, `/distributor/${eurodist.id}/account-lists`, token, { filename: 'empty.csv', content: '' });
+    const empty = await postFile(t.app, b.jar, `/distributor/${eurodist.id}/account-lists`, token, {
+      filename: 'empty.csv',
+      content: '',
+    });
     expect(empty.statusCode).toBe(422);
     expect(empty.body).toContain('CSV file: the file is empty.');
-    const blank = await postFile(t.app, b.jar, `/distributor/${eurodist.id}/account-lists`, token, { filename: 'blank.csv', content: '\n\n' });
+    const blank = await postFile(t.app, b.jar, `/distributor/${eurodist.id}/account-lists`, token, {
+      filename: 'blank.csv',
+      content: '\n\n',
+    });
     expect(blank.statusCode).toBe(400);
     expect(blank.body).toContain('The file is empty: it needs a header line and at least one row.');
-    const pdf = await postFile(t.app, b.jar, `/distributor/${eurodist.id}/account-lists`, token, { filename: 'list.pdf', content: Buffer.from('%PDF-1.4\n\u0000\u0001binary'), type: 'application/pdf' });
+    const pdf = await postFile(t.app, b.jar, `/distributor/${eurodist.id}/account-lists`, token, {
+      filename: 'list.pdf',
+      content: Buffer.from('%PDF-1.4\n\u0000\u0001binary'),
+      type: 'application/pdf',
+    });
     expect(pdf.statusCode).toBe(400);
     expect(pdf.body).toMatch(/The file (is not a CSV text file|does not have the expected header line)/);
-    const wrong = await postFile(t.app, b.jar, `/distributor/${eurodist.id}/account-lists`, token, { filename: 'wrong.csv', content: 'customer,name\n1,x\n' });
+    const wrong = await postFile(t.app, b.jar, `/distributor/${eurodist.id}/account-lists`, token, {
+      filename: 'wrong.csv',
+      content: 'customer,name\n1,x\n',
+    });
     expect(wrong.statusCode).toBe(400);
-    expect(wrong.body).toContain('Its first line must name the columns: account_number, reseller_name, country, status.');
+    expect(wrong.body).toContain(
+      'Its first line must name the columns: account_number, reseller_name, country, status.',
+    );
     expect(await uploads()).toBe(before);
   });
 });
@@ -287,25 +371,38 @@ describe('X-3 API keys page', () => {
     expect(created.statusCode).toBe(200);
     expect(created.headers['cache-control']).toBe('no-store');
     expect(created.body).toContain('It is shown only once');
-    const secret = /id="new-api-key" type="text" readonly value="(pp_[A-Za-z0-9]{8}_[A-Za-z0-9_-]+)"/.exec(created.body)?.[1];
+    const secret = /id="new-api-key" type="text" readonly value="(pp_[A-Za-z0-9]{8}_[A-Za-z0-9_-]+)"/.exec(
+      created.body,
+    )?.[1];
     expect(secret).toBeDefined();
-    expect((await t.app.inject({ method: 'GET', url: '/api/v1/distributor', headers: bearer(secret!) })).statusCode).toBe(200);
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/v1/distributor', headers: bearer(secret!) })).statusCode,
+    ).toBe(200);
 
     const later = await b.get(`/distributor/${eurodist.id}/api-keys`);
     expect(later.body).toContain('ERP production');
     expect(later.body).not.toContain(secret!);
-    const keyId = (await t.ctx.db.selectFrom('api_keys').select('id').where('name', '=', 'ERP production').executeTakeFirstOrThrow()).id;
+    const keyId = (
+      await t.ctx.db.selectFrom('api_keys').select('id').where('name', '=', 'ERP production').executeTakeFirstOrThrow()
+    ).id;
     const revoked = await b.post(`/distributor/${eurodist.id}/api-keys/${keyId}/revoke`, {});
     expect(revoked.statusCode).toBe(303);
     expect(revoked.headers.location).toBe(`/distributor/${eurodist.id}/api-keys?notice=key_revoked`);
     expect((await b.get(revoked.headers.location as string)).body).toContain('The key is revoked');
-    await expect.poll(async () => (await t.app.inject({ method: 'GET', url: '/api/v1/distributor', headers: bearer(secret!) })).statusCode).toBe(401);
+    await expect
+      .poll(
+        async () =>
+          (await t.app.inject({ method: 'GET', url: '/api/v1/distributor', headers: bearer(secret!) })).statusCode,
+      )
+      .toBe(401);
     // Revoking twice finds no active key.
     expect((await b.post(`/distributor/${eurodist.id}/api-keys/${keyId}/revoke`, {})).statusCode).toBe(404);
   });
 
   it('X-3: distributor users who are not administrators, and programme staff, cannot manage keys', async () => {
-    const user = await signedIn(await createUser(t.ctx, [{ role: 'distributor_user', organisationId: eurodist.organisationId }]));
+    const user = await signedIn(
+      await createUser(t.ctx, [{ role: 'distributor_user', organisationId: eurodist.organisationId }]),
+    );
     expect((await user.get(`/distributor/${eurodist.id}/api-keys`)).statusCode).toBe(404);
     const staff = await signedIn(await createStaffAdmin(t.ctx));
     expect((await staff.get(`/distributor/${eurodist.id}/api-keys`)).statusCode).toBe(404);

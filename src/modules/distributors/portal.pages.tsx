@@ -41,7 +41,17 @@ export async function distributorPortalPages(app: FastifyInstance): Promise<void
       accountListSize(appCtx(), d.id),
       listUploads(appCtx(), actor, d.id),
     ]);
-    return sendPage(reply, <OverviewPage ctx={pageCtx(req, reply)} d={d} pending={pending.length} onboarding={queue.length} listSize={listSize} latest={uploads[0]} />);
+    return sendPage(
+      reply,
+      <OverviewPage
+        ctx={pageCtx(req, reply)}
+        d={d}
+        pending={pending.length}
+        onboarding={queue.length}
+        listSize={listSize}
+        latest={uploads[0]}
+      />,
+    );
   });
 
   /** REG-3: the registered partners that designated this distributor. */

@@ -31,15 +31,26 @@ const form = {
   accepts_new_resellers: 'yes',
 };
 
-const findByCode = (code: string) => t.ctx.db.selectFrom('distributors').selectAll().where('code', '=', code).executeTakeFirst();
-const territoriesOf = async (id: string) => (await t.ctx.db.selectFrom('distributor_territories').select('country').where('distributor_id', '=', id).orderBy('country').execute()).map((r) => r.country);
+const findByCode = (code: string) =>
+  t.ctx.db.selectFrom('distributors').selectAll().where('code', '=', code).executeTakeFirst();
+const territoriesOf = async (id: string) =>
+  (
+    await t.ctx.db
+      .selectFrom('distributor_territories')
+      .select('country')
+      .where('distributor_id', '=', id)
+      .orderBy('country')
+      .execute()
+  ).map((r) => r.country);
 
 describe('distributor directory pages (programme staff)', () => {
   it('sends an anonymous visitor to sign in, and refuses people who are not programme staff', async () => {
     const anonymous = await browser(t.app).get('/staff/distributors');
     expect(anonymous.statusCode).toBe(303);
     expect(anonymous.headers.location).toBe('/sign-in?return_to=%2Fstaff%2Fdistributors');
-    expect((await browser(t.app).get('/staff/distributors/new')).headers.location).toBe('/sign-in?return_to=%2Fstaff%2Fdistributors%2Fnew');
+    expect((await browser(t.app).get('/staff/distributors/new')).headers.location).toBe(
+      '/sign-in?return_to=%2Fstaff%2Fdistributors%2Fnew',
+    );
 
     const distributor = await createDistributor(t.ctx, { hqCountry: 'DE' });
     const reviewer = await createUser(t.ctx, [{ role: 'staff_reviewer', organisationId: null }]);
@@ -64,7 +75,14 @@ describe('distributor directory pages (programme staff)', () => {
     expect(res.statusCode).toBe(303);
     const created = (await findByCode('IB-01'))!;
     expect(res.headers.location).toBe(`/staff/distributors/${created.id}?notice=created`);
-    expect(created).toMatchObject({ legal_name: 'Iberdist SL', hq_country: 'ES', email: 'ventas@iberdist.example', accepts_new_resellers: true, status: 'active', version: 1 });
+    expect(created).toMatchObject({
+      legal_name: 'Iberdist SL',
+      hq_country: 'ES',
+      email: 'ventas@iberdist.example',
+      accepts_new_resellers: true,
+      status: 'active',
+      version: 1,
+    });
     expect(await territoriesOf(created.id)).toEqual(['AD', 'PT']);
 
     const edit = await b.get(res.headers.location as string);
@@ -83,12 +101,21 @@ describe('distributor directory pages (programme staff)', () => {
   it('re-renders the form with every problem by field and keeps what was typed', async () => {
     const b = staffBrowser();
     await b.get('/staff/distributors/new');
-    const res = await b.post('/staff/distributors', { ...form, code: 'IB-02', hq_country: '', territories: 'PT ZZ', website: 'iberdist.example', accepts_new_resellers: '' });
+    const res = await b.post('/staff/distributors', {
+      ...form,
+      code: 'IB-02',
+      hq_country: '',
+      territories: 'PT ZZ',
+      website: 'iberdist.example',
+      accepts_new_resellers: '',
+    });
     expect(res.statusCode).toBe(422);
     expect(res.body).toContain('There is a problem');
     expect(res.body).toContain('href="#field-hq_country"');
     expect(res.body).toContain('Headquarters country is required.');
-    expect(res.body).toContain('Authorised countries or territories must be an ISO 3166 two-letter country code (got &quot;ZZ&quot;).');
+    expect(res.body).toContain(
+      'Authorised countries or territories must be an ISO 3166 two-letter country code (got &quot;ZZ&quot;).',
+    );
     expect(res.body).toContain('Website must be a web address starting with http:// or https://.');
     expect(res.body).toContain('value="PT ZZ"');
     expect(res.body).toContain('value="IB-02"');
@@ -108,10 +135,19 @@ describe('distributor directory pages (programme staff)', () => {
     await alice.get(`/staff/distributors/${d.id}`);
     await bob.get(`/staff/distributors/${d.id}`);
 
-    const saved = await alice.post(`/staff/distributors/${d.id}`, { ...form, legal_name: 'Iberdist Distribución SL', accepts_new_resellers: '', version: '1' });
+    const saved = await alice.post(`/staff/distributors/${d.id}`, {
+      ...form,
+      legal_name: 'Iberdist Distribución SL',
+      accepts_new_resellers: '',
+      version: '1',
+    });
     expect(saved.statusCode).toBe(303);
     expect(saved.headers.location).toBe(`/staff/distributors/${d.id}?notice=saved`);
-    expect(await findByCode('IB-01')).toMatchObject({ legal_name: 'Iberdist Distribución SL', accepts_new_resellers: false, version: 2 });
+    expect(await findByCode('IB-01')).toMatchObject({
+      legal_name: 'Iberdist Distribución SL',
+      accepts_new_resellers: false,
+      version: 2,
+    });
 
     const stale = await bob.post(`/staff/distributors/${d.id}`, { ...form, legal_name: 'Bob’s name', version: '1' });
     expect(stale.statusCode).toBe(409);
@@ -162,12 +198,17 @@ describe('distributor directory CSV import (programme staff page)', () => {
   it('REG-2: imports the rows that are valid and reports the others by line and field', async () => {
     const b = staffBrowser();
     const page = await b.get('/staff/distributors');
-    const res = await postFile(t.app, b.jar, '/staff/distributors/import', csrfTokenOf(page.body), { filename: 'directory.csv', content: csv });
+    const res = await postFile(t.app, b.jar, '/staff/distributors/import', csrfTokenOf(page.body), {
+      filename: 'directory.csv',
+      content: csv,
+    });
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('Import finished: 2 created, 0 updated, 0 unchanged, 2 rejected.');
     // The language switcher of this answer to a post comes back to the list, not to the post's address.
     expect(res.body).toContain('name="return_to" value="/staff/distributors"');
-    const rows = [...res.body.matchAll(/<tr><td>(\d+)<\/td><td>([^<]+)<\/td><td[^>]*>([^<]+)<\/td><\/tr>/g)].map((m) => [Number(m[1]), m[2], m[3]]);
+    const rows = [...res.body.matchAll(/<tr><td>(\d+)<\/td><td>([^<]+)<\/td><td[^>]*>([^<]+)<\/td><\/tr>/g)].map(
+      (m) => [Number(m[1]), m[2], m[3]],
+    );
     expect(rows).toEqual(
       expect.arrayContaining([
         [3, 'Legal name', 'Legal name is required.'],
@@ -187,9 +228,16 @@ describe('distributor directory CSV import (programme staff page)', () => {
     const b = staffBrowser();
     const page = await b.get('/staff/distributors');
     const again = csv.replace('Benelux Dist BV', 'Benelux Distribution BV');
-    const res = await postFile(t.app, b.jar, '/staff/distributors/import', csrfTokenOf(page.body), { filename: 'directory.csv', content: again });
+    const res = await postFile(t.app, b.jar, '/staff/distributors/import', csrfTokenOf(page.body), {
+      filename: 'directory.csv',
+      content: again,
+    });
     expect(res.body).toContain('Import finished: 0 created, 1 updated, 1 unchanged, 2 rejected.');
-    const benelux = await t.ctx.db.selectFrom('distributors').select(['legal_name']).where('code', 'like', 'BX-%').execute();
+    const benelux = await t.ctx.db
+      .selectFrom('distributors')
+      .select(['legal_name'])
+      .where('code', 'like', 'BX-%')
+      .execute();
     expect(benelux).toHaveLength(2);
     expect(benelux.map((r) => r.legal_name)).toContain('Benelux Distribution BV');
   });
@@ -197,7 +245,10 @@ describe('distributor directory CSV import (programme staff page)', () => {
   it('refuses an empty, a binary or a wrongly-headed file clearly, and a post without the form token', async () => {
     const b = staffBrowser();
     const token = csrfTokenOf((await b.get('/staff/distributors')).body);
-    const empty = await postFile(t.app, b.jar, '/staff/distributors/import', token, { filename: 'empty.csv', content: '' });
+    const empty = await postFile(t.app, b.jar, '/staff/distributors/import', token, {
+      filename: 'empty.csv',
+      content: '',
+    });
     expect(empty.statusCode).toBe(422);
     expect(empty.body).toContain('CSV file: the file is empty.');
 
@@ -205,23 +256,42 @@ describe('distributor directory CSV import (programme staff page)', () => {
     expect(none.statusCode).toBe(422);
     expect(none.body).toContain('CSV file: choose a CSV file to upload.');
     // What a browser sends when no file was chosen.
-    const unchosen = await postFile(t.app, b.jar, '/staff/distributors/import', token, { filename: '', content: '', type: 'application/octet-stream' });
+    const unchosen = await postFile(t.app, b.jar, '/staff/distributors/import', token, {
+      filename: '',
+      content: '',
+      type: 'application/octet-stream',
+    });
     expect(unchosen.statusCode).toBe(422);
     expect(unchosen.body).toMatch(/CSV file: (choose a CSV file to upload|the file is empty)/);
 
-    const binary = await postFile(t.app, b.jar, '/staff/distributors/import', token, { filename: 'list.xlsx', content: Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x00, 0x00, 0x08, 0x00]), type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
+    const binary = await postFile(t.app, b.jar, '/staff/distributors/import', token, {
+      filename: 'list.xlsx',
+      content: Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x00, 0x00, 0x08, 0x00]),
+      type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    });
     expect(binary.statusCode).toBe(400);
     expect(binary.body).toContain('The file is not a CSV text file.');
 
-    const header = await postFile(t.app, b.jar, '/staff/distributors/import', token, { filename: 'wrong.csv', content: 'name,country\nX,DE\n' });
+    const header = await postFile(t.app, b.jar, '/staff/distributors/import', token, {
+      filename: 'wrong.csv',
+      content: 'name,country\nX,DE\n',
+    });
     expect(header.statusCode).toBe(400);
-    expect(header.body).toContain('The file does not have the expected header line. Its first line must name the columns: code, legal_name, hq_country');
+    expect(header.body).toContain(
+      'The file does not have the expected header line. Its first line must name the columns: code, legal_name, hq_country',
+    );
 
-    const huge = await postFile(t.app, b.jar, '/staff/distributors/import', token, { filename: 'huge.csv', content: Buffer.alloc(21 * 1024 * 1024, 'a') });
+    const huge = await postFile(t.app, b.jar, '/staff/distributors/import', token, {
+      filename: 'huge.csv',
+      content: Buffer.alloc(21 * 1024 * 1024, 'a'),
+    });
     expect(huge.statusCode).toBe(413);
     expect(huge.body).toContain('CSV file: the file is larger than 20 MB.');
 
-    const forged = await postFile(t.app, b.jar, '/staff/distributors/import', 'forged-token', { filename: 'directory.csv', content: csv });
+    const forged = await postFile(t.app, b.jar, '/staff/distributors/import', 'forged-token', {
+      filename: 'directory.csv',
+      content: csv,
+    });
     expect(forged.statusCode).toBe(403);
     // Nothing is left behind in the uploads folder (files are deleted once the response is sent).
     await expect.poll(() => readdirSync(path.join(t.ctx.config.dataDir, 'uploads'))).toEqual([]);

@@ -4,21 +4,64 @@ import { requirePermission, type Actor } from '../../platform/auth.ts';
 import { countryName } from '../../platform/countries.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { requestMeta } from '../../platform/request-meta.ts';
-import { CsrfField, ErrorSummary, fieldId, formErrors, noErrors, SelectField, TextField, type FormErrors } from '../../platform/views/components.tsx';
+import {
+  CsrfField,
+  ErrorSummary,
+  fieldId,
+  formErrors,
+  noErrors,
+  SelectField,
+  TextField,
+  type FormErrors,
+} from '../../platform/views/components.tsx';
 import { DataTable } from '../../platform/views/data-table.tsx';
 import { Layout } from '../../platform/views/layout.tsx';
 import type { PageContext } from '../../platform/views/page-context.ts';
 import { sendPage } from '../../platform/views/render.ts';
 import { EMAIL_MAX } from '../../platform/contact.rules.ts';
 import type { DistributorInput } from './distributors.rules.ts';
-import { createDistributor, DISTRIBUTOR_COLUMNS, getDistributor, importDistributors, listDistributors, setDistributorStatus, updateDistributor, type Distributor, type ImportReport } from './distributors.service.ts';
-import { asFormErrors, countryList, countrySelectOptions, errorText, FileField, pageCtx, pick, signedIn } from '../../platform/views/page-helpers.tsx';
+import {
+  createDistributor,
+  DISTRIBUTOR_COLUMNS,
+  getDistributor,
+  importDistributors,
+  listDistributors,
+  setDistributorStatus,
+  updateDistributor,
+  type Distributor,
+  type ImportReport,
+} from './distributors.service.ts';
+import {
+  asFormErrors,
+  countryList,
+  countrySelectOptions,
+  errorText,
+  FileField,
+  pageCtx,
+  pick,
+  signedIn,
+} from '../../platform/views/page-helpers.tsx';
 import { isUuid } from '../../platform/ids.ts';
 import { ProblemsTable } from '../../platform/views/problems-table.tsx';
 import { acceptFileUploads, uploadedFile } from '../../platform/upload-form.ts';
 
-const NOTICES = { created: 'staff_distributors.created', saved: 'staff_distributors.saved', retired: 'staff_distributors.retired', reactivated: 'staff_distributors.reactivated' };
-const FORM_FIELDS = ['code', 'legal_name', 'hq_country', 'territories', 'website', 'phone', 'email', 'accepts_new_resellers', 'version'];
+const NOTICES = {
+  created: 'staff_distributors.created',
+  saved: 'staff_distributors.saved',
+  retired: 'staff_distributors.retired',
+  reactivated: 'staff_distributors.reactivated',
+};
+const FORM_FIELDS = [
+  'code',
+  'legal_name',
+  'hq_country',
+  'territories',
+  'website',
+  'phone',
+  'email',
+  'accepts_new_resellers',
+  'version',
+];
 /** The directory import holds at most 100,000 rows; 20 MiB is ample for that. */
 const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
 
@@ -61,7 +104,14 @@ function ImportReportSection({ ctx, report }: { ctx: PageContext; report: Import
   return (
     <section aria-labelledby="import-report-heading" class="report">
       <h2 id="import-report-heading">{t('staff_distributors.report_title')}</h2>
-      <p role="status">{t('staff_distributors.report_summary', { created: report.created, updated: report.updated, unchanged: report.unchanged, rejected: report.rejected })}</p>
+      <p role="status">
+        {t('staff_distributors.report_summary', {
+          created: report.created,
+          updated: report.updated,
+          unchanged: report.unchanged,
+          rejected: report.rejected,
+        })}
+      </p>
       <dl class="counts">
         <div>
           <dt>{t('staff_distributors.report_created')}</dt>
@@ -85,7 +135,17 @@ function ImportReportSection({ ctx, report }: { ctx: PageContext; report: Import
   );
 }
 
-function ListPage({ ctx, distributors, report, importErrors }: { ctx: PageContext; distributors: Distributor[]; report?: ImportReport | undefined; importErrors: FormErrors }) {
+function ListPage({
+  ctx,
+  distributors,
+  report,
+  importErrors,
+}: {
+  ctx: PageContext;
+  distributors: Distributor[];
+  report?: ImportReport | undefined;
+  importErrors: FormErrors;
+}) {
   const { t, lang } = ctx;
   return (
     <Layout ctx={ctx} title={t('staff_distributors.title')}>
@@ -106,7 +166,14 @@ function ListPage({ ctx, distributors, report, importErrors }: { ctx: PageContex
         <DataTable
           caption={t('staff_distributors.table_caption')}
           hideCaption
-          columns={[t('fields.code'), t('fields.legal_name'), t('fields.hq_country'), t('locator.countries_served'), t('fields.status'), <span class="visually-hidden">{t('staff_distributors.actions')}</span>]}
+          columns={[
+            t('fields.code'),
+            t('fields.legal_name'),
+            t('fields.hq_country'),
+            t('locator.countries_served'),
+            t('fields.status'),
+            <span class="visually-hidden">{t('staff_distributors.actions')}</span>,
+          ]}
           rows={distributors}
           row={(d) => (
             <tr>
@@ -145,10 +212,22 @@ function ListPage({ ctx, distributors, report, importErrors }: { ctx: PageContex
   );
 }
 
-function DistributorForm({ ctx, distributor, values, errors }: { ctx: PageContext; distributor?: Distributor | undefined; values: Values; errors: FormErrors }) {
+function DistributorForm({
+  ctx,
+  distributor,
+  values,
+  errors,
+}: {
+  ctx: PageContext;
+  distributor?: Distributor | undefined;
+  values: Values;
+  errors: FormErrors;
+}) {
   const { t, lang } = ctx;
   const creating = !distributor;
-  const title = creating ? t('staff_distributors.new_title') : t('staff_distributors.edit_title', { distributor: distributor.legalName });
+  const title = creating
+    ? t('staff_distributors.new_title')
+    : t('staff_distributors.edit_title', { distributor: distributor.legalName });
   return (
     <Layout ctx={ctx} title={title}>
       <p>
@@ -158,7 +237,8 @@ function DistributorForm({ ctx, distributor, values, errors }: { ctx: PageContex
         <h1>{title}</h1>
         {distributor && (
           <p>
-            {t('fields.code')}: <code>{distributor.code}</code> · {t('fields.status')}: <StatusBadge ctx={ctx} status={distributor.status} />
+            {t('fields.code')}: <code>{distributor.code}</code> · {t('fields.status')}:{' '}
+            <StatusBadge ctx={ctx} status={distributor.status} />
           </p>
         )}
         <ErrorSummary t={t} errors={errors} />
@@ -167,19 +247,88 @@ function DistributorForm({ ctx, distributor, values, errors }: { ctx: PageContex
             <a href={`/staff/distributors/${distributor.id}`}>{t('staff_distributors.reload')}</a>
           </p>
         )}
-        <form method="post" action={creating ? '/staff/distributors' : `/staff/distributors/${distributor.id}`} novalidate>
+        <form
+          method="post"
+          action={creating ? '/staff/distributors' : `/staff/distributors/${distributor.id}`}
+          novalidate
+        >
           <CsrfField token={ctx.csrfToken} />
           {!creating && <input type="hidden" name="version" value={values.version} />}
-          {creating && <TextField name="code" label={t('fields.code')} value={values.code} error={errors.fields.code} hint={t('staff_distributors.code_hint')} maxLength={40} autocomplete="off" />}
-          <TextField name="legal_name" label={t('fields.legal_name')} value={values.legal_name} error={errors.fields.legal_name} autocomplete="organization" maxLength={200} />
-          <SelectField name="hq_country" label={t('fields.hq_country')} value={values.hq_country} error={errors.fields.hq_country} options={countrySelectOptions(lang, t('locator.choose_country'))} />
-          <TextField name="territories" label={`${t('fields.territories')} ${t('form.optional')}`} value={values.territories} error={errors.fields.territories} hint={t('staff_distributors.territories_hint')} required={false} autocomplete="off" />
-          <TextField name="website" type="url" label={`${t('fields.website')} ${t('form.optional')}`} value={values.website} error={errors.fields.website} hint={t('staff_distributors.website_hint')} required={false} autocomplete="url" />
-          <TextField name="phone" type="tel" label={`${t('fields.phone')} ${t('form.optional')}`} value={values.phone} error={errors.fields.phone} required={false} autocomplete="tel" maxLength={40} />
-          <TextField name="email" type="email" label={`${t('fields.email')} ${t('form.optional')}`} value={values.email} error={errors.fields.email} hint={t('staff_distributors.email_hint')} required={false} autocomplete="email" maxLength={EMAIL_MAX} />
+          {creating && (
+            <TextField
+              name="code"
+              label={t('fields.code')}
+              value={values.code}
+              error={errors.fields.code}
+              hint={t('staff_distributors.code_hint')}
+              maxLength={40}
+              autocomplete="off"
+            />
+          )}
+          <TextField
+            name="legal_name"
+            label={t('fields.legal_name')}
+            value={values.legal_name}
+            error={errors.fields.legal_name}
+            autocomplete="organization"
+            maxLength={200}
+          />
+          <SelectField
+            name="hq_country"
+            label={t('fields.hq_country')}
+            value={values.hq_country}
+            error={errors.fields.hq_country}
+            options={countrySelectOptions(lang, t('locator.choose_country'))}
+          />
+          <TextField
+            name="territories"
+            label={`${t('fields.territories')} ${t('form.optional')}`}
+            value={values.territories}
+            error={errors.fields.territories}
+            hint={t('staff_distributors.territories_hint')}
+            required={false}
+            autocomplete="off"
+          />
+          <TextField
+            name="website"
+            type="url"
+            label={`${t('fields.website')} ${t('form.optional')}`}
+            value={values.website}
+            error={errors.fields.website}
+            hint={t('staff_distributors.website_hint')}
+            required={false}
+            autocomplete="url"
+          />
+          <TextField
+            name="phone"
+            type="tel"
+            label={`${t('fields.phone')} ${t('form.optional')}`}
+            value={values.phone}
+            error={errors.fields.phone}
+            required={false}
+            autocomplete="tel"
+            maxLength={40}
+          />
+          <TextField
+            name="email"
+            type="email"
+            label={`${t('fields.email')} ${t('form.optional')}`}
+            value={values.email}
+            error={errors.fields.email}
+            hint={t('staff_distributors.email_hint')}
+            required={false}
+            autocomplete="email"
+            maxLength={EMAIL_MAX}
+          />
           <div class="field">
             <label for={fieldId('accepts_new_resellers')}>
-              <input id={fieldId('accepts_new_resellers')} type="checkbox" name="accepts_new_resellers" value="yes" checked={values.accepts_new_resellers === 'yes'} />
+              <input
+                id={fieldId('accepts_new_resellers')}
+                type="checkbox"
+                name="accepts_new_resellers"
+                value="yes"
+                checked={values.accepts_new_resellers === 'yes'}
+              />
               {t('fields.accepts_new_resellers')}
             </label>
           </div>
@@ -188,8 +337,15 @@ function DistributorForm({ ctx, distributor, values, errors }: { ctx: PageContex
         {distributor && (
           <section aria-labelledby="status-heading">
             <h2 id="status-heading">{t('staff_distributors.status_title')}</h2>
-            <p>{distributor.status === 'active' ? t('staff_distributors.retire_intro') : t('staff_distributors.reactivate_intro')}</p>
-            <form method="post" action={`/staff/distributors/${distributor.id}/${distributor.status === 'active' ? 'retire' : 'reactivate'}`}>
+            <p>
+              {distributor.status === 'active'
+                ? t('staff_distributors.retire_intro')
+                : t('staff_distributors.reactivate_intro')}
+            </p>
+            <form
+              method="post"
+              action={`/staff/distributors/${distributor.id}/${distributor.status === 'active' ? 'retire' : 'reactivate'}`}
+            >
               <CsrfField token={ctx.csrfToken} />
               <input type="hidden" name="version" value={values.version} />
               <button type="submit" class={distributor.status === 'active' ? 'secondary' : undefined}>
@@ -219,8 +375,23 @@ export async function staffDistributorPages(app: FastifyInstance): Promise<void>
     return getDistributor(appCtx(), id);
   };
 
-  const listPage = async (req: FastifyRequest, reply: FastifyReply, report: ImportReport | undefined, importErrors: FormErrors, status = 200) =>
-    sendPage(reply, <ListPage ctx={pageCtx(req, reply, { notices: NOTICES, path: '/staff/distributors' })} distributors={await listDistributors(appCtx())} report={report} importErrors={importErrors} />, status);
+  const listPage = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    report: ImportReport | undefined,
+    importErrors: FormErrors,
+    status = 200,
+  ) =>
+    sendPage(
+      reply,
+      <ListPage
+        ctx={pageCtx(req, reply, { notices: NOTICES, path: '/staff/distributors' })}
+        distributors={await listDistributors(appCtx())}
+        report={report}
+        importErrors={importErrors}
+      />,
+      status,
+    );
 
   app.get('/staff/distributors', async (req, reply) => {
     if (!staff(req, reply)) return reply;
@@ -231,21 +402,44 @@ export async function staffDistributorPages(app: FastifyInstance): Promise<void>
     const actor = staff(req, reply, '/staff/distributors');
     if (!actor) return reply;
     const file = uploadedFile(req, 'file');
-    if (!file || file.size === 0) return listPage(req, reply, undefined, formErrors(req.t, [{ field: 'file', rule: file ? 'file_empty' : 'file_required' }]), 422);
-    if (file.tooLarge) return listPage(req, reply, undefined, formErrors(req.t, [{ field: 'file', rule: 'file_too_large', params: { max: MAX_IMPORT_BYTES / 1024 / 1024 } }]), 413);
+    if (!file || file.size === 0)
+      return listPage(
+        req,
+        reply,
+        undefined,
+        formErrors(req.t, [{ field: 'file', rule: file ? 'file_empty' : 'file_required' }]),
+        422,
+      );
+    if (file.tooLarge)
+      return listPage(
+        req,
+        reply,
+        undefined,
+        formErrors(req.t, [{ field: 'file', rule: 'file_too_large', params: { max: MAX_IMPORT_BYTES / 1024 / 1024 } }]),
+        413,
+      );
     try {
       const report = await importDistributors(appCtx(), actor, createReadStream(file.path), requestMeta(req));
       return await listPage(req, reply, report, noErrors);
     } catch (error) {
       if (!(error instanceof AppError) || error.status >= 500 || error.status === 403) throw error;
       const ctx = pageCtx(req, reply);
-      return listPage(req, reply, undefined, { general: errorText(ctx, error, { columns: DISTRIBUTOR_COLUMNS.join(', ') }), fields: {} }, error.status);
+      return listPage(
+        req,
+        reply,
+        undefined,
+        { general: errorText(ctx, error, { columns: DISTRIBUTOR_COLUMNS.join(', ') }), fields: {} },
+        error.status,
+      );
     }
   });
 
   app.get('/staff/distributors/new', async (req, reply) => {
     if (!staff(req, reply)) return reply;
-    return sendPage(reply, <DistributorForm ctx={pageCtx(req, reply)} values={{ accepts_new_resellers: 'yes' }} errors={noErrors} />);
+    return sendPage(
+      reply,
+      <DistributorForm ctx={pageCtx(req, reply)} values={{ accepts_new_resellers: 'yes' }} errors={noErrors} />,
+    );
   });
 
   app.post('/staff/distributors', async (req, reply) => {
@@ -264,7 +458,15 @@ export async function staffDistributorPages(app: FastifyInstance): Promise<void>
   app.get<{ Params: { id: string } }>('/staff/distributors/:id', async (req, reply) => {
     if (!staff(req, reply)) return reply;
     const distributor = await distributorOf(req.params.id);
-    return sendPage(reply, <DistributorForm ctx={pageCtx(req, reply, { notices: NOTICES })} distributor={distributor} values={valuesOf(distributor)} errors={noErrors} />);
+    return sendPage(
+      reply,
+      <DistributorForm
+        ctx={pageCtx(req, reply, { notices: NOTICES })}
+        distributor={distributor}
+        values={valuesOf(distributor)}
+        errors={noErrors}
+      />,
+    );
   });
 
   app.post<{ Params: { id: string } }>('/staff/distributors/:id', async (req, reply) => {
@@ -273,26 +475,64 @@ export async function staffDistributorPages(app: FastifyInstance): Promise<void>
     const distributor = await distributorOf(req.params.id);
     const values = pick(req.body, ...FORM_FIELDS);
     try {
-      await updateDistributor(appCtx(), actor, distributor.id, inputOf(values), versionOf(values.version), requestMeta(req));
+      await updateDistributor(
+        appCtx(),
+        actor,
+        distributor.id,
+        inputOf(values),
+        versionOf(values.version),
+        requestMeta(req),
+      );
       return reply.redirect(`/staff/distributors/${distributor.id}?notice=saved`, 303);
     } catch (error) {
       const ctx = pageCtx(req, reply, { path: `/staff/distributors/${distributor.id}` });
       const errors = asFormErrors(ctx, error);
-      return sendPage(reply, <DistributorForm ctx={ctx} distributor={distributor} values={{ ...values, code: distributor.code }} errors={errors} />, error instanceof AppError && error.status === 409 ? 409 : 422);
+      return sendPage(
+        reply,
+        <DistributorForm
+          ctx={ctx}
+          distributor={distributor}
+          values={{ ...values, code: distributor.code }}
+          errors={errors}
+        />,
+        error instanceof AppError && error.status === 409 ? 409 : 422,
+      );
     }
   });
 
-  for (const [action, status] of [['retire', 'retired'], ['reactivate', 'active']] as const) {
+  for (const [action, status] of [
+    ['retire', 'retired'],
+    ['reactivate', 'active'],
+  ] as const) {
     app.post<{ Params: { id: string } }>(`/staff/distributors/:id/${action}`, async (req, reply) => {
       const actor = staff(req, reply, `/staff/distributors/${req.params.id}`);
       if (!actor) return reply;
       const distributor = await distributorOf(req.params.id);
       try {
-        await setDistributorStatus(appCtx(), actor, distributor.id, status, versionOf(pick(req.body, 'version').version), requestMeta(req));
-        return reply.redirect(`/staff/distributors/${distributor.id}?notice=${status === 'retired' ? 'retired' : 'reactivated'}`, 303);
+        await setDistributorStatus(
+          appCtx(),
+          actor,
+          distributor.id,
+          status,
+          versionOf(pick(req.body, 'version').version),
+          requestMeta(req),
+        );
+        return reply.redirect(
+          `/staff/distributors/${distributor.id}?notice=${status === 'retired' ? 'retired' : 'reactivated'}`,
+          303,
+        );
       } catch (error) {
         const ctx = pageCtx(req, reply, { path: `/staff/distributors/${distributor.id}` });
-        return sendPage(reply, <DistributorForm ctx={ctx} distributor={distributor} values={valuesOf(distributor)} errors={asFormErrors(ctx, error)} />, error instanceof AppError && error.status === 409 ? 409 : 422);
+        return sendPage(
+          reply,
+          <DistributorForm
+            ctx={ctx}
+            distributor={distributor}
+            values={valuesOf(distributor)}
+            errors={asFormErrors(ctx, error)}
+          />,
+          error instanceof AppError && error.status === 409 ? 409 : 422,
+        );
       }
     });
   }

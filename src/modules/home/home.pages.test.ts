@@ -17,7 +17,17 @@ describe('REG-13 the front door', () => {
     const res = await t.app.inject({ url: '/', headers: { 'accept-language': 'en' } });
     expect(res.statusCode).toBe(200);
     const vendor = 'Northwind Networks';
-    for (const key of ['req_user_id', 'req_distributor', 'req_release', 'req_address', 'req_email', 'req_added_value', 'req_training', 'req_agreement', 'no_guarantee'] as const) {
+    for (const key of [
+      'req_user_id',
+      'req_distributor',
+      'req_release',
+      'req_address',
+      'req_email',
+      'req_added_value',
+      'req_training',
+      'req_agreement',
+      'no_guarantee',
+    ] as const) {
       const text = home('en')[key]!.replaceAll('{{vendor}}', vendor);
       expect(res.body, key).toContain(text);
     }

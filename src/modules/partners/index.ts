@@ -42,7 +42,13 @@ export { purchaseRestrictionReasons, type PurchaseRestriction, type RestrictionR
 export { selfServicePages } from './self-service.pages.tsx';
 export { selfServiceRoutes } from './self-service.routes.ts';
 export { sendPartnerNotices, partnerSettings } from './self-service.service.ts';
-export { isListable, standingReasons, type StandingFacts, type StandingReason, type PartnerSettings } from './self-service.rules.ts';
+export {
+  isListable,
+  standingReasons,
+  type StandingFacts,
+  type StandingReason,
+  type PartnerSettings,
+} from './self-service.rules.ts';
 
 // Partner Locator (REG-14): geocode a location on save, search listed locations, staff corrections.
 export {

@@ -67,7 +67,10 @@ function toLocation(r: repo.LocationRow): ManagedLocation {
  * locations are saved without coordinates. This is the only call site.
  */
 /** REG-14: a saved location is placed on the Partner Locator's map from the offline gazetteer. */
-function coordinatesFor(place: { city: string; postcode: string | null; country: string }): { latitude: number | null; longitude: number | null } {
+function coordinatesFor(place: { city: string; postcode: string | null; country: string }): {
+  latitude: number | null;
+  longitude: number | null;
+} {
   const found = geocode(place);
   return found ? { latitude: found.latitude, longitude: found.longitude } : { latitude: null, longitude: null };
 }

@@ -14,7 +14,12 @@ interface DemoLocation {
   type?: string;
 }
 
-const DEMO_LOCATOR_PARTNERS: { legalName: string; country: string; contact: [string, string, string]; locations: DemoLocation[] }[] = [
+const DEMO_LOCATOR_PARTNERS: {
+  legalName: string;
+  country: string;
+  contact: [string, string, string];
+  locations: DemoLocation[];
+}[] = [
   {
     legalName: 'Isarwerk Systemhaus GmbH',
     country: 'DE',
@@ -95,16 +100,45 @@ export async function seedLocatorDemo(trx: Trx, now = new Date()): Promise<{ par
   const created: { partnerId: string; country: string }[] = [];
   for (const p of DEMO_LOCATOR_PARTNERS) {
     const [name, email, phone] = p.contact;
-    const partnerId = await createRegisteredPartner(trx, { legalName: p.legalName, country: p.country, initialDistributorId: null, contact: { name, email, phone }, registeredAt: now, distributorInfoReviewedAt: now });
+    const partnerId = await createRegisteredPartner(trx, {
+      legalName: p.legalName,
+      country: p.country,
+      initialDistributorId: null,
+      contact: { name, email, phone },
+      registeredAt: now,
+      distributorInfoReviewedAt: now,
+    });
     await insertLocations(
       trx,
       p.locations.map((l) => {
         const position = geocode({ city: l.city, postcode: l.postcode, country: p.country });
         if (!position) throw new Error(`demo data: the gazetteer does not know ${l.city} (${p.country})`);
-        return { partner_id: partnerId, lines: l.lines, city: l.city, postcode: l.postcode, country: p.country, type: l.type ?? 'office', listed: true, latitude: position.latitude, longitude: position.longitude };
+        return {
+          partner_id: partnerId,
+          lines: l.lines,
+          city: l.city,
+          postcode: l.postcode,
+          country: p.country,
+          type: l.type ?? 'office',
+          listed: true,
+          latitude: position.latitude,
+          longitude: position.longitude,
+        };
       }),
     );
-    await recordAudit(trx, { actor: SYSTEM_ACTOR, action: 'demo.partner_created', subject: { type: 'partner', id: partnerId }, organisationId: partnerId, data: { legalName: p.legalName, country: p.country, status: 'registered', locations: p.locations.length, listed: true } });
+    await recordAudit(trx, {
+      actor: SYSTEM_ACTOR,
+      action: 'demo.partner_created',
+      subject: { type: 'partner', id: partnerId },
+      organisationId: partnerId,
+      data: {
+        legalName: p.legalName,
+        country: p.country,
+        status: 'registered',
+        locations: p.locations.length,
+        listed: true,
+      },
+    });
     created.push({ partnerId, country: p.country });
   }
   return created;

@@ -2,13 +2,27 @@ import type { FastifyInstance } from 'fastify';
 import { countryName } from '../../platform/countries.ts';
 import { AppError, type FieldViolation } from '../../platform/errors.ts';
 import { requestMeta } from '../../platform/request-meta.ts';
-import { CsrfField, ErrorSummary, noErrors, SelectField, TextField, type FormErrors } from '../../platform/views/components.tsx';
+import {
+  CsrfField,
+  ErrorSummary,
+  noErrors,
+  SelectField,
+  TextField,
+  type FormErrors,
+} from '../../platform/views/components.tsx';
 import { Layout } from '../../platform/views/layout.tsx';
 import type { PageContext } from '../../platform/views/page-context.ts';
 import { countrySelectOptions, pageCtx, pick, signedIn } from '../../platform/views/page-helpers.tsx';
 import { sendPage } from '../../platform/views/render.ts';
 import { DEFAULT_RADIUS_KM, NAME_QUERY_MAX, PLACE_QUERY_MAX } from './locator.rules.ts';
-import { locationForStaff, searchPartnerLocations, setLocationCoordinates, type LocatedLocation, type LocatorResult, type LocatorResults } from './locator.service.ts';
+import {
+  locationForStaff,
+  searchPartnerLocations,
+  setLocationCoordinates,
+  type LocatedLocation,
+  type LocatorResult,
+  type LocatorResults,
+} from './locator.service.ts';
 import { LocatorMap } from './map.tsx';
 
 const RADII = [10, 25, 50, 100, 250, 500];
@@ -18,12 +32,17 @@ function locatorErrors(ctx: PageContext, violations: FieldViolation[], general?:
   const fields: Record<string, string> = {};
   for (const v of violations) {
     const label = ctx.t(`partner_locator.fields.${v.field}`, { defaultValue: v.field });
-    fields[v.field] ??= ctx.t(`partner_locator.rules.${v.rule}`, { ...v.params, label, defaultValue: `${label}: ${String(v.params?.detail ?? v.rule)}` });
+    fields[v.field] ??= ctx.t(`partner_locator.rules.${v.rule}`, {
+      ...v.params,
+      label,
+      defaultValue: `${label}: ${String(v.params?.detail ?? v.rule)}`,
+    });
   }
   return { general, fields };
 }
 
-const formatKm = (ctx: PageContext, km: number) => new Intl.NumberFormat(ctx.lang, { style: 'unit', unit: 'kilometer', maximumFractionDigits: 1 }).format(km);
+const formatKm = (ctx: PageContext, km: number) =>
+  new Intl.NumberFormat(ctx.lang, { style: 'unit', unit: 'kilometer', maximumFractionDigits: 1 }).format(km);
 
 function ResultItem({ ctx, r, n }: { ctx: PageContext; r: LocatorResult; n: number }) {
   const { t, lang } = ctx;
@@ -43,13 +62,23 @@ function ResultItem({ ctx, r, n }: { ctx: PageContext; r: LocatorResult; n: numb
           <br />
           {countryName(r.country, lang)}
         </address>
-        {r.distanceKm !== null && <p class="distance">{t('partner_locator.distance', { distance: formatKm(ctx, r.distanceKm) })}</p>}
+        {r.distanceKm !== null && (
+          <p class="distance">{t('partner_locator.distance', { distance: formatKm(ctx, r.distanceKm) })}</p>
+        )}
       </article>
     </li>
   );
 }
 
-function Pagination({ ctx, search, query }: { ctx: PageContext; search: LocatorResults; query: Record<string, string> }) {
+function Pagination({
+  ctx,
+  search,
+  query,
+}: {
+  ctx: PageContext;
+  search: LocatorResults;
+  query: Record<string, string>;
+}) {
   if (search.page === 1 && !search.hasMore) return null;
   const href = (page: number) => `/partners?${new URLSearchParams({ ...query, page: String(page) }).toString()}`;
   return (
@@ -81,7 +110,11 @@ function resultsHeading(ctx: PageContext, s: LocatorResults): string {
   const count = s.total ?? s.page * s.pageSize;
   const suffix = s.total === null ? '_more' : '';
   const where = s.centre
-    ? { key: 'results_near', place: s.centre.place ?? `${s.centre.latitude.toFixed(3)}, ${s.centre.longitude.toFixed(3)}`, radius: formatKm(ctx, s.radiusKm) }
+    ? {
+        key: 'results_near',
+        place: s.centre.place ?? `${s.centre.latitude.toFixed(3)}, ${s.centre.longitude.toFixed(3)}`,
+        radius: formatKm(ctx, s.radiusKm),
+      }
     : s.country
       ? { key: 'results_in', country: countryName(s.country, lang) }
       : { key: 'results' };
@@ -89,7 +122,17 @@ function resultsHeading(ctx: PageContext, s: LocatorResults): string {
   return t(`partner_locator.${key}${suffix}`, { count, ...vars });
 }
 
-function LocatorPage({ ctx, values, errors, search }: { ctx: PageContext; values: Record<string, string>; errors: FormErrors; search?: LocatorResults | undefined }) {
+function LocatorPage({
+  ctx,
+  values,
+  errors,
+  search,
+}: {
+  ctx: PageContext;
+  values: Record<string, string>;
+  errors: FormErrors;
+  search?: LocatorResults | undefined;
+}) {
   const { t, lang } = ctx;
   const heading = search && resultsHeading(ctx, search);
   const first = search ? (search.page - 1) * search.pageSize + 1 : 1;
@@ -101,8 +144,22 @@ function LocatorPage({ ctx, values, errors, search }: { ctx: PageContext; values
       {/* Not role="search": Pico draws that as one inline group, too narrow for four fields. A named form is a landmark too. */}
       <form method="get" action="/partners" aria-label={t('partner_locator.search')} novalidate>
         <div class="grid">
-          <TextField name="place" label={t('partner_locator.fields.place')} value={values.place} error={errors.fields.place} hint={t('partner_locator.place_hint')} required={false} maxLength={PLACE_QUERY_MAX} />
-          <SelectField name="country" label={t('partner_locator.fields.country')} value={values.country} error={errors.fields.country} options={countrySelectOptions(lang, t('partner_locator.any_country'))} />
+          <TextField
+            name="place"
+            label={t('partner_locator.fields.place')}
+            value={values.place}
+            error={errors.fields.place}
+            hint={t('partner_locator.place_hint')}
+            required={false}
+            maxLength={PLACE_QUERY_MAX}
+          />
+          <SelectField
+            name="country"
+            label={t('partner_locator.fields.country')}
+            value={values.country}
+            error={errors.fields.country}
+            options={countrySelectOptions(lang, t('partner_locator.any_country'))}
+          />
         </div>
         <div class="grid">
           <SelectField
@@ -112,7 +169,14 @@ function LocatorPage({ ctx, values, errors, search }: { ctx: PageContext; values
             error={errors.fields.radius}
             options={RADII.map((km) => ({ value: String(km), label: formatKm(ctx, km) }))}
           />
-          <TextField name="name" label={t('partner_locator.fields.name')} value={values.name} error={errors.fields.name} required={false} maxLength={NAME_QUERY_MAX} />
+          <TextField
+            name="name"
+            label={t('partner_locator.fields.name')}
+            value={values.name}
+            error={errors.fields.name}
+            required={false}
+            maxLength={NAME_QUERY_MAX}
+          />
         </div>
         <button type="submit">{t('partner_locator.search')}</button>
       </form>
@@ -126,7 +190,9 @@ function LocatorPage({ ctx, values, errors, search }: { ctx: PageContext; values
           ) : (
             <>
               <LocatorMap
-                pins={search.results.flatMap((r, i) => (r.position ? [{ ...r.position, label: String(first + i) }] : []))}
+                pins={search.results.flatMap((r, i) =>
+                  r.position ? [{ ...r.position, label: String(first + i) }] : [],
+                )}
                 centre={search.centre}
                 radiusKm={search.centre ? search.radiusKm : null}
                 description={t('partner_locator.map_alt', { count: search.results.length })}
@@ -136,7 +202,11 @@ function LocatorPage({ ctx, values, errors, search }: { ctx: PageContext; values
                   <ResultItem ctx={ctx} r={r} n={first + i} />
                 ))}
               </ol>
-              <Pagination ctx={ctx} search={search} query={Object.fromEntries(Object.entries(values).filter(([k, v]) => v && k !== 'page'))} />
+              <Pagination
+                ctx={ctx}
+                search={search}
+                query={Object.fromEntries(Object.entries(values).filter(([k, v]) => v && k !== 'page'))}
+              />
             </>
           )}
         </section>
@@ -145,7 +215,17 @@ function LocatorPage({ ctx, values, errors, search }: { ctx: PageContext; values
   );
 }
 
-function CoordinatesPage({ ctx, location, values, errors }: { ctx: PageContext; location: LocatedLocation; values: Record<string, string>; errors: FormErrors }) {
+function CoordinatesPage({
+  ctx,
+  location,
+  values,
+  errors,
+}: {
+  ctx: PageContext;
+  location: LocatedLocation;
+  values: Record<string, string>;
+  errors: FormErrors;
+}) {
   const { t, lang } = ctx;
   const action = `/staff/partner-locations/${location.id}/coordinates`;
   return (
@@ -153,7 +233,11 @@ function CoordinatesPage({ ctx, location, values, errors }: { ctx: PageContext; 
       <article class="narrow">
         <h1>{t('partner_locator.staff_title', { partner: location.partnerName })}</h1>
         <address>
-          {[...location.lines, [location.postcode, location.city].filter(Boolean).join(' '), countryName(location.country, lang)].map((line) => (
+          {[
+            ...location.lines,
+            [location.postcode, location.city].filter(Boolean).join(' '),
+            countryName(location.country, lang),
+          ].map((line) => (
             <>
               {line}
               <br />
@@ -161,12 +245,32 @@ function CoordinatesPage({ ctx, location, values, errors }: { ctx: PageContext; 
           ))}
         </address>
         <p>{location.listed ? t('partner_locator.staff_listed') : t('partner_locator.staff_unlisted')}</p>
-        {location.suggested && <p>{t('partner_locator.staff_suggested', { place: location.suggested.place, latitude: location.suggested.latitude, longitude: location.suggested.longitude })}</p>}
+        {location.suggested && (
+          <p>
+            {t('partner_locator.staff_suggested', {
+              place: location.suggested.place,
+              latitude: location.suggested.latitude,
+              longitude: location.suggested.longitude,
+            })}
+          </p>
+        )}
         <ErrorSummary t={t} errors={errors} />
         <form method="post" action={action} novalidate>
           <CsrfField token={ctx.csrfToken} />
-          <TextField name="latitude" label={t('partner_locator.fields.latitude')} value={values.latitude} error={errors.fields.latitude} hint={t('partner_locator.latitude_hint')} />
-          <TextField name="longitude" label={t('partner_locator.fields.longitude')} value={values.longitude} error={errors.fields.longitude} hint={t('partner_locator.longitude_hint')} />
+          <TextField
+            name="latitude"
+            label={t('partner_locator.fields.latitude')}
+            value={values.latitude}
+            error={errors.fields.latitude}
+            hint={t('partner_locator.latitude_hint')}
+          />
+          <TextField
+            name="longitude"
+            label={t('partner_locator.fields.longitude')}
+            value={values.longitude}
+            error={errors.fields.longitude}
+            hint={t('partner_locator.longitude_hint')}
+          />
           <button type="submit">{t('partner_locator.staff_save')}</button>
         </form>
       </article>
@@ -181,13 +285,24 @@ export async function locatorPages(app: FastifyInstance): Promise<void> {
   app.get('/partners', async (req, reply) => {
     const ctx = pageCtx(req, reply);
     const values = pick(req.query, 'place', 'country', 'radius', 'name', 'page');
-    if (!values.place && !values.country && !values.name) return sendPage(reply, <LocatorPage ctx={ctx} values={values} errors={noErrors} />);
+    if (!values.place && !values.country && !values.name)
+      return sendPage(reply, <LocatorPage ctx={ctx} values={values} errors={noErrors} />);
     try {
-      const search = await searchPartnerLocations(appCtx(), { place: values.place, country: values.country, radiusKm: values.radius, name: values.name, page: values.page });
+      const search = await searchPartnerLocations(appCtx(), {
+        place: values.place,
+        country: values.country,
+        radiusKm: values.radius,
+        name: values.name,
+        page: values.page,
+      });
       return await sendPage(reply, <LocatorPage ctx={ctx} values={values} errors={noErrors} search={search} />);
     } catch (error) {
       if (!(error instanceof AppError) || error.status >= 500 || error.violations.length === 0) throw error;
-      return sendPage(reply, <LocatorPage ctx={ctx} values={values} errors={locatorErrors(ctx, error.violations)} />, error.status);
+      return sendPage(
+        reply,
+        <LocatorPage ctx={ctx} values={values} errors={locatorErrors(ctx, error.violations)} />,
+        error.status,
+      );
     }
   });
 
@@ -195,8 +310,19 @@ export async function locatorPages(app: FastifyInstance): Promise<void> {
     const actor = signedIn(req, reply);
     if (!actor) return reply;
     const location = await locationForStaff(appCtx(), actor, req.params.id);
-    const values = { latitude: location.position?.latitude.toString() ?? '', longitude: location.position?.longitude.toString() ?? '' };
-    return sendPage(reply, <CoordinatesPage ctx={pageCtx(req, reply, { notices: { saved: 'partner_locator.staff_saved' } })} location={location} values={values} errors={noErrors} />);
+    const values = {
+      latitude: location.position?.latitude.toString() ?? '',
+      longitude: location.position?.longitude.toString() ?? '',
+    };
+    return sendPage(
+      reply,
+      <CoordinatesPage
+        ctx={pageCtx(req, reply, { notices: { saved: 'partner_locator.staff_saved' } })}
+        location={location}
+        values={values}
+        errors={noErrors}
+      />,
+    );
   });
 
   app.post<{ Params: { id: string } }>('/staff/partner-locations/:id/coordinates', async (req, reply) => {
@@ -209,7 +335,11 @@ export async function locatorPages(app: FastifyInstance): Promise<void> {
       if (!(error instanceof AppError) || error.code !== 'validation_failed') throw error;
       const location = await locationForStaff(appCtx(), actor, req.params.id);
       const ctx = pageCtx(req, reply, { path: `/staff/partner-locations/${location.id}/coordinates` });
-      return sendPage(reply, <CoordinatesPage ctx={ctx} location={location} values={values} errors={locatorErrors(ctx, error.violations)} />, 422);
+      return sendPage(
+        reply,
+        <CoordinatesPage ctx={ctx} location={location} values={values} errors={locatorErrors(ctx, error.violations)} />,
+        422,
+      );
     }
     return reply.redirect(`/staff/partner-locations/${req.params.id}/coordinates?notice=saved`, 303);
   });

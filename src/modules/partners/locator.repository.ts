@@ -58,7 +58,9 @@ function matching(db: Executor, q: Omit<LocatorQuery, 'limit' | 'offset'>) {
   if (q.centre) {
     const { latitude, longitude } = q.centre;
     query = query
-      .where(sql<SqlBool>`earth_box(ll_to_earth(${latitude}, ${longitude}), ${q.radiusKm * 1000 * EARTH_BOX_MARGIN}) @> ll_to_earth(l.latitude, l.longitude)`)
+      .where(
+        sql<SqlBool>`earth_box(ll_to_earth(${latitude}, ${longitude}), ${q.radiusKm * 1000 * EARTH_BOX_MARGIN}) @> ll_to_earth(l.latitude, l.longitude)`,
+      )
       .where(distanceFrom(q.centre), '<=', q.radiusKm);
   }
   if (q.country) query = query.where('l.country', '=', q.country);
@@ -72,20 +74,39 @@ function matching(db: Executor, q: Omit<LocatorQuery, 'limit' | 'offset'>) {
  * total: counting every match in a dense area costs what the page itself saves (decision 048).
  */
 export async function searchListedLocations(db: Executor, q: LocatorQuery): Promise<LocatorRow[]> {
-  const distance: RawBuilder<number | null> = q.centre ? distanceFrom(q.centre) : sql<number | null>`NULL::double precision`;
+  const distance: RawBuilder<number | null> = q.centre
+    ? distanceFrom(q.centre)
+    : sql<number | null>`NULL::double precision`;
   let query = matching(db, q)
-    .select(['l.id', 'l.partner_id', 'p.legal_name', 'l.lines', 'l.city', 'l.postcode', 'l.country', 'l.type', 'l.latitude', 'l.longitude'])
+    .select([
+      'l.id',
+      'l.partner_id',
+      'p.legal_name',
+      'l.lines',
+      'l.city',
+      'l.postcode',
+      'l.country',
+      'l.type',
+      'l.latitude',
+      'l.longitude',
+    ])
     .select(distance.as('distance_km'));
   query = q.centre
     ? // `<->` alone: a tie-breaker after it made PostgreSQL 15 sort every match instead of reading
       // the index in order (decision 048). Equal distances come in the index's order.
-      query.orderBy(sql`ll_to_earth(l.latitude, l.longitude) <-> ll_to_earth(${q.centre.latitude}, ${q.centre.longitude})`)
+      query.orderBy(
+        sql`ll_to_earth(l.latitude, l.longitude) <-> ll_to_earth(${q.centre.latitude}, ${q.centre.longitude})`,
+      )
     : query.orderBy('p.legal_name').orderBy('l.city').orderBy('l.id');
   return query.limit(q.limit).offset(q.offset).execute();
 }
 
 /** Staff correction of a location's coordinates; answers false when there is no such location. */
-export async function setCoordinates(db: Executor, locationId: string, c: Coordinates): Promise<{ partner_id: string; latitude: number | null; longitude: number | null } | undefined> {
+export async function setCoordinates(
+  db: Executor,
+  locationId: string,
+  c: Coordinates,
+): Promise<{ partner_id: string; latitude: number | null; longitude: number | null } | undefined> {
   return db
     .updateTable('partner_locations')
     .set({ latitude: c.latitude, longitude: c.longitude })
@@ -98,7 +119,18 @@ export async function locationById(db: Executor, locationId: string) {
   return db
     .selectFrom('partner_locations as l')
     .innerJoin('partners as p', 'p.organisation_id', 'l.partner_id')
-    .select(['l.id', 'l.partner_id', 'p.legal_name', 'l.lines', 'l.city', 'l.postcode', 'l.country', 'l.listed', 'l.latitude', 'l.longitude'])
+    .select([
+      'l.id',
+      'l.partner_id',
+      'p.legal_name',
+      'l.lines',
+      'l.city',
+      'l.postcode',
+      'l.country',
+      'l.listed',
+      'l.latitude',
+      'l.longitude',
+    ])
     .where('l.id', '=', locationId)
     .executeTakeFirst();
 }

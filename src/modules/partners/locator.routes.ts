@@ -13,10 +13,25 @@ export async function locatorRoutes(fastify: FastifyInstance): Promise<void> {
 
   app.get(
     '/partners/search',
-    { schema: { tags, summary: 'REG-14: listed partner locations by place or coordinates and radius, country and name; nearest first', querystring: s.SearchQuery, response: { 200: s.SearchResponse, ...errors(400, 422) } } },
+    {
+      schema: {
+        tags,
+        summary: 'REG-14: listed partner locations by place or coordinates and radius, country and name; nearest first',
+        querystring: s.SearchQuery,
+        response: { 200: s.SearchResponse, ...errors(400, 422) },
+      },
+    },
     async (req) => {
       const q = req.query;
-      return searchPartnerLocations(ctx(), { place: q.place, country: q.country, latitude: q.latitude, longitude: q.longitude, radiusKm: q.radius, name: q.name, page: q.page });
+      return searchPartnerLocations(ctx(), {
+        place: q.place,
+        country: q.country,
+        latitude: q.latitude,
+        longitude: q.longitude,
+        radiusKm: q.radius,
+        name: q.name,
+        page: q.page,
+      });
     },
   );
 

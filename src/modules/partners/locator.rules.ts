@@ -41,11 +41,22 @@ export interface SearchCriteria {
 
 const blank = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
 
-function numberIn(field: string, raw: unknown, min: number, max: number, violations: FieldViolation[], integer = false): number | undefined {
+function numberIn(
+  field: string,
+  raw: unknown,
+  min: number,
+  max: number,
+  violations: FieldViolation[],
+  integer = false,
+): number | undefined {
   const n = typeof raw === 'number' ? raw : Number(String(raw).trim());
   if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
     // `detail` is the API's English message; pages translate the rule.
-    violations.push({ field, rule: integer ? 'integer_between' : 'number_between', params: { min, max, detail: `must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}` } });
+    violations.push({
+      field,
+      rule: integer ? 'integer_between' : 'number_between',
+      params: { min, max, detail: `must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}` },
+    });
     return undefined;
   }
   return n;
@@ -59,14 +70,21 @@ function numberIn(field: string, raw: unknown, min: number, max: number, violati
 export function checkSearch(input: SearchInput): { criteria?: SearchCriteria; violations: FieldViolation[] } {
   const violations: FieldViolation[] = [];
   const place = blank(input.place) ? null : String(input.place).trim();
-  if (place && place.length > PLACE_QUERY_MAX) violations.push({ field: 'place', rule: 'too_long', params: { max: PLACE_QUERY_MAX } });
+  if (place && place.length > PLACE_QUERY_MAX)
+    violations.push({ field: 'place', rule: 'too_long', params: { max: PLACE_QUERY_MAX } });
   const name = blank(input.name) ? null : String(input.name).trim();
-  if (name && name.length > NAME_QUERY_MAX) violations.push({ field: 'name', rule: 'too_long', params: { max: NAME_QUERY_MAX } });
+  if (name && name.length > NAME_QUERY_MAX)
+    violations.push({ field: 'name', rule: 'too_long', params: { max: NAME_QUERY_MAX } });
   let country: string | null = null;
   if (!blank(input.country)) {
     const code = String(input.country).trim().toUpperCase();
     if (isCountryCode(code)) country = code;
-    else violations.push({ field: 'country', rule: 'country_code', params: { value: String(input.country).slice(0, 20) } });
+    else
+      violations.push({
+        field: 'country',
+        rule: 'country_code',
+        params: { value: String(input.country).slice(0, 20) },
+      });
   }
   let centre: Coordinates | null = null;
   const hasLat = !blank(input.latitude);
@@ -78,9 +96,16 @@ export function checkSearch(input: SearchInput): { criteria?: SearchCriteria; vi
     const longitude = hasLng ? numberIn('longitude', input.longitude, -180, 180, violations) : undefined;
     if (latitude !== undefined && longitude !== undefined) centre = { latitude, longitude };
   }
-  const radiusKm = blank(input.radiusKm) ? DEFAULT_RADIUS_KM : numberIn('radius', input.radiusKm, RADIUS_MIN_KM, RADIUS_MAX_KM, violations);
+  const radiusKm = blank(input.radiusKm)
+    ? DEFAULT_RADIUS_KM
+    : numberIn('radius', input.radiusKm, RADIUS_MIN_KM, RADIUS_MAX_KM, violations);
   const page = blank(input.page) ? 1 : numberIn('page', input.page, 1, MAX_PAGE, violations, true);
-  if (!place && !hasLat && !hasLng && !country && !name && violations.length === 0) violations.push({ field: 'place', rule: 'search_criteria_required', params: { detail: 'or country, coordinates or name: give at least one' } });
+  if (!place && !hasLat && !hasLng && !country && !name && violations.length === 0)
+    violations.push({
+      field: 'place',
+      rule: 'search_criteria_required',
+      params: { detail: 'or country, coordinates or name: give at least one' },
+    });
   if (violations.length > 0 || radiusKm === undefined || page === undefined) return { violations };
   return { criteria: { place: centre ? null : place, centre, radiusKm, country, name, page }, violations };
 }
@@ -91,7 +116,9 @@ const toRadians = (degrees: number) => (degrees * Math.PI) / 180;
 export function distanceKm(a: Coordinates, b: Coordinates): number {
   const dLat = toRadians(b.latitude - a.latitude);
   const dLng = toRadians(b.longitude - a.longitude);
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(toRadians(a.latitude)) * Math.cos(toRadians(b.latitude)) * Math.sin(dLng / 2) ** 2;
+  const h =
+    Math.sin(dLat / 2) ** 2 +
+    Math.cos(toRadians(a.latitude)) * Math.cos(toRadians(b.latitude)) * Math.sin(dLng / 2) ** 2;
   return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h)));
 }
 
@@ -116,15 +143,26 @@ export function boundingBox(centre: Coordinates, radiusKm: number): BoundingBox 
   const dLng = dLat / Math.cos(toRadians(widest));
   if (dLng >= 180) return { minLatitude, maxLatitude, minLongitude: -180, maxLongitude: 180 };
   const wrap = (lng: number) => (lng < -180 ? lng + 360 : lng > 180 ? lng - 360 : lng);
-  return { minLatitude, maxLatitude, minLongitude: wrap(centre.longitude - dLng), maxLongitude: wrap(centre.longitude + dLng) };
+  return {
+    minLatitude,
+    maxLatitude,
+    minLongitude: wrap(centre.longitude - dLng),
+    maxLongitude: wrap(centre.longitude + dLng),
+  };
 }
 
 /** Staff correcting a location's coordinates: both numbers, in range. */
-export function checkCoordinates(input: { latitude?: unknown; longitude?: unknown }): { coordinates?: Coordinates; violations: FieldViolation[] } {
+export function checkCoordinates(input: { latitude?: unknown; longitude?: unknown }): {
+  coordinates?: Coordinates;
+  violations: FieldViolation[];
+} {
   const violations: FieldViolation[] = [];
-  const latitude = blank(input.latitude) ? (violations.push({ field: 'latitude', rule: 'required' }), undefined) : numberIn('latitude', input.latitude, -90, 90, violations);
-  const longitude = blank(input.longitude) ? (violations.push({ field: 'longitude', rule: 'required' }), undefined) : numberIn('longitude', input.longitude, -180, 180, violations);
+  const latitude = blank(input.latitude)
+    ? (violations.push({ field: 'latitude', rule: 'required' }), undefined)
+    : numberIn('latitude', input.latitude, -90, 90, violations);
+  const longitude = blank(input.longitude)
+    ? (violations.push({ field: 'longitude', rule: 'required' }), undefined)
+    : numberIn('longitude', input.longitude, -180, 180, violations);
   if (latitude === undefined || longitude === undefined) return { violations };
   return { coordinates: { latitude, longitude }, violations };
 }
-

@@ -5,7 +5,14 @@ import { isUuid } from '../../platform/ids.ts';
 import { recordAudit } from '../audit/index.ts';
 import { findPlace } from './gazetteer.ts';
 import * as repo from './locator.repository.ts';
-import { checkCoordinates, checkSearch, MAX_PAGE, PAGE_SIZE, type Coordinates, type SearchInput } from './locator.rules.ts';
+import {
+  checkCoordinates,
+  checkSearch,
+  MAX_PAGE,
+  PAGE_SIZE,
+  type Coordinates,
+  type SearchInput,
+} from './locator.rules.ts';
 
 export type { Coordinates, SearchInput };
 
@@ -56,7 +63,8 @@ export interface LocatorResults {
 }
 
 /** A search's own problems answer 400 with one violation per field (a query string, not a form post). */
-const badSearch = (violations: FieldViolation[]) => new AppError('invalid_request', 'Some search parameters are not valid; see `fields`.', 400, violations);
+const badSearch = (violations: FieldViolation[]) =>
+  new AppError('invalid_request', 'Some search parameters are not valid; see `fields`.', 400, violations);
 
 /**
  * REG-14: listed locations of listable partners, by place (a city name; "Munich", "München") or
@@ -68,7 +76,20 @@ export async function searchPartnerLocations(ctx: AppContext, input: SearchInput
   let centre: LocatorResults['centre'] = criteria.centre && { ...criteria.centre, place: null, country: null };
   if (criteria.place) {
     const found = findPlace(criteria.place, criteria.country);
-    if (!found) throw new AppError('place_not_found', `We could not find that place: ${criteria.place}.`, 422, [{ field: 'place', rule: 'place_not_found', params: { value: criteria.place, detail: 'is a place we could not find' } }], { place: criteria.place });
+    if (!found)
+      throw new AppError(
+        'place_not_found',
+        `We could not find that place: ${criteria.place}.`,
+        422,
+        [
+          {
+            field: 'place',
+            rule: 'place_not_found',
+            params: { value: criteria.place, detail: 'is a place we could not find' },
+          },
+        ],
+        { place: criteria.place },
+      );
     centre = { latitude: found.latitude, longitude: found.longitude, place: found.name, country: found.country };
   }
   const filters = { centre, radiusKm: criteria.radiusKm, country: criteria.country, name: criteria.name };
@@ -116,7 +137,11 @@ export interface LocatedLocation {
   suggested: GeocodedPlace | undefined;
 }
 
-export async function locationForStaff(ctx: AppContext, actor: Actor | null, locationId: string): Promise<LocatedLocation> {
+export async function locationForStaff(
+  ctx: AppContext,
+  actor: Actor | null,
+  locationId: string,
+): Promise<LocatedLocation> {
   requirePermission(actor, 'applications:review');
   const row = isUuid(locationId) ? await repo.locationById(ctx.db, locationId) : undefined;
   if (!row) throw notFound('Location');
@@ -129,13 +154,20 @@ export async function locationForStaff(ctx: AppContext, actor: Actor | null, loc
     postcode: row.postcode,
     country: row.country,
     listed: row.listed,
-    position: row.latitude === null || row.longitude === null ? null : { latitude: row.latitude, longitude: row.longitude },
+    position:
+      row.latitude === null || row.longitude === null ? null : { latitude: row.latitude, longitude: row.longitude },
     suggested: geocode(row),
   };
 }
 
 /** REG-14: programme staff correct a location's coordinates; the change is audited. */
-export async function setLocationCoordinates(ctx: AppContext, actor: Actor | null, locationId: string, input: { latitude?: unknown; longitude?: unknown }, meta: RequestMeta): Promise<Coordinates> {
+export async function setLocationCoordinates(
+  ctx: AppContext,
+  actor: Actor | null,
+  locationId: string,
+  input: { latitude?: unknown; longitude?: unknown },
+  meta: RequestMeta,
+): Promise<Coordinates> {
   const staff = requirePermission(actor, 'applications:review');
   if (!isUuid(locationId)) throw notFound('Location');
   const { coordinates, violations } = checkCoordinates(input);

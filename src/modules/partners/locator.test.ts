@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browser, createTestApp, type TestApp } from '../../../test/helpers/app.ts';
-import { createDistributor, createPartner, createStaffAdmin, createUser, insertClaim, sessionFor } from '../../../test/helpers/fixtures.ts';
+import {
+  createDistributor,
+  createPartner,
+  createStaffAdmin,
+  createUser,
+  insertClaim,
+  sessionFor,
+} from '../../../test/helpers/fixtures.ts';
 import { findPlace, normalisePlaceName } from './gazetteer.ts';
 import { geocode, searchPartnerLocations } from './index.ts';
 import { boundingBox, checkCoordinates, checkSearch, distanceKm } from './locator.rules.ts';
@@ -17,7 +24,10 @@ describe('REG-14 locator rules and gazetteer', () => {
     const box = boundingBox(MUNICH, 50);
     for (const bearing of [0, 45, 90, 135, 180, 225, 270, 315]) {
       const rad = (bearing * Math.PI) / 180;
-      const p = { latitude: MUNICH.latitude + (49.9 / 111.2) * Math.cos(rad), longitude: MUNICH.longitude + ((49.9 / 111.2) * Math.sin(rad)) / Math.cos((MUNICH.latitude * Math.PI) / 180) };
+      const p = {
+        latitude: MUNICH.latitude + (49.9 / 111.2) * Math.cos(rad),
+        longitude: MUNICH.longitude + ((49.9 / 111.2) * Math.sin(rad)) / Math.cos((MUNICH.latitude * Math.PI) / 180),
+      };
       expect(distanceKm(MUNICH, p)).toBeLessThan(50.5);
       expect(p.latitude).toBeGreaterThanOrEqual(box.minLatitude);
       expect(p.latitude).toBeLessThanOrEqual(box.maxLatitude);
@@ -29,25 +39,48 @@ describe('REG-14 locator rules and gazetteer', () => {
   });
 
   it('REG-14: a bad radius, latitude or page names the field', () => {
-    expect(checkSearch({ place: 'Munich', radiusKm: '0' }).violations).toMatchObject([{ field: 'radius', rule: 'number_between', params: { min: 1, max: 500 } }]);
-    expect(checkSearch({ latitude: '91', longitude: '11' }).violations).toMatchObject([{ field: 'latitude', rule: 'number_between' }]);
+    expect(checkSearch({ place: 'Munich', radiusKm: '0' }).violations).toMatchObject([
+      { field: 'radius', rule: 'number_between', params: { min: 1, max: 500 } },
+    ]);
+    expect(checkSearch({ latitude: '91', longitude: '11' }).violations).toMatchObject([
+      { field: 'latitude', rule: 'number_between' },
+    ]);
     expect(checkSearch({ latitude: '48' }).violations).toMatchObject([{ field: 'longitude', rule: 'required' }]);
-    expect(checkSearch({ name: 'x', page: '51' }).violations).toMatchObject([{ field: 'page', rule: 'integer_between', params: { max: 50 } }]);
-    expect(checkSearch({ name: 'x', page: '1.5' }).violations).toMatchObject([{ field: 'page', rule: 'integer_between' }]);
+    expect(checkSearch({ name: 'x', page: '51' }).violations).toMatchObject([
+      { field: 'page', rule: 'integer_between', params: { max: 50 } },
+    ]);
+    expect(checkSearch({ name: 'x', page: '1.5' }).violations).toMatchObject([
+      { field: 'page', rule: 'integer_between' },
+    ]);
     expect(checkSearch({ country: 'XX' }).violations).toMatchObject([{ field: 'country', rule: 'country_code' }]);
     expect(checkSearch({}).violations).toMatchObject([{ field: 'place', rule: 'search_criteria_required' }]);
-    expect(checkSearch({ place: ' Munich ', country: 'de' }).criteria).toEqual({ place: 'Munich', centre: null, radiusKm: 50, country: 'DE', name: null, page: 1 });
-    expect(checkCoordinates({ latitude: '48.1', longitude: '' }).violations).toMatchObject([{ field: 'longitude', rule: 'required' }]);
+    expect(checkSearch({ place: ' Munich ', country: 'de' }).criteria).toEqual({
+      place: 'Munich',
+      centre: null,
+      radiusKm: 50,
+      country: 'DE',
+      name: null,
+      page: 1,
+    });
+    expect(checkCoordinates({ latitude: '48.1', longitude: '' }).violations).toMatchObject([
+      { field: 'longitude', rule: 'required' },
+    ]);
   });
 
   it('REG-14: the gazetteer is case- and accent-insensitive and knows common local names', () => {
     expect(normalisePlaceName('  MÜNCHEN ')).toBe('munchen');
-    for (const name of ['Munich', 'munich', 'München', 'Munchen', 'MUNCHEN']) expect(findPlace(name, 'DE')?.name, name).toBe('Munich');
+    for (const name of ['Munich', 'munich', 'München', 'Munchen', 'MUNCHEN'])
+      expect(findPlace(name, 'DE')?.name, name).toBe('Munich');
     expect(findPlace('Cologne')?.country).toBe('DE');
     expect(findPlace('Saint-Étienne', 'FR')?.name).toBe('Saint-Étienne');
     expect(findPlace('Paris', 'US')?.country).toBe('US'); // the country narrows the place
     expect(findPlace('Nowhereville Xyz')).toBeUndefined();
-    expect(geocode({ city: 'München', postcode: '80802', country: 'DE' })).toMatchObject({ place: 'Munich', country: 'DE', latitude: MUNICH.latitude, longitude: MUNICH.longitude });
+    expect(geocode({ city: 'München', postcode: '80802', country: 'DE' })).toMatchObject({
+      place: 'Munich',
+      country: 'DE',
+      latitude: MUNICH.latitude,
+      longitude: MUNICH.longitude,
+    });
     expect(geocode({ city: 'Atlantis', country: 'GR' })).toBeUndefined();
   });
 });
@@ -56,10 +89,26 @@ describe('REG-14 Partner Locator search', () => {
   let t: TestApp;
   const ids: Record<string, string> = {};
 
-  const addLocation = async (partnerId: string, city: string, at: { latitude: number; longitude: number } | null, listed = true, country = 'DE') => {
+  const addLocation = async (
+    partnerId: string,
+    city: string,
+    at: { latitude: number; longitude: number } | null,
+    listed = true,
+    country = 'DE',
+  ) => {
     const row = await t.ctx.db
       .insertInto('partner_locations')
-      .values({ partner_id: partnerId, lines: [`1 ${city} Street`], city, postcode: null, country, type: 'office', listed, latitude: at?.latitude ?? null, longitude: at?.longitude ?? null })
+      .values({
+        partner_id: partnerId,
+        lines: [`1 ${city} Street`],
+        city,
+        postcode: null,
+        country,
+        type: 'office',
+        listed,
+        latitude: at?.latitude ?? null,
+        longitude: at?.longitude ?? null,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     return row.id;
@@ -69,14 +118,23 @@ describe('REG-14 Partner Locator search', () => {
     t = await createTestApp();
     const alpha = await createPartner(t.ctx, { country: 'DE', legalName: 'Alpha Bavaria GmbH' });
     const beta = await createPartner(t.ctx, { country: 'DE', legalName: 'Beta Systeme GmbH' });
-    const suspended = await createPartner(t.ctx, { country: 'DE', legalName: 'Suspended Sales GmbH', status: 'suspended' });
-    const applicant = await createPartner(t.ctx, { country: 'DE', legalName: 'Applicant Angebot GmbH', status: 'applicant' });
+    const suspended = await createPartner(t.ctx, {
+      country: 'DE',
+      legalName: 'Suspended Sales GmbH',
+      status: 'suspended',
+    });
+    const applicant = await createPartner(t.ctx, {
+      country: 'DE',
+      legalName: 'Applicant Angebot GmbH',
+      status: 'applicant',
+    });
     const gamma = await createPartner(t.ctx, { country: 'FR', legalName: 'Gamma Conseil SARL' });
     const many = await createPartner(t.ctx, { country: 'DE', legalName: 'Pagina Berlin GmbH' });
     // REG-4: only partners in good standing are listed, so each listed one has a confirmed
     // account; Restricted Rabatt has none and its Munich office must never appear.
     const distributor = await createDistributor(t.ctx, { hqCountry: 'DE', territories: ['FR'] });
-    for (const [n, p] of [alpha, beta, suspended, applicant, gamma, many].entries()) await insertClaim(t.ctx, p.id, distributor.id, `LOC-${n}`, 'confirmed');
+    for (const [n, p] of [alpha, beta, suspended, applicant, gamma, many].entries())
+      await insertClaim(t.ctx, p.id, distributor.id, `LOC-${n}`, 'confirmed');
     const restricted = await createPartner(t.ctx, { country: 'DE', legalName: 'Restricted Rabatt GmbH' });
     await addLocation(restricted.id, 'München', MUNICH);
     ids.alpha = alpha.id;
@@ -88,7 +146,8 @@ describe('REG-14 Partner Locator search', () => {
     await addLocation(suspended.id, 'München', MUNICH);
     await addLocation(applicant.id, 'München', MUNICH);
     ids.gammaParis = await addLocation(gamma.id, 'Paris', { latitude: 48.85341, longitude: 2.3488 }, true, 'FR');
-    for (let i = 0; i < 25; i += 1) await addLocation(many.id, `Berlin ${i}`, { latitude: 52.52 + i * 0.001, longitude: 13.4 });
+    for (let i = 0; i < 25; i += 1)
+      await addLocation(many.id, `Berlin ${i}`, { latitude: 52.52 + i * 0.001, longitude: 13.4 });
   });
   afterAll(() => t.close());
 
@@ -98,7 +157,11 @@ describe('REG-14 Partner Locator search', () => {
     const found = await search({ place: 'Munich', radiusKm: 50 });
     expect(found.centre).toMatchObject({ place: 'Munich', country: 'DE' });
     expect(found.results.map((r) => r.locationId)).toEqual([ids.alphaMunich, ids.betaPasing, ids.alphaFreising]);
-    expect(found.results.map((r) => r.distanceKm)).toEqual([0, expect.closeTo(8.5, 0) as number, expect.closeTo(32, 0) as number]);
+    expect(found.results.map((r) => r.distanceKm)).toEqual([
+      0,
+      expect.closeTo(8.5, 0) as number,
+      expect.closeTo(32, 0) as number,
+    ]);
     expect(found.total).toBe(3);
     const wider = await search({ place: 'München', radiusKm: 60 });
     expect(wider.results.map((r) => r.locationId)).toContain(ids.alphaAugsburg);
@@ -118,14 +181,18 @@ describe('REG-14 Partner Locator search', () => {
     expect(found.results.map((r) => r.city).sort()).toEqual(['Augsburg', 'Freising', 'München']);
     expect(found.results.every((r) => r.distanceKm === null)).toBe(true);
     // Name and radius together; "%" is a literal character, not a wildcard.
-    expect((await search({ place: 'Munich', name: 'Beta' })).results.map((r) => r.locationId)).toEqual([ids.betaPasing]);
+    expect((await search({ place: 'Munich', name: 'Beta' })).results.map((r) => r.locationId)).toEqual([
+      ids.betaPasing,
+    ]);
     expect((await search({ name: '%' })).total).toBe(0);
   });
 
   it('REG-14: a country filter keeps only locations in that country', async () => {
     const found = await search({ country: 'FR' });
     expect(found.results.map((r) => r.locationId)).toEqual([ids.gammaParis]);
-    expect((await search({ latitude: 48.5, longitude: 7, radiusKm: 500, country: 'FR' })).results.map((r) => r.country)).toEqual(['FR']);
+    expect(
+      (await search({ latitude: 48.5, longitude: 7, radiusKm: 500, country: 'FR' })).results.map((r) => r.country),
+    ).toEqual(['FR']);
   });
 
   it('REG-14: results come in pages of 20 with the total', async () => {
@@ -145,7 +212,12 @@ describe('REG-14 Partner Locator search', () => {
     const ok = await t.app.inject({ method: 'GET', url: '/api/v1/partners/search?place=Munich&radius=50' });
     expect(ok.statusCode).toBe(200);
     expect(ok.json()).toMatchObject({ total: 3, centre: { place: 'Munich' } });
-    expect(ok.json().results[0]).toMatchObject({ locationId: ids.alphaMunich, partnerName: 'Alpha Bavaria GmbH', distanceKm: 0, position: MUNICH });
+    expect(ok.json().results[0]).toMatchObject({
+      locationId: ids.alphaMunich,
+      partnerName: 'Alpha Bavaria GmbH',
+      distanceKm: 0,
+      position: MUNICH,
+    });
     const radius = await t.app.inject({ method: 'GET', url: '/api/v1/partners/search?place=Munich&radius=5000' });
     expect(radius.statusCode).toBe(400);
     expect(radius.json().error.fields).toMatchObject([{ field: 'radius' }]);
@@ -160,7 +232,10 @@ describe('REG-14 Partner Locator search', () => {
   it('REG-14: an unknown place answers "We could not find that place", not a 500', async () => {
     const api = await t.app.inject({ method: 'GET', url: '/api/v1/partners/search?place=Xyzzyville' });
     expect(api.statusCode).toBe(422);
-    expect(api.json().error).toMatchObject({ code: 'place_not_found', fields: [{ field: 'place', rule: 'place_not_found' }] });
+    expect(api.json().error).toMatchObject({
+      code: 'place_not_found',
+      fields: [{ field: 'place', rule: 'place_not_found' }],
+    });
     expect(api.json().error.message).toContain('We could not find that place');
     const page = await browser(t.app).get('/partners?place=Xyzzyville&radius=50');
     expect(page.statusCode).toBe(422);
@@ -191,7 +266,12 @@ describe('REG-14 Partner Locator search', () => {
     const staff = await createStaffAdmin(t.ctx);
     const member = await createUser(t.ctx, [{ role: 'partner_admin', organisationId: ids.alpha! }]);
     const url = `/api/v1/partners/locations/${ids.alphaAugsburg}/coordinates`;
-    const denied = await t.app.inject({ method: 'PUT', url, payload: { latitude: 48.1, longitude: 11.5 }, cookies: { pp_session: await sessionFor(t.ctx, member) } });
+    const denied = await t.app.inject({
+      method: 'PUT',
+      url,
+      payload: { latitude: 48.1, longitude: 11.5 },
+      cookies: { pp_session: await sessionFor(t.ctx, member) },
+    });
     expect(denied.statusCode).toBe(403);
     const cookies = { pp_session: await sessionFor(t.ctx, staff) };
     const bad = await t.app.inject({ method: 'PUT', url, payload: { latitude: 100, longitude: 11.5 }, cookies });
@@ -199,19 +279,33 @@ describe('REG-14 Partner Locator search', () => {
     expect(bad.json().error.fields).toMatchObject([{ field: 'latitude' }]);
     const ok = await t.app.inject({ method: 'PUT', url, payload: { latitude: 48.2, longitude: 11.6 }, cookies });
     expect(ok.statusCode).toBe(200);
-    expect((await search({ place: 'Munich', radiusKm: 20 })).results.map((r) => r.locationId)).toContain(ids.alphaAugsburg);
-    const audit = await t.ctx.db.selectFrom('audit_log').select(['action', 'data']).where('subject_id', '=', ids.alphaAugsburg!).execute();
-    expect(audit).toMatchObject([{ action: 'partner_location.coordinates_set', data: { to: { latitude: 48.2, longitude: 11.6 } } }]);
+    expect((await search({ place: 'Munich', radiusKm: 20 })).results.map((r) => r.locationId)).toContain(
+      ids.alphaAugsburg,
+    );
+    const audit = await t.ctx.db
+      .selectFrom('audit_log')
+      .select(['action', 'data'])
+      .where('subject_id', '=', ids.alphaAugsburg!)
+      .execute();
+    expect(audit).toMatchObject([
+      { action: 'partner_location.coordinates_set', data: { to: { latitude: 48.2, longitude: 11.6 } } },
+    ]);
     // The staff form: shows the gazetteer's suggestion, and re-renders a bad value with its message.
     const b = browser(t.app);
     b.jar.set('pp_session', cookies.pp_session);
     const form = await b.get(`/staff/partner-locations/${ids.alphaFreising}/coordinates`);
     expect(form.statusCode).toBe(200);
     expect(form.body).toContain('The gazetteer places Freising at latitude');
-    const invalid = await b.post(`/staff/partner-locations/${ids.alphaFreising}/coordinates`, { latitude: 'north', longitude: '11.7' });
+    const invalid = await b.post(`/staff/partner-locations/${ids.alphaFreising}/coordinates`, {
+      latitude: 'north',
+      longitude: '11.7',
+    });
     expect(invalid.statusCode).toBe(422);
     expect(invalid.body).toContain('Latitude must be a number from -90 to 90.');
-    const saved = await b.post(`/staff/partner-locations/${ids.alphaFreising}/coordinates`, { latitude: '48.4', longitude: '11.75' });
+    const saved = await b.post(`/staff/partner-locations/${ids.alphaFreising}/coordinates`, {
+      latitude: '48.4',
+      longitude: '11.75',
+    });
     expect(saved.statusCode).toBe(303);
   });
 });

@@ -44,7 +44,17 @@ export interface MapPin extends Coordinates {
  * Fits the map to the centre and the pins (at least a few km across), with the search radius as
  * a circle when there is a centre; without pins or centre it shows the world.
  */
-export function LocatorMap({ pins, centre, radiusKm, description }: { pins: MapPin[]; centre: Coordinates | null; radiusKm: number | null; description: string }) {
+export function LocatorMap({
+  pins,
+  centre,
+  radiusKm,
+  description,
+}: {
+  pins: MapPin[];
+  centre: Coordinates | null;
+  radiusKm: number | null;
+  description: string;
+}) {
   countries ??= loadCountries();
   const points = [...pins, ...(centre ? [centre] : [])];
   const projection = geoMercator();
@@ -60,16 +70,37 @@ export function LocatorMap({ pins, centre, radiusKm, description }: { pins: MapP
     const padLat = Math.max(20, radiusKm ?? 0) / 111 + 0.1 * (Math.max(...lats) - Math.min(...lats));
     south = Math.max(-85, Math.min(...lats) - padLat);
     north = Math.min(85, Math.max(...lats) + padLat);
-    const padLng = padLat / Math.max(0.1, Math.cos(((south + north) / 2) * (Math.PI / 180))) + 0.1 * (Math.max(...lngs) - Math.min(...lngs));
+    const padLng =
+      padLat / Math.max(0.1, Math.cos(((south + north) / 2) * (Math.PI / 180))) +
+      0.1 * (Math.max(...lngs) - Math.min(...lngs));
     west = Math.max(-180, Math.min(...lngs) - padLng);
     east = Math.min(180, Math.max(...lngs) + padLng);
   }
   const frame: Feature<Geometry> = {
     type: 'Feature',
     properties: {},
-    geometry: { type: 'MultiPoint', coordinates: [[west, south], [east, north], [west, north], [east, south]] },
+    geometry: {
+      type: 'MultiPoint',
+      coordinates: [
+        [west, south],
+        [east, north],
+        [west, north],
+        [east, south],
+      ],
+    },
   };
-  projection.fitExtent([[8, 8], [WIDTH - 8, HEIGHT - 8]], frame).clipExtent([[0, 0], [WIDTH, HEIGHT]]);
+  projection
+    .fitExtent(
+      [
+        [8, 8],
+        [WIDTH - 8, HEIGHT - 8],
+      ],
+      frame,
+    )
+    .clipExtent([
+      [0, 0],
+      [WIDTH, HEIGHT],
+    ]);
   const path = geoPath(projection).digits(1);
   const visible = countries.filter((c) => overlaps(c, west, south, east, north));
   const round = (n: number) => Math.round(n * 10) / 10;
@@ -77,21 +108,56 @@ export function LocatorMap({ pins, centre, radiusKm, description }: { pins: MapP
     const [x, y] = projection([p.longitude, p.latitude]) ?? [0, 0];
     return [round(x), round(y)];
   };
-  const kmPerPixel = centre && radiusKm ? radiusKm / Math.max(1, Math.abs(project({ latitude: centre.latitude + radiusKm / 111, longitude: centre.longitude })[1] - project(centre)[1])) : 0;
+  const kmPerPixel =
+    centre && radiusKm
+      ? radiusKm /
+        Math.max(
+          1,
+          Math.abs(
+            project({ latitude: centre.latitude + radiusKm / 111, longitude: centre.longitude })[1] -
+              project(centre)[1],
+          ),
+        )
+      : 0;
   return (
     <figure class="locator-map">
-      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} width="100%" role="img" aria-labelledby="locator-map-title" xmlns="http://www.w3.org/2000/svg">
+      <svg
+        viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+        width="100%"
+        role="img"
+        aria-labelledby="locator-map-title"
+        xmlns="http://www.w3.org/2000/svg"
+      >
         <title id="locator-map-title">{description}</title>
         <rect width={WIDTH} height={HEIGHT} fill="#dbeafe" />
         <g fill="#f1f5f9" stroke="#94a3b8" stroke-width="0.5" aria-hidden="true">
-          {visible.map((c) => path(c.feature)).filter(Boolean).map((d) => (
-            <path d={d!} />
-          ))}
+          {visible
+            .map((c) => path(c.feature))
+            .filter(Boolean)
+            .map((d) => (
+              <path d={d!} />
+            ))}
         </g>
         {centre && radiusKm && kmPerPixel > 0 && (
-          <circle cx={project(centre)[0]} cy={project(centre)[1]} r={round(radiusKm / kmPerPixel)} fill="#1d4ed8" fill-opacity="0.06" stroke="#1d4ed8" stroke-dasharray="4 3" aria-hidden="true" />
+          <circle
+            cx={project(centre)[0]}
+            cy={project(centre)[1]}
+            r={round(radiusKm / kmPerPixel)}
+            fill="#1d4ed8"
+            fill-opacity="0.06"
+            stroke="#1d4ed8"
+            stroke-dasharray="4 3"
+            aria-hidden="true"
+          />
         )}
-        {centre && <path d={`M${project(centre)[0] - 6},${project(centre)[1]}h12M${project(centre)[0]},${project(centre)[1] - 6}v12`} stroke="#0f172a" stroke-width="2" aria-hidden="true" />}
+        {centre && (
+          <path
+            d={`M${project(centre)[0] - 6},${project(centre)[1]}h12M${project(centre)[0]},${project(centre)[1] - 6}v12`}
+            stroke="#0f172a"
+            stroke-width="2"
+            aria-hidden="true"
+          />
+        )}
         <g aria-hidden="true">
           {pins.map((p) => {
             const [x, y] = project(p);

@@ -7,14 +7,26 @@ import type { PartnerLocationsTable, PartnersTable } from './partners.table.ts';
 
 export type PartnerRow = Selectable<PartnersTable>;
 export type PartnerLocationRow = Selectable<PartnerLocationsTable>;
-type ApplicantFields = Pick<Insertable<PartnersTable>, 'legal_name' | 'country' | 'initial_distributor_id' | 'contact_name' | 'contact_email' | 'contact_phone'>;
+type ApplicantFields = Pick<
+  Insertable<PartnersTable>,
+  'legal_name' | 'country' | 'initial_distributor_id' | 'contact_name' | 'contact_email' | 'contact_phone'
+>;
 
 export async function insertPartner(db: Executor, row: Insertable<PartnersTable>): Promise<void> {
   await db.insertInto('partners').values(row).execute();
 }
 
-export async function updateApplicantFields(db: Executor, partnerId: string, row: ApplicantFields, now: Date): Promise<void> {
-  await db.updateTable('partners').set((eb) => ({ ...row, version: eb('version', '+', 1), updated_at: now })).where('organisation_id', '=', partnerId).execute();
+export async function updateApplicantFields(
+  db: Executor,
+  partnerId: string,
+  row: ApplicantFields,
+  now: Date,
+): Promise<void> {
+  await db
+    .updateTable('partners')
+    .set((eb) => ({ ...row, version: eb('version', '+', 1), updated_at: now }))
+    .where('organisation_id', '=', partnerId)
+    .execute();
 }
 
 export async function markRegistered(
@@ -25,7 +37,14 @@ export async function markRegistered(
   const { now, ...agreement } = values;
   await db
     .updateTable('partners')
-    .set((eb) => ({ status: 'registered', registered_at: now, ...agreement, distributor_info_reviewed_at: now, version: eb('version', '+', 1), updated_at: now }))
+    .set((eb) => ({
+      status: 'registered',
+      registered_at: now,
+      ...agreement,
+      distributor_info_reviewed_at: now,
+      version: eb('version', '+', 1),
+      updated_at: now,
+    }))
     .where('organisation_id', '=', partnerId)
     .execute();
 }
@@ -43,13 +62,26 @@ export async function partnersOfUser(db: Executor, userId: string): Promise<Part
   return db
     .selectFrom('partners as p')
     .selectAll('p')
-    .where((eb) => eb.exists(eb.selectFrom('user_roles as r').select('r.user_id').whereRef('r.organisation_id', '=', 'p.organisation_id').where('r.user_id', '=', userId)))
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('user_roles as r')
+          .select('r.user_id')
+          .whereRef('r.organisation_id', '=', 'p.organisation_id')
+          .where('r.user_id', '=', userId),
+      ),
+    )
     .orderBy('p.legal_name')
     .execute();
 }
 
 export async function locationsOfPartner(db: Executor, partnerId: string): Promise<PartnerLocationRow[]> {
-  return db.selectFrom('partner_locations').selectAll().where('partner_id', '=', partnerId).orderBy('created_at').execute();
+  return db
+    .selectFrom('partner_locations')
+    .selectAll()
+    .where('partner_id', '=', partnerId)
+    .orderBy('created_at')
+    .execute();
 }
 
 // ---- Programme figures (staff dashboard) ----
@@ -73,13 +105,21 @@ export async function trainingCounts(db: Executor, now: Date, soon: Date) {
              count(*) FILTER (WHERE completed_at IS NULL AND due_at < ${now})::int AS overdue
       FROM training_assignments t
       -- REG-10: current assignments only (not ended, not followed by a recertification).
-      WHERE t.ended_at IS NULL AND NOT EXISTS (SELECT 1 FROM training_assignments n WHERE n.previous_id = t.id)`.execute(db);
+      WHERE t.ended_at IS NULL AND NOT EXISTS (SELECT 1 FROM training_assignments n WHERE n.previous_id = t.id)`.execute(
+    db,
+  );
   return result.rows[0]!;
 }
 
 /** REG-4 facts per registered partner: whether it has a confirmed account, and whether its review is overdue. */
 export async function purchaseFacts(db: Executor, reviewMonths: number, now: Date) {
-  const result = await sql<{ organisation_id: string; legal_name: string; country: string; no_confirmed: boolean; review_overdue: boolean }>`
+  const result = await sql<{
+    organisation_id: string;
+    legal_name: string;
+    country: string;
+    no_confirmed: boolean;
+    review_overdue: boolean;
+  }>`
       SELECT p.organisation_id, p.legal_name, p.country,
              NOT EXISTS (SELECT 1 FROM account_claims c WHERE c.partner_id = p.organisation_id AND c.status = 'confirmed') AS no_confirmed,
              (p.distributor_info_reviewed_at IS NULL OR p.distributor_info_reviewed_at + make_interval(months => ${reviewMonths}) <= ${now}) AS review_overdue

@@ -13,7 +13,11 @@ export interface PurchaseRestriction {
  * its distributor information was reviewed within the maintenance period. Every reason that
  * applies is named; none means the partner is not restricted.
  */
-export function purchaseRestrictionReasons(facts: { hasConfirmedAccount: boolean; reviewOverdue: boolean; trainingRestricted?: boolean }): RestrictionReason[] {
+export function purchaseRestrictionReasons(facts: {
+  hasConfirmedAccount: boolean;
+  reviewOverdue: boolean;
+  trainingRestricted?: boolean;
+}): RestrictionReason[] {
   return [
     ...(facts.hasConfirmedAccount ? [] : (['no_confirmed_account'] as const)),
     ...(facts.reviewOverdue ? (['review_overdue'] as const) : []),

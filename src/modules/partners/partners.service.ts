@@ -71,7 +71,9 @@ function toPartner(row: repo.PartnerRow): Partner {
     initialDistributorId: row.initial_distributor_id,
     distributorInfoReviewedAt: row.distributor_info_reviewed_at,
     contact: { name: row.contact_name, email: row.contact_email, phone: row.contact_phone },
-    agreement: row.agreement_id ? { id: row.agreement_id, effectiveAt: row.agreement_effective_at, renewalDueAt: row.renewal_due_at } : null,
+    agreement: row.agreement_id
+      ? { id: row.agreement_id, effectiveAt: row.agreement_effective_at, renewalDueAt: row.renewal_due_at }
+      : null,
     termEndsAt: row.renewal_due_at,
     version: row.version,
     createdAt: row.created_at,
@@ -96,15 +98,29 @@ export async function createApplicantPartner(trx: Trx, input: ApplicantPartnerIn
 }
 
 /** A resubmitted application updates the applicant partner it created the first time. */
-export async function updateApplicantPartner(trx: Trx, partnerId: string, input: ApplicantPartnerInput, now = new Date()): Promise<void> {
+export async function updateApplicantPartner(
+  trx: Trx,
+  partnerId: string,
+  input: ApplicantPartnerInput,
+  now = new Date(),
+): Promise<void> {
   await repo.updateApplicantFields(trx, partnerId, applicantFields(input), now);
 }
 
 /** A partner registered from the start, with its review date (demo data and imports). */
-export async function createRegisteredPartner(trx: Trx, input: ApplicantPartnerInput & { registeredAt: Date; distributorInfoReviewedAt: Date | null }): Promise<string> {
+export async function createRegisteredPartner(
+  trx: Trx,
+  input: ApplicantPartnerInput & { registeredAt: Date; distributorInfoReviewedAt: Date | null },
+): Promise<string> {
   const fields = applicantFields(input);
   const organisation = await insertOrganisation(trx, { kind: 'partner', name: fields.legal_name });
-  await repo.insertPartner(trx, { organisation_id: organisation.id, ...fields, status: 'registered', registered_at: input.registeredAt, distributor_info_reviewed_at: input.distributorInfoReviewedAt });
+  await repo.insertPartner(trx, {
+    organisation_id: organisation.id,
+    ...fields,
+    status: 'registered',
+    registered_at: input.registeredAt,
+    distributor_info_reviewed_at: input.distributorInfoReviewedAt,
+  });
   return organisation.id;
 }
 
@@ -116,10 +132,21 @@ export async function createRegisteredPartner(trx: Trx, input: ApplicantPartnerI
  */
 export async function registerPartner(
   trx: Trx,
-  input: { partnerId: string; agreement: { id: string; effectiveAt: Date; renewalDueAt: Date }; keyPersonnel: readonly KeyPersonInput[]; locations: readonly LocationInput[]; now: Date },
+  input: {
+    partnerId: string;
+    agreement: { id: string; effectiveAt: Date; renewalDueAt: Date };
+    keyPersonnel: readonly KeyPersonInput[];
+    locations: readonly LocationInput[];
+    now: Date;
+  },
 ): Promise<void> {
   const { partnerId, agreement, now } = input;
-  await repo.markRegistered(trx, partnerId, { agreement_id: agreement.id, agreement_effective_at: agreement.effectiveAt, renewal_due_at: agreement.renewalDueAt, now });
+  await repo.markRegistered(trx, partnerId, {
+    agreement_id: agreement.id,
+    agreement_effective_at: agreement.effectiveAt,
+    renewal_due_at: agreement.renewalDueAt,
+    now,
+  });
   await assignInitialKeyPersonnel(trx, partnerId, input.keyPersonnel, trainingDueAt(agreement.effectiveAt), now);
   await repo.insertLocations(
     trx,
@@ -185,14 +212,25 @@ export async function trainingCompliance(db: Executor, now: Date): Promise<Train
 }
 
 /** REG-4: registered partners that cannot buy: no confirmed distributor account, review overdue, or restricted for training (REG-10). */
-export async function purchaseRestrictedPartners(db: Executor, reviewMonths: number, now: Date): Promise<PurchaseRestriction[]> {
-  const [facts, training] = await Promise.all([repo.purchaseFacts(db, reviewMonths, now), trainingRestrictedPartnerIds(db, now)]);
+export async function purchaseRestrictedPartners(
+  db: Executor,
+  reviewMonths: number,
+  now: Date,
+): Promise<PurchaseRestriction[]> {
+  const [facts, training] = await Promise.all([
+    repo.purchaseFacts(db, reviewMonths, now),
+    trainingRestrictedPartnerIds(db, now),
+  ]);
   return facts
     .map((f) => ({
       partnerId: f.organisation_id,
       legalName: f.legal_name,
       country: f.country,
-      reasons: purchaseRestrictionReasons({ hasConfirmedAccount: !f.no_confirmed, reviewOverdue: f.review_overdue, trainingRestricted: training.has(f.organisation_id) }),
+      reasons: purchaseRestrictionReasons({
+        hasConfirmedAccount: !f.no_confirmed,
+        reviewOverdue: f.review_overdue,
+        trainingRestricted: training.has(f.organisation_id),
+      }),
     }))
     .filter((p) => p.reasons.length > 0);
 }

@@ -108,7 +108,15 @@ function HomeView({ ctx, o }: { ctx: PageContext; o: Overview }) {
             {o.tasks.map((task) => (
               <li>
                 {TASK_LINKS[task] ? (
-                  <a href={TASK_LINKS[task].startsWith('/partner/') ? TASK_LINKS[task] : `/partner/${partner.id}${TASK_LINKS[task]}`}>{t(`partner.tasks.${task}`)}</a>
+                  <a
+                    href={
+                      TASK_LINKS[task].startsWith('/partner/')
+                        ? TASK_LINKS[task]
+                        : `/partner/${partner.id}${TASK_LINKS[task]}`
+                    }
+                  >
+                    {t(`partner.tasks.${task}`)}
+                  </a>
                 ) : (
                   t(`partner.tasks.${task}`)
                 )}

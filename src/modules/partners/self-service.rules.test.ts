@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import {
   checkListingDetails,
   checkRenewal,
- 
   invitationState,
   isListable,
   leavesNoAdmin,

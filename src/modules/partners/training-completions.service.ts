@@ -56,7 +56,8 @@ export function toCompletion(r: repo.CompletionWithPartner): CompletionRecord {
     provider: r.provider,
     completedAt: r.completed_at,
     certificateNumber: r.certificate_number,
-    certificate: r.has_certificate && r.certificate_type ? { type: r.certificate_type, name: r.certificate_name } : null,
+    certificate:
+      r.has_certificate && r.certificate_type ? { type: r.certificate_type, name: r.certificate_name } : null,
     status: r.status,
     reviewReason: r.review_reason,
     reviewedAt: r.reviewed_at,
@@ -73,15 +74,23 @@ async function openAssignment(ctx: AppContext, actor: Actor, partnerId: string, 
   const person = assignment.key_person_id ? await repo.keyPersonById(ctx.db, assignment.key_person_id) : undefined;
   const self = person && (person.user_id === actor.userId || person.email.toLowerCase() === actor.email.toLowerCase());
   // The person themself, a partner admin for them, or staff.
-  if (!self && !can(actor, 'partner:manage', partnerId) && !isStaff(actor)) requirePermission(actor, 'partner:manage', partnerId);
-  if (assignment.ended_at) throw new AppError('training_assignment_closed', 'This person is no longer one of the key personnel.', 409);
+  if (!self && !can(actor, 'partner:manage', partnerId) && !isStaff(actor))
+    requirePermission(actor, 'partner:manage', partnerId);
+  if (assignment.ended_at)
+    throw new AppError('training_assignment_closed', 'This person is no longer one of the key personnel.', 409);
   return assignment;
 }
 
 /** REG-10: records a completion (awaiting staff verification), with an optional certificate checked by its content. */
 export async function recordCompletion(
-  ctx: AppContext, actor: Actor | null | undefined, partnerId: string, assignmentId: string, input: CompletionInput,
-  certificate: { bytes: Buffer; name: string } | undefined, meta: RequestMeta, now = new Date(),
+  ctx: AppContext,
+  actor: Actor | null | undefined,
+  partnerId: string,
+  assignmentId: string,
+  input: CompletionInput,
+  certificate: { bytes: Buffer; name: string } | undefined,
+  meta: RequestMeta,
+  now = new Date(),
 ): Promise<CompletionRecord> {
   const { actor: user } = await requirePartnerView(ctx, actor, partnerId);
   await openAssignment(ctx, user, partnerId, assignmentId);
@@ -110,27 +119,54 @@ export async function recordCompletion(
       recorded_at: now,
     });
     await repo.setAssignmentCompleted(trx, assignmentId, input.completedOn!);
-    await recordAudit(trx, { actor: auditActor(user), action: 'training.completion_recorded', subject: { type: 'training_completion', id: completionId! }, organisationId: partnerId, ip: meta.ip, data: { assignment: assignmentId, course: course?.name ?? input.courseName ?? '', certificate: type ?? 'none' } });
+    await recordAudit(trx, {
+      actor: auditActor(user),
+      action: 'training.completion_recorded',
+      subject: { type: 'training_completion', id: completionId! },
+      organisationId: partnerId,
+      ip: meta.ip,
+      data: { assignment: assignmentId, course: course?.name ?? input.courseName ?? '', certificate: type ?? 'none' },
+    });
     return completionId!;
   });
   return toCompletion((await repo.completionById(ctx.db, id))!);
 }
 
-export async function completionsOfPartner(ctx: AppContext, actor: Actor | null | undefined, partnerId: string): Promise<CompletionRecord[]> {
+export async function completionsOfPartner(
+  ctx: AppContext,
+  actor: Actor | null | undefined,
+  partnerId: string,
+): Promise<CompletionRecord[]> {
   await requirePartnerView(ctx, actor, partnerId);
   const people = await repo.keyPersonnel(ctx.db, partnerId, true);
-  const assignments = await repo.assignmentsOf(ctx.db, people.map((p) => p.id));
-  return (await repo.completionsOfAssignments(ctx.db, assignments.map((a) => a.id))).map(toCompletion);
+  const assignments = await repo.assignmentsOf(
+    ctx.db,
+    people.map((p) => p.id),
+  );
+  return (
+    await repo.completionsOfAssignments(
+      ctx.db,
+      assignments.map((a) => a.id),
+    )
+  ).map(toCompletion);
 }
 
-export async function completionsAwaitingVerification(ctx: AppContext, actor: Actor | null | undefined): Promise<CompletionRecord[]> {
+export async function completionsAwaitingVerification(
+  ctx: AppContext,
+  actor: Actor | null | undefined,
+): Promise<CompletionRecord[]> {
   requirePermission(actor, 'applications:review');
   return (await repo.completionsAwaitingVerification(ctx.db)).map(toCompletion);
 }
 
 /** REG-10: staff verify a record or reject it with a reason the partner reads (emailed to the person). */
 export async function reviewCompletion(
-  ctx: AppContext, actor: Actor | null | undefined, completionId: string, input: { decision: 'verify' | 'reject'; reason?: string | undefined; version: number }, meta: RequestMeta, now = new Date(),
+  ctx: AppContext,
+  actor: Actor | null | undefined,
+  completionId: string,
+  input: { decision: 'verify' | 'reject'; reason?: string | undefined; version: number },
+  meta: RequestMeta,
+  now = new Date(),
 ): Promise<CompletionRecord> {
   const user = requirePermission(actor, 'applications:decide');
   const existing = await repo.completionById(ctx.db, completionId);
@@ -140,7 +176,12 @@ export async function reviewCompletion(
     if (problems.length > 0) throw validationFailed(problems);
   }
   await ctx.db.transaction().execute(async (trx) => {
-    const reviewed = await repo.reviewCompletion(trx, completionId, input.version, { status: input.decision === 'verify' ? 'verified' : 'rejected', review_reason: input.decision === 'reject' ? input.reason!.trim() : null, reviewed_by: user.userId, reviewed_at: now });
+    const reviewed = await repo.reviewCompletion(trx, completionId, input.version, {
+      status: input.decision === 'verify' ? 'verified' : 'rejected',
+      review_reason: input.decision === 'reject' ? input.reason!.trim() : null,
+      reviewed_by: user.userId,
+      reviewed_at: now,
+    });
     if (!reviewed) throw conflict('training_already_reviewed', 'This record was already verified or rejected.');
     if (input.decision === 'reject') {
       // The assignment is open again unless an earlier record still counts.
@@ -154,20 +195,39 @@ export async function reviewCompletion(
           template: 'training_evidence_rejected',
           recipientName: facts.person_name,
           actionUrl: `${ctx.config.publicUrl}/partner/training`,
-          vars: { company: facts.legal_name, reason: input.reason!.trim(), due: facts.due_at.toISOString().slice(0, 10) },
+          vars: {
+            company: facts.legal_name,
+            reason: input.reason!.trim(),
+            due: facts.due_at.toISOString().slice(0, 10),
+          },
         });
       }
     }
-    await recordAudit(trx, { actor: auditActor(user), action: input.decision === 'verify' ? 'training.completion_verified' : 'training.completion_rejected', subject: { type: 'training_completion', id: completionId }, organisationId: existing.partner_id, ip: meta.ip, data: input.decision === 'reject' ? { reason: input.reason!.trim() } : {} });
+    await recordAudit(trx, {
+      actor: auditActor(user),
+      action: input.decision === 'verify' ? 'training.completion_verified' : 'training.completion_rejected',
+      subject: { type: 'training_completion', id: completionId },
+      organisationId: existing.partner_id,
+      ip: meta.ip,
+      data: input.decision === 'reject' ? { reason: input.reason!.trim() } : {},
+    });
   });
   return toCompletion((await repo.completionById(ctx.db, completionId))!);
 }
 
 /** A certificate for download: only to the partner's own users and staff; typed as checked on upload. */
-export async function certificateFile(ctx: AppContext, actor: Actor | null | undefined, completionId: string): Promise<{ bytes: Buffer; type: string; filename: string }> {
+export async function certificateFile(
+  ctx: AppContext,
+  actor: Actor | null | undefined,
+  completionId: string,
+): Promise<{ bytes: Buffer; type: string; filename: string }> {
   const row = await repo.certificateOf(ctx.db, completionId);
   if (!row?.certificate || !row.certificate_type) throw notFound('Certificate');
   await requirePartnerView(ctx, actor, row.partner_id);
   const ext = { 'application/pdf': 'pdf', 'image/png': 'png', 'image/jpeg': 'jpg' }[row.certificate_type];
-  return { bytes: row.certificate, type: row.certificate_type, filename: `certificate-${completionId.slice(0, 8)}.${ext}` };
+  return {
+    bytes: row.certificate,
+    type: row.certificate_type,
+    filename: `certificate-${completionId.slice(0, 8)}.${ext}`,
+  };
 }

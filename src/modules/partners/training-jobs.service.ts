@@ -18,9 +18,23 @@ export async function assignRecertifications(ctx: AppContext, now = new Date()):
     const until = validUntil(c.completed_at, c.validity_months);
     if (!recertificationDue(until, now)) continue;
     assigned += await ctx.db.transaction().execute(async (trx) => {
-      const row = await repo.insertAssignment(trx, { partner_id: c.partner_id, key_person_id: c.key_person_id, person_name: c.person_name, person_email: c.person_email, person_role: c.person_role, due_at: until, previous_id: c.id });
+      const row = await repo.insertAssignment(trx, {
+        partner_id: c.partner_id,
+        key_person_id: c.key_person_id,
+        person_name: c.person_name,
+        person_email: c.person_email,
+        person_role: c.person_role,
+        due_at: until,
+        previous_id: c.id,
+      });
       if (!row) return 0;
-      await recordAudit(trx, { actor: SYSTEM_ACTOR, action: 'training.recertification_assigned', subject: { type: 'training_assignment', id: row.id }, organisationId: c.partner_id, data: { previous: c.id, due: until.toISOString() } });
+      await recordAudit(trx, {
+        actor: SYSTEM_ACTOR,
+        action: 'training.recertification_assigned',
+        subject: { type: 'training_assignment', id: row.id },
+        organisationId: c.partner_id,
+        data: { previous: c.id, due: until.toISOString() },
+      });
       return 1;
     });
   }
@@ -35,7 +49,10 @@ export async function assignRecertifications(ctx: AppContext, now = new Date()):
  */
 export async function sendTrainingReminders(ctx: AppContext, now = new Date()): Promise<number> {
   const candidates = await repo.reminderCandidates(ctx.db, new Date(now.getTime() + 90 * DAY_MS));
-  const sent = await repo.sentReminders(ctx.db, candidates.map((c) => c.id));
+  const sent = await repo.sentReminders(
+    ctx.db,
+    candidates.map((c) => c.id),
+  );
   let count = 0;
   for (const candidate of candidates) {
     const threshold = reminderThreshold(candidate.due_at, now);
@@ -45,15 +62,38 @@ export async function sendTrainingReminders(ctx: AppContext, now = new Date()): 
       if (!facts || facts.completed_at || facts.ended_at) return 0;
       if (!(await repo.claimReminder(trx, candidate.id, threshold, now))) return 0;
       const brand = brandOf(ctx.config);
-      const vars = { company: facts.legal_name, due: facts.due_at.toISOString().slice(0, 10), person: facts.person_name };
+      const vars = {
+        company: facts.legal_name,
+        due: facts.due_at.toISOString().slice(0, 10),
+        person: facts.person_name,
+      };
       const actionUrl = `${ctx.config.publicUrl}/partner/training`;
       const overdue = threshold === 'overdue';
-      await enqueueEmail(trx, brand, { to: facts.person_email, language: isLanguage(facts.language) ? facts.language : 'en', template: overdue ? 'training_overdue' : 'training_reminder', recipientName: facts.person_name, vars });
+      await enqueueEmail(trx, brand, {
+        to: facts.person_email,
+        language: isLanguage(facts.language) ? facts.language : 'en',
+        template: overdue ? 'training_overdue' : 'training_reminder',
+        recipientName: facts.person_name,
+        vars,
+      });
       const admins = remindsAdmins(threshold) ? await repo.partnerAdmins(trx, facts.partner_id) : [];
       for (const admin of admins.filter((a) => a.email.toLowerCase() !== facts.person_email.toLowerCase())) {
-        await enqueueEmail(trx, brand, { to: admin.email, language: isLanguage(admin.language) ? admin.language : 'en', template: 'training_overdue_admin', recipientName: admin.name, actionUrl, vars });
+        await enqueueEmail(trx, brand, {
+          to: admin.email,
+          language: isLanguage(admin.language) ? admin.language : 'en',
+          template: 'training_overdue_admin',
+          recipientName: admin.name,
+          actionUrl,
+          vars,
+        });
       }
-      await recordAudit(trx, { actor: SYSTEM_ACTOR, action: 'training.reminder_sent', subject: { type: 'training_assignment', id: candidate.id }, organisationId: facts.partner_id, data: { threshold, email: facts.person_email, admins: admins.length, due: facts.due_at.toISOString() } });
+      await recordAudit(trx, {
+        actor: SYSTEM_ACTOR,
+        action: 'training.reminder_sent',
+        subject: { type: 'training_assignment', id: candidate.id },
+        organisationId: facts.partner_id,
+        data: { threshold, email: facts.person_email, admins: admins.length, due: facts.due_at.toISOString() },
+      });
       return 1;
     });
   }
@@ -61,7 +101,10 @@ export async function sendTrainingReminders(ctx: AppContext, now = new Date()): 
 }
 
 /** The hourly pass: assign recertifications first, so their reminders go out in the same pass. */
-export async function runTrainingJobs(ctx: AppContext, now = new Date()): Promise<{ recertified: number; reminders: number }> {
+export async function runTrainingJobs(
+  ctx: AppContext,
+  now = new Date(),
+): Promise<{ recertified: number; reminders: number }> {
   const recertified = await assignRecertifications(ctx, now);
   return { recertified, reminders: await sendTrainingReminders(ctx, now) };
 }

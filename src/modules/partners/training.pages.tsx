@@ -6,7 +6,16 @@ import { AppError, notFound } from '../../platform/errors.ts';
 import { isUuid } from '../../platform/ids.ts';
 import { requestMeta } from '../../platform/request-meta.ts';
 import { acceptFileUploads, uploadedFile } from '../../platform/upload-form.ts';
-import { CsrfField, ErrorSummary, fieldId, formErrors, noErrors, SelectField, TextField, type FormErrors } from '../../platform/views/components.tsx';
+import {
+  CsrfField,
+  ErrorSummary,
+  fieldId,
+  formErrors,
+  noErrors,
+  SelectField,
+  TextField,
+  type FormErrors,
+} from '../../platform/views/components.tsx';
 import { DataTable } from '../../platform/views/data-table.tsx';
 import { DateField } from '../../platform/views/date-field.tsx';
 import { Layout } from '../../platform/views/layout.tsx';
@@ -16,11 +25,25 @@ import { sendPage } from '../../platform/views/render.ts';
 import { partnerOfUser } from './partners.service.ts';
 import { listCourses, vendorCourse, type Course } from './training-admin.service.ts';
 import { MAX_CERTIFICATE_BYTES, PROVIDERS } from './training.rules.ts';
-import { addKeyPerson, colleaguesOf, formerKeyPersonnel, partnerTraining, removeKeyPerson, updateKeyPerson, type PartnerTrainingSummary, type PersonTraining } from './training.service.ts';
+import {
+  addKeyPerson,
+  colleaguesOf,
+  formerKeyPersonnel,
+  partnerTraining,
+  removeKeyPerson,
+  updateKeyPerson,
+  type PartnerTrainingSummary,
+  type PersonTraining,
+} from './training.service.ts';
 import { recordCompletion } from './training-completions.service.ts';
 import { Day, StatusBadge } from './training.view.tsx';
 
-const NOTICES = { added: 'training.notice.added', changed: 'training.notice.changed', removed: 'training.notice.removed', recorded: 'training.notice.recorded' };
+const NOTICES = {
+  added: 'training.notice.added',
+  changed: 'training.notice.changed',
+  removed: 'training.notice.removed',
+  recorded: 'training.notice.recorded',
+};
 const PERSON_FIELDS = ['user_id', 'name', 'email', 'role'];
 const COMPLETION_FIELDS = ['course_id', 'course_name', 'provider', 'completed_on', 'certificate_number'];
 
@@ -38,7 +61,16 @@ interface FormerPerson {
   removedAt: Date;
 }
 
-function TrainingPage(props: { ctx: PageContext; training: PartnerTrainingSummary; vendor: Course | undefined; canManage: boolean; colleagues: Colleague[]; former: FormerPerson[]; values: Record<string, string>; errors: FormErrors }) {
+function TrainingPage(props: {
+  ctx: PageContext;
+  training: PartnerTrainingSummary;
+  vendor: Course | undefined;
+  canManage: boolean;
+  colleagues: Colleague[];
+  former: FormerPerson[];
+  values: Record<string, string>;
+  errors: FormErrors;
+}) {
   const { ctx, training, vendor, canManage, colleagues, former, values, errors } = props;
   const { t } = ctx;
   return (
@@ -52,7 +84,8 @@ function TrainingPage(props: { ctx: PageContext; training: PartnerTrainingSummar
         <section aria-labelledby="vendor-course">
           <h2 id="vendor-course">{t('training.vendor_course_title')}</h2>
           <p>
-            {vendor.link ? <a href={vendor.link}>{vendor.name}</a> : vendor.name} {t('training.vendor_course_validity', { count: vendor.validityMonths })}
+            {vendor.link ? <a href={vendor.link}>{vendor.name}</a> : vendor.name}{' '}
+            {t('training.vendor_course_validity', { count: vendor.validityMonths })}
           </p>
         </section>
       )}
@@ -62,7 +95,14 @@ function TrainingPage(props: { ctx: PageContext; training: PartnerTrainingSummar
       ) : (
         <DataTable
           caption={t('training.people_caption')}
-          columns={[t('fields.name'), t('fields.role'), t('training.due'), t('fields.status'), t('training.latest'), t('training.actions')]}
+          columns={[
+            t('fields.name'),
+            t('fields.role'),
+            t('training.due'),
+            t('fields.status'),
+            t('training.latest'),
+            t('training.actions'),
+          ]}
           rows={training.people}
           row={(p: PersonTraining) => (
             <tr>
@@ -83,21 +123,41 @@ function TrainingPage(props: { ctx: PageContext; training: PartnerTrainingSummar
                   </p>
                 )}
               </td>
-              <td>{p.latest ? <>{p.latest.courseName} (<Day ctx={ctx} date={p.latest.completedAt} />)</> : '—'}</td>
               <td>
-                {p.assignmentId && (ctx.actor && (canManage || p.userId === ctx.actor.userId || p.email.toLowerCase() === ctx.actor.email.toLowerCase())) && p.status !== 'verified' && p.status !== 'awaiting_verification' && (
-                  <a href={`/partner/training/assignments/${p.assignmentId}`}>{t('training.record_for', { name: p.name })}</a>
+                {p.latest ? (
+                  <>
+                    {p.latest.courseName} (<Day ctx={ctx} date={p.latest.completedAt} />)
+                  </>
+                ) : (
+                  '—'
                 )}
+              </td>
+              <td>
+                {p.assignmentId &&
+                  ctx.actor &&
+                  (canManage ||
+                    p.userId === ctx.actor.userId ||
+                    p.email.toLowerCase() === ctx.actor.email.toLowerCase()) &&
+                  p.status !== 'verified' &&
+                  p.status !== 'awaiting_verification' && (
+                    <a href={`/partner/training/assignments/${p.assignmentId}`}>
+                      {t('training.record_for', { name: p.name })}
+                    </a>
+                  )}
                 {canManage && (
                   <p>
-                    <a href={`/partner/training/people/${p.keyPersonId}`}>{t('training.change_person', { name: p.name })}</a>
+                    <a href={`/partner/training/people/${p.keyPersonId}`}>
+                      {t('training.change_person', { name: p.name })}
+                    </a>
                   </p>
                 )}
                 {canManage && (
                   <form method="post" action={`/partner/training/people/${p.keyPersonId}/remove`}>
                     <CsrfField token={ctx.csrfToken} />
                     <input type="hidden" name="version" value={String(p.version)} />
-                    <button type="submit" class="secondary outline">{t('training.remove_person', { name: p.name })}</button>
+                    <button type="submit" class="secondary outline">
+                      {t('training.remove_person', { name: p.name })}
+                    </button>
                   </form>
                 )}
               </td>
@@ -112,13 +172,46 @@ function TrainingPage(props: { ctx: PageContext; training: PartnerTrainingSummar
           <ErrorSummary t={t} errors={errors} />
           <form method="post" action="/partner/training/people" novalidate>
             <CsrfField token={ctx.csrfToken} />
-            <SelectField name="user_id" label={t('fields.user_id')} value={values.user_id} error={errors.fields.user_id} options={[{ value: '', label: t('training.no_account') }, ...colleagues.map((c) => ({ value: c.id, label: `${c.name} (${c.email})` }))]} />
+            <SelectField
+              name="user_id"
+              label={t('fields.user_id')}
+              value={values.user_id}
+              error={errors.fields.user_id}
+              options={[
+                { value: '', label: t('training.no_account') },
+                ...colleagues.map((c) => ({ value: c.id, label: `${c.name} (${c.email})` })),
+              ]}
+            />
             <fieldset>
               <legend>{t('training.without_account_legend')}</legend>
-              <TextField name="name" label={t('fields.name')} value={values.name} error={errors.fields.name} autocomplete="off" maxLength={120} required={false} />
-              <TextField name="email" type="email" label={t('fields.email')} value={values.email} error={errors.fields.email} autocomplete="off" maxLength={254} required={false} />
+              <TextField
+                name="name"
+                label={t('fields.name')}
+                value={values.name}
+                error={errors.fields.name}
+                autocomplete="off"
+                maxLength={120}
+                required={false}
+              />
+              <TextField
+                name="email"
+                type="email"
+                label={t('fields.email')}
+                value={values.email}
+                error={errors.fields.email}
+                autocomplete="off"
+                maxLength={254}
+                required={false}
+              />
             </fieldset>
-            <TextField name="role" label={t('fields.role')} value={values.role} error={errors.fields.role} required={false} maxLength={100} />
+            <TextField
+              name="role"
+              label={t('fields.role')}
+              value={values.role}
+              error={errors.fields.role}
+              required={false}
+              maxLength={100}
+            />
             <button type="submit">{t('training.add_submit')}</button>
           </form>
         </section>
@@ -153,7 +246,17 @@ function TrainingPage(props: { ctx: PageContext; training: PartnerTrainingSummar
   );
 }
 
-function ChangePersonPage({ ctx, person, values, errors }: { ctx: PageContext; person: PersonTraining; values: Record<string, string>; errors: FormErrors }) {
+function ChangePersonPage({
+  ctx,
+  person,
+  values,
+  errors,
+}: {
+  ctx: PageContext;
+  person: PersonTraining;
+  values: Record<string, string>;
+  errors: FormErrors;
+}) {
   const { t } = ctx;
   return (
     <Layout ctx={ctx} title={t('training.change_title')}>
@@ -162,9 +265,29 @@ function ChangePersonPage({ ctx, person, values, errors }: { ctx: PageContext; p
       <form method="post" action={`/partner/training/people/${person.keyPersonId}`} novalidate>
         <CsrfField token={ctx.csrfToken} />
         <input type="hidden" name="version" value={values.version ?? String(person.version)} />
-        <TextField name="name" label={t('fields.name')} value={values.name ?? person.name} error={errors.fields.name} maxLength={120} />
-        <TextField name="email" type="email" label={t('fields.email')} value={values.email ?? person.email} error={errors.fields.email} maxLength={254} />
-        <TextField name="role" label={t('fields.role')} value={values.role ?? person.role ?? ''} error={errors.fields.role} required={false} maxLength={100} />
+        <TextField
+          name="name"
+          label={t('fields.name')}
+          value={values.name ?? person.name}
+          error={errors.fields.name}
+          maxLength={120}
+        />
+        <TextField
+          name="email"
+          type="email"
+          label={t('fields.email')}
+          value={values.email ?? person.email}
+          error={errors.fields.email}
+          maxLength={254}
+        />
+        <TextField
+          name="role"
+          label={t('fields.role')}
+          value={values.role ?? person.role ?? ''}
+          error={errors.fields.role}
+          required={false}
+          maxLength={100}
+        />
         <button type="submit">{t('training.change_submit')}</button>
       </form>
       <p>
@@ -174,7 +297,19 @@ function ChangePersonPage({ ctx, person, values, errors }: { ctx: PageContext; p
   );
 }
 
-function CompletionPage({ ctx, person, courses, values, errors }: { ctx: PageContext; person: PersonTraining; courses: Course[]; values: Record<string, string>; errors: FormErrors }) {
+function CompletionPage({
+  ctx,
+  person,
+  courses,
+  values,
+  errors,
+}: {
+  ctx: PageContext;
+  person: PersonTraining;
+  courses: Course[];
+  values: Record<string, string>;
+  errors: FormErrors;
+}) {
   const { t } = ctx;
   const other = t('training.course_other');
   return (
@@ -182,25 +317,76 @@ function CompletionPage({ ctx, person, courses, values, errors }: { ctx: PageCon
       <h1>{t('training.record_title')}</h1>
       <p>{t('training.record_intro', { name: person.name })}</p>
       <ErrorSummary t={t} errors={errors} />
-      <form method="post" action={`/partner/training/assignments/${person.assignmentId}`} enctype="multipart/form-data" novalidate>
+      <form
+        method="post"
+        action={`/partner/training/assignments/${person.assignmentId}`}
+        enctype="multipart/form-data"
+        novalidate
+      >
         <CsrfField token={ctx.csrfToken} />
-        <SelectField name="course_id" label={t('fields.course_id')} value={values.course_id} error={errors.fields.course_id} options={[...courses.map((c) => ({ value: c.id, label: `${c.name} (${t(`training.provider.${c.provider}`)})` })), { value: '', label: other }]} />
+        <SelectField
+          name="course_id"
+          label={t('fields.course_id')}
+          value={values.course_id}
+          error={errors.fields.course_id}
+          options={[
+            ...courses.map((c) => ({ value: c.id, label: `${c.name} (${t(`training.provider.${c.provider}`)})` })),
+            { value: '', label: other },
+          ]}
+        />
         <fieldset>
           <legend>{t('training.other_course_legend')}</legend>
-          <TextField name="course_name" label={t('fields.course_name')} value={values.course_name} error={errors.fields.course_name} required={false} maxLength={200} />
-          <SelectField name="provider" label={t('fields.provider')} value={values.provider} error={errors.fields.provider} options={[{ value: '', label: t('training.choose') }, ...PROVIDERS.map((p) => ({ value: p, label: t(`training.provider.${p}`) }))]} />
+          <TextField
+            name="course_name"
+            label={t('fields.course_name')}
+            value={values.course_name}
+            error={errors.fields.course_name}
+            required={false}
+            maxLength={200}
+          />
+          <SelectField
+            name="provider"
+            label={t('fields.provider')}
+            value={values.provider}
+            error={errors.fields.provider}
+            options={[
+              { value: '', label: t('training.choose') },
+              ...PROVIDERS.map((p) => ({ value: p, label: t(`training.provider.${p}`) })),
+            ]}
+          />
         </fieldset>
-        <DateField name="completed_on" label={t('fields.completed_on')} value={values.completed_on} error={errors.fields.completed_on} />
-        <TextField name="certificate_number" label={t('fields.certificate_number')} value={values.certificate_number} error={errors.fields.certificate_number} required={false} maxLength={100} />
+        <DateField
+          name="completed_on"
+          label={t('fields.completed_on')}
+          value={values.completed_on}
+          error={errors.fields.completed_on}
+        />
+        <TextField
+          name="certificate_number"
+          label={t('fields.certificate_number')}
+          value={values.certificate_number}
+          error={errors.fields.certificate_number}
+          required={false}
+          maxLength={100}
+        />
         <div class="field">
           <label for={fieldId('certificate')}>{t('fields.certificate')}</label>
-          <input id={fieldId('certificate')} name="certificate" type="file" accept="application/pdf,image/png,image/jpeg" aria-invalid={errors.fields.certificate ? 'true' : undefined} aria-describedby={`${fieldId('certificate')}-hint${errors.fields.certificate ? ` ${fieldId('certificate')}-error` : ''}`} />
+          <input
+            id={fieldId('certificate')}
+            name="certificate"
+            type="file"
+            accept="application/pdf,image/png,image/jpeg"
+            aria-invalid={errors.fields.certificate ? 'true' : undefined}
+            aria-describedby={`${fieldId('certificate')}-hint${errors.fields.certificate ? ` ${fieldId('certificate')}-error` : ''}`}
+          />
           {errors.fields.certificate && (
             <small id={`${fieldId('certificate')}-error`} class="field-error">
               {errors.fields.certificate}
             </small>
           )}
-          <small id={`${fieldId('certificate')}-hint`}>{t('training.certificate_hint', { max: MAX_CERTIFICATE_BYTES / 1024 / 1024 })}</small>
+          <small id={`${fieldId('certificate')}-hint`}>
+            {t('training.certificate_hint', { max: MAX_CERTIFICATE_BYTES / 1024 / 1024 })}
+          </small>
         </div>
         <button type="submit">{t('training.record_submit')}</button>
       </form>
@@ -216,7 +402,11 @@ export async function trainingPages(app: FastifyInstance): Promise<void> {
   const appCtx = () => app.appContext;
   await acceptFileUploads(app, { maxBytes: MAX_CERTIFICATE_BYTES });
 
-  const partnerFor = async (req: FastifyRequest, reply: FastifyReply, returnTo?: string): Promise<{ actor: Actor; partnerId: string } | undefined> => {
+  const partnerFor = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    returnTo?: string,
+  ): Promise<{ actor: Actor; partnerId: string } | undefined> => {
     const actor = signedIn(req, reply, returnTo);
     if (!actor) return undefined;
     const partner = await partnerOfUser(appCtx().db, actor.userId);
@@ -224,7 +414,14 @@ export async function trainingPages(app: FastifyInstance): Promise<void> {
     return { actor, partnerId: partner.id };
   };
 
-  const mainPage = async (req: FastifyRequest, reply: FastifyReply, who: { actor: Actor; partnerId: string }, values: Record<string, string>, errors: FormErrors, status = 200) => {
+  const mainPage = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    who: { actor: Actor; partnerId: string },
+    values: Record<string, string>,
+    errors: FormErrors,
+    status = 200,
+  ) => {
     const ctx = pageCtx(req, reply, { notices: NOTICES, path: '/partner/training' });
     const canManage = can(who.actor, 'partner:manage', who.partnerId);
     const [training, vendor, colleagues, former] = await Promise.all([
@@ -233,7 +430,20 @@ export async function trainingPages(app: FastifyInstance): Promise<void> {
       canManage ? colleaguesOf(appCtx(), who.actor, who.partnerId) : [],
       formerKeyPersonnel(appCtx(), who.actor, who.partnerId),
     ]);
-    return sendPage(reply, <TrainingPage ctx={ctx} training={training} vendor={vendor} canManage={canManage} colleagues={colleagues} former={former} values={values} errors={errors} />, status);
+    return sendPage(
+      reply,
+      <TrainingPage
+        ctx={ctx}
+        training={training}
+        vendor={vendor}
+        canManage={canManage}
+        colleagues={colleagues}
+        former={former}
+        values={values}
+        errors={errors}
+      />,
+      status,
+    );
   };
 
   app.get('/partner/training', async (req, reply) => {
@@ -246,17 +456,47 @@ export async function trainingPages(app: FastifyInstance): Promise<void> {
     if (!who) return reply;
     const values = pick(req.body, ...PERSON_FIELDS);
     try {
-      await addKeyPerson(appCtx(), who.actor, who.partnerId, { userId: isUuid(values.user_id ?? '') ? values.user_id : undefined, name: values.name, email: values.email, role: values.role }, requestMeta(req));
+      await addKeyPerson(
+        appCtx(),
+        who.actor,
+        who.partnerId,
+        {
+          userId: isUuid(values.user_id ?? '') ? values.user_id : undefined,
+          name: values.name,
+          email: values.email,
+          role: values.role,
+        },
+        requestMeta(req),
+      );
       return reply.redirect('/partner/training?notice=added', 303);
     } catch (error) {
       return mainPage(req, reply, who, values, asFormErrors(pageCtx(req, reply), error), 422);
     }
   });
 
-  const changePage = async (req: FastifyRequest, reply: FastifyReply, who: { actor: Actor; partnerId: string }, id: string, values: Record<string, string>, errors: FormErrors, status = 200) => {
-    const person = isUuid(id) ? (await partnerTraining(appCtx(), who.actor, who.partnerId)).people.find((p) => p.keyPersonId === id) : undefined;
+  const changePage = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    who: { actor: Actor; partnerId: string },
+    id: string,
+    values: Record<string, string>,
+    errors: FormErrors,
+    status = 200,
+  ) => {
+    const person = isUuid(id)
+      ? (await partnerTraining(appCtx(), who.actor, who.partnerId)).people.find((p) => p.keyPersonId === id)
+      : undefined;
     if (!person || !can(who.actor, 'partner:manage', who.partnerId)) throw notFound('Key person');
-    return sendPage(reply, <ChangePersonPage ctx={pageCtx(req, reply, { path: `/partner/training/people/${id}` })} person={person} values={values} errors={errors} />, status);
+    return sendPage(
+      reply,
+      <ChangePersonPage
+        ctx={pageCtx(req, reply, { path: `/partner/training/people/${id}` })}
+        person={person}
+        values={values}
+        errors={errors}
+      />,
+      status,
+    );
   };
 
   app.get<{ Params: { id: string } }>('/partner/training/people/:id', async (req, reply) => {
@@ -270,11 +510,26 @@ export async function trainingPages(app: FastifyInstance): Promise<void> {
     if (!isUuid(req.params.id)) throw notFound('Key person');
     const values = pick(req.body, 'name', 'email', 'role', 'version');
     try {
-      await updateKeyPerson(appCtx(), who.actor, who.partnerId, req.params.id, { name: values.name, email: values.email, role: values.role, version: Number(values.version) }, requestMeta(req));
+      await updateKeyPerson(
+        appCtx(),
+        who.actor,
+        who.partnerId,
+        req.params.id,
+        { name: values.name, email: values.email, role: values.role, version: Number(values.version) },
+        requestMeta(req),
+      );
       return reply.redirect('/partner/training?notice=changed', 303);
     } catch (error) {
       const errors = asFormErrors(pageCtx(req, reply), error);
-      return changePage(req, reply, who, req.params.id, values, errors, error instanceof AppError && error.status === 409 ? 409 : 422);
+      return changePage(
+        req,
+        reply,
+        who,
+        req.params.id,
+        values,
+        errors,
+        error instanceof AppError && error.status === 409 ? 409 : 422,
+      );
     }
   });
 
@@ -282,16 +537,41 @@ export async function trainingPages(app: FastifyInstance): Promise<void> {
     const who = await partnerFor(req, reply, '/partner/training');
     if (!who) return reply;
     if (!isUuid(req.params.id)) throw notFound('Key person');
-    await removeKeyPerson(appCtx(), who.actor, who.partnerId, req.params.id, Number(pick(req.body, 'version').version), requestMeta(req));
+    await removeKeyPerson(
+      appCtx(),
+      who.actor,
+      who.partnerId,
+      req.params.id,
+      Number(pick(req.body, 'version').version),
+      requestMeta(req),
+    );
     return reply.redirect('/partner/training?notice=removed', 303);
   });
 
-  const completionPage = async (req: FastifyRequest, reply: FastifyReply, who: { actor: Actor; partnerId: string }, assignmentId: string, values: Record<string, string>, errors: FormErrors, status = 200) => {
+  const completionPage = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    who: { actor: Actor; partnerId: string },
+    assignmentId: string,
+    values: Record<string, string>,
+    errors: FormErrors,
+    status = 200,
+  ) => {
     const training = await partnerTraining(appCtx(), who.actor, who.partnerId);
     const person = training.people.find((p) => p.assignmentId === assignmentId);
     if (!person) throw notFound('Training assignment');
     const ctx = pageCtx(req, reply, { path: `/partner/training/assignments/${assignmentId}` });
-    return sendPage(reply, <CompletionPage ctx={ctx} person={person} courses={await listCourses(appCtx().db)} values={values} errors={errors} />, status);
+    return sendPage(
+      reply,
+      <CompletionPage
+        ctx={ctx}
+        person={person}
+        courses={await listCourses(appCtx().db)}
+        values={values}
+        errors={errors}
+      />,
+      status,
+    );
   };
 
   app.get<{ Params: { id: string } }>('/partner/training/assignments/:id', async (req, reply) => {
@@ -308,11 +588,40 @@ export async function trainingPages(app: FastifyInstance): Promise<void> {
     const values = pick(req.body, ...COMPLETION_FIELDS);
     const file = uploadedFile(req, 'certificate');
     // A file field left empty sends a nameless empty part: no certificate. A named empty file is refused.
-    if (file && file.size === 0 && file.originalName) return completionPage(req, reply, who, req.params.id, values, formErrors(req.t, [{ field: 'certificate', rule: 'certificate_empty' }]), 422);
-    if (file?.tooLarge) return completionPage(req, reply, who, req.params.id, values, formErrors(req.t, [{ field: 'certificate', rule: 'certificate_too_large', params: { max: MAX_CERTIFICATE_BYTES / 1024 / 1024 } }]), 413);
-    const certificate = file && file.size > 0 ? { bytes: await readFile(file.path), name: file.originalName || file.filename } : undefined;
+    if (file && file.size === 0 && file.originalName)
+      return completionPage(
+        req,
+        reply,
+        who,
+        req.params.id,
+        values,
+        formErrors(req.t, [{ field: 'certificate', rule: 'certificate_empty' }]),
+        422,
+      );
+    if (file?.tooLarge)
+      return completionPage(
+        req,
+        reply,
+        who,
+        req.params.id,
+        values,
+        formErrors(req.t, [
+          { field: 'certificate', rule: 'certificate_too_large', params: { max: MAX_CERTIFICATE_BYTES / 1024 / 1024 } },
+        ]),
+        413,
+      );
+    const certificate =
+      file && file.size > 0
+        ? { bytes: await readFile(file.path), name: file.originalName || file.filename }
+        : undefined;
     try {
-      const input = { courseId: values.course_id || undefined, courseName: values.course_name, provider: values.provider, completedOn: parseDay(values.completed_on ?? ''), certificateNumber: values.certificate_number };
+      const input = {
+        courseId: values.course_id || undefined,
+        courseName: values.course_name,
+        provider: values.provider,
+        completedOn: parseDay(values.completed_on ?? ''),
+        certificateNumber: values.certificate_number,
+      };
       await recordCompletion(appCtx(), who.actor, who.partnerId, req.params.id, input, certificate, requestMeta(req));
       return reply.redirect('/partner/training?notice=recorded', 303);
     } catch (error) {

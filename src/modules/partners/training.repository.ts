@@ -1,7 +1,14 @@
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { Executor, Trx } from '../../platform/db.ts';
 import type { TrainingAssignmentsTable } from './partners.table.ts';
-import type { CompletionStatus, KeyPersonnelTable, ReminderThreshold, TrainingCompletionsTable, TrainingCoursesTable, TrainingSettingsTable } from './training.table.ts';
+import type {
+  CompletionStatus,
+  KeyPersonnelTable,
+  ReminderThreshold,
+  TrainingCompletionsTable,
+  TrainingCoursesTable,
+  TrainingSettingsTable,
+} from './training.table.ts';
 
 // Every query of the REG-10 training programme. Rows stay in the module: training.service.ts
 // maps them to domain types.
@@ -18,7 +25,12 @@ export async function settings(db: Executor): Promise<SettingsRow> {
   return db.selectFrom('training_settings').selectAll().executeTakeFirstOrThrow();
 }
 
-export async function updateSettings(db: Executor, version: number, values: { grace_days: number; flag_after_days: number; restrict_non_compliant: boolean }, now: Date): Promise<SettingsRow | undefined> {
+export async function updateSettings(
+  db: Executor,
+  version: number,
+  values: { grace_days: number; flag_after_days: number; restrict_non_compliant: boolean },
+  now: Date,
+): Promise<SettingsRow | undefined> {
   return db
     .updateTable('training_settings')
     .set((eb) => ({ ...values, version: eb('version', '+', 1), updated_at: now }))
@@ -41,7 +53,11 @@ export async function insertCourse(db: Executor, row: Insertable<TrainingCourses
   return db.insertInto('training_courses').values(row).returningAll().executeTakeFirstOrThrow();
 }
 
-export async function updateCourse(db: Executor, id: string, values: Updateable<TrainingCoursesTable>): Promise<CourseRow | undefined> {
+export async function updateCourse(
+  db: Executor,
+  id: string,
+  values: Updateable<TrainingCoursesTable>,
+): Promise<CourseRow | undefined> {
   return db.updateTable('training_courses').set(values).where('id', '=', id).returningAll().executeTakeFirst();
 }
 
@@ -58,12 +74,24 @@ export async function keyPersonById(db: Executor, id: string): Promise<KeyPerson
 }
 
 /** A user who holds a role in the partner (a colleague), by id. */
-export async function colleague(db: Executor, partnerId: string, userId: string): Promise<{ id: string; name: string; email: string } | undefined> {
+export async function colleague(
+  db: Executor,
+  partnerId: string,
+  userId: string,
+): Promise<{ id: string; name: string; email: string } | undefined> {
   return db
     .selectFrom('users as u')
     .select(['u.id', 'u.name', 'u.email'])
     .where('u.id', '=', userId)
-    .where((eb) => eb.exists(eb.selectFrom('user_roles as r').select('r.user_id').whereRef('r.user_id', '=', 'u.id').where('r.organisation_id', '=', partnerId)))
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('user_roles as r')
+          .select('r.user_id')
+          .whereRef('r.user_id', '=', 'u.id')
+          .where('r.organisation_id', '=', partnerId),
+      ),
+    )
     .executeTakeFirst();
 }
 
@@ -71,7 +99,12 @@ export async function insertKeyPerson(db: Executor, row: Insertable<KeyPersonnel
   return db.insertInto('key_personnel').values(row).returningAll().executeTakeFirstOrThrow();
 }
 
-export async function updateKeyPerson(db: Executor, id: string, version: number, values: { name: string; email: string; role: string | null; user_id: string | null }): Promise<KeyPersonRow | undefined> {
+export async function updateKeyPerson(
+  db: Executor,
+  id: string,
+  version: number,
+  values: { name: string; email: string; role: string | null; user_id: string | null },
+): Promise<KeyPersonRow | undefined> {
   return db
     .updateTable('key_personnel')
     .set((eb) => ({ ...values, version: eb('version', '+', 1) }))
@@ -82,7 +115,12 @@ export async function updateKeyPerson(db: Executor, id: string, version: number,
     .executeTakeFirst();
 }
 
-export async function removeKeyPerson(db: Executor, id: string, version: number, at: Date): Promise<KeyPersonRow | undefined> {
+export async function removeKeyPerson(
+  db: Executor,
+  id: string,
+  version: number,
+  at: Date,
+): Promise<KeyPersonRow | undefined> {
   return db
     .updateTable('key_personnel')
     .set((eb) => ({ removed_at: at, version: eb('version', '+', 1) }))
@@ -94,16 +132,39 @@ export async function removeKeyPerson(db: Executor, id: string, version: number,
 }
 
 /** Inserts an assignment; with `previous_id`, only once per previous assignment (recertification). */
-export async function insertAssignment(db: Executor, row: Insertable<TrainingAssignmentsTable>): Promise<AssignmentRow | undefined> {
-  return db.insertInto('training_assignments').values(row).onConflict((oc) => oc.column('previous_id').doNothing()).returningAll().executeTakeFirst();
+export async function insertAssignment(
+  db: Executor,
+  row: Insertable<TrainingAssignmentsTable>,
+): Promise<AssignmentRow | undefined> {
+  return db
+    .insertInto('training_assignments')
+    .values(row)
+    .onConflict((oc) => oc.column('previous_id').doNothing())
+    .returningAll()
+    .executeTakeFirst();
 }
 
 export async function endAssignmentsOf(db: Executor, keyPersonId: string, at: Date): Promise<void> {
-  await db.updateTable('training_assignments').set({ ended_at: at }).where('key_person_id', '=', keyPersonId).where('ended_at', 'is', null).execute();
+  await db
+    .updateTable('training_assignments')
+    .set({ ended_at: at })
+    .where('key_person_id', '=', keyPersonId)
+    .where('ended_at', 'is', null)
+    .execute();
 }
 
-export async function updateAssignmentPerson(db: Executor, keyPersonId: string, values: { person_name: string; person_email: string; person_role: string | null }): Promise<void> {
-  await db.updateTable('training_assignments').set(values).where('key_person_id', '=', keyPersonId).where('ended_at', 'is', null).where('completed_at', 'is', null).execute();
+export async function updateAssignmentPerson(
+  db: Executor,
+  keyPersonId: string,
+  values: { person_name: string; person_email: string; person_role: string | null },
+): Promise<void> {
+  await db
+    .updateTable('training_assignments')
+    .set(values)
+    .where('key_person_id', '=', keyPersonId)
+    .where('ended_at', 'is', null)
+    .where('completed_at', 'is', null)
+    .execute();
 }
 
 export async function assignmentById(db: Executor, id: string): Promise<AssignmentRow | undefined> {
@@ -120,7 +181,12 @@ export async function setAssignmentCompleted(db: Executor, id: string, completed
 
 export async function assignmentsOf(db: Executor, keyPersonIds: readonly string[]): Promise<AssignmentRow[]> {
   if (keyPersonIds.length === 0) return [];
-  return db.selectFrom('training_assignments').selectAll().where('key_person_id', 'in', keyPersonIds).orderBy('due_at', 'desc').execute();
+  return db
+    .selectFrom('training_assignments')
+    .selectAll()
+    .where('key_person_id', 'in', keyPersonIds)
+    .orderBy('due_at', 'desc')
+    .execute();
 }
 
 // ---- Overview: each current key person with their current assignment and its latest record ----
@@ -145,7 +211,10 @@ export interface OverviewRow {
   review_reason: string | null;
 }
 
-export async function overview(db: Executor, filter: { partnerId?: string | undefined; country?: string | undefined }): Promise<OverviewRow[]> {
+export async function overview(
+  db: Executor,
+  filter: { partnerId?: string | undefined; country?: string | undefined },
+): Promise<OverviewRow[]> {
   const result = await sql<OverviewRow>`
       SELECT k.id AS key_person_id, k.partner_id, p.legal_name, p.country, k.user_id, k.name, k.email, k.role, k.added_at, k.version,
              a.id AS assignment_id, a.due_at, c.id AS completion_id, c.status AS completion_status, c.completed_at,
@@ -166,12 +235,31 @@ export async function overview(db: Executor, filter: { partnerId?: string | unde
 // ---- Completions ----
 
 const completionColumns = [
-  'c.id', 'c.assignment_id', 'c.course_id', 'c.course_name', 'c.provider', 'c.completed_at', 'c.certificate_number', 'c.certificate_type',
-  'c.certificate_name', 'c.status', 'c.review_reason', 'c.reviewed_by', 'c.reviewed_at', 'c.source', 'c.external_system', 'c.external_id',
-  'c.recorded_by', 'c.recorded_at', 'c.version',
+  'c.id',
+  'c.assignment_id',
+  'c.course_id',
+  'c.course_name',
+  'c.provider',
+  'c.completed_at',
+  'c.certificate_number',
+  'c.certificate_type',
+  'c.certificate_name',
+  'c.status',
+  'c.review_reason',
+  'c.reviewed_by',
+  'c.reviewed_at',
+  'c.source',
+  'c.external_system',
+  'c.external_id',
+  'c.recorded_by',
+  'c.recorded_at',
+  'c.version',
 ] as const;
 
-export async function insertCompletion(db: Executor, row: Insertable<TrainingCompletionsTable>): Promise<string | undefined> {
+export async function insertCompletion(
+  db: Executor,
+  row: Insertable<TrainingCompletionsTable>,
+): Promise<string | undefined> {
   const inserted = await db
     .insertInto('training_completions')
     .values(row)
@@ -181,12 +269,26 @@ export async function insertCompletion(db: Executor, row: Insertable<TrainingCom
   return inserted?.id;
 }
 
-export async function completionByExternalId(db: Executor, system: string, externalId: string): Promise<string | undefined> {
-  const row = await db.selectFrom('training_completions').select('id').where('external_system', '=', system).where('external_id', '=', externalId).executeTakeFirst();
+export async function completionByExternalId(
+  db: Executor,
+  system: string,
+  externalId: string,
+): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('training_completions')
+    .select('id')
+    .where('external_system', '=', system)
+    .where('external_id', '=', externalId)
+    .executeTakeFirst();
   return row?.id;
 }
 
-export type CompletionWithPartner = CompletionRow & { partner_id: string; person_name: string; person_email: string; legal_name: string };
+export type CompletionWithPartner = CompletionRow & {
+  partner_id: string;
+  person_name: string;
+  person_email: string;
+  legal_name: string;
+};
 
 function completionsQuery(db: Executor) {
   return db
@@ -201,7 +303,10 @@ export async function completionById(db: Executor, id: string): Promise<Completi
   return completionsQuery(db).where('c.id', '=', id).executeTakeFirst();
 }
 
-export async function completionsOfAssignments(db: Executor, assignmentIds: readonly string[]): Promise<CompletionWithPartner[]> {
+export async function completionsOfAssignments(
+  db: Executor,
+  assignmentIds: readonly string[],
+): Promise<CompletionWithPartner[]> {
   if (assignmentIds.length === 0) return [];
   return completionsQuery(db).where('c.assignment_id', 'in', assignmentIds).orderBy('c.recorded_at', 'desc').execute();
 }
@@ -220,7 +325,12 @@ export async function certificateOf(db: Executor, id: string) {
 }
 
 /** Verifies or rejects evidence still awaiting it; the loser of a race gets nothing back. */
-export async function reviewCompletion(db: Executor, id: string, version: number, values: { status: 'verified' | 'rejected'; review_reason: string | null; reviewed_by: string; reviewed_at: Date }) {
+export async function reviewCompletion(
+  db: Executor,
+  id: string,
+  version: number,
+  values: { status: 'verified' | 'rejected'; review_reason: string | null; reviewed_by: string; reviewed_at: Date },
+) {
   return db
     .updateTable('training_completions')
     .set((eb) => ({ ...values, version: eb('version', '+', 1) }))
@@ -257,19 +367,38 @@ export async function reminderCandidates(db: Executor, horizon: Date): Promise<{
     .where('t.ended_at', 'is', null)
     .where('p.status', '=', 'registered')
     .where('t.due_at', '<=', horizon)
-    .where((eb) => eb.not(eb.exists(eb.selectFrom('training_reminders as r').select('r.assignment_id').whereRef('r.assignment_id', '=', 't.id').where('r.threshold', '=', 'overdue'))))
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('training_reminders as r')
+            .select('r.assignment_id')
+            .whereRef('r.assignment_id', '=', 't.id')
+            .where('r.threshold', '=', 'overdue'),
+        ),
+      ),
+    )
     .orderBy('t.due_at')
     .execute();
 }
 
 export async function sentReminders(db: Executor, assignmentIds: readonly string[]): Promise<Set<string>> {
   if (assignmentIds.length === 0) return new Set();
-  const rows = await db.selectFrom('training_reminders').select(['assignment_id', 'threshold']).where('assignment_id', 'in', assignmentIds).execute();
+  const rows = await db
+    .selectFrom('training_reminders')
+    .select(['assignment_id', 'threshold'])
+    .where('assignment_id', 'in', assignmentIds)
+    .execute();
   return new Set(rows.map((r) => `${r.assignment_id}:${r.threshold}`));
 }
 
 /** Claims the (assignment, threshold) reminder; false when another run already did. */
-export async function claimReminder(trx: Trx, assignmentId: string, threshold: ReminderThreshold, at: Date): Promise<boolean> {
+export async function claimReminder(
+  trx: Trx,
+  assignmentId: string,
+  threshold: ReminderThreshold,
+  at: Date,
+): Promise<boolean> {
   const row = await trx
     .insertInto('training_reminders')
     .values({ assignment_id: assignmentId, threshold, sent_at: at })
@@ -281,17 +410,32 @@ export async function claimReminder(trx: Trx, assignmentId: string, threshold: R
 
 /** What a reminder email needs, read in the claiming transaction. */
 export async function reminderFacts(trx: Trx, id: string) {
-  return trx
-    .selectFrom('training_assignments as t')
-    .innerJoin('partners as p', 'p.organisation_id', 't.partner_id')
-    // X-1: the person's own language when they have an account, else English.
-    .leftJoin('users as u', (join) => join.on(sql`lower(u.email)`, '=', sql`lower(t.person_email)`))
-    .select(['t.id', 't.partner_id', 't.person_name', 't.person_email', 't.due_at', 't.completed_at', 't.ended_at', 'p.legal_name', 'u.language'])
-    .where('t.id', '=', id)
-    .executeTakeFirst();
+  return (
+    trx
+      .selectFrom('training_assignments as t')
+      .innerJoin('partners as p', 'p.organisation_id', 't.partner_id')
+      // X-1: the person's own language when they have an account, else English.
+      .leftJoin('users as u', (join) => join.on(sql`lower(u.email)`, '=', sql`lower(t.person_email)`))
+      .select([
+        't.id',
+        't.partner_id',
+        't.person_name',
+        't.person_email',
+        't.due_at',
+        't.completed_at',
+        't.ended_at',
+        'p.legal_name',
+        'u.language',
+      ])
+      .where('t.id', '=', id)
+      .executeTakeFirst()
+  );
 }
 
-export async function partnerAdmins(db: Executor, partnerId: string): Promise<{ email: string; name: string; language: string }[]> {
+export async function partnerAdmins(
+  db: Executor,
+  partnerId: string,
+): Promise<{ email: string; name: string; language: string }[]> {
   return db
     .selectFrom('users as u')
     .innerJoin('user_roles as r', 'r.user_id', 'u.id')
@@ -304,7 +448,16 @@ export async function partnerAdmins(db: Executor, partnerId: string): Promise<{ 
 
 /** Completed current assignments with no next period yet (one per current key person at most), with the validity of the completion's course. */
 export async function recertificationCandidates(db: Executor) {
-  const result = await sql<{ id: string; partner_id: string; key_person_id: string; person_name: string; person_email: string; person_role: string | null; completed_at: Date; validity_months: number }>`
+  const result = await sql<{
+    id: string;
+    partner_id: string;
+    key_person_id: string;
+    person_name: string;
+    person_email: string;
+    person_role: string | null;
+    completed_at: Date;
+    validity_months: number;
+  }>`
       SELECT t.id, t.partner_id, t.key_person_id, t.person_name, t.person_email, t.person_role, c.completed_at,
              coalesce(co.validity_months, 12) AS validity_months
       FROM training_assignments t
@@ -318,7 +471,10 @@ export async function recertificationCandidates(db: Executor) {
 }
 
 /** Open assignments of current key personnel with this email, across partners (learning systems know only the email). */
-export async function openAssignmentsByEmail(db: Executor, email: string): Promise<{ id: string; partner_id: string }[]> {
+export async function openAssignmentsByEmail(
+  db: Executor,
+  email: string,
+): Promise<{ id: string; partner_id: string }[]> {
   return db
     .selectFrom('training_assignments as t')
     .innerJoin('key_personnel as k', 'k.id', 't.key_person_id')
@@ -331,11 +487,22 @@ export async function openAssignmentsByEmail(db: Executor, email: string): Promi
 }
 
 /** The partner's users (anyone holding a role in it): the colleagues a partner admin may designate. */
-export async function colleagues(db: Executor, partnerId: string): Promise<{ id: string; name: string; email: string }[]> {
+export async function colleagues(
+  db: Executor,
+  partnerId: string,
+): Promise<{ id: string; name: string; email: string }[]> {
   return db
     .selectFrom('users as u')
     .select(['u.id', 'u.name', 'u.email'])
-    .where((eb) => eb.exists(eb.selectFrom('user_roles as r').select('r.user_id').whereRef('r.user_id', '=', 'u.id').where('r.organisation_id', '=', partnerId)))
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('user_roles as r')
+          .select('r.user_id')
+          .whereRef('r.user_id', '=', 'u.id')
+          .where('r.organisation_id', '=', partnerId),
+      ),
+    )
     .orderBy('u.name')
     .execute();
 }

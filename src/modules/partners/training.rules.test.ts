@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import {
-  certificateType, checkCertificate, checkCompletion, dueAtForAddedPerson, flaggedNonCompliant, partnerCompliance, personStatus, recertificationDue,
-  reminderThreshold, trainingDueAt, validUntil, vendorCourseFor,
+  certificateType,
+  checkCertificate,
+  checkCompletion,
+  dueAtForAddedPerson,
+  flaggedNonCompliant,
+  partnerCompliance,
+  personStatus,
+  recertificationDue,
+  reminderThreshold,
+  trainingDueAt,
+  validUntil,
+  vendorCourseFor,
 } from './training.rules.ts';
 
 const DAY = 86_400_000;
@@ -13,10 +23,16 @@ describe('REG-10 training rules', () => {
     const effective = new Date('2026-03-01T00:00:00Z');
     expect(trainingDueAt(effective)).toEqual(new Date('2027-03-01T00:00:00Z'));
     // Added early: the partner's date is later than the 90-day grace.
-    expect(dueAtForAddedPerson(effective, new Date('2026-04-01T00:00:00Z'), 90)).toEqual(new Date('2027-03-01T00:00:00Z'));
+    expect(dueAtForAddedPerson(effective, new Date('2026-04-01T00:00:00Z'), 90)).toEqual(
+      new Date('2027-03-01T00:00:00Z'),
+    );
     // Added a month before the partner's date: 90 days from the day they were added.
-    expect(dueAtForAddedPerson(effective, new Date('2027-02-01T00:00:00Z'), 90)).toEqual(new Date('2027-05-02T00:00:00Z'));
-    expect(dueAtForAddedPerson(effective, new Date('2027-02-01T00:00:00Z'), 10)).toEqual(new Date('2027-03-01T00:00:00Z'));
+    expect(dueAtForAddedPerson(effective, new Date('2027-02-01T00:00:00Z'), 90)).toEqual(
+      new Date('2027-05-02T00:00:00Z'),
+    );
+    expect(dueAtForAddedPerson(effective, new Date('2027-02-01T00:00:00Z'), 10)).toEqual(
+      new Date('2027-03-01T00:00:00Z'),
+    );
     expect(dueAtForAddedPerson(null, now, 90)).toEqual(days(90));
   });
 
@@ -71,14 +87,24 @@ describe('REG-10 training rules', () => {
     expect(certificateType(new TextEncoder().encode('<html><script>alert(1)</script>'))).toBeNull();
     expect(certificateType(new TextEncoder().encode('PDF'))).toBeNull();
     expect(checkCertificate({ size: 0, head: bytes() })).toEqual([{ field: 'certificate', rule: 'certificate_empty' }]);
-    expect(checkCertificate({ size: 10, head: bytes(0x4d, 0x5a) })).toEqual([{ field: 'certificate', rule: 'certificate_type' }]);
-    expect(checkCertificate({ size: 10, head: bytes(0xff, 0xd8, 0xff), tooLarge: true })[0]?.rule).toBe('certificate_too_large');
+    expect(checkCertificate({ size: 10, head: bytes(0x4d, 0x5a) })).toEqual([
+      { field: 'certificate', rule: 'certificate_type' },
+    ]);
+    expect(checkCertificate({ size: 10, head: bytes(0xff, 0xd8, 0xff), tooLarge: true })[0]?.rule).toBe(
+      'certificate_too_large',
+    );
   });
 
   it('REG-10: a completion names a course and a day that is not in the future', () => {
     expect(checkCompletion({ courseId: 'c', completedOn: now }, now)).toEqual([]);
-    expect(checkCompletion({ completedOn: days(1) }, now).map((p) => `${p.field}:${p.rule}`)).toEqual(['course_name:required', 'provider:one_of', 'completed_on:not_in_future']);
-    expect(checkCompletion({ courseName: 'FCPA basics', provider: 'third_party', completedOn: undefined }, now)).toEqual([{ field: 'completed_on', rule: 'date_format' }]);
+    expect(checkCompletion({ completedOn: days(1) }, now).map((p) => `${p.field}:${p.rule}`)).toEqual([
+      'course_name:required',
+      'provider:one_of',
+      'completed_on:not_in_future',
+    ]);
+    expect(
+      checkCompletion({ courseName: 'FCPA basics', provider: 'third_party', completedOn: undefined }, now),
+    ).toEqual([{ field: 'completed_on', rule: 'date_format' }]);
   });
 
   it("REG-10: the vendor's own course is shown in the assignee's language when it has one", () => {

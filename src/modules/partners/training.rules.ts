@@ -26,7 +26,8 @@ export type CertificateType = (typeof CERTIFICATE_TYPES)[number];
 const DAY_MS = 86_400_000;
 const addDays = (date: Date, days: number) => new Date(date.getTime() + days * DAY_MS);
 
-export type PersonTrainingStatus = 'assigned' | 'due_soon' | 'awaiting_verification' | 'verified' | 'rejected' | 'overdue';
+export type PersonTrainingStatus =
+  'assigned' | 'due_soon' | 'awaiting_verification' | 'verified' | 'rejected' | 'overdue';
 export type PartnerCompliance = 'compliant' | 'at_risk' | 'non_compliant';
 
 /** REG-10: the date by which key personnel complete the training, counted from the agreement's effective date. */
@@ -69,7 +70,11 @@ export function reminderThreshold(dueAt: Date, now: Date): ReminderThreshold | n
 export const remindsAdmins = (threshold: ReminderThreshold) => threshold === 'overdue';
 
 /** REG-10: one person's status for their current assignment and its latest completion record. */
-export function personStatus(assignment: { dueAt: Date }, latest: { status: CompletionStatus } | null, now: Date): PersonTrainingStatus {
+export function personStatus(
+  assignment: { dueAt: Date },
+  latest: { status: CompletionStatus } | null,
+  now: Date,
+): PersonTrainingStatus {
   if (latest?.status === 'verified') return 'verified';
   if (latest?.status === 'submitted') return 'awaiting_verification';
   if (assignment.dueAt <= now) return 'overdue';
@@ -99,9 +104,13 @@ export function certificateType(head: Uint8Array): CertificateType | null {
   return null;
 }
 
-export function checkCertificate(file: { size: number; head: Uint8Array; tooLarge?: boolean }, field = 'certificate'): FieldViolation[] {
+export function checkCertificate(
+  file: { size: number; head: Uint8Array; tooLarge?: boolean },
+  field = 'certificate',
+): FieldViolation[] {
   if (file.size === 0) return [{ field, rule: 'certificate_empty' }];
-  if (file.tooLarge || file.size > MAX_CERTIFICATE_BYTES) return [{ field, rule: 'certificate_too_large', params: { max: MAX_CERTIFICATE_BYTES / 1024 / 1024 } }];
+  if (file.tooLarge || file.size > MAX_CERTIFICATE_BYTES)
+    return [{ field, rule: 'certificate_too_large', params: { max: MAX_CERTIFICATE_BYTES / 1024 / 1024 } }];
   if (!certificateType(file.head)) return [{ field, rule: 'certificate_type' }];
   return [];
 }
@@ -141,24 +150,37 @@ export function checkKeyPerson(input: { name: string; email: string; role?: stri
   const problems = [...text(input.name, 'name', 120), ...text(input.role, 'role', 100, false)];
   const email = input.email.trim();
   if (!email) problems.push({ field: 'email', rule: 'required' });
-  else if (email.length > 254 || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) problems.push({ field: 'email', rule: 'email_format' });
+  else if (email.length > 254 || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
+    problems.push({ field: 'email', rule: 'email_format' });
   return problems;
 }
 
-export function checkCourse(input: { name: string; provider: string; languages: readonly string[]; link?: string | undefined; validityMonths: number }): FieldViolation[] {
+export function checkCourse(input: {
+  name: string;
+  provider: string;
+  languages: readonly string[];
+  link?: string | undefined;
+  validityMonths: number;
+}): FieldViolation[] {
   const problems = [...text(input.name, 'name', 200)];
   if (!PROVIDERS.includes(input.provider as TrainingProvider)) problems.push({ field: 'provider', rule: 'one_of' });
-  if (input.languages.some((l) => !['en', 'es', 'fr', 'ja'].includes(l))) problems.push({ field: 'languages', rule: 'one_of' });
+  if (input.languages.some((l) => !['en', 'es', 'fr', 'ja'].includes(l)))
+    problems.push({ field: 'languages', rule: 'one_of' });
   const link = (input.link ?? '').trim();
   if (link && !/^https?:\/\/[^\s]+$/.test(link)) problems.push({ field: 'link', rule: 'url' });
-  if (!Number.isInteger(input.validityMonths) || input.validityMonths < 1 || input.validityMonths > 120) problems.push({ field: 'validity_months', rule: 'range', params: { min: 1, max: 120 } });
+  if (!Number.isInteger(input.validityMonths) || input.validityMonths < 1 || input.validityMonths > 120)
+    problems.push({ field: 'validity_months', rule: 'range', params: { min: 1, max: 120 } });
   return problems;
 }
 
 export function checkSettings(input: { graceDays: number; flagAfterDays: number }): FieldViolation[] {
   const problems: FieldViolation[] = [];
-  for (const [field, value] of [['grace_days', input.graceDays], ['flag_after_days', input.flagAfterDays]] as const) {
-    if (!Number.isInteger(value) || value < 0 || value > 730) problems.push({ field, rule: 'range', params: { min: 0, max: 730 } });
+  for (const [field, value] of [
+    ['grace_days', input.graceDays],
+    ['flag_after_days', input.flagAfterDays],
+  ] as const) {
+    if (!Number.isInteger(value) || value < 0 || value > 730)
+      problems.push({ field, rule: 'range', params: { min: 0, max: 730 } });
   }
   return problems;
 }
@@ -169,7 +191,10 @@ export function checkRejection(reason: string | undefined): FieldViolation[] {
 }
 
 /** The vendor's own course for a language: one in that language, else the first vendor course. */
-export function vendorCourseFor<T extends { provider: TrainingProvider; languages: readonly string[] }>(courses: readonly T[], language: string): T | undefined {
+export function vendorCourseFor<T extends { provider: TrainingProvider; languages: readonly string[] }>(
+  courses: readonly T[],
+  language: string,
+): T | undefined {
   const vendor = courses.filter((c) => c.provider === 'vendor');
   return vendor.find((c) => c.languages.includes(language)) ?? vendor[0];
 }

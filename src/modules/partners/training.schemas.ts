@@ -6,7 +6,14 @@ import { DateTime } from '../../platform/api-schemas.ts';
 const Uuid = Type.String({ format: 'uuid' });
 const Nullable = <T extends Type.TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const Day = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
-export const PERSON_STATUSES = ['assigned', 'due_soon', 'awaiting_verification', 'verified', 'rejected', 'overdue'] as const;
+export const PERSON_STATUSES = [
+  'assigned',
+  'due_soon',
+  'awaiting_verification',
+  'verified',
+  'rejected',
+  'overdue',
+] as const;
 export const COMPLIANCE = ['compliant', 'at_risk', 'non_compliant'] as const;
 const Provider = Type.Enum(['vendor', 'partner', 'third_party']);
 
@@ -25,7 +32,15 @@ export const PersonTraining = Type.Object({
   assignmentId: Nullable(Uuid),
   dueAt: Nullable(DateTime),
   status: Type.Enum(PERSON_STATUSES),
-  latest: Nullable(Type.Object({ id: Uuid, status: Type.String(), completedAt: Nullable(DateTime), courseName: Nullable(Type.String()), reviewReason: Nullable(Type.String({ description: "Staff's reason for a rejection, meant for the partner" })) })),
+  latest: Nullable(
+    Type.Object({
+      id: Uuid,
+      status: Type.String(),
+      completedAt: Nullable(DateTime),
+      courseName: Nullable(Type.String()),
+      reviewReason: Nullable(Type.String({ description: "Staff's reason for a rejection, meant for the partner" })),
+    }),
+  ),
 });
 
 export const PartnerTraining = Type.Object({
@@ -38,18 +53,30 @@ export const PartnerTraining = Type.Object({
   people: Type.Array(PersonTraining),
 });
 
-export const FormerPerson = Type.Object({ id: Uuid, name: Type.String(), email: Type.String(), role: Nullable(Type.String()), addedAt: DateTime, removedAt: DateTime });
+export const FormerPerson = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  email: Type.String(),
+  role: Nullable(Type.String()),
+  addedAt: DateTime,
+  removedAt: DateTime,
+});
 
 export const KeyPersonBody = Type.Object(
   {
-    userId: Type.Optional(Type.String({ format: 'uuid', description: 'A colleague with an account; else give name and email' })),
+    userId: Type.Optional(
+      Type.String({ format: 'uuid', description: 'A colleague with an account; else give name and email' }),
+    ),
     name: Type.Optional(Type.String({ maxLength: 500 })),
     email: Type.Optional(Type.String({ maxLength: 500 })),
     role: Type.Optional(Type.String({ maxLength: 500 })),
   },
   { additionalProperties: false },
 );
-export const KeyPersonUpdateBody = Type.Object({ ...KeyPersonBody.properties, version: Type.Integer() }, { additionalProperties: false });
+export const KeyPersonUpdateBody = Type.Object(
+  { ...KeyPersonBody.properties, version: Type.Integer() },
+  { additionalProperties: false },
+);
 export const VersionQuery = Type.Object({ version: Type.Integer() }, { additionalProperties: false });
 
 export const Completion = Type.Object({
@@ -74,14 +101,22 @@ export const Completion = Type.Object({
 
 export const CompletionBody = Type.Object(
   {
-    courseId: Type.Optional(Type.String({ format: 'uuid', description: 'A configured course; else courseName and provider' })),
+    courseId: Type.Optional(
+      Type.String({ format: 'uuid', description: 'A configured course; else courseName and provider' }),
+    ),
     courseName: Type.Optional(Type.String({ maxLength: 500 })),
     provider: Type.Optional(Provider),
     completedOn: Day,
     certificateNumber: Type.Optional(Type.String({ maxLength: 500 })),
     certificate: Type.Optional(
       Type.Object(
-        { filename: Type.String({ maxLength: 300 }), contentBase64: Type.String({ description: 'PDF, PNG or JPEG, at most 5 MB; the type is read from the content', contentEncoding: 'base64' }) },
+        {
+          filename: Type.String({ maxLength: 300 }),
+          contentBase64: Type.String({
+            description: 'PDF, PNG or JPEG, at most 5 MB; the type is read from the content',
+            contentEncoding: 'base64',
+          }),
+        },
         { additionalProperties: false },
       ),
     ),
@@ -90,11 +125,23 @@ export const CompletionBody = Type.Object(
 );
 
 export const ReviewBody = Type.Object(
-  { decision: Type.Enum(['verify', 'reject']), reason: Type.Optional(Type.String({ maxLength: 2000, description: 'Required to reject; the partner reads it' })), version: Type.Integer() },
+  {
+    decision: Type.Enum(['verify', 'reject']),
+    reason: Type.Optional(Type.String({ maxLength: 2000, description: 'Required to reject; the partner reads it' })),
+    version: Type.Integer(),
+  },
   { additionalProperties: false },
 );
 
-export const Course = Type.Object({ id: Uuid, name: Type.String(), provider: Provider, languages: Type.Array(Type.String()), link: Nullable(Type.String()), validityMonths: Type.Integer(), active: Type.Boolean() });
+export const Course = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  provider: Provider,
+  languages: Type.Array(Type.String()),
+  link: Nullable(Type.String()),
+  validityMonths: Type.Integer(),
+  active: Type.Boolean(),
+});
 export const CourseBody = Type.Object(
   {
     name: Type.String({ maxLength: 500 }),
@@ -107,9 +154,19 @@ export const CourseBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const Settings = Type.Object({ graceDays: Type.Integer(), flagAfterDays: Type.Integer(), restrictNonCompliant: Type.Boolean(), version: Type.Integer() });
+export const Settings = Type.Object({
+  graceDays: Type.Integer(),
+  flagAfterDays: Type.Integer(),
+  restrictNonCompliant: Type.Boolean(),
+  version: Type.Integer(),
+});
 export const SettingsBody = Type.Object(
-  { graceDays: Type.Integer({ minimum: 0, maximum: 730 }), flagAfterDays: Type.Integer({ minimum: 0, maximum: 730 }), restrictNonCompliant: Type.Boolean(), version: Type.Integer() },
+  {
+    graceDays: Type.Integer({ minimum: 0, maximum: 730 }),
+    flagAfterDays: Type.Integer({ minimum: 0, maximum: 730 }),
+    restrictNonCompliant: Type.Boolean(),
+    version: Type.Integer(),
+  },
   { additionalProperties: false },
 );
 
@@ -125,7 +182,11 @@ export const StaffQuery = Type.Object(
 export const LearningSystemBody = Type.Object(
   {
     system: Type.String({ minLength: 1, maxLength: 100, description: 'The reporting learning system' }),
-    completionId: Type.String({ minLength: 1, maxLength: 200, description: "The system's own completion id: a repeat is answered, not recorded twice" }),
+    completionId: Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description: "The system's own completion id: a repeat is answered, not recorded twice",
+    }),
     email: Type.String({ minLength: 3, maxLength: 254 }),
     partnerId: Type.Optional(Uuid),
     courseId: Uuid,

@@ -4,7 +4,12 @@ import { CsrfField, ErrorSummary, noErrors, type FormErrors } from '../../platfo
 import type { PageContext } from '../../platform/views/page-context.ts';
 import { DateTime, pageCtx, pick, TextArea } from '../../platform/views/page-helpers.tsx';
 import { sendPage } from '../../platform/views/render.ts';
-import { decideAdminRequest, getAdminRequest, listAdminRequests, type StaffAdminRequest } from './administrators.service.ts';
+import {
+  decideAdminRequest,
+  getAdminRequest,
+  listAdminRequests,
+  type StaffAdminRequest,
+} from './administrators.service.ts';
 import { StaffPage, staffActor } from './staff-views.tsx';
 import { picaFormErrors, StateBadge } from './views.tsx';
 
@@ -72,7 +77,11 @@ function RequestPage({ ctx, request, errors }: { ctx: PageContext; request: Staf
           <DateTime date={request.createdAt} lang={lang} />
         </dd>
         <dt>{t('pica.staff.partners.standing')}</dt>
-        <dd>{request.gaps.length === 0 ? t('pica.states.eligible') : request.gaps.map((g) => t(`pica.gaps.${g}`)).join(' ')}</dd>
+        <dd>
+          {request.gaps.length === 0
+            ? t('pica.states.eligible')
+            : request.gaps.map((g) => t(`pica.gaps.${g}`)).join(' ')}
+        </dd>
         <dt>{t('pica.fields.status')}</dt>
         <dd>
           <StateBadge ctx={ctx} state={request.status} />
@@ -90,7 +99,15 @@ function RequestPage({ ctx, request, errors }: { ctx: PageContext; request: Staf
           <ErrorSummary t={t} errors={errors} />
           <form method="post" action={`/staff/pica/requests/${request.id}/decision`} novalidate>
             <CsrfField token={ctx.csrfToken} />
-            <TextArea name="internal_reason" label={t('pica.fields.internal_reason')} error={errors.fields.internal_reason} hint={t('pica.staff.requests.reason_hint')} required={false} maxLength={2000} rows={3} />
+            <TextArea
+              name="internal_reason"
+              label={t('pica.fields.internal_reason')}
+              error={errors.fields.internal_reason}
+              hint={t('pica.staff.requests.reason_hint')}
+              required={false}
+              maxLength={2000}
+              rows={3}
+            />
             <div class="decision">
               <button type="submit" name="decision" value="approve">
                 {t('pica.staff.requests.approve')}
@@ -114,13 +131,26 @@ export async function picaAdminRequestPages(app: FastifyInstance): Promise<void>
   app.get('/staff/pica/requests', async (req, reply) => {
     const actor = staff(req, reply, 'pica-admins:decide');
     if (!actor) return reply;
-    return sendPage(reply, <RequestsPage ctx={pageCtx(req, reply, { notices: NOTICES })} requests={await listAdminRequests(appCtx(), actor)} />);
+    return sendPage(
+      reply,
+      <RequestsPage
+        ctx={pageCtx(req, reply, { notices: NOTICES })}
+        requests={await listAdminRequests(appCtx(), actor)}
+      />,
+    );
   });
 
   app.get<{ Params: { id: string } }>('/staff/pica/requests/:id', async (req, reply) => {
     const actor = staff(req, reply, 'pica-admins:decide');
     if (!actor) return reply;
-    return sendPage(reply, <RequestPage ctx={pageCtx(req, reply, { notices: NOTICES })} request={await getAdminRequest(appCtx(), actor, req.params.id)} errors={noErrors} />);
+    return sendPage(
+      reply,
+      <RequestPage
+        ctx={pageCtx(req, reply, { notices: NOTICES })}
+        request={await getAdminRequest(appCtx(), actor, req.params.id)}
+        errors={noErrors}
+      />,
+    );
   });
 
   app.post<{ Params: { id: string } }>('/staff/pica/requests/:id/decision', async (req, reply) => {
@@ -128,10 +158,24 @@ export async function picaAdminRequestPages(app: FastifyInstance): Promise<void>
     if (!actor) return reply;
     const v = pick(req.body, 'decision', 'internal_reason');
     try {
-      await decideAdminRequest(appCtx(), actor, req.params.id, { decision: v.decision === 'approve' ? 'approve' : 'decline', internalReason: v.internal_reason }, requestMeta(req));
+      await decideAdminRequest(
+        appCtx(),
+        actor,
+        req.params.id,
+        { decision: v.decision === 'approve' ? 'approve' : 'decline', internalReason: v.internal_reason },
+        requestMeta(req),
+      );
     } catch (error) {
       const ctx = pageCtx(req, reply, { path: `/staff/pica/requests/${req.params.id}` });
-      return sendPage(reply, <RequestPage ctx={ctx} request={await getAdminRequest(appCtx(), actor, req.params.id)} errors={picaFormErrors(ctx, error)} />, 422);
+      return sendPage(
+        reply,
+        <RequestPage
+          ctx={ctx}
+          request={await getAdminRequest(appCtx(), actor, req.params.id)}
+          errors={picaFormErrors(ctx, error)}
+        />,
+        422,
+      );
     }
     return reply.redirect(`/staff/pica/requests/${req.params.id}?notice=decided`, 303);
   });

@@ -1,7 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { formatDate } from '../../platform/dates.ts';
 import { requestMeta } from '../../platform/request-meta.ts';
-import { CsrfField, ErrorSummary, noErrors, SelectField, TextField, type FormErrors } from '../../platform/views/components.tsx';
+import {
+  CsrfField,
+  ErrorSummary,
+  noErrors,
+  SelectField,
+  TextField,
+  type FormErrors,
+} from '../../platform/views/components.tsx';
 import type { PageContext } from '../../platform/views/page-context.ts';
 import { pageCtx, pick, signedIn, TextArea } from '../../platform/views/page-helpers.tsx';
 import { sendPage } from '../../platform/views/render.ts';
@@ -57,7 +64,17 @@ function Landing({ ctx, standings }: { ctx: PageContext; standings: AdminStandin
   );
 }
 
-function AdministratorForm({ ctx, standings, values, errors }: { ctx: PageContext; standings: AdminStanding[]; values: Record<string, string>; errors: FormErrors }) {
+function AdministratorForm({
+  ctx,
+  standings,
+  values,
+  errors,
+}: {
+  ctx: PageContext;
+  standings: AdminStanding[];
+  values: Record<string, string>;
+  errors: FormErrors;
+}) {
   const { t, lang } = ctx;
   const eligible = standings.filter((s) => s.partner.gaps.length === 0 && !s.isAdministrator);
   return (
@@ -90,14 +107,17 @@ function AdministratorForm({ ctx, standings, values, errors }: { ctx: PageContex
             <ul>
               {s.requests.map((r) => (
                 <li>
-                  {t('pica.administrator.request_line', { date: formatDate(r.createdAt, lang) })} <StateBadge ctx={ctx} state={r.status} />
+                  {t('pica.administrator.request_line', { date: formatDate(r.createdAt, lang) })}{' '}
+                  <StateBadge ctx={ctx} state={r.status} />
                 </li>
               ))}
             </ul>
           )}
         </section>
       ))}
-      {standings.length > 0 && !standings[0]!.emailVerified && <p role="alert">{t('pica.administrator.verify_first')}</p>}
+      {standings.length > 0 && !standings[0]!.emailVerified && (
+        <p role="alert">{t('pica.administrator.verify_first')}</p>
+      )}
       {eligible.length > 0 && (
         <section aria-labelledby="admin-form">
           <h2 id="admin-form">{t('pica.administrator.form_title')}</h2>
@@ -105,12 +125,33 @@ function AdministratorForm({ ctx, standings, values, errors }: { ctx: PageContex
           <form method="post" action="/pica/administrator" novalidate>
             <CsrfField token={ctx.csrfToken} />
             {eligible.length > 1 ? (
-              <SelectField name="partner_id" label={t('pica.fields.partner')} value={values.partner_id} error={errors.fields.partner_id} options={eligible.map((s) => ({ value: s.partner.partnerId, label: s.partner.legalName }))} />
+              <SelectField
+                name="partner_id"
+                label={t('pica.fields.partner')}
+                value={values.partner_id}
+                error={errors.fields.partner_id}
+                options={eligible.map((s) => ({ value: s.partner.partnerId, label: s.partner.legalName }))}
+              />
             ) : (
               <input type="hidden" name="partner_id" value={eligible[0]!.partner.partnerId} />
             )}
-            <TextField name="job_title" label={t('pica.fields.job_title')} value={values.job_title} error={errors.fields.job_title} maxLength={120} autocomplete="organization-title" />
-            <TextArea name="contract_numbers" label={t('pica.fields.contract_numbers')} value={values.contract_numbers} error={errors.fields.contract_numbers} hint={t('pica.administrator.numbers_hint')} maxLength={4000} rows={5} />
+            <TextField
+              name="job_title"
+              label={t('pica.fields.job_title')}
+              value={values.job_title}
+              error={errors.fields.job_title}
+              maxLength={120}
+              autocomplete="organization-title"
+            />
+            <TextArea
+              name="contract_numbers"
+              label={t('pica.fields.contract_numbers')}
+              value={values.contract_numbers}
+              error={errors.fields.contract_numbers}
+              hint={t('pica.administrator.numbers_hint')}
+              maxLength={4000}
+              rows={5}
+            />
             <button type="submit">{t('pica.submit')}</button>
           </form>
         </section>
@@ -131,7 +172,15 @@ export async function picaAdministratorPages(app: FastifyInstance): Promise<void
   app.get('/pica/administrator', async (req, reply) => {
     const actor = signedIn(req, reply);
     if (!actor) return reply;
-    return sendPage(reply, <AdministratorForm ctx={pageCtx(req, reply, { notices: NOTICES })} standings={await adminStanding(appCtx(), actor)} values={{}} errors={noErrors} />);
+    return sendPage(
+      reply,
+      <AdministratorForm
+        ctx={pageCtx(req, reply, { notices: NOTICES })}
+        standings={await adminStanding(appCtx(), actor)}
+        values={{}}
+        errors={noErrors}
+      />,
+    );
   });
 
   app.post('/pica/administrator', async (req, reply) => {
@@ -139,10 +188,24 @@ export async function picaAdministratorPages(app: FastifyInstance): Promise<void
     if (!actor) return reply;
     const v = pick(req.body, 'partner_id', 'job_title', 'contract_numbers');
     try {
-      await requestAdministrator(appCtx(), actor, { partnerId: v.partner_id!, jobTitle: v.job_title!, contractNumbers: v.contract_numbers! }, requestMeta(req));
+      await requestAdministrator(
+        appCtx(),
+        actor,
+        { partnerId: v.partner_id!, jobTitle: v.job_title!, contractNumbers: v.contract_numbers! },
+        requestMeta(req),
+      );
     } catch (error) {
       const ctx = pageCtx(req, reply, { path: '/pica/administrator' });
-      return sendPage(reply, <AdministratorForm ctx={ctx} standings={await adminStanding(appCtx(), actor)} values={v} errors={picaFormErrors(ctx, error)} />, 422);
+      return sendPage(
+        reply,
+        <AdministratorForm
+          ctx={ctx}
+          standings={await adminStanding(appCtx(), actor)}
+          values={v}
+          errors={picaFormErrors(ctx, error)}
+        />,
+        422,
+      );
     }
     return reply.redirect('/pica/administrator?notice=requested', 303);
   });

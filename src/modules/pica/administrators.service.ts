@@ -1,6 +1,13 @@
 import { auditActor, can, requirePermission, requireUser, type Actor } from '../../platform/auth.ts';
 import { brandOf, type AppContext, type RequestMeta } from '../../platform/context.ts';
-import { AppError, conflict, forbidden, notFound, validationFailed, type FieldViolation } from '../../platform/errors.ts';
+import {
+  AppError,
+  conflict,
+  forbidden,
+  notFound,
+  validationFailed,
+  type FieldViolation,
+} from '../../platform/errors.ts';
 import { isUuid } from '../../platform/ids.ts';
 import { isUniqueViolation } from '../../platform/pg-errors.ts';
 import { isLanguage } from '../../platform/i18n.ts';
@@ -16,7 +23,13 @@ export const PARTNER_ROLES = ['partner_member', 'partner_admin', 'partner_signat
 
 /** The partner organisations the actor works for (by their partner role grants). */
 export function partnerIdsOf(actor: Actor | null): string[] {
-  return [...new Set((actor?.grants ?? []).filter((g) => (PARTNER_ROLES as readonly string[]).includes(g.role) && g.organisationId).map((g) => g.organisationId!))];
+  return [
+    ...new Set(
+      (actor?.grants ?? [])
+        .filter((g) => (PARTNER_ROLES as readonly string[]).includes(g.role) && g.organisationId)
+        .map((g) => g.organisationId!),
+    ),
+  ];
 }
 
 /** The partner an administrator acts for: the one named, or their only one. Another partner's is a 404. */
@@ -82,7 +95,9 @@ export async function adminStanding(ctx: AppContext, actor: Actor | null): Promi
     if (!partner) continue;
     standings.push({
       partner,
-      isAdministrator: can(user, 'pica:sponsor', partnerId) && user.grants.some((g) => g.role === 'pica_admin' && g.organisationId === partnerId),
+      isAdministrator:
+        can(user, 'pica:sponsor', partnerId) &&
+        user.grants.some((g) => g.role === 'pica_admin' && g.organisationId === partnerId),
       requests: requests.filter((r) => r.partner_id === partnerId).map((r) => toRequest(r, partner.legalName)),
       emailVerified: user.emailVerified,
     });
@@ -91,12 +106,22 @@ export async function adminStanding(ctx: AppContext, actor: Actor | null): Promi
 }
 
 /** Problems with a typed list of contract numbers, one violation per number (PICA-4). */
-export async function checkContractNumbers(ctx: AppContext, partnerId: string, numbers: string[], now = new Date()): Promise<FieldViolation[]> {
+export async function checkContractNumbers(
+  ctx: AppContext,
+  partnerId: string,
+  numbers: string[],
+  now = new Date(),
+): Promise<FieldViolation[]> {
   const listed = await contracts.findContractsByNumbers(ctx.db, numbers);
   const own = await contracts.listContracts(ctx.db, { partnerId });
   const { problems, omitted } = checkContractList(numbers, [...listed, ...own].map(contractFacts), partnerId, now);
-  const v: FieldViolation[] = problems.map((p) => ({ field: 'contract_numbers', rule: p.problem, params: { number: p.number } }));
-  if (omitted.length > 0) v.push({ field: 'contract_numbers', rule: 'contract_omitted', params: { numbers: omitted.join(', ') } });
+  const v: FieldViolation[] = problems.map((p) => ({
+    field: 'contract_numbers',
+    rule: p.problem,
+    params: { number: p.number },
+  }));
+  if (omitted.length > 0)
+    v.push({ field: 'contract_numbers', rule: 'contract_omitted', params: { numbers: omitted.join(', ') } });
   if (numbers.length === 0) v.push({ field: 'contract_numbers', rule: 'required' });
   return v;
 }
@@ -106,12 +131,25 @@ export async function checkContractNumbers(ctx: AppContext, partnerId: string, n
  * account and work for the partner; the partner must be able to administer PICA; the list of
  * contract numbers must be the company's complete list of active contracts.
  */
-export async function requestAdministrator(ctx: AppContext, actor: Actor | null, input: { partnerId: string; contractNumbers: string; jobTitle: string }, meta: RequestMeta): Promise<AdminRequest> {
+export async function requestAdministrator(
+  ctx: AppContext,
+  actor: Actor | null,
+  input: { partnerId: string; contractNumbers: string; jobTitle: string },
+  meta: RequestMeta,
+): Promise<AdminRequest> {
   const user = requireUser(actor);
-  if (!user.emailVerified) throw new AppError('email_not_verified', 'Confirm your email address first: follow the link we emailed you.', 403);
+  if (!user.emailVerified)
+    throw new AppError('email_not_verified', 'Confirm your email address first: follow the link we emailed you.', 403);
   if (!isUuid(input.partnerId) || !partnerIdsOf(user).includes(input.partnerId)) throw notFound('Partner');
   const partner = (await partnerPica(ctx.db, input.partnerId))!;
-  if (partner.gaps.length > 0) throw new AppError('pica_not_eligible', `${partner.legalName} cannot administer PICA yet: ${partner.gaps.join(', ')}.`, 409, [], { gaps: partner.gaps.join(', ') });
+  if (partner.gaps.length > 0)
+    throw new AppError(
+      'pica_not_eligible',
+      `${partner.legalName} cannot administer PICA yet: ${partner.gaps.join(', ')}.`,
+      409,
+      [],
+      { gaps: partner.gaps.join(', ') },
+    );
   const numbers = splitContractNumbers(input.contractNumbers);
   const violations = await checkContractNumbers(ctx, input.partnerId, numbers);
   const jobTitle = input.jobTitle.trim();
@@ -119,23 +157,44 @@ export async function requestAdministrator(ctx: AppContext, actor: Actor | null,
   if (violations.length > 0) throw validationFailed(violations);
   try {
     return await ctx.db.transaction().execute(async (trx) => {
-      const { id } = await repo.insertRequest(trx, { partner_id: input.partnerId, user_id: user.userId, contract_numbers: numbers, job_title: jobTitle });
-      await recordAudit(trx, { actor: auditActor(user), action: 'pica.admin_requested', subject: { type: 'pica_admin_request', id }, organisationId: input.partnerId, ip: meta.ip, data: { contractNumbers: numbers } });
+      const { id } = await repo.insertRequest(trx, {
+        partner_id: input.partnerId,
+        user_id: user.userId,
+        contract_numbers: numbers,
+        job_title: jobTitle,
+      });
+      await recordAudit(trx, {
+        actor: auditActor(user),
+        action: 'pica.admin_requested',
+        subject: { type: 'pica_admin_request', id },
+        organisationId: input.partnerId,
+        ip: meta.ip,
+        data: { contractNumbers: numbers },
+      });
       return toRequest((await repo.findRequest(trx, id))!, partner.legalName);
     });
   } catch (error) {
-    if (isUniqueViolation(error, 'pica_admin_requests_pending')) throw conflict('request_pending', 'You already have a request waiting for a decision.');
+    if (isUniqueViolation(error, 'pica_admin_requests_pending'))
+      throw conflict('request_pending', 'You already have a request waiting for a decision.');
     throw error;
   }
 }
 
-export async function listAdminRequests(ctx: AppContext, actor: Actor | null, status?: 'pending' | 'approved' | 'declined'): Promise<StaffAdminRequest[]> {
+export async function listAdminRequests(
+  ctx: AppContext,
+  actor: Actor | null,
+  status?: 'pending' | 'approved' | 'declined',
+): Promise<StaffAdminRequest[]> {
   requirePermission(actor, 'pica-admins:decide');
   const rows = await repo.listRequests(ctx.db, status ? { status } : {});
   const out: StaffAdminRequest[] = [];
   for (const r of rows) {
     const partner = await partnerPica(ctx.db, r.partner_id);
-    out.push({ ...toRequest(r, partner?.legalName ?? ''), internalReason: r.internal_reason, gaps: partner?.gaps ?? [] });
+    out.push({
+      ...toRequest(r, partner?.legalName ?? ''),
+      internalReason: r.internal_reason,
+      gaps: partner?.gaps ?? [],
+    });
   }
   return out;
 }
@@ -152,19 +211,42 @@ export async function getAdminRequest(ctx: AppContext, actor: Actor | null, id: 
  * PICA-4: staff approve or decline. Approval makes the person a PICA administrator of the
  * partner and emails them from the help mailbox; a decline's reason stays internal.
  */
-export async function decideAdminRequest(ctx: AppContext, actor: Actor | null, id: string, input: { decision: 'approve' | 'decline'; internalReason?: string | undefined }, meta: RequestMeta): Promise<StaffAdminRequest> {
+export async function decideAdminRequest(
+  ctx: AppContext,
+  actor: Actor | null,
+  id: string,
+  input: { decision: 'approve' | 'decline'; internalReason?: string | undefined },
+  meta: RequestMeta,
+): Promise<StaffAdminRequest> {
   const by = requirePermission(actor, 'pica-admins:decide');
   const request = isUuid(id) ? await repo.findRequest(ctx.db, id) : undefined;
   if (!request) throw notFound('Request');
   const reason = input.internalReason?.trim() || null;
   if (input.decision === 'decline' && !reason) throw validationFailed([{ field: 'internal_reason', rule: 'required' }]);
   const partner = (await partnerPica(ctx.db, request.partner_id))!;
-  if (input.decision === 'approve' && partner.gaps.length > 0) throw new AppError('pica_not_eligible', `${partner.legalName} cannot administer PICA: ${partner.gaps.join(', ')}.`, 409, [], { gaps: partner.gaps.join(', ') });
+  if (input.decision === 'approve' && partner.gaps.length > 0)
+    throw new AppError(
+      'pica_not_eligible',
+      `${partner.legalName} cannot administer PICA: ${partner.gaps.join(', ')}.`,
+      409,
+      [],
+      { gaps: partner.gaps.join(', ') },
+    );
   const brand = brandOf(ctx.config);
   await ctx.db.transaction().execute(async (trx) => {
-    const decided = await repo.decideRequest(trx, id, { status: input.decision === 'approve' ? 'approved' : 'declined', internal_reason: reason, decided_by: by.userId });
+    const decided = await repo.decideRequest(trx, id, {
+      status: input.decision === 'approve' ? 'approved' : 'declined',
+      internal_reason: reason,
+      decided_by: by.userId,
+    });
     if (!decided) throw conflict('already_decided', 'This request has already been decided.');
-    if (input.decision === 'approve') await memberships.grantRole(trx, { userId: request.user_id, role: 'pica_admin', organisationId: request.partner_id, grantedBy: by.userId });
+    if (input.decision === 'approve')
+      await memberships.grantRole(trx, {
+        userId: request.user_id,
+        role: 'pica_admin',
+        organisationId: request.partner_id,
+        grantedBy: by.userId,
+      });
     await enqueueEmail(trx, brand, {
       to: request.user_email,
       language: isLanguage(request.user_language) ? request.user_language : 'en',
@@ -174,7 +256,14 @@ export async function decideAdminRequest(ctx: AppContext, actor: Actor | null, i
       vars: { company: partner.legalName },
       from: brand.help,
     });
-    await recordAudit(trx, { actor: auditActor(by), action: `pica.admin_${input.decision === 'approve' ? 'approved' : 'declined'}`, subject: { type: 'pica_admin_request', id }, organisationId: request.partner_id, ip: meta.ip, data: { userId: request.user_id, internalReason: reason } });
+    await recordAudit(trx, {
+      actor: auditActor(by),
+      action: `pica.admin_${input.decision === 'approve' ? 'approved' : 'declined'}`,
+      subject: { type: 'pica_admin_request', id },
+      organisationId: request.partner_id,
+      ip: meta.ip,
+      data: { userId: request.user_id, internalReason: reason },
+    });
   });
   return getAdminRequest(ctx, by, id);
 }
@@ -197,9 +286,23 @@ export async function sendAdministratorReminders(ctx: AppContext, now = new Date
     sent += await ctx.db.transaction().execute(async (trx) => {
       if (!(await repo.claimReminder(trx, partnerId, month))) return 0;
       for (const person of recipients) {
-        await enqueueEmail(trx, brandOf(ctx.config), { to: person.email, language: person.language, template: 'pica.email.admin_reminder', recipientName: person.name, actionUrl: `${ctx.config.publicUrl}/pica/administrator`, vars: { company: partner.legalName }, from: ctx.config.helpMailbox });
+        await enqueueEmail(trx, brandOf(ctx.config), {
+          to: person.email,
+          language: person.language,
+          template: 'pica.email.admin_reminder',
+          recipientName: person.name,
+          actionUrl: `${ctx.config.publicUrl}/pica/administrator`,
+          vars: { company: partner.legalName },
+          from: ctx.config.helpMailbox,
+        });
       }
-      await recordAudit(trx, { actor: SYSTEM_ACTOR, action: 'pica.admin_reminder_sent', subject: { type: 'partner', id: partnerId }, organisationId: partnerId, data: { month, recipients: recipients.map((p) => p.email) } });
+      await recordAudit(trx, {
+        actor: SYSTEM_ACTOR,
+        action: 'pica.admin_reminder_sent',
+        subject: { type: 'partner', id: partnerId },
+        organisationId: partnerId,
+        data: { month, recipients: recipients.map((p) => p.email) },
+      });
       return 1;
     });
   }

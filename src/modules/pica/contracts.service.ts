@@ -11,7 +11,16 @@ import { isUniqueViolation } from '../../platform/pg-errors.ts';
 import { recordAudit } from '../audit/index.ts';
 import * as repo from './contracts.repository.ts';
 import * as partners from './partner-lookup.repository.ts';
-import { checkContract, contractInForce, eligibilityGaps, isTool, normaliseContractNumber, type ContractFacts, type EligibilityGap, type Tool } from './pica.rules.ts';
+import {
+  checkContract,
+  contractInForce,
+  eligibilityGaps,
+  isTool,
+  normaliseContractNumber,
+  type ContractFacts,
+  type EligibilityGap,
+  type Tool,
+} from './pica.rules.ts';
 
 const english = translator('en');
 
@@ -47,7 +56,12 @@ export interface PartnerPica {
   gaps: EligibilityGap[];
 }
 
-const toType = (r: repo.ContractTypeRow): ContractType => ({ code: r.code, name: r.name, qualifiesPica: r.qualifies_pica, entitlements: r.entitlements.filter(isTool) });
+const toType = (r: repo.ContractTypeRow): ContractType => ({
+  code: r.code,
+  name: r.name,
+  qualifiesPica: r.qualifies_pica,
+  entitlements: r.entitlements.filter(isTool),
+});
 
 export const toContract = (r: repo.ContractRow, now = new Date()): Contract => ({
   id: r.id,
@@ -64,7 +78,14 @@ export const toContract = (r: repo.ContractRow, now = new Date()): Contract => (
   version: r.version,
 });
 
-export const contractFacts = (r: repo.ContractRow): ContractFacts => ({ number: r.number, partnerId: r.partner_id, qualifiesPica: r.qualifies_pica, status: r.status, startsOn: r.starts_on, endsOn: r.ends_on });
+export const contractFacts = (r: repo.ContractRow): ContractFacts => ({
+  number: r.number,
+  partnerId: r.partner_id,
+  qualifiesPica: r.qualifies_pica,
+  status: r.status,
+  startsOn: r.starts_on,
+  endsOn: r.ends_on,
+});
 
 // ---- Contract types (PICA-1) ----
 
@@ -72,7 +93,12 @@ export async function listContractTypes(ctx: AppContext): Promise<ContractType[]
   return (await repo.listTypes(ctx.db)).map(toType);
 }
 
-export async function saveContractType(ctx: AppContext, actor: Actor | null, input: { code: string; name: string; qualifiesPica: boolean; entitlements: string[] }, meta: RequestMeta): Promise<ContractType> {
+export async function saveContractType(
+  ctx: AppContext,
+  actor: Actor | null,
+  input: { code: string; name: string; qualifiesPica: boolean; entitlements: string[] },
+  meta: RequestMeta,
+): Promise<ContractType> {
   const by = requirePermission(actor, 'contract-types:manage');
   const code = input.code.trim().toUpperCase();
   const v: FieldViolation[] = [];
@@ -81,10 +107,21 @@ export async function saveContractType(ctx: AppContext, actor: Actor | null, inp
   const unknown = input.entitlements.filter((e) => !isTool(e));
   if (unknown.length > 0) v.push({ field: 'entitlements', rule: 'tool', params: { value: unknown.join(', ') } });
   if (v.length > 0) throw validationFailed(v);
-  const row = { code, name: input.name.trim(), qualifies_pica: input.qualifiesPica, entitlements: [...new Set(input.entitlements)] };
+  const row = {
+    code,
+    name: input.name.trim(),
+    qualifies_pica: input.qualifiesPica,
+    entitlements: [...new Set(input.entitlements)],
+  };
   await ctx.db.transaction().execute(async (trx) => {
     await repo.upsertType(trx, row);
-    await recordAudit(trx, { actor: auditActor(by), action: 'pica.contract_type_saved', subject: { type: 'pica_contract_type', id: code }, ip: meta.ip, data: row });
+    await recordAudit(trx, {
+      actor: auditActor(by),
+      action: 'pica.contract_type_saved',
+      subject: { type: 'pica_contract_type', id: code },
+      ip: meta.ip,
+      data: row,
+    });
   });
   return toType(row as repo.ContractTypeRow);
 }
@@ -108,14 +145,24 @@ async function checkedRow(db: Executor, input: ContractInput) {
   const v = checkContract({ number: input.number, typeCode: input.typeCode, startsOn, endsOn, knownType: !!type });
   const partner = isUuid(input.partnerId) ? await partners.findPartnerRow(db, input.partnerId) : undefined;
   if (!partner) v.push({ field: 'partner_id', rule: 'partner_unknown' });
-  if (input.status && !['active', 'suspended', 'revoked'].includes(input.status)) v.push({ field: 'status', rule: 'contract_status' });
+  if (input.status && !['active', 'suspended', 'revoked'].includes(input.status))
+    v.push({ field: 'status', rule: 'contract_status' });
   if (v.length > 0) throw validationFailed(v);
-  return { number: normaliseContractNumber(input.number), partner_id: input.partnerId, type_code: type!.code, customer_name: input.customerName?.trim() || null, starts_on: startsOn!, ends_on: endsOn!, status: input.status ?? 'active' };
+  return {
+    number: normaliseContractNumber(input.number),
+    partner_id: input.partnerId,
+    type_code: type!.code,
+    customer_name: input.customerName?.trim() || null,
+    starts_on: startsOn!,
+    ends_on: endsOn!,
+    status: input.status ?? 'active',
+  };
 }
 
 export async function listContracts(ctx: AppContext, actor: Actor | null, partnerId?: string): Promise<Contract[]> {
   // Staff read every partner's contracts; a partner's own people read its contracts only.
-  if (!partnerId || !can(actor, 'contracts:manage')) requirePermission(actor, partnerId ? 'partner:read' : 'contracts:manage', partnerId);
+  if (!partnerId || !can(actor, 'contracts:manage'))
+    requirePermission(actor, partnerId ? 'partner:read' : 'contracts:manage', partnerId);
   return (await repo.listContracts(ctx.db, { partnerId })).map((r) => toContract(r));
 }
 
@@ -126,31 +173,65 @@ export async function getContract(ctx: AppContext, actor: Actor | null, id: stri
   return toContract(row);
 }
 
-export async function createContract(ctx: AppContext, actor: Actor | null, input: ContractInput, meta: RequestMeta): Promise<Contract> {
+export async function createContract(
+  ctx: AppContext,
+  actor: Actor | null,
+  input: ContractInput,
+  meta: RequestMeta,
+): Promise<Contract> {
   const by = requirePermission(actor, 'contracts:manage');
   const row = await checkedRow(ctx.db, input);
   try {
     const id = await ctx.db.transaction().execute(async (trx) => {
       const { id } = await repo.insertContract(trx, row);
-      await recordAudit(trx, { actor: auditActor(by), action: 'pica.contract_created', subject: { type: 'pica_contract', id }, organisationId: row.partner_id, ip: meta.ip, data: { ...row } });
+      await recordAudit(trx, {
+        actor: auditActor(by),
+        action: 'pica.contract_created',
+        subject: { type: 'pica_contract', id },
+        organisationId: row.partner_id,
+        ip: meta.ip,
+        data: { ...row },
+      });
       return id;
     });
     return toContract((await repo.findContractById(ctx.db, id))!);
   } catch (error) {
-    if (isUniqueViolation(error, 'pica_contracts_number')) throw validationFailed([{ field: 'number', rule: 'contract_number_taken' }]);
+    if (isUniqueViolation(error, 'pica_contracts_number'))
+      throw validationFailed([{ field: 'number', rule: 'contract_number_taken' }]);
     throw error;
   }
 }
 
-export async function updateContract(ctx: AppContext, actor: Actor | null, id: string, input: ContractInput, version: number, meta: RequestMeta): Promise<Contract> {
+export async function updateContract(
+  ctx: AppContext,
+  actor: Actor | null,
+  id: string,
+  input: ContractInput,
+  version: number,
+  meta: RequestMeta,
+): Promise<Contract> {
   const by = requirePermission(actor, 'contracts:manage');
   const before = isUuid(id) ? await repo.findContractById(ctx.db, id) : undefined;
   if (!before) throw notFound('Contract');
   const row = await checkedRow(ctx.db, { ...input, number: before.number });
   await ctx.db.transaction().execute(async (trx) => {
-    const changed = await repo.updateContract(trx, id, version, { type_code: row.type_code, customer_name: row.customer_name, starts_on: row.starts_on, ends_on: row.ends_on, status: row.status, partner_id: row.partner_id });
+    const changed = await repo.updateContract(trx, id, version, {
+      type_code: row.type_code,
+      customer_name: row.customer_name,
+      starts_on: row.starts_on,
+      ends_on: row.ends_on,
+      status: row.status,
+      partner_id: row.partner_id,
+    });
     if (!changed) throw conflict('stale_version', 'The contract was changed by someone else; reload it and try again.');
-    await recordAudit(trx, { actor: auditActor(by), action: 'pica.contract_changed', subject: { type: 'pica_contract', id }, organisationId: row.partner_id, ip: meta.ip, data: { from: toContract(before), to: row } });
+    await recordAudit(trx, {
+      actor: auditActor(by),
+      action: 'pica.contract_changed',
+      subject: { type: 'pica_contract', id },
+      organisationId: row.partner_id,
+      ip: meta.ip,
+      data: { from: toContract(before), to: row },
+    });
   });
   return toContract((await repo.findContractById(ctx.db, id))!);
 }
@@ -169,13 +250,35 @@ export interface ContractImportReport {
  * PICA-1: imports support contracts from CSV, row by row (streamed); a known number is updated,
  * a row with problems is reported by line and skipped. `onProgress` drives the CLI's bar.
  */
-export async function importContracts(ctx: AppContext, actor: Actor | null, input: Readable, meta: RequestMeta, onProgress?: (p: { rowsRead: number; rowsWritten: number; rowsRejected: number }) => void): Promise<ContractImportReport> {
+export async function importContracts(
+  ctx: AppContext,
+  actor: Actor | null,
+  input: Readable,
+  meta: RequestMeta,
+  onProgress?: (p: { rowsRead: number; rowsWritten: number; rowsRejected: number }) => void,
+): Promise<ContractImportReport> {
   const by = requirePermission(actor, 'contracts:manage');
   const report: ContractImportReport = { rowsRead: 0, created: 0, updated: 0, rejected: 0, problems: [] };
-  for await (const record of readCsv(input, { required: ['number', 'partner_id', 'type', 'starts_on', 'ends_on'], optional: ['customer', 'status'], maxRows: 1_000_000 }, report.problems)) {
+  for await (const record of readCsv(
+    input,
+    {
+      required: ['number', 'partner_id', 'type', 'starts_on', 'ends_on'],
+      optional: ['customer', 'status'],
+      maxRows: 1_000_000,
+    },
+    report.problems,
+  )) {
     report.rowsRead += 1;
     const v = record.values;
-    const contract: ContractInput = { number: v.number ?? '', partnerId: v.partner_id ?? '', typeCode: v.type ?? '', customerName: v.customer, startsOn: v.starts_on ?? '', endsOn: v.ends_on ?? '', status: (v.status || undefined) as ContractInput['status'] };
+    const contract: ContractInput = {
+      number: v.number ?? '',
+      partnerId: v.partner_id ?? '',
+      typeCode: v.type ?? '',
+      customerName: v.customer,
+      startsOn: v.starts_on ?? '',
+      endsOn: v.ends_on ?? '',
+      status: (v.status || undefined) as ContractInput['status'],
+    };
     try {
       const row = await checkedRow(ctx.db, contract);
       await ctx.db.transaction().execute(async (trx) => {
@@ -193,11 +296,30 @@ export async function importContracts(ctx: AppContext, actor: Actor | null, inpu
       if (!violations?.length) throw error;
       report.rejected += 1;
       // Reports speak English, like the API and the CLI.
-      for (const violation of violations) report.problems.push({ line: record.line, field: violation.field, message: english(`pica.rules.${violation.rule}`, { label: violation.field, ...violation.params }) });
+      for (const violation of violations)
+        report.problems.push({
+          line: record.line,
+          field: violation.field,
+          message: english(`pica.rules.${violation.rule}`, { label: violation.field, ...violation.params }),
+        });
     }
-    onProgress?.({ rowsRead: report.rowsRead, rowsWritten: report.created + report.updated, rowsRejected: report.rejected });
+    onProgress?.({
+      rowsRead: report.rowsRead,
+      rowsWritten: report.created + report.updated,
+      rowsRejected: report.rejected,
+    });
   }
-  await ctx.db.transaction().execute((trx) => recordAudit(trx, { actor: auditActor(by), action: 'pica.contracts_imported', subject: { type: 'pica_contract', id: 'import' }, ip: meta.ip, data: { ...report, problems: report.problems.length } }));
+  await ctx.db
+    .transaction()
+    .execute((trx) =>
+      recordAudit(trx, {
+        actor: auditActor(by),
+        action: 'pica.contracts_imported',
+        subject: { type: 'pica_contract', id: 'import' },
+        ip: meta.ip,
+        data: { ...report, problems: report.problems.length },
+      }),
+    );
   return report;
 }
 
@@ -206,7 +328,10 @@ export async function importContracts(ctx: AppContext, actor: Actor | null, inpu
 export async function partnerPica(db: Executor, partnerId: string, now = new Date()): Promise<PartnerPica | undefined> {
   const partner = await partners.findPartnerRow(db, partnerId);
   if (!partner) return undefined;
-  const [settings, contracts] = await Promise.all([repo.findSettings(db, partnerId), repo.listContracts(db, { partnerId })]);
+  const [settings, contracts] = await Promise.all([
+    repo.findSettings(db, partnerId),
+    repo.listContracts(db, { partnerId }),
+  ]);
   const ownBrandSupport = settings?.own_brand_support ?? false;
   const agreementSignedOn = settings?.agreement_signed_on ?? null;
   return {
@@ -215,7 +340,15 @@ export async function partnerPica(db: Executor, partnerId: string, now = new Dat
     country: partner.country,
     ownBrandSupport,
     agreementSignedOn,
-    gaps: eligibilityGaps({ registered: partner.status === 'registered', contracts: contracts.map(contractFacts), hasAgreement: agreementSignedOn !== null, ownBrandSupport }, now),
+    gaps: eligibilityGaps(
+      {
+        registered: partner.status === 'registered',
+        contracts: contracts.map(contractFacts),
+        hasAgreement: agreementSignedOn !== null,
+        ownBrandSupport,
+      },
+      now,
+    ),
   };
 }
 
@@ -233,15 +366,32 @@ export async function listPartnersPica(ctx: AppContext, actor: Actor | null): Pr
   return Promise.all(rows.map(async (p) => (await partnerPica(ctx.db, p.organisation_id))!));
 }
 
-export async function setPartnerSettings(ctx: AppContext, actor: Actor | null, partnerId: string, input: { ownBrandSupport: boolean; agreementSignedOn: string | null }, meta: RequestMeta): Promise<PartnerPica> {
+export async function setPartnerSettings(
+  ctx: AppContext,
+  actor: Actor | null,
+  partnerId: string,
+  input: { ownBrandSupport: boolean; agreementSignedOn: string | null },
+  meta: RequestMeta,
+): Promise<PartnerPica> {
   const by = requirePermission(actor, 'contracts:manage');
   const partner = isUuid(partnerId) ? await partners.findPartnerRow(ctx.db, partnerId) : undefined;
   if (!partner) throw notFound('Partner');
   const agreement = input.agreementSignedOn ? parseDay(input.agreementSignedOn) : null;
   if (agreement === undefined) throw validationFailed([{ field: 'agreement_signed_on', rule: 'date' }]);
   await ctx.db.transaction().execute(async (trx) => {
-    await repo.saveSettings(trx, { partner_id: partnerId, own_brand_support: input.ownBrandSupport, agreement_signed_on: agreement });
-    await recordAudit(trx, { actor: auditActor(by), action: 'pica.partner_settings_changed', subject: { type: 'partner', id: partnerId }, organisationId: partnerId, ip: meta.ip, data: { ownBrandSupport: input.ownBrandSupport, agreementSignedOn: agreement } });
+    await repo.saveSettings(trx, {
+      partner_id: partnerId,
+      own_brand_support: input.ownBrandSupport,
+      agreement_signed_on: agreement,
+    });
+    await recordAudit(trx, {
+      actor: auditActor(by),
+      action: 'pica.partner_settings_changed',
+      subject: { type: 'partner', id: partnerId },
+      organisationId: partnerId,
+      ip: meta.ip,
+      data: { ownBrandSupport: input.ownBrandSupport, agreementSignedOn: agreement },
+    });
   });
   return (await partnerPica(ctx.db, partnerId))!;
 }

@@ -1,21 +1,47 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LANGUAGE_NAMES, LANGUAGES } from '../../platform/i18n.ts';
 import { requestMeta } from '../../platform/request-meta.ts';
-import { CsrfField, ErrorSummary, noErrors, SelectField, TextField, type FormErrors } from '../../platform/views/components.tsx';
+import {
+  CsrfField,
+  ErrorSummary,
+  noErrors,
+  SelectField,
+  TextField,
+  type FormErrors,
+} from '../../platform/views/components.tsx';
 import type { PageContext } from '../../platform/views/page-context.ts';
 import { DateTime, pageCtx, pick, signedIn } from '../../platform/views/page-helpers.tsx';
 import { sendPage } from '../../platform/views/render.ts';
-import { confirmRegistration, findDraft, resendForDraft, startRegistration, submitDetails, type Draft } from './end-users.service.ts';
+import {
+  confirmRegistration,
+  findDraft,
+  resendForDraft,
+  startRegistration,
+  submitDetails,
+  type Draft,
+} from './end-users.service.ts';
 import { myAccess, requestTool, setToolAccess, type Access } from './entitlements.service.ts';
 import { PicaPage, picaErrorText, picaFormErrors, StateBadge } from './views.tsx';
 import { AppError } from '../../platform/errors.ts';
 
 const DRAFT_COOKIE = 'pp_pica_draft';
-const NOTICES = { resent: 'pica.register.resent', tool_changed: 'pica.access.tool_changed', requested: 'pica.access.requested' };
+const NOTICES = {
+  resent: 'pica.register.resent',
+  tool_changed: 'pica.access.tool_changed',
+  requested: 'pica.access.requested',
+};
 const languageOptions = LANGUAGES.map((l) => ({ value: l, label: LANGUAGE_NAMES[l], lang: l }));
 
 /** PICA-6 steps 1–4: "Your information", "Register for additional access", number and key. */
-function RegisterForm({ ctx, values, errors }: { ctx: PageContext; values: Record<string, string>; errors: FormErrors }) {
+function RegisterForm({
+  ctx,
+  values,
+  errors,
+}: {
+  ctx: PageContext;
+  values: Record<string, string>;
+  errors: FormErrors;
+}) {
   const { t, actor } = ctx;
   return (
     <PicaPage ctx={ctx} title={t('pica.register.title')}>
@@ -32,29 +58,84 @@ function RegisterForm({ ctx, values, errors }: { ctx: PageContext; values: Recor
           ) : (
             <>
               <p>
-                {t('pica.register.have_account')} <a href="/sign-in?return_to=%2Fpica%2Fregister">{t('pica.register.sign_in_first')}</a>
+                {t('pica.register.have_account')}{' '}
+                <a href="/sign-in?return_to=%2Fpica%2Fregister">{t('pica.register.sign_in_first')}</a>
               </p>
-              <TextField name="name" label={t('fields.name')} value={values.name} error={errors.fields.name} autocomplete="name" maxLength={120} />
-              <TextField name="email" type="email" label={t('fields.email')} value={values.email} error={errors.fields.email} autocomplete="email" maxLength={254} />
-              <TextField name="password" type="password" label={t('fields.password')} error={errors.fields.password} hint={t('pica.register.password_hint')} autocomplete="new-password" maxLength={256} />
-              <SelectField name="language" label={t('pica.fields.language')} value={values.language ?? ctx.lang} error={errors.fields.language} options={languageOptions} />
+              <TextField
+                name="name"
+                label={t('fields.name')}
+                value={values.name}
+                error={errors.fields.name}
+                autocomplete="name"
+                maxLength={120}
+              />
+              <TextField
+                name="email"
+                type="email"
+                label={t('fields.email')}
+                value={values.email}
+                error={errors.fields.email}
+                autocomplete="email"
+                maxLength={254}
+              />
+              <TextField
+                name="password"
+                type="password"
+                label={t('fields.password')}
+                error={errors.fields.password}
+                hint={t('pica.register.password_hint')}
+                autocomplete="new-password"
+                maxLength={256}
+              />
+              <SelectField
+                name="language"
+                label={t('pica.fields.language')}
+                value={values.language ?? ctx.lang}
+                error={errors.fields.language}
+                options={languageOptions}
+              />
             </>
           )}
         </fieldset>
-        <fieldset id="field-access_type" aria-describedby={errors.fields.access_type ? 'field-access_type-error' : undefined}>
+        <fieldset
+          id="field-access_type"
+          aria-describedby={errors.fields.access_type ? 'field-access_type-error' : undefined}
+        >
           <legend>
             <h2>{t('pica.register.additional_access')}</h2>
           </legend>
           <label>
-            <input type="radio" name="access_type" value="pica_customer" checked={values.access_type === 'pica_customer'} /> {t('pica.register.customer_option', { vendor: ctx.vendor })}
+            <input
+              type="radio"
+              name="access_type"
+              value="pica_customer"
+              checked={values.access_type === 'pica_customer'}
+            />{' '}
+            {t('pica.register.customer_option', { vendor: ctx.vendor })}
           </label>
           {errors.fields.access_type && (
             <small id="field-access_type-error" class="field-error">
               {errors.fields.access_type}
             </small>
           )}
-          <TextField name="registration_number" label={t('pica.fields.registration_number')} value={values.registration_number} error={errors.fields.registration_number} hint={t('pica.register.number_hint')} autocomplete="off" maxLength={40} />
-          <TextField name="verification_key" label={t('pica.fields.verification_key')} value={values.verification_key} error={errors.fields.verification_key} hint={t('pica.register.key_hint')} autocomplete="off" maxLength={60} />
+          <TextField
+            name="registration_number"
+            label={t('pica.fields.registration_number')}
+            value={values.registration_number}
+            error={errors.fields.registration_number}
+            hint={t('pica.register.number_hint')}
+            autocomplete="off"
+            maxLength={40}
+          />
+          <TextField
+            name="verification_key"
+            label={t('pica.fields.verification_key')}
+            value={values.verification_key}
+            error={errors.fields.verification_key}
+            hint={t('pica.register.key_hint')}
+            autocomplete="off"
+            maxLength={60}
+          />
         </fieldset>
         <button type="submit">{t('pica.submit')}</button>
       </form>
@@ -63,7 +144,17 @@ function RegisterForm({ ctx, values, errors }: { ctx: PageContext; values: Recor
 }
 
 /** PICA-6 step 5, PICA-7: additional information. */
-function DetailsForm({ ctx, draft, values, errors }: { ctx: PageContext; draft: Draft; values: Record<string, string>; errors: FormErrors }) {
+function DetailsForm({
+  ctx,
+  draft,
+  values,
+  errors,
+}: {
+  ctx: PageContext;
+  draft: Draft;
+  values: Record<string, string>;
+  errors: FormErrors;
+}) {
   const { t } = ctx;
   return (
     <PicaPage ctx={ctx} title={t('pica.register.details_title')}>
@@ -77,12 +168,26 @@ function DetailsForm({ ctx, draft, values, errors }: { ctx: PageContext; draft: 
           <dt>{t('fields.email')}</dt>
           <dd>{draft.email}</dd>
         </dl>
-        <TextField name="job_title" label={t('pica.fields.job_title')} value={values.job_title ?? draft.jobTitle ?? ''} error={errors.fields.job_title} autocomplete="organization-title" maxLength={120} />
+        <TextField
+          name="job_title"
+          label={t('pica.fields.job_title')}
+          value={values.job_title ?? draft.jobTitle ?? ''}
+          error={errors.fields.job_title}
+          autocomplete="organization-title"
+          maxLength={120}
+        />
         {!draft.domainMatches && (
           <div class="field" id="field-attest_employment">
             <p>{t('pica.register.domain_mismatch', { company: draft.customerName })}</p>
             <label>
-              <input type="checkbox" name="attest_employment" value="yes" checked={values.attest_employment === 'yes'} aria-invalid={errors.fields.attest_employment ? 'true' : undefined} /> {t('pica.fields.attest_employment', { company: draft.customerName })}
+              <input
+                type="checkbox"
+                name="attest_employment"
+                value="yes"
+                checked={values.attest_employment === 'yes'}
+                aria-invalid={errors.fields.attest_employment ? 'true' : undefined}
+              />{' '}
+              {t('pica.fields.attest_employment', { company: draft.customerName })}
             </label>
             {errors.fields.attest_employment && <small class="field-error">{errors.fields.attest_employment}</small>}
           </div>
@@ -126,7 +231,9 @@ function AccessPage({ ctx, access, error }: { ctx: PageContext; access: Access[]
         <section aria-labelledby={`access-${a.id}`}>
           <h2 id={`access-${a.id}`}>{t('pica.access.for', { company: a.customerName, partner: a.partnerName })}</h2>
           <p>
-            <StateBadge ctx={ctx} state={a.status} /> {a.endReason && t(`pica.end_reason.${a.endReason}`, { defaultValue: '' })} · {t('pica.fields.changed_at')}: <DateTime date={a.changedAt} lang={lang} />
+            <StateBadge ctx={ctx} state={a.status} />{' '}
+            {a.endReason && t(`pica.end_reason.${a.endReason}`, { defaultValue: '' })} · {t('pica.fields.changed_at')}:{' '}
+            <DateTime date={a.changedAt} lang={lang} />
           </p>
           <div class="overflow-auto">
             <table class="striped">
@@ -193,17 +300,52 @@ export async function picaEndUserPages(app: FastifyInstance): Promise<void> {
   const draftOf = (req: FastifyRequest) => req.cookies[DRAFT_COOKIE] ?? '';
   const secure = appCtx().config.isProduction;
 
-  app.get('/pica/register', async (req, reply) => sendPage(reply, <RegisterForm ctx={pageCtx(req, reply)} values={{ access_type: 'pica_customer' }} errors={noErrors} />));
+  app.get('/pica/register', async (req, reply) =>
+    sendPage(
+      reply,
+      <RegisterForm ctx={pageCtx(req, reply)} values={{ access_type: 'pica_customer' }} errors={noErrors} />,
+    ),
+  );
 
   app.post('/pica/register', { config: { rateLimit: { max: 20, timeWindow: '1 minute' } } }, async (req, reply) => {
-    const v = pick(req.body, 'name', 'email', 'password', 'language', 'access_type', 'registration_number', 'verification_key');
+    const v = pick(
+      req.body,
+      'name',
+      'email',
+      'password',
+      'language',
+      'access_type',
+      'registration_number',
+      'verification_key',
+    );
     try {
-      const { draft } = await startRegistration(appCtx(), req.actor, { you: { name: v.name!, email: v.email!, password: v.password!, language: v.language! }, accessType: v.access_type!, registrationNumber: v.registration_number!, verificationKey: v.verification_key! }, requestMeta(req));
-      reply.setCookie(DRAFT_COOKIE, draft, { path: '/pica/register', httpOnly: true, sameSite: 'lax', secure, maxAge: 7 * 86_400 });
+      const { draft } = await startRegistration(
+        appCtx(),
+        req.actor,
+        {
+          you: { name: v.name!, email: v.email!, password: v.password!, language: v.language! },
+          accessType: v.access_type!,
+          registrationNumber: v.registration_number!,
+          verificationKey: v.verification_key!,
+        },
+        requestMeta(req),
+      );
+      reply.setCookie(DRAFT_COOKIE, draft, {
+        path: '/pica/register',
+        httpOnly: true,
+        sameSite: 'lax',
+        secure,
+        maxAge: 7 * 86_400,
+      });
     } catch (error) {
       const ctx = pageCtx(req, reply, { path: '/pica/register' });
-      const status = error instanceof AppError && error.status < 500 ? (error.status === 400 ? 422 : error.status) : 500;
-      return sendPage(reply, <RegisterForm ctx={ctx} values={{ ...v, password: '' }} errors={picaFormErrors(ctx, error)} />, status);
+      const status =
+        error instanceof AppError && error.status < 500 ? (error.status === 400 ? 422 : error.status) : 500;
+      return sendPage(
+        reply,
+        <RegisterForm ctx={ctx} values={{ ...v, password: '' }} errors={picaFormErrors(ctx, error)} />,
+        status,
+      );
     }
     return reply.redirect('/pica/register/details', 303);
   });
@@ -225,10 +367,19 @@ export async function picaEndUserPages(app: FastifyInstance): Promise<void> {
     if (!draft) return reply;
     const v = pick(req.body, 'job_title', 'attest_employment');
     try {
-      await submitDetails(appCtx(), draftOf(req), { jobTitle: v.job_title!, attestEmployment: v.attest_employment === 'yes' }, requestMeta(req));
+      await submitDetails(
+        appCtx(),
+        draftOf(req),
+        { jobTitle: v.job_title!, attestEmployment: v.attest_employment === 'yes' },
+        requestMeta(req),
+      );
     } catch (error) {
       const ctx = pageCtx(req, reply, { path: '/pica/register/details' });
-      return sendPage(reply, <DetailsForm ctx={ctx} draft={draft} values={v} errors={picaFormErrors(ctx, error)} />, 422);
+      return sendPage(
+        reply,
+        <DetailsForm ctx={ctx} draft={draft} values={v} errors={picaFormErrors(ctx, error)} />,
+        422,
+      );
     }
     return reply.redirect('/pica/register/sent', 303);
   });
@@ -239,22 +390,38 @@ export async function picaEndUserPages(app: FastifyInstance): Promise<void> {
     return sendPage(reply, <SentPage ctx={pageCtx(req, reply, { notices: NOTICES })} email={draft.email} />);
   });
 
-  app.post('/pica/register/resend', { config: { rateLimit: { max: 5, timeWindow: '1 minute' } } }, async (req, reply) => {
-    await resendForDraft(appCtx(), draftOf(req), requestMeta(req));
-    return reply.redirect('/pica/register/sent?notice=resent', 303);
-  });
+  app.post(
+    '/pica/register/resend',
+    { config: { rateLimit: { max: 5, timeWindow: '1 minute' } } },
+    async (req, reply) => {
+      await resendForDraft(appCtx(), draftOf(req), requestMeta(req));
+      return reply.redirect('/pica/register/sent?notice=resent', 303);
+    },
+  );
 
   app.get('/pica/register/confirm', async (req, reply) => {
     const token = (req.query as { token?: unknown }).token;
     const ctx = pageCtx(req, reply);
     try {
-      const result = await confirmRegistration(appCtx(), typeof token === 'string' ? token.slice(0, 200) : '', requestMeta(req));
+      const result = await confirmRegistration(
+        appCtx(),
+        typeof token === 'string' ? token.slice(0, 200) : '',
+        requestMeta(req),
+      );
       reply.clearCookie(DRAFT_COOKIE, { path: '/pica/register' });
       return sendPage(
         reply,
         <PicaPage ctx={ctx} title={ctx.t('pica.register.done_title')}>
           <p role="status">{ctx.t('pica.register.done_body', { email: result.email })}</p>
-          <p>{req.actor ? <a href="/pica/access">{ctx.t('pica.access.title')}</a> : <a href={`/sign-in?return_to=${encodeURIComponent('/pica/access')}`}>{ctx.t('pica.register.sign_in_now')}</a>}</p>
+          <p>
+            {req.actor ? (
+              <a href="/pica/access">{ctx.t('pica.access.title')}</a>
+            ) : (
+              <a href={`/sign-in?return_to=${encodeURIComponent('/pica/access')}`}>
+                {ctx.t('pica.register.sign_in_now')}
+              </a>
+            )}
+          </p>
         </PicaPage>,
       );
     } catch (error) {
@@ -275,13 +442,23 @@ export async function picaEndUserPages(app: FastifyInstance): Promise<void> {
   app.get('/pica/access', async (req, reply) => {
     const actor = signedIn(req, reply);
     if (!actor) return reply;
-    return sendPage(reply, <AccessPage ctx={pageCtx(req, reply, { notices: NOTICES })} access={await myAccess(appCtx(), actor)} />);
+    return sendPage(
+      reply,
+      <AccessPage ctx={pageCtx(req, reply, { notices: NOTICES })} access={await myAccess(appCtx(), actor)} />,
+    );
   });
 
   app.post<{ Params: { id: string; tool: string } }>('/pica/access/:id/tools/:tool', async (req, reply) => {
     const actor = signedIn(req, reply, '/pica/access');
     if (!actor) return reply;
-    await setToolAccess(appCtx(), actor, req.params.id, req.params.tool, pick(req.body, 'enabled').enabled === 'yes', requestMeta(req));
+    await setToolAccess(
+      appCtx(),
+      actor,
+      req.params.id,
+      req.params.tool,
+      pick(req.body, 'enabled').enabled === 'yes',
+      requestMeta(req),
+    );
     return reply.redirect('/pica/access?notice=tool_changed', 303);
   });
 
@@ -293,7 +470,11 @@ export async function picaEndUserPages(app: FastifyInstance): Promise<void> {
     } catch (error) {
       if (!(error instanceof AppError) || error.status >= 500 || error.status === 404) throw error;
       const ctx = pageCtx(req, reply, { path: '/pica/access' });
-      return sendPage(reply, <AccessPage ctx={ctx} access={await myAccess(appCtx(), actor)} error={picaErrorText(ctx, error)} />, error.status);
+      return sendPage(
+        reply,
+        <AccessPage ctx={ctx} access={await myAccess(appCtx(), actor)} error={picaErrorText(ctx, error)} />,
+        error.status,
+      );
     }
     return reply.redirect('/pica/access?notice=requested', 303);
   });

@@ -4,7 +4,18 @@ import type { PicaRegistrationsTable } from './pica.table.ts';
 
 export type RegistrationRow = Selectable<PicaRegistrationsTable>;
 
-export async function insertRegistration(db: Executor, row: { sponsorship_id: string; existing_user_id: string | null; email: string; name: string; language: string; password_hash: string | null; draft_hash: string }) {
+export async function insertRegistration(
+  db: Executor,
+  row: {
+    sponsorship_id: string;
+    existing_user_id: string | null;
+    email: string;
+    name: string;
+    language: string;
+    password_hash: string | null;
+    draft_hash: string;
+  },
+) {
   return db.insertInto('pica_registrations').values(row).returning('id').executeTakeFirstOrThrow();
 }
 
@@ -12,7 +23,17 @@ export async function findRegistrationByDraft(db: Executor, draftHash: string): 
   return db.selectFrom('pica_registrations').selectAll().where('draft_hash', '=', draftHash).executeTakeFirst();
 }
 
-export async function saveDetails(db: Executor, id: string, details: { job_title: string; domain_matches: boolean; employment_attested: boolean; token_hash: string; token_expires_at: Date }) {
+export async function saveDetails(
+  db: Executor,
+  id: string,
+  details: {
+    job_title: string;
+    domain_matches: boolean;
+    employment_attested: boolean;
+    token_hash: string;
+    token_expires_at: Date;
+  },
+) {
   return db
     .updateTable('pica_registrations')
     .set({ ...details, status: 'awaiting_confirmation' })
@@ -23,11 +44,21 @@ export async function saveDetails(db: Executor, id: string, details: { job_title
 }
 
 export async function replaceToken(db: Executor, id: string, tokenHash: string, expiresAt: Date) {
-  await db.updateTable('pica_registrations').set({ token_hash: tokenHash, token_expires_at: expiresAt }).where('id', '=', id).where('status', '=', 'awaiting_confirmation').execute();
+  await db
+    .updateTable('pica_registrations')
+    .set({ token_hash: tokenHash, token_expires_at: expiresAt })
+    .where('id', '=', id)
+    .where('status', '=', 'awaiting_confirmation')
+    .execute();
 }
 
 export async function awaitingConfirmation(db: Executor, email: string) {
-  return db.selectFrom('pica_registrations').selectAll().where(sql`lower(email)`, '=', email.trim().toLowerCase()).where('status', '=', 'awaiting_confirmation').execute();
+  return db
+    .selectFrom('pica_registrations')
+    .selectAll()
+    .where(sql`lower(email)`, '=', email.trim().toLowerCase())
+    .where('status', '=', 'awaiting_confirmation')
+    .execute();
 }
 
 /** Consumes a confirmation link: single use, within its 24 hours. */
@@ -43,22 +74,45 @@ export async function consumeToken(db: Executor, tokenHash: string, now: Date): 
 }
 
 export async function setRegisteredUser(db: Executor, id: string, userId: string) {
-  await db.updateTable('pica_registrations').set({ user_id: userId, password_hash: null }).where('id', '=', id).execute();
+  await db
+    .updateTable('pica_registrations')
+    .set({ user_id: userId, password_hash: null })
+    .where('id', '=', id)
+    .execute();
 }
 
 // ---- Access and tools (PICA-8) ----
 
 export async function findActiveAccess(db: Executor, userId: string, customerId: string) {
-  return db.selectFrom('pica_access').select(['id']).where('user_id', '=', userId).where('customer_id', '=', customerId).where('status', '=', 'active').executeTakeFirst();
+  return db
+    .selectFrom('pica_access')
+    .select(['id'])
+    .where('user_id', '=', userId)
+    .where('customer_id', '=', customerId)
+    .where('status', '=', 'active')
+    .executeTakeFirst();
 }
 
-export async function insertAccess(db: Executor, row: { user_id: string; sponsorship_id: string; partner_id: string; customer_id: string; employment_attested: boolean }) {
+export async function insertAccess(
+  db: Executor,
+  row: {
+    user_id: string;
+    sponsorship_id: string;
+    partner_id: string;
+    customer_id: string;
+    employment_attested: boolean;
+  },
+) {
   return db.insertInto('pica_access').values(row).returning('id').executeTakeFirstOrThrow();
 }
 
 export async function insertTools(db: Executor, accessId: string, tools: readonly string[]) {
   if (tools.length === 0) return;
-  await db.insertInto('pica_access_tools').values(tools.map((tool) => ({ access_id: accessId, tool }))).onConflict((oc) => oc.columns(['access_id', 'tool']).doNothing()).execute();
+  await db
+    .insertInto('pica_access_tools')
+    .values(tools.map((tool) => ({ access_id: accessId, tool })))
+    .onConflict((oc) => oc.columns(['access_id', 'tool']).doNothing())
+    .execute();
 }
 
 const accessColumns = (db: Executor) =>
@@ -71,7 +125,14 @@ const accessColumns = (db: Executor) =>
     .innerJoin('pica_contracts as c', 'c.id', 's.contract_id')
     .innerJoin('pica_contract_types as t', 't.code', 'c.type_code')
     .selectAll('a')
-    .select(['cu.name as customer_name', 'p.legal_name as partner_name', 'u.name as user_name', 'u.email as user_email', 'u.language as user_language', 't.entitlements']);
+    .select([
+      'cu.name as customer_name',
+      'p.legal_name as partner_name',
+      'u.name as user_name',
+      'u.email as user_email',
+      'u.language as user_language',
+      't.entitlements',
+    ]);
 
 export type AccessRow = Awaited<ReturnType<typeof findAccess>> & object;
 
@@ -84,7 +145,12 @@ export async function accessOfUser(db: Executor, userId: string) {
 }
 
 export async function accessOfPartner(db: Executor, partnerId: string) {
-  return accessColumns(db).where('a.partner_id', '=', partnerId).orderBy('cu.name').orderBy('u.name').limit(2000).execute();
+  return accessColumns(db)
+    .where('a.partner_id', '=', partnerId)
+    .orderBy('cu.name')
+    .orderBy('u.name')
+    .limit(2000)
+    .execute();
 }
 
 export async function toolsOf(db: Executor, accessIds: readonly string[]) {
@@ -93,7 +159,13 @@ export async function toolsOf(db: Executor, accessIds: readonly string[]) {
 }
 
 export async function setTool(db: Executor, accessId: string, tool: string, enabled: boolean) {
-  return db.updateTable('pica_access_tools').set({ enabled, changed_at: new Date() }).where('access_id', '=', accessId).where('tool', '=', tool).returning('tool').executeTakeFirst();
+  return db
+    .updateTable('pica_access_tools')
+    .set({ enabled, changed_at: new Date() })
+    .where('access_id', '=', accessId)
+    .where('tool', '=', tool)
+    .returning('tool')
+    .executeTakeFirst();
 }
 
 export async function touchAccess(db: Executor, id: string) {
@@ -101,9 +173,19 @@ export async function touchAccess(db: Executor, id: string) {
 }
 
 /** Ends access that is still active; returns what it ended (a conditional UPDATE: each row once). */
-export async function endAccess(db: Executor, filter: { ids?: readonly string[]; customerId?: string }, status: 'revoked' | 'ended' | 'suspended', reason: string, now: Date) {
-  let query = db.updateTable('pica_access').set({ status, end_reason: reason, ended_at: now, changed_at: now }).where('status', '=', 'active');
-  if (filter.ids) query = query.where('id', 'in', filter.ids.length > 0 ? filter.ids : ['00000000-0000-0000-0000-000000000000']);
+export async function endAccess(
+  db: Executor,
+  filter: { ids?: readonly string[]; customerId?: string },
+  status: 'revoked' | 'ended' | 'suspended',
+  reason: string,
+  now: Date,
+) {
+  let query = db
+    .updateTable('pica_access')
+    .set({ status, end_reason: reason, ended_at: now, changed_at: now })
+    .where('status', '=', 'active');
+  if (filter.ids)
+    query = query.where('id', 'in', filter.ids.length > 0 ? filter.ids : ['00000000-0000-0000-0000-000000000000']);
   if (filter.customerId) query = query.where('customer_id', '=', filter.customerId);
   return query.returning(['id', 'user_id', 'partner_id', 'customer_id']).execute();
 }
@@ -135,28 +217,55 @@ export async function suspendUnconfirmed(db: Executor, confirmedBefore: Date, no
 }
 
 export async function resumeSuspended(db: Executor, customerId: string, now: Date) {
-  return db.updateTable('pica_access').set({ status: 'active', end_reason: null, ended_at: null, changed_at: now }).where('customer_id', '=', customerId).where('status', '=', 'suspended').where('end_reason', '=', 'not_reconfirmed').returning('id').execute();
+  return db
+    .updateTable('pica_access')
+    .set({ status: 'active', end_reason: null, ended_at: null, changed_at: now })
+    .where('customer_id', '=', customerId)
+    .where('status', '=', 'suspended')
+    .where('end_reason', '=', 'not_reconfirmed')
+    .returning('id')
+    .execute();
 }
 
 export async function insertToolRequest(db: Executor, row: { access_id: string; tool: string; note: string | null }) {
   return db.insertInto('pica_tool_requests').values(row).returning('id').executeTakeFirstOrThrow();
 }
 
-export async function toolRequests(db: Executor, filter: { accessIds?: readonly string[]; partnerId?: string; id?: string }) {
+export async function toolRequests(
+  db: Executor,
+  filter: { accessIds?: readonly string[]; partnerId?: string; id?: string },
+) {
   let query = db
     .selectFrom('pica_tool_requests as r')
     .innerJoin('pica_access as a', 'a.id', 'r.access_id')
     .innerJoin('users as u', 'u.id', 'a.user_id')
     .selectAll('r')
-    .select(['a.partner_id', 'a.user_id', 'u.name as user_name', 'u.email as user_email', 'u.language as user_language'])
+    .select([
+      'a.partner_id',
+      'a.user_id',
+      'u.name as user_name',
+      'u.email as user_email',
+      'u.language as user_language',
+    ])
     .orderBy('r.created_at', 'desc')
     .limit(500);
-  if (filter.accessIds) query = query.where('r.access_id', 'in', filter.accessIds.length > 0 ? filter.accessIds : ['00000000-0000-0000-0000-000000000000']);
+  if (filter.accessIds)
+    query = query.where(
+      'r.access_id',
+      'in',
+      filter.accessIds.length > 0 ? filter.accessIds : ['00000000-0000-0000-0000-000000000000'],
+    );
   if (filter.partnerId) query = query.where('a.partner_id', '=', filter.partnerId);
   if (filter.id) query = query.where('r.id', '=', filter.id);
   return query.execute();
 }
 
 export async function decideToolRequest(db: Executor, id: string, status: 'granted' | 'declined', by: string) {
-  return db.updateTable('pica_tool_requests').set({ status, decided_by: by, decided_at: new Date() }).where('id', '=', id).where('status', '=', 'pending').returning(['id', 'access_id', 'tool']).executeTakeFirst();
+  return db
+    .updateTable('pica_tool_requests')
+    .set({ status, decided_by: by, decided_at: new Date() })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .returning(['id', 'access_id', 'tool'])
+    .executeTakeFirst();
 }

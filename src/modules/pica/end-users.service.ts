@@ -13,7 +13,14 @@ import * as repo from './end-users.repository.ts';
 import { partnerPica } from './contracts.service.ts';
 import * as sponsorships from './sponsorships.repository.ts';
 import { hashKey } from './sponsorships.service.ts';
-import { CONFIRM_LINK_TTL_MS, emailAtDomains, GUESS_THROTTLE, isTool, parseRegistrationNumber, sponsorshipState } from './pica.rules.ts';
+import {
+  CONFIRM_LINK_TTL_MS,
+  emailAtDomains,
+  GUESS_THROTTLE,
+  isTool,
+  parseRegistrationNumber,
+  sponsorshipState,
+} from './pica.rules.ts';
 
 /** What a correct registration number and key open: the sponsored company, by name. */
 export interface VerifiedSponsorship {
@@ -24,36 +31,86 @@ export interface VerifiedSponsorship {
   emailDomains: string[];
 }
 
-const invalid = () => new AppError('registration_invalid', 'The registration number or verification key is not right. Check both with the partner who gave them to you.', 400);
+const invalid = () =>
+  new AppError(
+    'registration_invalid',
+    'The registration number or verification key is not right. Check both with the partner who gave them to you.',
+    400,
+  );
 
 /**
  * PICA-6: checks a registration number and verification key. A wrong pair gets one answer that
  * does not say which part was wrong. Guessing is throttled per registration number (5 misses
  * lock it for 15 minutes) and per network address; every failure is audited (decision 031).
  */
-export async function verifyRegistrationKey(ctx: AppContext, input: { registrationNumber: string; verificationKey: string }, meta: RequestMeta, now = new Date()): Promise<VerifiedSponsorship> {
+export async function verifyRegistrationKey(
+  ctx: AppContext,
+  input: { registrationNumber: string; verificationKey: string },
+  meta: RequestMeta,
+  now = new Date(),
+): Promise<VerifiedSponsorship> {
   const digits = input.registrationNumber.replace(/\D/g, '').slice(0, 40);
   const numberKey = `pica-number:${digits || 'none'}`;
   const ipKey = `pica-ip:${meta.ip ?? 'unknown'}`;
   for (const key of [ipKey, numberKey]) {
     const minutes = await memberships.throttleMinutes(ctx.db, key, now);
-    if (minutes > 0) throw new AppError('registration_locked', `Too many wrong registration numbers or keys. Try again in ${minutes} minutes.`, 429, [], { minutes });
+    if (minutes > 0)
+      throw new AppError(
+        'registration_locked',
+        `Too many wrong registration numbers or keys. Try again in ${minutes} minutes.`,
+        429,
+        [],
+        { minutes },
+      );
   }
   const number = parseRegistrationNumber(input.registrationNumber);
   const row = number ? await sponsorships.findSponsorshipByNumber(ctx.db, number) : undefined;
   const keyMatches = !!row && row.key_hash === hashKey(input.verificationKey ?? '');
   if (!row || !keyMatches) {
     await ctx.db.transaction().execute(async (trx) => {
-      await memberships.countFailures(trx, [[numberKey, GUESS_THROTTLE.number], [ipKey, GUESS_THROTTLE.ip]], now);
-      await recordAudit(trx, { actor: { userId: null, label: 'anonymous' }, action: 'pica.registration_key_failed', subject: { type: 'pica_registration_number', id: digits || 'none' }, organisationId: row?.partner_id ?? null, ip: meta.ip, data: { numberKnown: !!row } });
+      await memberships.countFailures(
+        trx,
+        [
+          [numberKey, GUESS_THROTTLE.number],
+          [ipKey, GUESS_THROTTLE.ip],
+        ],
+        now,
+      );
+      await recordAudit(trx, {
+        actor: { userId: null, label: 'anonymous' },
+        action: 'pica.registration_key_failed',
+        subject: { type: 'pica_registration_number', id: digits || 'none' },
+        organisationId: row?.partner_id ?? null,
+        ip: meta.ip,
+        data: { numberKnown: !!row },
+      });
     });
     throw invalid();
   }
-  const state = sponsorshipState({ revokedAt: row.revoked_at, expiresAt: row.expires_at, uses: row.uses, maxUses: row.max_uses }, now);
-  if (state !== 'pending') throw new AppError('registration_unavailable', 'This registration number can no longer be used. Ask your partner for a new one.', 410);
+  const state = sponsorshipState(
+    { revokedAt: row.revoked_at, expiresAt: row.expires_at, uses: row.uses, maxUses: row.max_uses },
+    now,
+  );
+  if (state !== 'pending')
+    throw new AppError(
+      'registration_unavailable',
+      'This registration number can no longer be used. Ask your partner for a new one.',
+      410,
+    );
   const partner = await partnerPica(ctx.db, row.partner_id, now);
-  if (!partner || partner.gaps.length > 0) throw new AppError('registration_unavailable', 'This registration number can no longer be used. Ask your partner for a new one.', 410);
-  return { sponsorshipId: row.id, registrationNumber: row.registration_number, customerName: row.customer_name, partnerName: partner.legalName, emailDomains: row.email_domains };
+  if (!partner || partner.gaps.length > 0)
+    throw new AppError(
+      'registration_unavailable',
+      'This registration number can no longer be used. Ask your partner for a new one.',
+      410,
+    );
+  return {
+    sponsorshipId: row.id,
+    registrationNumber: row.registration_number,
+    customerName: row.customer_name,
+    partnerName: partner.legalName,
+    emailDomains: row.email_domains,
+  };
 }
 
 export interface YourInformation {
@@ -68,11 +125,17 @@ export interface YourInformation {
  * account, PICA-7), "Customer of a PICA partner", and the number and key. Returns the secret
  * of the draft that step 5 completes.
  */
-export async function startRegistration(ctx: AppContext, actor: Actor | null, input: { you: YourInformation; accessType: string; registrationNumber: string; verificationKey: string }, meta: RequestMeta): Promise<{ draft: string; sponsorship: VerifiedSponsorship }> {
+export async function startRegistration(
+  ctx: AppContext,
+  actor: Actor | null,
+  input: { you: YourInformation; accessType: string; registrationNumber: string; verificationKey: string },
+  meta: RequestMeta,
+): Promise<{ draft: string; sponsorship: VerifiedSponsorship }> {
   const v: FieldViolation[] = [];
   if (!actor) {
     v.push(...memberships.checkSignUp(input.you));
-    if (v.length === 0 && (await memberships.findPersonByEmail(ctx.db, input.you.email))) v.push({ field: 'email', rule: 'email_taken_sign_in' });
+    if (v.length === 0 && (await memberships.findPersonByEmail(ctx.db, input.you.email)))
+      v.push({ field: 'email', rule: 'email_taken_sign_in' });
   }
   if (input.accessType !== 'pica_customer') v.push({ field: 'access_type', rule: 'required' });
   if (!input.registrationNumber.trim()) v.push({ field: 'registration_number', rule: 'required' });
@@ -91,7 +154,13 @@ export async function startRegistration(ctx: AppContext, actor: Actor | null, in
       password_hash: passwordHash,
       draft_hash: hash,
     });
-    await recordAudit(trx, { actor: actor ? auditActor(actor) : { userId: null, label: memberships.normaliseEmail(input.you.email) }, action: 'pica.registration_started', subject: { type: 'pica_registration', id }, ip: meta.ip, data: { registrationNumber: sponsorship.registrationNumber, existingAccount: !!actor } });
+    await recordAudit(trx, {
+      actor: actor ? auditActor(actor) : { userId: null, label: memberships.normaliseEmail(input.you.email) },
+      action: 'pica.registration_started',
+      subject: { type: 'pica_registration', id },
+      ip: meta.ip,
+      data: { registrationNumber: sponsorship.registrationNumber, existingAccount: !!actor },
+    });
   });
   return { draft: secret, sponsorship };
 }
@@ -112,7 +181,15 @@ export async function findDraft(ctx: AppContext, draft: string): Promise<Draft |
   if (!row || Date.now() - row.created_at.getTime() > CONFIRM_LINK_TTL_MS * 7) return undefined;
   const s = (await sponsorships.findSponsorship(ctx.db, row.sponsorship_id))!;
   const partner = await partnerPica(ctx.db, s.partner_id);
-  return { email: row.email, name: row.name, status: row.status, customerName: s.customer_name, partnerName: partner?.legalName ?? '', domainMatches: emailAtDomains(row.email, s.email_domains), jobTitle: row.job_title };
+  return {
+    email: row.email,
+    name: row.name,
+    status: row.status,
+    customerName: s.customer_name,
+    partnerName: partner?.legalName ?? '',
+    domainMatches: emailAtDomains(row.email, s.email_domains),
+    jobTitle: row.job_title,
+  };
 }
 
 /**
@@ -120,9 +197,19 @@ export async function findDraft(ctx: AppContext, draft: string): Promise<Draft |
  * address outside its domains needs an attestation of employment, which the administrator
  * sees flagged. Emails the confirmation link (single use, 24 hours).
  */
-export async function submitDetails(ctx: AppContext, draft: string, input: { jobTitle: string; attestEmployment: boolean }, meta: RequestMeta): Promise<{ email: string }> {
+export async function submitDetails(
+  ctx: AppContext,
+  draft: string,
+  input: { jobTitle: string; attestEmployment: boolean },
+  meta: RequestMeta,
+): Promise<{ email: string }> {
   const row = draft ? await repo.findRegistrationByDraft(ctx.db, hashSecret(draft)) : undefined;
-  if (!row || row.status === 'confirmed') throw new AppError('registration_draft_unknown', 'This registration has expired or is already complete. Start again.', 404);
+  if (!row || row.status === 'confirmed')
+    throw new AppError(
+      'registration_draft_unknown',
+      'This registration has expired or is already complete. Start again.',
+      404,
+    );
   const s = (await sponsorships.findSponsorship(ctx.db, row.sponsorship_id))!;
   const domainMatches = emailAtDomains(row.email, s.email_domains);
   const v: FieldViolation[] = [];
@@ -132,9 +219,21 @@ export async function submitDetails(ctx: AppContext, draft: string, input: { job
   if (v.length > 0) throw validationFailed(v);
   const { secret, hash } = newSecret();
   await ctx.db.transaction().execute(async (trx) => {
-    await repo.saveDetails(trx, row.id, { job_title: jobTitle, domain_matches: domainMatches, employment_attested: !domainMatches, token_hash: hash, token_expires_at: new Date(Date.now() + CONFIRM_LINK_TTL_MS) });
+    await repo.saveDetails(trx, row.id, {
+      job_title: jobTitle,
+      domain_matches: domainMatches,
+      employment_attested: !domainMatches,
+      token_hash: hash,
+      token_expires_at: new Date(Date.now() + CONFIRM_LINK_TTL_MS),
+    });
     await enqueueEmail(trx, brandOf(ctx.config), confirmationEmail(ctx, row, s.customer_name, secret));
-    await recordAudit(trx, { actor: { userId: row.existing_user_id, label: row.email }, action: 'pica.registration_submitted', subject: { type: 'pica_registration', id: row.id }, ip: meta.ip, data: { jobTitle, domainMatches, employmentAttested: !domainMatches } });
+    await recordAudit(trx, {
+      actor: { userId: row.existing_user_id, label: row.email },
+      action: 'pica.registration_submitted',
+      subject: { type: 'pica_registration', id: row.id },
+      ip: meta.ip,
+      data: { jobTitle, domainMatches, employmentAttested: !domainMatches },
+    });
   });
   return { email: row.email };
 }
@@ -158,7 +257,12 @@ export async function resendConfirmation(ctx: AppContext, email: string, meta: R
     await ctx.db.transaction().execute(async (trx) => {
       await repo.replaceToken(trx, row.id, hash, new Date(Date.now() + CONFIRM_LINK_TTL_MS));
       await enqueueEmail(trx, brandOf(ctx.config), confirmationEmail(ctx, row, s.customer_name, secret));
-      await recordAudit(trx, { actor: { userId: row.existing_user_id, label: row.email }, action: 'pica.registration_link_resent', subject: { type: 'pica_registration', id: row.id }, ip: meta.ip });
+      await recordAudit(trx, {
+        actor: { userId: row.existing_user_id, label: row.email },
+        action: 'pica.registration_link_resent',
+        subject: { type: 'pica_registration', id: row.id },
+        ip: meta.ip,
+      });
     });
   }
 }
@@ -173,28 +277,66 @@ export async function resendForDraft(ctx: AppContext, draft: string, meta: Reque
  * existing one) gets the end-user role at the sponsored company and the entitlements the
  * linked contract carries, and the sponsorship's use is counted — all in one transaction.
  */
-export async function confirmRegistration(ctx: AppContext, token: string, meta: RequestMeta, now = new Date()): Promise<{ email: string; newAccount: boolean }> {
+export async function confirmRegistration(
+  ctx: AppContext,
+  token: string,
+  meta: RequestMeta,
+  now = new Date(),
+): Promise<{ email: string; newAccount: boolean }> {
   try {
     return await ctx.db.transaction().execute(async (trx) => {
       const row = await repo.consumeToken(trx, hashSecret(token ?? ''), now);
       if (!row) throw new AppError('token_invalid', 'This link is wrong, already used or expired.', 400);
-      if (!(await sponsorships.takeUse(trx, row.sponsorship_id, now))) throw new AppError('registration_unavailable', 'This registration number can no longer be used. Ask your partner for a new one.', 410);
+      if (!(await sponsorships.takeUse(trx, row.sponsorship_id, now)))
+        throw new AppError(
+          'registration_unavailable',
+          'This registration number can no longer be used. Ask your partner for a new one.',
+          410,
+        );
       const s = (await sponsorships.findSponsorship(trx, row.sponsorship_id))!;
       const person = row.existing_user_id
         ? (await memberships.findPerson(trx, row.existing_user_id))!
-        : await memberships.createVerifiedAccount(trx, { email: row.email, name: row.name, passwordHash: row.password_hash!, language: row.language });
+        : await memberships.createVerifiedAccount(trx, {
+            email: row.email,
+            name: row.name,
+            passwordHash: row.password_hash!,
+            language: row.language,
+          });
       await repo.setRegisteredUser(trx, row.id, person.id);
-      await memberships.grantRole(trx, { userId: person.id, role: 'end_user', organisationId: s.customer_organisation_id, grantedBy: null });
+      await memberships.grantRole(trx, {
+        userId: person.id,
+        role: 'end_user',
+        organisationId: s.customer_organisation_id,
+        grantedBy: null,
+      });
       if (!(await repo.findActiveAccess(trx, person.id, s.customer_id))) {
-        const { id } = await repo.insertAccess(trx, { user_id: person.id, sponsorship_id: s.id, partner_id: s.partner_id, customer_id: s.customer_id, employment_attested: row.employment_attested });
+        const { id } = await repo.insertAccess(trx, {
+          user_id: person.id,
+          sponsorship_id: s.id,
+          partner_id: s.partner_id,
+          customer_id: s.customer_id,
+          employment_attested: row.employment_attested,
+        });
         const contract = (await contracts.findContractById(trx, s.contract_id))!;
         await repo.insertTools(trx, id, contract.entitlements.filter(isTool));
       }
-      await recordAudit(trx, { actor: { userId: person.id, label: person.email }, action: 'pica.registration_confirmed', subject: { type: 'pica_registration', id: row.id }, organisationId: s.partner_id, ip: meta.ip, data: { registrationNumber: s.registration_number, newAccount: !row.existing_user_id } });
+      await recordAudit(trx, {
+        actor: { userId: person.id, label: person.email },
+        action: 'pica.registration_confirmed',
+        subject: { type: 'pica_registration', id: row.id },
+        organisationId: s.partner_id,
+        ip: meta.ip,
+        data: { registrationNumber: s.registration_number, newAccount: !row.existing_user_id },
+      });
       return { email: person.email, newAccount: !row.existing_user_id };
     });
   } catch (error) {
-    if (isUniqueViolation(error, 'users_email_key')) throw new AppError('email_taken', 'An account with this email address was created meanwhile. Sign in and register again to add the access to it.', 409);
+    if (isUniqueViolation(error, 'users_email_key'))
+      throw new AppError(
+        'email_taken',
+        'An account with this email address was created meanwhile. Sign in and register again to add the access to it.',
+        409,
+      );
     throw error;
   }
 }

@@ -32,12 +32,21 @@ export interface Access {
   tools: { tool: Tool; enabled: boolean; changedAt: Date }[];
   /** Tools the sponsorship does not carry, which the user may ask for. */
   requestable: Tool[];
-  requests: { id: string; tool: string; status: 'pending' | 'granted' | 'declined'; createdAt: Date; userName: string }[];
+  requests: {
+    id: string;
+    tool: string;
+    status: 'pending' | 'granted' | 'declined';
+    createdAt: Date;
+    userName: string;
+  }[];
 }
 
 async function toAccess(ctx: AppContext, rows: repo.AccessRow[]): Promise<Access[]> {
   const ids = rows.map((r) => r.id);
-  const [tools, requests] = await Promise.all([repo.toolsOf(ctx.db, ids), repo.toolRequests(ctx.db, { accessIds: ids })]);
+  const [tools, requests] = await Promise.all([
+    repo.toolsOf(ctx.db, ids),
+    repo.toolRequests(ctx.db, { accessIds: ids }),
+  ]);
   return rows.map((r) => {
     const own = tools.filter((t) => t.access_id === r.id && isTool(t.tool));
     const latest = Math.max(r.changed_at.getTime(), ...own.map((t) => t.changed_at.getTime()));
@@ -56,7 +65,9 @@ async function toAccess(ctx: AppContext, rows: repo.AccessRow[]): Promise<Access
       changedAt: new Date(latest),
       tools: own.map((t) => ({ tool: t.tool as Tool, enabled: t.enabled, changedAt: t.changed_at })),
       requestable: TOOLS.filter((tool) => !own.some((t) => t.tool === tool)),
-      requests: requests.filter((q) => q.access_id === r.id).map((q) => ({ id: q.id, tool: q.tool, status: q.status, createdAt: q.created_at, userName: q.user_name })),
+      requests: requests
+        .filter((q) => q.access_id === r.id)
+        .map((q) => ({ id: q.id, tool: q.tool, status: q.status, createdAt: q.created_at, userName: q.user_name })),
     };
   });
 }
@@ -76,26 +87,60 @@ async function ownAccess(ctx: AppContext, actor: Actor | null, accessId: string)
 }
 
 /** PICA-8: the end user turns one of their entitled tools on or off. */
-export async function setToolAccess(ctx: AppContext, actor: Actor | null, accessId: string, tool: string, enabled: boolean, meta: RequestMeta): Promise<Access> {
+export async function setToolAccess(
+  ctx: AppContext,
+  actor: Actor | null,
+  accessId: string,
+  tool: string,
+  enabled: boolean,
+  meta: RequestMeta,
+): Promise<Access> {
   const { user, row } = await ownAccess(ctx, actor, accessId);
   await ctx.db.transaction().execute(async (trx) => {
-    if (!(await repo.setTool(trx, accessId, tool, enabled))) throw validationFailed([{ field: 'tool', rule: 'tool_not_entitled' }]);
-    await recordAudit(trx, { actor: auditActor(user), action: 'pica.tool_changed', subject: { type: 'pica_access', id: accessId }, organisationId: row.partner_id, ip: meta.ip, data: { tool, enabled } });
+    if (!(await repo.setTool(trx, accessId, tool, enabled)))
+      throw validationFailed([{ field: 'tool', rule: 'tool_not_entitled' }]);
+    await recordAudit(trx, {
+      actor: auditActor(user),
+      action: 'pica.tool_changed',
+      subject: { type: 'pica_access', id: accessId },
+      organisationId: row.partner_id,
+      ip: meta.ip,
+      data: { tool, enabled },
+    });
   });
   return (await toAccess(ctx, [(await repo.findAccess(ctx.db, accessId))!]))[0]!;
 }
 
 /** PICA-8: the end user asks for a tool the sponsorship does not carry; the administrator decides. */
-export async function requestTool(ctx: AppContext, actor: Actor | null, accessId: string, input: { tool: string; note?: string | undefined }, meta: RequestMeta): Promise<Access> {
+export async function requestTool(
+  ctx: AppContext,
+  actor: Actor | null,
+  accessId: string,
+  input: { tool: string; note?: string | undefined },
+  meta: RequestMeta,
+): Promise<Access> {
   const { user, row } = await ownAccess(ctx, actor, accessId);
-  if (!isTool(input.tool) || row.entitlements.includes(input.tool)) throw validationFailed([{ field: 'tool', rule: 'tool' }]);
+  if (!isTool(input.tool) || row.entitlements.includes(input.tool))
+    throw validationFailed([{ field: 'tool', rule: 'tool' }]);
   try {
     await ctx.db.transaction().execute(async (trx) => {
-      const { id } = await repo.insertToolRequest(trx, { access_id: accessId, tool: input.tool, note: input.note?.trim().slice(0, 500) || null });
-      await recordAudit(trx, { actor: auditActor(user), action: 'pica.tool_requested', subject: { type: 'pica_tool_request', id }, organisationId: row.partner_id, ip: meta.ip, data: { tool: input.tool } });
+      const { id } = await repo.insertToolRequest(trx, {
+        access_id: accessId,
+        tool: input.tool,
+        note: input.note?.trim().slice(0, 500) || null,
+      });
+      await recordAudit(trx, {
+        actor: auditActor(user),
+        action: 'pica.tool_requested',
+        subject: { type: 'pica_tool_request', id },
+        organisationId: row.partner_id,
+        ip: meta.ip,
+        data: { tool: input.tool },
+      });
     });
   } catch (error) {
-    if (isUniqueViolation(error, 'pica_tool_requests_pending')) throw conflict('request_pending', 'You already asked for this tool.');
+    if (isUniqueViolation(error, 'pica_tool_requests_pending'))
+      throw conflict('request_pending', 'You already asked for this tool.');
     throw error;
   }
   return (await toAccess(ctx, [(await repo.findAccess(ctx.db, accessId))!]))[0]!;
@@ -114,44 +159,101 @@ async function notifyEnded(ctx: AppContext, trx: Trx, ended: { id: string; user_
     const person = await memberships.findPerson(trx, a.user_id);
     if (!person) continue;
     const language = isLanguage(person.language) ? person.language : 'en';
-    await enqueueEmail(trx, brandOf(ctx.config), { to: person.email, language, template: 'pica.email.access_ended', recipientName: person.name, vars: { reason: translator(language)(`pica.end_reason.${reason}`) } });
+    await enqueueEmail(trx, brandOf(ctx.config), {
+      to: person.email,
+      language,
+      template: 'pica.email.access_ended',
+      recipientName: person.name,
+      vars: { reason: translator(language)(`pica.end_reason.${reason}`) },
+    });
   }
 }
 
 /** PICA-8: the administrator revokes one user's access, or every user of one customer. */
-export async function revokeAccess(ctx: AppContext, actor: Actor | null, target: { accessId?: string; customerId?: string }, meta: RequestMeta): Promise<number> {
+export async function revokeAccess(
+  ctx: AppContext,
+  actor: Actor | null,
+  target: { accessId?: string; customerId?: string },
+  meta: RequestMeta,
+): Promise<number> {
   const user = requireUser(actor);
   const row = target.accessId && isUuid(target.accessId) ? await repo.findAccess(ctx.db, target.accessId) : undefined;
-  const customer = target.customerId && isUuid(target.customerId) ? await sponsorships.findCustomer(ctx.db, target.customerId) : undefined;
+  const customer =
+    target.customerId && isUuid(target.customerId)
+      ? await sponsorships.findCustomer(ctx.db, target.customerId)
+      : undefined;
   const partnerId = row?.partner_id ?? customer?.partner_id;
   if (!partnerId) throw notFound(target.accessId ? 'Access' : 'Customer');
   sponsoringPartner(user, partnerId);
   return ctx.db.transaction().execute(async (trx) => {
-    const ended = await repo.endAccess(trx, row ? { ids: [row.id] } : { customerId: customer!.id }, 'revoked', 'revoked_by_partner', new Date());
+    const ended = await repo.endAccess(
+      trx,
+      row ? { ids: [row.id] } : { customerId: customer!.id },
+      'revoked',
+      'revoked_by_partner',
+      new Date(),
+    );
     await notifyEnded(ctx, trx, ended, 'revoked_by_partner');
-    await recordAudit(trx, { actor: auditActor(user), action: 'pica.access_revoked', subject: row ? { type: 'pica_access', id: row.id } : { type: 'pica_customer', id: customer!.id }, organisationId: partnerId, ip: meta.ip, data: { ended: ended.map((a) => a.id) } });
+    await recordAudit(trx, {
+      actor: auditActor(user),
+      action: 'pica.access_revoked',
+      subject: row ? { type: 'pica_access', id: row.id } : { type: 'pica_customer', id: customer!.id },
+      organisationId: partnerId,
+      ip: meta.ip,
+      data: { ended: ended.map((a) => a.id) },
+    });
     return ended.length;
   });
 }
 
-export async function decideToolRequest(ctx: AppContext, actor: Actor | null, requestId: string, decision: 'grant' | 'decline', meta: RequestMeta): Promise<void> {
+export async function decideToolRequest(
+  ctx: AppContext,
+  actor: Actor | null,
+  requestId: string,
+  decision: 'grant' | 'decline',
+  meta: RequestMeta,
+): Promise<void> {
   const user = requireUser(actor);
   const [request] = isUuid(requestId) ? await repo.toolRequests(ctx.db, { id: requestId }) : [];
   if (!request) throw notFound('Request');
   sponsoringPartner(user, request.partner_id);
   await ctx.db.transaction().execute(async (trx) => {
-    const decided = await repo.decideToolRequest(trx, requestId, decision === 'grant' ? 'granted' : 'declined', user.userId);
+    const decided = await repo.decideToolRequest(
+      trx,
+      requestId,
+      decision === 'grant' ? 'granted' : 'declined',
+      user.userId,
+    );
     if (!decided) throw conflict('already_decided', 'This request has already been decided.');
     if (decision === 'grant') await repo.insertTools(trx, decided.access_id, [decided.tool]);
     await repo.touchAccess(trx, decided.access_id);
     const language = isLanguage(request.user_language) ? request.user_language : 'en';
-    await enqueueEmail(trx, brandOf(ctx.config), { to: request.user_email, language, template: `pica.email.tool_${decision === 'grant' ? 'granted' : 'declined'}`, recipientName: request.user_name, actionUrl: `${ctx.config.publicUrl}/pica/access`, vars: { tool: translator(language)(`pica.tools.${decided.tool}`) } });
-    await recordAudit(trx, { actor: auditActor(user), action: `pica.tool_request_${decision === 'grant' ? 'granted' : 'declined'}`, subject: { type: 'pica_tool_request', id: requestId }, organisationId: request.partner_id, ip: meta.ip, data: { tool: decided.tool } });
+    await enqueueEmail(trx, brandOf(ctx.config), {
+      to: request.user_email,
+      language,
+      template: `pica.email.tool_${decision === 'grant' ? 'granted' : 'declined'}`,
+      recipientName: request.user_name,
+      actionUrl: `${ctx.config.publicUrl}/pica/access`,
+      vars: { tool: translator(language)(`pica.tools.${decided.tool}`) },
+    });
+    await recordAudit(trx, {
+      actor: auditActor(user),
+      action: `pica.tool_request_${decision === 'grant' ? 'granted' : 'declined'}`,
+      subject: { type: 'pica_tool_request', id: requestId },
+      organisationId: request.partner_id,
+      ip: meta.ip,
+      data: { tool: decided.tool },
+    });
   });
 }
 
 /** PICA-8: the administrator re-confirms a customer for another year; suspended access resumes. */
-export async function reconfirmCustomer(ctx: AppContext, actor: Actor | null, customerId: string, meta: RequestMeta): Promise<void> {
+export async function reconfirmCustomer(
+  ctx: AppContext,
+  actor: Actor | null,
+  customerId: string,
+  meta: RequestMeta,
+): Promise<void> {
   const user = requireUser(actor);
   const customer = isUuid(customerId) ? await sponsorships.findCustomer(ctx.db, customerId) : undefined;
   if (!customer) throw notFound('Customer');
@@ -160,7 +262,14 @@ export async function reconfirmCustomer(ctx: AppContext, actor: Actor | null, cu
   await ctx.db.transaction().execute(async (trx) => {
     await sponsorships.markCustomerConfirmed(trx, customerId, now);
     const resumed = await repo.resumeSuspended(trx, customerId, now);
-    await recordAudit(trx, { actor: auditActor(user), action: 'pica.customer_reconfirmed', subject: { type: 'pica_customer', id: customerId }, organisationId: customer.partner_id, ip: meta.ip, data: { resumed: resumed.length } });
+    await recordAudit(trx, {
+      actor: auditActor(user),
+      action: 'pica.customer_reconfirmed',
+      subject: { type: 'pica_customer', id: customerId },
+      organisationId: customer.partner_id,
+      ip: meta.ip,
+      data: { resumed: resumed.length },
+    });
   });
 }
 
@@ -173,9 +282,20 @@ export interface SponsoredCustomer {
   reconfirmBy: Date;
 }
 
-export async function sponsoredCustomers(ctx: AppContext, actor: Actor | null, partnerId?: string): Promise<SponsoredCustomer[]> {
+export async function sponsoredCustomers(
+  ctx: AppContext,
+  actor: Actor | null,
+  partnerId?: string,
+): Promise<SponsoredCustomer[]> {
   const id = sponsoringPartner(actor, partnerId);
-  return (await sponsorships.listCustomers(ctx.db, id)).map((c) => ({ id: c.id, name: c.name, country: c.country, emailDomains: c.email_domains, lastConfirmedAt: c.last_confirmed_at, reconfirmBy: new Date(c.last_confirmed_at.getTime() + RECONFIRM_AFTER_DAYS * 86_400_000) }));
+  return (await sponsorships.listCustomers(ctx.db, id)).map((c) => ({
+    id: c.id,
+    name: c.name,
+    country: c.country,
+    emailDomains: c.email_domains,
+    lastConfirmedAt: c.last_confirmed_at,
+    reconfirmBy: new Date(c.last_confirmed_at.getTime() + RECONFIRM_AFTER_DAYS * 86_400_000),
+  }));
 }
 
 /**
@@ -184,7 +304,10 @@ export async function sponsoredCustomers(ctx: AppContext, actor: Actor | null, p
  * Each access row is claimed by one conditional UPDATE inside the transaction that queues its
  * email, so two processes running the job at once end (and announce) each access once.
  */
-export async function endLapsedEntitlements(ctx: AppContext, now = new Date()): Promise<{ ended: number; suspended: number }> {
+export async function endLapsedEntitlements(
+  ctx: AppContext,
+  now = new Date(),
+): Promise<{ ended: number; suspended: number }> {
   const ineligible: string[] = [];
   for (const partnerId of await contracts.partnersWithPicaFacts(ctx.db)) {
     const partner = await partnerPica(ctx.db, partnerId, now);
@@ -192,13 +315,27 @@ export async function endLapsedEntitlements(ctx: AppContext, now = new Date()): 
   }
   return ctx.db.transaction().execute(async (trx) => {
     const ended = await repo.endLapsed(trx, ineligible, now);
-    for (const reason of new Set(ended.map((e) => e.reason))) await notifyEnded(ctx, trx, ended.filter((e) => e.reason === reason), reason);
-    const suspended = await repo.suspendUnconfirmed(trx, new Date(now.getTime() - RECONFIRM_AFTER_DAYS * 86_400_000), now);
+    for (const reason of new Set(ended.map((e) => e.reason)))
+      await notifyEnded(
+        ctx,
+        trx,
+        ended.filter((e) => e.reason === reason),
+        reason,
+      );
+    const suspended = await repo.suspendUnconfirmed(
+      trx,
+      new Date(now.getTime() - RECONFIRM_AFTER_DAYS * 86_400_000),
+      now,
+    );
     await notifyEnded(ctx, trx, suspended, 'not_reconfirmed');
     if (ended.length + suspended.length > 0) {
-      await recordAudit(trx, { actor: SYSTEM_ACTOR, action: 'pica.entitlements_ended', subject: { type: 'pica_access', id: 'job' }, data: { ended: ended.map((e) => ({ id: e.id, reason: e.reason })), suspended: suspended.map((s) => s.id) } });
+      await recordAudit(trx, {
+        actor: SYSTEM_ACTOR,
+        action: 'pica.entitlements_ended',
+        subject: { type: 'pica_access', id: 'job' },
+        data: { ended: ended.map((e) => ({ id: e.id, reason: e.reason })), suspended: suspended.map((s) => s.id) },
+      });
     }
     return { ended: ended.length, suspended: suspended.length };
   });
 }
-

@@ -3,7 +3,19 @@ import { pageCtx } from '../../platform/views/page-helpers.tsx';
 import { sendPage } from '../../platform/views/render.ts';
 import { PicaPage } from './views.tsx';
 
-const QUESTIONS = ['what', 'who_admin', 'eligibility', 'key_lost', 'key_wrong', 'locked', 'domain', 'existing_account', 'tools', 'contract_end', 'yearly'];
+const QUESTIONS = [
+  'what',
+  'who_admin',
+  'eligibility',
+  'key_lost',
+  'key_wrong',
+  'locked',
+  'domain',
+  'existing_account',
+  'tools',
+  'contract_end',
+  'yearly',
+];
 const ADMIN_STEPS = ['open', 'register', 'numbers', 'approval', 'sponsor', 'give', 'revoke', 'users', 'reconfirm'];
 const END_USER_STEPS = ['register', 'information', 'additional', 'number_key', 'details', 'email', 'tools'];
 

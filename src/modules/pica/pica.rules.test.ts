@@ -17,7 +17,15 @@ import {
 
 const now = new Date('2026-11-28T12:00:00Z');
 const day = (iso: string) => new Date(`${iso}T00:00:00Z`);
-const contract = (over: Partial<ContractFacts> = {}): ContractFacts => ({ number: 'SC-1', partnerId: 'p1', qualifiesPica: true, status: 'active', startsOn: day('2026-01-01'), endsOn: day('2027-01-01'), ...over });
+const contract = (over: Partial<ContractFacts> = {}): ContractFacts => ({
+  number: 'SC-1',
+  partnerId: 'p1',
+  qualifiesPica: true,
+  status: 'active',
+  startsOn: day('2026-01-01'),
+  endsOn: day('2027-01-01'),
+  ...over,
+});
 
 describe('PICA-1, PICA-3 eligibility', () => {
   it('PICA-1: a contract is in force through its whole last day, and only while active', () => {
@@ -28,15 +36,42 @@ describe('PICA-1, PICA-3 eligibility', () => {
   });
 
   it('PICA-1, PICA-3: says which of contract, agreement and own-brand support is missing', () => {
-    expect(eligibilityGaps({ registered: true, contracts: [contract()], hasAgreement: true, ownBrandSupport: true }, now)).toEqual([]);
-    expect(eligibilityGaps({ registered: true, contracts: [contract({ qualifiesPica: false })], hasAgreement: false, ownBrandSupport: false }, now)).toEqual(['no_qualifying_contract', 'no_agreement', 'no_own_brand_support']);
-    expect(eligibilityGaps({ registered: true, contracts: [contract({ endsOn: day('2026-01-31') })], hasAgreement: true, ownBrandSupport: true }, now)).toEqual(['no_qualifying_contract']);
+    expect(
+      eligibilityGaps({ registered: true, contracts: [contract()], hasAgreement: true, ownBrandSupport: true }, now),
+    ).toEqual([]);
+    expect(
+      eligibilityGaps(
+        {
+          registered: true,
+          contracts: [contract({ qualifiesPica: false })],
+          hasAgreement: false,
+          ownBrandSupport: false,
+        },
+        now,
+      ),
+    ).toEqual(['no_qualifying_contract', 'no_agreement', 'no_own_brand_support']);
+    expect(
+      eligibilityGaps(
+        {
+          registered: true,
+          contracts: [contract({ endsOn: day('2026-01-31') })],
+          hasAgreement: true,
+          ownBrandSupport: true,
+        },
+        now,
+      ),
+    ).toEqual(['no_qualifying_contract']);
   });
 });
 
 describe('PICA-4 contract list', () => {
   it('PICA-4: checks each number (exists, this company, active) and points out omitted active numbers', () => {
-    const known = [contract({ number: 'SC-1' }), contract({ number: 'SC-2', partnerId: 'p2' }), contract({ number: 'SC-3', status: 'suspended' }), contract({ number: 'SC-4' })];
+    const known = [
+      contract({ number: 'SC-1' }),
+      contract({ number: 'SC-2', partnerId: 'p2' }),
+      contract({ number: 'SC-3', status: 'suspended' }),
+      contract({ number: 'SC-4' }),
+    ];
     const { problems, omitted } = checkContractList(['sc-1', 'SC-2', 'SC-3', 'SC-9'], known, 'p1', now);
     expect(problems).toEqual([
       { number: 'SC-2', problem: 'contract_other_company' },
@@ -73,9 +108,15 @@ describe('PICA-5 registration numbers and keys', () => {
   });
 
   it('PICA-5: expiry defaults to 30 days, allows at most a year, and never passes the contract end', () => {
-    expect(sponsorshipExpiry(undefined, now, day('2027-11-28'))).toEqual({ expiresAt: new Date('2026-12-28T12:00:00Z'), capped: false });
+    expect(sponsorshipExpiry(undefined, now, day('2027-11-28'))).toEqual({
+      expiresAt: new Date('2026-12-28T12:00:00Z'),
+      capped: false,
+    });
     expect(sponsorshipExpiry(366, now, day('2028-01-01'))).toHaveProperty('violation.rule', 'between');
-    expect(sponsorshipExpiry(365, now, day('2026-12-10'))).toEqual({ expiresAt: new Date('2026-12-11T00:00:00Z'), capped: true });
+    expect(sponsorshipExpiry(365, now, day('2026-12-10'))).toEqual({
+      expiresAt: new Date('2026-12-11T00:00:00Z'),
+      capped: true,
+    });
   });
 
   it('PICA-5: the ledger state is revoked, used (limit reached), expired or pending', () => {

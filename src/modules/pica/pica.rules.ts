@@ -35,7 +35,10 @@ export type EligibilityGap = 'no_qualifying_contract' | 'no_agreement' | 'no_own
  * qualifying contract in force, a PICA contract agreement, and its own brand of support.
  * Returns every missing condition, so the product can say which.
  */
-export function eligibilityGaps(p: { registered: boolean; contracts: readonly ContractFacts[]; hasAgreement: boolean; ownBrandSupport: boolean }, now: Date): EligibilityGap[] {
+export function eligibilityGaps(
+  p: { registered: boolean; contracts: readonly ContractFacts[]; hasAgreement: boolean; ownBrandSupport: boolean },
+  now: Date,
+): EligibilityGap[] {
   const gaps: EligibilityGap[] = [];
   if (!p.registered) gaps.push('not_registered');
   if (!p.contracts.some((c) => c.qualifiesPica && contractInForce(c, now))) gaps.push('no_qualifying_contract');
@@ -48,7 +51,13 @@ export const CONTRACT_NUMBER = /^[A-Z0-9][A-Z0-9-]{2,39}$/;
 export const normaliseContractNumber = (value: string): string => value.trim().toUpperCase();
 
 /** PICA-1: a contract typed by staff or read from a CSV row. */
-export function checkContract(c: { number: string; typeCode: string; startsOn: Date | undefined; endsOn: Date | undefined; knownType: boolean }): FieldViolation[] {
+export function checkContract(c: {
+  number: string;
+  typeCode: string;
+  startsOn: Date | undefined;
+  endsOn: Date | undefined;
+  knownType: boolean;
+}): FieldViolation[] {
   const v: FieldViolation[] = [];
   if (!CONTRACT_NUMBER.test(normaliseContractNumber(c.number))) v.push({ field: 'number', rule: 'contract_number' });
   if (!c.knownType) v.push({ field: 'type', rule: 'contract_type' });
@@ -67,7 +76,12 @@ export type ContractNumberProblem = 'contract_unknown' | 'contract_other_company
  * number must exist, belong to the company and be in force; active numbers of the company
  * that were left out are returned as `omitted`.
  */
-export function checkContractList(listed: readonly string[], known: readonly ContractFacts[], partnerId: string, now: Date): { problems: { number: string; problem: ContractNumberProblem }[]; omitted: string[] } {
+export function checkContractList(
+  listed: readonly string[],
+  known: readonly ContractFacts[],
+  partnerId: string,
+  now: Date,
+): { problems: { number: string; problem: ContractNumberProblem }[]; omitted: string[] } {
   const byNumber = new Map(known.map((c) => [normaliseContractNumber(c.number), c]));
   const numbers = [...new Set(listed.map(normaliseContractNumber).filter(Boolean))];
   const problems: { number: string; problem: ContractNumberProblem }[] = [];
@@ -77,12 +91,24 @@ export function checkContractList(listed: readonly string[], known: readonly Con
     else if (c.partnerId !== partnerId) problems.push({ number, problem: 'contract_other_company' });
     else if (!contractInForce(c, now)) problems.push({ number, problem: 'contract_not_active' });
   }
-  const omitted = known.filter((c) => c.partnerId === partnerId && contractInForce(c, now) && !numbers.includes(normaliseContractNumber(c.number))).map((c) => c.number);
+  const omitted = known
+    .filter(
+      (c) =>
+        c.partnerId === partnerId && contractInForce(c, now) && !numbers.includes(normaliseContractNumber(c.number)),
+    )
+    .map((c) => c.number);
   return { problems, omitted };
 }
 
 /** Contract numbers as typed: one per line, or separated by commas or spaces. */
-export const splitContractNumbers = (text: string): string[] => [...new Set(text.split(/[\s,;]+/).map(normaliseContractNumber).filter(Boolean))];
+export const splitContractNumbers = (text: string): string[] => [
+  ...new Set(
+    text
+      .split(/[\s,;]+/)
+      .map(normaliseContractNumber)
+      .filter(Boolean),
+  ),
+];
 
 /** PICA-2: reminders are sent once per partner and calendar month (UTC). */
 export const reminderMonth = (now: Date): string => now.toISOString().slice(0, 7);
@@ -118,7 +144,9 @@ export const formatRegistrationNumber = (digits: string): string => digits.repla
 export function parseRegistrationNumber(value: string): string | undefined {
   const digits = value.replace(/[\s-]/g, '');
   if (!new RegExp(`^\\d{${REGISTRATION_DIGITS}}$`).test(digits)) return undefined;
-  return luhnCheckDigit(digits.slice(0, -1)) === Number(digits.slice(-1)) ? formatRegistrationNumber(digits) : undefined;
+  return luhnCheckDigit(digits.slice(0, -1)) === Number(digits.slice(-1))
+    ? formatRegistrationNumber(digits)
+    : undefined;
 }
 
 /** Crockford's base32 without the letters and digits people confuse (I L O U 0 1): 30 symbols. */
@@ -144,9 +172,14 @@ export const MAX_VALID_DAYS = 365;
  * PICA-5: when a sponsorship stops admitting registrations: the requested number of days
  * (default 30, at most a year), never later than the end of the linked contract.
  */
-export function sponsorshipExpiry(days: number | undefined, now: Date, contractEndsOn: Date): { expiresAt: Date; capped: boolean } | { violation: FieldViolation } {
+export function sponsorshipExpiry(
+  days: number | undefined,
+  now: Date,
+  contractEndsOn: Date,
+): { expiresAt: Date; capped: boolean } | { violation: FieldViolation } {
   const wanted = days ?? DEFAULT_VALID_DAYS;
-  if (!Number.isInteger(wanted) || wanted < 1 || wanted > MAX_VALID_DAYS) return { violation: { field: 'valid_days', rule: 'between', params: { min: 1, max: MAX_VALID_DAYS } } };
+  if (!Number.isInteger(wanted) || wanted < 1 || wanted > MAX_VALID_DAYS)
+    return { violation: { field: 'valid_days', rule: 'between', params: { min: 1, max: MAX_VALID_DAYS } } };
   const requested = new Date(now.getTime() + wanted * DAY_MS);
   const end = contractEndsAt(contractEndsOn);
   return requested > end ? { expiresAt: end, capped: true } : { expiresAt: requested, capped: false };
@@ -155,7 +188,10 @@ export function sponsorshipExpiry(days: number | undefined, now: Date, contractE
 export type SponsorshipState = 'pending' | 'used' | 'expired' | 'revoked';
 
 /** PICA-5: the ledger state; only a pending sponsorship admits a registration. */
-export function sponsorshipState(s: { revokedAt: Date | null; expiresAt: Date; uses: number; maxUses: number | null }, now: Date): SponsorshipState {
+export function sponsorshipState(
+  s: { revokedAt: Date | null; expiresAt: Date; uses: number; maxUses: number | null },
+  now: Date,
+): SponsorshipState {
   if (s.revokedAt) return 'revoked';
   if (s.maxUses !== null && s.uses >= s.maxUses) return 'used';
   if (now >= s.expiresAt) return 'expired';
@@ -165,14 +201,29 @@ export function sponsorshipState(s: { revokedAt: Date | null; expiresAt: Date; u
 export const DOMAIN = /^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 /** Email domains typed by an administrator: lower case, without "@", de-duplicated. */
-export const parseDomains = (text: string): string[] => [...new Set(text.split(/[\s,;]+/).map((d) => d.trim().toLowerCase().replace(/^@/, '')).filter(Boolean))];
+export const parseDomains = (text: string): string[] => [
+  ...new Set(
+    text
+      .split(/[\s,;]+/)
+      .map((d) => d.trim().toLowerCase().replace(/^@/, ''))
+      .filter(Boolean),
+  ),
+];
 
-export function checkCustomer(c: { name: string; country: string; domains: string[]; purchaseReference: string; attested: boolean }): FieldViolation[] {
+export function checkCustomer(c: {
+  name: string;
+  country: string;
+  domains: string[];
+  purchaseReference: string;
+  attested: boolean;
+}): FieldViolation[] {
   const v: FieldViolation[] = [];
   if (!c.name.trim() || c.name.trim().length > 200) v.push({ field: 'customer_name', rule: 'required' });
   if (!/^[A-Z]{2}$/.test(c.country)) v.push({ field: 'country', rule: 'country_code' });
-  if (c.domains.length === 0 || c.domains.length > 20 || c.domains.some((d) => !DOMAIN.test(d))) v.push({ field: 'email_domains', rule: 'email_domains' });
-  if (!c.purchaseReference.trim() || c.purchaseReference.length > 100) v.push({ field: 'purchase_reference', rule: 'required' });
+  if (c.domains.length === 0 || c.domains.length > 20 || c.domains.some((d) => !DOMAIN.test(d)))
+    v.push({ field: 'email_domains', rule: 'email_domains' });
+  if (!c.purchaseReference.trim() || c.purchaseReference.length > 100)
+    v.push({ field: 'purchase_reference', rule: 'required' });
   if (!c.attested) v.push({ field: 'attest_purchase', rule: 'attestation_required' });
   return v;
 }
@@ -197,6 +248,7 @@ export const GUESS_THROTTLE = {
 export const RECONFIRM_AFTER_DAYS = 365;
 
 /** PICA-8: an administrator re-confirms each sponsored customer once a year. */
-export const reconfirmationDue = (lastConfirmedAt: Date, now: Date): boolean => now.getTime() - lastConfirmedAt.getTime() >= RECONFIRM_AFTER_DAYS * DAY_MS;
+export const reconfirmationDue = (lastConfirmedAt: Date, now: Date): boolean =>
+  now.getTime() - lastConfirmedAt.getTime() >= RECONFIRM_AFTER_DAYS * DAY_MS;
 
 export const CONFIRM_LINK_TTL_MS = 24 * 3600_000;

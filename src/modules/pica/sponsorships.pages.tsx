@@ -3,18 +3,46 @@ import type { Actor } from '../../platform/auth.ts';
 import { countryName } from '../../platform/countries.ts';
 import { formatDate } from '../../platform/dates.ts';
 import { requestMeta } from '../../platform/request-meta.ts';
-import { CsrfField, ErrorSummary, noErrors, SelectField, TextField, type FormErrors } from '../../platform/views/components.tsx';
+import {
+  CsrfField,
+  ErrorSummary,
+  noErrors,
+  SelectField,
+  TextField,
+  type FormErrors,
+} from '../../platform/views/components.tsx';
 import type { PageContext } from '../../platform/views/page-context.ts';
 import { countrySelectOptions, DateTime, pageCtx, pick, signedIn } from '../../platform/views/page-helpers.tsx';
 import { sendPage } from '../../platform/views/render.ts';
 import { sponsoringPartner } from './administrators.service.ts';
 import { listContracts, type Contract } from './contracts.service.ts';
-import { decideToolRequest, reconfirmCustomer, revokeAccess, sponsoredCustomers, sponsoredUsers, type Access, type SponsoredCustomer } from './entitlements.service.ts';
+import {
+  decideToolRequest,
+  reconfirmCustomer,
+  revokeAccess,
+  sponsoredCustomers,
+  sponsoredUsers,
+  type Access,
+  type SponsoredCustomer,
+} from './entitlements.service.ts';
 import { DEFAULT_VALID_DAYS, MAX_VALID_DAYS } from './pica.rules.ts';
-import { getSponsorship, listSponsorships, reissueKey, revokeSponsorship, sponsorCustomer, type IssuedSponsorship, type Sponsorship } from './sponsorships.service.ts';
+import {
+  getSponsorship,
+  listSponsorships,
+  reissueKey,
+  revokeSponsorship,
+  sponsorCustomer,
+  type IssuedSponsorship,
+  type Sponsorship,
+} from './sponsorships.service.ts';
 import { PicaPage, picaFormErrors, StateBadge } from './views.tsx';
 
-const NOTICES = { revoked: 'pica.admin.revoked', access_revoked: 'pica.admin.users.revoked', reconfirmed: 'pica.admin.users.reconfirmed', decided: 'pica.admin.users.request_decided' };
+const NOTICES = {
+  revoked: 'pica.admin.revoked',
+  access_revoked: 'pica.admin.users.revoked',
+  reconfirmed: 'pica.admin.users.reconfirmed',
+  decided: 'pica.admin.users.request_decided',
+};
 type Section = 'sponsorships' | 'sponsor' | 'users';
 
 function AdminNav({ ctx, current }: { ctx: PageContext; current: Section }) {
@@ -39,7 +67,17 @@ function AdminNav({ ctx, current }: { ctx: PageContext; current: Section }) {
   );
 }
 
-function AdminPage({ ctx, current, title, children }: { ctx: PageContext; current: Section; title: string; children: preact.ComponentChildren }) {
+function AdminPage({
+  ctx,
+  current,
+  title,
+  children,
+}: {
+  ctx: PageContext;
+  current: Section;
+  title: string;
+  children: preact.ComponentChildren;
+}) {
   return (
     <PicaPage ctx={ctx} title={title} eyebrow={ctx.t('pica.admin.eyebrow')}>
       <AdminNav ctx={ctx} current={current} />
@@ -96,7 +134,17 @@ function SponsorshipsPage({ ctx, sponsorships }: { ctx: PageContext; sponsorship
   );
 }
 
-function SponsorForm({ ctx, contracts, values, errors }: { ctx: PageContext; contracts: Contract[]; values: Record<string, string>; errors: FormErrors }) {
+function SponsorForm({
+  ctx,
+  contracts,
+  values,
+  errors,
+}: {
+  ctx: PageContext;
+  contracts: Contract[];
+  values: Record<string, string>;
+  errors: FormErrors;
+}) {
   const { t, lang } = ctx;
   return (
     <AdminPage ctx={ctx} current="sponsor" title={t('pica.admin.sponsor.title')}>
@@ -104,25 +152,85 @@ function SponsorForm({ ctx, contracts, values, errors }: { ctx: PageContext; con
       <ErrorSummary t={t} errors={errors} />
       <form method="post" action="/pica/admin/sponsor" novalidate>
         <CsrfField token={ctx.csrfToken} />
-        <TextField name="customer_name" label={t('pica.fields.customer_name')} value={values.customer_name} error={errors.fields.customer_name} maxLength={200} autocomplete="off" />
-        <SelectField name="country" label={t('pica.fields.country')} value={values.country} error={errors.fields.country} options={countrySelectOptions(lang, t('pica.choose'))} />
-        <TextField name="email_domains" label={t('pica.fields.email_domains')} value={values.email_domains} error={errors.fields.email_domains} hint={t('pica.admin.sponsor.domains_hint')} maxLength={1000} autocomplete="off" />
+        <TextField
+          name="customer_name"
+          label={t('pica.fields.customer_name')}
+          value={values.customer_name}
+          error={errors.fields.customer_name}
+          maxLength={200}
+          autocomplete="off"
+        />
+        <SelectField
+          name="country"
+          label={t('pica.fields.country')}
+          value={values.country}
+          error={errors.fields.country}
+          options={countrySelectOptions(lang, t('pica.choose'))}
+        />
+        <TextField
+          name="email_domains"
+          label={t('pica.fields.email_domains')}
+          value={values.email_domains}
+          error={errors.fields.email_domains}
+          hint={t('pica.admin.sponsor.domains_hint')}
+          maxLength={1000}
+          autocomplete="off"
+        />
         <SelectField
           name="contract_number"
           label={t('pica.fields.contract_number')}
           value={values.contract_number}
           error={errors.fields.contract_number}
-          options={[{ value: '', label: t('pica.choose') }, ...contracts.filter((c) => c.inForce).map((c) => ({ value: c.number, label: `${c.number}${c.customerName ? ` — ${c.customerName}` : ''} (${formatDate(c.endsOn, lang)})` }))]}
+          options={[
+            { value: '', label: t('pica.choose') },
+            ...contracts
+              .filter((c) => c.inForce)
+              .map((c) => ({
+                value: c.number,
+                label: `${c.number}${c.customerName ? ` — ${c.customerName}` : ''} (${formatDate(c.endsOn, lang)})`,
+              })),
+          ]}
         />
-        <TextField name="purchase_reference" label={t('pica.fields.purchase_reference')} value={values.purchase_reference} error={errors.fields.purchase_reference} hint={t('pica.admin.sponsor.reference_hint')} maxLength={100} autocomplete="off" />
+        <TextField
+          name="purchase_reference"
+          label={t('pica.fields.purchase_reference')}
+          value={values.purchase_reference}
+          error={errors.fields.purchase_reference}
+          hint={t('pica.admin.sponsor.reference_hint')}
+          maxLength={100}
+          autocomplete="off"
+        />
         <div class="field" id="field-attest_purchase">
           <label>
-            <input type="checkbox" name="attest_purchase" value="yes" checked={values.attest_purchase === 'yes'} aria-invalid={errors.fields.attest_purchase ? 'true' : undefined} /> {t('pica.fields.attest_purchase', { vendor: ctx.vendor })}
+            <input
+              type="checkbox"
+              name="attest_purchase"
+              value="yes"
+              checked={values.attest_purchase === 'yes'}
+              aria-invalid={errors.fields.attest_purchase ? 'true' : undefined}
+            />{' '}
+            {t('pica.fields.attest_purchase', { vendor: ctx.vendor })}
           </label>
           {errors.fields.attest_purchase && <small class="field-error">{errors.fields.attest_purchase}</small>}
         </div>
-        <TextField name="valid_days" type="number" label={t('pica.fields.valid_days')} value={values.valid_days ?? String(DEFAULT_VALID_DAYS)} error={errors.fields.valid_days} hint={t('pica.admin.sponsor.days_hint', { max: MAX_VALID_DAYS })} required={false} />
-        <TextField name="max_uses" type="number" label={t('pica.fields.max_uses')} value={values.max_uses} error={errors.fields.max_uses} hint={t('pica.admin.sponsor.uses_hint')} required={false} />
+        <TextField
+          name="valid_days"
+          type="number"
+          label={t('pica.fields.valid_days')}
+          value={values.valid_days ?? String(DEFAULT_VALID_DAYS)}
+          error={errors.fields.valid_days}
+          hint={t('pica.admin.sponsor.days_hint', { max: MAX_VALID_DAYS })}
+          required={false}
+        />
+        <TextField
+          name="max_uses"
+          type="number"
+          label={t('pica.fields.max_uses')}
+          value={values.max_uses}
+          error={errors.fields.max_uses}
+          hint={t('pica.admin.sponsor.uses_hint')}
+          required={false}
+        />
         <button type="submit">{t('pica.admin.sponsor.submit')}</button>
       </form>
     </AdminPage>
@@ -246,7 +354,9 @@ function SponsorshipPage({ ctx, s, errors }: { ctx: PageContext; s: Sponsorship;
 
 function UsersPage({ ctx, users, customers }: { ctx: PageContext; users: Access[]; customers: SponsoredCustomer[] }) {
   const { t, lang } = ctx;
-  const pending = users.flatMap((u) => u.requests.filter((r) => r.status === 'pending').map((r) => ({ ...r, access: u })));
+  const pending = users.flatMap((u) =>
+    u.requests.filter((r) => r.status === 'pending').map((r) => ({ ...r, access: u })),
+  );
   return (
     <AdminPage ctx={ctx} current="users" title={t('pica.admin.users.title')}>
       <p>{t('pica.admin.users.intro')}</p>
@@ -280,7 +390,11 @@ function UsersPage({ ctx, users, customers }: { ctx: PageContext; users: Access[
                     )}
                   </td>
                   <td>{u.customerName}</td>
-                  <td>{u.tools.map((x) => `${t(`pica.tools.${x.tool}`)}: ${x.enabled ? t('pica.on') : t('pica.off')}`).join(', ')}</td>
+                  <td>
+                    {u.tools
+                      .map((x) => `${t(`pica.tools.${x.tool}`)}: ${x.enabled ? t('pica.on') : t('pica.off')}`)
+                      .join(', ')}
+                  </td>
                   <td>
                     <DateTime date={u.changedAt} lang={lang} />
                   </td>
@@ -353,7 +467,16 @@ function UsersPage({ ctx, users, customers }: { ctx: PageContext; users: Access[
   );
 }
 
-const SPONSOR_FIELDS = ['customer_name', 'country', 'email_domains', 'contract_number', 'purchase_reference', 'attest_purchase', 'valid_days', 'max_uses'];
+const SPONSOR_FIELDS = [
+  'customer_name',
+  'country',
+  'email_domains',
+  'contract_number',
+  'purchase_reference',
+  'attest_purchase',
+  'valid_days',
+  'max_uses',
+];
 const optionalInt = (value: string | undefined) => (value?.trim() ? Number(value) : undefined);
 
 /** PICA-5, PICA-8: the PICA administrator's tool: sponsorships, keys, sponsored users. */
@@ -368,11 +491,33 @@ export async function picaSponsorshipPages(app: FastifyInstance): Promise<void> 
   app.get('/pica/admin', async (req, reply) => {
     const actor = admin(req, reply);
     if (!actor) return reply;
-    return sendPage(reply, <SponsorshipsPage ctx={pageCtx(req, reply, { notices: NOTICES })} sponsorships={await listSponsorships(appCtx(), actor)} />);
+    return sendPage(
+      reply,
+      <SponsorshipsPage
+        ctx={pageCtx(req, reply, { notices: NOTICES })}
+        sponsorships={await listSponsorships(appCtx(), actor)}
+      />,
+    );
   });
 
-  const sponsorForm = async (req: FastifyRequest, reply: FastifyReply, actor: Actor, values: Record<string, string>, errors: FormErrors, status = 200) =>
-    sendPage(reply, <SponsorForm ctx={pageCtx(req, reply, { path: '/pica/admin/sponsor' })} contracts={await listContracts(appCtx(), actor, sponsoringPartner(actor))} values={values} errors={errors} />, status);
+  const sponsorForm = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    actor: Actor,
+    values: Record<string, string>,
+    errors: FormErrors,
+    status = 200,
+  ) =>
+    sendPage(
+      reply,
+      <SponsorForm
+        ctx={pageCtx(req, reply, { path: '/pica/admin/sponsor' })}
+        contracts={await listContracts(appCtx(), actor, sponsoringPartner(actor))}
+        values={values}
+        errors={errors}
+      />,
+      status,
+    );
 
   app.get('/pica/admin/sponsor', async (req, reply) => {
     const actor = admin(req, reply);
@@ -388,10 +533,26 @@ export async function picaSponsorshipPages(app: FastifyInstance): Promise<void> 
       const issued = await sponsorCustomer(
         appCtx(),
         actor,
-        { customerName: v.customer_name!, country: v.country!, emailDomains: v.email_domains!, contractNumber: v.contract_number!, purchaseReference: v.purchase_reference!, attestPurchase: v.attest_purchase === 'yes', validDays: optionalInt(v.valid_days), maxUses: optionalInt(v.max_uses) },
+        {
+          customerName: v.customer_name!,
+          country: v.country!,
+          emailDomains: v.email_domains!,
+          contractNumber: v.contract_number!,
+          purchaseReference: v.purchase_reference!,
+          attestPurchase: v.attest_purchase === 'yes',
+          validDays: optionalInt(v.valid_days),
+          maxUses: optionalInt(v.max_uses),
+        },
         requestMeta(req),
       );
-      return sendPage(reply, <KeyPage ctx={pageCtx(req, reply, { path: `/pica/admin/sponsorships/${issued.sponsorship.id}` })} issued={issued} />, 201);
+      return sendPage(
+        reply,
+        <KeyPage
+          ctx={pageCtx(req, reply, { path: `/pica/admin/sponsorships/${issued.sponsorship.id}` })}
+          issued={issued}
+        />,
+        201,
+      );
     } catch (error) {
       return sponsorForm(req, reply, actor, v, picaFormErrors(pageCtx(req, reply), error), 422);
     }
@@ -400,7 +561,14 @@ export async function picaSponsorshipPages(app: FastifyInstance): Promise<void> 
   app.get<{ Params: { id: string } }>('/pica/admin/sponsorships/:id', async (req, reply) => {
     const actor = admin(req, reply);
     if (!actor) return reply;
-    return sendPage(reply, <SponsorshipPage ctx={pageCtx(req, reply, { notices: NOTICES })} s={await getSponsorship(appCtx(), actor, req.params.id)} errors={noErrors} />);
+    return sendPage(
+      reply,
+      <SponsorshipPage
+        ctx={pageCtx(req, reply, { notices: NOTICES })}
+        s={await getSponsorship(appCtx(), actor, req.params.id)}
+        errors={noErrors}
+      />,
+    );
   });
 
   app.post<{ Params: { id: string } }>('/pica/admin/sponsorships/:id/revoke', async (req, reply) => {
@@ -415,17 +583,35 @@ export async function picaSponsorshipPages(app: FastifyInstance): Promise<void> 
     if (!actor) return reply;
     try {
       const issued = await reissueKey(appCtx(), actor, req.params.id, {}, requestMeta(req));
-      return sendPage(reply, <KeyPage ctx={pageCtx(req, reply, { path: `/pica/admin/sponsorships/${req.params.id}` })} issued={issued} />);
+      return sendPage(
+        reply,
+        <KeyPage ctx={pageCtx(req, reply, { path: `/pica/admin/sponsorships/${req.params.id}` })} issued={issued} />,
+      );
     } catch (error) {
       const ctx = pageCtx(req, reply, { path: `/pica/admin/sponsorships/${req.params.id}` });
-      return sendPage(reply, <SponsorshipPage ctx={ctx} s={await getSponsorship(appCtx(), actor, req.params.id)} errors={picaFormErrors(ctx, error)} />, 409);
+      return sendPage(
+        reply,
+        <SponsorshipPage
+          ctx={ctx}
+          s={await getSponsorship(appCtx(), actor, req.params.id)}
+          errors={picaFormErrors(ctx, error)}
+        />,
+        409,
+      );
     }
   });
 
   app.get('/pica/admin/users', async (req, reply) => {
     const actor = admin(req, reply);
     if (!actor) return reply;
-    return sendPage(reply, <UsersPage ctx={pageCtx(req, reply, { notices: NOTICES })} users={await sponsoredUsers(appCtx(), actor)} customers={await sponsoredCustomers(appCtx(), actor)} />);
+    return sendPage(
+      reply,
+      <UsersPage
+        ctx={pageCtx(req, reply, { notices: NOTICES })}
+        users={await sponsoredUsers(appCtx(), actor)}
+        customers={await sponsoredCustomers(appCtx(), actor)}
+      />,
+    );
   });
 
   app.post<{ Params: { id: string } }>('/pica/admin/access/:id/revoke', async (req, reply) => {
@@ -453,7 +639,13 @@ export async function picaSponsorshipPages(app: FastifyInstance): Promise<void> 
     const actor = admin(req, reply);
     if (!actor) return reply;
     const { decision } = pick(req.body, 'decision');
-    await decideToolRequest(appCtx(), actor, req.params.id, decision === 'grant' ? 'grant' : 'decline', requestMeta(req));
+    await decideToolRequest(
+      appCtx(),
+      actor,
+      req.params.id,
+      decision === 'grant' ? 'grant' : 'decline',
+      requestMeta(req),
+    );
     return reply.redirect('/pica/admin/users?notice=decided', 303);
   });
 }

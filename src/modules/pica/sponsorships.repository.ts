@@ -12,7 +12,17 @@ export type SponsorshipRow = Selectable<PicaSponsorshipsTable> & {
   contract_ends_on: Date;
 };
 
-export async function insertCustomer(db: Executor, row: { partner_id: string; organisation_id: string; name: string; country: string; email_domains: string[]; created_by: string }) {
+export async function insertCustomer(
+  db: Executor,
+  row: {
+    partner_id: string;
+    organisation_id: string;
+    name: string;
+    country: string;
+    email_domains: string[];
+    created_by: string;
+  },
+) {
   return db.insertInto('pica_customers').values(row).returning('id').executeTakeFirstOrThrow();
 }
 
@@ -34,9 +44,29 @@ const sponsorshipColumns = (db: Executor) =>
     .innerJoin('pica_customers as cu', 'cu.id', 's.customer_id')
     .innerJoin('pica_contracts as c', 'c.id', 's.contract_id')
     .selectAll('s')
-    .select(['cu.name as customer_name', 'cu.country as customer_country', 'cu.email_domains', 'cu.organisation_id as customer_organisation_id', 'c.number as contract_number', 'c.ends_on as contract_ends_on']);
+    .select([
+      'cu.name as customer_name',
+      'cu.country as customer_country',
+      'cu.email_domains',
+      'cu.organisation_id as customer_organisation_id',
+      'c.number as contract_number',
+      'c.ends_on as contract_ends_on',
+    ]);
 
-export async function insertSponsorship(db: Executor, row: { partner_id: string; customer_id: string; contract_id: string; registration_number: string; key_hash: string; purchase_reference: string; expires_at: Date; max_uses: number | null; created_by: string }) {
+export async function insertSponsorship(
+  db: Executor,
+  row: {
+    partner_id: string;
+    customer_id: string;
+    contract_id: string;
+    registration_number: string;
+    key_hash: string;
+    purchase_reference: string;
+    expires_at: Date;
+    max_uses: number | null;
+    created_by: string;
+  },
+) {
   return db.insertInto('pica_sponsorships').values(row).returning('id').executeTakeFirstOrThrow();
 }
 
@@ -44,21 +74,40 @@ export async function findSponsorship(db: Executor, id: string): Promise<Sponsor
   return sponsorshipColumns(db).where('s.id', '=', id).executeTakeFirst();
 }
 
-export async function findSponsorshipByNumber(db: Executor, registrationNumber: string): Promise<SponsorshipRow | undefined> {
+export async function findSponsorshipByNumber(
+  db: Executor,
+  registrationNumber: string,
+): Promise<SponsorshipRow | undefined> {
   return sponsorshipColumns(db).where('s.registration_number', '=', registrationNumber).executeTakeFirst();
 }
 
 export async function listSponsorships(db: Executor, partnerId: string): Promise<SponsorshipRow[]> {
-  return sponsorshipColumns(db).where('s.partner_id', '=', partnerId).orderBy('s.created_at', 'desc').limit(500).execute();
+  return sponsorshipColumns(db)
+    .where('s.partner_id', '=', partnerId)
+    .orderBy('s.created_at', 'desc')
+    .limit(500)
+    .execute();
 }
 
 /** PICA-5: a new key replaces the old one at once; a revoked sponsorship takes none. */
 export async function replaceKey(db: Executor, id: string, keyHash: string, expiresAt: Date) {
-  return db.updateTable('pica_sponsorships').set({ key_hash: keyHash, key_issued_at: new Date(), expires_at: expiresAt }).where('id', '=', id).where('revoked_at', 'is', null).returning('id').executeTakeFirst();
+  return db
+    .updateTable('pica_sponsorships')
+    .set({ key_hash: keyHash, key_issued_at: new Date(), expires_at: expiresAt })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .returning('id')
+    .executeTakeFirst();
 }
 
 export async function revoke(db: Executor, id: string) {
-  return db.updateTable('pica_sponsorships').set({ revoked_at: new Date() }).where('id', '=', id).where('revoked_at', 'is', null).returning('id').executeTakeFirst();
+  return db
+    .updateTable('pica_sponsorships')
+    .set({ revoked_at: new Date() })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .returning('id')
+    .executeTakeFirst();
 }
 
 /** Takes one use of a sponsorship if it still admits one (not revoked, not expired, under its limit). */

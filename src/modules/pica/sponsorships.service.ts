@@ -10,7 +10,17 @@ import { sponsoringPartner } from './administrators.service.ts';
 import * as contracts from './contracts.repository.ts';
 import { partnerPica, toContract } from './contracts.service.ts';
 import * as repo from './sponsorships.repository.ts';
-import { checkCustomer, newRegistrationNumber, newVerificationKey, normaliseContractNumber, normaliseVerificationKey, parseDomains, sponsorshipExpiry, sponsorshipState, type SponsorshipState } from './pica.rules.ts';
+import {
+  checkCustomer,
+  newRegistrationNumber,
+  newVerificationKey,
+  normaliseContractNumber,
+  normaliseVerificationKey,
+  parseDomains,
+  sponsorshipExpiry,
+  sponsorshipState,
+  type SponsorshipState,
+} from './pica.rules.ts';
 
 export interface Sponsorship {
   id: string;
@@ -39,7 +49,11 @@ export interface IssuedSponsorship {
 
 export const hashKey = (key: string): string => hashSecret(`pica-key:${normaliseVerificationKey(key)}`);
 
-function toSponsorship(r: repo.SponsorshipRow, uses: Awaited<ReturnType<typeof repo.usesOf>>, now = new Date()): Sponsorship {
+function toSponsorship(
+  r: repo.SponsorshipRow,
+  uses: Awaited<ReturnType<typeof repo.usesOf>>,
+  now = new Date(),
+): Sponsorship {
   return {
     id: r.id,
     partnerId: r.partner_id,
@@ -50,11 +64,16 @@ function toSponsorship(r: repo.SponsorshipRow, uses: Awaited<ReturnType<typeof r
     expiresAt: r.expires_at,
     maxUses: r.max_uses,
     uses: r.uses,
-    state: sponsorshipState({ revokedAt: r.revoked_at, expiresAt: r.expires_at, uses: r.uses, maxUses: r.max_uses }, now),
+    state: sponsorshipState(
+      { revokedAt: r.revoked_at, expiresAt: r.expires_at, uses: r.uses, maxUses: r.max_uses },
+      now,
+    ),
     keyIssuedAt: r.key_issued_at,
     revokedAt: r.revoked_at,
     createdAt: r.created_at,
-    registrations: uses.filter((u) => u.sponsorship_id === r.id).map((u) => ({ name: u.name, email: u.email, at: u.confirmed_at, employmentAttested: u.employment_attested })),
+    registrations: uses
+      .filter((u) => u.sponsorship_id === r.id)
+      .map((u) => ({ name: u.name, email: u.email, at: u.confirmed_at, employmentAttested: u.employment_attested })),
   };
 }
 
@@ -74,7 +93,14 @@ export interface SponsorshipInput {
 async function eligiblePartner(ctx: AppContext, actor: Actor | null, partnerId?: string) {
   const id = sponsoringPartner(actor, partnerId);
   const partner = (await partnerPica(ctx.db, id))!;
-  if (partner.gaps.length > 0) throw new AppError('pica_not_eligible', `${partner.legalName} cannot administer PICA: ${partner.gaps.join(', ')}.`, 409, [], { gaps: partner.gaps.join(', ') });
+  if (partner.gaps.length > 0)
+    throw new AppError(
+      'pica_not_eligible',
+      `${partner.legalName} cannot administer PICA: ${partner.gaps.join(', ')}.`,
+      409,
+      [],
+      { gaps: partner.gaps.join(', ') },
+    );
   return partner;
 }
 
@@ -83,17 +109,33 @@ async function eligiblePartner(ctx: AppContext, actor: Actor | null, partnerId?:
  * partner (with an order or contract reference) and links the partner's support contract with
  * it, which must be in force. The key is returned once and stored only as a hash.
  */
-export async function sponsorCustomer(ctx: AppContext, actor: Actor | null, input: SponsorshipInput, meta: RequestMeta, now = new Date()): Promise<IssuedSponsorship> {
+export async function sponsorCustomer(
+  ctx: AppContext,
+  actor: Actor | null,
+  input: SponsorshipInput,
+  meta: RequestMeta,
+  now = new Date(),
+): Promise<IssuedSponsorship> {
   const by = requireUser(actor);
   const partner = await eligiblePartner(ctx, by, input.partnerId);
   const domains = parseDomains(input.emailDomains);
   const country = input.country.trim().toUpperCase();
-  const v: FieldViolation[] = checkCustomer({ name: input.customerName, country, domains, purchaseReference: input.purchaseReference, attested: input.attestPurchase });
+  const v: FieldViolation[] = checkCustomer({
+    name: input.customerName,
+    country,
+    domains,
+    purchaseReference: input.purchaseReference,
+    attested: input.attestPurchase,
+  });
   const [contractRow] = await contracts.findContractsByNumbers(ctx.db, [normaliseContractNumber(input.contractNumber)]);
-  const contract = contractRow && contractRow.partner_id === partner.partnerId ? toContract(contractRow, now) : undefined;
-  if (!contract) v.push({ field: 'contract_number', rule: 'contract_unknown', params: { number: input.contractNumber } });
-  else if (!contract.inForce) v.push({ field: 'contract_number', rule: 'contract_not_active', params: { number: contract.number } });
-  if (input.maxUses !== undefined && (!Number.isInteger(input.maxUses) || input.maxUses < 1 || input.maxUses > 10_000)) v.push({ field: 'max_uses', rule: 'between', params: { min: 1, max: 10_000 } });
+  const contract =
+    contractRow && contractRow.partner_id === partner.partnerId ? toContract(contractRow, now) : undefined;
+  if (!contract)
+    v.push({ field: 'contract_number', rule: 'contract_unknown', params: { number: input.contractNumber } });
+  else if (!contract.inForce)
+    v.push({ field: 'contract_number', rule: 'contract_not_active', params: { number: contract.number } });
+  if (input.maxUses !== undefined && (!Number.isInteger(input.maxUses) || input.maxUses < 1 || input.maxUses > 10_000))
+    v.push({ field: 'max_uses', rule: 'between', params: { min: 1, max: 10_000 } });
   const expiry = contract ? sponsorshipExpiry(input.validDays, now, contract.endsOn) : undefined;
   if (expiry && 'violation' in expiry) v.push(expiry.violation);
   if (v.length > 0 || !contract || !expiry || 'violation' in expiry) throw validationFailed(v);
@@ -104,7 +146,14 @@ export async function sponsorCustomer(ctx: AppContext, actor: Actor | null, inpu
     try {
       const id = await ctx.db.transaction().execute(async (trx) => {
         const organisation = await insertOrganisation(trx, { kind: 'customer', name: input.customerName.trim() });
-        const customer = await repo.insertCustomer(trx, { partner_id: partner.partnerId, organisation_id: organisation.id, name: input.customerName.trim(), country, email_domains: domains, created_by: by.userId });
+        const customer = await repo.insertCustomer(trx, {
+          partner_id: partner.partnerId,
+          organisation_id: organisation.id,
+          name: input.customerName.trim(),
+          country,
+          email_domains: domains,
+          created_by: by.userId,
+        });
         const { id } = await repo.insertSponsorship(trx, {
           partner_id: partner.partnerId,
           customer_id: customer.id,
@@ -117,7 +166,20 @@ export async function sponsorCustomer(ctx: AppContext, actor: Actor | null, inpu
           created_by: by.userId,
         });
         // The key never reaches the audit log: only the number and the facts of the sponsorship.
-        await recordAudit(trx, { actor: auditActor(by), action: 'pica.customer_sponsored', subject: { type: 'pica_sponsorship', id }, organisationId: partner.partnerId, ip: meta.ip, data: { registrationNumber, customer: input.customerName.trim(), contract: contract.number, expiresAt: expiry.expiresAt, maxUses: input.maxUses ?? null } });
+        await recordAudit(trx, {
+          actor: auditActor(by),
+          action: 'pica.customer_sponsored',
+          subject: { type: 'pica_sponsorship', id },
+          organisationId: partner.partnerId,
+          ip: meta.ip,
+          data: {
+            registrationNumber,
+            customer: input.customerName.trim(),
+            contract: contract.number,
+            expiresAt: expiry.expiresAt,
+            maxUses: input.maxUses ?? null,
+          },
+        });
         return id;
       });
       return { sponsorship: await loadSponsorship(ctx, id), verificationKey: key, expiryCapped: expiry.capped };
@@ -138,14 +200,22 @@ async function loadSponsorship(ctx: AppContext, id: string): Promise<Sponsorship
 async function ownSponsorship(ctx: AppContext, actor: Actor | null, id: string) {
   const user = requireUser(actor);
   const row = isUuid(id) ? await repo.findSponsorship(ctx.db, id) : undefined;
-  if (!row || !user.grants.some((g) => g.role === 'pica_admin' && g.organisationId === row.partner_id)) throw notFound('Sponsorship');
+  if (!row || !user.grants.some((g) => g.role === 'pica_admin' && g.organisationId === row.partner_id))
+    throw notFound('Sponsorship');
   return { user, row };
 }
 
-export async function listSponsorships(ctx: AppContext, actor: Actor | null, partnerId?: string): Promise<Sponsorship[]> {
+export async function listSponsorships(
+  ctx: AppContext,
+  actor: Actor | null,
+  partnerId?: string,
+): Promise<Sponsorship[]> {
   const id = sponsoringPartner(actor, partnerId);
   const rows = await repo.listSponsorships(ctx.db, id);
-  const uses = await repo.usesOf(ctx.db, rows.map((r) => r.id));
+  const uses = await repo.usesOf(
+    ctx.db,
+    rows.map((r) => r.id),
+  );
   return rows.map((r) => toSponsorship(r, uses));
 }
 
@@ -155,11 +225,23 @@ export async function getSponsorship(ctx: AppContext, actor: Actor | null, id: s
 }
 
 /** PICA-5: revoking stops any further registration with the number at once. */
-export async function revokeSponsorship(ctx: AppContext, actor: Actor | null, id: string, meta: RequestMeta): Promise<Sponsorship> {
+export async function revokeSponsorship(
+  ctx: AppContext,
+  actor: Actor | null,
+  id: string,
+  meta: RequestMeta,
+): Promise<Sponsorship> {
   const { user, row } = await ownSponsorship(ctx, actor, id);
   await ctx.db.transaction().execute(async (trx) => {
     if (!(await repo.revoke(trx, id))) throw conflict('already_revoked', 'This sponsorship is already revoked.');
-    await recordAudit(trx, { actor: auditActor(user), action: 'pica.sponsorship_revoked', subject: { type: 'pica_sponsorship', id }, organisationId: row.partner_id, ip: meta.ip, data: { registrationNumber: row.registration_number } });
+    await recordAudit(trx, {
+      actor: auditActor(user),
+      action: 'pica.sponsorship_revoked',
+      subject: { type: 'pica_sponsorship', id },
+      organisationId: row.partner_id,
+      ip: meta.ip,
+      data: { registrationNumber: row.registration_number },
+    });
   });
   return loadSponsorship(ctx, id);
 }
@@ -168,18 +250,36 @@ export async function revokeSponsorship(ctx: AppContext, actor: Actor | null, id
  * PICA-5: a new verification key for the same number; the old key stops working at once. An
  * expired sponsorship gets a fresh validity period (default 30 days, never past the contract).
  */
-export async function reissueKey(ctx: AppContext, actor: Actor | null, id: string, input: { validDays?: number | undefined }, meta: RequestMeta, now = new Date()): Promise<IssuedSponsorship> {
+export async function reissueKey(
+  ctx: AppContext,
+  actor: Actor | null,
+  id: string,
+  input: { validDays?: number | undefined },
+  meta: RequestMeta,
+  now = new Date(),
+): Promise<IssuedSponsorship> {
   const { user, row } = await ownSponsorship(ctx, actor, id);
   await eligiblePartner(ctx, user, row.partner_id);
   const contractRow = (await contracts.findContractById(ctx.db, row.contract_id))!;
   const contract = toContract(contractRow, now);
-  if (!contract.inForce) throw validationFailed([{ field: 'contract_number', rule: 'contract_not_active', params: { number: contract.number } }]);
+  if (!contract.inForce)
+    throw validationFailed([
+      { field: 'contract_number', rule: 'contract_not_active', params: { number: contract.number } },
+    ]);
   const expiry = sponsorshipExpiry(input.validDays, now, contract.endsOn);
   if ('violation' in expiry) throw validationFailed([expiry.violation]);
   const key = newVerificationKey();
   await ctx.db.transaction().execute(async (trx) => {
-    if (!(await repo.replaceKey(trx, id, hashKey(key), expiry.expiresAt))) throw conflict('already_revoked', 'A revoked sponsorship takes no new key; sponsor the customer again instead.');
-    await recordAudit(trx, { actor: auditActor(user), action: 'pica.key_reissued', subject: { type: 'pica_sponsorship', id }, organisationId: row.partner_id, ip: meta.ip, data: { registrationNumber: row.registration_number, expiresAt: expiry.expiresAt } });
+    if (!(await repo.replaceKey(trx, id, hashKey(key), expiry.expiresAt)))
+      throw conflict('already_revoked', 'A revoked sponsorship takes no new key; sponsor the customer again instead.');
+    await recordAudit(trx, {
+      actor: auditActor(user),
+      action: 'pica.key_reissued',
+      subject: { type: 'pica_sponsorship', id },
+      organisationId: row.partner_id,
+      ip: meta.ip,
+      data: { registrationNumber: row.registration_number, expiresAt: expiry.expiresAt },
+    });
   });
   return { sponsorship: await loadSponsorship(ctx, id), verificationKey: key, expiryCapped: expiry.capped };
 }

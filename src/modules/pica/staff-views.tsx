@@ -11,7 +11,12 @@ export type Section = 'partners' | 'types' | 'contracts' | 'requests';
 function StaffNav({ ctx, current }: { ctx: PageContext; current: Section }) {
   const { t } = ctx;
   const items: [Section, string, string][] = [['requests', '/staff/pica/requests', t('pica.staff.nav.requests')]];
-  if (can(ctx.actor, 'contracts:manage')) items.unshift(['partners', '/staff/pica', t('pica.staff.nav.partners')], ['types', '/staff/pica/contract-types', t('pica.staff.nav.types')], ['contracts', '/staff/pica/contracts', t('pica.staff.nav.contracts')]);
+  if (can(ctx.actor, 'contracts:manage'))
+    items.unshift(
+      ['partners', '/staff/pica', t('pica.staff.nav.partners')],
+      ['types', '/staff/pica/contract-types', t('pica.staff.nav.types')],
+      ['contracts', '/staff/pica/contracts', t('pica.staff.nav.contracts')],
+    );
   return (
     <nav aria-label={t('pica.staff.nav.label')} class="subnav">
       <ul>
@@ -27,7 +32,17 @@ function StaffNav({ ctx, current }: { ctx: PageContext; current: Section }) {
   );
 }
 
-export function StaffPage({ ctx, current, title, children }: { ctx: PageContext; current: Section; title: string; children: preact.ComponentChildren }) {
+export function StaffPage({
+  ctx,
+  current,
+  title,
+  children,
+}: {
+  ctx: PageContext;
+  current: Section;
+  title: string;
+  children: preact.ComponentChildren;
+}) {
   return (
     <PicaPage ctx={ctx} title={title} eyebrow={ctx.t('pica.staff.eyebrow')}>
       <StaffNav ctx={ctx} current={current} />
@@ -37,7 +52,11 @@ export function StaffPage({ ctx, current, title, children }: { ctx: PageContext;
 }
 
 /** The signed-in programme staff member with the permission, or a redirect to sign in (403 otherwise). */
-export function staffActor(req: FastifyRequest, reply: FastifyReply, permission: 'contracts:manage' | 'pica-admins:decide' = 'contracts:manage'): Actor | undefined {
+export function staffActor(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  permission: 'contracts:manage' | 'pica-admins:decide' = 'contracts:manage',
+): Actor | undefined {
   const actor = signedIn(req, reply, req.method === 'GET' ? req.url : '/staff/pica');
   if (actor && !can(actor, permission)) throw forbidden();
   return actor;

@@ -16,13 +16,25 @@ export function HelpLine({ ctx }: { ctx: PageContext }) {
         {t('pica.help.aside_body')} <a href={`mailto:${ctx.help}`}>{ctx.help}</a>
       </p>
       <p>
-        <a href="/pica/help">{t('pica.help.title')}</a> · <a href="/pica/guide/administrators">{t('pica.guide.admin_title')}</a> · <a href="/pica/guide/end-users">{t('pica.guide.end_user_title')}</a>
+        <a href="/pica/help">{t('pica.help.title')}</a> ·{' '}
+        <a href="/pica/guide/administrators">{t('pica.guide.admin_title')}</a> ·{' '}
+        <a href="/pica/guide/end-users">{t('pica.guide.end_user_title')}</a>
       </p>
     </aside>
   );
 }
 
-export function PicaPage({ ctx, title, eyebrow, children }: { ctx: PageContext; title: string; eyebrow?: string | undefined; children: ComponentChildren }) {
+export function PicaPage({
+  ctx,
+  title,
+  eyebrow,
+  children,
+}: {
+  ctx: PageContext;
+  title: string;
+  eyebrow?: string | undefined;
+  children: ComponentChildren;
+}) {
   return (
     <Layout ctx={ctx} title={title}>
       {eyebrow && <p class="eyebrow">{eyebrow}</p>}
@@ -35,21 +47,37 @@ export function PicaPage({ ctx, title, eyebrow, children }: { ctx: PageContext; 
 
 /** A PICA rule violation as a sentence: the module's own wording first, then the shared one. */
 export function picaViolation(ctx: PageContext, v: FieldViolation): string {
-  const label = ctx.t(`pica.fields.${v.field}`, { defaultValue: ctx.t(`fields.${v.field}`, { defaultValue: v.field }) });
+  const label = ctx.t(`pica.fields.${v.field}`, {
+    defaultValue: ctx.t(`fields.${v.field}`, { defaultValue: v.field }),
+  });
   return ctx.t(`pica.rules.${v.rule}`, { label, ...v.params, defaultValue: violationMessage(ctx.t, v) });
 }
 
 /** Form errors for a PICA form: every message of a field is kept (each contract number has its own). */
 export function picaFormErrors(ctx: PageContext, error: unknown): FormErrors {
-  if (!(error instanceof AppError) || error.status >= 500 || error.status === 401 || error.status === 403 || error.status === 404) throw error;
+  if (
+    !(error instanceof AppError) ||
+    error.status >= 500 ||
+    error.status === 401 ||
+    error.status === 403 ||
+    error.status === 404
+  )
+    throw error;
   if (error.code !== 'validation_failed') return { general: picaErrorText(ctx, error), fields: {} };
   const fields: Record<string, string> = {};
-  for (const v of error.violations) fields[v.field] = fields[v.field] ? `${fields[v.field]} ${picaViolation(ctx, v)}` : picaViolation(ctx, v);
+  for (const v of error.violations)
+    fields[v.field] = fields[v.field] ? `${fields[v.field]} ${picaViolation(ctx, v)}` : picaViolation(ctx, v);
   return { fields };
 }
 
 export function picaErrorText(ctx: PageContext, error: AppError): string {
-  const gaps = typeof error.params.gaps === 'string' ? error.params.gaps.split(', ').map((g) => ctx.t(`pica.gaps.${g}`)).join(' ') : '';
+  const gaps =
+    typeof error.params.gaps === 'string'
+      ? error.params.gaps
+          .split(', ')
+          .map((g) => ctx.t(`pica.gaps.${g}`))
+          .join(' ')
+      : '';
   return ctx.t(`errors.${error.code}`, { ...error.params, gaps, defaultValue: errorText(ctx, error) });
 }
 

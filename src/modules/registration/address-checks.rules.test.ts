@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { detectAddressFlags, normaliseForMatch, type AddressCategory } from './address-checks.rules.ts';
 import { SHIPPED_WATCHLIST } from './watchlist.ts';
 
-const categories = (lines: string[], country: string) => detectAddressFlags(lines, country, SHIPPED_WATCHLIST).map((f) => f.category);
-const flagged = (category: AddressCategory) => (line: string, country: string) => expect(categories([line], country), line).toContain(category);
+const categories = (lines: string[], country: string) =>
+  detectAddressFlags(lines, country, SHIPPED_WATCHLIST).map((f) => f.category);
+const flagged = (category: AddressCategory) => (line: string, country: string) =>
+  expect(categories([line], country), line).toContain(category);
 
 describe('REG-7 address checks by category', () => {
   it.each([
@@ -78,7 +80,10 @@ describe('REG-7 address checks by category', () => {
     ['保税倉庫', 'JP'],
     ['CJ대한통운 풀필먼트센터', 'KR'],
     ['国际货运代理有限公司', 'CN'],
-  ])('REG-7: flags the freight forwarder, bonded warehouse, cargo terminal or fulfilment centre "%s" (%s)', flagged('logistics'));
+  ])(
+    'REG-7: flags the freight forwarder, bonded warehouse, cargo terminal or fulfilment centre "%s" (%s)',
+    flagged('logistics'),
+  );
 
   it.each([
     ['c/o Corporation Service Company', 'US'],
@@ -118,12 +123,21 @@ describe('REG-7 address checks by category', () => {
   });
 
   it('REG-7: each flag carries its evidence and the address line it came from', () => {
-    expect(detectAddressFlags(['1800 Century Park E', 'PMB 318'], 'US', SHIPPED_WATCHLIST)).toEqual([{ category: 'mail_drop', evidence: 'PMB 318', line: 2 }]);
-    expect(detectAddressFlags(['Apex Devices LLC', 'po box 2261'], 'US', SHIPPED_WATCHLIST)).toEqual([{ category: 'po_box', evidence: 'po box 2261', line: 2 }]);
-    expect(detectAddressFlags(['北京市100044信箱'], 'CN', SHIPPED_WATCHLIST)[0]).toMatchObject({ evidence: '100044信箱', line: 1 });
+    expect(detectAddressFlags(['1800 Century Park E', 'PMB 318'], 'US', SHIPPED_WATCHLIST)).toEqual([
+      { category: 'mail_drop', evidence: 'PMB 318', line: 2 },
+    ]);
+    expect(detectAddressFlags(['Apex Devices LLC', 'po box 2261'], 'US', SHIPPED_WATCHLIST)).toEqual([
+      { category: 'po_box', evidence: 'po box 2261', line: 2 },
+    ]);
+    expect(detectAddressFlags(['北京市100044信箱'], 'CN', SHIPPED_WATCHLIST)[0]).toMatchObject({
+      evidence: '100044信箱',
+      line: 1,
+    });
     const provider = detectAddressFlags(['Regus Business Centre, Taunusanlage 8'], 'DE', SHIPPED_WATCHLIST);
     expect(provider).toEqual([{ category: 'mail_drop', evidence: 'Regus', line: 1, provider: 'Regus' }]);
-    expect(detectAddressFlags(['Brightline Ltd', 'c/o Jordans Corporate Law, 21 St Thomas St'], 'GB', [])).toEqual([{ category: 'care_of', evidence: 'c/o Jordans Corporate Law', line: 2 }]);
+    expect(detectAddressFlags(['Brightline Ltd', 'c/o Jordans Corporate Law, 21 St Thomas St'], 'GB', [])).toEqual([
+      { category: 'care_of', evidence: 'c/o Jordans Corporate Law', line: 2 },
+    ]);
   });
 
   it('REG-7: short local forms count only where they mean a box (PL 112 in Finland, not in Poland)', () => {
@@ -133,7 +147,9 @@ describe('REG-7 address checks by category', () => {
 
   it('REG-7: providers are data: an entry staff add is matched however it is spelt', () => {
     const list = [{ kind: 'virtual_office' as const, name: 'Zeta Suites' }];
-    expect(detectAddressFlags(['ZETA-suites, 1 Main St'], 'US', list)).toEqual([{ category: 'mail_drop', evidence: 'Zeta Suites', line: 1, provider: 'Zeta Suites' }]);
+    expect(detectAddressFlags(['ZETA-suites, 1 Main St'], 'US', list)).toEqual([
+      { category: 'mail_drop', evidence: 'Zeta Suites', line: 1, provider: 'Zeta Suites' },
+    ]);
     // Whole words only: a company whose name merely starts with a provider's is not that provider.
     expect(detectAddressFlags(['Zetamax Suites Software, 1 Main St'], 'US', list)).toEqual([]);
     expect(normaliseForMatch('Kühne + Nagel, 12 Harbour Road')).toBe(normaliseForMatch('Kuehne Nagel 12 Harbour Rd'));

@@ -6,11 +6,26 @@
  * Measured by `npm run eval:checks` on data-files/eval/ (decision 028).
  */
 
-export const ADDRESS_CATEGORIES = ['po_box', 'mail_drop', 'forwarding', 'pickup_point', 'logistics', 'care_of'] as const;
+export const ADDRESS_CATEGORIES = [
+  'po_box',
+  'mail_drop',
+  'forwarding',
+  'pickup_point',
+  'logistics',
+  'care_of',
+] as const;
 export type AddressCategory = (typeof ADDRESS_CATEGORIES)[number];
 
 /** A provider from the maintained list; `kind` says which category a match belongs to. */
-export const WATCHLIST_KINDS = ['mail_drop', 'virtual_office', 'logistics', 'forwarding', 'pickup_point', 'po_box', 'care_of'] as const;
+export const WATCHLIST_KINDS = [
+  'mail_drop',
+  'virtual_office',
+  'logistics',
+  'forwarding',
+  'pickup_point',
+  'po_box',
+  'care_of',
+] as const;
 export type WatchlistKind = (typeof WATCHLIST_KINDS)[number];
 
 export interface WatchlistEntry {
@@ -38,7 +53,19 @@ export interface AddressFlag {
 
 // ---- Normalisation that keeps positions, so the evidence is quoted as the applicant typed it ----
 
-const SPECIAL: Record<string, string> = { ß: 'ss', ø: 'o', æ: 'ae', œ: 'oe', ł: 'l', đ: 'd', ı: 'i', þ: 'th', '’': "'", '–': '-', '—': '-' };
+const SPECIAL: Record<string, string> = {
+  ß: 'ss',
+  ø: 'o',
+  æ: 'ae',
+  œ: 'oe',
+  ł: 'l',
+  đ: 'd',
+  ı: 'i',
+  þ: 'th',
+  '’': "'",
+  '–': '-',
+  '—': '-',
+};
 
 /**
  * Lower case, Latin accents removed (Cyrillic й, Hangul and kana are left whole), full-width
@@ -53,7 +80,11 @@ function normaliseWithMap(text: string): { text: string; map: number[] } {
     let folded = SPECIAL[lower];
     if (folded === undefined) {
       const decomposed = lower.normalize('NFKD');
-      folded = /^[a-z]/.test(decomposed) ? decomposed.replace(/[\u0300-\u036f]/g, '') : /^[\u0300-\u036f]$/.test(lower) ? '' : lower.normalize('NFKC').toLowerCase();
+      folded = /^[a-z]/.test(decomposed)
+        ? decomposed.replace(/[\u0300-\u036f]/g, '')
+        : /^[\u0300-\u036f]$/.test(lower)
+          ? ''
+          : lower.normalize('NFKC').toLowerCase();
     }
     out += folded;
     for (let k = 0; k < folded.length; k++) map.push(index);
@@ -63,7 +94,15 @@ function normaliseWithMap(text: string): { text: string; map: number[] } {
   return { text: out, map };
 }
 
-const STREET_WORDS: Record<string, string> = { street: 'st', road: 'rd', avenue: 'ave', suite: 'ste', highway: 'hwy', drive: 'dr', boulevard: 'blvd' };
+const STREET_WORDS: Record<string, string> = {
+  street: 'st',
+  road: 'rd',
+  avenue: 'ave',
+  suite: 'ste',
+  highway: 'hwy',
+  drive: 'dr',
+  boulevard: 'blvd',
+};
 
 /**
  * Lower case, accents and punctuation removed, umlauts spelt either way, street words
@@ -91,7 +130,8 @@ interface Family {
 const B = '(?<![\\p{L}\\p{N}])';
 const E = '(?![\\p{L}\\p{N}])';
 /** Words separated by spaces may also be joined by hyphens ("virtual-office", "parcel-forwarding"). */
-const words = (...alternatives: string[]) => new RegExp(`${B}(?:${alternatives.join('|').replaceAll('\\s+', '[\\s-]+')})${E}`, 'u');
+const words = (...alternatives: string[]) =>
+  new RegExp(`${B}(?:${alternatives.join('|').replaceAll('\\s+', '[\\s-]+')})${E}`, 'u');
 /** A form that counts only at the start of a line or after a comma ("Box 1140, Station A"). */
 const leading = (...alternatives: string[]) => new RegExp(`(?:^|[,;]\\s*)(?:${alternatives.join('|')})`, 'u');
 /** Scripts without spaces between words (Chinese, Japanese, Korean, Thai), or forms that bring their own boundaries. */
@@ -104,22 +144,35 @@ const FAMILIES: Family[] = [
     category: 'po_box',
     pattern: words(
       `(?:g\\.?\\s?p\\.?\\s?o\\.?|p\\.?\\s?o\\.?|mcpo|post\\s+office|p\\.?\\s?o\\.?\\s?b\\.?)\\s*(?:box|drawer|bag)`,
-      'post\\s*(?:box|bag)' + NUM, `p\\.?\\s?o\\.?\\s?b\\.?${NUM}`, `p\\.?\\s?b\\.?\\s*no\\.?\\s*\\d+`,
+      'post\\s*(?:box|bag)' + NUM,
+      `p\\.?\\s?o\\.?\\s?b\\.?${NUM}`,
+      `p\\.?\\s?b\\.?\\s*no\\.?\\s*\\d+`,
       `b\\.?\\s?p\\.?${NUM}`,
     ),
   },
   {
     category: 'po_box',
     pattern: words(
-      'caller\\s+box', 'firm\\s+caller', 'general\\s+delivery', 'poste?\\s+restante', 'freepost', 'reply\\s+paid',
+      'caller\\s+box',
+      'firm\\s+caller',
+      'general\\s+delivery',
+      'poste?\\s+restante',
+      'freepost',
+      'reply\\s+paid',
       '(?:locked|private)\\s+(?:mail\\s+)?bag',
     ),
   },
   {
     category: 'po_box',
     pattern: leading(
-      `box${NUM}`, `c\\.?\\s?p\\.?\\s*(?:\\d{1,4}${E}|\\d+\\s+succ)`, `(?:cs|tsa)\\s+\\d{4,5}${E}`,
-      `apartado\\s*\\d`, 'a\\.\\s?[pa]\\.\\s*\\d', 'c\\.\\s?c\\.\\s*\\d', 'p\\.\\s?[kp]\\.\\s*\\d', `pb\\.?\\s*\\d`,
+      `box${NUM}`,
+      `c\\.?\\s?p\\.?\\s*(?:\\d{1,4}${E}|\\d+\\s+succ)`,
+      `(?:cs|tsa)\\s+\\d{4,5}${E}`,
+      `apartado\\s*\\d`,
+      'a\\.\\s?[pa]\\.\\s*\\d',
+      'c\\.\\s?c\\.\\s*\\d',
+      'p\\.\\s?[kp]\\.\\s*\\d',
+      `pb\\.?\\s*\\d`,
     ),
   },
   { category: 'po_box', pattern: /(?:^|[,;]\s*)pl\s+\d{1,5}(?![\p{L}\p{N}])/u, countries: ['FI'] },
@@ -129,27 +182,62 @@ const FAMILIES: Family[] = [
   {
     category: 'po_box',
     pattern: words(
-      'postfach(?:adresse)?', 'postlagernd', 'postschliessfach', 'bo[iî]te\\s+postale', 'case\\s+postale',
-      'casella\\s+postale', 'cas\\.\\s*post\\.?', 'fermo\\s+posta', 'apartado\\s+(?:de\\s+correos?|postal|aereo)',
-      `apdo\\.?${NUM}`, 'casilla(?:\\s+de\\s+correos?)?' + NUM, 'casilla\\s+postal', 'lista\\s+de\\s+correos',
-      'apdo\\.?\\s+de\\s+correos', 'caixa\\s+postal', 'cx\\.?\\s*postal',
+      'postfach(?:adresse)?',
+      'postlagernd',
+      'postschliessfach',
+      'bo[iî]te\\s+postale',
+      'case\\s+postale',
+      'casella\\s+postale',
+      'cas\\.\\s*post\\.?',
+      'fermo\\s+posta',
+      'apartado\\s+(?:de\\s+correos?|postal|aereo)',
+      `apdo\\.?${NUM}`,
+      'casilla(?:\\s+de\\s+correos?)?' + NUM,
+      'casilla\\s+postal',
+      'lista\\s+de\\s+correos',
+      'apdo\\.?\\s+de\\s+correos',
+      'caixa\\s+postal',
+      'cx\\.?\\s*postal',
     ),
   },
   {
     category: 'po_box',
     pattern: words(
-      'postbus', 'antwoordnummer', 'postboks', 'postafiok', 'bfpo' + NUM, '(?:apo|fpo|dpo)\\s+(?:ae|ap|aa)', 'postilokero', 'skrytka(?:\\s+pocztowa)?' + NUM,
-      'skr\\.\\s*poczt\\.?', 'postovni\\s+(?:prihradka|schranka)', 'posta\\s+kutusu', 'peti\\s+surat',
-      'kotak\\s+pos', `hop\\s+thu${NUM}`,
+      'postbus',
+      'antwoordnummer',
+      'postboks',
+      'postafiok',
+      'bfpo' + NUM,
+      '(?:apo|fpo|dpo)\\s+(?:ae|ap|aa)',
+      'postilokero',
+      'skrytka(?:\\s+pocztowa)?' + NUM,
+      'skr\\.\\s*poczt\\.?',
+      'postovni\\s+(?:prihradka|schranka)',
+      'posta\\s+kutusu',
+      'peti\\s+surat',
+      'kotak\\s+pos',
+      `hop\\s+thu${NUM}`,
     ),
   },
   // Russian, Greek, Arabic and Hebrew boxes: abbreviations with slashes and dots, so no word boundaries.
   {
     category: 'po_box',
     pattern: cjk(
-      '(?:^|[\\s,])[аa]/я(?:\\s|$|\\d)', 'абонентск\\S*\\s+ящик', 'абонентськ\\S*\\s+скриньк', '(?:^|[\\s,])а/с\\s*\\d', '(?:^|[\\s,])п\\.\\s?к\\.\\s*\\d', 'пощенска\\s+кутия', 'صندوق\\s+پستی', 'до\\s+востребования', '(?:^|[\\s,])п/я\\s*\\d',
-      'ταχυδρομικ\\S*\\s+θυρ[ιί]δα', '(?:^|[\\s,])τ\\.\\s?θ\\.\\s*\\d', 'ص\\.?\\s?ب\\.?\\s*\\d', 'صندوق\\s+(?:ال)?بريد',
-      '(?:^|[\\s,])ת\\.\\s?ד\\.?\\s*\\d', 'תא\\s+דואר',
+      '(?:^|[\\s,])[аa]/я(?:\\s|$|\\d)',
+      'абонентск\\S*\\s+ящик',
+      'абонентськ\\S*\\s+скриньк',
+      '(?:^|[\\s,])а/с\\s*\\d',
+      '(?:^|[\\s,])п\\.\\s?к\\.\\s*\\d',
+      'пощенска\\s+кутия',
+      'صندوق\\s+پستی',
+      'до\\s+востребования',
+      '(?:^|[\\s,])п/я\\s*\\d',
+      'ταχυδρομικ\\S*\\s+θυρ[ιί]δα',
+      '(?:^|[\\s,])τ\\.\\s?θ\\.\\s*\\d',
+      'ص\\.?\\s?ب\\.?\\s*\\d',
+      'صندوق\\s+(?:ال)?بريد',
+      '(?:^|[\\s,])ת\\.\\s?ד\\.?\\s*\\d',
+      'תא\\s+דואר',
     ),
   },
   { category: 'po_box', pattern: cjk('私書箱', '局留', '局止め', '사서함', '信箱', 'ตู้\\s*ป\\.?\\s*ณ', 'ตู้ไปรษณีย์') },
@@ -158,32 +246,69 @@ const FAMILIES: Family[] = [
   {
     category: 'mail_drop',
     pattern: words(
-      `p\\.?\\s?m\\.?\\s?b\\.?${NUM}`, 'private\\s+mail\\s*box(?:es)?',
-      'virtual\\s+(?:office|mail\\s*box|address)s?', 'mail\\s*box(?:es)?\\s+(?:etc|service|services|rental)', `mail\\s*box${NUM}`, 'mail\\s*drop', 'cmra',
-      'registered\\s+agents?', '(?:registered|business)\\s+address\\s+services?', 'registered\\s+office\\s+(?:address\\s+)?services?', 'mail\\s+(?:scanning|handling)',
-      'flexi?\\s*desk', 'hot\\s*desk',
+      `p\\.?\\s?m\\.?\\s?b\\.?${NUM}`,
+      'private\\s+mail\\s*box(?:es)?',
+      'virtual\\s+(?:office|mail\\s*box|address)s?',
+      'mail\\s*box(?:es)?\\s+(?:etc|service|services|rental)',
+      `mail\\s*box${NUM}`,
+      'mail\\s*drop',
+      'cmra',
+      'registered\\s+agents?',
+      '(?:registered|business)\\s+address\\s+services?',
+      'registered\\s+office\\s+(?:address\\s+)?services?',
+      'mail\\s+(?:scanning|handling)',
+      'flexi?\\s*desk',
+      'hot\\s*desk',
     ),
   },
   {
     category: 'mail_drop',
     pattern: words(
-      '(?:oficina|escritorio|direccion|endereco|domicilio(?:\\s+(?:social|fiscal))?|sede|indirizzo|ufficio)\\s+virtua\\w*', 'bureaux?\\s+virtuels?', 'adresse\\s+virtuelle',
-      'virtuelle[rsn]?\\s+(?:buro|firmensitz|geschaftsadresse|adresse)', 'virtueel\\s+kantoor', 'virtuellt?\\s+kontor', 'virtuaalitoimisto',
-      'wirtualne\\s+biuro', 'biuro\\s+wirtualne', 'virtualni\\s+kancelar', 'sanal\\s+ofis', 'виртуальн\\S*\\s+офис',
+      '(?:oficina|escritorio|direccion|endereco|domicilio(?:\\s+(?:social|fiscal))?|sede|indirizzo|ufficio)\\s+virtua\\w*',
+      'bureaux?\\s+virtuels?',
+      'adresse\\s+virtuelle',
+      'virtuelle[rsn]?\\s+(?:buro|firmensitz|geschaftsadresse|adresse)',
+      'virtueel\\s+kantoor',
+      'virtuellt?\\s+kontor',
+      'virtuaalitoimisto',
+      'wirtualne\\s+biuro',
+      'biuro\\s+wirtualne',
+      'virtualni\\s+kancelar',
+      'sanal\\s+ofis',
+      'виртуальн\\S*\\s+офис',
     ),
   },
   {
     category: 'mail_drop',
     pattern: words(
-      'domiciliation', 'domiciliacion', 'domiciliazione', 'domicilia[cç]ao', 'centre\\s+d.affaires',
-      'centro\\s+de\\s+negocios', 'endereco\\s+fiscal', 'buroservice', 'firmensitz\\W*service',
+      'domiciliation',
+      'domiciliacion',
+      'domiciliazione',
+      'domicilia[cç]ao',
+      'centre\\s+d.affaires',
+      'centro\\s+de\\s+negocios',
+      'endereco\\s+fiscal',
+      'buroservice',
+      'firmensitz\\W*service',
       'geschaftsadresse\\s+(?:mieten|service)',
     ),
   },
   {
     category: 'mail_drop',
     pattern: cjk(
-      'バーチャルオフィス', '私設私書箱', '비상주', '가상\\s*오피스', '虚拟办公', '虛擬辦公', '虚拟地址', '托管地址', '挂靠地址', '商务中心', '商務中心', '商务秘书', '集中办公区',
+      'バーチャルオフィス',
+      '私設私書箱',
+      '비상주',
+      '가상\\s*오피스',
+      '虚拟办公',
+      '虛擬辦公',
+      '虚拟地址',
+      '托管地址',
+      '挂靠地址',
+      '商务中心',
+      '商務中心',
+      '商务秘书',
+      '集中办公区',
     ),
   },
 
@@ -191,11 +316,21 @@ const FAMILIES: Family[] = [
   {
     category: 'forwarding',
     pattern: words(
-      '(?:parcel|package|mail|post|shipping)\\s+forward(?:ing|er|ers)?', 'forwarding\\s+(?:address|service)',
-      're-?ship(?:ping|per)?', 'shop\\s*(?:&|and)\\s*ship', 'casilleros?',
+      '(?:parcel|package|mail|post|shipping)\\s+forward(?:ing|er|ers)?',
+      'forwarding\\s+(?:address|service)',
+      're-?ship(?:ping|per)?',
+      'shop\\s*(?:&|and)\\s*ship',
+      'casilleros?',
       '(?:casilla|casillero|buzon|direccion|bodega)\\s+(?:virtual\\s+)?en\\s+(?:miami|usa|estados\\s+unidos|ee\\.?\\s?uu\\.?)',
-      'paketweiterleitung', 'sendungsweiterleitung', 'nachsende\\w*', 'reexpedition\\s+de\\s+colis',
-      'reenvio\\s+de\\s+paquetes', 'redirecionamento', '(?:package|parcel)\\s+receiving', 'przekierowanie\\s+paczek', 'kargo\\s+yonlendirme',
+      'paketweiterleitung',
+      'sendungsweiterleitung',
+      'nachsende\\w*',
+      'reexpedition\\s+de\\s+colis',
+      'reenvio\\s+de\\s+paquetes',
+      'redirecionamento',
+      '(?:package|parcel)\\s+receiving',
+      'przekierowanie\\s+paczek',
+      'kargo\\s+yonlendirme',
     ),
   },
   { category: 'forwarding', pattern: cjk('転送', '배송대행', '배대지', '转运', '轉運', '集运', '集運') },
@@ -204,30 +339,82 @@ const FAMILIES: Family[] = [
   {
     category: 'pickup_point',
     pattern: words(
-      'packstation', 'postfiliale', 'postnummer', 'paket\\s*shop', 'paket(?:station|box|automat)', 'abholstation',
-      'empfangsbox', 'my\\s*post\\s*24', 'pick\\s*-?\\s*up\\s+(?:point|station|location)', '(?:parcel\\s+)?collection\\s+point', 'hold\\s+for\\s+pick\\s*-?\\s*up',
-      '(?:parcel|package|amazon|hub|inpost|smart)\\s+lockers?', 'parcel\\s*(?:shop|collect|point|terminal)',
-      '(?:ups|dhl|dpd|gls)\\s+access\\s+point', 'fedex\\s+onsite', 'collect\\s*\\+', 'click\\s*(?:&|and)\\s*collect',
-      '(?:dhl|postnord|bring|ups|gls|dpd)\\s+service\\s*point', 'servicepunkt',
+      'packstation',
+      'postfiliale',
+      'postnummer',
+      'paket\\s*shop',
+      'paket(?:station|box|automat)',
+      'abholstation',
+      'empfangsbox',
+      'my\\s*post\\s*24',
+      'pick\\s*-?\\s*up\\s+(?:point|station|location)',
+      '(?:parcel\\s+)?collection\\s+point',
+      'hold\\s+for\\s+pick\\s*-?\\s*up',
+      '(?:parcel|package|amazon|hub|inpost|smart)\\s+lockers?',
+      'parcel\\s*(?:shop|collect|point|terminal)',
+      '(?:ups|dhl|dpd|gls)\\s+access\\s+point',
+      'fedex\\s+onsite',
+      'collect\\s*\\+',
+      'click\\s*(?:&|and)\\s*collect',
+      '(?:dhl|postnord|bring|ups|gls|dpd)\\s+service\\s*point',
+      'servicepunkt',
     ),
   },
   {
     category: 'pickup_point',
     pattern: words(
-      'point\\s+relais', 'relais\\s+(?:colis|pickup|chronopost|ups|dpd|gls)', 'pickup\\s+relais', 'mondial\\s+relay',
-      'point\\s+retrait', 'consigne\\s+(?:automatique|a\\s+colis|pickup)', 'punto\\s+pack', 'citypaq',
-      'punto\\s+de\\s+(?:recogida|recoleccion|entrega)', 'punto\\s+poste', 'fermopoint',
-      'ponto\\s+de\\s+(?:retirada|coleta)', 'pak(?:ket|jes)(?:automaat|punt)', 'paketpunkt', 'pakke(?:shop|punkt)',
-      'afhaalpunt', 'pakke(?:automat|boks)', 'pakettiautomaatti', 'noutopiste', 'postombud', 'instabox', 'budbee',
-      'paczkomat\\w*', 'punkt\\s+odbioru', 'vydejni\\s+misto', 'zasilkovna', 'teslim\\s+noktasi', 'popstation',
-      'pargo\\s+(?:point|pickup)', 'постамат\\S*', 'пункт\\S*\\s+выдачи', 'пвз',
+      'point\\s+relais',
+      'relais\\s+(?:colis|pickup|chronopost|ups|dpd|gls)',
+      'pickup\\s+relais',
+      'mondial\\s+relay',
+      'point\\s+retrait',
+      'consigne\\s+(?:automatique|a\\s+colis|pickup)',
+      'punto\\s+pack',
+      'citypaq',
+      'punto\\s+de\\s+(?:recogida|recoleccion|entrega)',
+      'punto\\s+poste',
+      'fermopoint',
+      'ponto\\s+de\\s+(?:retirada|coleta)',
+      'pak(?:ket|jes)(?:automaat|punt)',
+      'paketpunkt',
+      'pakke(?:shop|punkt)',
+      'afhaalpunt',
+      'pakke(?:automat|boks)',
+      'pakettiautomaatti',
+      'noutopiste',
+      'postombud',
+      'instabox',
+      'budbee',
+      'paczkomat\\w*',
+      'punkt\\s+odbioru',
+      'vydejni\\s+misto',
+      'zasilkovna',
+      'teslim\\s+noktasi',
+      'popstation',
+      'pargo\\s+(?:point|pickup)',
+      'постамат\\S*',
+      'пункт\\S*\\s+выдачи',
+      'пвз',
     ),
   },
   {
     category: 'pickup_point',
     pattern: cjk(
-      '(?<![a-z])pudo(?![a-z])', 'ロッカー', 'コンビニ受け?取', '무인보관함', '自提柜', '営業所止', '営業所留', 'はこぽす', 'コンビニ受取', '택배함', '快递柜',
-      '快遞櫃', '驿站', '自提点', '丰巢',
+      '(?<![a-z])pudo(?![a-z])',
+      'ロッカー',
+      'コンビニ受け?取',
+      '무인보관함',
+      '自提柜',
+      '営業所止',
+      '営業所留',
+      'はこぽす',
+      'コンビニ受取',
+      '택배함',
+      '快递柜',
+      '快遞櫃',
+      '驿站',
+      '自提点',
+      '丰巢',
     ),
   },
 
@@ -235,51 +422,132 @@ const FAMILIES: Family[] = [
   {
     category: 'logistics',
     pattern: words(
-      'freight\\s+(?:forward\\w*|terminal|station|services?|centre|center|village|gate)', 'forwarding\\s+agents?',
+      'freight\\s+(?:forward\\w*|terminal|station|services?|centre|center|village|gate)',
+      'forwarding\\s+agents?',
       '(?:air\\s*)?cargo\\s+(?:terminals?|centre|center|complex|city|village|zone|station|handling|agents?)',
-      'air\\s*freight\\s+(?:terminal|centre|center)', 'bonded\\s+(?:warehouse|store|area|logistics)', 'public\\s+warehouse', 'bodega\\s+fiscal',
-      'customs\\s+(?:warehouse|brokers?|brokerage)', 'fulfil+ment\\s+(?:centre|center|warehouse|hub)', '3pl',
-      'third[- ]party\\s+logistics', 'logistics\\s+(?:centre|center|park|city|hub|village)',
-      'distribution\\s+(?:centre|center)', 'container\\s+(?:terminal|freight\\s+station|depot|yard)',
-      'inland\\s+container\\s+depot', 'foreign[- ]trade\\s+zone', `ftz${NUM}`, 'clearing\\s+(?:and|&)\\s+forwarding',
-      'cargocity', 'brucargo', 'hactl', 'superterminal',
+      'air\\s*freight\\s+(?:terminal|centre|center)',
+      'bonded\\s+(?:warehouse|store|area|logistics)',
+      'public\\s+warehouse',
+      'bodega\\s+fiscal',
+      'customs\\s+(?:warehouse|brokers?|brokerage)',
+      'fulfil+ment\\s+(?:centre|center|warehouse|hub)',
+      '3pl',
+      'third[- ]party\\s+logistics',
+      'logistics\\s+(?:centre|center|park|city|hub|village)',
+      'distribution\\s+(?:centre|center)',
+      'container\\s+(?:terminal|freight\\s+station|depot|yard)',
+      'inland\\s+container\\s+depot',
+      'foreign[- ]trade\\s+zone',
+      `ftz${NUM}`,
+      'clearing\\s+(?:and|&)\\s+forwarding',
+      'cargocity',
+      'brucargo',
+      'hactl',
+      'superterminal',
     ),
   },
   {
     category: 'logistics',
     pattern: words(
-      'spedition', 'zoll(?:frei)?lager', 'freilager', '(?:luft)?frachtzentrum', 'frachthof', 'logistikzentrum',
-      'fulfill?ment-?(?:center|zentrum|lager)', 'verteilzentrum', 'transitaires?',
-      '(?:entrepot|magasin)\\s+sous[- ]douane', '(?:zone|gare|aerogare)\\s+de\\s+fret', 'plate-?forme\\s+logistique',
-      'transitarios?', 'agentes?\\s+de\\s+cargas?', 'agencia\\s+(?:de\\s+carga|aduanal|de\\s+aduanas)',
-      '(?:almacen|deposito|armazem)\\s+(?:fiscal|aduanero|aduanal|alfandegado)', 'recinto\\s+fiscal\\w*',
-      'terminal\\s+de\\s+cargas?', 'centro\\s+de\\s+carga\\s+aerea',
-      'centro\\s+(?:logistico|de\\s+distribuci[oó]n|de\\s+distribuicao)', 'entreposto\\s+aduaneiro', 'eadi',
+      'spedition',
+      'zoll(?:frei)?lager',
+      'freilager',
+      '(?:luft)?frachtzentrum',
+      'frachthof',
+      'logistikzentrum',
+      'fulfill?ment-?(?:center|zentrum|lager)',
+      'verteilzentrum',
+      'transitaires?',
+      '(?:entrepot|magasin)\\s+sous[- ]douane',
+      '(?:zone|gare|aerogare)\\s+de\\s+fret',
+      'plate-?forme\\s+logistique',
+      'transitarios?',
+      'agentes?\\s+de\\s+cargas?',
+      'agencia\\s+(?:de\\s+carga|aduanal|de\\s+aduanas)',
+      '(?:almacen|deposito|armazem)\\s+(?:fiscal|aduanero|aduanal|alfandegado)',
+      'recinto\\s+fiscal\\w*',
+      'terminal\\s+de\\s+cargas?',
+      'centro\\s+de\\s+carga\\s+aerea',
+      'centro\\s+(?:logistico|de\\s+distribuci[oó]n|de\\s+distribuicao)',
+      'entreposto\\s+aduaneiro',
+      'eadi',
       'porto\\s+seco',
     ),
   },
   {
     category: 'logistics',
     pattern: words(
-      'spedizionier\\w*', '(?:deposito|magazzino)\\s+doganale', 'terminal\\s+merci', 'interporto', 'expediteur',
-      'douane-?entrepot', 'vrachtterminal', 'distributiecentrum', 'tullager', 'tollager', 'toldoplag',
-      'tullivarasto', 'speditor', 'huolinta\\w*', 'godsterminal', 'fraktterminal', 'cargo-?terminal\\w*',
-      '(?:sklad|magazyn)\\s+celny', 'agencja\\s+celna', 'spedycj\\w*', 'centrum\\s+logistyczne', 'terminal\\s+cargo',
-      'celni\\s+sklad', 'spedic\\w*', 'antrepo', 'gumruklu', 'kargo\\s+terminali?', 'lojistik\\s+merkezi',
+      'spedizionier\\w*',
+      '(?:deposito|magazzino)\\s+doganale',
+      'terminal\\s+merci',
+      'interporto',
+      'expediteur',
+      'douane-?entrepot',
+      'vrachtterminal',
+      'distributiecentrum',
+      'tullager',
+      'tollager',
+      'toldoplag',
+      'tullivarasto',
+      'speditor',
+      'huolinta\\w*',
+      'godsterminal',
+      'fraktterminal',
+      'cargo-?terminal\\w*',
+      '(?:sklad|magazyn)\\s+celny',
+      'agencja\\s+celna',
+      'spedycj\\w*',
+      'centrum\\s+logistyczne',
+      'terminal\\s+cargo',
+      'celni\\s+sklad',
+      'spedic\\w*',
+      'antrepo',
+      'gumruklu',
+      'kargo\\s+terminali?',
+      'lojistik\\s+merkezi',
     ),
   },
   {
     category: 'logistics',
     pattern: cjk(
-      'таможенн\\S*\\s+склад', 'склад\\S*\\s+временного\\s+хранения', '(?<!\\p{L})свх(?!\\p{L})', 'экспедитор',
-      'грузов\\S*\\s+терминал', 'логистическ\\S*\\s+центр', 'фулфилмент', '(?<!\\p{L})карго(?!\\p{L})',
+      'таможенн\\S*\\s+склад',
+      'склад\\S*\\s+временного\\s+хранения',
+      '(?<!\\p{L})свх(?!\\p{L})',
+      'экспедитор',
+      'грузов\\S*\\s+терминал',
+      'логистическ\\S*\\s+центр',
+      'фулфилмент',
+      '(?<!\\p{L})карго(?!\\p{L})',
     ),
   },
   {
     category: 'logistics',
     pattern: cjk(
-      '保[税稅](?![区區]|港[区區])', '通関', 'フォワーダー', '物流センター', '配送センター', '貨物ターミナル', '国際貨物', 'フルフィルメント', '보세', '물류센터', '풀필먼트',
-      '포워딩', '화물터미널', '통관', '货运代理', '貨運代理', '货代', '物流园', '物流園', '物流中心', '货运站', '貨運站', '仓储中心', '監管倉', '监管仓',
+      '保[税稅](?![区區]|港[区區])',
+      '通関',
+      'フォワーダー',
+      '物流センター',
+      '配送センター',
+      '貨物ターミナル',
+      '国際貨物',
+      'フルフィルメント',
+      '보세',
+      '물류센터',
+      '풀필먼트',
+      '포워딩',
+      '화물터미널',
+      '통관',
+      '货运代理',
+      '貨運代理',
+      '货代',
+      '物流园',
+      '物流園',
+      '物流中心',
+      '货运站',
+      '貨運站',
+      '仓储中心',
+      '監管倉',
+      '监管仓',
     ),
   },
 
@@ -287,33 +555,56 @@ const FAMILIES: Family[] = [
   {
     category: 'care_of',
     pattern: words(
-      'c\\s*/\\s*o', 'care\\s+of', 'aux\\s+(?:bons\\s+)?soins\\s+de', 'aos\\s+cuidados\\s+de', 'a\\s+cargo\\s+de',
+      'c\\s*/\\s*o',
+      'care\\s+of',
+      'aux\\s+(?:bons\\s+)?soins\\s+de',
+      'aos\\s+cuidados\\s+de',
+      'a\\s+cargo\\s+de',
       'per\\s+adres',
     ),
   },
   // Local forms of "care of" that are ordinary words elsewhere (A/C is air conditioning in English).
   {
     category: 'care_of',
-    pattern: leading(
-      'p\\.\\s?a\\.\\s', 'bei\\s+(?=.*(?:gmbh|ag|kg|ug|mbh))',
-    ),
+    pattern: leading('p\\.\\s?a\\.\\s', 'bei\\s+(?=.*(?:gmbh|ag|kg|ug|mbh))'),
     countries: ['DE', 'AT', 'CH', 'LI', 'LU'],
   },
   { category: 'care_of', pattern: leading('p\\s*/\\s*a\\s'), countries: ['NL', 'BE', 'SR'] },
   {
     category: 'care_of',
-    pattern: leading(
-      'chez\\s',
-    ),
+    pattern: leading('chez\\s'),
     countries: ['FR', 'BE', 'CH', 'LU', 'MC', 'CA', 'MA', 'TN', 'DZ', 'SN', 'CI'],
   },
   { category: 'care_of', pattern: leading('presso\\s'), countries: ['IT', 'CH', 'SM', 'VA'] },
   {
     category: 'care_of',
-    pattern: leading(
-      'a\\s*/\\s*[ac]\\s',
-    ),
-    countries: ['ES', 'PT', 'BR', 'MX', 'AR', 'CL', 'CO', 'PE', 'UY', 'VE', 'EC', 'BO', 'PY', 'CR', 'PA', 'GT', 'DO', 'HN', 'SV', 'NI', 'CU', 'PR', 'AO', 'MZ'],
+    pattern: leading('a\\s*/\\s*[ac]\\s'),
+    countries: [
+      'ES',
+      'PT',
+      'BR',
+      'MX',
+      'AR',
+      'CL',
+      'CO',
+      'PE',
+      'UY',
+      'VE',
+      'EC',
+      'BO',
+      'PY',
+      'CR',
+      'PA',
+      'GT',
+      'DO',
+      'HN',
+      'SV',
+      'NI',
+      'CU',
+      'PR',
+      'AO',
+      'MZ',
+    ],
   },
   { category: 'care_of', pattern: cjk('気付', '전교', '转交', '轉交', '代收') },
 ];
@@ -327,10 +618,15 @@ function evidenceOf(line: string, map: number[], start: number, end: number, cat
   let to = map[end] ?? line.length;
   if (category === 'care_of') to += /^[^,;]{0,60}/.exec(line.slice(to))?.[0].length ?? 0;
   if (category === 'po_box' || category === 'mail_drop' || category === 'pickup_point') {
-    to += /^[ \t#:.№°-]*(?:no\.?\s*|第\s*)?[A-Z]{0,4}[0-9][0-9A-Za-z-]{0,11}(?:\s*[号號호])?/i.exec(line.slice(to))?.[0].length ?? 0;
+    to +=
+      /^[ \t#:.№°-]*(?:no\.?\s*|第\s*)?[A-Z]{0,4}[0-9][0-9A-Za-z-]{0,11}(?:\s*[号號호])?/i.exec(line.slice(to))?.[0]
+        .length ?? 0;
     from -= /\d[\d-]*\s*$/.exec(line.slice(0, from))?.[0].length ?? 0;
   }
-  return line.slice(from, to).replace(/^[\s,;]+/, '').trim();
+  return line
+    .slice(from, to)
+    .replace(/^[\s,;]+/, '')
+    .trim();
 }
 
 /**
@@ -338,7 +634,11 @@ function evidenceOf(line: string, map: number[], start: number, end: number, cat
  * and providers from the maintained list. One flag per category and line; a provider's name
  * is preferred as evidence over wording.
  */
-export function detectAddressFlags(lines: readonly string[], country: string, providers: readonly WatchlistEntry[]): AddressFlag[] {
+export function detectAddressFlags(
+  lines: readonly string[],
+  country: string,
+  providers: readonly WatchlistEntry[],
+): AddressFlag[] {
   const flags: AddressFlag[] = [];
   const seen = new Set<string>();
   const add = (flag: AddressFlag) => {
@@ -353,15 +653,27 @@ export function detectAddressFlags(lines: readonly string[], country: string, pr
     const skeleton = ` ${normaliseForMatch(line)} `;
     for (const { entry, key } of names) {
       // Names in scripts without spaces are found as substrings; Latin names as whole words.
-      const found = /[a-z0-9]/.test(key) ? skeleton.includes(` ${key} `) : skeleton.replace(/ /g, '').includes(key.replace(/ /g, ''));
-      if (found) add({ category: KIND_CATEGORY[entry.kind] ?? 'mail_drop', evidence: entry.name, line: i + 1, provider: entry.name });
+      const found = /[a-z0-9]/.test(key)
+        ? skeleton.includes(` ${key} `)
+        : skeleton.replace(/ /g, '').includes(key.replace(/ /g, ''));
+      if (found)
+        add({
+          category: KIND_CATEGORY[entry.kind] ?? 'mail_drop',
+          evidence: entry.name,
+          line: i + 1,
+          provider: entry.name,
+        });
     }
     const { text, map } = normaliseWithMap(line.trim());
     for (const family of FAMILIES) {
       if (family.countries && !family.countries.includes(country)) continue;
       const match = family.pattern.exec(text);
       if (!match) continue;
-      add({ category: family.category, evidence: evidenceOf(line.trim(), map, match.index, match.index + match[0].length, family.category), line: i + 1 });
+      add({
+        category: family.category,
+        evidence: evidenceOf(line.trim(), map, match.index, match.index + match[0].length, family.category),
+        line: i + 1,
+      });
     }
   });
   return flags;

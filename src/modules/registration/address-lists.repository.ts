@@ -28,8 +28,16 @@ export async function watchlistWithAuthors(db: Executor) {
 }
 
 /** The new entry's id, or undefined when the same entry is already listed. */
-export async function insertAllowlistEntry(db: Executor, row: Insertable<AddressAllowlistTable>): Promise<string | undefined> {
-  const inserted = await db.insertInto('address_allowlist').values(row).onConflict((oc) => oc.doNothing()).returning('id').executeTakeFirst();
+export async function insertAllowlistEntry(
+  db: Executor,
+  row: Insertable<AddressAllowlistTable>,
+): Promise<string | undefined> {
+  const inserted = await db
+    .insertInto('address_allowlist')
+    .values(row)
+    .onConflict((oc) => oc.doNothing())
+    .returning('id')
+    .executeTakeFirst();
   return inserted?.id;
 }
 
@@ -44,11 +52,23 @@ export async function findAllowlistEntry(db: Executor, entry: { code: string; ph
 }
 
 export async function deleteAllowlistEntry(db: Executor, id: string) {
-  return db.deleteFrom('address_allowlist').where('id', '=', id).returning(['code', 'phrase', 'scope']).executeTakeFirst();
+  return db
+    .deleteFrom('address_allowlist')
+    .where('id', '=', id)
+    .returning(['code', 'phrase', 'scope'])
+    .executeTakeFirst();
 }
 
-export async function insertWatchlistEntry(db: Executor, row: Insertable<AddressWatchlistTable>): Promise<string | undefined> {
-  const inserted = await db.insertInto('address_watchlist').values(row).onConflict((oc) => oc.columns(['kind', 'name']).doNothing()).returning('id').executeTakeFirst();
+export async function insertWatchlistEntry(
+  db: Executor,
+  row: Insertable<AddressWatchlistTable>,
+): Promise<string | undefined> {
+  const inserted = await db
+    .insertInto('address_watchlist')
+    .values(row)
+    .onConflict((oc) => oc.columns(['kind', 'name']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
   return inserted?.id;
 }
 

@@ -47,17 +47,41 @@ export interface WatchlistInput {
   note?: string | undefined;
 }
 
-export async function addressLists(ctx: AppContext, actor: Actor | null): Promise<{ allowlist: AllowlistItem[]; watchlist: WatchlistItem[] }> {
+export async function addressLists(
+  ctx: AppContext,
+  actor: Actor | null,
+): Promise<{ allowlist: AllowlistItem[]; watchlist: WatchlistItem[] }> {
   requirePermission(actor, 'applications:review');
   const [allow, watch] = await Promise.all([repo.allowlistWithAuthors(ctx.db), repo.watchlistWithAuthors(ctx.db)]);
   return {
-    allowlist: allow.map((a) => ({ id: a.id, code: a.code, phrase: a.phrase, scope: a.scope, reason: a.reason, addedBy: a.added_by_name, addedAt: a.created_at })),
-    watchlist: watch.map((w) => ({ id: w.id, kind: w.kind, name: w.name, country: w.country, note: w.note, addedBy: w.added_by_name, addedAt: w.created_at })),
+    allowlist: allow.map((a) => ({
+      id: a.id,
+      code: a.code,
+      phrase: a.phrase,
+      scope: a.scope,
+      reason: a.reason,
+      addedBy: a.added_by_name,
+      addedAt: a.created_at,
+    })),
+    watchlist: watch.map((w) => ({
+      id: w.id,
+      kind: w.kind,
+      name: w.name,
+      country: w.country,
+      note: w.note,
+      addedBy: w.added_by_name,
+      addedAt: w.created_at,
+    })),
   };
 }
 
 /** Adds a confirmed false alarm; adding one already listed changes nothing (`created: false`). */
-export async function addToAllowlist(ctx: AppContext, actor: Actor | null, input: AllowlistInput, meta: RequestMeta): Promise<{ id: string; created: boolean }> {
+export async function addToAllowlist(
+  ctx: AppContext,
+  actor: Actor | null,
+  input: AllowlistInput,
+  meta: RequestMeta,
+): Promise<{ id: string; created: boolean }> {
   const staff = requirePermission(actor, 'applications:review');
   const problems = checkAllowlistInput(input);
   if (problems.length > 0) throw validationFailed(problems);
@@ -65,18 +89,35 @@ export async function addToAllowlist(ctx: AppContext, actor: Actor | null, input
   return ctx.db.transaction().execute(async (trx) => {
     const id = await repo.insertAllowlistEntry(trx, { ...entry, reason: input.reason.trim(), added_by: staff.userId });
     if (!id) return { id: (await repo.findAllowlistEntry(trx, entry))!.id, created: false };
-    await recordAudit(trx, { actor: auditActor(staff), action: 'allowlist.added', subject: { type: 'allowlist_entry', id }, ip: meta.ip, data: { ...entry, reason: input.reason.trim(), applicationId: input.applicationId ?? null } });
+    await recordAudit(trx, {
+      actor: auditActor(staff),
+      action: 'allowlist.added',
+      subject: { type: 'allowlist_entry', id },
+      ip: meta.ip,
+      data: { ...entry, reason: input.reason.trim(), applicationId: input.applicationId ?? null },
+    });
     return { id, created: true };
   });
 }
 
-export async function removeFromAllowlist(ctx: AppContext, actor: Actor | null, id: string, meta: RequestMeta): Promise<void> {
+export async function removeFromAllowlist(
+  ctx: AppContext,
+  actor: Actor | null,
+  id: string,
+  meta: RequestMeta,
+): Promise<void> {
   const staff = requirePermission(actor, 'applications:review');
   if (!isUuid(id)) throw notFound('Allow-list entry');
   await ctx.db.transaction().execute(async (trx) => {
     const removed = await repo.deleteAllowlistEntry(trx, id);
     if (!removed) throw notFound('Allow-list entry');
-    await recordAudit(trx, { actor: auditActor(staff), action: 'allowlist.removed', subject: { type: 'allowlist_entry', id }, ip: meta.ip, data: removed });
+    await recordAudit(trx, {
+      actor: auditActor(staff),
+      action: 'allowlist.removed',
+      subject: { type: 'allowlist_entry', id },
+      ip: meta.ip,
+      data: removed,
+    });
   });
 }
 
@@ -87,31 +128,61 @@ function checkWatchlistInput(input: WatchlistInput): ListViolation[] {
   if (!name) problems.push({ field: 'name', rule: 'required' });
   else if (name.length > 200) problems.push({ field: 'name', rule: 'too_long', params: { max: 200 } });
   const country = (input.country ?? '').trim().toUpperCase();
-  if (country && !isCountryCode(country)) problems.push({ field: 'country', rule: 'country_code', params: { value: input.country ?? '' } });
-  if ((input.note ?? '').trim().length > 1000) problems.push({ field: 'note', rule: 'too_long', params: { max: 1000 } });
+  if (country && !isCountryCode(country))
+    problems.push({ field: 'country', rule: 'country_code', params: { value: input.country ?? '' } });
+  if ((input.note ?? '').trim().length > 1000)
+    problems.push({ field: 'note', rule: 'too_long', params: { max: 1000 } });
   return problems;
 }
 
 /** REG-7: a provider to flag from now on; one already listed with that kind changes nothing. */
-export async function addToWatchlist(ctx: AppContext, actor: Actor | null, input: WatchlistInput, meta: RequestMeta): Promise<{ id: string | null; created: boolean }> {
+export async function addToWatchlist(
+  ctx: AppContext,
+  actor: Actor | null,
+  input: WatchlistInput,
+  meta: RequestMeta,
+): Promise<{ id: string | null; created: boolean }> {
   const staff = requirePermission(actor, 'applications:review');
   const problems = checkWatchlistInput(input);
   if (problems.length > 0) throw validationFailed(problems);
-  const row = { kind: input.kind as WatchlistKind, name: input.name.trim(), country: (input.country ?? '').trim().toUpperCase() || null, note: (input.note ?? '').trim() || null, added_by: staff.userId };
+  const row = {
+    kind: input.kind as WatchlistKind,
+    name: input.name.trim(),
+    country: (input.country ?? '').trim().toUpperCase() || null,
+    note: (input.note ?? '').trim() || null,
+    added_by: staff.userId,
+  };
   return ctx.db.transaction().execute(async (trx) => {
     const id = await repo.insertWatchlistEntry(trx, row);
     if (!id) return { id: null, created: false };
-    await recordAudit(trx, { actor: auditActor(staff), action: 'watchlist.added', subject: { type: 'watchlist_entry', id }, ip: meta.ip, data: { kind: row.kind, name: row.name, country: row.country, note: row.note } });
+    await recordAudit(trx, {
+      actor: auditActor(staff),
+      action: 'watchlist.added',
+      subject: { type: 'watchlist_entry', id },
+      ip: meta.ip,
+      data: { kind: row.kind, name: row.name, country: row.country, note: row.note },
+    });
     return { id, created: true };
   });
 }
 
-export async function removeFromWatchlist(ctx: AppContext, actor: Actor | null, id: string, meta: RequestMeta): Promise<void> {
+export async function removeFromWatchlist(
+  ctx: AppContext,
+  actor: Actor | null,
+  id: string,
+  meta: RequestMeta,
+): Promise<void> {
   const staff = requirePermission(actor, 'applications:review');
   if (!isUuid(id)) throw notFound('Watchlist entry');
   await ctx.db.transaction().execute(async (trx) => {
     const removed = await repo.deleteWatchlistEntry(trx, id);
     if (!removed) throw notFound('Watchlist entry');
-    await recordAudit(trx, { actor: auditActor(staff), action: 'watchlist.removed', subject: { type: 'watchlist_entry', id }, ip: meta.ip, data: removed });
+    await recordAudit(trx, {
+      actor: auditActor(staff),
+      action: 'watchlist.removed',
+      subject: { type: 'watchlist_entry', id },
+      ip: meta.ip,
+      data: removed,
+    });
   });
 }

@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browser, createTestApp, type TestApp } from '../../../test/helpers/app.ts';
-import { createDistributor, createStaffAdmin, createUser, sessionFor, testMeta, type DistributorFixture } from '../../../test/helpers/fixtures.ts';
+import {
+  createDistributor,
+  createStaffAdmin,
+  createUser,
+  sessionFor,
+  testMeta,
+  type DistributorFixture,
+} from '../../../test/helpers/fixtures.ts';
 import type { Actor } from '../../platform/auth.ts';
 import { translator, type Language } from '../../platform/i18n.ts';
 import { releaseOfInformationText, type ApplicationAnswers, type Step } from './registration.rules.ts';
@@ -15,7 +22,13 @@ let eurodist: DistributorFixture;
 let staff: Actor;
 const VENDOR = 'Northwind Networks';
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
-const decode = (s: string) => s.replaceAll('&quot;', '"').replaceAll('&#39;', "'").replaceAll('&amp;', '&').replaceAll('&lt;', '<').replaceAll('&gt;', '>');
+const decode = (s: string) =>
+  s
+    .replaceAll('&quot;', '"')
+    .replaceAll('&#39;', "'")
+    .replaceAll('&amp;', '&')
+    .replaceAll('&lt;', '<')
+    .replaceAll('&gt;', '>');
 const JA_AUTHORITY = '私はこの法人を代表して署名する権限を有します（テスト用の表明）。';
 
 beforeAll(async () => {
@@ -44,11 +57,26 @@ afterAll(() => t.close());
 function answers(email: string): ApplicationAnswers {
   const domain = email.split('@')[1]!;
   return {
-    company: { legalName: `Reseller ${domain}`, legalForm: 'limited_company', country: 'DE', website: `https://${domain}`, registrationNumber: 'HRB 1' },
+    company: {
+      legalName: `Reseller ${domain}`,
+      legalForm: 'limited_company',
+      country: 'DE',
+      website: `https://${domain}`,
+      registrationNumber: 'HRB 1',
+    },
     contacts: { primary: { name: 'Applicant Person', email, phone: '+49 30 901820', title: 'CEO' } },
-    locations: { items: [{ lines: ['Friedrichstraße 1'], city: 'Berlin', postcode: '10117', country: 'DE', type: 'office' }] },
-    distributors: { items: [{ distributorId: eurodist.id, accountNumber: `ACC-${domain}` }], initialDistributorId: eurodist.id },
-    added_value: { canDemonstrate: true, providesServices: true, servicesDescription: 'Demonstrations on site and professional services with every sale.' },
+    locations: {
+      items: [{ lines: ['Friedrichstraße 1'], city: 'Berlin', postcode: '10117', country: 'DE', type: 'office' }],
+    },
+    distributors: {
+      items: [{ distributorId: eurodist.id, accountNumber: `ACC-${domain}` }],
+      initialDistributorId: eurodist.id,
+    },
+    added_value: {
+      canDemonstrate: true,
+      providesServices: true,
+      servicesDescription: 'Demonstrations on site and professional services with every sale.',
+    },
     personnel: { items: [{ name: 'Key Person', email: `key@${domain}`, role: 'Account manager' }] },
   };
 }
@@ -60,7 +88,8 @@ async function completed(language: Language) {
   const app = await startApplication(t.ctx, actor, testMeta);
   let version = app.version;
   const all = answers(email);
-  for (const step of Object.keys(all) as Step[]) version = (await saveStep(t.ctx, actor, app.id, step, all[step], version, testMeta)).application.version;
+  for (const step of Object.keys(all) as Step[])
+    version = (await saveStep(t.ctx, actor, app.id, step, all[step], version, testMeta)).application.version;
   const b = browser(t.app);
   b.jar.set('pp_session', await sessionFor(t.ctx, actor));
   await b.get('/apply');
@@ -68,7 +97,8 @@ async function completed(language: Language) {
   return { id: app.id, b };
 }
 
-const hidden = (html: string, name: string) => new RegExp(`name="${name.replace('.', '\\.')}" value="([^"]*)"`).exec(html)?.[1] ?? '';
+const hidden = (html: string, name: string) =>
+  new RegExp(`name="${name.replace('.', '\\.')}" value="([^"]*)"`).exec(html)?.[1] ?? '';
 const signing = (html: string) => ({
   'sign.confirms_authority': 'yes',
   'sign.signatory_name': 'Carla Applicant',
@@ -111,11 +141,21 @@ describe('X-1: agreement and consent texts per language', () => {
     expect(decode(page.body)).toContain(JA_AUTHORITY);
     const res = await b.post(`/apply/${id}/submit`, signing(page.body));
     expect(res.statusCode).toBe(303);
-    const consents = await t.ctx.db.selectFrom('consents').select(['kind', 'language', 'text_hash', 'text_version']).where('application_id', '=', id).orderBy('kind').execute();
+    const consents = await t.ctx.db
+      .selectFrom('consents')
+      .select(['kind', 'language', 'text_hash', 'text_version'])
+      .where('application_id', '=', id)
+      .orderBy('kind')
+      .execute();
     const ja = translator('ja');
     expect(consents).toEqual([
       { kind: 'icpa', language: 'ja', text_hash: sha256('契約の条件。'), text_version: '2026.1' },
-      { kind: 'release_of_information', language: 'ja', text_hash: sha256(ja('consent.release_of_information', { vendor: VENDOR })), text_version: '2026.1' },
+      {
+        kind: 'release_of_information',
+        language: 'ja',
+        text_hash: sha256(ja('consent.release_of_information', { vendor: VENDOR })),
+        text_version: '2026.1',
+      },
       { kind: 'signature_authority', language: 'ja', text_hash: sha256(JA_AUTHORITY), text_version: '2026.1' },
     ]);
   });
@@ -124,13 +164,19 @@ describe('X-1: agreement and consent texts per language', () => {
     const { id, b } = await completed('fr');
     const page = await b.get(`/apply/${id}/review`);
     const text = decode(page.body);
-    expect(text).toContain('Cet accord n’est pas publié dans votre langue. Le texte ci-dessous est en anglais, la langue qui fait foi pour cette version : c’est la version qui engage les parties.');
+    expect(text).toContain(
+      'Cet accord n’est pas publié dans votre langue. Le texte ci-dessous est en anglais, la langue qui fait foi pour cette version : c’est la version qui engage les parties.',
+    );
     expect(page.body).toMatch(/<div class="agreement-text"[^>]*lang="en">The terms of the agreement.<\/div>/);
     expect(text).toContain(releaseOfInformationText(VENDOR));
     expect(hidden(page.body, 'sign.text_language')).toBe('en');
     const res = await b.post(`/apply/${id}/submit`, signing(page.body));
     expect(res.statusCode).toBe(303);
-    const languages = await t.ctx.db.selectFrom('consents').select('language').where('application_id', '=', id).execute();
+    const languages = await t.ctx.db
+      .selectFrom('consents')
+      .select('language')
+      .where('application_id', '=', id)
+      .execute();
     expect(languages.map((c) => c.language)).toEqual(['en', 'en', 'en']);
   });
 
@@ -138,21 +184,52 @@ describe('X-1: agreement and consent texts per language', () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/v1/agreements/current' });
     expect(res.statusCode).toBe(200);
     const body = res.json();
-    expect(body).toMatchObject({ version: '2026.1', governingLanguage: 'en', title: 'Indirect Channel Partner Agreement' });
+    expect(body).toMatchObject({
+      version: '2026.1',
+      governingLanguage: 'en',
+      title: 'Indirect Channel Partner Agreement',
+    });
     expect(body.texts.map((x: { language: string }) => x.language)).toEqual(['en', 'es', 'ja']);
-    expect(body.texts[1]).toMatchObject({ language: 'es', body: 'Los términos del acuerdo.', releaseOfInformation: translator('es')('consent.release_of_information', { vendor: VENDOR }) });
+    expect(body.texts[1]).toMatchObject({
+      language: 'es',
+      body: 'Los términos del acuerdo.',
+      releaseOfInformation: translator('es')('consent.release_of_information', { vendor: VENDOR }),
+    });
     expect(body.texts[1].textHash).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('X-1: staff publish through the API with texts per language; statements left out are the programme’s wording', async () => {
     const b = browser(t.app);
     b.jar.set('pp_session', await sessionFor(t.ctx, staff));
-    const res = await b.json('POST', '/api/v1/staff/agreements', { version: '2098.1', governingLanguage: 'fr', effectiveAt: '2098-01-01T00:00:00Z', texts: { fr: { title: 'Accord', body: 'Conditions.' }, ja: { title: '契約', body: '条件。', signatureAuthority: '権限があります。' } } });
+    const res = await b.json('POST', '/api/v1/staff/agreements', {
+      version: '2098.1',
+      governingLanguage: 'fr',
+      effectiveAt: '2098-01-01T00:00:00Z',
+      texts: {
+        fr: { title: 'Accord', body: 'Conditions.' },
+        ja: { title: '契約', body: '条件。', signatureAuthority: '権限があります。' },
+      },
+    });
     expect(res.statusCode).toBe(201);
-    const texts = await t.ctx.db.selectFrom('agreement_texts').select(['language', 'title', 'authority_text', 'release_text']).where('agreement_id', '=', res.json().id).orderBy('language').execute();
+    const texts = await t.ctx.db
+      .selectFrom('agreement_texts')
+      .select(['language', 'title', 'authority_text', 'release_text'])
+      .where('agreement_id', '=', res.json().id)
+      .orderBy('language')
+      .execute();
     expect(texts).toEqual([
-      { language: 'fr', title: 'Accord', authority_text: translator('fr')('consent.signature_authority', { vendor: VENDOR }), release_text: translator('fr')('consent.release_of_information', { vendor: VENDOR }) },
-      { language: 'ja', title: '契約', authority_text: '権限があります。', release_text: translator('ja')('consent.release_of_information', { vendor: VENDOR }) },
+      {
+        language: 'fr',
+        title: 'Accord',
+        authority_text: translator('fr')('consent.signature_authority', { vendor: VENDOR }),
+        release_text: translator('fr')('consent.release_of_information', { vendor: VENDOR }),
+      },
+      {
+        language: 'ja',
+        title: '契約',
+        authority_text: '権限があります。',
+        release_text: translator('ja')('consent.release_of_information', { vendor: VENDOR }),
+      },
     ]);
     // Not in effect yet: its texts are not public.
     expect((await b.get('/agreements/2098.1?lang=fr')).statusCode).toBe(404);
@@ -163,7 +240,17 @@ describe('X-1: agreement and consent texts per language', () => {
     const { id, b } = await completed('es');
     const page = await b.get(`/apply/${id}/review`);
     const form = signing(page.body);
-    await publishAgreement(t.ctx, staff, { version: '2026.2', governingLanguage: 'en', effectiveAt: new Date(Date.now() - 1000), texts: { en: { title: 'ICPA', body: 'New terms.' }, es: { title: 'ICPA', body: 'Términos nuevos.' } } }, testMeta);
+    await publishAgreement(
+      t.ctx,
+      staff,
+      {
+        version: '2026.2',
+        governingLanguage: 'en',
+        effectiveAt: new Date(Date.now() - 1000),
+        texts: { en: { title: 'ICPA', body: 'New terms.' }, es: { title: 'ICPA', body: 'Términos nuevos.' } },
+      },
+      testMeta,
+    );
     const res = await b.post(`/apply/${id}/submit`, form);
     expect(res.statusCode).toBe(409);
     const text = decode(res.body);
@@ -174,7 +261,15 @@ describe('X-1: agreement and consent texts per language', () => {
 
     // The API says the same, naming the field.
     const current = (await currentAgreementView(t.ctx))!;
-    const api = await b.json('POST', `/api/v1/applications/${id}/submit`, { confirmsAuthority: true, name: 'Carla', title: 'CEO', acceptedAgreementVersion: current.version, consentsToRelease: true, textLanguage: 'es', textHash: form['sign.text_hash'] });
+    const api = await b.json('POST', `/api/v1/applications/${id}/submit`, {
+      confirmsAuthority: true,
+      name: 'Carla',
+      title: 'CEO',
+      acceptedAgreementVersion: current.version,
+      consentsToRelease: true,
+      textLanguage: 'es',
+      textHash: form['sign.text_hash'],
+    });
     expect(api.statusCode).toBe(409);
     expect(api.json().error).toMatchObject({ code: 'agreement_text_changed' });
     expect(JSON.stringify(api.json())).toContain('sign.text_hash');

@@ -9,10 +9,21 @@ import type { AgreementText, AgreementView } from './registration.service.ts';
 // otherwise the governing text shows with a plain statement that it is the binding version. A
 // translation always links to the governing text (decision 052).
 
-export const agreementTextPath = (version: string, language: string) => `/agreements/${encodeURIComponent(version)}?lang=${language}`;
+export const agreementTextPath = (version: string, language: string) =>
+  `/agreements/${encodeURIComponent(version)}?lang=${language}`;
 
 /** Whose language the text is in, and which text governs: a statement, and a link when a translation is read. */
-function LanguageNotice({ ctx, agreement, shown, fallback }: { ctx: PageContext; agreement: AgreementView; shown: AgreementText; fallback: boolean }) {
+function LanguageNotice({
+  ctx,
+  agreement,
+  shown,
+  fallback,
+}: {
+  ctx: PageContext;
+  agreement: AgreementView;
+  shown: AgreementText;
+  fallback: boolean;
+}) {
   const { t } = ctx;
   const name = (language: string) => t(`common.language_names.${language}`);
   if (fallback) {
@@ -25,8 +36,14 @@ function LanguageNotice({ ctx, agreement, shown, fallback }: { ctx: PageContext;
   if (shown.language === agreement.governingLanguage) return null;
   return (
     <p class="translation-notice" role="note">
-      {t('consent.translation_notice', { language: name(shown.language), governing: name(agreement.governingLanguage) })}{' '}
-      <a href={agreementTextPath(agreement.version, agreement.governingLanguage)} hreflang={agreement.governingLanguage}>
+      {t('consent.translation_notice', {
+        language: name(shown.language),
+        governing: name(agreement.governingLanguage),
+      })}{' '}
+      <a
+        href={agreementTextPath(agreement.version, agreement.governingLanguage)}
+        hreflang={agreement.governingLanguage}
+      >
         {t('consent.governing_link', { governing: name(agreement.governingLanguage) })}
       </a>
     </p>
@@ -34,12 +51,30 @@ function LanguageNotice({ ctx, agreement, shown, fallback }: { ctx: PageContext;
 }
 
 /** The agreement on the review-and-submit step, in the text the applicant signs. */
-export function AgreementSection({ ctx, agreement, shown, fallback, error }: { ctx: PageContext; agreement: AgreementView; shown: AgreementText; fallback: boolean; error?: string | undefined }) {
+export function AgreementSection({
+  ctx,
+  agreement,
+  shown,
+  fallback,
+  error,
+}: {
+  ctx: PageContext;
+  agreement: AgreementView;
+  shown: AgreementText;
+  fallback: boolean;
+  error?: string | undefined;
+}) {
   const { t, lang } = ctx;
   return (
     <section class="agreement" id={fieldId('sign.text_hash')} tabindex={-1}>
-      <h3 id="agreement-title">{t('registration.agreement_heading', { title: shown.title, version: agreement.version })}</h3>
-      {error && <p class="field-error" role="alert">{error}</p>}
+      <h3 id="agreement-title">
+        {t('registration.agreement_heading', { title: shown.title, version: agreement.version })}
+      </h3>
+      {error && (
+        <p class="field-error" role="alert">
+          {error}
+        </p>
+      )}
       <p>
         <small>{t('registration.agreement_effective', { date: formatDate(agreement.effectiveAt, lang) })}</small>
       </p>
@@ -52,7 +87,17 @@ export function AgreementSection({ ctx, agreement, shown, fallback, error }: { c
 }
 
 /** GET /agreements/<version>?lang=…: one version's text in one language, with its statements. */
-export function AgreementPage({ ctx, agreement, shown, fallback }: { ctx: PageContext; agreement: AgreementView; shown: AgreementText; fallback: boolean }) {
+export function AgreementPage({
+  ctx,
+  agreement,
+  shown,
+  fallback,
+}: {
+  ctx: PageContext;
+  agreement: AgreementView;
+  shown: AgreementText;
+  fallback: boolean;
+}) {
   const { t, lang } = ctx;
   const title = t('registration.agreement_heading', { title: shown.title, version: agreement.version });
   const others = LANGUAGES.filter((l) => l !== shown.language && agreement.texts.some((x) => x.language === l));

@@ -14,22 +14,36 @@ export interface AllowlistEntry {
 }
 
 /** The flag kinds an allow-list entry may name: the review findings of the address and email checks. */
-export const ALLOWLIST_CODES: readonly string[] = [...ADDRESS_CATEGORIES.map((c) => `address_${c}`), 'email_domain_differs'];
+export const ALLOWLIST_CODES: readonly string[] = [
+  ...ADDRESS_CATEGORIES.map((c) => `address_${c}`),
+  'email_domain_differs',
+];
 
 /** An address as one phrase, for scoping an entry to it: "Line 1, Line 2, 10117 Berlin". */
 export function addressScope(location: { lines: readonly string[]; postcode: string; city: string }): string {
-  return [...location.lines.map((l) => l.trim()).filter(Boolean), [location.postcode.trim(), location.city.trim()].filter(Boolean).join(' ')].join(', ');
+  return [
+    ...location.lines.map((l) => l.trim()).filter(Boolean),
+    [location.postcode.trim(), location.city.trim()].filter(Boolean).join(' '),
+  ].join(', ');
 }
 
 /**
  * Is this flag allow-listed? The phrase and scope are compared however they are written (case,
  * accents, punctuation, street abbreviations), as provider names are.
  */
-export function isAllowListed(entries: readonly AllowlistEntry[], flag: { code: string; phrase: string; scope: string }): boolean {
+export function isAllowListed(
+  entries: readonly AllowlistEntry[],
+  flag: { code: string; phrase: string; scope: string },
+): boolean {
   if (entries.length === 0) return false;
   const phrase = normaliseForMatch(flag.phrase);
   const scope = normaliseForMatch(flag.scope);
-  return entries.some((e) => e.code === flag.code && normaliseForMatch(e.phrase) === phrase && (e.scope === null || normaliseForMatch(e.scope) === scope));
+  return entries.some(
+    (e) =>
+      e.code === flag.code &&
+      normaliseForMatch(e.phrase) === phrase &&
+      (e.scope === null || normaliseForMatch(e.scope) === scope),
+  );
 }
 
 export interface ListViolation {
@@ -45,7 +59,12 @@ function text(field: string, value: string | undefined, max: number, required: b
 }
 
 /** An allow-list entry staff type or add from a verdict: a known flag kind, a phrase and why. */
-export function checkAllowlistInput(input: { code: string; phrase: string; scope?: string | null | undefined; reason: string }): ListViolation[] {
+export function checkAllowlistInput(input: {
+  code: string;
+  phrase: string;
+  scope?: string | null | undefined;
+  reason: string;
+}): ListViolation[] {
   return [
     ...(ALLOWLIST_CODES.includes(input.code) ? [] : [{ field: 'code', rule: 'required' }]),
     ...text('phrase', input.phrase, 200, true),

@@ -58,7 +58,8 @@ interface AddressRow {
   postcode: string;
 }
 
-const readCsv = <T>(file: string): T[] => parse(readFileSync(path.join(EVAL_DIR, file), 'utf8'), { columns: true, skip_empty_lines: true }) as T[];
+const readCsv = <T>(file: string): T[] =>
+  parse(readFileSync(path.join(EVAL_DIR, file), 'utf8'), { columns: true, skip_empty_lines: true }) as T[];
 
 function describeFinding(f: Finding): string {
   const p = f.params ?? {};
@@ -69,7 +70,13 @@ function score(name: string, cases: Case[], positive: readonly string[], negativ
   const categories = [...positive, ...negative].map((category) => {
     const inCategory = cases.filter((c) => c.category === category);
     const flagged = inCategory.filter((c) => c.flagged).length;
-    return { category, positive: positive.includes(category), total: inCategory.length, flagged, rate: inCategory.length ? flagged / inCategory.length : 0 };
+    return {
+      category,
+      positive: positive.includes(category),
+      total: inCategory.length,
+      flagged,
+      rate: inCategory.length ? flagged / inCategory.length : 0,
+    };
   });
   const pos = cases.filter((c) => positive.includes(c.category));
   const neg = cases.filter((c) => negative.includes(c.category));
@@ -83,12 +90,27 @@ function score(name: string, cases: Case[], positive: readonly string[], negativ
   };
 }
 
-export function evaluateAddresses(file = 'addresses.csv', name = 'addresses (REG-7)', watchlist: readonly WatchlistEntry[] = SHIPPED_WATCHLIST): Evaluation {
+export function evaluateAddresses(
+  file = 'addresses.csv',
+  name = 'addresses (REG-7)',
+  watchlist: readonly WatchlistEntry[] = SHIPPED_WATCHLIST,
+): Evaluation {
   const cases = readCsv<AddressRow>(file).map((row): Case => {
     const lines = [row.line1, row.line2, row.line3].filter((l) => l.trim());
-    const findings = checkLocation({ lines, city: row.city, postcode: row.postcode, country: row.country, type: 'office' }, row.country, watchlist, 0);
+    const findings = checkLocation(
+      { lines, city: row.city, postcode: row.postcode, country: row.country, type: 'office' },
+      row.country,
+      watchlist,
+      0,
+    );
     const flags = findings.filter((f) => f.outcome === 'review' && f.field.endsWith('.lines'));
-    return { id: row.id, category: row.category, text: [...lines, row.city].join(' | '), flagged: flags.length > 0, evidence: flags.map(describeFinding) };
+    return {
+      id: row.id,
+      category: row.category,
+      text: [...lines, row.city].join(' | '),
+      flagged: flags.length > 0,
+      evidence: flags.map(describeFinding),
+    };
   });
   return score(name, cases, ADDRESS_POSITIVE, ADDRESS_NEGATIVE);
 }
@@ -96,7 +118,13 @@ export function evaluateAddresses(file = 'addresses.csv', name = 'addresses (REG
 export function evaluateEmails(): Evaluation {
   const cases = readCsv<{ email: string; category: string }>('emails.csv').map((row, i): Case => {
     const refused = checkBusinessEmail(row.email, undefined).filter((f) => f.outcome === 'fail');
-    return { id: `email-${i + 1}`, category: row.category, text: row.email, flagged: refused.length > 0, evidence: refused.map(describeFinding) };
+    return {
+      id: `email-${i + 1}`,
+      category: row.category,
+      text: row.email,
+      flagged: refused.length > 0,
+      evidence: refused.map(describeFinding),
+    };
   });
   return score('emails (REG-8)', cases, EMAIL_POSITIVE, EMAIL_NEGATIVE);
 }
@@ -107,7 +135,10 @@ const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 
 /** The table `npm run eval:checks` prints (Markdown, so it can go into a report as it is). */
 export function formatEvaluation(e: Evaluation): string {
-  const rows = e.categories.map((c) => `| ${c.category} | ${c.positive ? 'flag' : 'pass'} | ${c.total} | ${c.flagged} | ${c.positive ? `recall ${pct(c.rate)}` : `false alarms ${pct(c.rate)}`} |`);
+  const rows = e.categories.map(
+    (c) =>
+      `| ${c.category} | ${c.positive ? 'flag' : 'pass'} | ${c.total} | ${c.flagged} | ${c.positive ? `recall ${pct(c.rate)}` : `false alarms ${pct(c.rate)}`} |`,
+  );
   return [
     `### ${e.name}`,
     '',

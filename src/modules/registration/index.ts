@@ -1,8 +1,36 @@
 export { registrationRoutes } from './registration.routes.ts';
-export { recordAgreement, publishAgreement, currentAgreementView, agreementVersionView, listAgreementVersions, ruleContext, type AgreementText, type AgreementView, type AgreementVersion } from './registration.service.ts';
-export { checkApplication, checkLocation, releaseOfInformationText, LOCATION_TYPES, type AgreementInput, type ApplicationAnswers, type Finding } from './registration.rules.ts';
+export {
+  recordAgreement,
+  publishAgreement,
+  currentAgreementView,
+  agreementVersionView,
+  listAgreementVersions,
+  ruleContext,
+  type AgreementText,
+  type AgreementView,
+  type AgreementVersion,
+} from './registration.service.ts';
+export {
+  checkApplication,
+  checkLocation,
+  releaseOfInformationText,
+  LOCATION_TYPES,
+  type AgreementInput,
+  type ApplicationAnswers,
+  type Finding,
+} from './registration.rules.ts';
 export { PublishAgreementBody, Agreement as AgreementSchema } from './registration.schemas.ts';
 export { registrationPages } from './registration.pages.tsx';
-export { addressLists, addToAllowlist, removeFromAllowlist, addToWatchlist, removeFromWatchlist, type AllowlistItem, type WatchlistItem, type AllowlistInput, type WatchlistInput } from './address-lists.service.ts';
+export {
+  addressLists,
+  addToAllowlist,
+  removeFromAllowlist,
+  addToWatchlist,
+  removeFromWatchlist,
+  type AllowlistItem,
+  type WatchlistItem,
+  type AllowlistInput,
+  type WatchlistInput,
+} from './address-lists.service.ts';
 export { ALLOWLIST_CODES, addressScope } from './allowlist.rules.ts';
 export { WATCHLIST_KINDS, type WatchlistKind } from './address-checks.rules.ts';

@@ -10,7 +10,17 @@ import type { ApplicationView, InvitationView } from './registration.service.ts'
 // cannot make anyone a member of an application.
 
 /** The invitation form and the people already working on the application (the summary page). */
-export function InviteSection({ ctx, application, email, errors }: { ctx: PageContext; application: ApplicationView; email: string; errors: FormErrors }) {
+export function InviteSection({
+  ctx,
+  application,
+  email,
+  errors,
+}: {
+  ctx: PageContext;
+  application: ApplicationView;
+  email: string;
+  errors: FormErrors;
+}) {
   const { t } = ctx;
   return (
     <section class="invite" aria-labelledby="invite-title">
@@ -20,7 +30,16 @@ export function InviteSection({ ctx, application, email, errors }: { ctx: PageCo
       <ErrorSummary t={t} errors={errors} titleId="invite-error-title" level={3} />
       <form method="post" action={`/apply/${application.id}/invite`} novalidate>
         <CsrfField token={ctx.csrfToken} />
-        <TextField name="email" field="invite.email" type="email" label={t('fields.invite.email')} value={email} error={errors.fields['invite.email']} autocomplete="off" maxLength={FIELD_MAX.email} />
+        <TextField
+          name="email"
+          field="invite.email"
+          type="email"
+          label={t('fields.invite.email')}
+          value={email}
+          error={errors.fields['invite.email']}
+          autocomplete="off"
+          maxLength={FIELD_MAX.email}
+        />
         <button type="submit" class="secondary">
           {t('registration.invite_submit')}
         </button>
@@ -30,7 +49,13 @@ export function InviteSection({ ctx, application, email, errors }: { ctx: PageCo
           <h3>{t('registration.members_title')}</h3>
           <ul>
             {application.members.map((m) => (
-              <li>{t('registration.member', { name: m.name, email: m.email, role: t(`registration.member_role.${m.role}`) })}</li>
+              <li>
+                {t('registration.member', {
+                  name: m.name,
+                  email: m.email,
+                  role: t(`registration.member_role.${m.role}`),
+                })}
+              </li>
             ))}
           </ul>
         </>
@@ -42,7 +67,11 @@ export function InviteSection({ ctx, application, email, errors }: { ctx: PageCo
 /** What the invited colleague confirms before joining (GET shows it; nothing changes yet). */
 export function JoinPage({ ctx, invitation, token }: { ctx: PageContext; invitation: InvitationView; token: string }) {
   const { t } = ctx;
-  const params = { inviter: invitation.inviter, reference: invitation.reference, company: invitation.company ?? invitation.reference };
+  const params = {
+    inviter: invitation.inviter,
+    reference: invitation.reference,
+    company: invitation.company ?? invitation.reference,
+  };
   return (
     <Layout ctx={ctx} title={t('apply.join_title')}>
       <h1>{t('apply.join_title')}</h1>
@@ -61,7 +90,13 @@ export function JoinPage({ ctx, invitation, token }: { ctx: PageContext; invitat
 }
 
 /** Why the link cannot be used by this account (wrong, used or expired link; another address; unconfirmed address). */
-export function JoinRefusedPage({ ctx, reason }: { ctx: PageContext; reason: 'token_invalid' | 'invitation_not_for_you' | 'email_not_verified' }) {
+export function JoinRefusedPage({
+  ctx,
+  reason,
+}: {
+  ctx: PageContext;
+  reason: 'token_invalid' | 'invitation_not_for_you' | 'email_not_verified';
+}) {
   const { t } = ctx;
   const title = reason === 'token_invalid' ? t('registration.join_failed_title') : t('apply.join_refused_title');
   const body = reason === 'token_invalid' ? t('registration.join_failed_body') : t(`apply.join_${reason}`);

@@ -7,7 +7,15 @@ import type { ApplicationSummary } from './registration.service.ts';
 
 // REG-13: the applications the signed-in person works on, and the button that starts one.
 
-export function ListPage({ ctx, applications, errors }: { ctx: PageContext; applications: ApplicationSummary[]; errors: FormErrors }) {
+export function ListPage({
+  ctx,
+  applications,
+  errors,
+}: {
+  ctx: PageContext;
+  applications: ApplicationSummary[];
+  errors: FormErrors;
+}) {
   const { t, lang } = ctx;
   return (
     <Layout ctx={ctx} title={t('registration.list_title')}>
@@ -39,7 +47,11 @@ export function ListPage({ ctx, applications, errors }: { ctx: PageContext; appl
                 <td>{formatDate(a.updatedAt, lang)}</td>
                 <td>
                   <a href={isEditable(a.status) ? `/apply/${a.id}` : `/apply/${a.id}/status`}>
-                    {a.status === 'draft' ? t('registration.continue') : a.status === 'info_requested' ? t('registration.answer_question') : t('registration.view_status')}
+                    {a.status === 'draft'
+                      ? t('registration.continue')
+                      : a.status === 'info_requested'
+                        ? t('registration.answer_question')
+                        : t('registration.view_status')}
                     <span class="visually-hidden">{` ${a.reference}`}</span>
                   </a>
                 </td>

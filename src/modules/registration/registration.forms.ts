@@ -1,5 +1,13 @@
 import { formField } from '../../platform/request-meta.ts';
-import type { ApplicationAnswers, CompanyAnswers, ContactAnswers, DistributorClaimAnswers, LocationAnswers, Signature, Step } from './registration.rules.ts';
+import type {
+  ApplicationAnswers,
+  CompanyAnswers,
+  ContactAnswers,
+  DistributorClaimAnswers,
+  LocationAnswers,
+  Signature,
+  Step,
+} from './registration.rules.ts';
 
 // The wizard's forms name their inputs with the rules' field paths (`company.legal_name`,
 // `locations.0.city`), so a finding's field is also the id of the input it is about.
@@ -60,7 +68,14 @@ export function parseCompany(body: unknown): CompanyAnswers {
 }
 
 export function parseContacts(body: unknown): { primary: ContactAnswers } {
-  return { primary: { name: text(body, 'contacts.name'), title: text(body, 'contacts.title'), email: text(body, 'contacts.email'), phone: text(body, 'contacts.phone') } };
+  return {
+    primary: {
+      name: text(body, 'contacts.name'),
+      title: text(body, 'contacts.title'),
+      email: text(body, 'contacts.email'),
+      phone: text(body, 'contacts.phone'),
+    },
+  };
 }
 
 export function parseLocations(body: unknown): Rows<LocationAnswers> {
@@ -68,9 +83,16 @@ export function parseLocations(body: unknown): Rows<LocationAnswers> {
   for (const i of rowIndices(body, 'locations')) {
     const field = (name: string) => text(body, `locations.${i}.${name}`);
     const lines = [field('line1'), field('line2')];
-    const location = { lines, city: field('city'), postcode: field('postcode'), country: field('country').trim().toUpperCase(), type: field('type') };
+    const location = {
+      lines,
+      city: field('city'),
+      postcode: field('postcode'),
+      country: field('country').trim().toUpperCase(),
+      type: field('type'),
+    };
     // The country select always has a value, so a row counts as empty when nothing else does.
-    if (!lines.some((l) => l.trim()) && !location.city.trim() && !location.postcode.trim() && !location.type) rows.empty++;
+    if (!lines.some((l) => l.trim()) && !location.city.trim() && !location.postcode.trim() && !location.type)
+      rows.empty++;
     else rows.items.push({ ...location, lines: lines[1]!.trim() ? lines : [lines[0]!] });
   }
   return rows;
@@ -81,7 +103,10 @@ export function parseDistributors(body: unknown): Rows<DistributorClaimAnswers> 
   const chosen = text(body, 'distributors.initial_distributor');
   let initialDistributorId = '';
   for (const i of rowIndices(body, 'distributors')) {
-    const claim = { distributorId: text(body, `distributors.${i}.distributor`), accountNumber: text(body, `distributors.${i}.account_number`) };
+    const claim = {
+      distributorId: text(body, `distributors.${i}.distributor`),
+      accountNumber: text(body, `distributors.${i}.account_number`),
+    };
     if (!claim.distributorId && !claim.accountNumber.trim()) {
       rows.empty++;
       continue;
@@ -94,13 +119,21 @@ export function parseDistributors(body: unknown): Rows<DistributorClaimAnswers> 
 }
 
 export function parseAddedValue(body: unknown): NonNullable<ApplicationAnswers['added_value']> {
-  return { canDemonstrate: checked(body, 'added_value.can_demonstrate'), providesServices: checked(body, 'added_value.provides_services'), servicesDescription: text(body, 'added_value.services_description') };
+  return {
+    canDemonstrate: checked(body, 'added_value.can_demonstrate'),
+    providesServices: checked(body, 'added_value.provides_services'),
+    servicesDescription: text(body, 'added_value.services_description'),
+  };
 }
 
 export function parsePersonnel(body: unknown): Rows<{ name: string; email: string; role: string }> {
   const rows: Rows<{ name: string; email: string; role: string }> = { items: [], empty: 0 };
   for (const i of rowIndices(body, 'personnel')) {
-    const person = { name: text(body, `personnel.${i}.name`), email: text(body, `personnel.${i}.email`), role: text(body, `personnel.${i}.role`) };
+    const person = {
+      name: text(body, `personnel.${i}.name`),
+      email: text(body, `personnel.${i}.email`),
+      role: text(body, `personnel.${i}.role`),
+    };
     if (!person.name.trim() && !person.email.trim() && !person.role.trim()) rows.empty++;
     else rows.items.push(person);
   }

@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browser, createTestApp, latestLinkTo, pathOf, type TestApp } from '../../../test/helpers/app.ts';
-import { createDistributor, createStaffAdmin, createUser, sessionFor, testMeta, type DistributorFixture } from '../../../test/helpers/fixtures.ts';
+import {
+  createDistributor,
+  createStaffAdmin,
+  createUser,
+  sessionFor,
+  testMeta,
+  type DistributorFixture,
+} from '../../../test/helpers/fixtures.ts';
 import type { Actor } from '../../platform/auth.ts';
 import { releaseOfInformationText, signatureAuthorityText } from './registration.rules.ts';
 import { getApplication, publishAgreement } from './registration.service.ts';
@@ -18,7 +25,17 @@ beforeAll(async () => {
   nordic = await createDistributor(t.ctx, { hqCountry: 'SE', legalName: 'Nordic Dist AB' });
   retired = await createDistributor(t.ctx, { hqCountry: 'DE', legalName: 'Old Dist GmbH', status: 'retired' });
   const staff = await createStaffAdmin(t.ctx);
-  await publishAgreement(t.ctx, staff, { version: '2026.1', governingLanguage: 'en', texts: { en: { title: 'Indirect Channel Partner Agreement', body: 'The terms of the agreement.\nClause 2.' } }, effectiveAt: new Date('2026-01-01') }, testMeta);
+  await publishAgreement(
+    t.ctx,
+    staff,
+    {
+      version: '2026.1',
+      governingLanguage: 'en',
+      texts: { en: { title: 'Indirect Channel Partner Agreement', body: 'The terms of the agreement.\nClause 2.' } },
+      effectiveAt: new Date('2026-01-01'),
+    },
+    testMeta,
+  );
 });
 afterAll(() => t.close());
 
@@ -76,11 +93,42 @@ const location = (i: number, overrides: Record<string, string> = {}) => ({
   [`locations.${i}.type`]: 'office',
   ...Object.fromEntries(Object.entries(overrides).map(([k, v]) => [`locations.${i}.${k}`, v])),
 });
-const emptyLocation = (i: number) => ({ [`locations.${i}.line1`]: '', [`locations.${i}.line2`]: '', [`locations.${i}.city`]: '', [`locations.${i}.postcode`]: '', [`locations.${i}.country`]: 'DE', [`locations.${i}.type`]: '' });
-const distributors = (distributorId: string) => ({ 'distributors.0.distributor': distributorId, 'distributors.0.account_number': 'CONTOSO-1', 'distributors.1.distributor': '', 'distributors.1.account_number': '', 'distributors.initial_distributor': '0' });
-const addedValue = { 'added_value.can_demonstrate': 'yes', 'added_value.provides_services': 'yes', 'added_value.services_description': 'Demonstrations on site, installation, and managed support contracts.' };
-const personnel = { 'personnel.0.name': 'Carla Applicant', 'personnel.0.email': 'carla@contoso-systems.example', 'personnel.0.role': 'Account lead', 'personnel.1.name': '', 'personnel.1.email': '', 'personnel.1.role': '' };
-const signature = { 'sign.confirms_authority': 'yes', 'sign.signatory_name': 'Carla Applicant', 'sign.signatory_title': 'Managing Director', 'sign.agreement': 'yes', 'sign.agreement_version': '2026.1', 'sign.release_consent': 'yes' };
+const emptyLocation = (i: number) => ({
+  [`locations.${i}.line1`]: '',
+  [`locations.${i}.line2`]: '',
+  [`locations.${i}.city`]: '',
+  [`locations.${i}.postcode`]: '',
+  [`locations.${i}.country`]: 'DE',
+  [`locations.${i}.type`]: '',
+});
+const distributors = (distributorId: string) => ({
+  'distributors.0.distributor': distributorId,
+  'distributors.0.account_number': 'CONTOSO-1',
+  'distributors.1.distributor': '',
+  'distributors.1.account_number': '',
+  'distributors.initial_distributor': '0',
+});
+const addedValue = {
+  'added_value.can_demonstrate': 'yes',
+  'added_value.provides_services': 'yes',
+  'added_value.services_description': 'Demonstrations on site, installation, and managed support contracts.',
+};
+const personnel = {
+  'personnel.0.name': 'Carla Applicant',
+  'personnel.0.email': 'carla@contoso-systems.example',
+  'personnel.0.role': 'Account lead',
+  'personnel.1.name': '',
+  'personnel.1.email': '',
+  'personnel.1.role': '',
+};
+const signature = {
+  'sign.confirms_authority': 'yes',
+  'sign.signatory_name': 'Carla Applicant',
+  'sign.signatory_title': 'Managing Director',
+  'sign.agreement': 'yes',
+  'sign.agreement_version': '2026.1',
+  'sign.release_consent': 'yes',
+};
 
 /** Completes every step of a new application; answers with its id. */
 async function completedApplication(b: Browser): Promise<string> {
@@ -100,8 +148,17 @@ async function completedApplication(b: Browser): Promise<string> {
 }
 
 /** The text of the error summary's items. */
-const summaryItems = (html: string) => [...(/<div class="error-summary"[\s\S]*?<\/div>/.exec(html)?.[0] ?? '').matchAll(/<a href="[^"]*">([^<]*)<\/a>/g)].map((m) => m[1] ?? '');
-const decode = (s: string) => s.replaceAll('&quot;', '"').replaceAll('&#39;', "'").replaceAll('&amp;', '&').replaceAll('&lt;', '<').replaceAll('&gt;', '>');
+const summaryItems = (html: string) =>
+  [
+    ...(/<div class="error-summary"[\s\S]*?<\/div>/.exec(html)?.[0] ?? '').matchAll(/<a href="[^"]*">([^<]*)<\/a>/g),
+  ].map((m) => m[1] ?? '');
+const decode = (s: string) =>
+  s
+    .replaceAll('&quot;', '"')
+    .replaceAll('&#39;', "'")
+    .replaceAll('&amp;', '&')
+    .replaceAll('&lt;', '<')
+    .replaceAll('&gt;', '>');
 
 describe('REG-13 Partner Registration Tool (pages)', () => {
   it('REG-13: an anonymous visitor is sent to sign in, and comes back to the page asked for', async () => {
@@ -134,7 +191,11 @@ describe('REG-13 Partner Registration Tool (pages)', () => {
     expect(next.body).toContain('Your answers are saved.');
     expect(next.body).toContain(`href="/apply/${id}/contacts" aria-current="step"`);
     // The completed step carries its marker in the progress list.
-    expect(next.body).toMatch(new RegExp(`<li class="completed"><a href="/apply/${id}/company">Company</a><span class="step-status"> \\(completed\\)</span>`));
+    expect(next.body).toMatch(
+      new RegExp(
+        `<li class="completed"><a href="/apply/${id}/company">Company</a><span class="step-status"> \\(completed\\)</span>`,
+      ),
+    );
 
     for (const [step, fields, nextStep] of [
       ['contacts', contacts(), 'locations'],
@@ -148,17 +209,39 @@ describe('REG-13 Partner Registration Tool (pages)', () => {
       expect(res.headers.location).toBe(`/apply/${id}/${nextStep}?notice=step_saved`);
     }
     const application = await getApplication(t.ctx, actor, id);
-    expect(application.completedSteps).toEqual(['company', 'contacts', 'locations', 'distributors', 'added_value', 'personnel']);
-    expect(application.answers.distributors).toEqual({ items: [{ distributorId: eurodist.id, accountNumber: 'CONTOSO-1' }], initialDistributorId: eurodist.id });
-    expect(application.answers.locations?.items).toEqual([{ lines: ['Friedrichstraße 123'], city: 'Berlin', postcode: '10117', country: 'DE', type: 'office' }]);
+    expect(application.completedSteps).toEqual([
+      'company',
+      'contacts',
+      'locations',
+      'distributors',
+      'added_value',
+      'personnel',
+    ]);
+    expect(application.answers.distributors).toEqual({
+      items: [{ distributorId: eurodist.id, accountNumber: 'CONTOSO-1' }],
+      initialDistributorId: eurodist.id,
+    });
+    expect(application.answers.locations?.items).toEqual([
+      { lines: ['Friedrichstraße 123'], city: 'Berlin', postcode: '10117', country: 'DE', type: 'office' },
+    ]);
 
     // REG-13: the summary of every answer, REG-11 the current agreement, REG-6 the release text in full.
     const review = await b.get(`/apply/${id}/review`);
     expect(review.statusCode).toBe(200);
     const text = decode(review.body);
-    for (const answer of ['Contoso Systems GmbH', 'HRB 123456', 'carla@contoso-systems.example', 'Friedrichstraße 123', 'EuroDist GmbH, account CONTOSO-1', 'Account lead']) expect(text).toContain(answer);
+    for (const answer of [
+      'Contoso Systems GmbH',
+      'HRB 123456',
+      'carla@contoso-systems.example',
+      'Friedrichstraße 123',
+      'EuroDist GmbH, account CONTOSO-1',
+      'Account lead',
+    ])
+      expect(text).toContain(answer);
     expect(text).toContain('Indirect Channel Partner Agreement, version 2026.1');
-    expect(review.body).toMatch(/<div class="agreement-text" tabindex="0" role="region" aria-labelledby="agreement-title" lang="en">The terms of the agreement.\nClause 2.<\/div>/);
+    expect(review.body).toMatch(
+      /<div class="agreement-text" tabindex="0" role="region" aria-labelledby="agreement-title" lang="en">The terms of the agreement.\nClause 2.<\/div>/,
+    );
     expect(text).toContain('I have read and accept the Indirect Channel Partner Agreement version 2026.1.');
     expect(review.body).toContain('name="sign.agreement_version" value="2026.1"');
     expect(text).toContain(releaseOfInformationText(VENDOR));
@@ -170,7 +253,11 @@ describe('REG-13 Partner Registration Tool (pages)', () => {
     expect([one.statusCode, two.statusCode]).toEqual([303, 303]);
     expect(one.headers.location).toBe(`/apply/${id}/status`);
     expect(two.headers.location).toBe(`/apply/${id}/status`);
-    const submissions = await t.ctx.db.selectFrom('application_submissions').select('id').where('application_id', '=', id).execute();
+    const submissions = await t.ctx.db
+      .selectFrom('application_submissions')
+      .select('id')
+      .where('application_id', '=', id)
+      .execute();
     expect(submissions).toHaveLength(1);
 
     const status = await b.get(`/apply/${id}/status`);
@@ -180,14 +267,22 @@ describe('REG-13 Partner Registration Tool (pages)', () => {
     // A submitted application can no longer be edited: its steps lead to the status page.
     const step = await b.get(`/apply/${id}/company`);
     expect(step.headers.location).toBe(`/apply/${id}/status`);
-    const late = await b.post(`/apply/${id}/company`, { version: '99', ...company({ 'company.legal_name': 'Changed later' }) });
+    const late = await b.post(`/apply/${id}/company`, {
+      version: '99',
+      ...company({ 'company.legal_name': 'Changed later' }),
+    });
     expect(late.headers.location).toBe(`/apply/${id}/status`);
     expect((await getApplication(t.ctx, actor, id)).legalName).toBe('Contoso Systems GmbH');
     const list = await b.get('/apply');
     expect(list.body).toContain(application.reference);
     expect(list.body).toContain(`href="/apply/${id}/status"`);
 
-    const receipt = await t.ctx.db.selectFrom('outbox').select(['subject', 'text_body']).where('recipient', '=', 'carla@contoso-systems.example').where('template', '=', 'application_receipt').executeTakeFirstOrThrow();
+    const receipt = await t.ctx.db
+      .selectFrom('outbox')
+      .select(['subject', 'text_body'])
+      .where('recipient', '=', 'carla@contoso-systems.example')
+      .where('template', '=', 'application_receipt')
+      .executeTakeFirstOrThrow();
     expect(receipt.subject).toBe(`Application ${application.reference} received`);
     expect(receipt.text_body).toContain('15 business days');
   });
@@ -196,7 +291,12 @@ describe('REG-13 Partner Registration Tool (pages)', () => {
     const { b, actor } = await signedIn();
     const id = await start(b);
     await postStep(b, id, 'company', company());
-    const res = await postStep(b, id, 'contacts', contacts({ 'contacts.email': 'carla@gmail.com', 'contacts.phone': '12', 'contacts.name': '' }));
+    const res = await postStep(
+      b,
+      id,
+      'contacts',
+      contacts({ 'contacts.email': 'carla@gmail.com', 'contacts.phone': '12', 'contacts.name': '' }),
+    );
     expect(res.statusCode).toBe(422);
     expect(summaryItems(res.body).map(decode)).toEqual([
       'Contact name is required.',
@@ -204,7 +304,9 @@ describe('REG-13 Partner Registration Tool (pages)', () => {
       'Phone number is not a valid phone number for DE; include the international dialling code, for example +44 20 7946 0000.',
     ]);
     expect(res.body).toContain('href="#field-contacts.email"');
-    expect(res.body).toMatch(/id="field-contacts.email" name="contacts.email" type="email" value="carla@gmail.com"[^>]*aria-invalid="true"/);
+    expect(res.body).toMatch(
+      /id="field-contacts.email" name="contacts.email" type="email" value="carla@gmail.com"[^>]*aria-invalid="true"/,
+    );
     expect(res.body).toContain('value="Sales Director"');
     expect(res.body).toContain('value="12"');
     const application = await getApplication(t.ctx, actor, id);
@@ -218,14 +320,18 @@ describe('REG-13 Partner Registration Tool (pages)', () => {
     await postStep(b, id, 'company', company());
     const residence = await postStep(b, id, 'locations', location(0, { type: 'residence' }));
     expect(residence.statusCode).toBe(422);
-    expect(summaryItems(residence.body).map(decode)).toEqual(['Location type (1) cannot be a private residence; give your actual business location.']);
+    expect(summaryItems(residence.body).map(decode)).toEqual([
+      'Location type (1) cannot be a private residence; give your actual business location.',
+    ]);
 
     const res = await postStep(b, id, 'locations', location(0, { line1: 'PO Box 12', line2: 'Friedrichstraße 123' }));
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe(`/apply/${id}/distributors?notice=step_saved_flagged`);
     expect((await getApplication(t.ctx, actor, id)).completedSteps).toContain('locations');
     const page = await b.get(`/apply/${id}/locations`);
-    expect(decode(page.body)).toContain('Address (1), line 1: "PO Box 12" is a post-office box or another postal service address, not business premises. A reviewer will check this address.');
+    expect(decode(page.body)).toContain(
+      'Address (1), line 1: "PO Box 12" is a post-office box or another postal service address, not business premises. A reviewer will check this address.',
+    );
     expect(page.body).toContain('Points a reviewer will check');
     expect(page.body).toContain('value="PO Box 12"');
     const review = await b.get(`/apply/${id}/review`);
@@ -235,7 +341,12 @@ describe('REG-13 Partner Registration Tool (pages)', () => {
   it('REG-13: HTML typed into a field is shown as text, never as markup', async () => {
     const { b } = await signedIn();
     const id = await start(b);
-    const res = await postStep(b, id, 'company', company({ 'company.legal_name': '<script>alert(1)</script><b>Bold</b>', 'company.registration_number': '' }));
+    const res = await postStep(
+      b,
+      id,
+      'company',
+      company({ 'company.legal_name': '<script>alert(1)</script><b>Bold</b>', 'company.registration_number': '' }),
+    );
     expect(res.statusCode).toBe(422);
     expect(res.body).not.toContain('<script>alert(1)</script>');
     expect(res.body).not.toContain('<b>Bold</b>');
@@ -250,14 +361,38 @@ describe('REG-13 Partner Registration Tool (pages)', () => {
     const id = await start(b);
     const page = await b.get(`/apply/${id}/company`);
     expect(page.body).toMatch(/name="company.legal_name"[^>]*maxlength="200"/i);
-    const res = await postStep(b, id, 'company', company({ 'company.legal_name': 'x'.repeat(5000), 'company.website': `https://${'a'.repeat(5000)}.example`, 'company.registration_number': '9'.repeat(500) }));
+    const res = await postStep(
+      b,
+      id,
+      'company',
+      company({
+        'company.legal_name': 'x'.repeat(5000),
+        'company.website': `https://${'a'.repeat(5000)}.example`,
+        'company.registration_number': '9'.repeat(500),
+      }),
+    );
     expect(res.statusCode).toBe(422);
-    expect(summaryItems(res.body)).toEqual(['Legal name must be at most 200 characters.', 'Website must be at most 200 characters.', 'Registration or tax number must be at most 64 characters.']);
+    expect(summaryItems(res.body)).toEqual([
+      'Legal name must be at most 200 characters.',
+      'Website must be at most 200 characters.',
+      'Registration or tax number must be at most 64 characters.',
+    ]);
     await postStep(b, id, 'company', company());
-    const locations = await postStep(b, id, 'locations', location(0, { line1: 'y'.repeat(1000), postcode: '1'.repeat(100) }));
+    const locations = await postStep(
+      b,
+      id,
+      'locations',
+      location(0, { line1: 'y'.repeat(1000), postcode: '1'.repeat(100) }),
+    );
     expect(locations.statusCode).toBe(422);
-    expect(summaryItems(locations.body)).toEqual(['Address (1) must be at most 200 characters.', 'Postcode (1) must be at most 20 characters.']);
-    const description = await postStep(b, id, 'added_value', { ...addedValue, 'added_value.services_description': 'z'.repeat(10_000) });
+    expect(summaryItems(locations.body)).toEqual([
+      'Address (1) must be at most 200 characters.',
+      'Postcode (1) must be at most 20 characters.',
+    ]);
+    const description = await postStep(b, id, 'added_value', {
+      ...addedValue,
+      'added_value.services_description': 'z'.repeat(10_000),
+    });
     expect(summaryItems(description.body)).toEqual(['Description of your services must be at most 2000 characters.']);
   });
 
@@ -272,12 +407,22 @@ describe('REG-13 Partner Registration Tool (pages)', () => {
     expect(page.body).toContain('href="/distributors?country=AT"');
 
     // "Add another" saves and offers one more empty row.
-    const added = await b.post(`/apply/${id}/distributors`, { version: versionIn(page.body), action: 'add', 'distributors.0.distributor': eurodist.id, 'distributors.0.account_number': 'AT-1', 'distributors.1.distributor': '', 'distributors.1.account_number': '', 'distributors.initial_distributor': '0' });
+    const added = await b.post(`/apply/${id}/distributors`, {
+      version: versionIn(page.body),
+      action: 'add',
+      'distributors.0.distributor': eurodist.id,
+      'distributors.0.account_number': 'AT-1',
+      'distributors.1.distributor': '',
+      'distributors.1.account_number': '',
+      'distributors.initial_distributor': '0',
+    });
     expect(added.statusCode).toBe(200);
     expect(added.body).toContain('name="distributors.2.account_number"');
     expect(added.body).not.toContain('name="distributors.3.account_number"');
     expect(added.body).not.toContain('error-summary');
-    expect((await getApplication(t.ctx, actor, id)).answers.distributors?.items).toEqual([{ distributorId: eurodist.id, accountNumber: 'AT-1' }]);
+    expect((await getApplication(t.ctx, actor, id)).answers.distributors?.items).toEqual([
+      { distributorId: eurodist.id, accountNumber: 'AT-1' },
+    ]);
 
     // A distributor outside the territory (posted by hand) and a duplicate are refused with REG messages.
     const res = await b.post(`/apply/${id}/distributors`, {
@@ -306,14 +451,25 @@ describe('REG-13 Partner Registration Tool (pages)', () => {
     await postStep(b, id, 'company', company());
     const page = await b.get(`/apply/${id}/locations`);
     const version = versionIn(page.body);
-    const added = await b.post(`/apply/${id}/locations`, { version, action: 'add', ...location(0), ...emptyLocation(1) });
+    const added = await b.post(`/apply/${id}/locations`, {
+      version,
+      action: 'add',
+      ...location(0),
+      ...emptyLocation(1),
+    });
     expect(added.statusCode).toBe(200);
     expect(added.body).toContain('name="locations.2.line1"');
     expect(added.body).toContain('value="Friedrichstraße 123"');
     // The empty rows default to the registration country.
-    expect(added.body).toMatch(/id="field-locations.2.country" name="locations.2.country"[^>]*>[\s\S]*?<option value="DE" selected/);
+    expect(added.body).toMatch(
+      /id="field-locations.2.country" name="locations.2.country"[^>]*>[\s\S]*?<option value="DE" selected/,
+    );
 
-    const stale = await b.post(`/apply/${id}/locations`, { version, action: 'continue', ...location(0, { city: 'Hamburg', postcode: '20095' }) });
+    const stale = await b.post(`/apply/${id}/locations`, {
+      version,
+      action: 'continue',
+      ...location(0, { city: 'Hamburg', postcode: '20095' }),
+    });
     expect(stale.statusCode).toBe(409);
     expect(stale.body).toContain('This application was changed in another window or by a colleague');
     expect(stale.body).toContain('value="Hamburg"');
@@ -338,7 +494,11 @@ describe('REG-13 Partner Registration Tool (pages)', () => {
     const { b } = await signedIn();
     const id = await completedApplication(b);
     await b.get(`/apply/${id}/review`);
-    const res = await b.post(`/apply/${id}/submit`, { 'sign.signatory_name': 'Carla <i>Applicant</i>', 'sign.signatory_title': '', 'sign.agreement_version': '2026.1' });
+    const res = await b.post(`/apply/${id}/submit`, {
+      'sign.signatory_name': 'Carla <i>Applicant</i>',
+      'sign.signatory_title': '',
+      'sign.agreement_version': '2026.1',
+    });
     expect(res.statusCode).toBe(422);
     expect(summaryItems(res.body).map(decode)).toEqual([
       'Signature authority must be confirmed: only a person who can sign for the legal entity can submit. Without it, invite a colleague who can.',
@@ -360,7 +520,12 @@ describe('REG-13 Partner Registration Tool (pages)', () => {
     const res = await b.post(`/apply/${id}/invite`, { email: 'boss@contoso-systems.example' });
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe(`/apply/${id}/review?notice=invited`);
-    const mail = await t.ctx.db.selectFrom('outbox').select(['subject']).where('recipient', '=', 'boss@contoso-systems.example').orderBy('id', 'desc').executeTakeFirstOrThrow();
+    const mail = await t.ctx.db
+      .selectFrom('outbox')
+      .select(['subject'])
+      .where('recipient', '=', 'boss@contoso-systems.example')
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
     expect(mail.subject).toMatch(/asks you to sign a partner application for Contoso Systems GmbH$/);
     const link = pathOf(await latestLinkTo(t.ctx, 'boss@contoso-systems.example'));
     expect(link).toMatch(/^\/apply\/join\?token=/);
@@ -387,7 +552,11 @@ describe('REG-13 Partner Registration Tool (pages)', () => {
     const id = await completedApplication(b);
     await b.get(`/apply/${id}/review`);
     await b.post(`/apply/${id}/submit`, signature);
-    await t.ctx.db.updateTable('applications').set({ status: 'info_requested', staff_question: 'Is the <b>Berlin</b> office open to customers?' }).where('id', '=', id).execute();
+    await t.ctx.db
+      .updateTable('applications')
+      .set({ status: 'info_requested', staff_question: 'Is the <b>Berlin</b> office open to customers?' })
+      .where('id', '=', id)
+      .execute();
 
     const status = await b.get(`/apply/${id}/status`);
     expect(status.body).toContain('More information requested');
@@ -404,7 +573,11 @@ describe('REG-13 Partner Registration Tool (pages)', () => {
     expect(summaryItems(tooLong.body)).toEqual(['Your answer must be at most 4000 characters.']);
     const answered = await b.post(`/apply/${id}/submit`, { ...signature, applicant_answer: 'Yes, from 9 to 5.' });
     expect(answered.headers.location).toBe(`/apply/${id}/status`);
-    const row = await t.ctx.db.selectFrom('applications').select(['status', 'applicant_answer']).where('id', '=', id).executeTakeFirstOrThrow();
+    const row = await t.ctx.db
+      .selectFrom('applications')
+      .select(['status', 'applicant_answer'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
     expect(row).toEqual({ status: 'submitted', applicant_answer: 'Yes, from 9 to 5.' });
   });
 
@@ -413,9 +586,15 @@ describe('REG-13 Partner Registration Tool (pages)', () => {
     const id = await completedApplication(b);
     await b.get(`/apply/${id}/review`);
     await b.post(`/apply/${id}/submit`, signature);
-    await t.ctx.db.updateTable('applications').set({ status: 'declined', staff_question: 'INTERNAL: watchlisted address', decided_at: new Date() }).where('id', '=', id).execute();
+    await t.ctx.db
+      .updateTable('applications')
+      .set({ status: 'declined', staff_question: 'INTERNAL: watchlisted address', decided_at: new Date() })
+      .where('id', '=', id)
+      .execute();
     const status = await b.get(`/apply/${id}/status`);
-    expect(status.body).toContain('Your application was not approved. The programme does not disclose the reasons for its decisions.');
+    expect(status.body).toContain(
+      'Your application was not approved. The programme does not disclose the reasons for its decisions.',
+    );
     expect(status.body).not.toContain('INTERNAL');
     const list = await b.get('/apply');
     expect(list.body).toContain('Not approved');
@@ -425,7 +604,10 @@ describe('REG-13 Partner Registration Tool (pages)', () => {
   it('X-1: the wizard speaks the applicant’s language', async () => {
     const { b } = await signedIn();
     const id = await start(b);
-    const page = await b.get(`/apply/${id}/company`, { cookie: `${[...b.jar].map(([k, v]) => `${k}=${v}`).join('; ')}`, 'accept-language': 'ja' });
+    const page = await b.get(`/apply/${id}/company`, {
+      cookie: `${[...b.jar].map(([k, v]) => `${k}=${v}`).join('; ')}`,
+      'accept-language': 'ja',
+    });
     // The actor's saved preference (en) wins over the header; switch it like the footer does.
     expect(page.body).toContain('lang="en"');
     await b.post('/language', { language: 'ja', return_to: `/apply/${id}/company` });
@@ -444,11 +626,17 @@ describe('REG-13 Partner Registration Tool (pages)', () => {
     const signer = await signedIn(invited);
     const page = await signer.b.get(link);
     expect(page.statusCode).toBe(200);
-    expect(decode(page.body)).toContain(`${owner.actor.name} invited you to review, accept and submit the partner application`);
+    expect(decode(page.body)).toContain(
+      `${owner.actor.name} invited you to review, accept and submit the partner application`,
+    );
     expect(page.body).toContain('Contoso Systems GmbH');
     expect(page.body).toMatch(/<form method="post" action="\/apply\/join">[\s\S]*name="_csrf"[\s\S]*name="token"/);
     expect((await signer.b.get(`/apply/${id}/review`)).statusCode).toBe(404);
-    const members = await t.ctx.db.selectFrom('application_members').select('user_id').where('application_id', '=', id).execute();
+    const members = await t.ctx.db
+      .selectFrom('application_members')
+      .select('user_id')
+      .where('application_id', '=', id)
+      .execute();
     expect(members.map((m) => m.user_id)).toEqual([owner.actor.userId]);
   });
 
@@ -461,7 +649,10 @@ describe('REG-13 Partner Registration Tool (pages)', () => {
     const invited = `Signer-${stamp}@Contoso-Systems.example`;
     await owner.b.post(`/apply/${id}/invite`, { email: invited });
     const link = pathOf(await latestLinkTo(t.ctx, invited));
-    const memberIds = async () => (await t.ctx.db.selectFrom('application_members').select('user_id').where('application_id', '=', id).execute()).map((m) => m.user_id);
+    const memberIds = async () =>
+      (
+        await t.ctx.db.selectFrom('application_members').select('user_id').where('application_id', '=', id).execute()
+      ).map((m) => m.user_id);
 
     const intruder = await signedIn();
     const refused = await intruder.b.get(link);
@@ -474,7 +665,11 @@ describe('REG-13 Partner Registration Tool (pages)', () => {
 
     const unconfirmed = await signedIn(`unconfirmed-${stamp}@contoso-systems.example`);
     await owner.b.post(`/apply/${id}/invite`, { email: `unconfirmed-${stamp}@contoso-systems.example` });
-    await t.ctx.db.updateTable('users').set({ email_verified_at: null }).where('id', '=', unconfirmed.actor.userId).execute();
+    await t.ctx.db
+      .updateTable('users')
+      .set({ email_verified_at: null })
+      .where('id', '=', unconfirmed.actor.userId)
+      .execute();
     const unconfirmedLink = pathOf(await latestLinkTo(t.ctx, `unconfirmed-${stamp}@contoso-systems.example`));
     const notYet = await unconfirmed.b.get(unconfirmedLink);
     expect(notYet.statusCode).toBe(403);
@@ -524,13 +719,17 @@ describe('REG-13 Partner Registration Tool (pages)', () => {
       expect(res.body, page).not.toMatch(/REG-\d/);
     }
     const contactsPage = await b.get(`/apply/${id}/contacts`);
-    expect(contactsPage.body).toContain('Use your business address; addresses at public or disposable email domains are refused.');
+    expect(contactsPage.body).toContain(
+      'Use your business address; addresses at public or disposable email domains are refused.',
+    );
   });
 
   it('#9: the link to the Distributor Locator opens in a new tab and says so', async () => {
     const { b } = await signedIn();
     const id = await completedApplication(b);
     const page = await b.get(`/apply/${id}/distributors`);
-    expect(page.body).toMatch(/<a href="\/distributors\?country=DE" target="_blank" rel="noopener noreferrer">[^<]+<span class="new-tab">\(opens in a new tab\)<\/span><\/a>/);
+    expect(page.body).toMatch(
+      /<a href="\/distributors\?country=DE" target="_blank" rel="noopener noreferrer">[^<]+<span class="new-tab">\(opens in a new tab\)<\/span><\/a>/,
+    );
   });
 });

@@ -42,7 +42,8 @@ function emptyGroupsFor(step: Step, answers: ApplicationAnswers[Step] | undefine
 }
 
 const JOIN_REFUSALS = ['token_invalid', 'invitation_not_for_you', 'email_not_verified'] as const;
-const isJoinRefusal = (error: unknown): error is AppError & { code: (typeof JOIN_REFUSALS)[number] } => error instanceof AppError && (JOIN_REFUSALS as readonly string[]).includes(error.code);
+const isJoinRefusal = (error: unknown): error is AppError & { code: (typeof JOIN_REFUSALS)[number] } =>
+  error instanceof AppError && (JOIN_REFUSALS as readonly string[]).includes(error.code);
 
 type IdParams = { Params: { id: string } };
 type StepParams = { Params: { id: string; step: string } };
@@ -54,17 +55,41 @@ export async function registrationPages(app: FastifyInstance): Promise<void> {
   async function distributorChoices(country: string | undefined, claimed: readonly string[]): Promise<Distributor[]> {
     const serving = country && isCountryCode(country) ? await distributorsServing(appCtx(), country) : [];
     const known = new Set(serving.map((d) => d.id));
-    const others = await Promise.all(claimed.filter((id) => id && !known.has(id)).map((id) => getDistributor(appCtx(), id).catch(() => undefined)));
+    const others = await Promise.all(
+      claimed.filter((id) => id && !known.has(id)).map((id) => getDistributor(appCtx(), id).catch(() => undefined)),
+    );
     return [...serving, ...others.filter((d): d is Distributor => !!d && !known.has(d.id))];
   }
 
-  async function renderStep(req: FastifyRequest, reply: FastifyReply, state: Omit<StepState, 'distributors'>, status = 200) {
+  async function renderStep(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    state: Omit<StepState, 'distributors'>,
+    status = 200,
+  ) {
     const ctx = ctxOf(req, reply);
-    const distributors = state.step === 'distributors' ? await distributorChoices(state.application.answers.company?.country, ((state.answers as ApplicationAnswers['distributors']) ?? { items: [] }).items.map((i) => i.distributorId)) : undefined;
-    return sendPage(reply, <StepPage ctx={ctx} state={{ ...state, ...(distributors ? { distributors } : {}) }} />, status);
+    const distributors =
+      state.step === 'distributors'
+        ? await distributorChoices(
+            state.application.answers.company?.country,
+            ((state.answers as ApplicationAnswers['distributors']) ?? { items: [] }).items.map((i) => i.distributorId),
+          )
+        : undefined;
+    return sendPage(
+      reply,
+      <StepPage ctx={ctx} state={{ ...state, ...(distributors ? { distributors } : {}) }} />,
+      status,
+    );
   }
 
-  async function renderReview(req: FastifyRequest, reply: FastifyReply, actor: Actor, id: string, input: Partial<Pick<ReviewState, 'signature' | 'applicantAnswer' | 'errors' | 'inviteEmail' | 'inviteErrors'>>, status = 200) {
+  async function renderReview(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    actor: Actor,
+    id: string,
+    input: Partial<Pick<ReviewState, 'signature' | 'applicantAnswer' | 'errors' | 'inviteEmail' | 'inviteErrors'>>,
+    status = 200,
+  ) {
     const { application, findings } = await registration.reviewApplication(appCtx(), actor, id);
     if (!isEditable(application.status)) return reply.redirect(`/apply/${id}/status`, 303);
     const agreement = await registration.currentAgreementView(appCtx());
@@ -76,7 +101,13 @@ export async function registrationPages(app: FastifyInstance): Promise<void> {
       findings,
       agreement,
       distributorNames: names,
-      signature: input.signature ?? { confirmsAuthority: false, name: application.signatory?.name ?? actor.name, title: application.signatory?.title ?? '', acceptedAgreementVersion: '', consentsToRelease: false },
+      signature: input.signature ?? {
+        confirmsAuthority: false,
+        name: application.signatory?.name ?? actor.name,
+        title: application.signatory?.title ?? '',
+        acceptedAgreementVersion: '',
+        consentsToRelease: false,
+      },
       applicantAnswer: input.applicantAnswer ?? '',
       errors: input.errors ?? noErrors,
       inviteEmail: input.inviteEmail ?? '',
@@ -89,7 +120,14 @@ export async function registrationPages(app: FastifyInstance): Promise<void> {
   app.get('/apply', async (req, reply) => {
     const actor = signedIn(req, reply);
     if (!actor) return reply;
-    return sendPage(reply, <ListPage ctx={ctxOf(req, reply)} applications={await registration.listMyApplications(appCtx(), actor)} errors={noErrors} />);
+    return sendPage(
+      reply,
+      <ListPage
+        ctx={ctxOf(req, reply)}
+        applications={await registration.listMyApplications(appCtx(), actor)}
+        errors={noErrors}
+      />,
+    );
   });
 
   app.post('/apply', async (req, reply) => {
@@ -101,7 +139,15 @@ export async function registrationPages(app: FastifyInstance): Promise<void> {
     } catch (error) {
       if (!(error instanceof AppError) || error.code !== 'email_not_verified') throw error;
       const ctx = ctxOf(req, reply);
-      return sendPage(reply, <ListPage ctx={ctx} applications={await registration.listMyApplications(appCtx(), actor)} errors={{ general: errorText(ctx, error), fields: {} }} />, 403);
+      return sendPage(
+        reply,
+        <ListPage
+          ctx={ctx}
+          applications={await registration.listMyApplications(appCtx(), actor)}
+          errors={{ general: errorText(ctx, error), fields: {} }}
+        />,
+        403,
+      );
     }
   });
 
@@ -129,7 +175,11 @@ export async function registrationPages(app: FastifyInstance): Promise<void> {
       return reply.redirect(`/apply/${id}/review?notice=joined`, 303);
     } catch (error) {
       if (!isJoinRefusal(error)) throw error;
-      return sendPage(reply, <JoinRefusedPage ctx={pageCtx(req, reply, { path: '/apply' })} reason={error.code} />, error.status);
+      return sendPage(
+        reply,
+        <JoinRefusedPage ctx={pageCtx(req, reply, { path: '/apply' })} reason={error.code} />,
+        error.status,
+      );
     }
   });
 
@@ -141,14 +191,20 @@ export async function registrationPages(app: FastifyInstance): Promise<void> {
 
   // X-1: any version in effect, in a chosen language (the governing one, linked from a translation);
   // a language without a text shows the governing text with the statement that it binds.
-  app.get<{ Params: { version: string }; Querystring: { lang?: string } }>('/agreements/:version', async (req, reply) => {
-    const agreement = await registration.agreementVersionView(appCtx(), req.params.version);
-    if (!agreement) throw notFound('Agreement version');
-    const ctx = ctxOf(req, reply);
-    const shown = textFor(agreement.texts, formField(req.query, 'lang') || ctx.lang, agreement.governingLanguage);
-    if (!shown) throw notFound('Agreement text');
-    return sendPage(reply, <AgreementPage ctx={ctx} agreement={agreement} shown={shown.text} fallback={shown.fallback} />);
-  });
+  app.get<{ Params: { version: string }; Querystring: { lang?: string } }>(
+    '/agreements/:version',
+    async (req, reply) => {
+      const agreement = await registration.agreementVersionView(appCtx(), req.params.version);
+      if (!agreement) throw notFound('Agreement version');
+      const ctx = ctxOf(req, reply);
+      const shown = textFor(agreement.texts, formField(req.query, 'lang') || ctx.lang, agreement.governingLanguage);
+      if (!shown) throw notFound('Agreement text');
+      return sendPage(
+        reply,
+        <AgreementPage ctx={ctx} agreement={agreement} shown={shown.text} fallback={shown.fallback} />,
+      );
+    },
+  );
 
   app.get<IdParams>('/apply/:id/status', async (req, reply) => {
     const actor = signedIn(req, reply);
@@ -172,27 +228,45 @@ export async function registrationPages(app: FastifyInstance): Promise<void> {
       await registration.submitApplication(appCtx(), actor, id, signature, applicantAnswer, requestMeta(req));
     } catch (error) {
       // A stale agreement text (X-1) re-renders with the current one and a 409.
-      if (!(error instanceof AppError) || !['validation_failed', 'agreement_text_changed'].includes(error.code)) throw error;
-      const fresh = error.code === 'agreement_text_changed' ? { ...signature, acceptedAgreementVersion: '', consentsToRelease: false, confirmsAuthority: false } : signature;
-      return renderReview(req, reply, actor, id, { signature: fresh, applicantAnswer, errors: applicantErrors(req.t, error.violations) }, error.status);
+      if (!(error instanceof AppError) || !['validation_failed', 'agreement_text_changed'].includes(error.code))
+        throw error;
+      const fresh =
+        error.code === 'agreement_text_changed'
+          ? { ...signature, acceptedAgreementVersion: '', consentsToRelease: false, confirmsAuthority: false }
+          : signature;
+      return renderReview(
+        req,
+        reply,
+        actor,
+        id,
+        { signature: fresh, applicantAnswer, errors: applicantErrors(req.t, error.violations) },
+        error.status,
+      );
     }
     return reply.redirect(`/apply/${id}/status`, 303);
   });
 
-  app.post<IdParams>('/apply/:id/invite', { config: { rateLimit: { max: 10, timeWindow: '1 minute' } } }, async (req, reply) => {
-    const { id } = req.params;
-    const actor = signedIn(req, reply, `/apply/${id}/review`);
-    if (!actor) return reply;
-    const email = formField(req.body, 'email');
-    try {
-      await registration.inviteSignatory(appCtx(), actor, id, email, requestMeta(req));
-    } catch (error) {
-      if (!(error instanceof AppError) || error.code !== 'validation_failed') throw error;
-      const inviteErrors = applicantErrors(req.t, error.violations.map((v) => ({ ...v, field: 'invite.email' })));
-      return renderReview(req, reply, actor, id, { inviteEmail: email, inviteErrors }, 422);
-    }
-    return reply.redirect(`/apply/${id}/review?notice=invited`, 303);
-  });
+  app.post<IdParams>(
+    '/apply/:id/invite',
+    { config: { rateLimit: { max: 10, timeWindow: '1 minute' } } },
+    async (req, reply) => {
+      const { id } = req.params;
+      const actor = signedIn(req, reply, `/apply/${id}/review`);
+      if (!actor) return reply;
+      const email = formField(req.body, 'email');
+      try {
+        await registration.inviteSignatory(appCtx(), actor, id, email, requestMeta(req));
+      } catch (error) {
+        if (!(error instanceof AppError) || error.code !== 'validation_failed') throw error;
+        const inviteErrors = applicantErrors(
+          req.t,
+          error.violations.map((v) => ({ ...v, field: 'invite.email' })),
+        );
+        return renderReview(req, reply, actor, id, { inviteEmail: email, inviteErrors }, 422);
+      }
+      return reply.redirect(`/apply/${id}/review?notice=invited`, 303);
+    },
+  );
 
   app.get<StepParams>('/apply/:id/:step', async (req, reply) => {
     const actor = signedIn(req, reply);
@@ -202,7 +276,14 @@ export async function registrationPages(app: FastifyInstance): Promise<void> {
     const { application, findings } = await registration.reviewApplication(appCtx(), actor, id);
     if (!isEditable(application.status)) return reply.redirect(`/apply/${id}/status`, 303);
     const answers = application.answers[step];
-    return renderStep(req, reply, { application, step, answers, extraRows: emptyGroupsFor(step, answers), errors: noErrors, flags: answers ? flagsOf(findings, step) : [] });
+    return renderStep(req, reply, {
+      application,
+      step,
+      answers,
+      extraRows: emptyGroupsFor(step, answers),
+      errors: noErrors,
+      flags: answers ? flagsOf(findings, step) : [],
+    });
   });
 
   // REG-13: "Save and continue" always saves what was typed; failing rules re-render the step.
@@ -216,20 +297,54 @@ export async function registrationPages(app: FastifyInstance): Promise<void> {
     const adding = formField(req.body, 'action') === 'add' && REPEATED.includes(step);
     let saved: Awaited<ReturnType<typeof registration.saveStep>>;
     try {
-      saved = await registration.saveStep(appCtx(), actor, id, step, answers, Number.isInteger(version) ? version : -1, requestMeta(req));
+      saved = await registration.saveStep(
+        appCtx(),
+        actor,
+        id,
+        step,
+        answers,
+        Number.isInteger(version) ? version : -1,
+        requestMeta(req),
+      );
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       if (error.code === 'application_not_editable') return reply.redirect(`/apply/${id}/status`, 303);
       if (error.code !== 'stale_version') throw error;
       // Keep what was typed, with the current version: saving again is a deliberate choice.
       const application = await registration.getApplication(appCtx(), actor, id);
-      return renderStep(req, reply, { application, step, answers, extraRows: Math.max(1, emptyRows), errors: { general: req.t('registration.stale_version'), fields: {} }, flags: [] }, 409);
+      return renderStep(
+        req,
+        reply,
+        {
+          application,
+          step,
+          answers,
+          extraRows: Math.max(1, emptyRows),
+          errors: { general: req.t('registration.stale_version'), fields: {} },
+          flags: [],
+        },
+        409,
+      );
     }
     const { application, findings } = saved;
     const flags = flagsOf(findings, step);
-    if (adding) return renderStep(req, reply, { application, step, answers, extraRows: emptyRows + 1, errors: noErrors, flags });
+    if (adding)
+      return renderStep(req, reply, { application, step, answers, extraRows: emptyRows + 1, errors: noErrors, flags });
     const failures = blocking(findings);
-    if (failures.length > 0) return renderStep(req, reply, { application, step, answers, extraRows: emptyGroupsFor(step, answers), errors: applicantErrors(req.t, failures.map(asViolation)), flags }, 422);
+    if (failures.length > 0)
+      return renderStep(
+        req,
+        reply,
+        {
+          application,
+          step,
+          answers,
+          extraRows: emptyGroupsFor(step, answers),
+          errors: applicantErrors(req.t, failures.map(asViolation)),
+          flags,
+        },
+        422,
+      );
     const next = STEPS[STEPS.indexOf(step) + 1] ?? 'review';
     return reply.redirect(`/apply/${id}/${next}?notice=${flags.length > 0 ? 'step_saved_flagged' : 'step_saved'}`, 303);
   });

@@ -8,7 +8,11 @@ import type { AgreementsTable, AgreementTextsTable, ApplicationsTable } from './
 export type AgreementRow = Selectable<AgreementsTable>;
 export type ApplicationRow = Selectable<ApplicationsTable>;
 
-export async function currentAgreement(db: Executor, kind: 'icpa' | 'pica' = 'icpa', now = new Date()): Promise<AgreementRow | undefined> {
+export async function currentAgreement(
+  db: Executor,
+  kind: 'icpa' | 'pica' = 'icpa',
+  now = new Date(),
+): Promise<AgreementRow | undefined> {
   return db
     .selectFrom('agreements')
     .selectAll()
@@ -24,7 +28,15 @@ export async function agreementVersions(db: Executor, kind: 'icpa' | 'pica' = 'i
   return db
     .selectFrom('agreements as a')
     .leftJoin('users as u', 'u.id', 'a.published_by')
-    .select(['a.id', 'a.version', 'a.title', 'a.body_hash', 'a.effective_at', 'a.published_at', 'u.name as published_by_name'])
+    .select([
+      'a.id',
+      'a.version',
+      'a.title',
+      'a.body_hash',
+      'a.effective_at',
+      'a.published_at',
+      'u.name as published_by_name',
+    ])
     .where('a.kind', '=', kind)
     .orderBy('a.effective_at', 'desc')
     .orderBy('a.published_at', 'desc')
@@ -37,10 +49,27 @@ export async function findAgreement(db: Executor, id: string) {
 }
 
 export async function findAgreementByVersion(db: Executor, version: string, kind: 'icpa' | 'pica' = 'icpa') {
-  return db.selectFrom('agreements').selectAll().where('kind', '=', kind).where('version', '=', version).executeTakeFirst();
+  return db
+    .selectFrom('agreements')
+    .selectAll()
+    .where('kind', '=', kind)
+    .where('version', '=', version)
+    .executeTakeFirst();
 }
 
-export async function insertAgreement(db: Executor, row: { kind: 'icpa' | 'pica'; version: string; title: string; body: string; body_hash: string; effective_at: Date; published_by: string | null; governing_language: Language }) {
+export async function insertAgreement(
+  db: Executor,
+  row: {
+    kind: 'icpa' | 'pica';
+    version: string;
+    title: string;
+    body: string;
+    body_hash: string;
+    effective_at: Date;
+    published_by: string | null;
+    governing_language: Language;
+  },
+) {
   return db.insertInto('agreements').values(row).returning(['id']).executeTakeFirstOrThrow();
 }
 
@@ -48,7 +77,12 @@ export type AgreementTextRow = Selectable<AgreementTextsTable>;
 
 /** X-1: every language's texts of one agreement version. */
 export async function agreementTexts(db: Executor, agreementId: string): Promise<AgreementTextRow[]> {
-  return db.selectFrom('agreement_texts').selectAll().where('agreement_id', '=', agreementId).orderBy('language').execute();
+  return db
+    .selectFrom('agreement_texts')
+    .selectAll()
+    .where('agreement_id', '=', agreementId)
+    .orderBy('language')
+    .execute();
 }
 
 export async function insertAgreementTexts(db: Executor, rows: Insertable<AgreementTextsTable>[]) {
@@ -60,11 +94,20 @@ export async function insertApplication(db: Executor, row: { reference: string; 
 }
 
 export async function addMember(db: Executor, applicationId: string, userId: string, role: 'preparer' | 'signatory') {
-  await db.insertInto('application_members').values({ application_id: applicationId, user_id: userId, role }).onConflict((oc) => oc.columns(['application_id', 'user_id']).doNothing()).execute();
+  await db
+    .insertInto('application_members')
+    .values({ application_id: applicationId, user_id: userId, role })
+    .onConflict((oc) => oc.columns(['application_id', 'user_id']).doNothing())
+    .execute();
 }
 
 export async function isMember(db: Executor, applicationId: string, userId: string): Promise<boolean> {
-  return !!(await db.selectFrom('application_members').select('user_id').where('application_id', '=', applicationId).where('user_id', '=', userId).executeTakeFirst());
+  return !!(await db
+    .selectFrom('application_members')
+    .select('user_id')
+    .where('application_id', '=', applicationId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst());
 }
 
 export async function members(db: Executor, applicationId: string) {
@@ -92,10 +135,27 @@ export async function applicationsOfUser(db: Executor, userId: string) {
 }
 
 /** Saves a step's answers; conditional on the version read, so a concurrent save gets a 409. */
-export async function saveAnswers(db: Executor, id: string, expectedVersion: number, changes: { answers: ApplicationAnswers; completed_steps: string[]; legal_name: string | null; country: string | null }) {
+export async function saveAnswers(
+  db: Executor,
+  id: string,
+  expectedVersion: number,
+  changes: {
+    answers: ApplicationAnswers;
+    completed_steps: string[];
+    legal_name: string | null;
+    country: string | null;
+  },
+) {
   return db
     .updateTable('applications')
-    .set((eb) => ({ answers: JSON.stringify(changes.answers), completed_steps: changes.completed_steps, legal_name: changes.legal_name, country: changes.country, version: eb('version', '+', 1), updated_at: new Date() }))
+    .set((eb) => ({
+      answers: JSON.stringify(changes.answers),
+      completed_steps: changes.completed_steps,
+      legal_name: changes.legal_name,
+      country: changes.country,
+      version: eb('version', '+', 1),
+      updated_at: new Date(),
+    }))
     .where('id', '=', id)
     .where('version', '=', expectedVersion)
     .where('status', 'in', EDITABLE_STATUSES)
@@ -107,10 +167,26 @@ export async function saveAnswers(db: Executor, id: string, expectedVersion: num
  * Moves a draft (or an application with a question from staff) to submitted. Only one of two
  * simultaneous submissions gets the row back; the other sees it already submitted.
  */
-export async function markSubmitted(db: Executor, id: string, change: { partner_id: string; signatory_user_id: string; signatory_name: string; signatory_title: string; applicant_answer: string | null }) {
+export async function markSubmitted(
+  db: Executor,
+  id: string,
+  change: {
+    partner_id: string;
+    signatory_user_id: string;
+    signatory_name: string;
+    signatory_title: string;
+    applicant_answer: string | null;
+  },
+) {
   return db
     .updateTable('applications')
-    .set((eb) => ({ ...change, status: 'submitted', submitted_at: new Date(), version: eb('version', '+', 1), updated_at: new Date() }))
+    .set((eb) => ({
+      ...change,
+      status: 'submitted',
+      submitted_at: new Date(),
+      version: eb('version', '+', 1),
+      updated_at: new Date(),
+    }))
     .where('id', '=', id)
     .where('status', 'in', EDITABLE_STATUSES)
     .returning(['version', 'submitted_at'])
@@ -118,11 +194,27 @@ export async function markSubmitted(db: Executor, id: string, change: { partner_
 }
 
 export async function nextSubmissionSequence(db: Executor, applicationId: string): Promise<number> {
-  const row = await sql<{ n: number }>`SELECT coalesce(max(sequence), 0)::int + 1 AS n FROM application_submissions WHERE application_id = ${applicationId}`.execute(db);
+  const row = await sql<{
+    n: number;
+  }>`SELECT coalesce(max(sequence), 0)::int + 1 AS n FROM application_submissions WHERE application_id = ${applicationId}`.execute(
+    db,
+  );
   return row.rows[0]!.n;
 }
 
-export async function insertSubmission(db: Executor, row: { application_id: string; sequence: number; submitted_by: string; answers: ApplicationAnswers; findings: Finding[]; agreement_id: string; signatory_name: string; signatory_title: string }) {
+export async function insertSubmission(
+  db: Executor,
+  row: {
+    application_id: string;
+    sequence: number;
+    submitted_by: string;
+    answers: ApplicationAnswers;
+    findings: Finding[];
+    agreement_id: string;
+    signatory_name: string;
+    signatory_title: string;
+  },
+) {
   return db
     .insertInto('application_submissions')
     .values({ ...row, answers: JSON.stringify(row.answers), findings: JSON.stringify(row.findings) })
@@ -131,18 +223,46 @@ export async function insertSubmission(db: Executor, row: { application_id: stri
 }
 
 export async function latestSubmission(db: Executor, applicationId: string) {
-  return db.selectFrom('application_submissions').selectAll().where('application_id', '=', applicationId).orderBy('sequence', 'desc').limit(1).executeTakeFirst();
+  return db
+    .selectFrom('application_submissions')
+    .selectAll()
+    .where('application_id', '=', applicationId)
+    .orderBy('sequence', 'desc')
+    .limit(1)
+    .executeTakeFirst();
 }
 
-export async function insertConsent(db: Executor, row: { application_id: string; submission_id: string; user_id: string; kind: 'icpa' | 'release_of_information' | 'signature_authority'; agreement_id: string | null; text_version: string; text_hash: string; language: Language; ip: string | null; user_agent: string | null }) {
+export async function insertConsent(
+  db: Executor,
+  row: {
+    application_id: string;
+    submission_id: string;
+    user_id: string;
+    kind: 'icpa' | 'release_of_information' | 'signature_authority';
+    agreement_id: string | null;
+    text_version: string;
+    text_hash: string;
+    language: Language;
+    ip: string | null;
+    user_agent: string | null;
+  },
+) {
   await db.insertInto('consents').values(row).execute();
 }
 
 export async function consentsOf(db: Executor, applicationId: string) {
-  return db.selectFrom('consents').selectAll().where('application_id', '=', applicationId).orderBy('accepted_at').execute();
+  return db
+    .selectFrom('consents')
+    .selectAll()
+    .where('application_id', '=', applicationId)
+    .orderBy('accepted_at')
+    .execute();
 }
 
-export async function insertInvitation(db: Executor, row: { application_id: string; email: string; token_hash: string; invited_by: string; expires_at: Date }) {
+export async function insertInvitation(
+  db: Executor,
+  row: { application_id: string; email: string; token_hash: string; invited_by: string; expires_at: Date },
+) {
   await db.insertInto('signatory_invitations').values(row).execute();
 }
 
@@ -185,9 +305,12 @@ export async function distributorsByIds(db: Executor, ids: string[]) {
       'd.legal_name',
       'd.hq_country',
       'd.status',
-      sql<string[]>`coalesce((SELECT array_agg(t.country ORDER BY t.country) FROM distributor_territories t WHERE t.distributor_id = d.id), '{}')`.as('territories'),
+      sql<
+        string[]
+      >`coalesce((SELECT array_agg(t.country ORDER BY t.country) FROM distributor_territories t WHERE t.distributor_id = d.id), '{}')`.as(
+        'territories',
+      ),
     ])
     .where('d.id', 'in', valid)
     .execute();
 }
-

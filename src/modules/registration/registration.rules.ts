@@ -14,7 +14,14 @@ import { emailDomain, emailProvider } from './email-checks.rules.ts';
 export const STEPS = ['company', 'contacts', 'locations', 'distributors', 'added_value', 'personnel'] as const;
 export type Step = (typeof STEPS)[number];
 
-export const LEGAL_FORMS = ['corporation', 'limited_company', 'partnership', 'sole_proprietorship', 'cooperative', 'other'] as const;
+export const LEGAL_FORMS = [
+  'corporation',
+  'limited_company',
+  'partnership',
+  'sole_proprietorship',
+  'cooperative',
+  'other',
+] as const;
 export const LOCATION_TYPES = ['office', 'showroom', 'warehouse', 'other', 'residence'] as const;
 export type LocationType = (typeof LOCATION_TYPES)[number];
 
@@ -73,12 +80,28 @@ export interface Finding {
   params?: Record<string, string | number>;
 }
 
-const fail = (rule: string, field: string, code: string, params?: Record<string, string | number>): Finding => ({ rule, outcome: 'fail', field, code, ...(params ? { params } : {}) });
-const review = (rule: string, field: string, code: string, params?: Record<string, string | number>): Finding => ({ rule, outcome: 'review', field, code, ...(params ? { params } : {}) });
+const fail = (rule: string, field: string, code: string, params?: Record<string, string | number>): Finding => ({
+  rule,
+  outcome: 'fail',
+  field,
+  code,
+  ...(params ? { params } : {}),
+});
+const review = (rule: string, field: string, code: string, params?: Record<string, string | number>): Finding => ({
+  rule,
+  outcome: 'review',
+  field,
+  code,
+  ...(params ? { params } : {}),
+});
 const pass = (rule: string, field: string, code: string): Finding => ({ rule, outcome: 'pass', field, code });
 
 /** Field problems (required, too long…) as failing findings of the step's rule. */
-function fieldProblems(rule: string, problems: { field: string; rule: string; params?: Record<string, string | number> }[], prefix = ''): Finding[] {
+function fieldProblems(
+  rule: string,
+  problems: { field: string; rule: string; params?: Record<string, string | number> }[],
+  prefix = '',
+): Finding[] {
   return problems.map((p) => fail(rule, `${prefix}${p.field}`, p.rule, p.params));
 }
 
@@ -100,12 +123,22 @@ function hostOf(website: string): string | undefined {
  * REG-8: the primary email must be a business address. Public and disposable domains are
  * refused (case- and subdomain-insensitive); a domain unlike the website's is flagged.
  */
-export function checkBusinessEmail(email: string, website: string | undefined, field = 'contacts.email', allowlist: readonly AllowlistEntry[] = []): Finding[] {
+export function checkBusinessEmail(
+  email: string,
+  website: string | undefined,
+  field = 'contacts.email',
+  allowlist: readonly AllowlistEntry[] = [],
+): Finding[] {
   const format = checkEmail(email, field);
   if (format.length > 0) return fieldProblems('REG-8', format);
   const domain = emailDomain(email);
   const provider = emailProvider(email);
-  if (provider) return [fail('REG-8', field, provider.kind === 'disposable' ? 'email_disposable' : 'email_public_domain', { domain: provider.domain })];
+  if (provider)
+    return [
+      fail('REG-8', field, provider.kind === 'disposable' ? 'email_disposable' : 'email_public_domain', {
+        domain: provider.domain,
+      }),
+    ];
   const host = website ? hostOf(website) : undefined;
   // A domain staff confirmed as the company's own (allow-list) is not flagged again.
   const allowed = isAllowListed(allowlist, { code: 'email_domain_differs', phrase: domain, scope: host ?? '' });
@@ -126,7 +159,13 @@ export { normaliseForMatch, type WatchlistEntry } from './address-checks.rules.t
  * offices, forwarders, parcel lockers, logistics suppliers and "care of" addresses are flagged for
  * review with their evidence and line (address-checks.rules.ts).
  */
-export function checkLocation(location: LocationAnswers, registrationCountry: string | undefined, watchlist: readonly WatchlistEntry[], index: number, allowlist: readonly AllowlistEntry[] = []): Finding[] {
+export function checkLocation(
+  location: LocationAnswers,
+  registrationCountry: string | undefined,
+  watchlist: readonly WatchlistEntry[],
+  index: number,
+  allowlist: readonly AllowlistEntry[] = [],
+): Finding[] {
   const prefix = `locations.${index}.`;
   const findings: Finding[] = [];
   const lines = location.lines.map((l) => l.trim()).filter(Boolean);
@@ -134,15 +173,19 @@ export function checkLocation(location: LocationAnswers, registrationCountry: st
   if (lines.some((l) => l.length > 200)) findings.push(fail('REG-7', `${prefix}lines`, 'too_long', { max: 200 }));
   findings.push(...fieldProblems('REG-7', checkName(location.city, 'city', 100), prefix));
   const country = location.country.trim().toUpperCase();
-  if (!isCountryCode(country)) findings.push(fail('REG-7', `${prefix}country`, 'country_code', { value: location.country }));
-  else if (registrationCountry && country !== registrationCountry) findings.push(fail('REG-7', `${prefix}country`, 'location_outside_country', { country, registrationCountry }));
+  if (!isCountryCode(country))
+    findings.push(fail('REG-7', `${prefix}country`, 'country_code', { value: location.country }));
+  else if (registrationCountry && country !== registrationCountry)
+    findings.push(fail('REG-7', `${prefix}country`, 'location_outside_country', { country, registrationCountry }));
   const postcode = location.postcode.trim();
   if (postcode.length > 20) findings.push(fail('REG-7', `${prefix}postcode`, 'too_long', { max: 20 }));
   else if (isCountryCode(country) && postcodeValidatorExistsForCountry(country)) {
     if (!postcode) findings.push(fail('REG-7', `${prefix}postcode`, 'required'));
-    else if (!postcodeValidator(postcode, country)) findings.push(fail('REG-7', `${prefix}postcode`, 'postcode_format', { value: postcode, country }));
+    else if (!postcodeValidator(postcode, country))
+      findings.push(fail('REG-7', `${prefix}postcode`, 'postcode_format', { value: postcode, country }));
   }
-  if (!(LOCATION_TYPES as readonly string[]).includes(location.type)) findings.push(fail('REG-7', `${prefix}type`, 'required'));
+  if (!(LOCATION_TYPES as readonly string[]).includes(location.type))
+    findings.push(fail('REG-7', `${prefix}type`, 'required'));
   else if (location.type === 'residence') findings.push(fail('REG-7', `${prefix}type`, 'location_residence'));
   else if (location.type === 'other') findings.push(review('REG-7', `${prefix}type`, 'location_type_other'));
 
@@ -151,13 +194,24 @@ export function checkLocation(location: LocationAnswers, registrationCountry: st
   const scope = addressScope(location);
   for (const flag of detectAddressFlags(location.lines, country, watchlist)) {
     if (isAllowListed(allowlist, { code: `address_${flag.category}`, phrase: flag.evidence, scope })) continue;
-    findings.push(review('REG-7', `${prefix}lines`, `address_${flag.category}`, { evidence: flag.evidence, line: flag.line, ...(flag.provider ? { provider: flag.provider } : {}) }));
+    findings.push(
+      review('REG-7', `${prefix}lines`, `address_${flag.category}`, {
+        evidence: flag.evidence,
+        line: flag.line,
+        ...(flag.provider ? { provider: flag.provider } : {}),
+      }),
+    );
   }
   if (!findings.some((f) => f.outcome !== 'pass')) findings.push(pass('REG-7', `${prefix}lines`, 'location_ok'));
   return findings;
 }
 
-export function checkLocations(answers: ApplicationAnswers['locations'], registrationCountry: string | undefined, watchlist: readonly WatchlistEntry[], allowlist: readonly AllowlistEntry[] = []): Finding[] {
+export function checkLocations(
+  answers: ApplicationAnswers['locations'],
+  registrationCountry: string | undefined,
+  watchlist: readonly WatchlistEntry[],
+  allowlist: readonly AllowlistEntry[] = [],
+): Finding[] {
   const items = answers?.items ?? [];
   if (items.length === 0) return [fail('REG-7', 'locations', 'location_required')];
   if (items.length > MAX_LOCATIONS) return [fail('REG-7', 'locations', 'too_many', { max: MAX_LOCATIONS })];
@@ -169,17 +223,26 @@ export function checkLocations(answers: ApplicationAnswers['locations'], registr
 export function checkCompany(company: CompanyAnswers | undefined): Finding[] {
   if (!company) return [fail('REG-13', 'company', 'required')];
   const findings = fieldProblems('REG-13', checkName(company.legalName, 'legal_name', 200), 'company.');
-  if (!(LEGAL_FORMS as readonly string[]).includes(company.legalForm)) findings.push(fail('REG-13', 'company.legal_form', 'required'));
-  if (!isCountryCode(company.country)) findings.push(fail('REG-13', 'company.country', company.country ? 'country_code' : 'required', { value: company.country }));
+  if (!(LEGAL_FORMS as readonly string[]).includes(company.legalForm))
+    findings.push(fail('REG-13', 'company.legal_form', 'required'));
+  if (!isCountryCode(company.country))
+    findings.push(
+      fail('REG-13', 'company.country', company.country ? 'country_code' : 'required', { value: company.country }),
+    );
   if (company.website.length > 200) findings.push(fail('REG-13', 'company.website', 'too_long', { max: 200 }));
-  else if (company.website && !hostOf(company.website)?.includes('.')) findings.push(fail('REG-13', 'company.website', 'url'));
+  else if (company.website && !hostOf(company.website)?.includes('.'))
+    findings.push(fail('REG-13', 'company.website', 'url'));
   const number = company.registrationNumber.trim();
   if (!number) findings.push(fail('REG-13', 'company.registration_number', 'required'));
   else if (number.length > 64) findings.push(fail('REG-13', 'company.registration_number', 'too_long', { max: 64 }));
   return findings;
 }
 
-export function checkContacts(contacts: ApplicationAnswers['contacts'], company: CompanyAnswers | undefined, allowlist: readonly AllowlistEntry[] = []): Finding[] {
+export function checkContacts(
+  contacts: ApplicationAnswers['contacts'],
+  company: CompanyAnswers | undefined,
+  allowlist: readonly AllowlistEntry[] = [],
+): Finding[] {
   const primary = contacts?.primary;
   if (!primary) return [fail('REG-13', 'contacts', 'required')];
   const findings = fieldProblems('REG-13', checkName(primary.name, 'name'), 'contacts.');
@@ -188,7 +251,8 @@ export function checkContacts(contacts: ApplicationAnswers['contacts'], company:
   const phone = primary.phone.trim();
   if (!phone) findings.push(fail('REG-13', 'contacts.phone', 'required'));
   else if (phone.length > 40) findings.push(fail('REG-13', 'contacts.phone', 'too_long', { max: 40 }));
-  else if (company && isCountryCode(company.country) && !safePhoneCheck(phone, company.country)) findings.push(fail('REG-13', 'contacts.phone', 'phone_for_country', { country: company.country }));
+  else if (company && isCountryCode(company.country) && !safePhoneCheck(phone, company.country))
+    findings.push(fail('REG-13', 'contacts.phone', 'phone_for_country', { country: company.country }));
   return findings;
 }
 
@@ -215,7 +279,11 @@ export interface DistributorFacts {
  * country; every claim outside the territory is refused. REG-3: one of them is designated for
  * on-boarding and training.
  */
-export function checkDistributorClaims(answers: ApplicationAnswers['distributors'], country: string | undefined, distributors: ReadonlyMap<string, DistributorFacts>): Finding[] {
+export function checkDistributorClaims(
+  answers: ApplicationAnswers['distributors'],
+  country: string | undefined,
+  distributors: ReadonlyMap<string, DistributorFacts>,
+): Finding[] {
   const items = answers?.items ?? [];
   if (items.length === 0) return [fail('REG-2', 'distributors', 'claim_required')];
   if (items.length > MAX_CLAIMS) return [fail('REG-2', 'distributors', 'too_many', { max: MAX_CLAIMS })];
@@ -224,8 +292,15 @@ export function checkDistributorClaims(answers: ApplicationAnswers['distributors
   items.forEach((item, i) => {
     const prefix = `distributors.${i}.`;
     const distributor = distributors.get(item.distributorId);
-    if (!distributor) findings.push(fail('REG-2', `${prefix}distributor`, item.distributorId ? 'distributor_unknown' : 'required'));
-    else if (country && !servesCountry(distributor, country)) findings.push(fail('REG-2', `${prefix}distributor`, 'distributor_not_in_territory', { distributor: distributor.legalName, country }));
+    if (!distributor)
+      findings.push(fail('REG-2', `${prefix}distributor`, item.distributorId ? 'distributor_unknown' : 'required'));
+    else if (country && !servesCountry(distributor, country))
+      findings.push(
+        fail('REG-2', `${prefix}distributor`, 'distributor_not_in_territory', {
+          distributor: distributor.legalName,
+          country,
+        }),
+      );
     findings.push(...fieldProblems('REG-2', checkAccountNumber(item.accountNumber, 'account_number'), prefix));
     const key = `${item.distributorId}|${item.accountNumber.trim()}`;
     if (seen.has(key)) findings.push(fail('REG-2', `${prefix}account_number`, 'claim_duplicate'));
@@ -233,7 +308,8 @@ export function checkDistributorClaims(answers: ApplicationAnswers['distributors
   });
   const initial = answers?.initialDistributorId ?? '';
   if (!initial) findings.push(fail('REG-3', 'distributors.initial_distributor', 'required'));
-  else if (!items.some((i) => i.distributorId === initial)) findings.push(fail('REG-3', 'distributors.initial_distributor', 'initial_distributor_not_listed'));
+  else if (!items.some((i) => i.distributorId === initial))
+    findings.push(fail('REG-3', 'distributors.initial_distributor', 'initial_distributor_not_listed'));
   if (!findings.some((f) => f.outcome === 'fail')) findings.push(pass('REG-2', 'distributors', 'claims_ok'));
   return findings;
 }
@@ -256,7 +332,13 @@ export function checkListedCompanies(claims: readonly ListedClaimCheck[]): Findi
     const field = `distributors.${i}.account_number`;
     const params = { distributor: claim.distributor, account: claim.accountNumber };
     if (!match.listedName) return [review('REG-2', field, 'listed_company_unnamed', params)];
-    return [review('REG-2', field, 'listed_company_differs', { ...params, listed: match.listedName, score: Math.round((match.score ?? 0) * 100) })];
+    return [
+      review('REG-2', field, 'listed_company_differs', {
+        ...params,
+        listed: match.listedName,
+        score: Math.round((match.score ?? 0) * 100),
+      }),
+    ];
   });
 }
 
@@ -268,8 +350,10 @@ export function checkAddedValue(answers: ApplicationAnswers['added_value']): Fin
   if (!answers?.providesServices) findings.push(fail('REG-9', 'added_value.provides_services', 'attestation_required'));
   const description = answers?.servicesDescription.trim() ?? '';
   if (!description) findings.push(fail('REG-9', 'added_value.services_description', 'required'));
-  else if (description.length < 20) findings.push(fail('REG-9', 'added_value.services_description', 'too_short', { min: 20 }));
-  else if (description.length > 2000) findings.push(fail('REG-9', 'added_value.services_description', 'too_long', { max: 2000 }));
+  else if (description.length < 20)
+    findings.push(fail('REG-9', 'added_value.services_description', 'too_short', { min: 20 }));
+  else if (description.length > 2000)
+    findings.push(fail('REG-9', 'added_value.services_description', 'too_long', { max: 2000 }));
   if (findings.length === 0) findings.push(pass('REG-9', 'added_value', 'added_value_ok'));
   return findings;
 }
@@ -284,7 +368,9 @@ export function checkPersonnel(answers: ApplicationAnswers['personnel']): Findin
   const emails = new Set<string>();
   items.forEach((person, i) => {
     const prefix = `personnel.${i}.`;
-    findings.push(...fieldProblems('REG-10', [...checkName(person.name, 'name'), ...checkEmail(person.email, 'email')], prefix));
+    findings.push(
+      ...fieldProblems('REG-10', [...checkName(person.name, 'name'), ...checkEmail(person.email, 'email')], prefix),
+    );
     if (person.role.length > 120) findings.push(fail('REG-10', `${prefix}role`, 'too_long', { max: 120 }));
     const email = person.email.trim().toLowerCase();
     if (email && emails.has(email)) findings.push(fail('REG-10', `${prefix}email`, 'personnel_duplicate'));
@@ -348,10 +434,18 @@ export interface Signature {
  */
 export function checkSignature(signature: Signature, currentAgreementVersion: string | undefined): Finding[] {
   const findings: Finding[] = [];
-  if (!signature.confirmsAuthority) findings.push(fail('REG-1', 'sign.confirms_authority', 'signature_authority_required'));
-  findings.push(...fieldProblems('REG-1', [...checkName(signature.name, 'signatory_name'), ...checkName(signature.title, 'signatory_title')], 'sign.'));
+  if (!signature.confirmsAuthority)
+    findings.push(fail('REG-1', 'sign.confirms_authority', 'signature_authority_required'));
+  findings.push(
+    ...fieldProblems(
+      'REG-1',
+      [...checkName(signature.name, 'signatory_name'), ...checkName(signature.title, 'signatory_title')],
+      'sign.',
+    ),
+  );
   if (!currentAgreementVersion) findings.push(fail('REG-11', 'sign.agreement', 'agreement_unavailable'));
-  else if (signature.acceptedAgreementVersion !== currentAgreementVersion) findings.push(fail('REG-11', 'sign.agreement', 'agreement_not_current', { version: currentAgreementVersion }));
+  else if (signature.acceptedAgreementVersion !== currentAgreementVersion)
+    findings.push(fail('REG-11', 'sign.agreement', 'agreement_not_current', { version: currentAgreementVersion }));
   if (!signature.consentsToRelease) findings.push(fail('REG-6', 'sign.release_consent', 'release_consent_required'));
   return findings;
 }
@@ -382,14 +476,25 @@ export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
 export const EDITABLE_STATUSES = ['draft', 'info_requested'] as const satisfies readonly ApplicationStatus[];
 
 /** REG-13: a draft, or an application staff asked a question about, can be changed; a submitted or decided one cannot. */
-export const isEditable = (status: ApplicationStatus): boolean => (EDITABLE_STATUSES as readonly string[]).includes(status);
+export const isEditable = (status: ApplicationStatus): boolean =>
+  (EDITABLE_STATUSES as readonly string[]).includes(status);
 
 /** REG-12: after a question from staff, a resubmission carries the applicant's answer. */
 export const APPLICANT_ANSWER_MAX = 4000;
 export function checkApplicantAnswer(status: ApplicationStatus, answer: string | undefined): Finding[] {
   const text = (answer ?? '').trim();
-  if (status === 'info_requested' && !text) return [{ rule: 'REG-12', outcome: 'fail', field: 'applicant_answer', code: 'required' }];
-  if (text.length > APPLICANT_ANSWER_MAX) return [{ rule: 'REG-12', outcome: 'fail', field: 'applicant_answer', code: 'too_long', params: { max: APPLICANT_ANSWER_MAX } }];
+  if (status === 'info_requested' && !text)
+    return [{ rule: 'REG-12', outcome: 'fail', field: 'applicant_answer', code: 'required' }];
+  if (text.length > APPLICANT_ANSWER_MAX)
+    return [
+      {
+        rule: 'REG-12',
+        outcome: 'fail',
+        field: 'applicant_answer',
+        code: 'too_long',
+        params: { max: APPLICANT_ANSWER_MAX },
+      },
+    ];
   return [];
 }
 
@@ -397,11 +502,18 @@ export function checkApplicantAnswer(status: ApplicationStatus, answer: string |
  * REG-13: the steps complete after saving one. The saved step is complete when none of its
  * rules fails; a new country of registration reopens the steps checked against the old one.
  */
-export function completedStepsAfterSave(completed: readonly string[], step: Step, findings: readonly Finding[], countryBefore: string | undefined, countryAfter: string | undefined): Step[] {
+export function completedStepsAfterSave(
+  completed: readonly string[],
+  step: Step,
+  findings: readonly Finding[],
+  countryBefore: string | undefined,
+  countryAfter: string | undefined,
+): Step[] {
   const done = new Set(completed);
   if (findings.every((f) => f.outcome !== 'fail')) done.add(step);
   else done.delete(step);
-  if (step === 'company' && countryBefore !== countryAfter) (['contacts', 'locations', 'distributors'] as const).forEach((s) => done.delete(s));
+  if (step === 'company' && countryBefore !== countryAfter)
+    (['contacts', 'locations', 'distributors'] as const).forEach((s) => done.delete(s));
   return STEPS.filter((s) => done.has(s));
 }
 
@@ -429,14 +541,17 @@ export interface AgreementInput {
 
 /** A language's texts count as given when any of them is written. */
 export const isTextGiven = (text: AgreementTextInput | undefined): text is AgreementTextInput =>
-  !!text && [text.title, text.body, text.releaseOfInformation ?? '', text.signatureAuthority ?? ''].some((v) => v.trim() !== '');
+  !!text &&
+  [text.title, text.body, text.releaseOfInformation ?? '', text.signatureAuthority ?? ''].some((v) => v.trim() !== '');
 
 /**
  * REG-11, X-1: a new version of the agreement names itself, its effective date and the language
  * that governs; the governing language's title and text are required, and every other language
  * given has both a title and a text (its statements default to the programme's translation).
  */
-export function checkAgreement(input: AgreementInput): { field: string; rule: string; params?: Record<string, string | number> }[] {
+export function checkAgreement(
+  input: AgreementInput,
+): { field: string; rule: string; params?: Record<string, string | number> }[] {
   const problems: { field: string; rule: string; params?: Record<string, string | number> }[] = [];
   const text = (field: string, value: string, max: number, required = true) => {
     if (!value.trim()) {
@@ -445,7 +560,8 @@ export function checkAgreement(input: AgreementInput): { field: string; rule: st
   };
   text('version', input.version, 50);
   if (Number.isNaN(input.effectiveAt.getTime())) problems.push({ field: 'effective_at', rule: 'date_format' });
-  if (!(LANGUAGES as readonly string[]).includes(input.governingLanguage)) problems.push({ field: 'governing_language', rule: 'required' });
+  if (!(LANGUAGES as readonly string[]).includes(input.governingLanguage))
+    problems.push({ field: 'governing_language', rule: 'required' });
   for (const language of LANGUAGES) {
     const given = input.texts[language];
     if (language !== input.governingLanguage && !isTextGiven(given)) continue;
@@ -468,14 +584,20 @@ export interface ShownText {
 
 /** X-1: the hash that names exactly what an applicant was shown (title, text and both statements). */
 export function agreementTextHash(text: Omit<ShownText, 'language'>): string {
-  return createHash('sha256').update(JSON.stringify([text.title, text.body, text.releaseOfInformation, text.signatureAuthority])).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify([text.title, text.body, text.releaseOfInformation, text.signatureAuthority]))
+    .digest('hex');
 }
 
 /**
  * X-1: the text an applicant reads: their language's when the version has one, otherwise the
  * governing language's, marked as a fallback so the page says that it is the binding version.
  */
-export function textFor<T extends { language: Language }>(texts: readonly T[], language: string | undefined, governing: Language): { text: T; fallback: boolean } | undefined {
+export function textFor<T extends { language: Language }>(
+  texts: readonly T[],
+  language: string | undefined,
+  governing: Language,
+): { text: T; fallback: boolean } | undefined {
   const own = texts.find((t) => t.language === language);
   if (own) return { text: own, fallback: false };
   const binding = texts.find((t) => t.language === governing);
@@ -487,7 +609,10 @@ export function textFor<T extends { language: Language }>(texts: readonly T[], l
  * no longer a current text (a new version was published meanwhile), the signatory has not seen
  * what they would accept. Undefined when the shown text is current or none is named.
  */
-export function staleTextProblem(shown: { language?: string | undefined; hash?: string | undefined }, current: readonly { language: Language; textHash: string }[]): { field: string; rule: string } | undefined {
+export function staleTextProblem(
+  shown: { language?: string | undefined; hash?: string | undefined },
+  current: readonly { language: Language; textHash: string }[],
+): { field: string; rule: string } | undefined {
   if (shown.hash === undefined) return undefined;
   const text = current.find((t) => t.language === shown.language);
   return text && text.textHash === shown.hash ? undefined : { field: 'sign.text_hash', rule: 'agreement_text_changed' };

@@ -64,7 +64,6 @@ export interface ApplicationView {
   members: { name: string; email: string; role: 'preparer' | 'signatory' }[];
 }
 
-
 /** One line of the applicant's list of applications. */
 export interface ApplicationSummary {
   id: string;
@@ -94,7 +93,8 @@ function toView(row: repo.ApplicationRow, people: Awaited<ReturnType<typeof repo
     version: row.version,
     legalName: row.legal_name,
     country: row.country,
-    signatory: row.signatory_name && row.signatory_title ? { name: row.signatory_name, title: row.signatory_title } : null,
+    signatory:
+      row.signatory_name && row.signatory_title ? { name: row.signatory_name, title: row.signatory_title } : null,
     submittedAt: row.submitted_at,
     staffQuestion: row.status === 'info_requested' ? row.staff_question : null,
     members: people.map((p) => ({ name: p.name, email: p.email, role: p.role })),
@@ -110,9 +110,20 @@ async function memberApplication(ctx: AppContext, actor: Actor, id: string): Pro
 
 /** What the rules need beyond the answers: the address watchlist and the named distributors. */
 export async function ruleContext(db: Executor, answers: ApplicationAnswers): Promise<RuleContext> {
-  const ids = [...new Set((answers.distributors?.items ?? []).map((i) => i.distributorId).concat(answers.distributors?.initialDistributorId ?? ''))];
+  const ids = [
+    ...new Set(
+      (answers.distributors?.items ?? [])
+        .map((i) => i.distributorId)
+        .concat(answers.distributors?.initialDistributorId ?? ''),
+    ),
+  ];
   const rows = await repo.distributorsByIds(db, ids);
-  const distributors = new Map<string, DistributorFacts>(rows.map((r) => [r.id, { id: r.id, legalName: r.legal_name, hqCountry: r.hq_country, territories: r.territories, status: r.status }]));
+  const distributors = new Map<string, DistributorFacts>(
+    rows.map((r) => [
+      r.id,
+      { id: r.id, legalName: r.legal_name, hqCountry: r.hq_country, territories: r.territories, status: r.status },
+    ]),
+  );
   const watchlist = [...SHIPPED_WATCHLIST, ...(await repo.watchlistEntries(db))];
   return { watchlist, distributors, allowlist: await allowlistEntries(db) };
 }
@@ -120,14 +131,25 @@ export async function ruleContext(db: Executor, answers: ApplicationAnswers): Pr
 // ---- Drafts ----
 
 /** REG-1, REG-13: a signed-in person with a confirmed email starts an application. */
-export async function startApplication(ctx: AppContext, actorOrNull: Actor | null, meta: RequestMeta): Promise<ApplicationView> {
+export async function startApplication(
+  ctx: AppContext,
+  actorOrNull: Actor | null,
+  meta: RequestMeta,
+): Promise<ApplicationView> {
   const actor = requireUser(actorOrNull);
-  if (!actor.emailVerified) throw new AppError('email_not_verified', 'Confirm your email address before you apply.', 403);
+  if (!actor.emailVerified)
+    throw new AppError('email_not_verified', 'Confirm your email address before you apply.', 403);
   const id = await ctx.db.transaction().execute(async (trx) => {
     const reference = `APP-${new Date().getUTCFullYear()}-${randomBytes(4).toString('hex').toUpperCase()}`;
     const { id } = await repo.insertApplication(trx, { reference, created_by: actor.userId });
     await repo.addMember(trx, id, actor.userId, 'preparer');
-    await recordAudit(trx, { actor: auditActor(actor), action: 'application.created', subject: { type: 'application', id }, ip: meta.ip, data: { reference } });
+    await recordAudit(trx, {
+      actor: auditActor(actor),
+      action: 'application.created',
+      subject: { type: 'application', id },
+      ip: meta.ip,
+      data: { reference },
+    });
     return id;
   });
   return getApplication(ctx, actor, id);
@@ -141,7 +163,15 @@ export async function getApplication(ctx: AppContext, actorOrNull: Actor | null,
 
 export async function listMyApplications(ctx: AppContext, actorOrNull: Actor | null): Promise<ApplicationSummary[]> {
   const actor = requireUser(actorOrNull);
-  return (await repo.applicationsOfUser(ctx.db, actor.userId)).map((r) => ({ id: r.id, reference: r.reference, status: r.status, legalName: r.legal_name, country: r.country, updatedAt: r.updated_at, submittedAt: r.submitted_at }));
+  return (await repo.applicationsOfUser(ctx.db, actor.userId)).map((r) => ({
+    id: r.id,
+    reference: r.reference,
+    status: r.status,
+    legalName: r.legal_name,
+    country: r.country,
+    updatedAt: r.updated_at,
+    submittedAt: r.submitted_at,
+  }));
 }
 
 /**
@@ -149,41 +179,105 @@ export async function listMyApplications(ctx: AppContext, actorOrNull: Actor | n
  * be incomplete); the step counts as complete only when none of its rules fails. Returns the
  * step's findings so the form can show every problem at once.
  */
-export async function saveStep(ctx: AppContext, actorOrNull: Actor | null, id: string, step: Step, stepAnswers: ApplicationAnswers[Step], expectedVersion: number, meta: RequestMeta): Promise<{ application: ApplicationView; findings: Finding[] }> {
+export async function saveStep(
+  ctx: AppContext,
+  actorOrNull: Actor | null,
+  id: string,
+  step: Step,
+  stepAnswers: ApplicationAnswers[Step],
+  expectedVersion: number,
+  meta: RequestMeta,
+): Promise<{ application: ApplicationView; findings: Finding[] }> {
   const actor = requireUser(actorOrNull);
   const row = await memberApplication(ctx, actor, id);
-  if (!isEditable(row.status)) throw conflict('application_not_editable', 'This application was submitted; it can no longer be changed.');
+  if (!isEditable(row.status))
+    throw conflict('application_not_editable', 'This application was submitted; it can no longer be changed.');
   const answers: ApplicationAnswers = { ...row.answers, [step]: stepAnswers };
   const findings = checkStep(step, answers, await ruleContext(ctx.db, answers));
-  const completed = completedStepsAfterSave(row.completed_steps, step, findings, row.answers.company?.country, answers.company?.country);
+  const completed = completedStepsAfterSave(
+    row.completed_steps,
+    step,
+    findings,
+    row.answers.company?.country,
+    answers.company?.country,
+  );
   await ctx.db.transaction().execute(async (trx) => {
-    const saved = await repo.saveAnswers(trx, id, expectedVersion, { answers, completed_steps: completed, legal_name: answers.company?.legalName.trim() || null, country: isCountryCode(answers.company?.country) ? answers.company.country : null });
-    if (!saved) throw conflict('stale_version', 'This application was changed in another window or by a colleague. Reload it and enter your change again.');
-    await recordAudit(trx, { actor: auditActor(actor), action: 'application.step_saved', subject: { type: 'application', id }, ip: meta.ip, data: { step, failures: blocking(findings).length, reviews: findings.filter((f) => f.outcome === 'review').length } });
+    const saved = await repo.saveAnswers(trx, id, expectedVersion, {
+      answers,
+      completed_steps: completed,
+      legal_name: answers.company?.legalName.trim() || null,
+      country: isCountryCode(answers.company?.country) ? answers.company.country : null,
+    });
+    if (!saved)
+      throw conflict(
+        'stale_version',
+        'This application was changed in another window or by a colleague. Reload it and enter your change again.',
+      );
+    await recordAudit(trx, {
+      actor: auditActor(actor),
+      action: 'application.step_saved',
+      subject: { type: 'application', id },
+      ip: meta.ip,
+      data: {
+        step,
+        failures: blocking(findings).length,
+        reviews: findings.filter((f) => f.outcome === 'review').length,
+      },
+    });
   });
   return { application: await getApplication(ctx, actor, id), findings };
 }
 
 /** Every finding of the application as it stands (the summary before submission). */
-export async function reviewApplication(ctx: AppContext, actorOrNull: Actor | null, id: string): Promise<{ application: ApplicationView; findings: Finding[]; agreement: { id: string; version: string; title: string; body: string } | null }> {
+export async function reviewApplication(
+  ctx: AppContext,
+  actorOrNull: Actor | null,
+  id: string,
+): Promise<{
+  application: ApplicationView;
+  findings: Finding[];
+  agreement: { id: string; version: string; title: string; body: string } | null;
+}> {
   const actor = requireUser(actorOrNull);
   const application = await getApplication(ctx, actor, id);
   const findings = checkApplication(application.answers, await ruleContext(ctx.db, application.answers));
   const agreement = await repo.currentAgreement(ctx.db);
-  return { application, findings, agreement: agreement ? { id: agreement.id, version: agreement.version, title: agreement.title, body: agreement.body } : null };
+  return {
+    application,
+    findings,
+    agreement: agreement
+      ? { id: agreement.id, version: agreement.version, title: agreement.title, body: agreement.body }
+      : null,
+  };
 }
 
 // ---- REG-1: inviting a colleague with signature authority ----
 
-export async function inviteSignatory(ctx: AppContext, actorOrNull: Actor | null, id: string, email: string, meta: RequestMeta): Promise<void> {
+export async function inviteSignatory(
+  ctx: AppContext,
+  actorOrNull: Actor | null,
+  id: string,
+  email: string,
+  meta: RequestMeta,
+): Promise<void> {
   const actor = requireUser(actorOrNull);
   const row = await memberApplication(ctx, actor, id);
-  if (!isEditable(row.status)) throw conflict('application_not_editable', 'This application was submitted; a colleague can no longer be invited to sign it.');
+  if (!isEditable(row.status))
+    throw conflict(
+      'application_not_editable',
+      'This application was submitted; a colleague can no longer be invited to sign it.',
+    );
   const problems = checkEmail(email ?? '', 'email');
   if (problems.length > 0) throw validationFailed(problems);
   const { secret, hash } = newSecret();
   await ctx.db.transaction().execute(async (trx) => {
-    await repo.insertInvitation(trx, { application_id: id, email: email.trim(), token_hash: hash, invited_by: actor.userId, expires_at: new Date(Date.now() + INVITATION_TTL_MS) });
+    await repo.insertInvitation(trx, {
+      application_id: id,
+      email: email.trim(),
+      token_hash: hash,
+      invited_by: actor.userId,
+      expires_at: new Date(Date.now() + INVITATION_TTL_MS),
+    });
     await enqueueEmail(trx, brandOf(ctx.config), {
       to: email.trim(),
       language: actor.language,
@@ -192,11 +286,22 @@ export async function inviteSignatory(ctx: AppContext, actorOrNull: Actor | null
       actionUrl: `${ctx.config.publicUrl}/apply/join?token=${secret}`,
       vars: { inviter: actor.name, company: row.legal_name ?? row.reference },
     });
-    await recordAudit(trx, { actor: auditActor(actor), action: 'application.signatory_invited', subject: { type: 'application', id }, ip: meta.ip, data: { email: email.trim() } });
+    await recordAudit(trx, {
+      actor: auditActor(actor),
+      action: 'application.signatory_invited',
+      subject: { type: 'application', id },
+      ip: meta.ip,
+      data: { email: email.trim() },
+    });
   });
 }
 
-const invalidInvitation = () => new AppError('token_invalid', 'This invitation link is wrong, already used or expired. Ask your colleague for a new one.', 400);
+const invalidInvitation = () =>
+  new AppError(
+    'token_invalid',
+    'This invitation link is wrong, already used or expired. Ask your colleague for a new one.',
+    400,
+  );
 
 /** REG-1: an open invitation for the signed-in account; anyone else is refused (see invitationRefusal). */
 async function invitationFor(db: Executor, actor: Actor, token: string) {
@@ -205,28 +310,53 @@ async function invitationFor(db: Executor, actor: Actor, token: string) {
   if (!invitation) throw invalidInvitation();
   const refusal = invitationRefusal(invitation.email, actor);
   if (refusal === 'invitation_not_for_you') {
-    throw new AppError(refusal, 'This invitation was sent to a different email address. Sign in with the address it was sent to, or ask your colleague to invite yours.', 403);
+    throw new AppError(
+      refusal,
+      'This invitation was sent to a different email address. Sign in with the address it was sent to, or ask your colleague to invite yours.',
+      403,
+    );
   }
-  if (refusal === 'email_not_verified') throw new AppError(refusal, 'Confirm your email address before you accept the invitation.', 403);
+  if (refusal === 'email_not_verified')
+    throw new AppError(refusal, 'Confirm your email address before you accept the invitation.', 403);
   return invitation;
 }
 
 /** REG-1: what the invited colleague is asked to confirm (nothing changes until they do). */
-export async function previewInvitation(ctx: AppContext, actorOrNull: Actor | null, token: string): Promise<InvitationView> {
+export async function previewInvitation(
+  ctx: AppContext,
+  actorOrNull: Actor | null,
+  token: string,
+): Promise<InvitationView> {
   const actor = requireUser(actorOrNull);
   const invitation = await invitationFor(ctx.db, actor, token);
-  return { applicationId: invitation.application_id, reference: invitation.reference, company: invitation.legal_name, inviter: invitation.inviter_name };
+  return {
+    applicationId: invitation.application_id,
+    reference: invitation.reference,
+    company: invitation.legal_name,
+    inviter: invitation.inviter_name,
+  };
 }
 
 /** REG-1: the invited colleague, signed in with the invited and confirmed address, joins the application. */
-export async function acceptSignatoryInvitation(ctx: AppContext, actorOrNull: Actor | null, token: string, meta: RequestMeta): Promise<string> {
+export async function acceptSignatoryInvitation(
+  ctx: AppContext,
+  actorOrNull: Actor | null,
+  token: string,
+  meta: RequestMeta,
+): Promise<string> {
   const actor = requireUser(actorOrNull);
   return ctx.db.transaction().execute(async (trx) => {
     const open = await invitationFor(trx, actor, token);
     const invitation = await repo.acceptInvitation(trx, open.id, actor.userId);
     if (!invitation) throw invalidInvitation();
     await repo.addMember(trx, invitation.application_id, actor.userId, 'signatory');
-    await recordAudit(trx, { actor: auditActor(actor), action: 'application.signatory_joined', subject: { type: 'application', id: invitation.application_id }, ip: meta.ip, data: { invitedEmail: invitation.email } });
+    await recordAudit(trx, {
+      actor: auditActor(actor),
+      action: 'application.signatory_joined',
+      subject: { type: 'application', id: invitation.application_id },
+      ip: meta.ip,
+      data: { invitedEmail: invitation.email },
+    });
     return invitation.application_id;
   });
 }
@@ -253,17 +383,38 @@ function asViolations(findings: Finding[]): FieldViolation[] {
  * and findings, the consent records (who, when, from where, which text), the audit row and the
  * receipt email. A second submit of the same application answers with the first result.
  */
-export async function submitApplication(ctx: AppContext, actorOrNull: Actor | null, id: string, signature: Signature, applicantAnswer: string | undefined, meta: RequestMeta): Promise<SubmissionResult> {
+export async function submitApplication(
+  ctx: AppContext,
+  actorOrNull: Actor | null,
+  id: string,
+  signature: Signature,
+  applicantAnswer: string | undefined,
+  meta: RequestMeta,
+): Promise<SubmissionResult> {
   const actor = requireUser(actorOrNull);
   const row = await memberApplication(ctx, actor, id);
   if (!isEditable(row.status)) {
-    return { application: await getApplication(ctx, actor, id), findings: (await repo.latestSubmission(ctx.db, id))?.findings ?? [], created: false };
+    return {
+      application: await getApplication(ctx, actor, id),
+      findings: (await repo.latestSubmission(ctx.db, id))?.findings ?? [],
+      created: false,
+    };
   }
   const agreement = await currentAgreementView(ctx);
   // X-1: the text the signatory read must still be the one they accept; a newer version is read first.
-  const stale = agreement ? staleTextProblem({ language: signature.textLanguage, hash: signature.textHash }, agreement.texts) : undefined;
-  if (stale) throw new AppError('agreement_text_changed', 'The agreement text shown is no longer the current one. Read the current version and submit again.', 409, [stale]);
-  const shown = agreement ? textFor(agreement.texts, signature.textLanguage ?? agreement.governingLanguage, agreement.governingLanguage)?.text : undefined;
+  const stale = agreement
+    ? staleTextProblem({ language: signature.textLanguage, hash: signature.textHash }, agreement.texts)
+    : undefined;
+  if (stale)
+    throw new AppError(
+      'agreement_text_changed',
+      'The agreement text shown is no longer the current one. Read the current version and submit again.',
+      409,
+      [stale],
+    );
+  const shown = agreement
+    ? textFor(agreement.texts, signature.textLanguage ?? agreement.governingLanguage, agreement.governingLanguage)?.text
+    : undefined;
   const context = await ruleContext(ctx.db, row.answers);
   const findings = [...checkApplication(row.answers, context), ...checkSignature(signature, agreement?.version)];
   findings.push(...checkApplicantAnswer(row.status, applicantAnswer));
@@ -283,33 +434,81 @@ export async function submitApplication(ctx: AppContext, actorOrNull: Actor | nu
       };
       if (!partnerId) partnerId = await createApplicantPartner(trx, applicant);
       else await updateApplicantPartner(trx, partnerId, applicant);
-      const submitted = await repo.markSubmitted(trx, id, { partner_id: partnerId, signatory_user_id: actor.userId, signatory_name: signature.name.trim(), signatory_title: signature.title.trim(), applicant_answer: applicantAnswer?.trim() || null });
+      const submitted = await repo.markSubmitted(trx, id, {
+        partner_id: partnerId,
+        signatory_user_id: actor.userId,
+        signatory_name: signature.name.trim(),
+        signatory_title: signature.title.trim(),
+        applicant_answer: applicantAnswer?.trim() || null,
+      });
       // Someone else's submit won the race: roll back and answer with theirs.
       if (!submitted) throw new AppError('already_submitted', 'already submitted', 409);
 
       const who = auditActor(actor);
       const listChecks: ListedClaimCheck[] = [];
       for (const claim of answers.distributors!.items) {
-        const recorded = await claimAccount(trx, { id: partnerId, country: company.country }, { distributorId: claim.distributorId, accountNumber: claim.accountNumber }, who);
-        listChecks.push({ distributor: context.distributors.get(claim.distributorId)?.legalName ?? claim.distributorId, accountNumber: claim.accountNumber.trim(), nameMatch: recorded.nameMatch });
+        const recorded = await claimAccount(
+          trx,
+          { id: partnerId, country: company.country },
+          { distributorId: claim.distributorId, accountNumber: claim.accountNumber },
+          who,
+        );
+        listChecks.push({
+          distributor: context.distributors.get(claim.distributorId)?.legalName ?? claim.distributorId,
+          accountNumber: claim.accountNumber.trim(),
+          nameMatch: recorded.nameMatch,
+        });
       }
       findings.push(...checkListedCompanies(listChecks));
       const sequence = await repo.nextSubmissionSequence(trx, id);
-      const snapshot = await repo.insertSubmission(trx, { application_id: id, sequence, submitted_by: actor.userId, answers, findings, agreement_id: agreement!.id, signatory_name: signature.name.trim(), signatory_title: signature.title.trim() });
-      const consent = { application_id: id, submission_id: snapshot.id, user_id: actor.userId, ip: meta.ip, user_agent: meta.userAgent };
+      const snapshot = await repo.insertSubmission(trx, {
+        application_id: id,
+        sequence,
+        submitted_by: actor.userId,
+        answers,
+        findings,
+        agreement_id: agreement!.id,
+        signatory_name: signature.name.trim(),
+        signatory_title: signature.title.trim(),
+      });
+      const consent = {
+        application_id: id,
+        submission_id: snapshot.id,
+        user_id: actor.userId,
+        ip: meta.ip,
+        user_agent: meta.userAgent,
+      };
       // X-1: each consent keeps the language shown and the hash of exactly the words consented to.
       const text = shown!;
       const version = { agreement_id: agreement!.id, text_version: agreement!.version, language: text.language };
-      await repo.insertConsent(trx, { ...consent, ...version, kind: 'signature_authority', text_hash: sha256(text.signatureAuthority) });
+      await repo.insertConsent(trx, {
+        ...consent,
+        ...version,
+        kind: 'signature_authority',
+        text_hash: sha256(text.signatureAuthority),
+      });
       await repo.insertConsent(trx, { ...consent, ...version, kind: 'icpa', text_hash: sha256(text.body) });
-      await repo.insertConsent(trx, { ...consent, ...version, kind: 'release_of_information', text_hash: sha256(text.releaseOfInformation) });
+      await repo.insertConsent(trx, {
+        ...consent,
+        ...version,
+        kind: 'release_of_information',
+        text_hash: sha256(text.releaseOfInformation),
+      });
       await recordAudit(trx, {
         actor: who,
         action: sequence === 1 ? 'application.submitted' : 'application.resubmitted',
         subject: { type: 'application', id },
         organisationId: partnerId,
         ip: meta.ip,
-        data: { reference: row.reference, sequence, agreementVersion: agreement!.version, agreementLanguage: shown!.language, agreementTextHash: shown!.textHash, signatory: { name: signature.name.trim(), title: signature.title.trim() }, reviews: findings.filter((f) => f.outcome === 'review').length },
+        data: {
+          reference: row.reference,
+          sequence,
+          agreementVersion: agreement!.version,
+          agreementLanguage: shown!.language,
+          agreementTextHash: shown!.textHash,
+          signatory: { name: signature.name.trim(), title: signature.title.trim() },
+          reviews: findings.filter((f) => f.outcome === 'review').length,
+        },
       });
       await enqueueEmail(trx, brandOf(ctx.config), {
         to: actor.email,
@@ -321,8 +520,10 @@ export async function submitApplication(ctx: AppContext, actorOrNull: Actor | nu
       });
     });
   } catch (error) {
-    if (error instanceof AppError && error.code === 'already_submitted') return { application: await getApplication(ctx, actor, id), findings, created: false };
-    if (isUniqueViolation(error, 'application_submissions')) return { application: await getApplication(ctx, actor, id), findings, created: false };
+    if (error instanceof AppError && error.code === 'already_submitted')
+      return { application: await getApplication(ctx, actor, id), findings, created: false };
+    if (isUniqueViolation(error, 'application_submissions'))
+      return { application: await getApplication(ctx, actor, id), findings, created: false };
     throw error;
   }
   return { application: await getApplication(ctx, actor, id), findings, created: true };
@@ -348,16 +549,62 @@ export async function precheck(ctx: AppContext, input: PrecheckInput): Promise<F
   const country = input.country?.trim().toUpperCase() || undefined;
   const answers: ApplicationAnswers = {};
   if (input.address) answers.locations = { items: [{ ...input.address, type: input.locationType ?? 'office' }] };
-  if (input.distributors) answers.distributors = { items: input.distributors, initialDistributorId: input.distributors[0]?.distributorId ?? '' };
+  if (input.distributors)
+    answers.distributors = {
+      items: input.distributors,
+      initialDistributorId: input.distributors[0]?.distributorId ?? '',
+    };
   const context = await ruleContext(ctx.db, answers);
   const findings: Finding[] = [];
-  if (input.email !== undefined) findings.push(...checkStep('contacts', { company: { legalName: 'x', legalForm: 'other', country: country ?? '', website: input.website ?? '', registrationNumber: 'x' }, contacts: { primary: { name: 'x', email: input.email, phone: '', title: '' } } }, context).filter((f) => f.rule === 'REG-8'));
+  if (input.email !== undefined)
+    findings.push(
+      ...checkStep(
+        'contacts',
+        {
+          company: {
+            legalName: 'x',
+            legalForm: 'other',
+            country: country ?? '',
+            website: input.website ?? '',
+            registrationNumber: 'x',
+          },
+          contacts: { primary: { name: 'x', email: input.email, phone: '', title: '' } },
+        },
+        context,
+      ).filter((f) => f.rule === 'REG-8'),
+    );
   if (input.address) {
     // The findings name the form's row (`locations.2.lines`), as the wizard's do.
-    const row = (f: Finding) => (input.locationIndex ? { ...f, field: f.field.replace(/^locations\.0\./, `locations.${input.locationIndex}.`) } : f);
-    findings.push(...checkStep('locations', { ...answers, company: country ? { legalName: 'x', legalForm: 'other', country, website: '', registrationNumber: 'x' } : undefined }, context).map(row));
+    const row = (f: Finding) =>
+      input.locationIndex
+        ? { ...f, field: f.field.replace(/^locations\.0\./, `locations.${input.locationIndex}.`) }
+        : f;
+    findings.push(
+      ...checkStep(
+        'locations',
+        {
+          ...answers,
+          company: country
+            ? { legalName: 'x', legalForm: 'other', country, website: '', registrationNumber: 'x' }
+            : undefined,
+        },
+        context,
+      ).map(row),
+    );
   }
-  if (input.distributors) findings.push(...checkStep('distributors', { ...answers, company: country ? { legalName: 'x', legalForm: 'other', country, website: '', registrationNumber: 'x' } : undefined }, context).filter((f) => f.rule === 'REG-2'));
+  if (input.distributors)
+    findings.push(
+      ...checkStep(
+        'distributors',
+        {
+          ...answers,
+          company: country
+            ? { legalName: 'x', legalForm: 'other', country, website: '', registrationNumber: 'x' }
+            : undefined,
+        },
+        context,
+      ).filter((f) => f.rule === 'REG-2'),
+    );
   return findings;
 }
 
@@ -403,7 +650,15 @@ async function agreementView(ctx: AppContext, row: repo.AgreementRow | undefined
     signatureAuthority: t.authority_text ?? signatureAuthorityText(ctx.config.vendorName),
     textHash: t.text_hash,
   }));
-  return { id: row.id, version: row.version, title: row.title, body: row.body, effectiveAt: row.effective_at, governingLanguage: row.governing_language, texts };
+  return {
+    id: row.id,
+    version: row.version,
+    title: row.title,
+    body: row.body,
+    effectiveAt: row.effective_at,
+    governingLanguage: row.governing_language,
+    texts,
+  };
 }
 
 export async function currentAgreementView(ctx: AppContext): Promise<AgreementView | null> {
@@ -420,17 +675,37 @@ export async function agreementVersionView(ctx: AppContext, version: string): Pr
 export async function listAgreementVersions(ctx: AppContext, actor: Actor | null): Promise<AgreementVersion[]> {
   requirePermission(actor, 'applications:review');
   const rows = await repo.agreementVersions(ctx.db);
-  return rows.map((r) => ({ id: r.id, version: r.version, title: r.title, bodyHash: r.body_hash, effectiveAt: r.effective_at, publishedAt: r.published_at, publishedBy: r.published_by_name }));
+  return rows.map((r) => ({
+    id: r.id,
+    version: r.version,
+    title: r.title,
+    bodyHash: r.body_hash,
+    effectiveAt: r.effective_at,
+    publishedAt: r.published_at,
+    publishedBy: r.published_by_name,
+  }));
 }
 
 /** X-1: the programme's statements in a language, used when staff publish a language without them. */
-export function defaultStatements(language: Language, vendor: string): { releaseOfInformation: string; signatureAuthority: string } {
+export function defaultStatements(
+  language: Language,
+  vendor: string,
+): { releaseOfInformation: string; signatureAuthority: string } {
   const t = translator(language);
-  return { releaseOfInformation: t('consent.release_of_information', { vendor }), signatureAuthority: t('consent.signature_authority', { vendor }) };
+  return {
+    releaseOfInformation: t('consent.release_of_information', { vendor }),
+    signatureAuthority: t('consent.signature_authority', { vendor }),
+  };
 }
 
 /** REG-11, X-1: writes a new agreement version and its texts inside the caller's transaction (demo data, staff console). */
-export async function recordAgreement(trx: Trx, vendor: string, actor: Actor | null, input: PublishAgreementInput, meta: RequestMeta): Promise<string> {
+export async function recordAgreement(
+  trx: Trx,
+  vendor: string,
+  actor: Actor | null,
+  input: PublishAgreementInput,
+  meta: RequestMeta,
+): Promise<string> {
   const texts = LANGUAGES.filter((l) => isTextGiven(input.texts[l])).map((language): AgreementText => {
     const given = input.texts[language]!;
     const defaults = defaultStatements(language, vendor);
@@ -446,23 +721,63 @@ export async function recordAgreement(trx: Trx, vendor: string, actor: Actor | n
   // Callers other than publishAgreement (demo data, fixtures) skip checkAgreement: the governing text is still required.
   if (!governing) throw validationFailed([{ field: `texts.${input.governingLanguage}.body`, rule: 'required' }]);
   const version = input.version.trim();
-  const row = await repo.insertAgreement(trx, { kind: 'icpa', version, title: governing.title, body: governing.body, body_hash: sha256(governing.body), effective_at: input.effectiveAt, published_by: actor?.userId ?? null, governing_language: input.governingLanguage });
-  await repo.insertAgreementTexts(trx, texts.map((t) => ({ agreement_id: row.id, language: t.language, title: t.title, body: t.body, release_text: t.releaseOfInformation, authority_text: t.signatureAuthority, text_hash: t.textHash })));
+  const row = await repo.insertAgreement(trx, {
+    kind: 'icpa',
+    version,
+    title: governing.title,
+    body: governing.body,
+    body_hash: sha256(governing.body),
+    effective_at: input.effectiveAt,
+    published_by: actor?.userId ?? null,
+    governing_language: input.governingLanguage,
+  });
+  await repo.insertAgreementTexts(
+    trx,
+    texts.map((t) => ({
+      agreement_id: row.id,
+      language: t.language,
+      title: t.title,
+      body: t.body,
+      release_text: t.releaseOfInformation,
+      authority_text: t.signatureAuthority,
+      text_hash: t.textHash,
+    })),
+  );
   const hashes = Object.fromEntries(texts.map((t) => [t.language, t.textHash]));
-  await recordAudit(trx, { actor: actor ? auditActor(actor) : SYSTEM_ACTOR, action: 'agreement.published', subject: { type: 'agreement', id: row.id }, ip: meta.ip, data: { version, effectiveAt: input.effectiveAt.toISOString(), bodyHash: sha256(governing.body), governingLanguage: input.governingLanguage, textHashes: hashes } });
+  await recordAudit(trx, {
+    actor: actor ? auditActor(actor) : SYSTEM_ACTOR,
+    action: 'agreement.published',
+    subject: { type: 'agreement', id: row.id },
+    ip: meta.ip,
+    data: {
+      version,
+      effectiveAt: input.effectiveAt.toISOString(),
+      bodyHash: sha256(governing.body),
+      governingLanguage: input.governingLanguage,
+      textHashes: hashes,
+    },
+  });
   return row.id;
 }
 
 /** REG-11, X-1: programme staff publish a new version of the Indirect Channel Partner Agreement, with its texts per language. */
-export async function publishAgreement(ctx: AppContext, actor: Actor | null, input: AgreementInput, meta: RequestMeta): Promise<string> {
+export async function publishAgreement(
+  ctx: AppContext,
+  actor: Actor | null,
+  input: AgreementInput,
+  meta: RequestMeta,
+): Promise<string> {
   requirePermission(actor, 'agreements:publish');
   const problems = checkAgreement(input);
   if (problems.length > 0) throw validationFailed(problems);
   const checked = { ...input, governingLanguage: input.governingLanguage as Language };
   try {
-    return await ctx.db.transaction().execute((trx) => recordAgreement(trx, ctx.config.vendorName, actor, checked, meta));
+    return await ctx.db
+      .transaction()
+      .execute((trx) => recordAgreement(trx, ctx.config.vendorName, actor, checked, meta));
   } catch (error) {
-    if (isUniqueViolation(error)) throw validationFailed([{ field: 'version', rule: 'agreement_version_taken', params: { value: input.version } }]);
+    if (isUniqueViolation(error))
+      throw validationFailed([{ field: 'version', rule: 'agreement_version_taken', params: { value: input.version } }]);
     throw error;
   }
 }

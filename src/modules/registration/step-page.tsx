@@ -4,7 +4,14 @@ import type { Distributor } from '../distributors/index.ts';
 import { STEPS, type ApplicationAnswers, type CompanyAnswers, type Finding, type Step } from './registration.rules.ts';
 import type { ApplicationView } from './registration.service.ts';
 import { FlagList, REPEATED, WizardPage } from './wizard-frame.tsx';
-import { AddedValueFields, CompanyFields, ContactFields, DistributorFields, LocationFields, PersonnelFields } from './wizard-steps.tsx';
+import {
+  AddedValueFields,
+  CompanyFields,
+  ContactFields,
+  DistributorFields,
+  LocationFields,
+  PersonnelFields,
+} from './wizard-steps.tsx';
 
 // REG-13: one step of the guided application: its fields, its problems and flags, "Save and
 // continue" and, for repeated groups, "Add another".
@@ -31,15 +38,57 @@ export function StepPage({ ctx, state }: { ctx: PageContext; state: StepState })
       case 'company':
         return <CompanyFields t={t} lang={lang} answers={answers as CompanyAnswers | undefined} errors={errors} />;
       case 'contacts':
-        return <ContactFields t={t} lang={lang} application={application} answers={answers as ApplicationAnswers['contacts']} errors={errors} />;
+        return (
+          <ContactFields
+            t={t}
+            lang={lang}
+            application={application}
+            answers={answers as ApplicationAnswers['contacts']}
+            errors={errors}
+          />
+        );
       case 'locations':
-        return <LocationFields t={t} lang={lang} application={application} answers={answers as ApplicationAnswers['locations']} extraRows={state.extraRows} errors={errors} />;
+        return (
+          <LocationFields
+            t={t}
+            lang={lang}
+            application={application}
+            answers={answers as ApplicationAnswers['locations']}
+            extraRows={state.extraRows}
+            errors={errors}
+          />
+        );
       case 'distributors':
-        return <DistributorFields t={t} lang={lang} application={application} answers={answers as ApplicationAnswers['distributors']} extraRows={state.extraRows} errors={errors} distributors={state.distributors ?? []} />;
+        return (
+          <DistributorFields
+            t={t}
+            lang={lang}
+            application={application}
+            answers={answers as ApplicationAnswers['distributors']}
+            extraRows={state.extraRows}
+            errors={errors}
+            distributors={state.distributors ?? []}
+          />
+        );
       case 'added_value':
-        return <AddedValueFields t={t} vendor={ctx.vendor} answers={answers as ApplicationAnswers['added_value']} errors={errors} />;
+        return (
+          <AddedValueFields
+            t={t}
+            vendor={ctx.vendor}
+            answers={answers as ApplicationAnswers['added_value']}
+            errors={errors}
+          />
+        );
       case 'personnel':
-        return <PersonnelFields t={t} vendor={ctx.vendor} answers={answers as ApplicationAnswers['personnel']} extraRows={state.extraRows} errors={errors} />;
+        return (
+          <PersonnelFields
+            t={t}
+            vendor={ctx.vendor}
+            answers={answers as ApplicationAnswers['personnel']}
+            extraRows={state.extraRows}
+            errors={errors}
+          />
+        );
     }
   })();
   return (
@@ -47,7 +96,15 @@ export function StepPage({ ctx, state }: { ctx: PageContext; state: StepState })
       <p class="step-count">{t('registration.step_of', { n: index + 1, total: STEPS.length + 1 })}</p>
       <ErrorSummary t={t} errors={errors} />
       <FlagList t={t} flags={state.flags} />
-      <form method="post" action={`/apply/${application.id}/${step}`} novalidate data-save-before-language data-step={step} data-country={application.answers.company?.country ?? ''} data-website={application.answers.company?.website ?? ''}>
+      <form
+        method="post"
+        action={`/apply/${application.id}/${step}`}
+        novalidate
+        data-save-before-language
+        data-step={step}
+        data-country={application.answers.company?.country ?? ''}
+        data-website={application.answers.company?.website ?? ''}
+      >
         <CsrfField token={ctx.csrfToken} />
         <input type="hidden" name="version" value={String(application.version)} />
         <p>
@@ -67,7 +124,9 @@ export function StepPage({ ctx, state }: { ctx: PageContext; state: StepState })
       </form>
       {(step === 'contacts' || step === 'locations') && <script type="module" src="/assets/registration.js"></script>}
       <p>
-        <a href={index === 0 ? '/apply' : `/apply/${application.id}/${STEPS[index - 1]}`}>{index === 0 ? t('registration.back_to_list') : t('registration.back')}</a>
+        <a href={index === 0 ? '/apply' : `/apply/${application.id}/${STEPS[index - 1]}`}>
+          {index === 0 ? t('registration.back_to_list') : t('registration.back')}
+        </a>
       </p>
     </WizardPage>
   );

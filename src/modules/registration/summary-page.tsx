@@ -6,7 +6,15 @@ import type { PageContext } from '../../platform/views/page-context.ts';
 import { TextArea } from '../../platform/views/page-helpers.tsx';
 import { FIELD_MAX } from './registration.forms.ts';
 import { AgreementSection } from './agreement-views.tsx';
-import { blocking, STEPS, textFor, type ApplicationAnswers, type Finding, type Signature, type Step } from './registration.rules.ts';
+import {
+  blocking,
+  STEPS,
+  textFor,
+  type ApplicationAnswers,
+  type Finding,
+  type Signature,
+  type Step,
+} from './registration.rules.ts';
 import type { AgreementView, ApplicationView } from './registration.service.ts';
 import { InviteSection } from './invitation-views.tsx';
 import { applicantMessage, asViolation, Checkbox, FlagList, flagsOf, stepOf, WizardPage } from './wizard-frame.tsx';
@@ -27,7 +35,19 @@ function SummaryList({ rows }: { rows: [string, ComponentChildren][] }) {
   );
 }
 
-function StepSummary({ t, lang, step, answers, distributorNames }: { t: Translate; lang: Language; step: Step; answers: ApplicationAnswers; distributorNames: ReadonlyMap<string, string> }) {
+function StepSummary({
+  t,
+  lang,
+  step,
+  answers,
+  distributorNames,
+}: {
+  t: Translate;
+  lang: Language;
+  step: Step;
+  answers: ApplicationAnswers;
+  distributorNames: ReadonlyMap<string, string>;
+}) {
   const country = (code: string | undefined) => (code && isCountryCode(code) ? countryName(code, lang) : (code ?? ''));
   const notAnswered = <p>{t('registration.not_answered')}</p>;
   switch (step) {
@@ -38,7 +58,10 @@ function StepSummary({ t, lang, step, answers, distributorNames }: { t: Translat
         <SummaryList
           rows={[
             [t('fields.company.legal_name'), c.legalName],
-            [t('fields.company.legal_form'), c.legalForm ? t(`registration.legal_form.${c.legalForm}`, { defaultValue: c.legalForm }) : ''],
+            [
+              t('fields.company.legal_form'),
+              c.legalForm ? t(`registration.legal_form.${c.legalForm}`, { defaultValue: c.legalForm }) : '',
+            ],
             [t('fields.company.country'), country(c.country)],
             [t('fields.company.website'), c.website],
             [t('fields.company.registration_number'), c.registrationNumber],
@@ -67,7 +90,13 @@ function StepSummary({ t, lang, step, answers, distributorNames }: { t: Translat
         <ol class="summary-items">
           {items.map((l) => (
             <li>
-              <span class="address">{[...l.lines.filter((x) => x.trim()), [l.postcode, l.city].filter(Boolean).join(' '), country(l.country)].join(', ')}</span>
+              <span class="address">
+                {[
+                  ...l.lines.filter((x) => x.trim()),
+                  [l.postcode, l.city].filter(Boolean).join(' '),
+                  country(l.country),
+                ].join(', ')}
+              </span>
               {' · '}
               {l.type ? t(`registration.location_type.${l.type}`, { defaultValue: l.type }) : '—'}
             </li>
@@ -82,8 +111,13 @@ function StepSummary({ t, lang, step, answers, distributorNames }: { t: Translat
         <ol class="summary-items">
           {d.items.map((c) => (
             <li>
-              {t('registration.claim_summary', { distributor: distributorNames.get(c.distributorId) ?? '—', account: c.accountNumber })}
-              {c.distributorId && c.distributorId === d.initialDistributorId && <strong>{` · ${t('registration.initial_distributor_marker')}`}</strong>}
+              {t('registration.claim_summary', {
+                distributor: distributorNames.get(c.distributorId) ?? '—',
+                account: c.accountNumber,
+              })}
+              {c.distributorId && c.distributorId === d.initialDistributorId && (
+                <strong>{` · ${t('registration.initial_distributor_marker')}`}</strong>
+              )}
             </li>
           ))}
         </ol>
@@ -176,13 +210,25 @@ export function ReviewPage({ ctx, state }: { ctx: PageContext; state: ReviewStat
               </a>
             </small>
           </h3>
-          <StepSummary t={t} lang={lang} step={step} answers={application.answers} distributorNames={state.distributorNames} />
+          <StepSummary
+            t={t}
+            lang={lang}
+            step={step}
+            answers={application.answers}
+            distributorNames={state.distributorNames}
+          />
         </section>
       ))}
 
       <h2 id="sign-title">{t('registration.sign_title')}</h2>
       {shown ? (
-        <AgreementSection ctx={ctx} agreement={agreement!} shown={shown.text} fallback={shown.fallback} error={e['sign.text_hash']} />
+        <AgreementSection
+          ctx={ctx}
+          agreement={agreement!}
+          shown={shown.text}
+          fallback={shown.fallback}
+          error={e['sign.text_hash']}
+        />
       ) : (
         <p class="notice-warning" role="note">
           {t('registration.agreement_missing')}
@@ -194,29 +240,68 @@ export function ReviewPage({ ctx, state }: { ctx: PageContext; state: ReviewStat
           <section class="staff-question" aria-labelledby="question-title">
             <h3 id="question-title">{t('registration.staff_question_title')}</h3>
             <blockquote class="preserve-lines">{application.staffQuestion}</blockquote>
-            <TextArea name="applicant_answer" label={t('fields.applicant_answer')} value={state.applicantAnswer} error={e.applicant_answer} maxLength={FIELD_MAX.applicantAnswer} rows={5} />
+            <TextArea
+              name="applicant_answer"
+              label={t('fields.applicant_answer')}
+              value={state.applicantAnswer}
+              error={e.applicant_answer}
+              maxLength={FIELD_MAX.applicantAnswer}
+              rows={5}
+            />
           </section>
         )}
         <p>{t('registration.sign_intro')}</p>
-        <Checkbox name="sign.confirms_authority" label={shown?.text.signatureAuthority ?? t('consent.signature_authority', { vendor })} lang={shown?.text.language ?? lang} checked={signature.confirmsAuthority} error={e['sign.confirms_authority']} />
+        <Checkbox
+          name="sign.confirms_authority"
+          label={shown?.text.signatureAuthority ?? t('consent.signature_authority', { vendor })}
+          lang={shown?.text.language ?? lang}
+          checked={signature.confirmsAuthority}
+          error={e['sign.confirms_authority']}
+        />
         <div class="grid">
-          <TextField name="sign.signatory_name" label={t('fields.sign.signatory_name')} value={signature.name} error={e['sign.signatory_name']} autocomplete="name" maxLength={FIELD_MAX.name} />
-          <TextField name="sign.signatory_title" label={t('fields.sign.signatory_title')} value={signature.title} error={e['sign.signatory_title']} autocomplete="organization-title" maxLength={FIELD_MAX.title} />
+          <TextField
+            name="sign.signatory_name"
+            label={t('fields.sign.signatory_name')}
+            value={signature.name}
+            error={e['sign.signatory_name']}
+            autocomplete="name"
+            maxLength={FIELD_MAX.name}
+          />
+          <TextField
+            name="sign.signatory_title"
+            label={t('fields.sign.signatory_title')}
+            value={signature.title}
+            error={e['sign.signatory_title']}
+            autocomplete="organization-title"
+            maxLength={FIELD_MAX.title}
+          />
         </div>
         {agreement && <input type="hidden" name="sign.agreement_version" value={agreement.version} />}
         {shown && <input type="hidden" name="sign.text_language" value={shown.text.language} />}
         {shown && <input type="hidden" name="sign.text_hash" value={shown.text.textHash} />}
-        <Checkbox name="sign.agreement" label={t('registration.accept_agreement', { version: agreement?.version ?? '—' })} checked={!!signature.acceptedAgreementVersion} error={e['sign.agreement']} />
+        <Checkbox
+          name="sign.agreement"
+          label={t('registration.accept_agreement', { version: agreement?.version ?? '—' })}
+          checked={!!signature.acceptedAgreementVersion}
+          error={e['sign.agreement']}
+        />
         <section class="release" aria-labelledby="release-title">
           <h3 id="release-title">{t('registration.release_title')}</h3>
           <div id="release-text" class="release-text preserve-lines" lang={shown?.text.language ?? lang}>
             {shown?.text.releaseOfInformation ?? t('consent.release_of_information', { vendor })}
           </div>
-          <Checkbox name="sign.release_consent" label={t('registration.accept_release')} checked={signature.consentsToRelease} error={e['sign.release_consent']} details="release-text" />
+          <Checkbox
+            name="sign.release_consent"
+            label={t('registration.accept_release')}
+            checked={signature.consentsToRelease}
+            error={e['sign.release_consent']}
+            details="release-text"
+          />
         </section>
-        <button type="submit">{application.status === 'info_requested' ? t('registration.resubmit') : t('registration.submit')}</button>
+        <button type="submit">
+          {application.status === 'info_requested' ? t('registration.resubmit') : t('registration.submit')}
+        </button>
       </form>
-
 
       <InviteSection ctx={ctx} application={application} email={state.inviteEmail} errors={state.inviteErrors} />
     </WizardPage>

@@ -12,4 +12,9 @@ const FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.
  * logistics suppliers, by name, and well-known mail-drop street addresses. Programme staff extend
  * it in the database; the rules see both.
  */
-export const SHIPPED_WATCHLIST: readonly WatchlistEntry[] = (parse(readFileSync(FILE, 'utf8'), { columns: true, skip_empty_lines: true, trim: true }) as { kind: WatchlistEntry['kind']; name: string }[]).map((r) => ({ kind: r.kind, name: r.name }));
+export const SHIPPED_WATCHLIST: readonly WatchlistEntry[] = (
+  parse(readFileSync(FILE, 'utf8'), { columns: true, skip_empty_lines: true, trim: true }) as {
+    kind: WatchlistEntry['kind'];
+    name: string;
+  }[]
+).map((r) => ({ kind: r.kind, name: r.name }));

@@ -20,7 +20,11 @@ export function stepOf(field: string): Step | undefined {
   return isStep(head) ? head : undefined;
 }
 
-export const asViolation = (f: Finding): FieldViolation => ({ field: f.field, rule: f.code, ...(f.params ? { params: f.params } : {}) });
+export const asViolation = (f: Finding): FieldViolation => ({
+  field: f.field,
+  rule: f.code,
+  ...(f.params ? { params: f.params } : {}),
+});
 
 // A rule's message starts with the requirement it applies ("REG-8: …"), which staff views and
 // the API show; applicants read the sentence in plain words, without the internal ID.
@@ -31,9 +35,15 @@ export const findingText = (t: Translate, f: Finding) => applicantMessage(t, asV
 /** Like formErrors, in the applicant's words. */
 export function applicantErrors(t: Translate, violations: FieldViolation[]): FormErrors {
   const { general, fields } = formErrors(t, violations);
-  return { general, fields: Object.fromEntries(Object.entries(fields).map(([field, message]) => [field, message.replace(REQUIREMENT_ID, '')])) };
+  return {
+    general,
+    fields: Object.fromEntries(
+      Object.entries(fields).map(([field, message]) => [field, message.replace(REQUIREMENT_ID, '')]),
+    ),
+  };
 }
-export const flagsOf = (findings: readonly Finding[], step?: Step) => findings.filter((f) => f.outcome === 'review' && (!step || stepOf(f.field) === step));
+export const flagsOf = (findings: readonly Finding[], step?: Step) =>
+  findings.filter((f) => f.outcome === 'review' && (!step || stepOf(f.field) === step));
 
 /** Where to continue a draft: the first step not completed yet, else the summary. */
 export function continuePath(application: ApplicationView): string {
@@ -42,12 +52,35 @@ export function continuePath(application: ApplicationView): string {
   return `/apply/${application.id}/${next ?? 'review'}`;
 }
 
-export function Checkbox({ name, label, checked, error, details, lang }: { name: string; label: string; checked: boolean; error?: string | undefined; details?: string; lang?: string }) {
+export function Checkbox({
+  name,
+  label,
+  checked,
+  error,
+  details,
+  lang,
+}: {
+  name: string;
+  label: string;
+  checked: boolean;
+  error?: string | undefined;
+  details?: string;
+  lang?: string;
+}) {
   const id = fieldId(name);
   return (
     <div class="field">
       <label for={id} lang={lang}>
-        <input type="checkbox" id={id} name={name} value="yes" checked={checked} required aria-invalid={error ? 'true' : undefined} aria-describedby={describedBy(id, error, undefined, details)} />
+        <input
+          type="checkbox"
+          id={id}
+          name={name}
+          value="yes"
+          checked={checked}
+          required
+          aria-invalid={error ? 'true' : undefined}
+          aria-describedby={describedBy(id, error, undefined, details)}
+        />
         {label}
       </label>
       <FieldMessages id={id} error={error} />
@@ -59,7 +92,15 @@ export const optional = (t: Translate, label: string) => `${label} ${t('form.opt
 
 // ---- Frame: progress indicator, flags ----
 
-export function Progress({ t, application, current }: { t: Translate; application: ApplicationView; current: Step | 'review' }) {
+export function Progress({
+  t,
+  application,
+  current,
+}: {
+  t: Translate;
+  application: ApplicationView;
+  current: Step | 'review';
+}) {
   const items: (Step | 'review')[] = [...STEPS, 'review'];
   return (
     <nav aria-label={t('registration.progress_label')} class="wizard-progress">
@@ -81,7 +122,17 @@ export function Progress({ t, application, current }: { t: Translate; applicatio
 }
 
 /** REG-7, REG-8: what a reviewer will check. Shown, never blocking. */
-export function FlagList({ t, flags, id = 'flags-title', link }: { t: Translate; flags: readonly Finding[]; id?: string; link?: (f: Finding) => string }) {
+export function FlagList({
+  t,
+  flags,
+  id = 'flags-title',
+  link,
+}: {
+  t: Translate;
+  flags: readonly Finding[];
+  id?: string;
+  link?: (f: Finding) => string;
+}) {
   if (flags.length === 0) return null;
   return (
     <section class="flags" aria-labelledby={id}>
@@ -96,7 +147,19 @@ export function FlagList({ t, flags, id = 'flags-title', link }: { t: Translate;
   );
 }
 
-export function WizardPage({ ctx, title, application, current, children }: { ctx: PageContext; title: string; application: ApplicationView; current: Step | 'review'; children: ComponentChildren }) {
+export function WizardPage({
+  ctx,
+  title,
+  application,
+  current,
+  children,
+}: {
+  ctx: PageContext;
+  title: string;
+  application: ApplicationView;
+  current: Step | 'review';
+  children: ComponentChildren;
+}) {
   const { t } = ctx;
   return (
     <Layout ctx={ctx} title={title}>

@@ -1,12 +1,24 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { can } from '../../platform/auth.ts';
 import { requestMeta } from '../../platform/request-meta.ts';
-import { CsrfField, ErrorSummary, noErrors, SelectField, TextField, type FormErrors } from '../../platform/views/components.tsx';
+import {
+  CsrfField,
+  ErrorSummary,
+  noErrors,
+  SelectField,
+  TextField,
+  type FormErrors,
+} from '../../platform/views/components.tsx';
 import type { PageContext } from '../../platform/views/page-context.ts';
 import { sendPage } from '../../platform/views/render.ts';
 import { asFormErrors, DateTime, pageCtx, pick, TextArea } from '../../platform/views/page-helpers.tsx';
 import { LANGUAGES, type Language } from '../../platform/i18n.ts';
-import { currentAgreementView, listAgreementVersions, publishAgreement, type AgreementInput } from '../registration/index.ts';
+import {
+  currentAgreementView,
+  listAgreementVersions,
+  publishAgreement,
+  type AgreementInput,
+} from '../registration/index.ts';
 import { formatDate, parseDay } from '../../platform/dates.ts';
 import { DataTable } from '../../platform/views/data-table.tsx';
 import { DateField } from '../../platform/views/date-field.tsx';
@@ -21,34 +33,104 @@ type Version = Awaited<ReturnType<typeof listAgreementVersions>>[number];
 
 const NOTICES = { published: 'staff.agreements.notice_published' };
 const TEXT_FIELDS = ['title', 'body', 'release_of_information', 'signature_authority'] as const;
-const FIELDS = ['version', 'effective_at', 'governing_language', ...LANGUAGES.flatMap((l) => TEXT_FIELDS.map((f) => `texts.${l}.${f}`))];
+const FIELDS = [
+  'version',
+  'effective_at',
+  'governing_language',
+  ...LANGUAGES.flatMap((l) => TEXT_FIELDS.map((f) => `texts.${l}.${f}`)),
+];
 
 /** X-1: the form's fields per language, as the service's texts (an empty language is left out by the rules). */
 function textsOf(values: Record<string, string>): AgreementInput['texts'] {
   return Object.fromEntries(
-    LANGUAGES.map((l) => [l, { title: values[`texts.${l}.title`] ?? '', body: values[`texts.${l}.body`] ?? '', releaseOfInformation: values[`texts.${l}.release_of_information`], signatureAuthority: values[`texts.${l}.signature_authority`] }]),
+    LANGUAGES.map((l) => [
+      l,
+      {
+        title: values[`texts.${l}.title`] ?? '',
+        body: values[`texts.${l}.body`] ?? '',
+        releaseOfInformation: values[`texts.${l}.release_of_information`],
+        signatureAuthority: values[`texts.${l}.signature_authority`],
+      },
+    ]),
   );
 }
 
 /** X-1: one language's texts; required only for the governing language (the rules say which). */
-function LanguageFieldset({ ctx, language, values, errors }: { ctx: PageContext; language: Language; values: Record<string, string>; errors: FormErrors }) {
+function LanguageFieldset({
+  ctx,
+  language,
+  values,
+  errors,
+}: {
+  ctx: PageContext;
+  language: Language;
+  values: Record<string, string>;
+  errors: FormErrors;
+}) {
   const { t } = ctx;
   const name = (f: string) => `texts.${language}.${f}`;
   return (
     <fieldset class="agreement-language">
       <legend>{t('staff.agreements.texts_legend', { language: t(`common.language_names.${language}`) })}</legend>
-      <TextField name={name('title')} label={t(`fields.${name('title')}`)} value={values[name('title')]} error={errors.fields[name('title')]} required={false} maxLength={300} autocomplete="off" />
-      <TextArea name={name('body')} label={t(`fields.${name('body')}`)} value={values[name('body')]} error={errors.fields[name('body')]} required={false} rows={8} maxLength={500_000} />
-      <TextArea name={name('release_of_information')} label={t(`fields.${name('release_of_information')}`)} value={values[name('release_of_information')]} error={errors.fields[name('release_of_information')]} hint={t('staff.agreements.statements_hint')} required={false} rows={5} maxLength={20_000} />
-      <TextArea name={name('signature_authority')} label={t(`fields.${name('signature_authority')}`)} value={values[name('signature_authority')]} error={errors.fields[name('signature_authority')]} hint={t('staff.agreements.statements_hint')} required={false} rows={3} maxLength={5_000} />
+      <TextField
+        name={name('title')}
+        label={t(`fields.${name('title')}`)}
+        value={values[name('title')]}
+        error={errors.fields[name('title')]}
+        required={false}
+        maxLength={300}
+        autocomplete="off"
+      />
+      <TextArea
+        name={name('body')}
+        label={t(`fields.${name('body')}`)}
+        value={values[name('body')]}
+        error={errors.fields[name('body')]}
+        required={false}
+        rows={8}
+        maxLength={500_000}
+      />
+      <TextArea
+        name={name('release_of_information')}
+        label={t(`fields.${name('release_of_information')}`)}
+        value={values[name('release_of_information')]}
+        error={errors.fields[name('release_of_information')]}
+        hint={t('staff.agreements.statements_hint')}
+        required={false}
+        rows={5}
+        maxLength={20_000}
+      />
+      <TextArea
+        name={name('signature_authority')}
+        label={t(`fields.${name('signature_authority')}`)}
+        value={values[name('signature_authority')]}
+        error={errors.fields[name('signature_authority')]}
+        hint={t('staff.agreements.statements_hint')}
+        required={false}
+        rows={3}
+        maxLength={5_000}
+      />
     </fieldset>
   );
 }
 
-function AgreementsPage({ ctx, current, versions, values, errors }: { ctx: PageContext; current: Current; versions: Version[]; values: Record<string, string>; errors: FormErrors }) {
+function AgreementsPage({
+  ctx,
+  current,
+  versions,
+  values,
+  errors,
+}: {
+  ctx: PageContext;
+  current: Current;
+  versions: Version[];
+  values: Record<string, string>;
+  errors: FormErrors;
+}) {
   const { t, lang } = ctx;
   const now = Date.now();
-  const state = (v: Version) => (current?.id === v.id ? 'current' : v.effectiveAt.getTime() > now ? 'scheduled' : 'superseded');
+  const state = (v: Version) =>
+    current?.id === v.id ? 'current' : v.effectiveAt.getTime() > now ? 'scheduled' : 'superseded';
   return (
     <ConsolePage ctx={ctx} title={t('staff.agreements.title')} section="agreements">
       <h1>{t('staff.agreements.title')}</h1>
@@ -67,14 +149,23 @@ function AgreementsPage({ ctx, current, versions, values, errors }: { ctx: PageC
               {current.texts.map((x, i) => (
                 <>
                   {i > 0 && ', '}
-                  <a href={`/agreements/${encodeURIComponent(current.version)}?lang=${x.language}`} hreflang={x.language}>
+                  <a
+                    href={`/agreements/${encodeURIComponent(current.version)}?lang=${x.language}`}
+                    hreflang={x.language}
+                  >
                     {t(`common.language_names.${x.language}`)}
                   </a>
                   {x.language === current.governingLanguage && ` (${t('staff.agreements.governing_marker')})`}
                 </>
               ))}
             </p>
-            <div class="agreement-text" tabindex={0} role="region" aria-label={t('staff.agreements.text_label', { version: current.version })} lang={current.governingLanguage}>
+            <div
+              class="agreement-text"
+              tabindex={0}
+              role="region"
+              aria-label={t('staff.agreements.text_label', { version: current.version })}
+              lang={current.governingLanguage}
+            >
               {current.body}
             </div>
           </>
@@ -89,7 +180,14 @@ function AgreementsPage({ ctx, current, versions, values, errors }: { ctx: PageC
         ) : (
           <DataTable
             caption={t('staff.agreements.versions_caption')}
-            columns={[t('fields.version'), t('fields.title'), t('fields.effective_at'), t('staff.agreements.published'), t('fields.status'), t('staff.review.text_hash')]}
+            columns={[
+              t('fields.version'),
+              t('fields.title'),
+              t('fields.effective_at'),
+              t('staff.agreements.published'),
+              t('fields.status'),
+              t('staff.review.text_hash'),
+            ]}
             rows={versions}
             row={(v) => (
               <tr>
@@ -117,14 +215,34 @@ function AgreementsPage({ ctx, current, versions, values, errors }: { ctx: PageC
           <p>{t('staff.agreements.publish_intro')}</p>
           <form method="post" action="/staff/agreements" novalidate>
             <CsrfField token={ctx.csrfToken} />
-            <TextField name="version" label={t('fields.version')} value={values.version} error={errors.fields.version} hint={t('staff.agreements.version_hint')} maxLength={50} autocomplete="off" />
-            <SelectField name="governing_language" label={t('fields.governing_language')} value={values.governing_language ?? 'en'} error={errors.fields.governing_language} options={LANGUAGES.map((l) => ({ value: l, label: t(`common.language_names.${l}`) }))} />
+            <TextField
+              name="version"
+              label={t('fields.version')}
+              value={values.version}
+              error={errors.fields.version}
+              hint={t('staff.agreements.version_hint')}
+              maxLength={50}
+              autocomplete="off"
+            />
+            <SelectField
+              name="governing_language"
+              label={t('fields.governing_language')}
+              value={values.governing_language ?? 'en'}
+              error={errors.fields.governing_language}
+              options={LANGUAGES.map((l) => ({ value: l, label: t(`common.language_names.${l}`) }))}
+            />
             <p class="hint">{t('staff.agreements.governing_hint')}</p>
             <p>{t('staff.agreements.texts_hint')}</p>
             {LANGUAGES.map((language) => (
               <LanguageFieldset ctx={ctx} language={language} values={values} errors={errors} />
             ))}
-            <DateField name="effective_at" label={t('fields.effective_at')} value={values.effective_at} error={errors.fields.effective_at} hint={t('staff.agreements.effective_hint')} />
+            <DateField
+              name="effective_at"
+              label={t('fields.effective_at')}
+              value={values.effective_at}
+              error={errors.fields.effective_at}
+              hint={t('staff.agreements.effective_hint')}
+            />
             <button type="submit">{t('staff.agreements.publish_submit')}</button>
           </form>
         </section>
@@ -136,16 +254,34 @@ function AgreementsPage({ ctx, current, versions, values, errors }: { ctx: PageC
 export async function agreementPages(app: FastifyInstance): Promise<void> {
   const appCtx = () => app.appContext;
 
-  const page = async (req: FastifyRequest, reply: FastifyReply, values: Record<string, string>, errors: FormErrors, status = 200) => {
+  const page = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    values: Record<string, string>,
+    errors: FormErrors,
+    status = 200,
+  ) => {
     const actor = req.actor;
-    const [current, versions] = await Promise.all([currentAgreementView(appCtx()), listAgreementVersions(appCtx(), actor)]);
+    const [current, versions] = await Promise.all([
+      currentAgreementView(appCtx()),
+      listAgreementVersions(appCtx(), actor),
+    ]);
     const ctx = pageCtx(req, reply, { notices: NOTICES, path: '/staff/agreements' });
-    return sendPage(reply, <AgreementsPage ctx={ctx} current={current} versions={versions} values={values} errors={errors} />, status);
+    return sendPage(
+      reply,
+      <AgreementsPage ctx={ctx} current={current} versions={versions} values={values} errors={errors} />,
+      status,
+    );
   };
 
   app.get('/staff/agreements', async (req, reply) => {
     if (!staffMember(req, reply)) return reply;
-    return page(req, reply, { effective_at: new Date().toISOString().slice(0, 10), governing_language: 'en' }, noErrors);
+    return page(
+      req,
+      reply,
+      { effective_at: new Date().toISOString().slice(0, 10), governing_language: 'en' },
+      noErrors,
+    );
   });
 
   app.post('/staff/agreements', async (req, reply) => {
@@ -155,7 +291,17 @@ export async function agreementPages(app: FastifyInstance): Promise<void> {
     try {
       // An unreadable date is left invalid: the service names the field.
       const effectiveAt = parseDay(values.effective_at ?? '') ?? new Date(Number.NaN);
-      await publishAgreement(appCtx(), actor, { version: values.version ?? '', governingLanguage: values.governing_language ?? '', texts: textsOf(values), effectiveAt }, requestMeta(req));
+      await publishAgreement(
+        appCtx(),
+        actor,
+        {
+          version: values.version ?? '',
+          governingLanguage: values.governing_language ?? '',
+          texts: textsOf(values),
+          effectiveAt,
+        },
+        requestMeta(req),
+      );
       return reply.redirect('/staff/agreements?notice=published', 303);
     } catch (error) {
       return page(req, reply, values, asFormErrors(pageCtx(req, reply), error), 422);

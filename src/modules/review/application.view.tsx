@@ -23,7 +23,15 @@ function Fact({ label, children }: { label: string; children: ComponentChildren 
 }
 
 /** Every answer, step by step, as the applicant gave it in the submitted snapshot. */
-function Answers({ ctx, detail, distributorNames }: { ctx: PageContext; detail: ReviewDetail; distributorNames: Map<string, string> }) {
+function Answers({
+  ctx,
+  detail,
+  distributorNames,
+}: {
+  ctx: PageContext;
+  detail: ReviewDetail;
+  distributorNames: Map<string, string>;
+}) {
   const { t, lang } = ctx;
   const a = detail.answers;
   const yesNo = (value: boolean | undefined) => (value === undefined ? '—' : t(value ? 'common.yes' : 'common.no'));
@@ -33,7 +41,10 @@ function Answers({ ctx, detail, distributorNames }: { ctx: PageContext; detail: 
       <h3>{t('registration.step.company')}</h3>
       <dl class="facts">
         <Fact label={t('fields.company.legal_name')}>{a.company?.legalName}</Fact>
-        <Fact label={t('fields.company.legal_form')}>{a.company?.legalForm && t(`registration.legal_form.${a.company.legalForm}`, { defaultValue: a.company.legalForm })}</Fact>
+        <Fact label={t('fields.company.legal_form')}>
+          {a.company?.legalForm &&
+            t(`registration.legal_form.${a.company.legalForm}`, { defaultValue: a.company.legalForm })}
+        </Fact>
         <Fact label={t('fields.company.country')}>{a.company?.country && countryName(a.company.country, lang)}</Fact>
         <Fact label={t('fields.company.website')}>{a.company?.website}</Fact>
         <Fact label={t('fields.company.registration_number')}>{a.company?.registrationNumber}</Fact>
@@ -52,7 +63,13 @@ function Answers({ ctx, detail, distributorNames }: { ctx: PageContext; detail: 
         <ol>
           {(a.locations?.items ?? []).map((l) => (
             <li>
-              <address class="preserve-lines">{[...l.lines.filter(Boolean), [l.postcode, l.city].filter(Boolean).join(' '), countryName(l.country, lang)].join('\n')}</address>
+              <address class="preserve-lines">
+                {[
+                  ...l.lines.filter(Boolean),
+                  [l.postcode, l.city].filter(Boolean).join(' '),
+                  countryName(l.country, lang),
+                ].join('\n')}
+              </address>
               <small>
                 {t('fields.locations.type')}: {t(`registration.location_type.${l.type}`, { defaultValue: l.type })}
               </small>
@@ -67,8 +84,13 @@ function Answers({ ctx, detail, distributorNames }: { ctx: PageContext; detail: 
         <ul>
           {(a.distributors?.items ?? []).map((d) => (
             <li>
-              {t('registration.claim_summary', { distributor: distributorNames.get(d.distributorId) ?? d.distributorId, account: d.accountNumber })}
-              {d.distributorId === a.distributors?.initialDistributorId && <small>{` (${t('registration.initial_distributor_marker')})`}</small>}
+              {t('registration.claim_summary', {
+                distributor: distributorNames.get(d.distributorId) ?? d.distributorId,
+                account: d.accountNumber,
+              })}
+              {d.distributorId === a.distributors?.initialDistributorId && (
+                <small>{` (${t('registration.initial_distributor_marker')})`}</small>
+              )}
             </li>
           ))}
         </ul>
@@ -77,7 +99,11 @@ function Answers({ ctx, detail, distributorNames }: { ctx: PageContext; detail: 
       <dl class="facts">
         <Fact label={t('fields.added_value.can_demonstrate')}>{yesNo(a.added_value?.canDemonstrate)}</Fact>
         <Fact label={t('fields.added_value.provides_services')}>{yesNo(a.added_value?.providesServices)}</Fact>
-        <Fact label={t('staff_review.services_description')}>{a.added_value?.servicesDescription && <span class="preserve-lines">{a.added_value.servicesDescription}</span>}</Fact>
+        <Fact label={t('staff_review.services_description')}>
+          {a.added_value?.servicesDescription && (
+            <span class="preserve-lines">{a.added_value.servicesDescription}</span>
+          )}
+        </Fact>
       </dl>
       <h3>{t('registration.step.personnel')}</h3>
       {(a.personnel?.items ?? []).length === 0 ? (
@@ -107,8 +133,17 @@ function Signatory({ ctx, detail }: { ctx: PageContext; detail: ReviewDetail }) 
         <p>{t('staff.review.no_consents')}</p>
       ) : (
         <DataTable
-          caption={t('staff.review.consents_caption')} className="striped consents"
-          columns={[t('staff.review.consent'), t('staff.review.consent_by'), t('staff.review.consent_at'), t('staff.review.ip'), t('staff.review.user_agent'), t('staff.review.text_version'), t('staff.review.text_hash')]}
+          caption={t('staff.review.consents_caption')}
+          className="striped consents"
+          columns={[
+            t('staff.review.consent'),
+            t('staff.review.consent_by'),
+            t('staff.review.consent_at'),
+            t('staff.review.ip'),
+            t('staff.review.user_agent'),
+            t('staff.review.text_version'),
+            t('staff.review.text_hash'),
+          ]}
           rows={detail.consents}
           row={(c) => (
             <tr>
@@ -133,7 +168,13 @@ function Signatory({ ctx, detail }: { ctx: PageContext; detail: ReviewDetail }) 
       <h3>{t('staff.review.members_title')}</h3>
       <ul>
         {detail.members.map((m) => (
-          <li>{t('registration.member', { name: m.name, email: m.email, role: t(`registration.member_role.${m.role}`, { defaultValue: m.role }) })}</li>
+          <li>
+            {t('registration.member', {
+              name: m.name,
+              email: m.email,
+              role: t(`registration.member_role.${m.role}`, { defaultValue: m.role }),
+            })}
+          </li>
         ))}
       </ul>
     </section>
@@ -146,7 +187,17 @@ export interface DetailState {
   claimConflict: boolean;
 }
 
-export function DetailPage({ ctx, detail, distributorNames, state }: { ctx: PageContext; detail: ReviewDetail; distributorNames: Map<string, string>; state: DetailState }) {
+export function DetailPage({
+  ctx,
+  detail,
+  distributorNames,
+  state,
+}: {
+  ctx: PageContext;
+  detail: ReviewDetail;
+  distributorNames: Map<string, string>;
+  state: DetailState;
+}) {
   const { t, lang } = ctx;
   const company = detail.answers.company?.legalName ?? detail.reference;
   const title = t('staff.review.title', { company, reference: detail.reference });
@@ -167,7 +218,10 @@ export function DetailPage({ ctx, detail, distributorNames, state }: { ctx: Page
           <DateTime date={detail.submittedAt} lang={lang} />
         </Fact>
         <Fact label={t('staff.queue.age')}>
-          {t('staff.business_days', { count: detail.ageBusinessDays, formatted: new Intl.NumberFormat(lang).format(detail.ageBusinessDays) })}
+          {t('staff.business_days', {
+            count: detail.ageBusinessDays,
+            formatted: new Intl.NumberFormat(lang).format(detail.ageBusinessDays),
+          })}
           {overdue && (
             <>
               {' '}
@@ -190,4 +244,3 @@ export function DetailPage({ ctx, detail, distributorNames, state }: { ctx: Page
     </ConsolePage>
   );
 }
-

@@ -33,7 +33,10 @@ interface Filter {
 function readFilter(values: Values): { filter: Filter; problems: FieldViolation[] } {
   const problems: FieldViolation[] = [];
   const filter: Filter = {};
-  for (const [field, key] of [['organisation_id', 'organisationId'], ['actor_user_id', 'actorUserId']] as const) {
+  for (const [field, key] of [
+    ['organisation_id', 'organisationId'],
+    ['actor_user_id', 'actorUserId'],
+  ] as const) {
     const value = values[field].trim();
     if (!value) continue;
     if (isUuid(value)) filter[key] = value.toLowerCase();
@@ -76,14 +79,31 @@ function ChainVerdict({ ctx, verdict }: { ctx: PageContext; verdict: Verdict }) 
         </p>
       ) : (
         <p role="alert" class="chain-broken">
-          {t('staff.audit.chain_broken', { row: verdict.brokenAtId ?? '?', reason: t(`staff.audit.reason_${verdict.reason ?? 'unknown'}`, { defaultValue: verdict.reason ?? '' }) })}
+          {t('staff.audit.chain_broken', {
+            row: verdict.brokenAtId ?? '?',
+            reason: t(`staff.audit.reason_${verdict.reason ?? 'unknown'}`, { defaultValue: verdict.reason ?? '' }),
+          })}
         </p>
       )}
     </section>
   );
 }
 
-function AuditPage({ ctx, values, errors, entries, filter, verdict }: { ctx: PageContext; values: Values; errors: FormErrors; entries: AuditRecord[] | undefined; filter: Filter; verdict: Verdict }) {
+function AuditPage({
+  ctx,
+  values,
+  errors,
+  entries,
+  filter,
+  verdict,
+}: {
+  ctx: PageContext;
+  values: Values;
+  errors: FormErrors;
+  entries: AuditRecord[] | undefined;
+  filter: Filter;
+  verdict: Verdict;
+}) {
   const { t, lang } = ctx;
   return (
     <ConsolePage ctx={ctx} title={t('staff.audit.title')} section="audit">
@@ -93,12 +113,43 @@ function AuditPage({ ctx, values, errors, entries, filter, verdict }: { ctx: Pag
       <ErrorSummary t={t} errors={errors} />
       <form method="get" action="/staff/audit" class="filters" aria-label={t('staff.audit.filters')} novalidate>
         <div class="grid">
-          <TextField name="organisation_id" label={t('fields.organisation_id')} value={values.organisation_id} error={errors.fields.organisation_id} required={false} autocomplete="off" maxLength={36} />
-          <TextField name="actor_user_id" label={t('fields.actor_user_id')} value={values.actor_user_id} error={errors.fields.actor_user_id} required={false} autocomplete="off" maxLength={36} />
-          <TextField name="action" label={t('fields.action')} value={values.action} error={errors.fields.action} hint={t('staff.audit.action_hint')} required={false} autocomplete="off" maxLength={100} />
+          <TextField
+            name="organisation_id"
+            label={t('fields.organisation_id')}
+            value={values.organisation_id}
+            error={errors.fields.organisation_id}
+            required={false}
+            autocomplete="off"
+            maxLength={36}
+          />
+          <TextField
+            name="actor_user_id"
+            label={t('fields.actor_user_id')}
+            value={values.actor_user_id}
+            error={errors.fields.actor_user_id}
+            required={false}
+            autocomplete="off"
+            maxLength={36}
+          />
+          <TextField
+            name="action"
+            label={t('fields.action')}
+            value={values.action}
+            error={errors.fields.action}
+            hint={t('staff.audit.action_hint')}
+            required={false}
+            autocomplete="off"
+            maxLength={100}
+          />
         </div>
         <div class="grid">
-          <DateField name="from" label={t('fields.from')} value={values.from} error={errors.fields.from} required={false} />
+          <DateField
+            name="from"
+            label={t('fields.from')}
+            value={values.from}
+            error={errors.fields.from}
+            required={false}
+          />
           <DateField name="to" label={t('fields.to')} value={values.to} error={errors.fields.to} required={false} />
         </div>
         <div class="actions">
@@ -116,7 +167,11 @@ function AuditPage({ ctx, values, errors, entries, filter, verdict }: { ctx: Pag
         ) : (
           <TableRegion label={t('staff.audit.title')}>
             <table class="striped audit-log">
-              <caption>{entries.length === SHOWN ? t('staff.audit.caption_limited', { count: SHOWN }) : t('staff.audit.caption', { count: entries.length })}</caption>
+              <caption>
+                {entries.length === SHOWN
+                  ? t('staff.audit.caption_limited', { count: SHOWN })
+                  : t('staff.audit.caption', { count: entries.length })}
+              </caption>
               <thead>
                 <tr>
                   <th scope="col">{t('staff.audit.when')}</th>
@@ -162,8 +217,22 @@ export async function auditPages(app: FastifyInstance): Promise<void> {
     if (!actor) return reply;
     const values = pick(req.query, 'organisation_id', 'actor_user_id', 'action', 'from', 'to') as Values;
     const { filter, problems } = readFilter(values);
-    const [entries, verdict] = await Promise.all([problems.length > 0 ? undefined : listAudit(app.appContext, actor, filter, SHOWN), verifyAuditChainAs(app.appContext, actor)]);
+    const [entries, verdict] = await Promise.all([
+      problems.length > 0 ? undefined : listAudit(app.appContext, actor, filter, SHOWN),
+      verifyAuditChainAs(app.appContext, actor),
+    ]);
     const errors = problems.length > 0 ? formErrors(req.t, problems) : noErrors;
-    return sendPage(reply, <AuditPage ctx={pageCtx(req, reply)} values={values} errors={errors} entries={entries} filter={filter} verdict={verdict} />, problems.length > 0 ? 422 : 200);
+    return sendPage(
+      reply,
+      <AuditPage
+        ctx={pageCtx(req, reply)}
+        values={values}
+        errors={errors}
+        entries={entries}
+        filter={filter}
+        verdict={verdict}
+      />,
+      problems.length > 0 ? 422 : 200,
+    );
   });
 }

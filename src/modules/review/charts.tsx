@@ -30,7 +30,10 @@ export function chartSummary(ctx: PageContext, title: string, bars: readonly Bar
   const number = new Intl.NumberFormat(ctx.lang);
   const items = bars.map((b) => ctx.t('staff.chart.item', { label: b.label, value: number.format(b.value) }));
   if (items.length === 0) return ctx.t('staff.chart.empty_summary', { title });
-  return ctx.t('staff.chart.summary', { title, items: new Intl.ListFormat(ctx.lang, { style: 'long', type: 'conjunction' }).format(items) });
+  return ctx.t('staff.chart.summary', {
+    title,
+    items: new Intl.ListFormat(ctx.lang, { style: 'long', type: 'conjunction' }).format(items),
+  });
 }
 
 /**
@@ -43,7 +46,15 @@ export function BarChart({ ctx, title, bars }: { ctx: PageContext; title: string
   const scale = (WIDTH - LABEL_WIDTH - VALUE_WIDTH) / max;
   const height = Math.max(1, bars.length) * ROW + 4;
   return (
-    <svg class="chart" role="img" aria-label={chartSummary(ctx, title, bars)} viewBox={`0 0 ${WIDTH} ${height}`} width={WIDTH} height={height} focusable="false">
+    <svg
+      class="chart"
+      role="img"
+      aria-label={chartSummary(ctx, title, bars)}
+      viewBox={`0 0 ${WIDTH} ${height}`}
+      width={WIDTH}
+      height={height}
+      focusable="false"
+    >
       <line class="chart-axis" x1={LABEL_WIDTH} y1={0} x2={LABEL_WIDTH} y2={height} />
       {bars.map((b, i) => {
         const y = i * ROW + 2;
@@ -53,7 +64,14 @@ export function BarChart({ ctx, title, bars }: { ctx: PageContext; title: string
             <text class="chart-label" x={LABEL_WIDTH - 8} y={y + ROW / 2} text-anchor="end" dominant-baseline="middle">
               {fit(b.label)}
             </text>
-            <rect class={`chart-bar tone-${b.tone}`} x={LABEL_WIDTH} y={y + (ROW - BAR) / 2} width={width} height={BAR} rx={2} />
+            <rect
+              class={`chart-bar tone-${b.tone}`}
+              x={LABEL_WIDTH}
+              y={y + (ROW - BAR) / 2}
+              width={width}
+              height={BAR}
+              rx={2}
+            />
             <text class="chart-value" x={LABEL_WIDTH + width + 6} y={y + ROW / 2} dominant-baseline="middle">
               {number.format(b.value)}
             </text>
@@ -65,7 +83,17 @@ export function BarChart({ ctx, title, bars }: { ctx: PageContext; title: string
 }
 
 /** The chart's numbers as a table: the alternative for screen readers and for copying. */
-export function ChartTable({ ctx, caption, headers, bars }: { ctx: PageContext; caption: string; headers: [string, string]; bars: readonly Bar[] }) {
+export function ChartTable({
+  ctx,
+  caption,
+  headers,
+  bars,
+}: {
+  ctx: PageContext;
+  caption: string;
+  headers: [string, string];
+  bars: readonly Bar[];
+}) {
   const number = new Intl.NumberFormat(ctx.lang);
   return (
     <TableRegion label={caption}>

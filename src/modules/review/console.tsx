@@ -13,7 +13,12 @@ import { signedIn } from '../../platform/views/page-helpers.tsx';
  * The staff member, or undefined after redirecting an anonymous visitor to sign in. Anyone
  * else gets the friendly 403 page (the error handler renders the thrown AppError).
  */
-export function staffMember(req: FastifyRequest, reply: FastifyReply, permission: Permission = 'applications:review', returnTo?: string): Actor | undefined {
+export function staffMember(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  permission: Permission = 'applications:review',
+  returnTo?: string,
+): Actor | undefined {
   const actor = signedIn(req, reply, returnTo);
   return actor && requirePermission(actor, permission);
 }
@@ -30,7 +35,17 @@ const SECTIONS: { section: Section; href: string; permission: Permission }[] = [
 ];
 
 /** A console page: the main layout with the console's own navigation above the content. */
-export function ConsolePage({ ctx, title, section, children }: { ctx: PageContext; title: string; section: Section; children: ComponentChildren }) {
+export function ConsolePage({
+  ctx,
+  title,
+  section,
+  children,
+}: {
+  ctx: PageContext;
+  title: string;
+  section: Section;
+  children: ComponentChildren;
+}) {
   const { t, actor } = ctx;
   return (
     <Layout ctx={ctx} title={title}>
@@ -62,4 +77,3 @@ export function ConsolePage({ ctx, title, section, children }: { ctx: PageContex
     </Layout>
   );
 }
-

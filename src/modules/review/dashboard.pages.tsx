@@ -12,13 +12,34 @@ import { FlagRatesSection } from './flags.view.tsx';
 /** Partners by country shows the largest countries in the chart; the table lists every one. */
 const CHART_COUNTRIES = 15;
 
-function ChartSection({ ctx, id, title, intro, bars, tableBars, headers }: { ctx: PageContext; id: string; title: string; intro?: string; bars: Bar[]; tableBars?: Bar[]; headers: [string, string] }) {
+function ChartSection({
+  ctx,
+  id,
+  title,
+  intro,
+  bars,
+  tableBars,
+  headers,
+}: {
+  ctx: PageContext;
+  id: string;
+  title: string;
+  intro?: string;
+  bars: Bar[];
+  tableBars?: Bar[];
+  headers: [string, string];
+}) {
   return (
     <section aria-labelledby={`${id}-heading`} class="chart-section">
       <h2 id={`${id}-heading`}>{title}</h2>
       {intro && <p>{intro}</p>}
       <BarChart ctx={ctx} title={title} bars={bars} />
-      <ChartTable ctx={ctx} caption={ctx.t('staff.dashboard.table_caption', { title })} headers={headers} bars={tableBars ?? bars} />
+      <ChartTable
+        ctx={ctx}
+        caption={ctx.t('staff.dashboard.table_caption', { title })}
+        headers={headers}
+        bars={tableBars ?? bars}
+      />
     </section>
   );
 }
@@ -34,7 +55,11 @@ function DashboardPage({ ctx, data }: { ctx: PageContext; data: Dashboard }) {
     { label: t('staff.status.approved'), value: funnel.approved, tone: 'green' },
     { label: t('staff.status.declined'), value: funnel.declined, tone: 'red' },
   ];
-  const countryBars: Bar[] = data.partnersByCountry.map((c) => ({ label: countryName(c.country, lang), value: c.partners, tone: 'blue' }));
+  const countryBars: Bar[] = data.partnersByCountry.map((c) => ({
+    label: countryName(c.country, lang),
+    value: c.partners,
+    tone: 'blue',
+  }));
   const other = Math.max(0, training.assigned - training.completed - training.dueWithin30Days - training.overdue);
   const trainingBars: Bar[] = [
     { label: t('staff.dashboard.training_completed'), value: training.completed, tone: 'green' },
@@ -51,10 +76,23 @@ function DashboardPage({ ctx, data }: { ctx: PageContext; data: Dashboard }) {
         </a>
       </p>
 
-      <ChartSection ctx={ctx} id="funnel" title={t('staff.dashboard.funnel_title')} bars={funnelBars} headers={[t('fields.status'), t('staff.dashboard.applications')]} />
+      <ChartSection
+        ctx={ctx}
+        id="funnel"
+        title={t('staff.dashboard.funnel_title')}
+        bars={funnelBars}
+        headers={[t('fields.status'), t('staff.dashboard.applications')]}
+      />
       <dl class="facts">
         <dt>{t('staff.dashboard.median_days')}</dt>
-        <dd>{funnel.medianDaysToDecision === null ? t('staff.dashboard.no_decisions') : t('staff.dashboard.days', { count: funnel.medianDaysToDecision, formatted: number.format(funnel.medianDaysToDecision) })}</dd>
+        <dd>
+          {funnel.medianDaysToDecision === null
+            ? t('staff.dashboard.no_decisions')
+            : t('staff.dashboard.days', {
+                count: funnel.medianDaysToDecision,
+                formatted: number.format(funnel.medianDaysToDecision),
+              })}
+        </dd>
       </dl>
 
       {countryBars.length === 0 ? (
@@ -67,7 +105,11 @@ function DashboardPage({ ctx, data }: { ctx: PageContext; data: Dashboard }) {
           ctx={ctx}
           id="countries"
           title={t('staff.dashboard.countries_title')}
-          intro={countryBars.length > CHART_COUNTRIES ? t('staff.dashboard.countries_top', { count: CHART_COUNTRIES }) : undefined}
+          intro={
+            countryBars.length > CHART_COUNTRIES
+              ? t('staff.dashboard.countries_top', { count: CHART_COUNTRIES })
+              : undefined
+          }
           bars={countryBars.slice(0, CHART_COUNTRIES)}
           tableBars={countryBars}
           headers={[t('fields.country'), t('staff.dashboard.partners')]}
@@ -83,7 +125,8 @@ function DashboardPage({ ctx, data }: { ctx: PageContext; data: Dashboard }) {
         headers={[t('fields.status'), t('staff.dashboard.people')]}
       />
       <p>
-        {t('training.dashboard.summary', data.trainingPartners)} <a href="/staff/training">{t('training.dashboard.link')}</a>
+        {t('training.dashboard.summary', data.trainingPartners)}{' '}
+        <a href="/staff/training">{t('training.dashboard.link')}</a>
       </p>
 
       <FlagRatesSection ctx={ctx} kinds={data.flagKinds} />

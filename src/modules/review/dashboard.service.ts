@@ -1,12 +1,27 @@
 import { requirePermission, type Actor } from '../../platform/auth.ts';
 import type { AppContext } from '../../platform/context.ts';
-import { partnerSettings, purchaseRestrictedPartners, registeredPartnersByCountry, trainingCompliance, trainingFlags, type PurchaseRestriction, type TrainingCompliance } from '../partners/index.ts';
+import {
+  partnerSettings,
+  purchaseRestrictedPartners,
+  registeredPartnersByCountry,
+  trainingCompliance,
+  trainingFlags,
+  type PurchaseRestriction,
+  type TrainingCompliance,
+} from '../partners/index.ts';
 import { flagRates } from './flags.service.ts';
 import type { FlagKindRate } from './flags.rules.ts';
 import * as repo from './review.repository.ts';
 
 export interface Dashboard {
-  funnel: { drafts: number; submitted: number; infoRequested: number; approved: number; declined: number; medianDaysToDecision: number | null };
+  funnel: {
+    drafts: number;
+    submitted: number;
+    infoRequested: number;
+    approved: number;
+    declined: number;
+    medianDaysToDecision: number | null;
+  };
   partnersByCountry: { country: string; partners: number }[];
   training: TrainingCompliance;
   /** REG-10: partners non-compliant, at risk, and flagged (non-compliant longer than staff allow). */

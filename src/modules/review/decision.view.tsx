@@ -28,7 +28,12 @@ export function History({ ctx, detail }: { ctx: PageContext; detail: ReviewDetai
       ) : (
         <DataTable
           caption={t('staff.review.history_caption')}
-          columns={[t('staff.review.decided_at'), t('fields.decision'), t('staff.review.decided_by'), t('staff.review.details')]}
+          columns={[
+            t('staff.review.decided_at'),
+            t('fields.decision'),
+            t('staff.review.decided_by'),
+            t('staff.review.details'),
+          ]}
           rows={detail.decisions}
           row={(d) => (
             <tr>
@@ -40,7 +45,8 @@ export function History({ ctx, detail }: { ctx: PageContext; detail: ReviewDetai
               <td>
                 {d.internalReason && (
                   <p class="internal-reason">
-                    <strong>{t('staff.review.internal_reason_label')}</strong> <span class="preserve-lines">{d.internalReason}</span>
+                    <strong>{t('staff.review.internal_reason_label')}</strong>{' '}
+                    <span class="preserve-lines">{d.internalReason}</span>
                   </p>
                 )}
                 {d.question && (
@@ -88,7 +94,15 @@ export function ClaimSection({ ctx, detail, conflict }: { ctx: PageContext; deta
   );
 }
 
-export function Checklist({ ctx, detail, error }: { ctx: PageContext; detail: ReviewDetail; error?: string | undefined }) {
+export function Checklist({
+  ctx,
+  detail,
+  error,
+}: {
+  ctx: PageContext;
+  detail: ReviewDetail;
+  error?: string | undefined;
+}) {
   const { t } = ctx;
   const editable = isOpen(detail.status);
   const describedBy = [error && `${fieldId('checklist')}-error`, 'checklist-intro'].filter(Boolean).join(' ');
@@ -102,7 +116,14 @@ export function Checklist({ ctx, detail, error }: { ctx: PageContext; detail: Re
       )}
       {detail.checklist.map(({ item, checked }) => (
         <label for={`checklist-${item}`}>
-          <input id={`checklist-${item}`} type="checkbox" name="item" value={item} checked={checked} disabled={!editable} />
+          <input
+            id={`checklist-${item}`}
+            type="checkbox"
+            name="item"
+            value={item}
+            checked={checked}
+            disabled={!editable}
+          />
           {t(`staff.checklist.${item}`)}
         </label>
       ))}
@@ -129,7 +150,17 @@ export function Checklist({ ctx, detail, error }: { ctx: PageContext; detail: Re
 
 export type DecisionValues = Record<string, string>;
 
-export function DecisionForm({ ctx, detail, values, errors }: { ctx: PageContext; detail: ReviewDetail; values: DecisionValues; errors: FormErrors }) {
+export function DecisionForm({
+  ctx,
+  detail,
+  values,
+  errors,
+}: {
+  ctx: PageContext;
+  detail: ReviewDetail;
+  values: DecisionValues;
+  errors: FormErrors;
+}) {
   const { t } = ctx;
   if (detail.status === 'info_requested') {
     return (
@@ -146,7 +177,11 @@ export function DecisionForm({ ctx, detail, values, errors }: { ctx: PageContext
       <h2 id="decision-heading">{t('staff.review.decision_title')}</h2>
       <form method="post" action={`/staff/applications/${detail.id}/decision`} novalidate>
         <CsrfField token={ctx.csrfToken} />
-        <fieldset id={fieldId('decision')} tabindex={-1} aria-describedby={decisionError ? `${fieldId('decision')}-error` : undefined}>
+        <fieldset
+          id={fieldId('decision')}
+          tabindex={-1}
+          aria-describedby={decisionError ? `${fieldId('decision')}-error` : undefined}
+        >
           <legend>{t('fields.decision')}</legend>
           {decisionError && (
             <small id={`${fieldId('decision')}-error`} class="field-error">
@@ -155,17 +190,41 @@ export function DecisionForm({ ctx, detail, values, errors }: { ctx: PageContext
           )}
           {DECISIONS.map((d) => (
             <label for={`decision-${d}`}>
-              <input id={`decision-${d}`} type="radio" name="decision" value={d} checked={values.decision === d} required />
+              <input
+                id={`decision-${d}`}
+                type="radio"
+                name="decision"
+                value={d}
+                checked={values.decision === d}
+                required
+              />
               {t(`staff.review.decide_${d}`)}
             </label>
           ))}
         </fieldset>
         {errors.fields.checklist && <p class="field-error">{errors.fields.checklist}</p>}
-        <TextArea name="internal_reason" label={t('staff.review.internal_reason_field')} value={values.internal_reason} error={errors.fields.internal_reason} hint={t('staff.review.internal_reason_hint')} required={false} maxLength={2000} rows={3} />
-        <TextArea name="question" label={t('fields.question')} value={values.question} error={errors.fields.question} hint={t('staff.review.question_hint')} required={false} maxLength={2000} rows={3} />
+        <TextArea
+          name="internal_reason"
+          label={t('staff.review.internal_reason_field')}
+          value={values.internal_reason}
+          error={errors.fields.internal_reason}
+          hint={t('staff.review.internal_reason_hint')}
+          required={false}
+          maxLength={2000}
+          rows={3}
+        />
+        <TextArea
+          name="question"
+          label={t('fields.question')}
+          value={values.question}
+          error={errors.fields.question}
+          hint={t('staff.review.question_hint')}
+          required={false}
+          maxLength={2000}
+          rows={3}
+        />
         <button type="submit">{t('staff.review.decide_submit')}</button>
       </form>
     </section>
   );
 }
-

@@ -21,14 +21,25 @@ function fieldLabel(t: Translate, field: string): string {
   return position === undefined ? name : `${name} (${Number(position) + 1})`;
 }
 
-const findingMessage = (t: Translate, f: Finding) => violationMessage(t, { field: f.field, rule: f.code, ...(f.params ? { params: f.params } : {}) });
+const findingMessage = (t: Translate, f: Finding) =>
+  violationMessage(t, { field: f.field, rule: f.code, ...(f.params ? { params: f.params } : {}) });
 
 function OutcomeBadge({ t, outcome }: { t: Translate; outcome: string }) {
   return <span class={`badge badge-${outcome}`}>{t(`staff.outcome.${outcome}`, { defaultValue: outcome })}</span>;
 }
 
 /** The findings by rule; with `applicationId`, each flag has the reviewer's verdict buttons (#11). */
-export function Findings({ ctx, findings, feedback = [], applicationId }: { ctx: PageContext; findings: Finding[]; feedback?: FindingVerdict[]; applicationId?: string }) {
+export function Findings({
+  ctx,
+  findings,
+  feedback = [],
+  applicationId,
+}: {
+  ctx: PageContext;
+  findings: Finding[];
+  feedback?: FindingVerdict[];
+  applicationId?: string;
+}) {
   const { t } = ctx;
   const rules = [...new Set(findings.map((f) => f.rule))].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
   const flags = findings.filter((f) => f.outcome === 'review').length;
@@ -47,9 +58,21 @@ export function Findings({ ctx, findings, feedback = [], applicationId }: { ctx:
                 const index = findings.indexOf(f);
                 return (
                   <li class={`finding finding-${f.outcome}`}>
-                    <OutcomeBadge t={t} outcome={f.outcome} /> {f.outcome === 'review' ? <span id={`finding-${index}`}>{findingMessage(t, f)}</span> : findingMessage(t, f)}
+                    <OutcomeBadge t={t} outcome={f.outcome} />{' '}
+                    {f.outcome === 'review' ? (
+                      <span id={`finding-${index}`}>{findingMessage(t, f)}</span>
+                    ) : (
+                      findingMessage(t, f)
+                    )}
                     {applicationId && f.outcome === 'review' && (
-                      <FlagVerdict ctx={ctx} applicationId={applicationId} finding={f} verdict={feedback.find((v) => sameFinding(v, f))} describedBy={`finding-${index}`} index={index} />
+                      <FlagVerdict
+                        ctx={ctx}
+                        applicationId={applicationId}
+                        finding={f}
+                        verdict={feedback.find((v) => sameFinding(v, f))}
+                        describedBy={`finding-${index}`}
+                        index={index}
+                      />
                     )}
                   </li>
                 );
@@ -74,7 +97,14 @@ export function Screening({ ctx, hits }: { ctx: PageContext; hits: ReviewDetail[
           <p class="notice-warning">{t('staff.review.screening_intro', { count: hits.length })}</p>
           <DataTable
             caption={t('staff.review.screening_caption')}
-            columns={[t('staff.review.screened_name'), t('staff.review.matched_entry'), t('fields.country'), t('staff.review.list_source'), t('staff.review.list_date'), t('staff.review.similarity')]}
+            columns={[
+              t('staff.review.screened_name'),
+              t('staff.review.matched_entry'),
+              t('fields.country'),
+              t('staff.review.list_source'),
+              t('staff.review.list_date'),
+              t('staff.review.similarity'),
+            ]}
             rows={hits}
             row={(h) => (
               <tr>
@@ -105,7 +135,12 @@ export function Claims({ ctx, claims }: { ctx: PageContext; claims: ReviewDetail
       ) : (
         <DataTable
           caption={t('staff.review.claims_caption')}
-          columns={[t('fields.distributors.distributor'), t('fields.account_number'), t('fields.status'), t('portal.claims.decided_at')]}
+          columns={[
+            t('fields.distributors.distributor'),
+            t('fields.account_number'),
+            t('fields.status'),
+            t('portal.claims.decided_at'),
+          ]}
           rows={claims}
           row={(c) => (
             <tr>
@@ -114,7 +149,9 @@ export function Claims({ ctx, claims }: { ctx: PageContext; claims: ReviewDetail
                 <code>{c.accountNumber}</code>
               </td>
               <td>
-                <span class={`badge badge-claim-${c.status}`}>{t(`portal.claims.status_${c.status}`, { defaultValue: c.status })}</span>
+                <span class={`badge badge-claim-${c.status}`}>
+                  {t(`portal.claims.status_${c.status}`, { defaultValue: c.status })}
+                </span>
               </td>
               <td>
                 <DateTime date={c.decidedAt} lang={lang} />

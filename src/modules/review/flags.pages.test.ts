@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browser, createTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { submittedApplication } from '../../../test/helpers/applications.ts';
-import { createDistributor, createUser, sessionFor, testMeta, type DistributorFixture } from '../../../test/helpers/fixtures.ts';
+import {
+  createDistributor,
+  createUser,
+  sessionFor,
+  testMeta,
+  type DistributorFixture,
+} from '../../../test/helpers/fixtures.ts';
 import type { Actor } from '../../platform/auth.ts';
 import { publishAgreement } from '../registration/index.ts';
 
@@ -13,7 +19,17 @@ beforeAll(async () => {
   t = await createTestApp();
   eurodist = await createDistributor(t.ctx, { hqCountry: 'DE', territories: ['DE'], legalName: 'EuroDist GmbH' });
   reviewer = await createUser(t.ctx, [{ role: 'staff_reviewer', organisationId: null }], 'rui@vendor.example');
-  await publishAgreement(t.ctx, await createUser(t.ctx, [{ role: 'staff_admin', organisationId: null }]), { version: '2026.1', governingLanguage: 'en', texts: { en: { title: 'ICPA', body: 'Terms.' } }, effectiveAt: new Date('2026-01-01') }, testMeta);
+  await publishAgreement(
+    t.ctx,
+    await createUser(t.ctx, [{ role: 'staff_admin', organisationId: null }]),
+    {
+      version: '2026.1',
+      governingLanguage: 'en',
+      texts: { en: { title: 'ICPA', body: 'Terms.' } },
+      effectiveAt: new Date('2026-01-01'),
+    },
+    testMeta,
+  );
 });
 afterAll(() => t.close());
 
@@ -23,7 +39,8 @@ async function as(actor: Actor) {
   return b;
 }
 
-const submitted = (name: string, email: string, lines = ['Regus Business Centre', 'Friedrichstraße 123']) => submittedApplication(t.ctx, { name, email, lines, distributorId: eurodist.id });
+const submitted = (name: string, email: string, lines = ['Regus Business Centre', 'Friedrichstraße 123']) =>
+  submittedApplication(t.ctx, { name, email, lines, distributorId: eurodist.id });
 
 const key = { rule: 'REG-7', code: 'address_mail_drop', field: 'locations.0.lines' };
 const poBox = { ...key, code: 'address_po_box' };
@@ -36,8 +53,21 @@ describe('#11 flag verdicts and lists: pages', () => {
     expect(page.body).toContain(`action="/staff/applications/${id}/findings/verdict"`);
     expect(page.body).not.toContain('/findings/allowlist');
     // Without the form's token nothing is recorded.
-    expect((await b.post(`/staff/applications/${id}/findings/verdict`, { ...key, verdict: 'false_alarm', previous: '' }, { csrf: false })).statusCode).toBe(403);
-    const saved = await b.post(`/staff/applications/${id}/findings/verdict`, { ...key, verdict: 'false_alarm', note: 'Own office', previous: '' });
+    expect(
+      (
+        await b.post(
+          `/staff/applications/${id}/findings/verdict`,
+          { ...key, verdict: 'false_alarm', previous: '' },
+          { csrf: false },
+        )
+      ).statusCode,
+    ).toBe(403);
+    const saved = await b.post(`/staff/applications/${id}/findings/verdict`, {
+      ...key,
+      verdict: 'false_alarm',
+      note: 'Own office',
+      previous: '',
+    });
     expect(saved.statusCode).toBe(303);
     expect(saved.headers.location).toBe(`/staff/applications/${id}?notice=verdict_saved#findings-heading`);
     const after = await b.get(`/staff/applications/${id}?notice=verdict_saved`);
@@ -45,7 +75,11 @@ describe('#11 flag verdicts and lists: pages', () => {
     expect(after.body).toContain('False alarm</strong>');
     expect(after.body).toContain(`action="/staff/applications/${id}/findings/allowlist"`);
     // A form from before a colleague's change is not applied.
-    const stale = await b.post(`/staff/applications/${id}/findings/verdict`, { ...key, verdict: 'confirmed', previous: '' });
+    const stale = await b.post(`/staff/applications/${id}/findings/verdict`, {
+      ...key,
+      verdict: 'confirmed',
+      previous: '',
+    });
     expect(stale.headers.location).toContain('notice=verdict_changed');
     await b.get(`/staff/applications/${id}`);
     const allowed = await b.post(`/staff/applications/${id}/findings/allowlist`, { ...key, where: 'everywhere' });
@@ -62,12 +96,22 @@ describe('#11 flag verdicts and lists: pages', () => {
     const bad = await b.post('/staff/flags/watchlist', { kind: 'pickup_point', name: '', country: '', note: '' });
     expect(bad.statusCode).toBe(422);
     expect(bad.body).toContain('<a href="#field-name">Provider name or street address is required.</a>');
-    const added = await b.post('/staff/flags/watchlist', { kind: 'forwarding', name: 'Shipito Berlin', country: 'DE', note: '' });
+    const added = await b.post('/staff/flags/watchlist', {
+      kind: 'forwarding',
+      name: 'Shipito Berlin',
+      country: 'DE',
+      note: '',
+    });
     expect(added.headers.location).toContain('notice=watchlist_added');
     const page = await b.get('/staff/flags');
     const removeUrl = new RegExp('action="(/staff/flags/watchlist/[0-9a-f-]+/delete)"').exec(page.body)![1]!;
     expect((await b.post(removeUrl, {})).headers.location).toContain('notice=watchlist_removed');
-    const audit = await t.ctx.db.selectFrom('audit_log').select('action').where('action', 'like', 'watchlist.%').orderBy('id').execute();
+    const audit = await t.ctx.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('action', 'like', 'watchlist.%')
+      .orderBy('id')
+      .execute();
     expect(audit.map((a) => a.action)).toEqual(['watchlist.added', 'watchlist.removed']);
   });
 
@@ -85,19 +129,40 @@ describe('#11 flag verdicts and lists: pages', () => {
     expect((await partner.get('/staff/flags')).statusCode).toBe(403);
     expect((await partner.json('GET', '/api/v1/staff/allowlist')).statusCode).toBe(403);
     expect((await partner.json('GET', '/api/v1/staff/watchlist')).statusCode).toBe(403);
-    const put = await t.app.inject({ method: 'PUT', url: `/api/v1/staff/applications/${id}/findings/verdict`, cookies: { pp_session: partner.jar.get('pp_session')! }, payload: { ...key, verdict: 'confirmed' } });
+    const put = await t.app.inject({
+      method: 'PUT',
+      url: `/api/v1/staff/applications/${id}/findings/verdict`,
+      cookies: { pp_session: partner.jar.get('pp_session')! },
+      payload: { ...key, verdict: 'confirmed' },
+    });
     expect(put.statusCode).toBe(403);
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/staff/allowlist' })).statusCode).toBe(401);
     const staff = await as(reviewer);
     const cookie = staff.jar.get('pp_session')!;
-    const unknown = await t.app.inject({ method: 'PUT', url: '/api/v1/staff/applications/00000000-0000-4000-8000-000000000000/findings/verdict', cookies: { pp_session: cookie }, payload: { ...key, verdict: 'confirmed' } });
+    const unknown = await t.app.inject({
+      method: 'PUT',
+      url: '/api/v1/staff/applications/00000000-0000-4000-8000-000000000000/findings/verdict',
+      cookies: { pp_session: cookie },
+      payload: { ...key, verdict: 'confirmed' },
+    });
     expect(unknown.statusCode).toBe(404);
-    const ok = await t.app.inject({ method: 'PUT', url: `/api/v1/staff/applications/${id}/findings/verdict`, cookies: { pp_session: cookie }, payload: { ...poBox, verdict: 'confirmed' } });
+    const ok = await t.app.inject({
+      method: 'PUT',
+      url: `/api/v1/staff/applications/${id}/findings/verdict`,
+      cookies: { pp_session: cookie },
+      payload: { ...poBox, verdict: 'confirmed' },
+    });
     expect(ok.statusCode).toBe(200);
     expect(ok.json()).toMatchObject({ ...poBox, verdict: 'confirmed', reviewer: expect.any(String) });
-    const detail = await t.app.inject({ method: 'GET', url: `/api/v1/staff/applications/${id}`, cookies: { pp_session: cookie } });
+    const detail = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/staff/applications/${id}`,
+      cookies: { pp_session: cookie },
+    });
     expect(detail.json().feedback).toEqual([expect.objectContaining({ verdict: 'confirmed' })]);
     const dash = await t.app.inject({ method: 'GET', url: '/api/v1/staff/dashboard', cookies: { pp_session: cookie } });
-    expect(dash.json().flagKinds).toContainEqual(expect.objectContaining({ code: 'address_po_box', confirmed: 1, confirmationRate: 1 }));
+    expect(dash.json().flagKinds).toContainEqual(
+      expect.objectContaining({ code: 'address_po_box', confirmed: 1, confirmationRate: 1 }),
+    );
   });
 });

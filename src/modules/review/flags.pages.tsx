@@ -26,7 +26,11 @@ const LIST_NOTICES = {
 /** The form's problems in the page's language, each field named with this page's labels. */
 function listErrors(ctx: PageContext, violations: FieldViolation[]): FormErrors {
   const fields: Record<string, string> = {};
-  for (const v of violations) fields[v.field] ??= ctx.t(`rules.${v.rule}`, { ...v.params, label: ctx.t(`flags.field.${v.field}`, { defaultValue: v.field }) });
+  for (const v of violations)
+    fields[v.field] ??= ctx.t(`rules.${v.rule}`, {
+      ...v.params,
+      label: ctx.t(`flags.field.${v.field}`, { defaultValue: v.field }),
+    });
   return { fields };
 }
 
@@ -48,10 +52,17 @@ export async function flagPages(app: FastifyInstance): Promise<void> {
     const shown = v.previous ?? '';
     const previous = shown === '' ? null : isVerdict(shown) ? shown : undefined;
     try {
-      await recordVerdict(appCtx(), actor, req.params.id, { ...findingKey(req.body), verdict: v.verdict ?? '', note: v.note, previous }, requestMeta(req));
+      await recordVerdict(
+        appCtx(),
+        actor,
+        req.params.id,
+        { ...findingKey(req.body), verdict: v.verdict ?? '', note: v.note, previous },
+        requestMeta(req),
+      );
     } catch (error) {
       // A colleague changed it first: the page shows the verdict that stands.
-      if (error instanceof AppError && error.code === 'verdict_changed') return reply.redirect(back(req.params.id, 'verdict_changed'), 303);
+      if (error instanceof AppError && error.code === 'verdict_changed')
+        return reply.redirect(back(req.params.id, 'verdict_changed'), 303);
       throw error;
     }
     return reply.redirect(back(req.params.id, 'verdict_saved'), 303);
@@ -62,13 +73,35 @@ export async function flagPages(app: FastifyInstance): Promise<void> {
     if (!actor) return reply;
     if (!isUuid(req.params.id)) throw notFound('Application');
     const where = pick(req.body, 'where').where === 'everywhere' ? 'everywhere' : 'here';
-    const { created } = await allowListFalseAlarm(appCtx(), actor, req.params.id, findingKey(req.body), where, requestMeta(req));
+    const { created } = await allowListFalseAlarm(
+      appCtx(),
+      actor,
+      req.params.id,
+      findingKey(req.body),
+      where,
+      requestMeta(req),
+    );
     return reply.redirect(back(req.params.id, created ? 'allowlisted' : 'already_allowlisted'), 303);
   });
 
-  const listsPage = async (req: FastifyRequest, reply: FastifyReply, actor: Actor, state: WatchlistFormState = { values: {}, errors: noErrors }, status = 200) => {
+  const listsPage = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    actor: Actor,
+    state: WatchlistFormState = { values: {}, errors: noErrors },
+    status = 200,
+  ) => {
     const lists = await addressLists(appCtx(), actor);
-    return sendPage(reply, <FlagListsPage ctx={pageCtx(req, reply, { notices: LIST_NOTICES })} allowlist={lists.allowlist} watchlist={lists.watchlist} state={state} />, status);
+    return sendPage(
+      reply,
+      <FlagListsPage
+        ctx={pageCtx(req, reply, { notices: LIST_NOTICES })}
+        allowlist={lists.allowlist}
+        watchlist={lists.watchlist}
+        state={state}
+      />,
+      status,
+    );
   };
 
   app.get('/staff/flags', async (req, reply) => {
@@ -82,8 +115,16 @@ export async function flagPages(app: FastifyInstance): Promise<void> {
     if (!actor) return reply;
     const values = pick(req.body, 'kind', 'name', 'country', 'note');
     try {
-      const { created } = await addToWatchlist(appCtx(), actor, { kind: values.kind!, name: values.name!, country: values.country, note: values.note }, requestMeta(req));
-      return reply.redirect(`/staff/flags?notice=${created ? 'watchlist_added' : 'watchlist_exists'}#watchlist-heading`, 303);
+      const { created } = await addToWatchlist(
+        appCtx(),
+        actor,
+        { kind: values.kind!, name: values.name!, country: values.country, note: values.note },
+        requestMeta(req),
+      );
+      return reply.redirect(
+        `/staff/flags?notice=${created ? 'watchlist_added' : 'watchlist_exists'}#watchlist-heading`,
+        303,
+      );
     } catch (error) {
       if (!(error instanceof AppError) || error.code !== 'validation_failed') throw error;
       return listsPage(req, reply, actor, { values, errors: listErrors(pageCtx(req, reply), error.violations) }, 422);

@@ -25,7 +25,10 @@ export async function lockVerdict(trx: Trx, applicationId: string, key: FindingK
     .executeTakeFirst();
 }
 
-export async function upsertVerdict(db: Executor, row: { applicationId: string; key: FindingKey; verdict: Verdict; reviewerId: string; note: string | null; at: Date }): Promise<void> {
+export async function upsertVerdict(
+  db: Executor,
+  row: { applicationId: string; key: FindingKey; verdict: Verdict; reviewerId: string; note: string | null; at: Date },
+): Promise<void> {
   const values = { verdict: row.verdict, reviewer_id: row.reviewerId, note: row.note, at: row.at };
   await db
     .insertInto('finding_feedback')
@@ -45,5 +48,9 @@ export async function flagCountsByCode(db: Executor): Promise<{ code: string; n:
 }
 
 export async function verdictCountsByCode(db: Executor): Promise<{ code: string; verdict: string; n: number }[]> {
-  return db.selectFrom('finding_feedback').select(['code', 'verdict', (eb) => eb.fn.countAll<number>().as('n')]).groupBy(['code', 'verdict']).execute();
+  return db
+    .selectFrom('finding_feedback')
+    .select(['code', 'verdict', (eb) => eb.fn.countAll<number>().as('n')])
+    .groupBy(['code', 'verdict'])
+    .execute();
 }

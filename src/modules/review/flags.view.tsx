@@ -13,7 +13,8 @@ import type { FindingVerdict } from './flags.service.ts';
 // watchlist, and the dashboard's table of which checks earn their keep. Plain forms: no script.
 
 /** Flags whose phrase can go on the allow-list: address flags with evidence and differing email domains. */
-const allowListable = (f: Finding) => (f.code.startsWith('address_') && f.params?.evidence !== undefined) || f.code === 'email_domain_differs';
+const allowListable = (f: Finding) =>
+  (f.code.startsWith('address_') && f.params?.evidence !== undefined) || f.code === 'email_domain_differs';
 
 function KeyFields({ finding }: { finding: Finding }) {
   return (
@@ -30,14 +31,29 @@ function KeyFields({ finding }: { finding: Finding }) {
  * (with an optional note), and after a false alarm the one-click allow-list buttons. The
  * buttons are described by the finding's sentence (`describedBy`), so each is told apart.
  */
-export function FlagVerdict({ ctx, applicationId, finding, verdict, describedBy, index }: { ctx: PageContext; applicationId: string; finding: Finding; verdict: FindingVerdict | undefined; describedBy: string; index: number }) {
+export function FlagVerdict({
+  ctx,
+  applicationId,
+  finding,
+  verdict,
+  describedBy,
+  index,
+}: {
+  ctx: PageContext;
+  applicationId: string;
+  finding: Finding;
+  verdict: FindingVerdict | undefined;
+  describedBy: string;
+  index: number;
+}) {
   const { t, lang } = ctx;
   const noteId = `verdict-note-${index}`;
   return (
     <div class="flag-verdict">
       {verdict && (
         <p class={`verdict verdict-${verdict.verdict}`}>
-          <strong>{t(`flags.verdict.${verdict.verdict}`)}</strong> {t('flags.verdict_by', { reviewer: verdict.reviewer })} <DateTime date={verdict.at} lang={lang} />
+          <strong>{t(`flags.verdict.${verdict.verdict}`)}</strong>{' '}
+          {t('flags.verdict_by', { reviewer: verdict.reviewer })} <DateTime date={verdict.at} lang={lang} />
           {verdict.note && (
             <>
               {' — '}
@@ -53,10 +69,23 @@ export function FlagVerdict({ ctx, applicationId, finding, verdict, describedBy,
         <label for={noteId}>{t('flags.note_label')}</label>
         <input id={noteId} name="note" type="text" maxLength={1000} value={verdict?.note ?? ''} />
         <div role="group" aria-label={t('flags.verdict_group')}>
-          <button type="submit" name="verdict" value="confirmed" aria-describedby={describedBy} aria-pressed={verdict?.verdict === 'confirmed' ? 'true' : 'false'}>
+          <button
+            type="submit"
+            name="verdict"
+            value="confirmed"
+            aria-describedby={describedBy}
+            aria-pressed={verdict?.verdict === 'confirmed' ? 'true' : 'false'}
+          >
             {t('flags.mark_confirmed')}
           </button>{' '}
-          <button type="submit" name="verdict" value="false_alarm" class="secondary" aria-describedby={describedBy} aria-pressed={verdict?.verdict === 'false_alarm' ? 'true' : 'false'}>
+          <button
+            type="submit"
+            name="verdict"
+            value="false_alarm"
+            class="secondary"
+            aria-describedby={describedBy}
+            aria-pressed={verdict?.verdict === 'false_alarm' ? 'true' : 'false'}
+          >
             {t('flags.mark_false_alarm')}
           </button>
         </div>
@@ -68,7 +97,13 @@ export function FlagVerdict({ ctx, applicationId, finding, verdict, describedBy,
           <button type="submit" name="where" value="here" class="secondary" aria-describedby={describedBy}>
             {t(finding.code === 'email_domain_differs' ? 'flags.allow_for_website' : 'flags.allow_here')}
           </button>{' '}
-          <button type="submit" name="where" value="everywhere" class="secondary outline" aria-describedby={describedBy}>
+          <button
+            type="submit"
+            name="where"
+            value="everywhere"
+            class="secondary outline"
+            aria-describedby={describedBy}
+          >
             {t('flags.allow_everywhere')}
           </button>
         </form>
@@ -77,7 +112,8 @@ export function FlagVerdict({ ctx, applicationId, finding, verdict, describedBy,
   );
 }
 
-const percent = (lang: string, value: number | null) => (value === null ? '—' : new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 0 }).format(value));
+const percent = (lang: string, value: number | null) =>
+  value === null ? '—' : new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 0 }).format(value);
 
 /** A flag kind in words: its rule sentence's short name when there is one, else the code. */
 export const flagKindLabel = (ctx: PageContext, code: string) => ctx.t(`flags.kind.${code}`, { defaultValue: code });
@@ -90,7 +126,11 @@ export function FlagRatesSection({ ctx, kinds }: { ctx: PageContext; kinds: Flag
   // The chart shows the confirmation rate in whole percent; the table has every figure.
   const bars: Bar[] = kinds
     .filter((k) => k.confirmationRate !== null)
-    .map((k) => ({ label: flagKindLabel(ctx, k.code), value: Math.round((k.confirmationRate ?? 0) * 100), tone: (k.confirmationRate ?? 0) >= 0.5 ? 'green' : 'amber' }));
+    .map((k) => ({
+      label: flagKindLabel(ctx, k.code),
+      value: Math.round((k.confirmationRate ?? 0) * 100),
+      tone: (k.confirmationRate ?? 0) >= 0.5 ? 'green' : 'amber',
+    }));
   const caption = t('staff.dashboard.table_caption', { title });
   return (
     <section aria-labelledby="flag-rates-heading" class="chart-section">
@@ -107,10 +147,18 @@ export function FlagRatesSection({ ctx, kinds }: { ctx: PageContext; kinds: Flag
               <thead>
                 <tr>
                   <th scope="col">{t('flags.column.kind')}</th>
-                  <th scope="col" class="numeric">{t('flags.column.flags')}</th>
-                  <th scope="col" class="numeric">{t('flags.column.confirmed')}</th>
-                  <th scope="col" class="numeric">{t('flags.column.false_alarms')}</th>
-                  <th scope="col" class="numeric">{t('flags.column.rate')}</th>
+                  <th scope="col" class="numeric">
+                    {t('flags.column.flags')}
+                  </th>
+                  <th scope="col" class="numeric">
+                    {t('flags.column.confirmed')}
+                  </th>
+                  <th scope="col" class="numeric">
+                    {t('flags.column.false_alarms')}
+                  </th>
+                  <th scope="col" class="numeric">
+                    {t('flags.column.rate')}
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -149,7 +197,17 @@ function RemoveButton({ ctx, action, label }: { ctx: PageContext; action: string
 }
 
 /** The staff page of both lists: confirmed false alarms and providers to flag, with removal and a form to add a provider. */
-export function FlagListsPage({ ctx, allowlist, watchlist, state }: { ctx: PageContext; allowlist: AllowlistItem[]; watchlist: WatchlistItem[]; state: WatchlistFormState }) {
+export function FlagListsPage({
+  ctx,
+  allowlist,
+  watchlist,
+  state,
+}: {
+  ctx: PageContext;
+  allowlist: AllowlistItem[];
+  watchlist: WatchlistItem[];
+  state: WatchlistFormState;
+}) {
   const { t, lang } = ctx;
   const title = t('flags.lists_title');
   return (
@@ -166,7 +224,14 @@ export function FlagListsPage({ ctx, allowlist, watchlist, state }: { ctx: PageC
         ) : (
           <DataTable
             caption={t('flags.allowlist_caption', { count: allowlist.length })}
-            columns={[t('flags.column.kind'), t('flags.column.phrase'), t('flags.column.scope'), t('flags.column.reason'), t('flags.column.added'), t('flags.column.action')]}
+            columns={[
+              t('flags.column.kind'),
+              t('flags.column.phrase'),
+              t('flags.column.scope'),
+              t('flags.column.reason'),
+              t('flags.column.added'),
+              t('flags.column.action'),
+            ]}
             rows={allowlist}
             row={(a) => (
               <tr>
@@ -178,7 +243,11 @@ export function FlagListsPage({ ctx, allowlist, watchlist, state }: { ctx: PageC
                   {a.addedBy ?? '—'}, <DateTime date={a.addedAt} lang={lang} />
                 </td>
                 <td>
-                  <RemoveButton ctx={ctx} action={`/staff/flags/allowlist/${a.id}/delete`} label={t('flags.remove_entry', { phrase: a.phrase })} />
+                  <RemoveButton
+                    ctx={ctx}
+                    action={`/staff/flags/allowlist/${a.id}/delete`}
+                    label={t('flags.remove_entry', { phrase: a.phrase })}
+                  />
                 </td>
               </tr>
             )}
@@ -191,10 +260,36 @@ export function FlagListsPage({ ctx, allowlist, watchlist, state }: { ctx: PageC
         <p>{t('flags.watchlist_intro')}</p>
         <form method="post" action="/staff/flags/watchlist" novalidate>
           <CsrfField token={ctx.csrfToken} />
-          <SelectField name="kind" label={t('flags.field.kind')} value={state.values.kind} error={state.errors.fields.kind} options={WATCHLIST_KINDS.map((k) => ({ value: k, label: t(`flags.watch_kind.${k}`) }))} />
-          <TextField name="name" label={t('flags.field.name')} value={state.values.name} error={state.errors.fields.name} maxLength={200} hint={t('flags.name_hint')} />
-          <SelectField name="country" label={t('flags.field.country')} value={state.values.country} error={state.errors.fields.country} options={countrySelectOptions(lang, t('flags.any_country'))} />
-          <TextField name="note" label={t('flags.field.note')} value={state.values.note} error={state.errors.fields.note} maxLength={1000} required={false} />
+          <SelectField
+            name="kind"
+            label={t('flags.field.kind')}
+            value={state.values.kind}
+            error={state.errors.fields.kind}
+            options={WATCHLIST_KINDS.map((k) => ({ value: k, label: t(`flags.watch_kind.${k}`) }))}
+          />
+          <TextField
+            name="name"
+            label={t('flags.field.name')}
+            value={state.values.name}
+            error={state.errors.fields.name}
+            maxLength={200}
+            hint={t('flags.name_hint')}
+          />
+          <SelectField
+            name="country"
+            label={t('flags.field.country')}
+            value={state.values.country}
+            error={state.errors.fields.country}
+            options={countrySelectOptions(lang, t('flags.any_country'))}
+          />
+          <TextField
+            name="note"
+            label={t('flags.field.note')}
+            value={state.values.note}
+            error={state.errors.fields.note}
+            maxLength={1000}
+            required={false}
+          />
           <button type="submit">{t('flags.add_watchlist')}</button>
         </form>
         {watchlist.length === 0 ? (
@@ -202,7 +297,14 @@ export function FlagListsPage({ ctx, allowlist, watchlist, state }: { ctx: PageC
         ) : (
           <DataTable
             caption={t('flags.watchlist_caption', { count: watchlist.length })}
-            columns={[t('flags.field.kind'), t('flags.field.name'), t('flags.field.country'), t('flags.field.note'), t('flags.column.added'), t('flags.column.action')]}
+            columns={[
+              t('flags.field.kind'),
+              t('flags.field.name'),
+              t('flags.field.country'),
+              t('flags.field.note'),
+              t('flags.column.added'),
+              t('flags.column.action'),
+            ]}
             rows={watchlist}
             row={(w) => (
               <tr>
@@ -214,7 +316,11 @@ export function FlagListsPage({ ctx, allowlist, watchlist, state }: { ctx: PageC
                   {w.addedBy ?? '—'}, <DateTime date={w.addedAt} lang={lang} />
                 </td>
                 <td>
-                  <RemoveButton ctx={ctx} action={`/staff/flags/watchlist/${w.id}/delete`} label={t('flags.remove_entry', { phrase: w.name })} />
+                  <RemoveButton
+                    ctx={ctx}
+                    action={`/staff/flags/watchlist/${w.id}/delete`}
+                    label={t('flags.remove_entry', { phrase: w.name })}
+                  />
                 </td>
               </tr>
             )}

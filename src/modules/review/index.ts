@@ -1,4 +1,12 @@
-export { reviewQueue, claimApplication, setChecklistItem, reviewDetail, decideApplication, type QueueEntry, type ReviewDetail } from './review.service.ts';
+export {
+  reviewQueue,
+  claimApplication,
+  setChecklistItem,
+  reviewDetail,
+  decideApplication,
+  type QueueEntry,
+  type ReviewDetail,
+} from './review.service.ts';
 export { dashboard, type Dashboard } from './dashboard.service.ts';
 export { importDeniedParties } from './screening.service.ts';
 export { reviewRoutes } from './review.routes.ts';

@@ -26,16 +26,32 @@ export function QueuePage({ ctx, entries, filter }: { ctx: PageContext; entries:
             name="status"
             label={t('fields.status')}
             value={filter.status ?? ''}
-            options={[{ value: '', label: t('staff.queue.status_any') }, ...STATUS_FILTERS.map((s) => ({ value: s, label: t(`staff.status.${s}`) }))]}
+            options={[
+              { value: '', label: t('staff.queue.status_any') },
+              ...STATUS_FILTERS.map((s) => ({ value: s, label: t(`staff.status.${s}`) })),
+            ]}
           />
-          <SelectField name="country" label={t('fields.country')} value={filter.country ?? ''} options={countrySelectOptions(lang, t('staff.queue.country_any'))} />
+          <SelectField
+            name="country"
+            label={t('fields.country')}
+            value={filter.country ?? ''}
+            options={countrySelectOptions(lang, t('staff.queue.country_any'))}
+          />
           <SelectField
             name="assigned"
             label={t('staff.queue.assigned')}
             value={filter.assigned ?? ''}
-            options={[{ value: '', label: t('staff.queue.assigned_any') }, ...ASSIGNED_FILTERS.map((a) => ({ value: a, label: t(`staff.queue.assigned_${a}`) }))]}
+            options={[
+              { value: '', label: t('staff.queue.assigned_any') },
+              ...ASSIGNED_FILTERS.map((a) => ({ value: a, label: t(`staff.queue.assigned_${a}`) })),
+            ]}
           />
-          <SelectField name="sort" label={t('staff.queue.sort')} value={filter.sort ?? 'oldest'} options={SORTS.map((s) => ({ value: s, label: t(`staff.queue.sort_${s}`) }))} />
+          <SelectField
+            name="sort"
+            label={t('staff.queue.sort')}
+            value={filter.sort ?? 'oldest'}
+            options={SORTS.map((s) => ({ value: s, label: t(`staff.queue.sort_${s}`) }))}
+          />
         </div>
         <button type="submit">{t('staff.queue.apply_filters')}</button>
       </form>
@@ -66,7 +82,10 @@ export function QueuePage({ ctx, entries, filter }: { ctx: PageContext; entries:
                   <td>{e.country ? countryName(e.country, lang) : '—'}</td>
                   <td>{t(`staff.status.${e.status}`, { defaultValue: e.status })}</td>
                   <td>
-                    {t('staff.business_days', { count: e.ageBusinessDays, formatted: number.format(e.ageBusinessDays) })}
+                    {t('staff.business_days', {
+                      count: e.ageBusinessDays,
+                      formatted: number.format(e.ageBusinessDays),
+                    })}
                     {e.overdue && (
                       <>
                         {' '}

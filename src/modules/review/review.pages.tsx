@@ -17,7 +17,14 @@ import { dashboardPages } from './dashboard.pages.tsx';
 import { flagPages } from './flags.pages.tsx';
 import { isDecision } from './decision.view.tsx';
 import { ASSIGNED_FILTERS, QueuePage, SORTS, STATUS_FILTERS } from './queue.view.tsx';
-import { claimApplication, decideApplication, reviewDetail, reviewQueue, setChecklistItem, type QueueFilter } from './review.service.ts';
+import {
+  claimApplication,
+  decideApplication,
+  reviewDetail,
+  reviewQueue,
+  setChecklistItem,
+  type QueueFilter,
+} from './review.service.ts';
 import { screeningPages } from './screening.pages.tsx';
 
 // REG-12: the routes of the programme staff's review queue and application view. Every rule and
@@ -36,7 +43,8 @@ const NOTICES = {
   already_allowlisted: 'flags.notice_already_allowlisted',
 };
 
-const oneOf = <T extends string>(values: readonly T[], value: string): T | undefined => (values as readonly string[]).includes(value) ? (value as T) : undefined;
+const oneOf = <T extends string>(values: readonly T[], value: string): T | undefined =>
+  (values as readonly string[]).includes(value) ? (value as T) : undefined;
 
 /** The queue's filter from the query string; values it does not know are ignored. */
 function queueFilter(query: unknown): QueueFilter & { country?: string } {
@@ -54,7 +62,16 @@ function queueFilter(query: unknown): QueueFilter & { country?: string } {
 function readableViolations(t: Translate, violations: FieldViolation[]): FieldViolation[] {
   return violations.map((v) =>
     v.rule === 'checklist_incomplete' && typeof v.params?.items === 'string'
-      ? { ...v, params: { ...v.params, items: v.params.items.split(', ').map((item) => t(`staff.checklist.${item}`, { defaultValue: item })).join('; ') } }
+      ? {
+          ...v,
+          params: {
+            ...v.params,
+            items: v.params.items
+              .split(', ')
+              .map((item) => t(`staff.checklist.${item}`, { defaultValue: item }))
+              .join('; '),
+          },
+        }
       : v,
   );
 }
@@ -94,10 +111,25 @@ export async function reviewPages(app: FastifyInstance): Promise<void> {
     return { detail, distributorNames };
   };
 
-  const detailPage = async (req: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, actor: Actor, state: Partial<DetailState> = {}, status = 200) => {
+  const detailPage = async (
+    req: FastifyRequest<{ Params: { id: string } }>,
+    reply: FastifyReply,
+    actor: Actor,
+    state: Partial<DetailState> = {},
+    status = 200,
+  ) => {
     const { detail, distributorNames } = await detailOf(actor, req.params.id);
     const ctx = pageCtx(req, reply, { notices: NOTICES, path: `/staff/applications/${detail.id}` });
-    return sendPage(reply, <DetailPage ctx={ctx} detail={detail} distributorNames={distributorNames} state={{ values: {}, errors: noErrors, claimConflict: false, ...state }} />, status);
+    return sendPage(
+      reply,
+      <DetailPage
+        ctx={ctx}
+        detail={detail}
+        distributorNames={distributorNames}
+        state={{ values: {}, errors: noErrors, claimConflict: false, ...state }}
+      />,
+      status,
+    );
   };
 
   app.get<{ Params: { id: string } }>('/staff/applications/:id', async (req, reply) => {
@@ -114,7 +146,8 @@ export async function reviewPages(app: FastifyInstance): Promise<void> {
     try {
       await claimApplication(appCtx(), actor, req.params.id, takeOver, requestMeta(req));
     } catch (error) {
-      if (error instanceof AppError && error.code === 'already_claimed') return detailPage(req, reply, actor, { claimConflict: true }, 409);
+      if (error instanceof AppError && error.code === 'already_claimed')
+        return detailPage(req, reply, actor, { claimConflict: true }, 409);
       throw error;
     }
     return reply.redirect(`/staff/applications/${req.params.id}?notice=claimed`, 303);
@@ -128,7 +161,8 @@ export async function reviewPages(app: FastifyInstance): Promise<void> {
     const meta = requestMeta(req);
     // Only what changed, so the audit log records each tick and untick once.
     for (const { item, checked } of detail.checklist) {
-      if (ticked.has(item) !== checked) await setChecklistItem(appCtx(), actor, detail.id, item, ticked.has(item), meta);
+      if (ticked.has(item) !== checked)
+        await setChecklistItem(appCtx(), actor, detail.id, item, ticked.has(item), meta);
     }
     return reply.redirect(`/staff/applications/${detail.id}?notice=checklist_saved#checklist-heading`, 303);
   });
@@ -139,15 +173,45 @@ export async function reviewPages(app: FastifyInstance): Promise<void> {
     if (!isUuid(req.params.id)) throw notFound('Application');
     const values = pick(req.body, 'decision', 'internal_reason', 'question');
     const decision = values.decision ?? '';
-    if (!isDecision(decision)) return detailPage(req, reply, actor, { values, errors: formErrors(req.t, [{ field: 'decision', rule: 'required' }]) }, 422);
+    if (!isDecision(decision))
+      return detailPage(
+        req,
+        reply,
+        actor,
+        { values, errors: formErrors(req.t, [{ field: 'decision', rule: 'required' }]) },
+        422,
+      );
     try {
-      const { status } = await decideApplication(appCtx(), actor, req.params.id, { decision, internalReason: values.internal_reason, question: values.question }, requestMeta(req));
+      const { status } = await decideApplication(
+        appCtx(),
+        actor,
+        req.params.id,
+        { decision, internalReason: values.internal_reason, question: values.question },
+        requestMeta(req),
+      );
       return reply.redirect(`/staff/applications/${req.params.id}?notice=${status}`, 303);
     } catch (error) {
-      if (!(error instanceof AppError) || error.status >= 500 || error.status === 401 || error.status === 403 || error.status === 404) throw error;
-      if (error.code === 'validation_failed') return detailPage(req, reply, actor, { values, errors: formErrors(req.t, readableViolations(req.t, error.violations)) }, 422);
+      if (
+        !(error instanceof AppError) ||
+        error.status >= 500 ||
+        error.status === 401 ||
+        error.status === 403 ||
+        error.status === 404
+      )
+        throw error;
+      if (error.code === 'validation_failed')
+        return detailPage(
+          req,
+          reply,
+          actor,
+          { values, errors: formErrors(req.t, readableViolations(req.t, error.violations)) },
+          422,
+        );
       // A colleague decided first (409): the page shows the decision that stands.
-      const general = error.code === 'already_decided' ? req.t('staff.review.already_decided') : errorText(pageCtx(req, reply), error);
+      const general =
+        error.code === 'already_decided'
+          ? req.t('staff.review.already_decided')
+          : errorText(pageCtx(req, reply), error);
       return detailPage(req, reply, actor, { errors: { general, fields: {} } }, error.status);
     }
   });

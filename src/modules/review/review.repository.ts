@@ -11,7 +11,15 @@ export type ApplicationRow = Selectable<Database['applications']>;
 export type DeniedPartyRow = Selectable<DeniedPartiesTable>;
 type Reviewable = 'submitted' | 'info_requested';
 
-export async function queueRows(db: Executor, filter: { statuses: Reviewable[]; country?: string | undefined; reviewerId?: string | null | undefined; newestFirst: boolean }) {
+export async function queueRows(
+  db: Executor,
+  filter: {
+    statuses: Reviewable[];
+    country?: string | undefined;
+    reviewerId?: string | null | undefined;
+    newestFirst: boolean;
+  },
+) {
   let query = db
     .selectFrom('applications as a')
     .leftJoin('application_assignments as g', 'g.application_id', 'a.id')
@@ -27,14 +35,19 @@ export async function queueRows(db: Executor, filter: { statuses: Reviewable[]; 
       'r.name as reviewer_name',
       sql<number>`coalesce((SELECT count(*)::int FROM application_submissions s, jsonb_array_elements(s.findings) f
         WHERE s.application_id = a.id AND f->>'outcome' = 'review'
-          AND s.sequence = (SELECT max(sequence) FROM application_submissions WHERE application_id = a.id)), 0)`.as('flags'),
+          AND s.sequence = (SELECT max(sequence) FROM application_submissions WHERE application_id = a.id)), 0)`.as(
+        'flags',
+      ),
     ])
     .where('a.status', 'in', filter.statuses);
   if (filter.country) query = query.where('a.country', '=', filter.country);
   // A reviewer id: theirs only; null: nobody's yet; undefined: everyone's.
   if (filter.reviewerId) query = query.where('g.reviewer_id', '=', filter.reviewerId);
   if (filter.reviewerId === null) query = query.where('g.reviewer_id', 'is', null);
-  return query.orderBy('a.submitted_at', filter.newestFirst ? 'desc' : 'asc').limit(500).execute();
+  return query
+    .orderBy('a.submitted_at', filter.newestFirst ? 'desc' : 'asc')
+    .limit(500)
+    .execute();
 }
 
 export async function applicationById(db: Executor, id: string): Promise<ApplicationRow | undefined> {
@@ -44,7 +57,12 @@ export async function applicationById(db: Executor, id: string): Promise<Applica
 // ---- Claiming and the checklist ----
 
 export async function lockAssignment(trx: Trx, applicationId: string) {
-  return trx.selectFrom('application_assignments').select('reviewer_id').where('application_id', '=', applicationId).forUpdate().executeTakeFirst();
+  return trx
+    .selectFrom('application_assignments')
+    .select('reviewer_id')
+    .where('application_id', '=', applicationId)
+    .forUpdate()
+    .executeTakeFirst();
 }
 
 export async function assignReviewer(db: Executor, applicationId: string, reviewerId: string, at: Date): Promise<void> {
@@ -56,15 +74,25 @@ export async function assignReviewer(db: Executor, applicationId: string, review
 }
 
 export async function tickItem(db: Executor, applicationId: string, item: string, userId: string): Promise<void> {
-  await db.insertInto('review_checklist').values({ application_id: applicationId, item, checked_by: userId }).onConflict((oc) => oc.columns(['application_id', 'item']).doNothing()).execute();
+  await db
+    .insertInto('review_checklist')
+    .values({ application_id: applicationId, item, checked_by: userId })
+    .onConflict((oc) => oc.columns(['application_id', 'item']).doNothing())
+    .execute();
 }
 
 export async function untickItem(db: Executor, applicationId: string, item: string): Promise<void> {
-  await db.deleteFrom('review_checklist').where('application_id', '=', applicationId).where('item', '=', item).execute();
+  await db
+    .deleteFrom('review_checklist')
+    .where('application_id', '=', applicationId)
+    .where('item', '=', item)
+    .execute();
 }
 
 export async function checkedItems(db: Executor, applicationId: string): Promise<string[]> {
-  return (await db.selectFrom('review_checklist').select('item').where('application_id', '=', applicationId).execute()).map((c) => c.item);
+  return (
+    await db.selectFrom('review_checklist').select('item').where('application_id', '=', applicationId).execute()
+  ).map((c) => c.item);
 }
 
 // ---- The application view ----
@@ -84,7 +112,16 @@ export async function consentsWithUser(db: Executor, applicationId: string) {
   return db
     .selectFrom('consents as c')
     .innerJoin('users as u', 'u.id', 'c.user_id')
-    .select(['c.kind', 'c.accepted_at', 'c.ip', 'c.user_agent', 'c.text_version', 'c.text_hash', 'c.language', 'u.email'])
+    .select([
+      'c.kind',
+      'c.accepted_at',
+      'c.ip',
+      'c.user_agent',
+      'c.text_version',
+      'c.text_hash',
+      'c.language',
+      'u.email',
+    ])
     .where('c.application_id', '=', applicationId)
     .orderBy('c.accepted_at')
     .execute();
@@ -111,7 +148,12 @@ export async function decisionsOf(db: Executor, applicationId: string) {
 }
 
 export async function reviewerOf(db: Executor, applicationId: string) {
-  return db.selectFrom('application_assignments as g').innerJoin('users as u', 'u.id', 'g.reviewer_id').select(['u.id', 'u.name']).where('g.application_id', '=', applicationId).executeTakeFirst();
+  return db
+    .selectFrom('application_assignments as g')
+    .innerJoin('users as u', 'u.id', 'g.reviewer_id')
+    .select(['u.id', 'u.name'])
+    .where('g.application_id', '=', applicationId)
+    .executeTakeFirst();
 }
 
 /** The people working on the application, with what an email to them needs. */
@@ -124,14 +166,24 @@ export async function membersOf(db: Executor, applicationId: string) {
     .execute();
 }
 
-export async function deniedParties(db: Executor): Promise<Pick<DeniedPartyRow, 'name' | 'normalised_name' | 'country' | 'source' | 'list_date'>[]> {
-  return db.selectFrom('denied_parties').select(['name', 'normalised_name', 'country', 'source', 'list_date']).execute();
+export async function deniedParties(
+  db: Executor,
+): Promise<Pick<DeniedPartyRow, 'name' | 'normalised_name' | 'country' | 'source' | 'list_date'>[]> {
+  return db
+    .selectFrom('denied_parties')
+    .select(['name', 'normalised_name', 'country', 'source', 'list_date'])
+    .execute();
 }
 
 /** Adds list entries; ones already there (same name, country and source) are skipped. Answers how many were new. */
 export async function insertDeniedParties(db: Executor, rows: Insertable<DeniedPartiesTable>[]): Promise<number> {
   if (rows.length === 0) return 0;
-  const inserted = await db.insertInto('denied_parties').values(rows).onConflict((oc) => oc.columns(['normalised_name', 'country', 'source']).doNothing()).returning('id').execute();
+  const inserted = await db
+    .insertInto('denied_parties')
+    .values(rows)
+    .onConflict((oc) => oc.columns(['normalised_name', 'country', 'source']).doNothing())
+    .returning('id')
+    .execute();
   return inserted.length;
 }
 
@@ -141,7 +193,12 @@ export async function insertDeniedParties(db: Executor, rows: Insertable<DeniedP
 export async function moveSubmitted(
   trx: Trx,
   applicationId: string,
-  values: { status: 'approved' | 'declined' | 'info_requested'; decided_at: Date | null; staff_question: string | null; now: Date },
+  values: {
+    status: 'approved' | 'declined' | 'info_requested';
+    decided_at: Date | null;
+    staff_question: string | null;
+    now: Date;
+  },
 ) {
   const { now, ...change } = values;
   return trx
@@ -160,11 +217,17 @@ export async function insertDecision(trx: Trx, row: Insertable<Database['applica
 // ---- Dashboard ----
 
 export async function countsByStatus(db: Executor): Promise<{ status: string; n: number }[]> {
-  return db.selectFrom('applications').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
+  return db
+    .selectFrom('applications')
+    .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+    .groupBy('status')
+    .execute();
 }
 
 export async function medianDaysToDecision(db: Executor): Promise<number | null> {
-  const result = await sql<{ days: number | null }>`SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM decided_at - submitted_at) / 86400) AS days
+  const result = await sql<{
+    days: number | null;
+  }>`SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM decided_at - submitted_at) / 86400) AS days
       FROM applications WHERE decided_at IS NOT NULL AND submitted_at IS NOT NULL`.execute(db);
   const days = result.rows[0]?.days;
   return days === null || days === undefined ? null : Number(days);

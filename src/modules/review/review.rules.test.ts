@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { approvalDates, checkDecision, CHECKLIST_ITEMS, isOpen, isOverdue, isVisibleToStaff, namesToScreen, statusAfter } from './review.rules.ts';
+import {
+  approvalDates,
+  checkDecision,
+  CHECKLIST_ITEMS,
+  isOpen,
+  isOverdue,
+  isVisibleToStaff,
+  namesToScreen,
+  statusAfter,
+} from './review.rules.ts';
 
 describe('REG-12 review rules', () => {
   it('REG-12: each decision moves a submitted application to its own status', () => {
@@ -9,8 +18,12 @@ describe('REG-12 review rules', () => {
   });
 
   it('REG-12: only a submitted application awaits a decision, and approval needs the whole checklist', () => {
-    expect(checkDecision({ decision: 'approve' }, 'approved', [...CHECKLIST_ITEMS]).map((p) => p.rule)).toEqual(['not_awaiting_decision']);
-    expect(checkDecision({ decision: 'approve' }, 'submitted', CHECKLIST_ITEMS.slice(1)).map((p) => p.rule)).toEqual(['checklist_incomplete']);
+    expect(checkDecision({ decision: 'approve' }, 'approved', [...CHECKLIST_ITEMS]).map((p) => p.rule)).toEqual([
+      'not_awaiting_decision',
+    ]);
+    expect(checkDecision({ decision: 'approve' }, 'submitted', CHECKLIST_ITEMS.slice(1)).map((p) => p.rule)).toEqual([
+      'checklist_incomplete',
+    ]);
     expect(checkDecision({ decision: 'approve' }, 'submitted', [...CHECKLIST_ITEMS])).toEqual([]);
   });
 
@@ -37,7 +50,12 @@ describe('REG-12 review rules', () => {
     const names = namesToScreen({
       company: { legalName: 'Acme GmbH', legalForm: 'gmbh', country: 'DE', website: '', registrationNumber: '' },
       contacts: { primary: { name: '', email: 'a@acme.example', phone: '', title: '' } },
-      personnel: { items: [{ name: 'Pat', email: 'p@acme.example', role: '' }, { name: 'Kim', email: 'k@acme.example', role: '' }] },
+      personnel: {
+        items: [
+          { name: 'Pat', email: 'p@acme.example', role: '' },
+          { name: 'Kim', email: 'k@acme.example', role: '' },
+        ],
+      },
     });
     expect(names).toEqual([
       { field: 'company.legal_name', name: 'Acme GmbH' },

@@ -21,7 +21,12 @@ export function businessDaysBetween(from: Date, to: Date): number {
 }
 
 /** What software cannot decide; the reviewer ticks each before approving (REG-7, REG-1, REG-2). */
-export const CHECKLIST_ITEMS = ['address_is_business_location', 'signatory_has_authority', 'distributor_accounts_plausible', 'screening_reviewed'] as const;
+export const CHECKLIST_ITEMS = [
+  'address_is_business_location',
+  'signatory_has_authority',
+  'distributor_accounts_plausible',
+  'screening_reviewed',
+] as const;
 export type ChecklistItem = (typeof CHECKLIST_ITEMS)[number];
 
 export type Decision = 'approve' | 'decline' | 'request_info';
@@ -48,12 +53,14 @@ export function checkDecision(input: DecisionInput, status: string, checked: rea
   }
   if (input.decision === 'request_info') {
     const question = input.question?.trim() ?? '';
-    if (question.length < 10) problems.push({ field: 'question', rule: question ? 'too_short' : 'required', params: { min: 10 } });
+    if (question.length < 10)
+      problems.push({ field: 'question', rule: question ? 'too_short' : 'required', params: { min: 10 } });
     else if (question.length > 2000) problems.push({ field: 'question', rule: 'too_long', params: { max: 2000 } });
   }
   if (input.decision === 'approve') {
     const missing = CHECKLIST_ITEMS.filter((item) => !checked.includes(item));
-    if (missing.length > 0) problems.push({ field: 'checklist', rule: 'checklist_incomplete', params: { items: missing.join(', ') } });
+    if (missing.length > 0)
+      problems.push({ field: 'checklist', rule: 'checklist_incomplete', params: { items: missing.join(', ') } });
   }
   return problems;
 }
@@ -89,7 +96,40 @@ export function approvalDates(now: Date): { effectiveAt: Date; renewalDueAt: Dat
 // ---- Denied-party screening ----
 
 const LEGAL_SUFFIXES = new Set([
-  'ab', 'ag', 'as', 'bv', 'co', 'company', 'corp', 'corporation', 'gmbh', 'inc', 'incorporated', 'kk', 'limited', 'llc', 'llp', 'lp', 'ltd', 'nv', 'oy', 'plc', 'pte', 'pty', 'sa', 'sarl', 'sas', 'spa', 'srl', 'ooo', 'zao', 'oao', 'kabushiki', 'kaisha', 'the', 'and',
+  'ab',
+  'ag',
+  'as',
+  'bv',
+  'co',
+  'company',
+  'corp',
+  'corporation',
+  'gmbh',
+  'inc',
+  'incorporated',
+  'kk',
+  'limited',
+  'llc',
+  'llp',
+  'lp',
+  'ltd',
+  'nv',
+  'oy',
+  'plc',
+  'pte',
+  'pty',
+  'sa',
+  'sarl',
+  'sas',
+  'spa',
+  'srl',
+  'ooo',
+  'zao',
+  'oao',
+  'kabushiki',
+  'kaisha',
+  'the',
+  'and',
 ]);
 
 /**
@@ -167,7 +207,8 @@ export function screenNames(names: { field: string; name: string }[], list: read
     if (!normalised) continue;
     for (const entry of list) {
       const similarity = nameSimilarity(normalised, entry.normalisedName);
-      if (similarity >= SCREENING_THRESHOLD) hits.push({ screened: name, field, entry, similarity: Math.round(similarity * 100) / 100 });
+      if (similarity >= SCREENING_THRESHOLD)
+        hits.push({ screened: name, field, entry, similarity: Math.round(similarity * 100) / 100 });
     }
   }
   return hits.sort((a, b) => b.similarity - a.similarity);

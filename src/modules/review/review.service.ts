@@ -48,7 +48,12 @@ export interface QueueEntry {
 }
 
 /** The review queue: submitted applications with their age against the 15-business-day target. */
-export async function reviewQueue(ctx: AppContext, actor: Actor | null, filter: QueueFilter = {}, now = new Date()): Promise<QueueEntry[]> {
+export async function reviewQueue(
+  ctx: AppContext,
+  actor: Actor | null,
+  filter: QueueFilter = {},
+  now = new Date(),
+): Promise<QueueEntry[]> {
   const staff = requirePermission(actor, 'applications:review');
   const rows = await repo.queueRows(ctx.db, {
     statuses: filter.status ? [filter.status] : ['submitted', 'info_requested'],
@@ -83,26 +88,56 @@ async function staffApplication(db: Executor, id: string): Promise<repo.Applicat
 }
 
 /** A reviewer takes an application; taking one that a colleague holds needs `takeOver`. */
-export async function claimApplication(ctx: AppContext, actor: Actor | null, id: string, takeOver: boolean, meta: RequestMeta): Promise<void> {
+export async function claimApplication(
+  ctx: AppContext,
+  actor: Actor | null,
+  id: string,
+  takeOver: boolean,
+  meta: RequestMeta,
+): Promise<void> {
   const staff = requirePermission(actor, 'applications:review');
   await staffApplication(ctx.db, id);
   await ctx.db.transaction().execute(async (trx) => {
     const current = await repo.lockAssignment(trx, id);
-    if (current && current.reviewer_id !== staff.userId && !takeOver) throw conflict('already_claimed', 'A colleague is reviewing this application. Take it over only if you agreed to.');
+    if (current && current.reviewer_id !== staff.userId && !takeOver)
+      throw conflict(
+        'already_claimed',
+        'A colleague is reviewing this application. Take it over only if you agreed to.',
+      );
     await repo.assignReviewer(trx, id, staff.userId, new Date());
-    await recordAudit(trx, { actor: auditActor(staff), action: 'application.claimed', subject: { type: 'application', id }, ip: meta.ip, data: { from: current?.reviewer_id ?? null } });
+    await recordAudit(trx, {
+      actor: auditActor(staff),
+      action: 'application.claimed',
+      subject: { type: 'application', id },
+      ip: meta.ip,
+      data: { from: current?.reviewer_id ?? null },
+    });
   });
 }
 
-export async function setChecklistItem(ctx: AppContext, actor: Actor | null, id: string, item: string, checked: boolean, meta: RequestMeta): Promise<void> {
+export async function setChecklistItem(
+  ctx: AppContext,
+  actor: Actor | null,
+  id: string,
+  item: string,
+  checked: boolean,
+  meta: RequestMeta,
+): Promise<void> {
   const staff = requirePermission(actor, 'applications:review');
-  if (!(CHECKLIST_ITEMS as readonly string[]).includes(item)) throw validationFailed([{ field: 'item', rule: 'checklist_item_unknown' }]);
+  if (!(CHECKLIST_ITEMS as readonly string[]).includes(item))
+    throw validationFailed([{ field: 'item', rule: 'checklist_item_unknown' }]);
   // Without this an unknown id reached the foreign key and answered 500.
   await staffApplication(ctx.db, id);
   await ctx.db.transaction().execute(async (trx) => {
     if (checked) await repo.tickItem(trx, id, item, staff.userId);
     else await repo.untickItem(trx, id, item);
-    await recordAudit(trx, { actor: auditActor(staff), action: checked ? 'review.checklist_ticked' : 'review.checklist_unticked', subject: { type: 'application', id }, ip: meta.ip, data: { item } });
+    await recordAudit(trx, {
+      actor: auditActor(staff),
+      action: checked ? 'review.checklist_ticked' : 'review.checklist_unticked',
+      subject: { type: 'application', id },
+      ip: meta.ip,
+      data: { item },
+    });
   });
 }
 
@@ -118,18 +153,38 @@ export interface ReviewDetail {
   ageBusinessDays: number;
   agreementVersion: string | null;
   signatory: { name: string; title: string } | null;
-  consents: { kind: string; acceptedAt: Date; ip: string | null; userAgent: string | null; textVersion: string; textHash: string; language: string; user: string }[];
+  consents: {
+    kind: string;
+    acceptedAt: Date;
+    ip: string | null;
+    userAgent: string | null;
+    textVersion: string;
+    textHash: string;
+    language: string;
+    user: string;
+  }[];
   claims: { distributor: string; accountNumber: string; status: string; decidedAt: Date | null }[];
   checklist: { item: string; checked: boolean }[];
   screening: ScreeningHit[];
-  decisions: { decision: string; internalReason: string | null; question: string | null; decidedBy: string; decidedAt: Date }[];
+  decisions: {
+    decision: string;
+    internalReason: string | null;
+    question: string | null;
+    decidedBy: string;
+    decidedAt: Date;
+  }[];
   reviewer: { id: string; name: string } | null;
   applicantAnswer: string | null;
   members: { name: string; email: string; role: string }[];
 }
 
 /** Everything a reviewer needs in one view, including what only staff may read (REG-12). */
-export async function reviewDetail(ctx: AppContext, actor: Actor | null, id: string, now = new Date()): Promise<ReviewDetail> {
+export async function reviewDetail(
+  ctx: AppContext,
+  actor: Actor | null,
+  id: string,
+  now = new Date(),
+): Promise<ReviewDetail> {
   requirePermission(actor, 'applications:review');
   const application = await staffApplication(ctx.db, id);
   const [submission, consents, claims, checked, decisions, reviewer, members, denied, feedback] = await Promise.all([
@@ -155,15 +210,44 @@ export async function reviewDetail(ctx: AppContext, actor: Actor | null, id: str
     submittedAt: application.submitted_at,
     ageBusinessDays: application.submitted_at ? businessDaysBetween(application.submitted_at, now) : 0,
     agreementVersion: submission?.version ?? null,
-    signatory: application.signatory_name && application.signatory_title ? { name: application.signatory_name, title: application.signatory_title } : null,
-    consents: consents.map((c) => ({ kind: c.kind, acceptedAt: c.accepted_at, ip: c.ip, userAgent: c.user_agent, textVersion: c.text_version, textHash: c.text_hash, language: c.language, user: c.email })),
-    claims: claims.map((c) => ({ distributor: c.legal_name, accountNumber: c.account_number, status: c.status, decidedAt: c.decided_at })),
+    signatory:
+      application.signatory_name && application.signatory_title
+        ? { name: application.signatory_name, title: application.signatory_title }
+        : null,
+    consents: consents.map((c) => ({
+      kind: c.kind,
+      acceptedAt: c.accepted_at,
+      ip: c.ip,
+      userAgent: c.user_agent,
+      textVersion: c.text_version,
+      textHash: c.text_hash,
+      language: c.language,
+      user: c.email,
+    })),
+    claims: claims.map((c) => ({
+      distributor: c.legal_name,
+      accountNumber: c.account_number,
+      status: c.status,
+      decidedAt: c.decided_at,
+    })),
     checklist: CHECKLIST_ITEMS.map((item) => ({ item, checked: checkedItems.has(item) })),
     screening: screenNames(
       namesToScreen(answers),
-      denied.map((d) => ({ name: d.name, normalisedName: d.normalised_name, country: d.country, source: d.source, listDate: d.list_date ? new Date(d.list_date).toISOString().slice(0, 10) : null })),
+      denied.map((d) => ({
+        name: d.name,
+        normalisedName: d.normalised_name,
+        country: d.country,
+        source: d.source,
+        listDate: d.list_date ? new Date(d.list_date).toISOString().slice(0, 10) : null,
+      })),
     ),
-    decisions: decisions.map((d) => ({ decision: d.decision, internalReason: d.internal_reason, question: d.question, decidedBy: d.name, decidedAt: d.decided_at })),
+    decisions: decisions.map((d) => ({
+      decision: d.decision,
+      internalReason: d.internal_reason,
+      question: d.question,
+      decidedBy: d.name,
+      decidedAt: d.decided_at,
+    })),
     reviewer: reviewer ? { id: reviewer.id, name: reviewer.name } : null,
     applicantAnswer: application.applicant_answer,
     members: members.map((m) => ({ name: m.name, email: m.email, role: m.role })),
@@ -175,24 +259,60 @@ export async function reviewDetail(ctx: AppContext, actor: Actor | null, id: str
  * the application still awaiting a decision, so of two reviewers deciding at once one wins and
  * the other gets a 409. Everything an approval creates happens in the same transaction.
  */
-export async function decideApplication(ctx: AppContext, actor: Actor | null, id: string, input: DecisionInput, meta: RequestMeta, now = new Date()): Promise<{ status: string }> {
+export async function decideApplication(
+  ctx: AppContext,
+  actor: Actor | null,
+  id: string,
+  input: DecisionInput,
+  meta: RequestMeta,
+  now = new Date(),
+): Promise<{ status: string }> {
   const staff = requirePermission(actor, 'applications:decide');
   const application = await staffApplication(ctx.db, id);
   const checked = await repo.checkedItems(ctx.db, id);
   const problems = checkDecision(input, application.status, checked);
-  if (problems.some((p) => p.rule === 'not_awaiting_decision')) throw conflict('already_decided', `This application is ${application.status.replace('_', ' ')}; it is not awaiting a decision.`);
+  if (problems.some((p) => p.rule === 'not_awaiting_decision'))
+    throw conflict(
+      'already_decided',
+      `This application is ${application.status.replace('_', ' ')}; it is not awaiting a decision.`,
+    );
   if (problems.length > 0) throw validationFailed(problems);
   const status = statusAfter(input.decision);
   const question = status === 'info_requested' ? input.question!.trim() : null;
 
   await ctx.db.transaction().execute(async (trx) => {
-    const moved = await repo.moveSubmitted(trx, id, { status, decided_at: status === 'info_requested' ? null : now, staff_question: question, now });
+    const moved = await repo.moveSubmitted(trx, id, {
+      status,
+      decided_at: status === 'info_requested' ? null : now,
+      staff_question: question,
+      now,
+    });
     if (!moved) throw conflict('already_decided', 'Another reviewer decided this application a moment ago.');
-    const decisionId = await repo.insertDecision(trx, { application_id: id, decision: status, internal_reason: input.decision === 'decline' ? input.internalReason!.trim() : null, question, decided_by: staff.userId });
+    const decisionId = await repo.insertDecision(trx, {
+      application_id: id,
+      decision: status,
+      internal_reason: input.decision === 'decline' ? input.internalReason!.trim() : null,
+      question,
+      decided_by: staff.userId,
+    });
     if (status === 'approved') await approve(trx, ctx, application, now);
     // The internal reason stays in application_decisions; the audit row points to it.
-    await recordAudit(trx, { actor: auditActor(staff), action: `application.${status}`, subject: { type: 'application', id }, organisationId: application.partner_id, ip: meta.ip, data: { decisionId, reference: application.reference } });
-    await notifyApplicants(trx, ctx, id, status, application.reference, application.legal_name ?? application.reference);
+    await recordAudit(trx, {
+      actor: auditActor(staff),
+      action: `application.${status}`,
+      subject: { type: 'application', id },
+      organisationId: application.partner_id,
+      ip: meta.ip,
+      data: { decisionId, reference: application.reference },
+    });
+    await notifyApplicants(
+      trx,
+      ctx,
+      id,
+      status,
+      application.reference,
+      application.legal_name ?? application.reference,
+    );
   });
   return { status };
 }
@@ -211,15 +331,33 @@ async function approve(trx: Trx, ctx: AppContext, application: repo.ApplicationR
     now,
   });
   for (const person of await repo.membersOf(trx, application.id)) {
-    await insertGrant(trx, { user_id: person.user_id, role: 'partner_admin', organisation_id: partnerId, granted_by: null });
-    if (person.user_id === application.signatory_user_id) await insertGrant(trx, { user_id: person.user_id, role: 'partner_signatory', organisation_id: partnerId, granted_by: null });
+    await insertGrant(trx, {
+      user_id: person.user_id,
+      role: 'partner_admin',
+      organisation_id: partnerId,
+      granted_by: null,
+    });
+    if (person.user_id === application.signatory_user_id)
+      await insertGrant(trx, {
+        user_id: person.user_id,
+        role: 'partner_signatory',
+        organisation_id: partnerId,
+        granted_by: null,
+      });
   }
   await announceNewPartner(trx, ctx, partnerId);
   await announceChange(trx, ELIGIBILITY_TOPIC);
 }
 
 /** Emails everyone working on the application. A decline says only that it was declined (REG-12). */
-async function notifyApplicants(trx: Trx, ctx: AppContext, applicationId: string, status: 'approved' | 'declined' | 'info_requested', reference: string, company: string): Promise<void> {
+async function notifyApplicants(
+  trx: Trx,
+  ctx: AppContext,
+  applicationId: string,
+  status: 'approved' | 'declined' | 'info_requested',
+  reference: string,
+  company: string,
+): Promise<void> {
   for (const person of await repo.membersOf(trx, applicationId)) {
     await enqueueEmail(trx, brandOf(ctx.config), {
       to: person.email,

@@ -18,7 +18,15 @@ const COLUMNS = 'name,country,source,list_date';
 /** A consolidated list of half a million rows fits comfortably in 100 MiB. */
 const MAX_BYTES = 100 * 1024 * 1024;
 
-function ScreeningPage({ ctx, report, errors }: { ctx: PageContext; report?: DeniedPartyImport | undefined; errors: FormErrors }) {
+function ScreeningPage({
+  ctx,
+  report,
+  errors,
+}: {
+  ctx: PageContext;
+  report?: DeniedPartyImport | undefined;
+  errors: FormErrors;
+}) {
   const { t, lang } = ctx;
   const number = new Intl.NumberFormat(lang);
   return (
@@ -29,7 +37,12 @@ function ScreeningPage({ ctx, report, errors }: { ctx: PageContext; report?: Den
       {report && (
         <section aria-labelledby="report-heading" class="report">
           <h2 id="report-heading">{t('staff.screening.report_title')}</h2>
-          <p role="status">{t('staff.screening.report_summary', { imported: number.format(report.imported), rejected: number.format(report.rejected) })}</p>
+          <p role="status">
+            {t('staff.screening.report_summary', {
+              imported: number.format(report.imported),
+              rejected: number.format(report.rejected),
+            })}
+          </p>
           <ProblemsTable ctx={ctx} problems={report.problems} caption={t('upload.problems_caption')} />
         </section>
       )}
@@ -51,8 +64,18 @@ function ScreeningPage({ ctx, report, errors }: { ctx: PageContext; report?: Den
 export async function screeningPages(app: FastifyInstance): Promise<void> {
   await acceptFileUploads(app, { maxBytes: MAX_BYTES });
 
-  const page = (req: FastifyRequest, reply: FastifyReply, report: DeniedPartyImport | undefined, errors: FormErrors, status = 200) =>
-    sendPage(reply, <ScreeningPage ctx={pageCtx(req, reply, { path: '/staff/screening' })} report={report} errors={errors} />, status);
+  const page = (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    report: DeniedPartyImport | undefined,
+    errors: FormErrors,
+    status = 200,
+  ) =>
+    sendPage(
+      reply,
+      <ScreeningPage ctx={pageCtx(req, reply, { path: '/staff/screening' })} report={report} errors={errors} />,
+      status,
+    );
 
   app.get('/staff/screening', async (req, reply) => {
     if (!staffMember(req, reply, 'staff:manage')) return reply;
@@ -63,15 +86,35 @@ export async function screeningPages(app: FastifyInstance): Promise<void> {
     const actor = staffMember(req, reply, 'staff:manage', '/staff/screening');
     if (!actor) return reply;
     const file = uploadedFile(req, 'file');
-    if (!file || file.size === 0) return page(req, reply, undefined, formErrors(req.t, [{ field: 'file', rule: file ? 'file_empty' : 'file_required' }]), 422);
-    if (file.tooLarge) return page(req, reply, undefined, formErrors(req.t, [{ field: 'file', rule: 'file_too_large', params: { max: MAX_BYTES / 1024 / 1024 } }]), 413);
+    if (!file || file.size === 0)
+      return page(
+        req,
+        reply,
+        undefined,
+        formErrors(req.t, [{ field: 'file', rule: file ? 'file_empty' : 'file_required' }]),
+        422,
+      );
+    if (file.tooLarge)
+      return page(
+        req,
+        reply,
+        undefined,
+        formErrors(req.t, [{ field: 'file', rule: 'file_too_large', params: { max: MAX_BYTES / 1024 / 1024 } }]),
+        413,
+      );
     try {
       const report = await importDeniedParties(app.appContext, actor, createReadStream(file.path), requestMeta(req));
       return await page(req, reply, report, noErrors);
     } catch (error) {
       // A file that is not a CSV list at all (no header, binary, wrong columns) is refused whole.
       if (!(error instanceof AppError) || error.status >= 500 || error.status === 403) throw error;
-      return page(req, reply, undefined, { general: errorText(pageCtx(req, reply), error, { columns: COLUMNS.replaceAll(',', ', ') }), fields: {} }, error.status);
+      return page(
+        req,
+        reply,
+        undefined,
+        { general: errorText(pageCtx(req, reply), error, { columns: COLUMNS.replaceAll(',', ', ') }), fields: {} },
+        error.status,
+      );
     }
   });
 }

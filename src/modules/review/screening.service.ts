@@ -18,32 +18,66 @@ export interface DeniedPartyImport {
  * stored with their normalised name so that screening compares like with like; re-importing
  * the same list changes nothing.
  */
-export async function importDeniedParties(ctx: AppContext, actor: Actor | null, input: Readable, meta: RequestMeta): Promise<DeniedPartyImport> {
+export async function importDeniedParties(
+  ctx: AppContext,
+  actor: Actor | null,
+  input: Readable,
+  meta: RequestMeta,
+): Promise<DeniedPartyImport> {
   const staff = requirePermission(actor, 'staff:manage');
   const report: DeniedPartyImport = { imported: 0, rejected: 0, problems: [] };
-  const rows: { name: string; normalised_name: string; country: string | null; source: string; list_date: Date | null }[] = [];
-  for await (const { line, values } of readCsv(input, { required: ['name', 'source'], optional: ['country', 'list_date'], maxRows: 500_000 }, report.problems)) {
+  const rows: {
+    name: string;
+    normalised_name: string;
+    country: string | null;
+    source: string;
+    list_date: Date | null;
+  }[] = [];
+  for await (const { line, values } of readCsv(
+    input,
+    { required: ['name', 'source'], optional: ['country', 'list_date'], maxRows: 500_000 },
+    report.problems,
+  )) {
     const name = (values.name ?? '').trim();
     const country = values.country ? normaliseCountry(values.country) : '';
     const date = (values.list_date ?? '').trim();
     const problems: CsvProblem[] = [];
-    if (!name || name.length > 500) problems.push({ line, field: 'name', message: 'Name is required (at most 500 characters).' });
-    if (country && !isCountryCode(country)) problems.push({ line, field: 'country', message: `Country must be an ISO 3166 two-letter code (got "${country}").` });
+    if (!name || name.length > 500)
+      problems.push({ line, field: 'name', message: 'Name is required (at most 500 characters).' });
+    if (country && !isCountryCode(country))
+      problems.push({
+        line,
+        field: 'country',
+        message: `Country must be an ISO 3166 two-letter code (got "${country}").`,
+      });
     if (!(values.source ?? '').trim()) problems.push({ line, field: 'source', message: 'Source is required.' });
-    if (date && !/^\d{4}-\d{2}-\d{2}$/.test(date)) problems.push({ line, field: 'list_date', message: 'List date must be YYYY-MM-DD.' });
+    if (date && !/^\d{4}-\d{2}-\d{2}$/.test(date))
+      problems.push({ line, field: 'list_date', message: 'List date must be YYYY-MM-DD.' });
     if (problems.length > 0) {
       report.rejected += 1;
       report.problems.push(...problems);
       continue;
     }
-    rows.push({ name, normalised_name: normalisePartyName(name), country: country || null, source: values.source!.trim(), list_date: date ? new Date(`${date}T00:00:00Z`) : null });
+    rows.push({
+      name,
+      normalised_name: normalisePartyName(name),
+      country: country || null,
+      source: values.source!.trim(),
+      list_date: date ? new Date(`${date}T00:00:00Z`) : null,
+    });
   }
   await ctx.db.transaction().execute(async (trx) => {
     for (let i = 0; i < rows.length; i += 1000) {
       const batch = rows.slice(i, i + 1000);
       report.imported += await insertDeniedParties(trx, batch);
     }
-    await recordAudit(trx, { actor: auditActor(staff), action: 'screening.list_imported', subject: { type: 'denied_parties', id: 'list' }, ip: meta.ip, data: { imported: report.imported, rejected: report.rejected } });
+    await recordAudit(trx, {
+      actor: auditActor(staff),
+      action: 'screening.list_imported',
+      subject: { type: 'denied_parties', id: 'list' },
+      ip: meta.ip,
+      data: { imported: report.imported, rejected: report.rejected },
+    });
   });
   return report;
 }

@@ -30,7 +30,13 @@ export const fieldId = (name: string) => `field-${name}`;
  * Lists every problem at the top of the form, each linking to its field, and takes focus
  * (app.js) so a screen reader announces it.
  */
-export function ErrorSummary({ t, errors, href = (field) => `#${fieldId(field)}`, titleId = 'error-summary-title', level = 2 }: {
+export function ErrorSummary({
+  t,
+  errors,
+  href = (field) => `#${fieldId(field)}`,
+  titleId = 'error-summary-title',
+  level = 2,
+}: {
   t: Translate;
   errors: FormErrors;
   /** Where a problem is fixed, when that is not a field of this form (a multi-page wizard). */
@@ -79,7 +85,15 @@ export function describedBy(id: string, error?: string, hint?: string, extra?: s
 }
 
 /** A field's error (linked from the error summary) and hint, below the control. */
-export function FieldMessages({ id, error, hint }: { id: string; error?: string | undefined; hint?: string | undefined }) {
+export function FieldMessages({
+  id,
+  error,
+  hint,
+}: {
+  id: string;
+  error?: string | undefined;
+  hint?: string | undefined;
+}) {
   return (
     <>
       {error && (
@@ -92,7 +106,18 @@ export function FieldMessages({ id, error, hint }: { id: string; error?: string 
   );
 }
 
-export function TextField({ name, field = name, label, value, error, hint, type = 'text', autocomplete, required = true, maxLength }: FieldProps) {
+export function TextField({
+  name,
+  field = name,
+  label,
+  value,
+  error,
+  hint,
+  type = 'text',
+  autocomplete,
+  required = true,
+  maxLength,
+}: FieldProps) {
   const id = fieldId(field);
   return (
     <div class="field">
@@ -116,12 +141,29 @@ export function TextField({ name, field = name, label, value, error, hint, type 
   );
 }
 
-export function SelectField({ name, label, value, error, options }: { name: string; label: string; value?: string | undefined; error?: string | undefined; options: { value: string; label: string; lang?: string }[] }) {
+export function SelectField({
+  name,
+  label,
+  value,
+  error,
+  options,
+}: {
+  name: string;
+  label: string;
+  value?: string | undefined;
+  error?: string | undefined;
+  options: { value: string; label: string; lang?: string }[];
+}) {
   const id = fieldId(name);
   return (
     <div class="field">
       <label for={id}>{label}</label>
-      <select id={id} name={name} aria-invalid={error ? 'true' : undefined} aria-describedby={error ? `${id}-error` : undefined}>
+      <select
+        id={id}
+        name={name}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={error ? `${id}-error` : undefined}
+      >
         {options.map((o) => (
           <option value={o.value} selected={o.value === value} lang={o.lang}>
             {o.label}

@@ -10,7 +10,12 @@ export function renderErrorPage(req: FastifyRequest, reply: FastifyReply, error:
   const { t } = ctx;
   const title = error.status === 404 ? t('errors.not_found_title') : t('errors.title');
   const message =
-    error.status >= 500 ? t('errors.server', { help: ctx.help }) : t(`errors.${error.code}`, { ...error.params, defaultValue: error.status === 404 ? t('errors.not_found') : error.message });
+    error.status >= 500
+      ? t('errors.server', { help: ctx.help })
+      : t(`errors.${error.code}`, {
+          ...error.params,
+          defaultValue: error.status === 404 ? t('errors.not_found') : error.message,
+        });
   return sendPage(
     reply,
     <Layout ctx={ctx} title={title}>

@@ -121,7 +121,12 @@ export function Layout({ ctx, title, children }: { ctx: PageContext; title: stri
           {children}
         </main>
         <footer class="container">
-          <form method="post" action="/language" class="language-switcher" data-unsaved-warning={t('layout.unsaved_warning')}>
+          <form
+            method="post"
+            action="/language"
+            class="language-switcher"
+            data-unsaved-warning={t('layout.unsaved_warning')}
+          >
             <CsrfField token={ctx.csrfToken} />
             <input type="hidden" name="return_to" value={ctx.path} />
             <label for="language-switcher">{t('layout.language')}</label>
@@ -138,7 +143,8 @@ export function Layout({ ctx, title, children }: { ctx: PageContext; title: stri
           </form>
           <p>
             <small>
-              {t('layout.footer', { vendor: ctx.vendor, help: ctx.help })} · <a href="/api/docs">{t('layout.api_docs')}</a>
+              {t('layout.footer', { vendor: ctx.vendor, help: ctx.help })} ·{' '}
+              <a href="/api/docs">{t('layout.api_docs')}</a>
             </small>
           </p>
         </footer>

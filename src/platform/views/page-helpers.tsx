@@ -13,7 +13,11 @@ import { pageContext, type PageContext } from './page-context.ts';
  * form post names the page to come back to (`path`, used by the language switcher), since
  * the post's own address has no page.
  */
-export function pageCtx(req: FastifyRequest, reply: FastifyReply, { notices = {}, path }: { notices?: Record<string, string>; path?: string } = {}): PageContext {
+export function pageCtx(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  { notices = {}, path }: { notices?: Record<string, string>; path?: string } = {},
+): PageContext {
   const ctx = pageContext(req, reply);
   const key = (req.query as Record<string, unknown> | undefined)?.notice;
   const notice = typeof key === 'string' && Object.hasOwn(notices, key) ? req.t(notices[key]!) : undefined;
@@ -29,8 +33,19 @@ export function signedIn(req: FastifyRequest, reply: FastifyReply, returnTo: str
 
 /** Validation problems and conflicts re-render the form; anything else goes to the error page. */
 export function asFormErrors(ctx: PageContext, error: unknown, fieldNames: Record<string, string> = {}): FormErrors {
-  if (!(error instanceof AppError) || error.status >= 500 || error.status === 401 || error.status === 403 || error.status === 404) throw error;
-  if (error.code === 'validation_failed') return formErrors(ctx.t, error.violations.map((v) => ({ ...v, field: fieldNames[v.field] ?? v.field })));
+  if (
+    !(error instanceof AppError) ||
+    error.status >= 500 ||
+    error.status === 401 ||
+    error.status === 403 ||
+    error.status === 404
+  )
+    throw error;
+  if (error.code === 'validation_failed')
+    return formErrors(
+      ctx.t,
+      error.violations.map((v) => ({ ...v, field: fieldNames[v.field] ?? v.field })),
+    );
   return { general: errorText(ctx, error), fields: {} };
 }
 
@@ -56,15 +71,40 @@ export function DateTime({ date, lang }: { date: Date | null | undefined; lang: 
   return <time datetime={date.toISOString()}>{`${text} UTC`}</time>;
 }
 
-
 /** A multi-line text field, like TextField. */
-export function TextArea({ name, label, value, error, hint, required = true, maxLength, rows = 6 }: { name: string; label: string; value?: string | undefined; error?: string | undefined; hint?: string | undefined; required?: boolean; maxLength?: number; rows?: number }) {
+export function TextArea({
+  name,
+  label,
+  value,
+  error,
+  hint,
+  required = true,
+  maxLength,
+  rows = 6,
+}: {
+  name: string;
+  label: string;
+  value?: string | undefined;
+  error?: string | undefined;
+  hint?: string | undefined;
+  required?: boolean;
+  maxLength?: number;
+  rows?: number;
+}) {
   const id = fieldId(name);
   const describedBy = [error && `${id}-error`, hint && `${id}-hint`].filter(Boolean).join(' ') || undefined;
   return (
     <div class="field">
       <label for={id}>{label}</label>
-      <textarea id={id} name={name} rows={rows} required={required} maxLength={maxLength} aria-invalid={error ? 'true' : undefined} aria-describedby={describedBy}>
+      <textarea
+        id={id}
+        name={name}
+        rows={rows}
+        required={required}
+        maxLength={maxLength}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={describedBy}
+      >
         {value ?? ''}
       </textarea>
       {error && (
@@ -83,13 +123,29 @@ export function countrySelectOptions(lang: Language, emptyLabel: string): { valu
 }
 
 /** The file input of an upload form; its field is named `file`. */
-export function FileField({ ctx, error, describedBy }: { ctx: PageContext; error?: string | undefined; describedBy?: string }) {
+export function FileField({
+  ctx,
+  error,
+  describedBy,
+}: {
+  ctx: PageContext;
+  error?: string | undefined;
+  describedBy?: string;
+}) {
   const id = fieldId('file');
   const described = [error && `${id}-error`, describedBy].filter(Boolean).join(' ') || undefined;
   return (
     <div class="field">
       <label for={id}>{ctx.t('fields.file')}</label>
-      <input id={id} name="file" type="file" accept=".csv,text/csv" required aria-invalid={error ? 'true' : undefined} aria-describedby={described} />
+      <input
+        id={id}
+        name="file"
+        type="file"
+        accept=".csv,text/csv"
+        required
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={described}
+      />
       {error && (
         <small id={`${id}-error`} class="field-error">
           {error}
@@ -98,4 +154,3 @@ export function FileField({ ctx, error, describedBy }: { ctx: PageContext; error
     </div>
   );
 }
-

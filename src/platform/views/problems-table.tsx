@@ -5,7 +5,17 @@ import type { PageContext } from './page-context.ts';
  * The rows a CSV import skipped, by line and field. The services write the messages in English
  * (import reports are shared with operators and the API), so they are marked as English text.
  */
-export function ProblemsTable({ ctx, problems, caption, omitted = 0 }: { ctx: PageContext; problems: readonly CsvProblem[]; caption: string; omitted?: number }) {
+export function ProblemsTable({
+  ctx,
+  problems,
+  caption,
+  omitted = 0,
+}: {
+  ctx: PageContext;
+  problems: readonly CsvProblem[];
+  caption: string;
+  omitted?: number;
+}) {
   const { t, lang } = ctx;
   if (problems.length === 0) return <p>{t('upload.no_problems')}</p>;
   const number = new Intl.NumberFormat(lang);
@@ -24,7 +34,9 @@ export function ProblemsTable({ ctx, problems, caption, omitted = 0 }: { ctx: Pa
           {problems.map((p) => (
             <tr>
               <td>{p.line > 0 ? number.format(p.line) : '—'}</td>
-              <td>{p.field === '(line)' ? t('upload.whole_line') : t(`fields.${p.field}`, { defaultValue: p.field })}</td>
+              <td>
+                {p.field === '(line)' ? t('upload.whole_line') : t(`fields.${p.field}`, { defaultValue: p.field })}
+              </td>
               <td lang={lang === 'en' ? undefined : 'en'}>{p.message}</td>
             </tr>
           ))}
