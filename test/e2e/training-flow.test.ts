@@ -167,13 +167,11 @@ describe.skipIf(!chromium.available && !chromium.mustFail)(
         .selectOption({ label: `Northwind anticorruption and FCPA essentials (${text('training.provider.vendor')})` });
       await page.getByLabel(text('fields.completed_on')).fill('2026-11-20');
       await page.getByLabel(text('fields.certificate_number')).fill('NW-E2E-1');
-      await page
-        .getByLabel(text('fields.certificate'), { exact: true })
-        .setInputFiles({
-          name: 'certificate.pdf',
-          mimeType: 'application/pdf',
-          buffer: Buffer.from('<html><script>alert(1)</script></html>'),
-        });
+      await page.getByLabel(text('fields.certificate'), { exact: true }).setInputFiles({
+        name: 'certificate.pdf',
+        mimeType: 'application/pdf',
+        buffer: Buffer.from('<html><script>alert(1)</script></html>'),
+      });
       await page.getByRole('button', { name: text('training.record_submit') }).click();
       await arriveAt(/\/partner\/training\/assignments\/[0-9a-f-]{36}$/, 'record training with errors');
       await expect(page.getByRole('alert').getByRole('listitem').allTextContents()).resolves.toEqual([

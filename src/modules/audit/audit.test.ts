@@ -106,16 +106,14 @@ describe('X-4 audit CSV export', () => {
       'plain',
       '1=1',
     ]);
-    await t.db
-      .transaction()
-      .execute((trx) =>
-        recordAudit(trx, {
-          actor: { userId: null, label: '=HYPERLINK("http://evil.example","click")' },
-          action: 'csv.formula',
-          subject: { type: 'thing', id: '@cmd' },
-          data: { note: '+1' },
-        }),
-      );
+    await t.db.transaction().execute((trx) =>
+      recordAudit(trx, {
+        actor: { userId: null, label: '=HYPERLINK("http://evil.example","click")' },
+        action: 'csv.formula',
+        subject: { type: 'thing', id: '@cmd' },
+        data: { note: '+1' },
+      }),
+    );
     const staff = {
       userId: '00000000-0000-4000-8000-000000000001',
       email: 's@x.example',

@@ -66,17 +66,15 @@ const options = () => ({
 });
 
 async function enqueue(to: string) {
-  return t.db
-    .transaction()
-    .execute((trx) =>
-      enqueueEmail(trx, brand, {
-        to,
-        language: 'en',
-        template: 'verify',
-        recipientName: 'Ann',
-        actionUrl: 'http://portal.test/verify-email?token=abc',
-      }),
-    );
+  return t.db.transaction().execute((trx) =>
+    enqueueEmail(trx, brand, {
+      to,
+      language: 'en',
+      template: 'verify',
+      recipientName: 'Ann',
+      actionUrl: 'http://portal.test/verify-email?token=abc',
+    }),
+  );
 }
 
 const statusOf = (id: number) => t.db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
@@ -100,17 +98,15 @@ describe('X-2 email outbox', () => {
   it('issue #10: keeps no live token link once SMTP has the message; the local mailbox keeps its copy', async () => {
     const token = 'A'.repeat(43);
     const send = (to: string) =>
-      t.db
-        .transaction()
-        .execute((trx) =>
-          enqueueEmail(trx, brand, {
-            to,
-            language: 'en',
-            template: 'reset',
-            recipientName: 'Ann',
-            actionUrl: `http://portal.test/reset-password?token=${token}`,
-          }),
-        );
+      t.db.transaction().execute((trx) =>
+        enqueueEmail(trx, brand, {
+          to,
+          language: 'en',
+          template: 'reset',
+          recipientName: 'Ann',
+          actionUrl: `http://portal.test/reset-password?token=${token}`,
+        }),
+      );
     const id = await send('redact@contoso.example');
     expect((await statusOf(id)).text_body).toContain(token);
     expect(await deliverDue(options())).toBe(1);

@@ -118,13 +118,11 @@ export async function saveSettings(
     .insertInto('pica_partner_settings')
     .values(row)
     .onConflict((oc) =>
-      oc
-        .column('partner_id')
-        .doUpdateSet({
-          own_brand_support: row.own_brand_support,
-          agreement_signed_on: row.agreement_signed_on,
-          updated_at: new Date(),
-        }),
+      oc.column('partner_id').doUpdateSet({
+        own_brand_support: row.own_brand_support,
+        agreement_signed_on: row.agreement_signed_on,
+        updated_at: new Date(),
+      }),
     )
     .execute();
 }

@@ -309,17 +309,15 @@ export async function importContracts(
       rowsRejected: report.rejected,
     });
   }
-  await ctx.db
-    .transaction()
-    .execute((trx) =>
-      recordAudit(trx, {
-        actor: auditActor(by),
-        action: 'pica.contracts_imported',
-        subject: { type: 'pica_contract', id: 'import' },
-        ip: meta.ip,
-        data: { ...report, problems: report.problems.length },
-      }),
-    );
+  await ctx.db.transaction().execute((trx) =>
+    recordAudit(trx, {
+      actor: auditActor(by),
+      action: 'pica.contracts_imported',
+      subject: { type: 'pica_contract', id: 'import' },
+      ip: meta.ip,
+      data: { ...report, problems: report.problems.length },
+    }),
+  );
   return report;
 }
 

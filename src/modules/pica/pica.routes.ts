@@ -265,20 +265,18 @@ export async function picaRoutes(fastify: FastifyInstance): Promise<void> {
       },
     },
     async (req, reply) =>
-      reply
-        .status(201)
-        .send(
-          await requestAdministrator(
-            ctx(),
-            req.actor,
-            {
-              partnerId: req.body.partnerId,
-              jobTitle: req.body.jobTitle,
-              contractNumbers: req.body.contractNumbers.join('\n'),
-            },
-            requestMeta(req),
-          ),
+      reply.status(201).send(
+        await requestAdministrator(
+          ctx(),
+          req.actor,
+          {
+            partnerId: req.body.partnerId,
+            jobTitle: req.body.jobTitle,
+            contractNumbers: req.body.contractNumbers.join('\n'),
+          },
+          requestMeta(req),
         ),
+      ),
   );
   app.get(
     '/pica/sponsorships',
@@ -497,12 +495,10 @@ export async function picaRoutes(fastify: FastifyInstance): Promise<void> {
         { jobTitle: b.jobTitle, attestEmployment: b.attestEmployment ?? false },
         requestMeta(req),
       );
-      return reply
-        .status(202)
-        .send({
-          email,
-          message: `An e-mail has been sent to you at ${email}. The registration is not final until you follow the link in the message.`,
-        });
+      return reply.status(202).send({
+        email,
+        message: `An e-mail has been sent to you at ${email}. The registration is not final until you follow the link in the message.`,
+      });
     },
   );
   app.post(

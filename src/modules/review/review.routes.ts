@@ -234,16 +234,14 @@ export async function reviewRoutes(fastify: FastifyInstance): Promise<void> {
       },
     },
     async (req, reply) =>
-      reply
-        .status(201)
-        .send({
-          id: await publishAgreement(
-            ctx(),
-            req.actor,
-            { ...req.body, effectiveAt: new Date(req.body.effectiveAt) },
-            requestMeta(req),
-          ),
-        }),
+      reply.status(201).send({
+        id: await publishAgreement(
+          ctx(),
+          req.actor,
+          { ...req.body, effectiveAt: new Date(req.body.effectiveAt) },
+          requestMeta(req),
+        ),
+      }),
   );
 
   app.addContentTypeParser('text/csv', (_req, payload, done) => done(null, payload));
