@@ -118,7 +118,7 @@ async function load(db: Db, cities: Coordinates[]): Promise<number> {
   await sql`CREATE EXTENSION IF NOT EXISTS cube`.execute(db);
   await sql`CREATE EXTENSION IF NOT EXISTS earthdistance`.execute(db);
   // The portal's GiST index, as its migration defines it; the B-tree is the other candidates'.
-  await sql`CREATE INDEX partner_locations_listed_earth ON partner_locations USING gist (ll_to_earth(latitude, longitude)) WHERE listed`.execute(
+  await sql`CREATE INDEX partner_locations_listed_earth ON partner_locations USING gist (location_earth(latitude, longitude)) WHERE listed`.execute(
     db,
   );
   await sql`CREATE INDEX bench_locations_position ON partner_locations (latitude, longitude) WHERE listed`.execute(db);
@@ -133,8 +133,8 @@ const haversine = (c: Coordinates) =>
       + cos(radians(${c.latitude})) * cos(radians(l.latitude)) * power(sin(radians(l.longitude - ${c.longitude}) / 2), 2)))))`;
 
 const earthFilter = (c: Coordinates, r: number) =>
-  sql`earth_box(ll_to_earth(${c.latitude}, ${c.longitude}), ${r * 1000}) @> ll_to_earth(l.latitude, l.longitude)
-      AND earth_distance(ll_to_earth(${c.latitude}, ${c.longitude}), ll_to_earth(l.latitude, l.longitude)) <= ${r * 1000}`;
+  sql`earth_box(ll_to_earth(${c.latitude}, ${c.longitude}), ${r * 1000}) @> location_earth(l.latitude, l.longitude)
+      AND earth_distance(ll_to_earth(${c.latitude}, ${c.longitude}), location_earth(l.latitude, l.longitude)) <= ${r * 1000}`;
 
 const candidates: Candidate[] = [
   {
@@ -167,7 +167,7 @@ const candidates: Candidate[] = [
     name: 'earth',
     run: async (db, c) =>
       (
-        await sql`SELECT l.id, p.legal_name, earth_distance(ll_to_earth(${c.latitude}, ${c.longitude}), ll_to_earth(l.latitude, l.longitude)) / 1000 AS distance_km,
+        await sql`SELECT l.id, p.legal_name, earth_distance(ll_to_earth(${c.latitude}, ${c.longitude}), location_earth(l.latitude, l.longitude)) / 1000 AS distance_km,
                  count(*) OVER ()::int AS total
           FROM partner_locations l JOIN partners p ON p.organisation_id = l.partner_id
           WHERE l.listed AND p.status = 'registered' AND ${earthFilter(c, SETTINGS.radiusKm)}
@@ -229,8 +229,8 @@ async function portalPlan(db: Db, c: Coordinates): Promise<string> {
     await sql<
       Record<string, string>
     >`EXPLAIN SELECT l.id FROM partner_locations l JOIN partners p ON p.organisation_id = l.partner_id
-      WHERE l.listed AND p.status = 'registered' AND earth_box(ll_to_earth(${c.latitude}, ${c.longitude}), ${r}) @> ll_to_earth(l.latitude, l.longitude)
-      ORDER BY ll_to_earth(l.latitude, l.longitude) <-> ll_to_earth(${c.latitude}, ${c.longitude}) LIMIT ${PAGE_SIZE + 1}`.execute(
+      WHERE l.listed AND p.status = 'registered' AND earth_box(ll_to_earth(${c.latitude}, ${c.longitude}), ${r}) @> location_earth(l.latitude, l.longitude)
+      ORDER BY location_earth(l.latitude, l.longitude) <-> ll_to_earth(${c.latitude}, ${c.longitude}) LIMIT ${PAGE_SIZE + 1}`.execute(
       db,
     )
   ).rows;

@@ -3,7 +3,7 @@ import type { Executor } from '../../platform/db.ts';
 import { EARTH_RADIUS_KM, type Coordinates } from './locator.rules.ts';
 
 // REG-14: the Partner Locator's queries. Listed locations of listable partners come nearest first
-// from the GiST index partner_locations_listed_earth on ll_to_earth(latitude, longitude) WHERE
+// from the GiST index partner_locations_listed_earth on location_earth(latitude, longitude) (ll_to_earth; see the migration) WHERE
 // listed: `earth_box` bounds the scan, `<->` orders it, so a page reads about its own rows however
 // many locations the area holds; the exact haversine distance (the same formula as
 // locator.rules.ts) drops the box's corners and is the distance shown (decision 048).
@@ -59,7 +59,7 @@ function matching(db: Executor, q: Omit<LocatorQuery, 'limit' | 'offset'>) {
     const { latitude, longitude } = q.centre;
     query = query
       .where(
-        sql<SqlBool>`earth_box(ll_to_earth(${latitude}, ${longitude}), ${q.radiusKm * 1000 * EARTH_BOX_MARGIN}) @> ll_to_earth(l.latitude, l.longitude)`,
+        sql<SqlBool>`earth_box(ll_to_earth(${latitude}, ${longitude}), ${q.radiusKm * 1000 * EARTH_BOX_MARGIN}) @> location_earth(l.latitude, l.longitude)`,
       )
       .where(distanceFrom(q.centre), '<=', q.radiusKm);
   }
@@ -95,7 +95,7 @@ export async function searchListedLocations(db: Executor, q: LocatorQuery): Prom
     ? // `<->` alone: a tie-breaker after it made PostgreSQL 15 sort every match instead of reading
       // the index in order (decision 048). Equal distances come in the index's order.
       query.orderBy(
-        sql`ll_to_earth(l.latitude, l.longitude) <-> ll_to_earth(${q.centre.latitude}, ${q.centre.longitude})`,
+        sql`location_earth(l.latitude, l.longitude) <-> ll_to_earth(${q.centre.latitude}, ${q.centre.longitude})`,
       )
     : query.orderBy('p.legal_name').orderBy('l.city').orderBy('l.id');
   return query.limit(q.limit).offset(q.offset).execute();
