@@ -190,7 +190,7 @@ describe.skipIf(!chromium.available && !chromium.mustFail)(
       await page.goto('/dev/mailbox');
       await page.getByRole('link', { name: pica('email.confirm_registration.subject', {}, 'es') }).click();
       await arriveAt(/\/dev\/mailbox\/\d+$/, 'confirmation email (es)');
-      await page.getByRole('link', { name: /\/pica\/register\/confirm\?token=/ }).click();
+      await page.getByRole('button', { name: pica('email.confirm_registration.action', {}, 'es') }).click();
       await arriveAt(/\/pica\/register\/confirm/, 'registration complete (es)');
       await expect(page.getByRole('status').first().textContent()).resolves.toBe(
         pica('register.done_body', { email: END_USER.email }, 'es'),

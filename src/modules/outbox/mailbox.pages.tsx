@@ -98,7 +98,32 @@ export function isLoopback(ip: string): boolean {
   return ip === '::1' || ip.startsWith('127.') || ip.startsWith('::ffff:127.');
 }
 
+/**
+ * The plain-text part made readable: an action line (`Confirm your address: https://…`, as
+ * renderActionEmail writes it) becomes a button-like link named by its action with the address
+ * below it as text, as in the HTML part; other addresses become links.
+ */
 function linkify(text: string) {
-  const parts = text.split(/(https?:\/\/\S+)/);
-  return parts.map((part) => (/^https?:\/\//.test(part) ? <a href={part}>{part}</a> : part));
+  return text.split('\n').map((line) => {
+    const action = /^(.+): (https?:\/\/\S+)$/.exec(line);
+    if (action) {
+      return (
+        <>
+          <a href={action[2]} role="button">
+            {action[1]}
+          </a>
+          {'\n'}
+          <small class="mail-url">{action[2]}</small>
+          {'\n'}
+        </>
+      );
+    }
+    const parts = line.split(/(https?:\/\/\S+)/);
+    return (
+      <>
+        {parts.map((part) => (/^https?:\/\//.test(part) ? <a href={part}>{part}</a> : part))}
+        {'\n'}
+      </>
+    );
+  });
 }
