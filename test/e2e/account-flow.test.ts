@@ -78,7 +78,8 @@ describe.skipIf(!chromium.available && !chromium.mustFail)(
       const summary = page.getByRole('alert');
       await summary.getByRole('heading', { name: text('en', 'form.error_summary') }).waitFor();
       // public/app.js moves focus to the summary so a screen reader announces it.
-      await page.waitForFunction("document.activeElement?.hasAttribute('data-error-summary') === true");
+      // A function, not a string: the page's CSP forbids evaluating strings.
+      await page.waitForFunction(() => document.activeElement?.hasAttribute('data-error-summary') === true);
       const problems = await summary.getByRole('listitem').allTextContents();
       expect(problems).toEqual(
         expect.arrayContaining([

@@ -119,7 +119,8 @@ describe.skipIf(!chromium.available && !chromium.mustFail)(
       await page.locator('[data-live-for="contacts.email"]').getByText(refusal).waitFor();
       await saveAndContinue();
       await arriveAt(/\/contacts$/, 'contacts with errors');
-      await page.waitForFunction("document.activeElement?.hasAttribute('data-error-summary') === true");
+      // A function, not a string: the page's CSP forbids evaluating strings.
+      await page.waitForFunction(() => document.activeElement?.hasAttribute('data-error-summary') === true);
       await expect(page.getByRole('alert').getByRole('listitem').allTextContents()).resolves.toEqual([refusal]);
       await expect(email.inputValue()).resolves.toBe('carla@gmail.com');
       await expect(page.getByLabel(text('fields.contacts.title')).inputValue()).resolves.toBe('Sales Director');

@@ -226,7 +226,8 @@ describe.skipIf(!chromium.available && !chromium.mustFail)(
       await page.getByLabel(text('staff.review.decide_decline')).check();
       await page.getByRole('button', { name: text('staff.review.decide_submit') }).click();
       await arriveAt(/\/decision$/, 'decision with errors');
-      await page.waitForFunction("document.activeElement?.hasAttribute('data-error-summary') === true");
+      // A function, not a string: the page's CSP forbids evaluating strings.
+      await page.waitForFunction(() => document.activeElement?.hasAttribute('data-error-summary') === true);
       const required = text('rules.required', { label: text('fields.internal_reason') });
       await expect(page.getByRole('alert').getByRole('listitem').allTextContents()).resolves.toEqual([required]);
       await expect(
