@@ -119,6 +119,8 @@ describe('issue #17 item 1: a realistic demo programme', () => {
     expect((await eligibility('EDN-100002')).json().reasons.map((r: { code: string }) => r.code)).toContain(
       'review_overdue',
     );
+    expect((await eligibility('EDN-100004')).json()).toMatchObject({ eligible: true, reasons: [] });
+    expect((await eligibility('EDN-100005')).json()).toMatchObject({ eligible: false, reasons: [{ code: 'lapsed' }] });
     const terms = await t.ctx.db
       .selectFrom('partners')
       .select(['legal_name', 'renewal_due_at'])
