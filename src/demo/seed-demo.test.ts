@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/helpers/app.ts';
 import { verifyAuditChain } from '../modules/audit/index.ts';
 import { countriesServed } from '../modules/distributors/index.ts';
+import { currentAgreementView } from '../modules/registration/index.ts';
 import { DEMO_ACCOUNT_LIST, DEMO_API_KEY, DEMO_DISTRIBUTORS, DEMO_PASSWORD, seedDemo } from './seed-demo.ts';
 import { startupBanner } from './demo-logins.ts';
 
@@ -79,6 +80,86 @@ describe('demo data', () => {
   });
 });
 
+describe('issue #17 item 1: a realistic demo programme', () => {
+  it('REG-12: has an application in every status, each submitted one with its submission', async () => {
+    await seedDemo(t.ctx);
+    const apps = await t.ctx.db.selectFrom('applications').select(['id', 'status', 'submitted_at']).execute();
+    expect(new Set(apps.map((a) => a.status))).toEqual(
+      new Set(['draft', 'submitted', 'info_requested', 'approved', 'declined']),
+    );
+    const submissions = await t.ctx.db.selectFrom('application_submissions').select('application_id').execute();
+    for (const a of apps.filter((x) => x.status !== 'draft'))
+      expect(submissions.map((s) => s.application_id)).toContain(a.id);
+    const decisions = await t.ctx.db.selectFrom('application_decisions').select('decision').execute();
+    expect(decisions.map((d) => d.decision).sort()).toEqual(['approved', 'declined', 'info_requested']);
+  });
+
+  it('REG-11, X-1: has two agreement versions, each in the four languages; 2026.1 is current', async () => {
+    const versions = await t.ctx.db
+      .selectFrom('agreements as a')
+      .innerJoin('agreement_texts as x', 'x.agreement_id', 'a.id')
+      .select(['a.version', 'x.language', 'a.effective_at'])
+      .where('a.kind', '=', 'icpa')
+      .execute();
+    for (const version of ['2025.1', '2026.1'])
+      expect(
+        versions
+          .filter((v) => v.version === version)
+          .map((v) => v.language)
+          .sort(),
+      ).toEqual(['en', 'es', 'fr', 'ja']);
+    expect((await currentAgreementView(t.ctx))?.version).toBe('2026.1');
+    expect((await t.app.inject({ method: 'GET', url: '/agreements/2025.1?lang=ja' })).statusCode).toBe(200);
+  });
+
+  it('REG-4: has partners restricted for each reason, a renewal due within 60 days and a lapsed term', async () => {
+    expect((await eligibility('AT-2026-0042')).json().reasons.map((r: { code: string }) => r.code)).toContain(
+      'claim_pending',
+    );
+    expect((await eligibility('EDN-100002')).json().reasons.map((r: { code: string }) => r.code)).toContain(
+      'review_overdue',
+    );
+    expect((await eligibility('EDN-100004')).json()).toMatchObject({ eligible: true, reasons: [] });
+    expect((await eligibility('EDN-100005')).json()).toMatchObject({ eligible: false, reasons: [{ code: 'lapsed' }] });
+    const terms = await t.ctx.db
+      .selectFrom('partners')
+      .select(['legal_name', 'renewal_due_at'])
+      .where('renewal_due_at', 'is not', null)
+      .execute();
+    const now = Date.now();
+    const inDays = (d: Date | null) => (d!.getTime() - now) / 86_400_000;
+    expect(terms.some((p) => inDays(p.renewal_due_at) < 0)).toBe(true);
+    expect(terms.some((p) => inDays(p.renewal_due_at) > 0 && inDays(p.renewal_due_at) <= 60)).toBe(true);
+  });
+
+  it('PICA-5, PICA-6: has sponsorships in every ledger state and an end user with entitlements', async () => {
+    const rows = await t.ctx.db
+      .selectFrom('pica_sponsorships')
+      .select(['revoked_at', 'expires_at', 'uses', 'max_uses', 'key_hash'])
+      .execute();
+    const state = (s: (typeof rows)[number]) =>
+      s.revoked_at
+        ? 'revoked'
+        : s.max_uses !== null && s.uses >= s.max_uses
+          ? 'used'
+          : s.expires_at.getTime() <= Date.now()
+            ? 'expired'
+            : 'pending';
+    expect(new Set(rows.map(state))).toEqual(new Set(['pending', 'used', 'expired', 'revoked']));
+    // Keys are stored as hashes only.
+    for (const r of rows) expect(r.key_hash).toMatch(/^[0-9a-f]{64}$/);
+    const tools = await t.ctx.db
+      .selectFrom('pica_access_tools as t')
+      .innerJoin('pica_access as a', 'a.id', 't.access_id')
+      .innerJoin('users as u', 'u.id', 'a.user_id')
+      .select(['t.tool', 'a.status'])
+      .where('u.email', '=', 'end-user@fabrikam-logistik.example')
+      .execute();
+    expect(tools.length).toBeGreaterThan(0);
+    expect(tools.every((x) => x.status === 'active')).toBe(true);
+  });
+});
+
 describe('issue #17 item 1: the start-up banner', () => {
   it('prints the address and one demo sign-in per role present in the database', async () => {
     await seedDemo(t.ctx);
@@ -93,6 +174,7 @@ describe('issue #17 item 1: the start-up banner', () => {
       'applicant',
       'partner administrator',
       'PICA administrator',
+      'end user',
       'distributor',
       'reviewer',
       'programme administrator',

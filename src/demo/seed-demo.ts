@@ -9,8 +9,9 @@ import { claimAccount, insertDistributorIn, type DistributorInput } from '../mod
 import { createRegisteredPartner, seedLocatorDemo, seedTrainingDemo } from '../modules/partners/index.ts';
 import { recordAgreement } from '../modules/registration/index.ts';
 import { normalisePartyName } from '../modules/review/index.ts';
-import { DEMO_PICA_ADMIN, seedPicaDemo } from '../modules/pica/index.ts';
+import { DEMO_END_USER, DEMO_PICA_ADMIN, seedPicaDemo } from '../modules/pica/index.ts';
 import { DEMO_LOGINS } from './demo-logins.ts';
+import { seedDemoApplications, seedDemoRenewals } from './seed-demo-programme.ts';
 
 /** The password of every demo account; printed in the README. Demo data is never loaded in production. */
 export const DEMO_PASSWORD = 'demo-password-2026';
@@ -36,6 +37,7 @@ DEMO_LOGINS.push(
   { role: 'applicant', email: DEMO_ACCOUNTS[2]!.email },
   { role: 'partner administrator', email: DEMO_PARTNER_ACCOUNT.email },
   { role: 'PICA administrator', email: DEMO_PICA_ADMIN.email },
+  { role: 'end user', email: DEMO_END_USER.email },
   { role: 'distributor', email: DEMO_DISTRIBUTOR_ACCOUNT.email },
   { role: 'reviewer', email: DEMO_ACCOUNTS[1]!.email },
   { role: 'programme administrator', email: DEMO_ACCOUNTS[0]!.email },
@@ -287,20 +289,40 @@ export async function seedDemo({ db, config }: { db: Db; config: Config }): Prom
     await seedEuroDist(trx, config, distributors.get('EURODIST')!, passwordHash);
     await seedTrainingDemo(trx);
     await seedPicaDemo(trx, passwordHash);
-    // REG-11: applicants accept the current agreement version, so the demo has one.
+    // REG-11: applicants accept the current agreement version, so the demo has one, and the
+    // version it superseded (partners registered under it keep it until they renew).
     // X-1: in all four languages, English governing; the statements are the programme's defaults.
-    await recordAgreement(
-      trx,
-      config.vendorName,
-      null,
-      {
-        version: '2026.1',
-        governingLanguage: 'en',
-        texts: demoAgreementTexts(config.vendorName),
-        effectiveAt: new Date('2026-01-01T00:00:00Z'),
-      },
-      { ip: null, userAgent: null },
-    );
+    const agreements: Record<string, string> = {};
+    for (const [version, effective] of [
+      ['2025.1', '2025-01-01T00:00:00Z'],
+      ['2026.1', '2026-01-01T00:00:00Z'],
+    ] as const) {
+      agreements[version] = await recordAgreement(
+        trx,
+        config.vendorName,
+        null,
+        {
+          version,
+          governingLanguage: 'en',
+          texts: demoAgreementTexts(config.vendorName, version),
+          effectiveAt: new Date(effective),
+        },
+        { ip: null, userAgent: null },
+      );
+    }
+    const eurodist = distributors.get('EURODIST')!;
+    const reviewer = (await findAccountByEmail(trx, DEMO_ACCOUNTS[1]!.email))!;
+    await seedDemoApplications(trx, {
+      agreementId: agreements['2026.1']!,
+      distributorId: eurodist.id,
+      reviewerId: reviewer.id,
+      passwordHash,
+    });
+    await seedDemoRenewals(trx, {
+      agreementId: agreements['2025.1']!,
+      agreementEffectiveAt: new Date('2025-01-01T00:00:00Z'),
+      distributorId: eurodist.id,
+    });
     // Screening: the fictional sample denied-party list, so reviewers see how hits look.
     for (const party of DEMO_DENIED_PARTIES) {
       await trx
@@ -481,12 +503,12 @@ const DEMO_DENIED_PARTIES = [
 ];
 
 /** A short, fictional agreement text in each language: the real one is the vendor's to publish (staff console). */
-function demoAgreementTexts(vendor: string): Record<Language, { title: string; body: string }> {
+function demoAgreementTexts(vendor: string, version: string): Record<Language, { title: string; body: string }> {
   return {
     en: {
       title: `${vendor} Indirect Channel Partner Agreement`,
       body: [
-        `${vendor} Indirect Channel Partner Agreement — demo version 2026.1`,
+        `${vendor} Indirect Channel Partner Agreement — demo version ${version}`,
         '',
         `1. The partner resells ${vendor} products and services purchased only through ${vendor} Authorized Distributors or other ${vendor} Authorized Sources.`,
         '2. The partner maintains its distributor account information in Partner Self Service; purchases may be restricted when it is not kept current.',
@@ -500,7 +522,7 @@ function demoAgreementTexts(vendor: string): Record<Language, { title: string; b
     es: {
       title: `Acuerdo de Socio de Canal Indirecto de ${vendor}`,
       body: [
-        `Acuerdo de Socio de Canal Indirecto de ${vendor} — versión de demostración 2026.1`,
+        `Acuerdo de Socio de Canal Indirecto de ${vendor} — versión de demostración ${version}`,
         '',
         `1. El socio revende productos y servicios de ${vendor} adquiridos únicamente a través de Distribuidores Autorizados de ${vendor} u otras Fuentes Autorizadas de ${vendor}.`,
         '2. El socio mantiene actualizada la información de sus cuentas de distribuidor en Partner Self Service; las compras pueden restringirse si no la mantiene al día.',
@@ -514,7 +536,7 @@ function demoAgreementTexts(vendor: string): Record<Language, { title: string; b
     fr: {
       title: `Accord de partenaire de distribution indirecte ${vendor}`,
       body: [
-        `Accord de partenaire de distribution indirecte ${vendor} — version de démonstration 2026.1`,
+        `Accord de partenaire de distribution indirecte ${vendor} — version de démonstration ${version}`,
         '',
         `1. Le partenaire revend des produits et services ${vendor} achetés uniquement auprès de distributeurs agréés ${vendor} ou d’autres sources agréées ${vendor}.`,
         '2. Le partenaire tient à jour les informations de ses comptes distributeur dans Partner Self Service ; les achats peuvent être restreints si elles ne sont pas à jour.',
@@ -528,7 +550,7 @@ function demoAgreementTexts(vendor: string): Record<Language, { title: string; b
     ja: {
       title: `${vendor} 間接チャネルパートナー契約`,
       body: [
-        `${vendor} 間接チャネルパートナー契約 — デモ版 2026.1`,
+        `${vendor} 間接チャネルパートナー契約 — デモ版 ${version}`,
         '',
         `1. パートナーは、${vendor} 認定ディストリビューターまたはその他の ${vendor} 認定供給元からのみ購入した ${vendor} の製品およびサービスを再販します。`,
         '2. パートナーは、Partner Self Service でディストリビューターのアカウント情報を最新に保ちます。最新でない場合、購入が制限されることがあります。',

@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../src/demo/seed-demo.ts';
+import { DEMO_APPLICATIONS } from '../../src/demo/seed-demo-programme.ts';
 import {
   chromiumStatus,
   launchBrowser,
@@ -179,7 +180,11 @@ describe.skipIf(!chromium.available && !chromium.mustFail)(
           .isVisible(),
       ).resolves.toBe(true);
       const funnel = page.getByRole('img', { name: new RegExp(`^${text('staff.dashboard.funnel_title')}: `) });
-      await expect(funnel.getAttribute('aria-label')).resolves.toContain(`${text('staff.status.submitted')}: 1`);
+      // The demo programme's submitted applications, and the one this test submitted.
+      const submitted = DEMO_APPLICATIONS.filter((a) => a.status === 'submitted').length + 1;
+      await expect(funnel.getAttribute('aria-label')).resolves.toContain(
+        `${text('staff.status.submitted')}: ${submitted}`,
+      );
       await expect(
         page
           .getByRole('table', {
@@ -250,7 +255,9 @@ describe.skipIf(!chromium.available && !chromium.mustFail)(
       await page.getByLabel(text('fields.action')).fill('application.approved');
       await page.getByRole('button', { name: text('staff.audit.apply_filters') }).click();
       await arriveAt(/\/staff\/audit\?.*action=application\.approved/, 'audit log filtered');
-      await expect(page.getByRole('table').getByRole('row').count()).resolves.toBe(2);
+      // The header, the demo programme's approved application and the one approved here.
+      const approved = DEMO_APPLICATIONS.filter((a) => a.status === 'approved').length + 1;
+      await expect(page.getByRole('table').getByRole('row').count()).resolves.toBe(1 + approved);
 
       await consoleNav()
         .getByRole('link', { name: text('staff.nav.agreements') })

@@ -10,7 +10,7 @@ export { picaRoutes } from './pica.routes.ts';
 export { importContracts, CONTRACT_COLUMNS, type ContractImportReport } from './contracts.service.ts';
 export { sendAdministratorReminders } from './administrators.service.ts';
 export { endLapsedEntitlements } from './entitlements.service.ts';
-export { seedPicaDemo, DEMO_PICA_ADMIN } from './pica.demo.ts';
+export { seedPicaDemo, DEMO_PICA_ADMIN, DEMO_END_USER } from './pica.demo.ts';
 
 /** Every PICA page: landing, administrator registration and tool, end users, help, staff. */
 export async function picaPages(app: FastifyInstance): Promise<void> {
