@@ -6,6 +6,7 @@ import { AppError } from '../../platform/errors.ts';
 import { ErrorSummary, noErrors, type FormErrors } from '../../platform/views/components.tsx';
 import { Layout } from '../../platform/views/layout.tsx';
 import type { PageContext } from '../../platform/views/page-context.ts';
+import { SubNav } from '../../platform/views/sub-nav.tsx';
 import { pageCtx } from '../../platform/views/page-helpers.tsx';
 import { sendPage } from '../../platform/views/render.ts';
 import type { Partner } from './partners.service.ts';
@@ -61,21 +62,16 @@ export function SelfServicePage({
     <Layout ctx={ctx} title={`${title} · ${partner.legalName}`}>
       <p class="eyebrow">{partner.legalName}</p>
       <h1>{title}</h1>
-      <nav aria-label={t('partner.subnav_label')} class="subnav">
-        <ul>
-          {items.map(([s, suffix]) => (
-            <li>
-              <a href={`/partner/${partner.id}${suffix}`} aria-current={s === section ? 'page' : undefined}>
-                {t(`partner.sections.${s}`)}
-              </a>
-            </li>
-          ))}
-          <li>
-            {/* REG-10: training has its own pages for the person's partner (training.pages.tsx). */}
-            <a href="/partner/training">{t('partner.sections.training')}</a>
-          </li>
-        </ul>
-      </nav>
+      <SubNav
+        label={t('partner.subnav_label')}
+        items={items.map(([s, suffix]) => [s, `/partner/${partner.id}${suffix}`, t(`partner.sections.${s}`)] as const)}
+        current={section}
+      >
+        <li>
+          {/* REG-10: training has its own pages for the person's partner (training.pages.tsx). */}
+          <a href="/partner/training">{t('partner.sections.training')}</a>
+        </li>
+      </SubNav>
       <ErrorSummary t={t} errors={errors} />
       {children}
     </Layout>

@@ -12,6 +12,7 @@ import {
   type FormErrors,
 } from '../../platform/views/components.tsx';
 import type { PageContext } from '../../platform/views/page-context.ts';
+import { SubNav, type SubNavItem } from '../../platform/views/sub-nav.tsx';
 import { countrySelectOptions, DateTime, pageCtx, pick, signedIn } from '../../platform/views/page-helpers.tsx';
 import { sendPage } from '../../platform/views/render.ts';
 import { sponsoringPartner } from './administrators.service.ts';
@@ -47,24 +48,12 @@ type Section = 'sponsorships' | 'sponsor' | 'users';
 
 function AdminNav({ ctx, current }: { ctx: PageContext; current: Section }) {
   const { t } = ctx;
-  const items: [Section, string, string][] = [
+  const items: SubNavItem<Section>[] = [
     ['sponsorships', '/pica/admin', t('pica.admin.nav.sponsorships')],
     ['sponsor', '/pica/admin/sponsor', t('pica.admin.nav.sponsor')],
     ['users', '/pica/admin/users', t('pica.admin.nav.users')],
   ];
-  return (
-    <nav aria-label={t('pica.admin.nav.label')} class="subnav">
-      <ul>
-        {items.map(([section, href, label]) => (
-          <li>
-            <a href={href} aria-current={section === current ? 'page' : undefined}>
-              {label}
-            </a>
-          </li>
-        ))}
-      </ul>
-    </nav>
-  );
+  return <SubNav label={t('pica.admin.nav.label')} items={items} current={current} />;
 }
 
 function AdminPage({
