@@ -6,6 +6,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { DEMO_PASSWORD } from '../../src/demo/seed-demo.ts';
 import { catalogues } from '../../src/platform/i18n.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -174,6 +176,77 @@ export function arrivalCheck(currentPage: () => Page) {
     await page.waitForURL(pattern);
     await page.waitForLoadState('load');
     await expectNoAxeViolations(page, label);
+  };
+}
+
+/**
+ * The set-up every browser flow shares, registered in the calling describe block: a server (with
+ * `serverOptions`), then `seed(server)` if given, then Chromium with one page on the server's
+ * address; both are stopped after the block. Returns the page getter, the axe-checking
+ * `arriveAt` and `signIn(email, returnTo)` with the demo password.
+ */
+export function browserSuite(
+  serverOptions: Parameters<typeof startServer>[0] = {},
+  { seed }: { seed?: (server: StartedServer) => Promise<void> } = {},
+) {
+  let server: StartedServer | undefined;
+  let browser: Browser | undefined;
+  let current: Page | undefined;
+
+  beforeAll(async () => {
+    const status = chromiumStatus();
+    if (status.mustFail) throw new Error(status.message);
+    server = await startServer(serverOptions);
+    await seed?.(server);
+    browser = await launchBrowser();
+    current = await newPage(browser, server.baseUrl);
+    current.setDefaultTimeout(15_000);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  const page = (): Page => {
+    if (!current) throw new Error('the browser suite has not started (beforeAll failed?)');
+    return current;
+  };
+
+  async function signIn(email: string, returnTo: string) {
+    await page().goto(`/sign-in?return_to=${encodeURIComponent(returnTo)}`);
+    await page().getByLabel(englishText('fields.email')).fill(email);
+    await page().getByLabel(englishText('fields.password')).fill(DEMO_PASSWORD);
+    await page()
+      .getByRole('main')
+      .getByRole('button', { name: englishText('sign_in.submit') })
+      .click();
+  }
+
+  return { page, arriveAt: arrivalCheck(page), signIn };
+}
+
+/** A JSON API client with a session cookie, like a script would use (X-3). */
+export async function apiSession(baseUrl: string, email: string) {
+  const signIn = await fetch(`${baseUrl}/api/v1/auth/sign-in`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: DEMO_PASSWORD }),
+  });
+  if (signIn.status !== 200) throw new Error(`sign-in of ${email} answered ${signIn.status}: ${await signIn.text()}`);
+  const cookie = signIn.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  return async (method: string, url: string, body?: unknown) => {
+    const res = await fetch(`${baseUrl}/api/v1${url}`, {
+      method,
+      headers: { cookie, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? null : JSON.stringify(body),
+    });
+    const json = res.status === 204 ? {} : ((await res.json()) as Record<string, unknown>);
+    if (res.status >= 300) throw new Error(`${method} ${url} answered ${res.status}: ${JSON.stringify(json)}`);
+    return json;
   };
 }
 

@@ -1,16 +1,7 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../src/demo/seed-demo.ts';
 import { catalogues } from '../../src/platform/i18n.ts';
-import {
-  arrivalCheck,
-  chromiumStatus,
-  englishText as text,
-  launchBrowser,
-  newPage,
-  startServer,
-  type StartedServer,
-} from './helpers.ts';
+import { browserSuite, chromiumStatus, englishText as text } from './helpers.ts';
 
 const chromium = chromiumStatus();
 if (!chromium.available && !chromium.mustFail) console.warn(chromium.message);
@@ -19,51 +10,40 @@ if (!chromium.available && !chromium.mustFail) console.warn(chromium.message);
 describe.skipIf(!chromium.available && !chromium.mustFail)(
   `language switch in Chromium${chromium.available ? '' : ` (${chromium.message})`}`,
   () => {
-    let server: StartedServer | undefined;
-    let browser: Browser | undefined;
-    let page: Page;
-
-    beforeAll(async () => {
-      if (chromium.mustFail) throw new Error(chromium.message);
-      server = await startServer({ demo: true });
-      browser = await launchBrowser();
-      page = await newPage(browser, server.baseUrl);
-      page.setDefaultTimeout(15_000);
-    });
-
-    afterAll(async () => {
-      await browser?.close();
-      await server?.stop();
-    });
-
-    const arriveAt = arrivalCheck(() => page);
+    const { page, arriveAt } = browserSuite({ demo: true });
 
     it('X-1, REG-13: a company name typed on a step survives a change of language', async () => {
-      await page.goto('/apply');
+      await page().goto('/apply');
       await arriveAt(/\/sign-in\?return_to=%2Fapply$/, 'sign-in');
-      await page.getByLabel(text('fields.email')).fill('applicant@contoso-systems.example');
-      await page.getByLabel(text('fields.password')).fill(DEMO_PASSWORD);
-      await page
+      await page().getByLabel(text('fields.email')).fill('applicant@contoso-systems.example');
+      await page().getByLabel(text('fields.password')).fill(DEMO_PASSWORD);
+      await page()
         .getByRole('main')
         .getByRole('button', { name: text('sign_in.submit') })
         .click();
       await arriveAt(/\/apply$/, 'your applications');
-      await page.getByRole('button', { name: text('registration.start') }).click();
+      await page()
+        .getByRole('button', { name: text('registration.start') })
+        .click();
       await arriveAt(/\/apply\/[0-9a-f-]{36}\/company$/, 'company step');
 
-      await page.getByLabel(text('fields.company.legal_name')).fill('Contoso Sistemas S.L.');
-      await page.getByLabel(text('fields.company.website')).fill('https://contoso-sistemas.example');
-      await page.getByLabel(text('layout.language'), { exact: true }).selectOption({ label: 'Español' });
+      await page().getByLabel(text('fields.company.legal_name')).fill('Contoso Sistemas S.L.');
+      await page().getByLabel(text('fields.company.website')).fill('https://contoso-sistemas.example');
+      await page().getByLabel(text('layout.language'), { exact: true }).selectOption({ label: 'Español' });
       // A question would mean the draft was not saved first; the test fails instead of answering it.
-      page.on('dialog', (dialog) => void dialog.dismiss());
-      await page.getByRole('button', { name: text('layout.change_language'), exact: true }).click();
+      page().on('dialog', (dialog) => void dialog.dismiss());
+      await page()
+        .getByRole('button', { name: text('layout.change_language'), exact: true })
+        .click();
 
-      await page.waitForFunction((lang) => document.documentElement.lang === lang, 'es');
+      await page().waitForFunction((lang) => document.documentElement.lang === lang, 'es');
       await arriveAt(/\/apply\/[0-9a-f-]{36}\/company/, 'company step in Spanish');
       const label = (catalogues.es.fields as Record<string, string>)['company.legal_name']!;
-      await expect(page.getByLabel(label, { exact: true }).inputValue()).resolves.toBe('Contoso Sistemas S.L.');
+      await expect(page().getByLabel(label, { exact: true }).inputValue()).resolves.toBe('Contoso Sistemas S.L.');
       await expect(
-        page.getByLabel((catalogues.es.fields as Record<string, string>)['company.website']!).inputValue(),
+        page()
+          .getByLabel((catalogues.es.fields as Record<string, string>)['company.website']!)
+          .inputValue(),
       ).resolves.toBe('https://contoso-sistemas.example');
     });
   },

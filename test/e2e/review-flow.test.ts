@@ -1,16 +1,7 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../src/demo/seed-demo.ts';
+import { describe, expect, it } from 'vitest';
+import { DEMO_ACCOUNTS } from '../../src/demo/seed-demo.ts';
+import { apiSession, browserSuite, chromiumStatus, englishText as text } from './helpers.ts';
 import { DEMO_APPLICATIONS } from '../../src/demo/seed-demo-programme.ts';
-import {
-  chromiumStatus,
-  launchBrowser,
-  newPage,
-  startServer,
-  type StartedServer,
-  arrivalCheck,
-  englishText as text,
-} from './helpers.ts';
 
 const ADMIN = DEMO_ACCOUNTS.find((a) => a.role === 'staff_admin')!.email;
 const REVIEWER = DEMO_ACCOUNTS.find((a) => a.role === 'staff_reviewer')!.email;
@@ -26,167 +17,130 @@ const CHECKLIST = [
 const chromium = chromiumStatus();
 if (!chromium.available && !chromium.mustFail) console.warn(chromium.message);
 
-/** A JSON API client with a session cookie, like a script would use (X-3). */
-async function apiSession(baseUrl: string, email: string) {
-  const signIn = await fetch(`${baseUrl}/api/v1/auth/sign-in`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password: DEMO_PASSWORD }),
-  });
-  if (signIn.status !== 200) throw new Error(`sign-in of ${email} answered ${signIn.status}: ${await signIn.text()}`);
-  const cookie = signIn.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-  return async (method: string, url: string, body?: unknown) => {
-    const res = await fetch(`${baseUrl}/api/v1${url}`, {
-      method,
-      headers: { cookie, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? null : JSON.stringify(body),
-    });
-    const json = (await res.json()) as Record<string, unknown>;
-    if (res.status >= 300) throw new Error(`${method} ${url} answered ${res.status}: ${JSON.stringify(json)}`);
-    return json;
-  };
-}
-
 describe.skipIf(!chromium.available && !chromium.mustFail)(
   `review flow in Chromium${chromium.available ? '' : ` (${chromium.message})`}`,
   () => {
-    let server: StartedServer | undefined;
-    let browser: Browser | undefined;
-    let page: Page;
     let reference = '';
 
-    beforeAll(async () => {
-      if (chromium.mustFail) throw new Error(chromium.message);
-      // The demo programme has staff, the demo applicant and EuroDist, but no agreement and no
-      // application yet: the administrator publishes one and the applicant submits through the API.
-      server = await startServer({ demo: true });
-      const baseUrl = server.baseUrl;
-      const admin = await apiSession(baseUrl, ADMIN);
-      await admin('POST', '/staff/agreements', {
-        version: 'E2E-1',
-        governingLanguage: 'en',
-        texts: {
-          en: {
-            title: 'Indirect Channel Partner Agreement',
-            body: 'Indirect Channel Partner Agreement (browser test).',
-          },
-        },
-        effectiveAt: new Date(Date.now() - 86_400_000).toISOString(),
-      });
+    // The demo programme has staff, the demo applicant and EuroDist, but no agreement and no
+    // application yet: the administrator publishes one and the applicant submits through the API.
+    const { page, arriveAt, signIn } = browserSuite(
+      { demo: true },
+      {
+        seed: async (server) => {
+          const baseUrl = server.baseUrl;
+          const admin = await apiSession(baseUrl, ADMIN);
+          await admin('POST', '/staff/agreements', {
+            version: 'E2E-1',
+            governingLanguage: 'en',
+            texts: {
+              en: {
+                title: 'Indirect Channel Partner Agreement',
+                body: 'Indirect Channel Partner Agreement (browser test).',
+              },
+            },
+            effectiveAt: new Date(Date.now() - 86_400_000).toISOString(),
+          });
 
-      const eurodist = (
-        (await (await fetch(`${baseUrl}/api/v1/distributors?country=DE`)).json()) as {
-          distributors: { id: string; legalName: string }[];
-        }
-      ).distributors.find((d) => d.legalName === 'EuroDist Networks GmbH')!;
-      const applicant = await apiSession(baseUrl, APPLICANT);
-      const application = await applicant('POST', '/applications');
-      const id = application.id as string;
-      reference = application.reference as string;
-      let version = application.version as number;
-      const steps: [string, unknown][] = [
-        [
-          'company',
-          {
-            legalName: COMPANY,
-            legalForm: 'limited_company',
-            country: 'DE',
-            website: 'https://contoso-systems.example',
-            registrationNumber: 'HRB 123456',
-          },
-        ],
-        [
-          'contacts',
-          {
-            primary: { name: 'Carla Applicant', email: APPLICANT, phone: '+49 30 901820', title: 'Managing Director' },
-          },
-        ],
-        [
-          'locations',
-          {
-            items: [
+          const eurodist = (
+            (await (await fetch(`${baseUrl}/api/v1/distributors?country=DE`)).json()) as {
+              distributors: { id: string; legalName: string }[];
+            }
+          ).distributors.find((d) => d.legalName === 'EuroDist Networks GmbH')!;
+          const applicant = await apiSession(baseUrl, APPLICANT);
+          const application = await applicant('POST', '/applications');
+          const id = application.id as string;
+          reference = application.reference as string;
+          let version = application.version as number;
+          const steps: [string, unknown][] = [
+            [
+              'company',
               {
-                lines: ['Regus Business Centre', 'Friedrichstraße 100'],
-                city: 'Berlin',
-                postcode: '10117',
+                legalName: COMPANY,
+                legalForm: 'limited_company',
                 country: 'DE',
-                type: 'office',
+                website: 'https://contoso-systems.example',
+                registrationNumber: 'HRB 123456',
               },
             ],
-          },
-        ],
-        [
-          'distributors',
-          { items: [{ distributorId: eurodist.id, accountNumber: 'EDN-100004' }], initialDistributorId: eurodist.id },
-        ],
-        [
-          'added-value',
-          {
-            canDemonstrate: true,
-            providesServices: true,
-            servicesDescription: 'Demonstrations at customer sites and installation services.',
-          },
-        ],
-        ['personnel', { items: [{ name: 'Carla Applicant', email: APPLICANT, role: 'Managing Director' }] }],
-      ];
-      for (const [step, answers] of steps)
-        version = (
-          (await applicant('PUT', `/applications/${id}/${step}`, { version, answers })).application as {
-            version: number;
-          }
-        ).version;
-      await applicant('POST', `/applications/${id}/submit`, {
-        confirmsAuthority: true,
-        name: 'Carla Applicant',
-        title: 'Managing Director',
-        acceptedAgreementVersion: 'E2E-1',
-        consentsToRelease: true,
-      });
+            [
+              'contacts',
+              {
+                primary: {
+                  name: 'Carla Applicant',
+                  email: APPLICANT,
+                  phone: '+49 30 901820',
+                  title: 'Managing Director',
+                },
+              },
+            ],
+            [
+              'locations',
+              {
+                items: [
+                  {
+                    lines: ['Regus Business Centre', 'Friedrichstraße 100'],
+                    city: 'Berlin',
+                    postcode: '10117',
+                    country: 'DE',
+                    type: 'office',
+                  },
+                ],
+              },
+            ],
+            [
+              'distributors',
+              {
+                items: [{ distributorId: eurodist.id, accountNumber: 'EDN-100004' }],
+                initialDistributorId: eurodist.id,
+              },
+            ],
+            [
+              'added-value',
+              {
+                canDemonstrate: true,
+                providesServices: true,
+                servicesDescription: 'Demonstrations at customer sites and installation services.',
+              },
+            ],
+            ['personnel', { items: [{ name: 'Carla Applicant', email: APPLICANT, role: 'Managing Director' }] }],
+          ];
+          for (const [step, answers] of steps)
+            version = (
+              (await applicant('PUT', `/applications/${id}/${step}`, { version, answers })).application as {
+                version: number;
+              }
+            ).version;
+          await applicant('POST', `/applications/${id}/submit`, {
+            confirmsAuthority: true,
+            name: 'Carla Applicant',
+            title: 'Managing Director',
+            acceptedAgreementVersion: 'E2E-1',
+            consentsToRelease: true,
+          });
+        },
+      },
+    );
 
-      browser = await launchBrowser();
-      page = await newPage(browser, baseUrl);
-      page.setDefaultTimeout(15_000);
-    });
-
-    afterAll(async () => {
-      await browser?.close();
-      await server?.stop();
-    });
-
-    const arriveAt = arrivalCheck(() => page);
-
-    async function signIn(email: string, returnTo: string) {
-      await page.goto(`/sign-in?return_to=${encodeURIComponent(returnTo)}`);
-      await page.getByLabel(text('fields.email')).fill(email);
-      await page.getByLabel(text('fields.password')).fill(DEMO_PASSWORD);
-      await page
-        .getByRole('main')
-        .getByRole('button', { name: text('sign_in.submit') })
-        .click();
-    }
-
-    const consoleNav = () => page.getByRole('navigation', { name: text('staff.nav.label') });
+    const consoleNav = () => page().getByRole('navigation', { name: text('staff.nav.label') });
 
     it('REG-12, X-5: the reviewer opens the dashboard and goes from the queue to the application', async () => {
       await signIn(REVIEWER, '/staff');
       await arriveAt(/\/staff$/, 'dashboard');
       await expect(
-        page
+        page()
           .getByRole('navigation', { name: text('layout.nav_label') })
           .getByRole('link', { name: text('layout.staff_console') })
           .isVisible(),
       ).resolves.toBe(true);
-      const funnel = page.getByRole('img', { name: new RegExp(`^${text('staff.dashboard.funnel_title')}: `) });
+      const funnel = page().getByRole('img', { name: new RegExp(`^${text('staff.dashboard.funnel_title')}: `) });
       // The demo programme's submitted applications, and the one this test submitted.
       const submitted = DEMO_APPLICATIONS.filter((a) => a.status === 'submitted').length + 1;
       await expect(funnel.getAttribute('aria-label')).resolves.toContain(
         `${text('staff.status.submitted')}: ${submitted}`,
       );
       await expect(
-        page
+        page()
           .getByRole('table', {
             name: text('staff.dashboard.table_caption', { title: text('staff.dashboard.funnel_title') }),
           })
@@ -197,17 +151,17 @@ describe.skipIf(!chromium.available && !chromium.mustFail)(
         .getByRole('link', { name: text('staff.nav.applications') })
         .click();
       await arriveAt(/\/staff\/applications$/, 'review queue');
-      const row = page.getByRole('row').filter({ hasText: reference });
+      const row = page().getByRole('row').filter({ hasText: reference });
       await expect(row.getByRole('cell', { name: COMPANY }).isVisible()).resolves.toBe(true);
       await expect(row.getByText(text('staff.queue.unassigned')).isVisible()).resolves.toBe(true);
       await row.getByRole('link', { name: reference }).click();
       await arriveAt(/\/staff\/applications\/[0-9a-f-]{36}$/, 'application');
-      await page
+      await page()
         .getByRole('heading', { level: 1, name: text('staff.review.title', { company: COMPANY, reference }) })
         .waitFor();
 
       // #11: the Regus flag is called a false alarm without script; the verdict and the allow-list buttons appear.
-      const regus = () => page.locator('li.finding').filter({ hasText: 'Regus' });
+      const regus = () => page().locator('li.finding').filter({ hasText: 'Regus' });
       await regus()
         .getByRole('button', { name: text('flags.mark_false_alarm') })
         .click();
@@ -218,32 +172,53 @@ describe.skipIf(!chromium.available && !chromium.mustFail)(
     });
 
     it('REG-12, X-5: claims it, ticks the checklist, is told a decline needs the internal reason, and approves', async () => {
-      await page.getByRole('button', { name: text('staff.review.claim') }).click();
+      await page()
+        .getByRole('button', { name: text('staff.review.claim') })
+        .click();
       await arriveAt(/\?notice=claimed$/, 'application claimed');
-      await expect(page.getByRole('status').first().textContent()).resolves.toBe(text('staff.review.notice_claimed'));
+      await expect(page().getByRole('status').first().textContent()).resolves.toBe(text('staff.review.notice_claimed'));
 
-      for (const item of CHECKLIST) await page.getByLabel(text(`staff.checklist.${item}`)).check();
-      await page.getByRole('button', { name: text('staff.review.checklist_save') }).click();
+      for (const item of CHECKLIST)
+        await page()
+          .getByLabel(text(`staff.checklist.${item}`))
+          .check();
+      await page()
+        .getByRole('button', { name: text('staff.review.checklist_save') })
+        .click();
       await arriveAt(/\?notice=checklist_saved#checklist-heading$/, 'checklist saved');
       for (const item of CHECKLIST)
-        await expect(page.getByLabel(text(`staff.checklist.${item}`)).isChecked()).resolves.toBe(true);
+        await expect(
+          page()
+            .getByLabel(text(`staff.checklist.${item}`))
+            .isChecked(),
+        ).resolves.toBe(true);
 
-      await page.getByLabel(text('staff.review.decide_decline')).check();
-      await page.getByRole('button', { name: text('staff.review.decide_submit') }).click();
+      await page().getByLabel(text('staff.review.decide_decline')).check();
+      await page()
+        .getByRole('button', { name: text('staff.review.decide_submit') })
+        .click();
       await arriveAt(/\/decision$/, 'decision with errors');
       // A function, not a string: the page's CSP forbids evaluating strings.
-      await page.waitForFunction(() => document.activeElement?.hasAttribute('data-error-summary') === true);
+      await page().waitForFunction(() => document.activeElement?.hasAttribute('data-error-summary') === true);
       const required = text('rules.required', { label: text('fields.internal_reason') });
-      await expect(page.getByRole('alert').getByRole('listitem').allTextContents()).resolves.toEqual([required]);
+      await expect(page().getByRole('alert').getByRole('listitem').allTextContents()).resolves.toEqual([required]);
       await expect(
-        page.getByLabel(text('staff.review.internal_reason_field')).getAttribute('aria-invalid'),
+        page().getByLabel(text('staff.review.internal_reason_field')).getAttribute('aria-invalid'),
       ).resolves.toBe('true');
 
-      await page.getByLabel(text('staff.review.decide_approve')).check();
-      await page.getByRole('button', { name: text('staff.review.decide_submit') }).click();
+      await page().getByLabel(text('staff.review.decide_approve')).check();
+      await page()
+        .getByRole('button', { name: text('staff.review.decide_submit') })
+        .click();
       await arriveAt(/\?notice=approved$/, 'application approved');
-      await expect(page.getByRole('status').first().textContent()).resolves.toBe(text('staff.review.notice_approved'));
-      await expect(page.getByRole('button', { name: text('staff.review.decide_submit') }).count()).resolves.toBe(0);
+      await expect(page().getByRole('status').first().textContent()).resolves.toBe(
+        text('staff.review.notice_approved'),
+      );
+      await expect(
+        page()
+          .getByRole('button', { name: text('staff.review.decide_submit') })
+          .count(),
+      ).resolves.toBe(0);
     });
 
     it('X-4, X-5: the audit log shows the decision and the chain intact; the other console pages pass axe', async () => {
@@ -251,13 +226,17 @@ describe.skipIf(!chromium.available && !chromium.mustFail)(
         .getByRole('link', { name: text('staff.nav.audit') })
         .click();
       await arriveAt(/\/staff\/audit$/, 'audit log');
-      await expect(page.getByRole('status').first().textContent()).resolves.toMatch(/^Intact: [\d,]+ rows verified\.$/);
-      await page.getByLabel(text('fields.action')).fill('application.approved');
-      await page.getByRole('button', { name: text('staff.audit.apply_filters') }).click();
+      await expect(page().getByRole('status').first().textContent()).resolves.toMatch(
+        /^Intact: [\d,]+ rows verified\.$/,
+      );
+      await page().getByLabel(text('fields.action')).fill('application.approved');
+      await page()
+        .getByRole('button', { name: text('staff.audit.apply_filters') })
+        .click();
       await arriveAt(/\/staff\/audit\?.*action=application\.approved/, 'audit log filtered');
       // The header, the demo programme's approved application and the one approved here.
       const approved = DEMO_APPLICATIONS.filter((a) => a.status === 'approved').length + 1;
-      await expect(page.getByRole('table').getByRole('row').count()).resolves.toBe(1 + approved);
+      await expect(page().getByRole('table').getByRole('row').count()).resolves.toBe(1 + approved);
 
       await consoleNav()
         .getByRole('link', { name: text('staff.nav.agreements') })
@@ -271,28 +250,34 @@ describe.skipIf(!chromium.available && !chromium.mustFail)(
         .getByRole('link', { name: text('staff.nav.dashboard') })
         .click();
       await arriveAt(/\/staff$/, 'dashboard after approval');
-      const countries = page.getByRole('img', { name: new RegExp(`^${text('staff.dashboard.countries_title')}: `) });
+      const countries = page().getByRole('img', { name: new RegExp(`^${text('staff.dashboard.countries_title')}: `) });
       await expect(countries.getAttribute('aria-label')).resolves.toContain('Germany');
 
       // Administrators also import the screening list and publish agreements.
-      await page.getByRole('button', { name: text('layout.sign_out') }).click();
-      await page.waitForURL(/\/\?notice=signed_out$/);
+      await page()
+        .getByRole('button', { name: text('layout.sign_out') })
+        .click();
+      await page().waitForURL(/\/\?notice=signed_out$/);
       await signIn(ADMIN, '/staff/screening');
       await arriveAt(/\/staff\/screening$/, 'screening');
       await consoleNav()
         .getByRole('link', { name: text('staff.nav.agreements') })
         .click();
       await arriveAt(/\/staff\/agreements$/, 'agreements (administrator)');
-      await page.getByRole('textbox', { name: text('fields.version'), exact: true }).fill('E2E-1');
-      await page
+      await page()
+        .getByRole('textbox', { name: text('fields.version'), exact: true })
+        .fill('E2E-1');
+      await page()
         .getByRole('textbox', { name: text('fields.texts.en.title'), exact: true })
         .fill('Indirect Channel Partner Agreement');
-      await page
+      await page()
         .getByRole('textbox', { name: text('fields.texts.en.body'), exact: true })
         .fill('Same version number again.');
-      await page.getByRole('button', { name: text('staff.agreements.publish_submit') }).click();
+      await page()
+        .getByRole('button', { name: text('staff.agreements.publish_submit') })
+        .click();
       await arriveAt(/\/staff\/agreements$/, 'agreements with errors');
-      await expect(page.getByRole('alert').getByRole('listitem').allTextContents()).resolves.toEqual([
+      await expect(page().getByRole('alert').getByRole('listitem').allTextContents()).resolves.toEqual([
         text('rules.agreement_version_taken', { label: text('fields.version'), value: 'E2E-1' }),
       ]);
     });

@@ -1,15 +1,6 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PARTNER_ACCOUNT, DEMO_PASSWORD } from '../../src/demo/seed-demo.ts';
-import {
-  arrivalCheck,
-  chromiumStatus,
-  englishText as text,
-  launchBrowser,
-  newPage,
-  startServer,
-  type StartedServer,
-} from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { DEMO_PARTNER_ACCOUNT } from '../../src/demo/seed-demo.ts';
+import { browserSuite, chromiumStatus, englishText as text } from './helpers.ts';
 
 // Issue #12: a partner admin of the demo partner (Kranich Systemhaus GmbH) invites a colleague,
 // confirms the distributor accounts and lists a location, with axe checks on every page (X-5).
@@ -20,51 +11,30 @@ if (!chromium.available && !chromium.mustFail) console.warn(chromium.message);
 describe.skipIf(!chromium.available && !chromium.mustFail)(
   `Partner Self Service flow in Chromium${chromium.available ? '' : ` (${chromium.message})`}`,
   () => {
-    let server: StartedServer | undefined;
-    let browser: Browser | undefined;
-    let page: Page;
-
-    beforeAll(async () => {
-      if (chromium.mustFail) throw new Error(chromium.message);
-      server = await startServer({ demo: true });
-      browser = await launchBrowser();
-      page = await newPage(browser, server.baseUrl);
-      page.setDefaultTimeout(15_000);
-    });
-
-    afterAll(async () => {
-      await browser?.close();
-      await server?.stop();
-    });
-
-    const arriveAt = arrivalCheck(() => page);
-    const subnav = () => page.getByRole('navigation', { name: text('partner.subnav_label') });
-    const notice = () => page.getByRole('status').first().textContent();
+    const { page, arriveAt, signIn } = browserSuite({ demo: true });
+    const subnav = () => page().getByRole('navigation', { name: text('partner.subnav_label') });
+    const notice = () => page().getByRole('status').first().textContent();
 
     it('the partner admin signs in and lands on the Self Service home with status, eligibility and tasks', async () => {
-      await page.goto(`/sign-in?return_to=${encodeURIComponent('/partner')}`);
-      await page.getByLabel(text('fields.email')).fill(DEMO_PARTNER_ACCOUNT.email);
-      await page.getByLabel(text('fields.password')).fill(DEMO_PASSWORD);
-      await page
-        .getByRole('main')
-        .getByRole('button', { name: text('sign_in.submit') })
-        .click();
+      await signIn(DEMO_PARTNER_ACCOUNT.email, '/partner');
       await arriveAt(/\/partner\/[0-9a-f-]{36}$/, 'self service home');
       await expect(
-        page
+        page()
           .getByRole('navigation', { name: text('layout.nav_label') })
           .getByRole('link', { name: text('partner.nav') })
           .isVisible(),
       ).resolves.toBe(true);
-      await expect(page.getByText(text('partner.home.not_restricted')).isVisible()).resolves.toBe(true);
+      await expect(page().getByText(text('partner.home.not_restricted')).isVisible()).resolves.toBe(true);
       await expect(
-        page
+        page()
           .getByRole('table', { name: text('partner.home.eligibility_caption') })
           .getByRole('cell', { name: 'EDN-100001' })
           .isVisible(),
       ).resolves.toBe(true);
       await expect(
-        page.getByRole('link', { name: text('partner.tasks.no_listed_location') }).isVisible(),
+        page()
+          .getByRole('link', { name: text('partner.tasks.no_listed_location') })
+          .isVisible(),
       ).resolves.toBe(true);
     });
 
@@ -73,18 +43,22 @@ describe.skipIf(!chromium.available && !chromium.mustFail)(
         .getByRole('link', { name: text('partner.sections.colleagues') })
         .click();
       await arriveAt(/\/colleagues$/, 'colleagues');
-      await page.getByLabel(text('fields.email')).fill('not-an-address');
-      await page.getByRole('button', { name: text('partner.colleagues.send_invitation') }).click();
+      await page().getByLabel(text('fields.email')).fill('not-an-address');
+      await page()
+        .getByRole('button', { name: text('partner.colleagues.send_invitation') })
+        .click();
       await arriveAt(/\/invitations$/, 'invitation with errors');
-      await expect(page.getByRole('alert').getByRole('listitem').allTextContents()).resolves.toEqual([
+      await expect(page().getByRole('alert').getByRole('listitem').allTextContents()).resolves.toEqual([
         text('rules.email_format', { label: text('fields.email') }),
       ]);
-      await page.getByLabel(text('fields.email')).fill('kai@kranich-systemhaus.example');
-      await page.getByLabel(text('fields.role')).selectOption('partner_signatory');
-      await page.getByRole('button', { name: text('partner.colleagues.send_invitation') }).click();
+      await page().getByLabel(text('fields.email')).fill('kai@kranich-systemhaus.example');
+      await page().getByLabel(text('fields.role')).selectOption('partner_signatory');
+      await page()
+        .getByRole('button', { name: text('partner.colleagues.send_invitation') })
+        .click();
       await arriveAt(/\/colleagues\?notice=invited$/, 'colleague invited');
       await expect(notice()).resolves.toBe(text('partner.notices.invited'));
-      const row = page.getByRole('row').filter({ hasText: 'kai@kranich-systemhaus.example' });
+      const row = page().getByRole('row').filter({ hasText: 'kai@kranich-systemhaus.example' });
       await expect(row.getByRole('cell', { name: text('partner.colleagues.state_pending') }).isVisible()).resolves.toBe(
         true,
       );
@@ -95,17 +69,21 @@ describe.skipIf(!chromium.available && !chromium.mustFail)(
         .getByRole('link', { name: text('partner.sections.accounts') })
         .click();
       await arriveAt(/\/accounts$/, 'distributor accounts');
-      await page
+      await page()
         .getByLabel(text('partner.accounts.distributor'), { exact: true })
         .selectOption({ label: 'Rheindata IT-Großhandel GmbH' });
-      await page.getByLabel(text('fields.account_number')).fill('RD-20001');
-      await page.getByRole('button', { name: text('partner.accounts.add_button') }).click();
+      await page().getByLabel(text('fields.account_number')).fill('RD-20001');
+      await page()
+        .getByRole('button', { name: text('partner.accounts.add_button') })
+        .click();
       await arriveAt(/\/accounts\?notice=claim_added$/, 'account added');
-      const row = page.getByRole('row').filter({ hasText: 'RD-20001' });
+      const row = page().getByRole('row').filter({ hasText: 'RD-20001' });
       await expect(row.getByRole('cell', { name: text('partner.accounts.status_pending') }).isVisible()).resolves.toBe(
         true,
       );
-      await page.getByRole('button', { name: text('partner.accounts.confirm_review') }).click();
+      await page()
+        .getByRole('button', { name: text('partner.accounts.confirm_review') })
+        .click();
       await arriveAt(/\/accounts\?notice=reviewed$/, 'accounts reviewed');
       await expect(notice()).resolves.toBe(text('partner.notices.reviewed'));
     });
@@ -115,43 +93,53 @@ describe.skipIf(!chromium.available && !chromium.mustFail)(
         .getByRole('link', { name: text('partner.sections.locations') })
         .click();
       await arriveAt(/\/locations$/, 'locations');
-      await page.getByRole('button', { name: text('partner.locations.add') }).click();
+      await page()
+        .getByRole('button', { name: text('partner.locations.add') })
+        .click();
       await arriveAt(/\/locations\/new$/, 'new location');
-      await page.getByLabel(text('partner.locations.line1')).fill('Am Sandtorkai 12');
-      await page.getByLabel(text('fields.locations.postcode')).fill('20457');
-      await page.getByLabel(text('fields.locations.city')).fill('Hamburg');
-      await page.getByLabel(text('fields.locations.type')).selectOption('office');
-      await page.getByLabel(text('fields.phone')).fill('+49 40 5550 3000');
-      await page.getByLabel(text('fields.website')).fill('https://kranich-systemhaus.example');
-      await page.getByLabel(text('partner.services.installation')).check();
-      await page.getByRole('button', { name: text('partner.locations.save') }).click();
+      await page().getByLabel(text('partner.locations.line1')).fill('Am Sandtorkai 12');
+      await page().getByLabel(text('fields.locations.postcode')).fill('20457');
+      await page().getByLabel(text('fields.locations.city')).fill('Hamburg');
+      await page().getByLabel(text('fields.locations.type')).selectOption('office');
+      await page().getByLabel(text('fields.phone')).fill('+49 40 5550 3000');
+      await page().getByLabel(text('fields.website')).fill('https://kranich-systemhaus.example');
+      await page().getByLabel(text('partner.services.installation')).check();
+      await page()
+        .getByRole('button', { name: text('partner.locations.save') })
+        .click();
       await arriveAt(/\/locations\?notice=location_saved$/, 'location saved');
-      const row = page.getByRole('row').filter({ hasText: 'Am Sandtorkai 12' });
+      const row = page().getByRole('row').filter({ hasText: 'Am Sandtorkai 12' });
       await row.getByRole('button', { name: new RegExp(`^${text('partner.locations.list')}`) }).click();
       await arriveAt(/\/locations\?notice=listing_saved$/, 'location listed');
       await expect(
-        page
+        page()
           .getByRole('row')
           .filter({ hasText: 'Am Sandtorkai 12' })
           .getByRole('cell', { name: text('partner.home.yes'), exact: true })
           .isVisible(),
       ).resolves.toBe(true);
-      await page
+      await page()
         .getByRole('row')
         .filter({ hasText: 'Am Sandtorkai 12' })
         .getByRole('button', { name: new RegExp(`^${text('partner.locations.unlist')}`) })
         .click();
       await arriveAt(/\/listing$/, 'last location refused');
-      await expect(page.getByRole('alert').textContent()).resolves.toContain(text('errors.last_listed_location'));
+      await expect(page().getByRole('alert').textContent()).resolves.toContain(text('errors.last_listed_location'));
 
       await subnav()
         .getByRole('link', { name: text('partner.sections.home') })
         .click();
       await arriveAt(/\/partner\/[0-9a-f-]{36}$/, 'home after the changes');
-      await expect(page.getByRole('link', { name: text('partner.tasks.no_listed_location') }).count()).resolves.toBe(0);
-      await expect(page.getByRole('link', { name: text('partner.tasks.claims_pending') }).isVisible()).resolves.toBe(
-        true,
-      );
+      await expect(
+        page()
+          .getByRole('link', { name: text('partner.tasks.no_listed_location') })
+          .count(),
+      ).resolves.toBe(0);
+      await expect(
+        page()
+          .getByRole('link', { name: text('partner.tasks.claims_pending') })
+          .isVisible(),
+      ).resolves.toBe(true);
     });
 
     it('the renewal page explains when the renewal opens', async () => {
@@ -159,7 +147,7 @@ describe.skipIf(!chromium.available && !chromium.mustFail)(
         .getByRole('link', { name: text('partner.sections.renewal') })
         .click();
       await arriveAt(/\/renewal$/, 'renewal');
-      await expect(page.getByText(text('partner.renewal.explain_not_due')).isVisible()).resolves.toBe(true);
+      await expect(page().getByText(text('partner.renewal.explain_not_due')).isVisible()).resolves.toBe(true);
     });
   },
 );

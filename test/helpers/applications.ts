@@ -1,7 +1,9 @@
 import type { AppContext } from '../../src/platform/context.ts';
 import type { ApplicationAnswers, Step } from '../../src/modules/registration/registration.rules.ts';
 import { saveStep, startApplication, submitApplication } from '../../src/modules/registration/registration.service.ts';
-import { createUser, testMeta } from './fixtures.ts';
+import { publishAgreement } from '../../src/modules/registration/registration.service.ts';
+import type { Actor } from '../../src/platform/auth.ts';
+import { createDistributor, createUser, testMeta, type DistributorFixture } from './fixtures.ts';
 
 /**
  * A submitted application by a new applicant in Germany, with one location on `lines`: for tests
@@ -47,4 +49,29 @@ export async function submittedApplication(
   };
   await submitApplication(ctx, applicant, app.id, signature, undefined, testMeta);
   return app.id;
+}
+
+/**
+ * Where the review tests start: EuroDist GmbH (HQ in Germany, serving `territories`), two
+ * reviewers and a published agreement 2026.1.
+ */
+export async function reviewSetting(
+  ctx: AppContext,
+  territories: string[],
+): Promise<{ eurodist: DistributorFixture; reviewerA: Actor; reviewerB: Actor }> {
+  const eurodist = await createDistributor(ctx, { hqCountry: 'DE', territories, legalName: 'EuroDist GmbH' });
+  const reviewerA = await createUser(ctx, [{ role: 'staff_reviewer', organisationId: null }]);
+  const reviewerB = await createUser(ctx, [{ role: 'staff_reviewer', organisationId: null }]);
+  await publishAgreement(
+    ctx,
+    await createUser(ctx, [{ role: 'staff_admin', organisationId: null }]),
+    {
+      version: '2026.1',
+      governingLanguage: 'en',
+      texts: { en: { title: 'ICPA', body: 'Terms.' } },
+      effectiveAt: new Date('2026-01-01'),
+    },
+    testMeta,
+  );
+  return { eurodist, reviewerA, reviewerB };
 }

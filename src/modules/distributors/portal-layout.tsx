@@ -3,6 +3,7 @@ import { can } from '../../platform/auth.ts';
 import { DateTime } from '../../platform/views/page-helpers.tsx';
 import { Layout } from '../../platform/views/layout.tsx';
 import type { PageContext } from '../../platform/views/page-context.ts';
+import { SubNav, type SubNavItem } from '../../platform/views/sub-nav.tsx';
 import type { Upload } from './account-lists.service.ts';
 import type { Distributor } from './distributors.service.ts';
 
@@ -13,7 +14,7 @@ export type Section = 'overview' | 'claims' | 'onboarding' | 'account-lists' | '
 
 function PortalNav({ ctx, d, current }: { ctx: PageContext; d: Distributor; current: Section }) {
   const { t } = ctx;
-  const items: [Section, string, string][] = [
+  const items: SubNavItem<Section>[] = [
     ['overview', `/distributor/${d.id}`, t('portal.nav.overview')],
     ['claims', `/distributor/${d.id}/claims`, t('portal.nav.claims')],
     ['onboarding', `/distributor/${d.id}/onboarding`, t('portal.nav.onboarding')],
@@ -23,19 +24,7 @@ function PortalNav({ ctx, d, current }: { ctx: PageContext; d: Distributor; curr
     items.push(['api-keys', `/distributor/${d.id}/api-keys`, t('portal.nav.api_keys')]);
   if (can(ctx.actor, 'distributor:manage', d.organisationId) || can(ctx.actor, 'distributors:manage'))
     items.push(['users', `/distributor/${d.id}/users`, t('portal.nav.users')]);
-  return (
-    <nav aria-label={t('portal.nav.label')} class="subnav">
-      <ul>
-        {items.map(([section, href, label]) => (
-          <li>
-            <a href={href} aria-current={section === current ? 'page' : undefined}>
-              {label}
-            </a>
-          </li>
-        ))}
-      </ul>
-    </nav>
-  );
+  return <SubNav label={t('portal.nav.label')} items={items} current={current} />;
 }
 
 export function PortalPage({

@@ -3,7 +3,7 @@ import { requestMeta, formField } from '../../platform/request-meta.ts';
 import { CsrfField, noErrors, SelectField, TextField, type FormErrors } from '../../platform/views/components.tsx';
 import { DataTable } from '../../platform/views/data-table.tsx';
 import { Layout } from '../../platform/views/layout.tsx';
-import { asFormErrors, signedIn } from '../../platform/views/page-helpers.tsx';
+import { signedIn } from '../../platform/views/page-helpers.tsx';
 import type { PageContext } from '../../platform/views/page-context.ts';
 import {
   acceptInvitation,
@@ -24,10 +24,10 @@ import {
   Day,
   fieldValues,
   isAdmin,
-  isFormProblem,
   partnerPageCtx,
   SelfServicePage,
   sendPage,
+  submitForm,
 } from './self-service.view.tsx';
 
 // Issue #12 item 3: colleagues, their roles and invitations; accepting an invitation.
@@ -197,22 +197,19 @@ export async function colleaguePages(app: FastifyInstance): Promise<void> {
   }
 
   /** Runs a form post's change; a refusal shows on the colleagues page, success redirects with a notice. */
-  async function act(
+  const act = (
     req: FastifyRequest<{ Params: Params }>,
     reply: FastifyReply,
     notice: string,
     change: () => Promise<unknown>,
     values?: Record<string, string>,
-  ) {
-    if (!signedIn(req, reply, `/partner/${req.params.partnerId}/colleagues`)) return reply;
-    try {
-      await change();
-    } catch (error) {
-      if (!isFormProblem(error)) throw error;
-      return render(req, reply, asFormErrors(partnerPageCtx(req, reply), error), values);
-    }
-    return reply.redirect(`/partner/${req.params.partnerId}/colleagues?notice=${notice}`, 303);
-  }
+  ) =>
+    submitForm(req, reply, {
+      page: `/partner/${req.params.partnerId}/colleagues`,
+      notice,
+      change,
+      refused: (errors) => render(req, reply, errors, values),
+    });
 
   app.get<{ Params: Params }>('/partner/:partnerId/colleagues', async (req, reply) =>
     signedIn(req, reply) ? render(req, reply) : reply,

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requestMeta, formField } from '../../platform/request-meta.ts';
 import { CsrfField, noErrors, SelectField, TextField, type FormErrors } from '../../platform/views/components.tsx';
 import { DataTable } from '../../platform/views/data-table.tsx';
-import { asFormErrors, signedIn } from '../../platform/views/page-helpers.tsx';
+import { signedIn } from '../../platform/views/page-helpers.tsx';
 import type { PageContext } from '../../platform/views/page-context.ts';
 import {
   accountsOfPartner,
@@ -13,7 +13,7 @@ import {
 } from './distributor-accounts.service.ts';
 import type { Partner } from './partners.service.ts';
 import { partnerFor } from './self-service.service.ts';
-import { Day, isAdmin, isFormProblem, partnerPageCtx, SelfServicePage, sendPage } from './self-service.view.tsx';
+import { Day, isAdmin, partnerPageCtx, SelfServicePage, sendPage, submitForm } from './self-service.view.tsx';
 
 // REG-2, REG-4: the partner's distributor accounts, their confirmation, and the periodic review.
 
@@ -156,22 +156,20 @@ export async function accountPages(app: FastifyInstance): Promise<void> {
     );
   }
 
-  async function act(
+  const act = (
     req: FastifyRequest<{ Params: Params }>,
     reply: FastifyReply,
     notice: string,
     change: () => Promise<unknown>,
     values?: Record<string, string>,
-  ) {
-    if (!signedIn(req, reply, `/partner/${req.params.partnerId}/accounts`)) return reply;
-    try {
-      await change();
-    } catch (error) {
-      if (!isFormProblem(error)) throw error;
-      return render(req, reply, asFormErrors(partnerPageCtx(req, reply), error, FIELD_NAMES), values);
-    }
-    return reply.redirect(`/partner/${req.params.partnerId}/accounts?notice=${notice}`, 303);
-  }
+  ) =>
+    submitForm(req, reply, {
+      page: `/partner/${req.params.partnerId}/accounts`,
+      notice,
+      change,
+      refused: (errors) => render(req, reply, errors, values),
+      fieldNames: FIELD_NAMES,
+    });
 
   app.get<{ Params: Params }>('/partner/:partnerId/accounts', async (req, reply) =>
     signedIn(req, reply) ? render(req, reply) : reply,

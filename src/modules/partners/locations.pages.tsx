@@ -24,6 +24,7 @@ import {
   partnerPageCtx,
   SelfServicePage,
   sendPage,
+  submitForm,
 } from './self-service.view.tsx';
 
 // REG-7, REG-14: locations, their flags, and their listing in the Partner Locator.
@@ -313,21 +314,18 @@ export async function locationPages(app: FastifyInstance): Promise<void> {
     return reply.redirect(`${listUrl(req.params.partnerId)}?notice=location_saved`, 303);
   }
 
-  async function act(
+  const act = (
     req: FastifyRequest<{ Params: ItemParams }>,
     reply: FastifyReply,
     notice: string,
     change: () => Promise<unknown>,
-  ) {
-    if (!signedIn(req, reply, listUrl(req.params.partnerId))) return reply;
-    try {
-      await change();
-    } catch (error) {
-      if (!isFormProblem(error)) throw error;
-      return renderList(req, reply, asFormErrors(partnerPageCtx(req, reply), error));
-    }
-    return reply.redirect(`${listUrl(req.params.partnerId)}?notice=${notice}`, 303);
-  }
+  ) =>
+    submitForm(req, reply, {
+      page: listUrl(req.params.partnerId),
+      notice,
+      change,
+      refused: (errors) => renderList(req, reply, errors),
+    });
 
   app.get<{ Params: Params }>('/partner/:partnerId/locations', async (req, reply) =>
     signedIn(req, reply) ? renderList(req, reply) : reply,

@@ -6,7 +6,8 @@ import { AppError } from '../../platform/errors.ts';
 import { ErrorSummary, noErrors, type FormErrors } from '../../platform/views/components.tsx';
 import { Layout } from '../../platform/views/layout.tsx';
 import type { PageContext } from '../../platform/views/page-context.ts';
-import { pageCtx } from '../../platform/views/page-helpers.tsx';
+import { SubNav } from '../../platform/views/sub-nav.tsx';
+import { asFormErrors, pageCtx, signedIn } from '../../platform/views/page-helpers.tsx';
 import { sendPage } from '../../platform/views/render.ts';
 import type { Partner } from './partners.service.ts';
 
@@ -61,21 +62,16 @@ export function SelfServicePage({
     <Layout ctx={ctx} title={`${title} · ${partner.legalName}`}>
       <p class="eyebrow">{partner.legalName}</p>
       <h1>{title}</h1>
-      <nav aria-label={t('partner.subnav_label')} class="subnav">
-        <ul>
-          {items.map(([s, suffix]) => (
-            <li>
-              <a href={`/partner/${partner.id}${suffix}`} aria-current={s === section ? 'page' : undefined}>
-                {t(`partner.sections.${s}`)}
-              </a>
-            </li>
-          ))}
-          <li>
-            {/* REG-10: training has its own pages for the person's partner (training.pages.tsx). */}
-            <a href="/partner/training">{t('partner.sections.training')}</a>
-          </li>
-        </ul>
-      </nav>
+      <SubNav
+        label={t('partner.subnav_label')}
+        items={items.map(([s, suffix]) => [s, `/partner/${partner.id}${suffix}`, t(`partner.sections.${s}`)] as const)}
+        current={section}
+      >
+        <li>
+          {/* REG-10: training has its own pages for the person's partner (training.pages.tsx). */}
+          <a href="/partner/training">{t('partner.sections.training')}</a>
+        </li>
+      </SubNav>
       <ErrorSummary t={t} errors={errors} />
       {children}
     </Layout>
@@ -99,6 +95,37 @@ export function fieldValues(body: unknown, name: string): string[] {
 /** Validation problems and conflicts are shown on the page; anything else goes to the error page. */
 export function isFormProblem(error: unknown): error is AppError {
   return error instanceof AppError && (error.status === 409 || error.status === 422 || error.status === 400);
+}
+
+/**
+ * A form post on a Self Service list page (`page`): runs `change`; a refusal the visitor can correct
+ * shows on the page again through `refused`, success redirects to the page with the notice.
+ */
+export async function submitForm(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  {
+    page,
+    notice,
+    change,
+    refused,
+    fieldNames,
+  }: {
+    page: string;
+    notice: string;
+    change: () => Promise<unknown>;
+    refused: (errors: FormErrors) => Promise<unknown>;
+    fieldNames?: Record<string, string>;
+  },
+) {
+  if (!signedIn(req, reply, page)) return reply;
+  try {
+    await change();
+  } catch (error) {
+    if (!isFormProblem(error)) throw error;
+    return refused(asFormErrors(partnerPageCtx(req, reply), error, fieldNames));
+  }
+  return reply.redirect(`${page}?notice=${notice}`, 303);
 }
 
 export { sendPage };

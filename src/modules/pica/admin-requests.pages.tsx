@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { requestMeta } from '../../platform/request-meta.ts';
 import { CsrfField, ErrorSummary, noErrors, type FormErrors } from '../../platform/views/components.tsx';
+import { DataTable } from '../../platform/views/data-table.tsx';
 import type { PageContext } from '../../platform/views/page-context.ts';
 import { DateTime, pageCtx, pick, TextArea } from '../../platform/views/page-helpers.tsx';
 import { sendPage } from '../../platform/views/render.ts';
@@ -23,37 +24,33 @@ function RequestsPage({ ctx, requests }: { ctx: PageContext; requests: StaffAdmi
       {requests.length === 0 ? (
         <p>{t('pica.staff.requests.none')}</p>
       ) : (
-        <div class="overflow-auto">
-          <table class="striped">
-            <caption class="visually-hidden">{t('pica.staff.requests.title')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('pica.fields.applicant')}</th>
-                <th scope="col">{t('pica.fields.partner')}</th>
-                <th scope="col">{t('pica.fields.submitted')}</th>
-                <th scope="col">{t('pica.fields.status')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {requests.map((r) => (
-                <tr>
-                  <td>
-                    <a href={`/staff/pica/requests/${r.id}`}>{r.userName}</a>
-                    <br />
-                    <small>{r.userEmail}</small>
-                  </td>
-                  <td>{r.partnerName}</td>
-                  <td>
-                    <DateTime date={r.createdAt} lang={lang} />
-                  </td>
-                  <td>
-                    <StateBadge ctx={ctx} state={r.status} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption={t('pica.staff.requests.title')}
+          hideCaption
+          columns={[
+            t('pica.fields.applicant'),
+            t('pica.fields.partner'),
+            t('pica.fields.submitted'),
+            t('pica.fields.status'),
+          ]}
+          rows={requests}
+          row={(r) => (
+            <tr>
+              <td>
+                <a href={`/staff/pica/requests/${r.id}`}>{r.userName}</a>
+                <br />
+                <small>{r.userEmail}</small>
+              </td>
+              <td>{r.partnerName}</td>
+              <td>
+                <DateTime date={r.createdAt} lang={lang} />
+              </td>
+              <td>
+                <StateBadge ctx={ctx} state={r.status} />
+              </td>
+            </tr>
+          )}
+        />
       )}
     </StaffPage>
   );

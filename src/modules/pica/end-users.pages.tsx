@@ -9,6 +9,7 @@ import {
   TextField,
   type FormErrors,
 } from '../../platform/views/components.tsx';
+import { DataTable } from '../../platform/views/data-table.tsx';
 import type { PageContext } from '../../platform/views/page-context.ts';
 import { DateTime, pageCtx, pick, signedIn } from '../../platform/views/page-helpers.tsx';
 import { sendPage } from '../../platform/views/render.ts';
@@ -235,38 +236,29 @@ function AccessPage({ ctx, access, error }: { ctx: PageContext; access: Access[]
             {a.endReason && t(`pica.end_reason.${a.endReason}`, { defaultValue: '' })} · {t('pica.fields.changed_at')}:{' '}
             <DateTime date={a.changedAt} lang={lang} />
           </p>
-          <div class="overflow-auto">
-            <table class="striped">
-              <caption>{t('pica.access.tools_caption')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('pica.fields.tool')}</th>
-                  <th scope="col">{t('pica.fields.status')}</th>
-                  <th scope="col">{t('pica.access.change')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {a.tools.map((x) => (
-                  <tr>
-                    <td>{t(`pica.tools.${x.tool}`)}</td>
-                    <td>{x.enabled ? t('pica.on') : t('pica.off')}</td>
-                    <td>
-                      {a.status === 'active' && (
-                        <form method="post" action={`/pica/access/${a.id}/tools/${x.tool}`} class="inline-form">
-                          <CsrfField token={ctx.csrfToken} />
-                          <input type="hidden" name="enabled" value={x.enabled ? 'no' : 'yes'} />
-                          <button type="submit" class="secondary">
-                            {x.enabled ? t('pica.access.turn_off') : t('pica.access.turn_on')}
-                            <span class="visually-hidden">{` ${t(`pica.tools.${x.tool}`)}`}</span>
-                          </button>
-                        </form>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            caption={t('pica.access.tools_caption')}
+            columns={[t('pica.fields.tool'), t('pica.fields.status'), t('pica.access.change')]}
+            rows={a.tools}
+            row={(x) => (
+              <tr>
+                <td>{t(`pica.tools.${x.tool}`)}</td>
+                <td>{x.enabled ? t('pica.on') : t('pica.off')}</td>
+                <td>
+                  {a.status === 'active' && (
+                    <form method="post" action={`/pica/access/${a.id}/tools/${x.tool}`} class="inline-form">
+                      <CsrfField token={ctx.csrfToken} />
+                      <input type="hidden" name="enabled" value={x.enabled ? 'no' : 'yes'} />
+                      <button type="submit" class="secondary">
+                        {x.enabled ? t('pica.access.turn_off') : t('pica.access.turn_on')}
+                        <span class="visually-hidden">{` ${t(`pica.tools.${x.tool}`)}`}</span>
+                      </button>
+                    </form>
+                  )}
+                </td>
+              </tr>
+            )}
+          />
           {a.requests.length > 0 && (
             <ul>
               {a.requests.map((r) => (

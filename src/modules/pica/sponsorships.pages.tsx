@@ -11,7 +11,9 @@ import {
   TextField,
   type FormErrors,
 } from '../../platform/views/components.tsx';
+import { DataTable } from '../../platform/views/data-table.tsx';
 import type { PageContext } from '../../platform/views/page-context.ts';
+import { SubNav, type SubNavItem } from '../../platform/views/sub-nav.tsx';
 import { countrySelectOptions, DateTime, pageCtx, pick, signedIn } from '../../platform/views/page-helpers.tsx';
 import { sendPage } from '../../platform/views/render.ts';
 import { sponsoringPartner } from './administrators.service.ts';
@@ -47,24 +49,12 @@ type Section = 'sponsorships' | 'sponsor' | 'users';
 
 function AdminNav({ ctx, current }: { ctx: PageContext; current: Section }) {
   const { t } = ctx;
-  const items: [Section, string, string][] = [
+  const items: SubNavItem<Section>[] = [
     ['sponsorships', '/pica/admin', t('pica.admin.nav.sponsorships')],
     ['sponsor', '/pica/admin/sponsor', t('pica.admin.nav.sponsor')],
     ['users', '/pica/admin/users', t('pica.admin.nav.users')],
   ];
-  return (
-    <nav aria-label={t('pica.admin.nav.label')} class="subnav">
-      <ul>
-        {items.map(([section, href, label]) => (
-          <li>
-            <a href={href} aria-current={section === current ? 'page' : undefined}>
-              {label}
-            </a>
-          </li>
-        ))}
-      </ul>
-    </nav>
-  );
+  return <SubNav label={t('pica.admin.nav.label')} items={items} current={current} />;
 }
 
 function AdminPage({
@@ -94,41 +84,37 @@ function SponsorshipsPage({ ctx, sponsorships }: { ctx: PageContext; sponsorship
       {sponsorships.length === 0 ? (
         <p>{t('pica.admin.none')}</p>
       ) : (
-        <div class="overflow-auto">
-          <table class="striped">
-            <caption class="visually-hidden">{t('pica.admin.title')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('pica.fields.registration_number')}</th>
-                <th scope="col">{t('pica.fields.customer_name')}</th>
-                <th scope="col">{t('pica.fields.contract_number')}</th>
-                <th scope="col">{t('pica.fields.expires_at')}</th>
-                <th scope="col">{t('pica.fields.uses')}</th>
-                <th scope="col">{t('pica.fields.status')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {sponsorships.map((s) => (
-                <tr>
-                  <td>
-                    <a href={`/pica/admin/sponsorships/${s.id}`}>
-                      <code>{s.registrationNumber}</code>
-                    </a>
-                  </td>
-                  <td>{s.customer.name}</td>
-                  <td>{s.contract.number}</td>
-                  <td>
-                    <DateTime date={s.expiresAt} lang={lang} />
-                  </td>
-                  <td>{s.maxUses === null ? String(s.uses) : `${s.uses} / ${s.maxUses}`}</td>
-                  <td>
-                    <StateBadge ctx={ctx} state={s.state} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption={t('pica.admin.title')}
+          hideCaption
+          columns={[
+            t('pica.fields.registration_number'),
+            t('pica.fields.customer_name'),
+            t('pica.fields.contract_number'),
+            t('pica.fields.expires_at'),
+            t('pica.fields.uses'),
+            t('pica.fields.status'),
+          ]}
+          rows={sponsorships}
+          row={(s) => (
+            <tr>
+              <td>
+                <a href={`/pica/admin/sponsorships/${s.id}`}>
+                  <code>{s.registrationNumber}</code>
+                </a>
+              </td>
+              <td>{s.customer.name}</td>
+              <td>{s.contract.number}</td>
+              <td>
+                <DateTime date={s.expiresAt} lang={lang} />
+              </td>
+              <td>{s.maxUses === null ? String(s.uses) : `${s.uses} / ${s.maxUses}`}</td>
+              <td>
+                <StateBadge ctx={ctx} state={s.state} />
+              </td>
+            </tr>
+          )}
+        />
       )}
     </AdminPage>
   );
@@ -363,58 +349,54 @@ function UsersPage({ ctx, users, customers }: { ctx: PageContext; users: Access[
       {users.length === 0 ? (
         <p>{t('pica.admin.users.none')}</p>
       ) : (
-        <div class="overflow-auto">
-          <table class="striped">
-            <caption class="visually-hidden">{t('pica.admin.users.title')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('pica.fields.user')}</th>
-                <th scope="col">{t('pica.fields.customer_name')}</th>
-                <th scope="col">{t('pica.fields.tools')}</th>
-                <th scope="col">{t('pica.fields.changed_at')}</th>
-                <th scope="col">{t('pica.fields.status')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {users.map((u) => (
-                <tr>
-                  <td>
-                    {u.userName}
+        <DataTable
+          caption={t('pica.admin.users.title')}
+          hideCaption
+          columns={[
+            t('pica.fields.user'),
+            t('pica.fields.customer_name'),
+            t('pica.fields.tools'),
+            t('pica.fields.changed_at'),
+            t('pica.fields.status'),
+          ]}
+          rows={users}
+          row={(u) => (
+            <tr>
+              <td>
+                {u.userName}
+                <br />
+                <small>{u.userEmail}</small>
+                {u.employmentAttested && (
+                  <>
                     <br />
-                    <small>{u.userEmail}</small>
-                    {u.employmentAttested && (
-                      <>
-                        <br />
-                        <StateBadge ctx={ctx} state="attested" />
-                      </>
-                    )}
-                  </td>
-                  <td>{u.customerName}</td>
-                  <td>
-                    {u.tools
-                      .map((x) => `${t(`pica.tools.${x.tool}`)}: ${x.enabled ? t('pica.on') : t('pica.off')}`)
-                      .join(', ')}
-                  </td>
-                  <td>
-                    <DateTime date={u.changedAt} lang={lang} />
-                  </td>
-                  <td>
-                    <StateBadge ctx={ctx} state={u.status} />
-                    {u.status === 'active' && (
-                      <form method="post" action={`/pica/admin/access/${u.id}/revoke`} class="inline-form">
-                        <CsrfField token={ctx.csrfToken} />
-                        <button type="submit" class="secondary outline">
-                          {t('pica.admin.users.revoke')}
-                          <span class="visually-hidden">{` ${u.userName}`}</span>
-                        </button>
-                      </form>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+                    <StateBadge ctx={ctx} state="attested" />
+                  </>
+                )}
+              </td>
+              <td>{u.customerName}</td>
+              <td>
+                {u.tools
+                  .map((x) => `${t(`pica.tools.${x.tool}`)}: ${x.enabled ? t('pica.on') : t('pica.off')}`)
+                  .join(', ')}
+              </td>
+              <td>
+                <DateTime date={u.changedAt} lang={lang} />
+              </td>
+              <td>
+                <StateBadge ctx={ctx} state={u.status} />
+                {u.status === 'active' && (
+                  <form method="post" action={`/pica/admin/access/${u.id}/revoke`} class="inline-form">
+                    <CsrfField token={ctx.csrfToken} />
+                    <button type="submit" class="secondary outline">
+                      {t('pica.admin.users.revoke')}
+                      <span class="visually-hidden">{` ${u.userName}`}</span>
+                    </button>
+                  </form>
+                )}
+              </td>
+            </tr>
+          )}
+        />
       )}
       {pending.length > 0 && (
         <section aria-labelledby="tool-requests">

@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { can, type Actor } from '../../platform/auth.ts';
 import { forbidden } from '../../platform/errors.ts';
 import type { PageContext } from '../../platform/views/page-context.ts';
+import { SubNav, type SubNavItem } from '../../platform/views/sub-nav.tsx';
 import { signedIn } from '../../platform/views/page-helpers.tsx';
 import { PicaPage } from './views.tsx';
 
@@ -10,26 +11,14 @@ export type Section = 'partners' | 'types' | 'contracts' | 'requests';
 
 function StaffNav({ ctx, current }: { ctx: PageContext; current: Section }) {
   const { t } = ctx;
-  const items: [Section, string, string][] = [['requests', '/staff/pica/requests', t('pica.staff.nav.requests')]];
+  const items: SubNavItem<Section>[] = [['requests', '/staff/pica/requests', t('pica.staff.nav.requests')]];
   if (can(ctx.actor, 'contracts:manage'))
     items.unshift(
       ['partners', '/staff/pica', t('pica.staff.nav.partners')],
       ['types', '/staff/pica/contract-types', t('pica.staff.nav.types')],
       ['contracts', '/staff/pica/contracts', t('pica.staff.nav.contracts')],
     );
-  return (
-    <nav aria-label={t('pica.staff.nav.label')} class="subnav">
-      <ul>
-        {items.map(([section, href, label]) => (
-          <li>
-            <a href={href} aria-current={section === current ? 'page' : undefined}>
-              {label}
-            </a>
-          </li>
-        ))}
-      </ul>
-    </nav>
-  );
+  return <SubNav label={t('pica.staff.nav.label')} items={items} current={current} />;
 }
 
 export function StaffPage({

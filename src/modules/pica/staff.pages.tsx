@@ -15,6 +15,7 @@ import {
   type FormErrors,
 } from '../../platform/views/components.tsx';
 import { DateField } from '../../platform/views/date-field.tsx';
+import { DataTable } from '../../platform/views/data-table.tsx';
 import type { PageContext } from '../../platform/views/page-context.ts';
 import { FileField, pageCtx, pick } from '../../platform/views/page-helpers.tsx';
 import { sendPage } from '../../platform/views/render.ts';
@@ -51,64 +52,56 @@ function PartnersPage({ ctx, partners, errors }: { ctx: PageContext; partners: P
       {partners.length === 0 ? (
         <p>{t('pica.staff.partners.none')}</p>
       ) : (
-        <div class="overflow-auto">
-          <table class="striped">
-            <caption class="visually-hidden">{t('pica.staff.partners.title')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('pica.fields.partner')}</th>
-                <th scope="col">{t('pica.staff.partners.standing')}</th>
-                <th scope="col">{t('pica.staff.partners.settings')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {partners.map((p) => (
-                <tr>
-                  <td>
-                    {p.legalName}
-                    <br />
-                    <small>{countryName(p.country, lang)}</small>
-                  </td>
-                  <td>
-                    {p.gaps.length === 0 ? (
-                      <StateBadge ctx={ctx} state="eligible" />
-                    ) : (
-                      <ul>
-                        {p.gaps.map((g) => (
-                          <li>{t(`pica.gaps.${g}`)}</li>
-                        ))}
-                      </ul>
-                    )}
-                  </td>
-                  <td>
-                    <form method="post" action={`/staff/pica/partners/${p.partnerId}/settings`} class="stacked-form">
-                      <CsrfField token={ctx.csrfToken} />
-                      <label>
-                        <input type="checkbox" name="own_brand_support" value="yes" checked={p.ownBrandSupport} />{' '}
-                        {t('pica.fields.own_brand_support')}
-                        <span class="visually-hidden">{` ${p.legalName}`}</span>
-                      </label>
-                      <label for={`agreement-${p.partnerId}`}>
-                        {t('pica.fields.agreement_signed_on')}
-                        <span class="visually-hidden">{` ${p.legalName}`}</span>
-                      </label>
-                      <input
-                        id={`agreement-${p.partnerId}`}
-                        type="date"
-                        name="agreement_signed_on"
-                        value={day(p.agreementSignedOn)}
-                      />
-                      <button type="submit" class="secondary">
-                        {t('pica.staff.save')}
-                        <span class="visually-hidden">{` ${p.legalName}`}</span>
-                      </button>
-                    </form>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption={t('pica.staff.partners.title')}
+          hideCaption
+          columns={[t('pica.fields.partner'), t('pica.staff.partners.standing'), t('pica.staff.partners.settings')]}
+          rows={partners}
+          row={(p) => (
+            <tr>
+              <td>
+                {p.legalName}
+                <br />
+                <small>{countryName(p.country, lang)}</small>
+              </td>
+              <td>
+                {p.gaps.length === 0 ? (
+                  <StateBadge ctx={ctx} state="eligible" />
+                ) : (
+                  <ul>
+                    {p.gaps.map((g) => (
+                      <li>{t(`pica.gaps.${g}`)}</li>
+                    ))}
+                  </ul>
+                )}
+              </td>
+              <td>
+                <form method="post" action={`/staff/pica/partners/${p.partnerId}/settings`} class="stacked-form">
+                  <CsrfField token={ctx.csrfToken} />
+                  <label>
+                    <input type="checkbox" name="own_brand_support" value="yes" checked={p.ownBrandSupport} />{' '}
+                    {t('pica.fields.own_brand_support')}
+                    <span class="visually-hidden">{` ${p.legalName}`}</span>
+                  </label>
+                  <label for={`agreement-${p.partnerId}`}>
+                    {t('pica.fields.agreement_signed_on')}
+                    <span class="visually-hidden">{` ${p.legalName}`}</span>
+                  </label>
+                  <input
+                    id={`agreement-${p.partnerId}`}
+                    type="date"
+                    name="agreement_signed_on"
+                    value={day(p.agreementSignedOn)}
+                  />
+                  <button type="submit" class="secondary">
+                    {t('pica.staff.save')}
+                    <span class="visually-hidden">{` ${p.legalName}`}</span>
+                  </button>
+                </form>
+              </td>
+            </tr>
+          )}
+        />
       )}
     </StaffPage>
   );
@@ -135,31 +128,27 @@ function TypesPage({
     <StaffPage ctx={ctx} current="types" title={t('pica.staff.types.title')}>
       <p>{t('pica.staff.types.intro')}</p>
       {types.length > 0 && (
-        <div class="overflow-auto">
-          <table class="striped">
-            <caption class="visually-hidden">{t('pica.staff.types.title')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('pica.fields.code')}</th>
-                <th scope="col">{t('pica.fields.type_name')}</th>
-                <th scope="col">{t('pica.fields.qualifies_pica')}</th>
-                <th scope="col">{t('pica.fields.entitlements')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {types.map((ty) => (
-                <tr>
-                  <td>
-                    <code>{ty.code}</code>
-                  </td>
-                  <td>{ty.name}</td>
-                  <td>{ty.qualifiesPica ? t('pica.yes') : t('pica.no')}</td>
-                  <td>{ty.entitlements.map((e) => t(`pica.tools.${e}`)).join(', ')}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption={t('pica.staff.types.title')}
+          hideCaption
+          columns={[
+            t('pica.fields.code'),
+            t('pica.fields.type_name'),
+            t('pica.fields.qualifies_pica'),
+            t('pica.fields.entitlements'),
+          ]}
+          rows={types}
+          row={(ty) => (
+            <tr>
+              <td>
+                <code>{ty.code}</code>
+              </td>
+              <td>{ty.name}</td>
+              <td>{ty.qualifiesPica ? t('pica.yes') : t('pica.no')}</td>
+              <td>{ty.entitlements.map((e) => t(`pica.tools.${e}`)).join(', ')}</td>
+            </tr>
+          )}
+        />
       )}
       <h2>{t('pica.staff.types.form_title')}</h2>
       <ErrorSummary t={t} errors={errors} />
@@ -317,40 +306,36 @@ function ContractsPage({
         </section>
       )}
       <ErrorSummary t={t} errors={errors} />
-      <div class="overflow-auto">
-        <table class="striped">
-          <caption class="visually-hidden">{t('pica.staff.contracts.title')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('pica.fields.number')}</th>
-              <th scope="col">{t('pica.fields.partner')}</th>
-              <th scope="col">{t('pica.fields.type')}</th>
-              <th scope="col">{t('pica.fields.customer')}</th>
-              <th scope="col">{t('pica.fields.ends_on')}</th>
-              <th scope="col">{t('pica.fields.status')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {contracts.map((c) => (
-              <tr>
-                <td>
-                  <a href={`/staff/pica/contracts/${c.id}`}>{c.number}</a>
-                </td>
-                <td>{partners.get(c.partnerId) ?? c.partnerId}</td>
-                <td>{c.typeCode}</td>
-                <td>{c.customerName ?? '—'}</td>
-                <td>{formatDate(c.endsOn, lang)}</td>
-                <td>
-                  <StateBadge
-                    ctx={ctx}
-                    state={c.inForce ? 'in_force' : c.status === 'active' ? 'not_in_force' : c.status}
-                  />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        caption={t('pica.staff.contracts.title')}
+        hideCaption
+        columns={[
+          t('pica.fields.number'),
+          t('pica.fields.partner'),
+          t('pica.fields.type'),
+          t('pica.fields.customer'),
+          t('pica.fields.ends_on'),
+          t('pica.fields.status'),
+        ]}
+        rows={contracts}
+        row={(c) => (
+          <tr>
+            <td>
+              <a href={`/staff/pica/contracts/${c.id}`}>{c.number}</a>
+            </td>
+            <td>{partners.get(c.partnerId) ?? c.partnerId}</td>
+            <td>{c.typeCode}</td>
+            <td>{c.customerName ?? '—'}</td>
+            <td>{formatDate(c.endsOn, lang)}</td>
+            <td>
+              <StateBadge
+                ctx={ctx}
+                state={c.inForce ? 'in_force' : c.status === 'active' ? 'not_in_force' : c.status}
+              />
+            </td>
+          </tr>
+        )}
+      />
       <section aria-labelledby="new-contract">
         <h2 id="new-contract">{t('pica.staff.contracts.new_title')}</h2>
         <form method="post" action="/staff/pica/contracts" novalidate>

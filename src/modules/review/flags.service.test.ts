@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.ts';
-import { submittedApplication } from '../../../test/helpers/applications.ts';
-import { createDistributor, createUser, testMeta, type DistributorFixture } from '../../../test/helpers/fixtures.ts';
+import { reviewSetting, submittedApplication } from '../../../test/helpers/applications.ts';
+import { createUser, testMeta, type DistributorFixture } from '../../../test/helpers/fixtures.ts';
 import type { Actor } from '../../platform/auth.ts';
 import { verifyAuditChain } from '../audit/index.ts';
-import { addressLists, addToWatchlist, publishAgreement, removeFromAllowlist } from '../registration/index.ts';
+import { addressLists, addToWatchlist, removeFromAllowlist } from '../registration/index.ts';
 import { dashboard } from './dashboard.service.ts';
 import { allowListFalseAlarm, recordVerdict } from './flags.service.ts';
 import { reviewDetail } from './review.service.ts';
@@ -16,20 +16,7 @@ let reviewerB: Actor;
 
 beforeAll(async () => {
   t = await createTestApp();
-  eurodist = await createDistributor(t.ctx, { hqCountry: 'DE', territories: ['DE'], legalName: 'EuroDist GmbH' });
-  reviewerA = await createUser(t.ctx, [{ role: 'staff_reviewer', organisationId: null }]);
-  reviewerB = await createUser(t.ctx, [{ role: 'staff_reviewer', organisationId: null }]);
-  await publishAgreement(
-    t.ctx,
-    await createUser(t.ctx, [{ role: 'staff_admin', organisationId: null }]),
-    {
-      version: '2026.1',
-      governingLanguage: 'en',
-      texts: { en: { title: 'ICPA', body: 'Terms.' } },
-      effectiveAt: new Date('2026-01-01'),
-    },
-    testMeta,
-  );
+  ({ eurodist, reviewerA, reviewerB } = await reviewSetting(t.ctx, ['DE']));
 });
 afterAll(() => t.close());
 

@@ -1,16 +1,10 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.ts';
-import {
-  createDistributor,
-  createUser,
-  sessionFor,
-  testMeta,
-  type DistributorFixture,
-} from '../../../test/helpers/fixtures.ts';
+import { reviewSetting } from '../../../test/helpers/applications.ts';
+import { createUser, sessionFor, testMeta, type DistributorFixture } from '../../../test/helpers/fixtures.ts';
 import type { Actor } from '../../platform/auth.ts';
 import { verifyAuditChain } from '../audit/index.ts';
-import { publishAgreement } from '../registration/index.ts';
 import { getApplication, saveStep, startApplication, submitApplication } from '../registration/registration.service.ts';
 import type { ApplicationAnswers, Step } from '../registration/registration.rules.ts';
 import { CHECKLIST_ITEMS } from './review.rules.ts';
@@ -23,20 +17,7 @@ let reviewerB: Actor;
 
 beforeAll(async () => {
   t = await createTestApp();
-  eurodist = await createDistributor(t.ctx, { hqCountry: 'DE', territories: ['AT'], legalName: 'EuroDist GmbH' });
-  reviewerA = await createUser(t.ctx, [{ role: 'staff_reviewer', organisationId: null }]);
-  reviewerB = await createUser(t.ctx, [{ role: 'staff_reviewer', organisationId: null }]);
-  await publishAgreement(
-    t.ctx,
-    await createUser(t.ctx, [{ role: 'staff_admin', organisationId: null }]),
-    {
-      version: '2026.1',
-      governingLanguage: 'en',
-      texts: { en: { title: 'ICPA', body: 'Terms.' } },
-      effectiveAt: new Date('2026-01-01'),
-    },
-    testMeta,
-  );
+  ({ eurodist, reviewerA, reviewerB } = await reviewSetting(t.ctx, ['AT']));
 });
 afterAll(() => t.close());
 
