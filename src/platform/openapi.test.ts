@@ -90,3 +90,37 @@ describe('the OpenAPI document (issue #17, X-3)', () => {
     );
   });
 });
+
+describe('bounded numbers in what clients send (#10 item 3)', () => {
+  type Schema = { type?: string | string[]; maximum?: number; properties?: Record<string, Schema>; items?: Schema };
+  type Input = {
+    requestBody?: { content?: Record<string, { schema?: Schema }> };
+    parameters?: { name: string; schema?: Schema }[];
+  };
+  /** Every integer or number a client may send, with where it is. */
+  function numbersIn(schema: Schema | undefined, where: string): { where: string; schema: Schema }[] {
+    if (!schema) return [];
+    const types = ([] as string[]).concat(schema.type ?? []);
+    const here = types.includes('integer') || types.includes('number') ? [{ where, schema }] : [];
+    return [
+      ...here,
+      ...Object.entries(schema.properties ?? {}).flatMap(([name, s]) => numbersIn(s, `${where}.${name}`)),
+      ...numbersIn(schema.items, `${where}[]`),
+    ];
+  }
+
+  it('gives every integer a client sends a maximum, so 2^31 or 1e300 is a 400 and never a database error', () => {
+    const unbounded = operations().flatMap(({ path, method, op }) => {
+      const input = op as unknown as Input;
+      const bodies = Object.values(input.requestBody?.content ?? {}).flatMap((c) => numbersIn(c.schema, 'body'));
+      const params = (input.parameters ?? []).flatMap((p) => numbersIn(p.schema, p.name));
+      return [...bodies, ...params]
+        .filter(
+          ({ schema }) =>
+            ([] as string[]).concat(schema.type ?? []).includes('integer') && schema.maximum === undefined,
+        )
+        .map(({ where }) => `${method.toUpperCase()} ${path} ${where}`);
+    });
+    expect(unbounded).toEqual([]);
+  });
+});

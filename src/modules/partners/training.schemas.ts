@@ -1,5 +1,5 @@
 import Type from 'typebox';
-import { DateTime } from '../../platform/api-schemas.ts';
+import { DateTime, VersionInput } from '../../platform/api-schemas.ts';
 
 // REG-10 request and response schemas (TypeBox, published in OpenAPI).
 
@@ -74,10 +74,10 @@ export const KeyPersonBody = Type.Object(
   { additionalProperties: false },
 );
 export const KeyPersonUpdateBody = Type.Object(
-  { ...KeyPersonBody.properties, version: Type.Integer() },
+  { ...KeyPersonBody.properties, version: VersionInput },
   { additionalProperties: false },
 );
-export const VersionQuery = Type.Object({ version: Type.Integer() }, { additionalProperties: false });
+export const VersionQuery = Type.Object({ version: VersionInput }, { additionalProperties: false });
 
 export const Completion = Type.Object({
   id: Uuid,
@@ -128,7 +128,7 @@ export const ReviewBody = Type.Object(
   {
     decision: Type.Enum(['verify', 'reject']),
     reason: Type.Optional(Type.String({ maxLength: 2000, description: 'Required to reject; the partner reads it' })),
-    version: Type.Integer(),
+    version: VersionInput,
   },
   { additionalProperties: false },
 );
@@ -165,7 +165,7 @@ export const SettingsBody = Type.Object(
     graceDays: Type.Integer({ minimum: 0, maximum: 730 }),
     flagAfterDays: Type.Integer({ minimum: 0, maximum: 730 }),
     restrictNonCompliant: Type.Boolean(),
-    version: Type.Integer(),
+    version: VersionInput,
   },
   { additionalProperties: false },
 );

@@ -1,5 +1,5 @@
 import Type from 'typebox';
-import { DateTime } from '../../platform/api-schemas.ts';
+import { DateTime, VersionInput } from '../../platform/api-schemas.ts';
 import { TOOLS } from './pica.rules.ts';
 
 const Uuid = Type.String({ format: 'uuid' });
@@ -47,7 +47,7 @@ const contractFields = {
   status: Type.Optional(Type.Enum(['active', 'suspended', 'revoked'])),
 };
 export const ContractBody = body({ number: Type.String({ maxLength: 40 }), ...contractFields });
-export const ContractUpdateBody = body({ ...contractFields, version: Type.Integer() });
+export const ContractUpdateBody = body({ ...contractFields, version: VersionInput });
 export const ContractsQuery = Type.Object({ partnerId: Type.Optional(Uuid) }, { additionalProperties: false });
 export const ImportReport = Type.Object({
   rowsRead: Type.Integer(),
@@ -159,8 +159,12 @@ export const SponsorshipBody = body({
     description: 'The administrator attests the customer bought a product or service from the partner',
   }),
   contractNumber: Type.String({ maxLength: 40, description: 'The partner’s support contract with this customer' }),
-  validDays: Type.Optional(Type.Integer({ description: 'Default 30, at most 365; never past the contract end' })),
-  maxUses: Type.Optional(Type.Integer()),
+  validDays: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: 365, description: 'Default 30, at most 365; never past the contract end' }),
+  ),
+  maxUses: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: 100_000, description: 'How many people may register with it' }),
+  ),
 });
 
 export const VerifyBody = body({
