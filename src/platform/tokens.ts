@@ -6,6 +6,11 @@ export function newSecret(bytes = 32): { secret: string; hash: string } {
   return { secret, hash: hashSecret(secret) };
 }
 
+/** The SHA-256 of a text, in hex: stored secrets, and the exact words a consent covered. */
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
 export function hashSecret(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
+  return sha256(secret);
 }

@@ -1,7 +1,7 @@
 import type { AppContext } from '../../src/platform/context.ts';
 import type { ApplicationAnswers, Step } from '../../src/modules/registration/registration.rules.ts';
 import { saveStep, startApplication, submitApplication } from '../../src/modules/registration/registration.service.ts';
-import { publishAgreement } from '../../src/modules/registration/registration.service.ts';
+import { publishAgreement } from '../../src/modules/registration/agreements.service.ts';
 import type { Actor } from '../../src/platform/auth.ts';
 import { createDistributor, createUser, testMeta, type DistributorFixture } from './fixtures.ts';
 

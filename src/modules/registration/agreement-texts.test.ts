@@ -12,7 +12,8 @@ import {
 import type { Actor } from '../../platform/auth.ts';
 import { translator, type Language } from '../../platform/i18n.ts';
 import { releaseOfInformationText, type ApplicationAnswers, type Step } from './registration.rules.ts';
-import { currentAgreementView, publishAgreement, saveStep, startApplication } from './registration.service.ts';
+import { saveStep, startApplication } from './registration.service.ts';
+import { currentAgreementView, publishAgreement } from './agreements.service.ts';
 
 // X-1, REG-6, REG-11 (#9 item 2): the binding texts are read in the applicant's language, the
 // governing one is a link away, and the consent keeps the language and hash of what was shown.

@@ -3,7 +3,7 @@ import { LANGUAGE_NAMES as LANGUAGE_NAMES_OWN, LANGUAGES } from '../../platform/
 import { Layout } from '../../platform/views/layout.tsx';
 import type { PageContext } from '../../platform/views/page-context.ts';
 import { fieldId } from '../../platform/views/components.tsx';
-import type { AgreementText, AgreementView } from './registration.service.ts';
+import type { AgreementText, AgreementView } from './agreements.service.ts';
 
 // X-1, REG-11: an agreement version is read in the reader's language when it has a text in it;
 // otherwise the governing text shows with a plain statement that it is the binding version. A

@@ -1,15 +1,15 @@
 export { registrationRoutes } from './registration.routes.ts';
+export { ruleContext } from './registration.service.ts';
 export {
   recordAgreement,
   publishAgreement,
   currentAgreementView,
   agreementVersionView,
   listAgreementVersions,
-  ruleContext,
   type AgreementText,
   type AgreementView,
   type AgreementVersion,
-} from './registration.service.ts';
+} from './agreements.service.ts';
 export {
   checkApplication,
   checkLocation,

@@ -10,7 +10,8 @@ import {
 } from '../../../test/helpers/fixtures.ts';
 import type { Actor } from '../../platform/auth.ts';
 import { releaseOfInformationText, signatureAuthorityText } from './registration.rules.ts';
-import { getApplication, publishAgreement } from './registration.service.ts';
+import { getApplication } from './registration.service.ts';
+import { publishAgreement } from './agreements.service.ts';
 
 let t: TestApp;
 let eurodist: DistributorFixture;

@@ -13,6 +13,8 @@ import { parseSignature, parseStep } from './registration.forms.ts';
 import { AgreementPage } from './agreement-views.tsx';
 import { blocking, isEditable, STEPS, textFor, type ApplicationAnswers, type Step } from './registration.rules.ts';
 import * as registration from './registration.service.ts';
+import * as agreements from './agreements.service.ts';
+import * as invitations from './invitations.service.ts';
 import { StatusPage } from './status-page.tsx';
 import { StepPage, type StepState } from './step-page.tsx';
 import { ReviewPage, type ReviewState } from './summary-page.tsx';
@@ -92,7 +94,7 @@ export async function registrationPages(app: FastifyInstance): Promise<void> {
   ) {
     const { application, findings } = await registration.reviewApplication(appCtx(), actor, id);
     if (!isEditable(application.status)) return reply.redirect(`/apply/${id}/status`, 303);
-    const agreement = await registration.currentAgreementView(appCtx());
+    const agreement = await agreements.currentAgreementView(appCtx());
     const claimed = application.answers.distributors?.items.map((i) => i.distributorId) ?? [];
     const names = new Map((await distributorChoices(undefined, claimed)).map((d) => [d.id, d.legalName]));
     const ctx = ctxOf(req, reply);
@@ -158,7 +160,7 @@ export async function registrationPages(app: FastifyInstance): Promise<void> {
     if (!actor) return reply;
     const token = formField(req.query, 'token');
     try {
-      const invitation = await registration.previewInvitation(appCtx(), actor, token);
+      const invitation = await invitations.previewInvitation(appCtx(), actor, token);
       return sendPage(reply, <JoinPage ctx={ctxOf(req, reply)} invitation={invitation} token={token} />);
     } catch (error) {
       if (!isJoinRefusal(error)) throw error;
@@ -171,7 +173,7 @@ export async function registrationPages(app: FastifyInstance): Promise<void> {
     const actor = signedIn(req, reply, `/apply/join?token=${encodeURIComponent(token)}`);
     if (!actor) return reply;
     try {
-      const id = await registration.acceptSignatoryInvitation(appCtx(), actor, token, requestMeta(req));
+      const id = await invitations.acceptSignatoryInvitation(appCtx(), actor, token, requestMeta(req));
       return reply.redirect(`/apply/${id}/review?notice=joined`, 303);
     } catch (error) {
       if (!isJoinRefusal(error)) throw error;
@@ -194,7 +196,7 @@ export async function registrationPages(app: FastifyInstance): Promise<void> {
   app.get<{ Params: { version: string }; Querystring: { lang?: string } }>(
     '/agreements/:version',
     async (req, reply) => {
-      const agreement = await registration.agreementVersionView(appCtx(), req.params.version);
+      const agreement = await agreements.agreementVersionView(appCtx(), req.params.version);
       if (!agreement) throw notFound('Agreement version');
       const ctx = ctxOf(req, reply);
       const shown = textFor(agreement.texts, formField(req.query, 'lang') || ctx.lang, agreement.governingLanguage);
@@ -255,7 +257,7 @@ export async function registrationPages(app: FastifyInstance): Promise<void> {
       if (!actor) return reply;
       const email = formField(req.body, 'email');
       try {
-        await registration.inviteSignatory(appCtx(), actor, id, email, requestMeta(req));
+        await invitations.inviteSignatory(appCtx(), actor, id, email, requestMeta(req));
       } catch (error) {
         if (!(error instanceof AppError) || error.code !== 'validation_failed') throw error;
         const inviteErrors = applicantErrors(

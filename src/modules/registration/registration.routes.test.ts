@@ -8,7 +8,7 @@ import {
   type DistributorFixture,
 } from '../../../test/helpers/fixtures.ts';
 import { checkLocation } from './registration.rules.ts';
-import { publishAgreement } from './registration.service.ts';
+import { publishAgreement } from './agreements.service.ts';
 import { SHIPPED_WATCHLIST } from './watchlist.ts';
 
 let t: TestApp;

@@ -8,6 +8,8 @@ import { requestMeta } from '../../platform/request-meta.ts';
 import { violationMessage } from '../../platform/violations.ts';
 import type { Finding } from './registration.rules.ts';
 import * as registration from './registration.service.ts';
+import * as agreements from './agreements.service.ts';
+import * as invitations from './invitations.service.ts';
 import * as s from './registration.schemas.ts';
 
 // The API speaks English, from the same catalogue the pages use.
@@ -67,7 +69,7 @@ export async function registrationRoutes(fastify: FastifyInstance): Promise<void
       },
     },
     async () => {
-      const agreement = await registration.currentAgreementView(ctx());
+      const agreement = await agreements.currentAgreementView(ctx());
       if (!agreement) throw notFound('A published agreement');
       return agreement;
     },
@@ -175,7 +177,7 @@ export async function registrationRoutes(fastify: FastifyInstance): Promise<void
       },
     },
     async (req, reply) => {
-      await registration.inviteSignatory(ctx(), req.actor, req.params.id, req.body.email, requestMeta(req));
+      await invitations.inviteSignatory(ctx(), req.actor, req.params.id, req.body.email, requestMeta(req));
       return reply.status(202).send({ status: 'accepted' as const });
     },
   );
@@ -193,7 +195,7 @@ export async function registrationRoutes(fastify: FastifyInstance): Promise<void
       },
     },
     async (req) => ({
-      applicationId: await registration.acceptSignatoryInvitation(ctx(), req.actor, req.body.token, requestMeta(req)),
+      applicationId: await invitations.acceptSignatoryInvitation(ctx(), req.actor, req.body.token, requestMeta(req)),
     }),
   );
 

@@ -1,3 +1,4 @@
+import { acceptSignatoryInvitation, inviteSignatory } from './invitations.service.ts';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.ts';
@@ -5,15 +6,13 @@ import { createDistributor, createUser, testMeta, type DistributorFixture } from
 import type { Actor } from '../../platform/auth.ts';
 import { verifyAuditChain } from '../audit/index.ts';
 import {
-  publishAgreement,
   saveStep,
   startApplication,
   submitApplication,
   reviewApplication,
-  inviteSignatory,
-  acceptSignatoryInvitation,
   getApplication,
 } from './registration.service.ts';
+import { publishAgreement } from './agreements.service.ts';
 import type { ApplicationAnswers, Step } from './registration.rules.ts';
 
 let t: TestApp;

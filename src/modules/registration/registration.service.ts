@@ -1,29 +1,22 @@
 import { isUuid } from '../../platform/ids.ts';
-import { invitationRefusal } from '../../platform/invitation.rules.ts';
 import { isCountryCode } from '../../platform/countries.ts';
-import { createHash, randomBytes } from 'node:crypto';
-import { auditActor, requirePermission, requireUser, type Actor } from '../../platform/auth.ts';
+import { randomBytes } from 'node:crypto';
+import { auditActor, requireUser, type Actor } from '../../platform/auth.ts';
 import { brandOf, type AppContext, type RequestMeta } from '../../platform/context.ts';
-import type { Executor, Trx } from '../../platform/db.ts';
+import type { Executor } from '../../platform/db.ts';
 import { AppError, conflict, notFound, validationFailed, type FieldViolation } from '../../platform/errors.ts';
 import { isUniqueViolation } from '../../platform/pg-errors.ts';
-import { LANGUAGES, translator, type Language } from '../../platform/i18n.ts';
-import { hashSecret, newSecret } from '../../platform/tokens.ts';
+import { sha256 } from '../../platform/tokens.ts';
 import { createApplicantPartner, updateApplicantPartner } from '../partners/index.ts';
-import { checkEmail } from '../../platform/contact.rules.ts';
-import { recordAudit, SYSTEM_ACTOR } from '../audit/index.ts';
+import { recordAudit } from '../audit/index.ts';
 import { claimAccount } from '../distributors/index.ts';
 import { enqueueEmail } from '../outbox/index.ts';
 import * as repo from './registration.repository.ts';
+import { currentAgreementView } from './agreements.service.ts';
 import {
   blocking,
-  agreementTextHash,
-  checkAgreement,
-  isTextGiven,
   staleTextProblem,
   textFor,
-  type AgreementInput,
-  type ShownText,
   checkApplicantAnswer,
   checkApplication,
   checkSignature,
@@ -32,8 +25,6 @@ import {
   type ListedClaimCheck,
   completedStepsAfterSave,
   isEditable,
-  releaseOfInformationText,
-  signatureAuthorityText,
   STEPS,
   type ApplicationAnswers,
   type ApplicationStatus,
@@ -45,8 +36,6 @@ import {
 } from './registration.rules.ts';
 import { SHIPPED_WATCHLIST } from './watchlist.ts';
 import { allowlistEntries } from './address-lists.repository.ts';
-
-const INVITATION_TTL_MS = 7 * 24 * 60 * 60_000;
 
 export interface ApplicationView {
   id: string;
@@ -83,7 +72,7 @@ export interface InvitationView {
   inviter: string;
 }
 
-function toView(row: repo.ApplicationRow, people: Awaited<ReturnType<typeof repo.members>>): ApplicationView {
+export function toView(row: repo.ApplicationRow, people: Awaited<ReturnType<typeof repo.members>>): ApplicationView {
   return {
     id: row.id,
     reference: row.reference,
@@ -102,7 +91,7 @@ function toView(row: repo.ApplicationRow, people: Awaited<ReturnType<typeof repo
 }
 
 /** The application, when the actor is one of the people working on it; otherwise not found. */
-async function memberApplication(ctx: AppContext, actor: Actor, id: string): Promise<repo.ApplicationRow> {
+export async function memberApplication(ctx: AppContext, actor: Actor, id: string): Promise<repo.ApplicationRow> {
   const row = isUuid(id) ? await repo.findApplication(ctx.db, id) : undefined;
   if (!row || !(await repo.isMember(ctx.db, id, actor.userId))) throw notFound('Application');
   return row;
@@ -251,119 +240,7 @@ export async function reviewApplication(
   };
 }
 
-// ---- REG-1: inviting a colleague with signature authority ----
-
-export async function inviteSignatory(
-  ctx: AppContext,
-  actorOrNull: Actor | null,
-  id: string,
-  email: string,
-  meta: RequestMeta,
-): Promise<void> {
-  const actor = requireUser(actorOrNull);
-  const row = await memberApplication(ctx, actor, id);
-  if (!isEditable(row.status))
-    throw conflict(
-      'application_not_editable',
-      'This application was submitted; a colleague can no longer be invited to sign it.',
-    );
-  const problems = checkEmail(email ?? '', 'email');
-  if (problems.length > 0) throw validationFailed(problems);
-  const { secret, hash } = newSecret();
-  await ctx.db.transaction().execute(async (trx) => {
-    await repo.insertInvitation(trx, {
-      application_id: id,
-      email: email.trim(),
-      token_hash: hash,
-      invited_by: actor.userId,
-      expires_at: new Date(Date.now() + INVITATION_TTL_MS),
-    });
-    await enqueueEmail(trx, brandOf(ctx.config), {
-      to: email.trim(),
-      language: actor.language,
-      template: 'signatory_invite',
-      recipientName: email.trim(),
-      actionUrl: `${ctx.config.publicUrl}/apply/join?token=${secret}`,
-      vars: { inviter: actor.name, company: row.legal_name ?? row.reference },
-    });
-    await recordAudit(trx, {
-      actor: auditActor(actor),
-      action: 'application.signatory_invited',
-      subject: { type: 'application', id },
-      ip: meta.ip,
-      data: { email: email.trim() },
-    });
-  });
-}
-
-const invalidInvitation = () =>
-  new AppError(
-    'token_invalid',
-    'This invitation link is wrong, already used or expired. Ask your colleague for a new one.',
-    400,
-  );
-
-/** REG-1: an open invitation for the signed-in account; anyone else is refused (see invitationRefusal). */
-async function invitationFor(db: Executor, actor: Actor, token: string) {
-  if (!token || token.length > 200) throw invalidInvitation();
-  const invitation = await repo.openInvitation(db, hashSecret(token));
-  if (!invitation) throw invalidInvitation();
-  const refusal = invitationRefusal(invitation.email, actor);
-  if (refusal === 'invitation_not_for_you') {
-    throw new AppError(
-      refusal,
-      'This invitation was sent to a different email address. Sign in with the address it was sent to, or ask your colleague to invite yours.',
-      403,
-    );
-  }
-  if (refusal === 'email_not_verified')
-    throw new AppError(refusal, 'Confirm your email address before you accept the invitation.', 403);
-  return invitation;
-}
-
-/** REG-1: what the invited colleague is asked to confirm (nothing changes until they do). */
-export async function previewInvitation(
-  ctx: AppContext,
-  actorOrNull: Actor | null,
-  token: string,
-): Promise<InvitationView> {
-  const actor = requireUser(actorOrNull);
-  const invitation = await invitationFor(ctx.db, actor, token);
-  return {
-    applicationId: invitation.application_id,
-    reference: invitation.reference,
-    company: invitation.legal_name,
-    inviter: invitation.inviter_name,
-  };
-}
-
-/** REG-1: the invited colleague, signed in with the invited and confirmed address, joins the application. */
-export async function acceptSignatoryInvitation(
-  ctx: AppContext,
-  actorOrNull: Actor | null,
-  token: string,
-  meta: RequestMeta,
-): Promise<string> {
-  const actor = requireUser(actorOrNull);
-  return ctx.db.transaction().execute(async (trx) => {
-    const open = await invitationFor(trx, actor, token);
-    const invitation = await repo.acceptInvitation(trx, open.id, actor.userId);
-    if (!invitation) throw invalidInvitation();
-    await repo.addMember(trx, invitation.application_id, actor.userId, 'signatory');
-    await recordAudit(trx, {
-      actor: auditActor(actor),
-      action: 'application.signatory_joined',
-      subject: { type: 'application', id: invitation.application_id },
-      ip: meta.ip,
-      data: { invitedEmail: invitation.email },
-    });
-    return invitation.application_id;
-  });
-}
-
 // ---- Submission ----
-
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 export interface SubmissionResult {
   application: ApplicationView;
@@ -606,178 +483,4 @@ export async function precheck(ctx: AppContext, input: PrecheckInput): Promise<F
       ).filter((f) => f.rule === 'REG-2'),
     );
   return findings;
-}
-
-// ---- Agreements (REG-11, X-1) ----
-
-/** X-1: one language's texts of a version, with the hash that names exactly them. */
-export interface AgreementText extends ShownText {
-  textHash: string;
-}
-
-/** REG-11: an agreement version as applicants read and accept it; title and body are the governing text. */
-export interface AgreementView {
-  id: string;
-  version: string;
-  title: string;
-  body: string;
-  effectiveAt: Date;
-  governingLanguage: Language;
-  texts: AgreementText[];
-}
-
-/** REG-11: one published version, as programme staff list them. */
-export interface AgreementVersion {
-  id: string;
-  version: string;
-  title: string;
-  bodyHash: string;
-  effectiveAt: Date;
-  publishedAt: Date;
-  publishedBy: string | null;
-}
-
-export type PublishAgreementInput = Omit<AgreementInput, 'governingLanguage'> & { governingLanguage: Language };
-
-async function agreementView(ctx: AppContext, row: repo.AgreementRow | undefined): Promise<AgreementView | null> {
-  if (!row) return null;
-  const texts = (await repo.agreementTexts(ctx.db, row.id)).map((t) => ({
-    language: t.language,
-    title: t.title,
-    body: t.body,
-    // Versions published before the statements were versioned showed the English defaults.
-    releaseOfInformation: t.release_text ?? releaseOfInformationText(ctx.config.vendorName),
-    signatureAuthority: t.authority_text ?? signatureAuthorityText(ctx.config.vendorName),
-    textHash: t.text_hash,
-  }));
-  return {
-    id: row.id,
-    version: row.version,
-    title: row.title,
-    body: row.body,
-    effectiveAt: row.effective_at,
-    governingLanguage: row.governing_language,
-    texts,
-  };
-}
-
-export async function currentAgreementView(ctx: AppContext): Promise<AgreementView | null> {
-  return agreementView(ctx, await repo.currentAgreement(ctx.db));
-}
-
-/** X-1: a version in effect (current or superseded), by its number, for the page that shows any of its languages. */
-export async function agreementVersionView(ctx: AppContext, version: string): Promise<AgreementView | null> {
-  const row = await repo.findAgreementByVersion(ctx.db, version);
-  return row && row.effective_at <= new Date() ? agreementView(ctx, row) : null;
-}
-
-/** REG-11: every version of the agreement, the newest effective first, for programme staff. */
-export async function listAgreementVersions(ctx: AppContext, actor: Actor | null): Promise<AgreementVersion[]> {
-  requirePermission(actor, 'applications:review');
-  const rows = await repo.agreementVersions(ctx.db);
-  return rows.map((r) => ({
-    id: r.id,
-    version: r.version,
-    title: r.title,
-    bodyHash: r.body_hash,
-    effectiveAt: r.effective_at,
-    publishedAt: r.published_at,
-    publishedBy: r.published_by_name,
-  }));
-}
-
-/** X-1: the programme's statements in a language, used when staff publish a language without them. */
-export function defaultStatements(
-  language: Language,
-  vendor: string,
-): { releaseOfInformation: string; signatureAuthority: string } {
-  const t = translator(language);
-  return {
-    releaseOfInformation: t('consent.release_of_information', { vendor }),
-    signatureAuthority: t('consent.signature_authority', { vendor }),
-  };
-}
-
-/** REG-11, X-1: writes a new agreement version and its texts inside the caller's transaction (demo data, staff console). */
-export async function recordAgreement(
-  trx: Trx,
-  vendor: string,
-  actor: Actor | null,
-  input: PublishAgreementInput,
-  meta: RequestMeta,
-): Promise<string> {
-  const texts = LANGUAGES.filter((l) => isTextGiven(input.texts[l])).map((language): AgreementText => {
-    const given = input.texts[language]!;
-    const defaults = defaultStatements(language, vendor);
-    const shown = {
-      title: given.title.trim(),
-      body: given.body,
-      releaseOfInformation: given.releaseOfInformation?.trim() || defaults.releaseOfInformation,
-      signatureAuthority: given.signatureAuthority?.trim() || defaults.signatureAuthority,
-    };
-    return { language, ...shown, textHash: agreementTextHash(shown) };
-  });
-  const governing = texts.find((t) => t.language === input.governingLanguage);
-  // Callers other than publishAgreement (demo data, fixtures) skip checkAgreement: the governing text is still required.
-  if (!governing) throw validationFailed([{ field: `texts.${input.governingLanguage}.body`, rule: 'required' }]);
-  const version = input.version.trim();
-  const row = await repo.insertAgreement(trx, {
-    kind: 'icpa',
-    version,
-    title: governing.title,
-    body: governing.body,
-    body_hash: sha256(governing.body),
-    effective_at: input.effectiveAt,
-    published_by: actor?.userId ?? null,
-    governing_language: input.governingLanguage,
-  });
-  await repo.insertAgreementTexts(
-    trx,
-    texts.map((t) => ({
-      agreement_id: row.id,
-      language: t.language,
-      title: t.title,
-      body: t.body,
-      release_text: t.releaseOfInformation,
-      authority_text: t.signatureAuthority,
-      text_hash: t.textHash,
-    })),
-  );
-  const hashes = Object.fromEntries(texts.map((t) => [t.language, t.textHash]));
-  await recordAudit(trx, {
-    actor: actor ? auditActor(actor) : SYSTEM_ACTOR,
-    action: 'agreement.published',
-    subject: { type: 'agreement', id: row.id },
-    ip: meta.ip,
-    data: {
-      version,
-      effectiveAt: input.effectiveAt.toISOString(),
-      bodyHash: sha256(governing.body),
-      governingLanguage: input.governingLanguage,
-      textHashes: hashes,
-    },
-  });
-  return row.id;
-}
-
-/** REG-11, X-1: programme staff publish a new version of the Indirect Channel Partner Agreement, with its texts per language. */
-export async function publishAgreement(
-  ctx: AppContext,
-  actor: Actor | null,
-  input: AgreementInput,
-  meta: RequestMeta,
-): Promise<string> {
-  requirePermission(actor, 'agreements:publish');
-  const problems = checkAgreement(input);
-  if (problems.length > 0) throw validationFailed(problems);
-  const checked = { ...input, governingLanguage: input.governingLanguage as Language };
-  try {
-    return await ctx.db
-      .transaction()
-      .execute((trx) => recordAgreement(trx, ctx.config.vendorName, actor, checked, meta));
-  } catch (error) {
-    if (isUniqueViolation(error))
-      throw validationFailed([{ field: 'version', rule: 'agreement_version_taken', params: { value: input.version } }]);
-    throw error;
-  }
 }

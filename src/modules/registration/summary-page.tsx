@@ -15,7 +15,8 @@ import {
   type Signature,
   type Step,
 } from './registration.rules.ts';
-import type { AgreementView, ApplicationView } from './registration.service.ts';
+import type { ApplicationView } from './registration.service.ts';
+import type { AgreementView } from './agreements.service.ts';
 import { InviteSection } from './invitation-views.tsx';
 import { applicantMessage, asViolation, Checkbox, FlagList, flagsOf, stepOf, WizardPage } from './wizard-frame.tsx';
 
