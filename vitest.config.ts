@@ -1,7 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: `unit` (service, rule and HTTP tests through app.inject, on PGlite and,
-// with TEST_DATABASE_URL, on a PostgreSQL server) and `e2e` (Chromium through playwright-core).
+// Three projects: `unit` (service, rule and HTTP tests through app.inject, on PGlite and,
+// with TEST_DATABASE_URL, on a PostgreSQL server), `reliability` (harnesses that start the real
+// server as separate processes: crashes, faults, several processes; #16) and `e2e` (Chromium
+// through playwright-core).
 export default defineConfig({
   test: {
     projects: [
@@ -10,7 +12,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'test/**/*.test.ts'],
-          exclude: ['test/e2e/**', 'node_modules/**'],
+          exclude: ['test/e2e/**', 'test/reliability/**', 'node_modules/**'],
           globalSetup: ['test/helpers/global-setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
@@ -20,6 +22,18 @@ export default defineConfig({
           // per-file state, so nothing leaks between files (decision 022).
           pool: 'threads',
           isolate: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'reliability',
+          include: ['test/reliability/**/*.test.ts'],
+          globalSetup: ['test/helpers/global-setup.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 120_000,
+          // Each file starts server processes and measures what survives them: one at a time.
+          fileParallelism: false,
         },
       },
       {
