@@ -304,12 +304,13 @@ export const REQUESTS: Record<string, RequestBuilder> = {
   // ---- staff: review ----
   'GET /api/v1/staff/applications': () => ({ url: '/api/v1/staff/applications' }),
   'GET /api/v1/staff/applications/{id}': get((w) => `/api/v1/staff/applications/${w.submittedId}`),
-  'POST /api/v1/staff/applications/{id}/claim': async (w, _r, fresh) => ({
-    url: `/api/v1/staff/applications/${fresh ? await newSubmittedApplication(w.ctx, w.distributorA.id) : w.submittedId}/claim`,
-    json: {},
+  // Taking over: otherwise the second reviewer to claim gets 409 (a colleague holds it).
+  'POST /api/v1/staff/applications/{id}/claim': (w) => ({
+    url: `/api/v1/staff/applications/${w.submittedId}/claim`,
+    json: { takeOver: true },
   }),
-  'PUT /api/v1/staff/applications/{id}/checklist/{item}': async (w, _r, fresh) => ({
-    url: `/api/v1/staff/applications/${fresh ? await newSubmittedApplication(w.ctx, w.distributorA.id) : w.submittedId}/checklist/address_is_business_location`,
+  'PUT /api/v1/staff/applications/{id}/checklist/{item}': (w) => ({
+    url: `/api/v1/staff/applications/${w.submittedId}/checklist/address_is_business_location`,
     json: { checked: true },
   }),
   'POST /api/v1/staff/applications/{id}/decision': async (w, _r, fresh) => ({

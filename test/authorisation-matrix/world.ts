@@ -200,10 +200,11 @@ export async function newEndUserToken(
   contractNumber: string,
 ): Promise<{ email: string; token: string }> {
   const s = await newSponsorship(ctx, admin, contractNumber);
-  const email = `ana-${unique()}@fabrikam.example`;
+  // An account of the customer's domain that adds the access (PICA-7): no password to hash.
+  const { email } = await createUser(ctx, [], `ana-${unique()}@fabrikam.example`);
   const { draft } = await startRegistration(
     ctx,
-    null,
+    await actorOf(ctx, email),
     {
       you: { name: 'Ana García', email, password: PASSWORD, language: 'en' },
       accessType: 'pica_customer',
@@ -214,6 +215,27 @@ export async function newEndUserToken(
   );
   await submitDetails(ctx, draft, { jobTitle: 'Network engineer', attestEmployment: true }, testMeta);
   return { email, token: await tokenMailedTo(ctx, email) };
+}
+
+async function actorOf(ctx: AppContext, email: string): Promise<Actor> {
+  const user = await ctx.db
+    .selectFrom('users')
+    .select(['id', 'name'])
+    .where('email', '=', email)
+    .executeTakeFirstOrThrow();
+  const grants = await ctx.db
+    .selectFrom('user_roles')
+    .select(['role', 'organisation_id'])
+    .where('user_id', '=', user.id)
+    .execute();
+  return {
+    userId: user.id,
+    email,
+    name: user.name,
+    language: 'en',
+    emailVerified: true,
+    grants: grants.map((g) => ({ role: g.role as Role, organisationId: g.organisation_id })),
+  };
 }
 
 /** The token in the newest email to an address (the outbox is the mailbox in tests). */
@@ -269,30 +291,14 @@ export async function newEndUser(
 ): Promise<{ actor: Actor; accessId: string; customerId: string; sponsorshipId: string }> {
   const { email, token } = await newEndUserToken(ctx, admin, contractNumber);
   await confirmRegistration(ctx, token, testMeta);
-  const user = await ctx.db
-    .selectFrom('users')
-    .select(['id', 'name'])
-    .where('email', '=', email)
-    .executeTakeFirstOrThrow();
-  const grants = await ctx.db
-    .selectFrom('user_roles')
-    .select(['role', 'organisation_id'])
-    .where('user_id', '=', user.id)
-    .execute();
+  const actor = await actorOf(ctx, email);
   const access = await ctx.db
     .selectFrom('pica_access')
     .select(['id', 'customer_id', 'sponsorship_id'])
-    .where('user_id', '=', user.id)
+    .where('user_id', '=', actor.userId)
     .executeTakeFirstOrThrow();
   return {
-    actor: {
-      userId: user.id,
-      email,
-      name: user.name,
-      language: 'en',
-      emailVerified: true,
-      grants: grants.map((g) => ({ role: g.role as Role, organisationId: g.organisation_id })),
-    },
+    actor,
     accessId: access.id,
     customerId: access.customer_id,
     sponsorshipId: access.sponsorship_id,
