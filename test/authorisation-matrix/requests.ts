@@ -171,7 +171,7 @@ export const REQUESTS: Record<string, RequestBuilder> = {
     json: { code: `M-${unique()}`, legalName: `Matrix ${unique()} GmbH`, hqCountry: 'DE', territories: ['AT'] },
   }),
   'PUT /api/v1/staff/distributors/{id}': async (w, _r, fresh) => {
-    const d = fresh ? await createDistributor(w.ctx, { hqCountry: 'DE' }) : w.distributorB;
+    const d = fresh ? await createDistributor(w.ctx, { hqCountry: 'DE' }) : w.distributorA;
     return {
       url: `/api/v1/staff/distributors/${d.id}`,
       json: {
@@ -183,7 +183,7 @@ export const REQUESTS: Record<string, RequestBuilder> = {
     };
   },
   'POST /api/v1/staff/distributors/{id}/retire': async (w, _r, fresh) => {
-    const d = fresh ? await createDistributor(w.ctx, { hqCountry: 'DE' }) : w.distributorB;
+    const d = fresh ? await createDistributor(w.ctx, { hqCountry: 'DE' }) : w.distributorA;
     return { url: `/api/v1/staff/distributors/${d.id}/retire`, json: { version: await distributorVersion(w, d.id) } };
   },
   'POST /api/v1/staff/distributors/{id}/reactivate': async (w) => {
