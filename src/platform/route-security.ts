@@ -10,6 +10,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Set from the route's OpenAPI `security`: true when it lists the `apiKey` scheme. */
     acceptsApiKey?: boolean;
+    /** False when the route's `security` names schemes and `session` is not one of them. */
+    acceptsSession?: boolean;
   }
 }
 
@@ -29,8 +31,9 @@ export function isBearer(req: FastifyRequest): boolean {
 /**
  * X-3: an API key is accepted only by operations whose OpenAPI `security` lists the `apiKey`
  * scheme; everything else (session-only operations, public operations, pages, assets) refuses a
- * request that presents one, before the key is even looked up. One rule for every route, read
- * from the same declaration the OpenAPI document shows (decision 020). Must be registered
+ * request that presents one, before the key is even looked up. And an operation whose security
+ * lists `apiKey` but not `session` refuses a request without a key. One rule for every route, read
+ * from the same declaration the OpenAPI document shows (decisions 020, 060). Must be registered
  * before the routes (it reads them as they are added) and before the actor is loaded.
  */
 export function registerRouteSecurity(app: FastifyInstance): void {
@@ -39,12 +42,21 @@ export function registerRouteSecurity(app: FastifyInstance): void {
   app.addHook('onRoute', (route) => {
     const schema = route.schema as { security?: Security; hide?: boolean } | undefined;
     const acceptsApiKey = !!schema?.security?.some((option) => API_KEY_SCHEME in option);
-    route.config = { ...(route.config as object | undefined), acceptsApiKey };
+    const acceptsSession = !schema?.security?.length || schema.security.some((option) => SESSION_SCHEME in option);
+    route.config = { ...(route.config as object | undefined), acceptsApiKey, acceptsSession };
     for (const method of [route.method].flat()) table.push({ method, url: route.url, acceptsApiKey });
     // An API operation that declares nothing is public: say so in the document explicitly.
     if (route.url.startsWith('/api/v1/') && schema && !schema.security) route.schema = { ...schema, security: [] };
   });
   app.addHook('onRequest', async (req) => {
+    // The other way round too (#16.4): an operation for API keys alone is not reached with a
+    // session cookie, or with nothing, whatever its handler would let a signed-in person do.
+    if (!isBearer(req) && !req.is404 && req.routeOptions.config.acceptsSession === false)
+      throw new AppError(
+        'unauthenticated',
+        `${req.method} ${req.routeOptions.url ?? req.url.split('?')[0]} takes an API key only: send Authorization: Bearer <key>.`,
+        401,
+      );
     if (!isBearer(req) || req.is404 || req.routeOptions.config.acceptsApiKey) return;
     throw new AppError(
       'api_key_not_accepted',

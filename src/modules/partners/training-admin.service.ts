@@ -44,6 +44,15 @@ export async function trainingSettings(db: Executor): Promise<TrainingSettings> 
   };
 }
 
+/** The settings as programme staff read them; only administrators change them (#16.4). */
+export async function trainingSettingsForStaff(
+  ctx: AppContext,
+  actor: Actor | null | undefined,
+): Promise<TrainingSettings> {
+  requirePermission(actor, 'applications:review');
+  return trainingSettings(ctx.db);
+}
+
 export async function updateTrainingSettings(
   ctx: AppContext,
   actor: Actor | null | undefined,
@@ -99,6 +108,12 @@ const toCourse = (r: repo.CourseRow): Course => ({
 /** The accepted courses (anyone signed in may read them: partners choose one when recording). */
 export async function listCourses(db: Executor, activeOnly = true): Promise<Course[]> {
   return (await repo.courses(db, activeOnly)).map(toCourse);
+}
+
+/** Every course, inactive ones too, for programme staff (#16.4: not for partners or distributors). */
+export async function coursesForStaff(ctx: AppContext, actor: Actor | null | undefined): Promise<Course[]> {
+  requirePermission(actor, 'applications:review');
+  return listCourses(ctx.db, false);
 }
 
 /** REG-10: the vendor's own course shown to an assignee, in their language when it has one. */
@@ -170,7 +185,8 @@ export async function reportLearningSystemCompletion(
   now = new Date(),
 ): Promise<{ id: string; created: boolean }> {
   const user = requirePermission(actor, 'applications:review');
-  // The key is the vendor's integration credential; a staff session may also report (tests, support).
+  // Over HTTP only the vendor's API key reaches this (the operation declares apiKey alone, and
+  // route-security.ts refuses a session there); tests and the CLI call it with a staff actor.
   if (user.via && !user.grants.some((g) => g.role === 'staff_reviewer' || g.role === 'staff_admin')) throw forbidden();
   const existing = await repo.completionByExternalId(ctx.db, input.system, input.completionId);
   if (existing) return { id: existing, created: false };

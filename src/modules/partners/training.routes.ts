@@ -8,10 +8,11 @@ import { validationFailed } from '../../platform/errors.ts';
 import { requestMeta } from '../../platform/request-meta.ts';
 import * as s from './training.schemas.ts';
 import {
+  coursesForStaff,
   listCourses,
   reportLearningSystemCompletion,
   saveCourse,
-  trainingSettings,
+  trainingSettingsForStaff,
   updateTrainingSettings,
 } from './training-admin.service.ts';
 import { trainingCsv } from './training-export.ts';
@@ -298,10 +299,7 @@ export async function trainingRoutes(fastify: FastifyInstance): Promise<void> {
         response: { 200: s.Settings, ...errors(401, 403) },
       },
     },
-    async (req) => {
-      requireUser(req.actor);
-      return trainingSettings(ctx().db);
-    },
+    async (req) => trainingSettingsForStaff(ctx(), req.actor),
   );
   app.put(
     '/staff/training/settings',
@@ -323,13 +321,10 @@ export async function trainingRoutes(fastify: FastifyInstance): Promise<void> {
         tags: staffTags,
         summary: 'Every course, including inactive ones',
         security,
-        response: { 200: Type.Array(s.Course), ...errors(401) },
+        response: { 200: Type.Array(s.Course), ...errors(401, 403) },
       },
     },
-    async (req) => {
-      requireUser(req.actor);
-      return listCourses(ctx().db, false);
-    },
+    async (req) => coursesForStaff(ctx(), req.actor),
   );
   app.post(
     '/staff/training/courses',
