@@ -12,7 +12,15 @@ describe('configuration', () => {
       databaseUrl: undefined,
       localMailbox: true,
       publicUrl: 'http://127.0.0.1:3000',
+      jobIntervalSeconds: 3600,
     });
+  });
+
+  it('#16.3 runs the scheduled jobs hourly unless JOB_INTERVAL_SECONDS says otherwise (1 s to a day)', () => {
+    expect(loadConfig({ ...base, JOB_INTERVAL_SECONDS: '5' }).jobIntervalSeconds).toBe(5);
+    expect(() => loadConfig({ ...base, JOB_INTERVAL_SECONDS: '0' })).toThrow(
+      /JOB_INTERVAL_SECONDS must be a whole number of seconds from 1 to 86400/,
+    );
   });
 
   it('names every bad variable and its rule', () => {

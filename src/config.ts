@@ -26,6 +26,7 @@ const EnvSchema = Type.Object({
   TRUST_PROXY: Type.Boolean({ default: false }),
   DEMO: Type.Optional(Type.Boolean()),
   DISTRIBUTOR_REVIEW_MONTHS: Type.Integer({ minimum: 1, maximum: 120, default: 12 }),
+  JOB_INTERVAL_SECONDS: Type.Integer({ minimum: 1, maximum: 86_400, default: 3600 }),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
     { default: 'info' },
@@ -55,6 +56,12 @@ export interface Config {
   readonly trustProxy: boolean;
   /** REG-4: how long a partner's distributor account information stays current after a review. */
   readonly distributorReviewMonths: number;
+  /**
+   * How often each process runs the scheduled jobs (training reminders and recertifications,
+   * partner notices, PICA reminders and entitlement ends). Each job claims its work in the
+   * database, so any number of processes may run them at any interval (decision 058).
+   */
+  readonly jobIntervalSeconds: number;
   /** DEMO=1|0: demo data asked for or refused; undefined: the default (src/demo/demo.rules.ts). */
   readonly demo: boolean | undefined;
   /** The local mailbox page (/dev/mailbox) exists only where no real SMTP is configured and not in production. */
@@ -80,6 +87,7 @@ const MESSAGES: Record<string, string> = {
   TRUST_PROXY: 'must be true or false',
   DEMO: 'must be 1 (load demo data), 0 (do not), true or false',
   DISTRIBUTOR_REVIEW_MONTHS: 'must be a whole number of months from 1 to 120',
+  JOB_INTERVAL_SECONDS: 'must be a whole number of seconds from 1 to 86400',
   LOG_LEVEL: 'must be one of fatal, error, warn, info, debug, trace, silent',
 };
 
@@ -142,6 +150,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL,
     trustProxy: env.TRUST_PROXY,
     distributorReviewMonths: env.DISTRIBUTOR_REVIEW_MONTHS,
+    jobIntervalSeconds: env.JOB_INTERVAL_SECONDS,
     localMailbox: !env.SMTP_URL && !isProduction,
     demo: env.DEMO,
   });

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
-import { loadConfig, type Config } from './config.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createDb, type Db } from './platform/db.ts';
+import { EmbeddedDataDirError } from './platform/embedded.ts';
 import { mailboxTransport, smtpTransport } from './platform/mail.ts';
 import { migrateToLatest } from './platform/migrate.ts';
 import { startLoop, type Loop } from './platform/jobs.ts';
@@ -41,16 +42,19 @@ export async function startServer(config: Config, options: { demo?: boolean } = 
     messageIdDomain: new URL(config.publicUrl).hostname,
     log: app.log,
   });
-  // REG-10: recertifications and reminders are checked hourly; each reminder is sent once (training-jobs.service.ts).
-  const reminders = startLoop('training-reminders', 60 * 60_000, () => runTrainingJobs({ db, config }), app.log);
+  // Scheduled jobs, every JOB_INTERVAL_SECONDS (hourly by default) in every process: each claims
+  // its work in the database, so several processes never do the same item twice (decision 058).
+  const every = config.jobIntervalSeconds * 1000;
+  // REG-10: recertifications and reminders; each reminder is sent once (training-jobs.service.ts).
+  const reminders = startLoop('training-reminders', every, () => runTrainingJobs({ db, config }), app.log);
   // REG-4 and renewals (issue #12): restriction and renewal notices, each sent once (self-service.service.ts).
-  const notices = startLoop('partner-notices', 60 * 60_000, () => sendPartnerNotices({ db, config }), app.log);
+  const notices = startLoop('partner-notices', every, () => sendPartnerNotices({ db, config }), app.log);
   // PICA-2, PICA-8: monthly administrator reminders and the end of lapsed entitlements, each
   // safe to run from several processes at once (a claimed row per partner and month; a
   // conditional UPDATE per access).
   const pica = startLoop(
     'pica',
-    60 * 60_000,
+    every,
     async () => {
       await endLapsedEntitlements({ db, config });
       await sendAdministratorReminders({ db, config });
@@ -85,15 +89,22 @@ export function closeOnSignals(server: RunningServer): void {
 }
 
 // `node --import tsx src/server.ts` serves with the environment's configuration.
+// A bad setting or a DATA_DIR held by another process is said in one line, as `serve` says it.
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const config = loadConfig();
-  const server = await startServer(config, {
-    demo: demoDecision({
-      flag: undefined,
-      env: config.demo,
-      databaseUrl: config.databaseUrl,
-      isProduction: config.isProduction,
-    }).load,
-  });
-  closeOnSignals(server);
+  try {
+    const config = loadConfig();
+    const server = await startServer(config, {
+      demo: demoDecision({
+        flag: undefined,
+        env: config.demo,
+        databaseUrl: config.databaseUrl,
+        isProduction: config.isProduction,
+      }).load,
+    });
+    closeOnSignals(server);
+  } catch (error) {
+    if (!(error instanceof ConfigError || error instanceof EmbeddedDataDirError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
 }

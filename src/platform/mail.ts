@@ -17,9 +17,19 @@ export interface MailTransport {
   close(): void;
 }
 
-/** Real delivery through an SMTP server. */
+/**
+ * Real delivery through an SMTP server (X-2). The connection is kept between messages (a pool
+ * of one, as the outbox worker sends one message at a time): a new connection per message
+ * measured 120 ms a message here against 11–17 ms on a kept one (decision 058). A connection
+ * that the server drops is replaced at the next message.
+ */
 export function smtpTransport(url: string, options: { ignoreTLS?: boolean } = {}): MailTransport {
-  const transporter = nodemailer.createTransport({ url, ...(options.ignoreTLS ? { ignoreTLS: true } : {}) });
+  const transporter = nodemailer.createTransport({
+    url,
+    pool: true,
+    maxConnections: 1,
+    ...(options.ignoreTLS ? { ignoreTLS: true } : {}),
+  });
   return {
     name: 'smtp',
     async send(message) {

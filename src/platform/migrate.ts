@@ -18,8 +18,11 @@ export async function migrateDown(db: Db): Promise<string[]> {
 function unwrap({ error, results }: MigrationResultSet): string[] {
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
+    // No migration ran: the database did not open (a locked or damaged DATA_DIR, a server that
+    // does not answer). Its own error says so better, and keeps its type for the caller.
+    if (!failed) throw error;
     throw new Error(
-      `Migration ${failed?.migrationName ?? '(unknown)'} failed: ${error instanceof Error ? error.message : String(error)}`,
+      `Migration ${failed.migrationName} failed: ${error instanceof Error ? error.message : String(error)}`,
       { cause: error },
     );
   }

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/helpers/database.ts';
-import { mailboxTransport, smtpTransport } from '../../platform/mail.ts';
+import { mailboxTransport, smtpTransport, type MailTransport } from '../../platform/mail.ts';
 import { enqueueEmail } from './outbox.service.ts';
 import { deliverDue } from './outbox.worker.ts';
 import { afterFailedAttempt, MAX_DELIVERY_ATTEMPTS, retryDelayMs } from './outbox.rules.ts';
@@ -45,6 +45,8 @@ beforeAll(async () => {
   port = (server.server.address() as AddressInfo).port;
 });
 afterAll(async () => {
+  // Pooled SMTP connections stay open until their transport closes; the server waits for them.
+  for (const opened of transports) opened.close();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await t.destroy();
 });
@@ -57,7 +59,12 @@ function decodeQuotedPrintable(raw: string): string {
 }
 
 const brand = { vendor: 'Northwind Networks', help: 'web-help@northwind.example' };
-const transport = () => smtpTransport(`smtp://127.0.0.1:${port}`, { ignoreTLS: true });
+const transports: MailTransport[] = [];
+const transport = () => {
+  const opened = smtpTransport(`smtp://127.0.0.1:${port}`, { ignoreTLS: true });
+  transports.push(opened);
+  return opened;
+};
 const options = () => ({
   db: t.db,
   transport: transport(),

@@ -65,18 +65,22 @@ export async function isListablePartner(db: Executor, partnerId: string): Promis
     .executeTakeFirst());
 }
 
-/** Registered partners whose review or term end falls within the horizon: candidates for a notice. */
+/**
+ * Registered partners whose review or term end falls within the horizon: candidates for a
+ * notice, one page in id order, after the partner `after` (the last of the previous page).
+ */
 export async function noticeCandidates(
   db: Executor,
   maintenanceMonths: number,
   horizon: Date,
   now: Date,
-  limit = 500,
+  page: { after: string | undefined; limit: number },
 ): Promise<string[]> {
   const rows = await db
     .selectFrom('partners')
     .select('organisation_id')
     .where('status', '=', 'registered')
+    .$if(page.after !== undefined, (qb) => qb.where('organisation_id', '>', page.after!))
     .where((eb) =>
       eb.or([
         eb.and([eb('renewal_due_at', '<=', horizon), eb('renewal_due_at', '>', now)]),
@@ -84,7 +88,7 @@ export async function noticeCandidates(
       ]),
     )
     .orderBy('organisation_id')
-    .limit(limit)
+    .limit(page.limit)
     .execute();
   return rows.map((r) => r.organisation_id);
 }

@@ -158,6 +158,25 @@ describe('Partner Self Service (issue #12)', () => {
     ).toBe(2);
   });
 
+  it('#16.3 REG-4: every partner due is told, however many candidates there are (not only the first page)', async () => {
+    const due = await Promise.all(
+      Array.from({ length: 5 }, () => partnerWithAdmin({ termEndsAt: new Date(Date.now() + 45 * DAY) })),
+    );
+    // Pages of two candidates: one fixed page would reach at most two of the five, at every run.
+    await sendPartnerNotices(t.ctx, new Date(), 2);
+    const told = await t.ctx.db
+      .selectFrom('outbox')
+      .select('recipient')
+      .where(
+        'recipient',
+        'in',
+        due.map((d) => d.admin.email),
+      )
+      .where('template', '=', 'partner_renewal_due')
+      .execute();
+    expect(told.map((m) => m.recipient).sort()).toEqual(due.map((d) => d.admin.email).sort());
+  });
+
   it('the last admin cannot be removed or lose the admin role; with a second admin it can', async () => {
     const { partner, admin } = await partnerWithAdmin();
     await expect(removeColleague(t.ctx, admin, partner.id, admin.userId, testMeta)).rejects.toMatchObject({

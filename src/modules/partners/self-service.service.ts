@@ -185,54 +185,74 @@ async function adminsOf(db: Executor, partnerId: string) {
  * Each notice is claimed with a unique (partner, kind, threshold, period) row in the same
  * transaction as its outbox rows, so concurrent runs in several processes send it once.
  */
-export async function sendPartnerNotices(ctx: AppContext, now = new Date()): Promise<number> {
+export async function sendPartnerNotices(ctx: AppContext, now = new Date(), pageSize = 500): Promise<number> {
   const settings = await partnerSettings(ctx.db);
   const horizon = new Date(now.getTime() + Math.max(...RESTRICTION_NOTICE_DAYS, ...RENEWAL_NOTICE_DAYS) * 86_400_000);
   let sent = 0;
-  for (const partnerId of await repo.noticeCandidates(ctx.db, settings.maintenanceMonths, horizon, now)) {
-    const partner = await findPartner(ctx.db, partnerId);
-    if (!partner) continue;
-    const standing = standingFrom(partner, await claimsOfPartner(ctx.db, partnerId), settings, now);
-    const notices: { kind: 'restriction' | 'renewal'; at: Date; threshold: number }[] = [];
-    const restrictionThreshold =
-      standing.restrictionStartsAt && noticeThreshold(standing.restrictionStartsAt, now, RESTRICTION_NOTICE_DAYS);
-    if (standing.restrictionStartsAt && restrictionThreshold)
-      notices.push({ kind: 'restriction', at: standing.restrictionStartsAt, threshold: restrictionThreshold });
-    const renewalThreshold = standing.termEndsAt && noticeThreshold(standing.termEndsAt, now, RENEWAL_NOTICE_DAYS);
-    if (standing.termEndsAt && renewalThreshold)
-      notices.push({ kind: 'renewal', at: standing.termEndsAt, threshold: renewalThreshold });
-    for (const notice of notices) {
-      sent += await ctx.db.transaction().execute(async (trx) => {
-        const period = notice.at.toISOString().slice(0, 10);
-        if (
-          !(await repo.claimNotice(trx, {
-            partner_id: partnerId,
-            kind: notice.kind,
-            threshold: notice.threshold,
-            period,
-          }))
-        )
-          return 0;
-        for (const admin of await adminsOf(trx, partnerId)) {
-          await enqueueEmail(trx, brandOf(ctx.config), {
-            to: admin.email,
-            language: isLanguage(admin.language) ? admin.language : 'en',
-            template: notice.kind === 'renewal' ? 'partner_renewal_due' : 'partner_restriction_ahead',
-            recipientName: admin.name,
-            actionUrl: `${ctx.config.publicUrl}/partner/${partnerId}${notice.kind === 'renewal' ? '/renewal' : '/accounts'}`,
-            vars: { company: partner.legalName, date: period, days: String(notice.threshold) },
-          });
-        }
-        await recordAudit(trx, {
-          actor: SYSTEM_ACTOR,
-          action: `partner.${notice.kind}_notice_sent`,
-          subject: { type: 'partner', id: partnerId },
-          organisationId: partnerId,
-          data: { threshold: notice.threshold, period },
+  // Every candidate, a page at a time: the candidates do not exclude partners already told, so
+  // one fixed-size page would be the same partners at every run and the rest never (#16.3).
+  let after: string | undefined;
+  for (;;) {
+    const page = await repo.noticeCandidates(ctx.db, settings.maintenanceMonths, horizon, now, {
+      after,
+      limit: pageSize,
+    });
+    for (const partnerId of page) sent += await sendNoticesTo(ctx, partnerId, settings, now);
+    if (page.length < pageSize) return sent;
+    after = page.at(-1);
+  }
+}
+
+/** The notices one partner is owed at `now`, each claimed once; how many were sent. */
+async function sendNoticesTo(
+  ctx: AppContext,
+  partnerId: string,
+  settings: PartnerSettings,
+  now: Date,
+): Promise<number> {
+  const partner = await findPartner(ctx.db, partnerId);
+  if (!partner) return 0;
+  const standing = standingFrom(partner, await claimsOfPartner(ctx.db, partnerId), settings, now);
+  const notices: { kind: 'restriction' | 'renewal'; at: Date; threshold: number }[] = [];
+  const restrictionThreshold =
+    standing.restrictionStartsAt && noticeThreshold(standing.restrictionStartsAt, now, RESTRICTION_NOTICE_DAYS);
+  if (standing.restrictionStartsAt && restrictionThreshold)
+    notices.push({ kind: 'restriction', at: standing.restrictionStartsAt, threshold: restrictionThreshold });
+  const renewalThreshold = standing.termEndsAt && noticeThreshold(standing.termEndsAt, now, RENEWAL_NOTICE_DAYS);
+  if (standing.termEndsAt && renewalThreshold)
+    notices.push({ kind: 'renewal', at: standing.termEndsAt, threshold: renewalThreshold });
+  let sent = 0;
+  for (const notice of notices) {
+    sent += await ctx.db.transaction().execute(async (trx) => {
+      const period = notice.at.toISOString().slice(0, 10);
+      if (
+        !(await repo.claimNotice(trx, {
+          partner_id: partnerId,
+          kind: notice.kind,
+          threshold: notice.threshold,
+          period,
+        }))
+      )
+        return 0;
+      for (const admin of await adminsOf(trx, partnerId)) {
+        await enqueueEmail(trx, brandOf(ctx.config), {
+          to: admin.email,
+          language: isLanguage(admin.language) ? admin.language : 'en',
+          template: notice.kind === 'renewal' ? 'partner_renewal_due' : 'partner_restriction_ahead',
+          recipientName: admin.name,
+          actionUrl: `${ctx.config.publicUrl}/partner/${partnerId}${notice.kind === 'renewal' ? '/renewal' : '/accounts'}`,
+          vars: { company: partner.legalName, date: period, days: String(notice.threshold) },
         });
-        return 1;
+      }
+      await recordAudit(trx, {
+        actor: SYSTEM_ACTOR,
+        action: `partner.${notice.kind}_notice_sent`,
+        subject: { type: 'partner', id: partnerId },
+        organisationId: partnerId,
+        data: { threshold: notice.threshold, period },
       });
-    }
+      return 1;
+    });
   }
   return sent;
 }
