@@ -3,6 +3,7 @@ import type { FastifyRateLimitStore, FastifyRateLimitStoreCtor, RateLimitPluginO
 import { Redis } from 'ioredis';
 import type { Db } from './db.ts';
 import { startLoop } from './jobs.ts';
+import { redactUrl } from './redact.ts';
 import { deleteEndedWindows, recordHit } from './rate-limit.repository.ts';
 
 /**
@@ -96,35 +97,17 @@ export function databaseStore(db: Db, log: FastifyBaseLogger): FastifyRateLimitS
 }
 
 async function openRedisLimits(url: string, { redisKeyPrefix, log }: SharedLimitsOptions): Promise<SharedLimits> {
-  const redis = new Redis(url, {
-    lazyConnect: true,
-    // A command while disconnected fails at once instead of queueing: a request is never held
-    // up waiting for Redis to come back.
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    connectTimeout: 2_000,
-    commandTimeout: 1_000,
-  });
   let reported = false;
-  redis.on('error', (error: Error) => {
-    // ioredis retries on its own; one line per outage, not one per attempt.
+  const redis = await connectRedis(url, (error) => {
+    // ioredis reconnects on its own; one line per outage, not one per attempt.
     if (!reported)
-      log.error({ err: error, redis: redacted(url) }, 'Redis is not answering; rate limits are not counted');
+      log.error({ err: error, redis: redactUrl(url) }, 'Redis is not answering; rate limits are not counted');
     reported = true;
   });
   redis.on('ready', () => {
-    if (reported) log.info({ redis: redacted(url) }, 'Redis answers again');
+    if (reported) log.info({ redis: redactUrl(url) }, 'Redis answers again');
     reported = false;
   });
-  try {
-    await redis.connect();
-  } catch (error) {
-    redis.disconnect();
-    throw new Error(
-      `REDIS_URL: could not connect to ${redacted(url)}: ${error instanceof Error ? error.message : String(error)}`,
-      { cause: error },
-    );
-  }
   return {
     // The plugin's own Redis store: INCR and PEXPIRE in one Lua script, one round trip.
     pluginOptions: { redis, nameSpace: `${redisKeyPrefix}rate-limit:`, skipOnError: true },
@@ -140,13 +123,39 @@ async function openRedisLimits(url: string, { redisKeyPrefix, log }: SharedLimit
   };
 }
 
-/** The URL without its password, for logs and messages. */
-function redacted(url: string): string {
+/** Connects, or throws an error naming REDIS_URL (password hidden) and why. */
+async function connectRedis(url: string, onError: (error: Error) => void): Promise<Redis> {
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    // A command while disconnected fails at once instead of queueing: a request is never held
+    // up waiting for Redis to come back.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2_000,
+    commandTimeout: 1_000,
+  });
+  // connect() only says "Connection is closed."; the reason comes as an error event.
+  let reason: Error | undefined;
+  redis.on('error', (error: Error) => {
+    reason = error;
+    onError(error);
+  });
   try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return 'REDIS_URL';
+    await redis.connect();
+    return redis;
+  } catch (error) {
+    redis.disconnect();
+    const why = reason?.message ?? (error instanceof Error ? error.message : String(error));
+    throw new Error(`REDIS_URL: could not connect to ${redactUrl(url)}: ${why}`, { cause: error });
+  }
+}
+
+/** For `partner-portal doctor`: connects, asks PING, disconnects; throws when Redis does not answer. */
+export async function pingRedis(url: string): Promise<void> {
+  const redis = await connectRedis(url, () => undefined);
+  try {
+    await redis.ping();
+  } finally {
+    redis.disconnect();
   }
 }
