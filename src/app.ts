@@ -29,6 +29,7 @@ import { csrfHmacKey, csrfUserInfo, hasSessionCookie } from './platform/csrf.ts'
 import { registerRouteSecurity, registerTextSafety } from './platform/route-security.ts';
 import { renderErrorPage } from './platform/views/error-page.tsx';
 import { healthRoutes } from './platform/health.routes.ts';
+import { openSharedLimits } from './platform/rate-limit.ts';
 import { accountsPages, accountsRoutes, loadActor } from './modules/accounts/index.ts';
 import { mailboxPages } from './modules/outbox/index.ts';
 import {
@@ -121,7 +122,16 @@ export async function buildApp({ config, db, logger }: BuildOptions): Promise<Fa
     getUserInfo: csrfUserInfo,
     csrfOpts: { hmacKey: csrfHmacKey(config.sessionSecret) },
   });
-  await app.register(rateLimit, { global: false });
+  // Per-route limits only (`config.rateLimit`), counted where every process sees the same hits:
+  // Redis with REDIS_URL, else the database (platform/rate-limit.ts, decision 059).
+  const limits = await openSharedLimits({
+    db,
+    redisUrl: config.redisUrl,
+    redisKeyPrefix: config.redisKeyPrefix,
+    log: app.log,
+  });
+  app.addHook('onClose', () => limits.close());
+  await app.register(rateLimit, { global: false, ...limits.pluginOptions });
   await registerOpenApi(app, { publicUrl: config.publicUrl });
   await app.register(fastifyStatic, {
     root: [path.join(ROOT, 'public'), path.join(ROOT, 'node_modules/@picocss/pico/css')],
@@ -151,7 +161,7 @@ export async function buildApp({ config, db, logger }: BuildOptions): Promise<Fa
   });
 
   // Modules.
-  await app.register(healthRoutes);
+  await app.register(healthRoutes, { readiness: limits.readiness });
   await app.register(homePages);
   await app.register(accountsPages);
   // Each registers @fastify/multipart for its own upload forms (see platform/upload-form.ts).
@@ -261,6 +271,9 @@ function wantsHtml(req: FastifyRequest): boolean {
 }
 
 function sendError(req: FastifyRequest, reply: FastifyReply, error: AppError) {
+  // The request rate limits set Retry-After themselves; sign-in and PICA throttles say in minutes.
+  if (error.status === 429 && !reply.hasHeader('retry-after') && typeof error.params.minutes === 'number')
+    reply.header('retry-after', String(error.params.minutes * 60));
   if (wantsHtml(req)) return renderErrorPage(req, reply, error);
   return reply.status(error.status).send({
     error: {

@@ -2,6 +2,8 @@ import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createDb, type Db } from './platform/db.ts';
 import { verifySmtp } from './platform/mail.ts';
 import { migrator } from './platform/migrate.ts';
+import { pingRedis } from './platform/rate-limit.ts';
+import { redactUrl } from './platform/redact.ts';
 import type { CliStream } from './cli-import.ts';
 
 interface Finding {
@@ -10,17 +12,6 @@ interface Finding {
   text: string;
   /** How to fix it, when something is wrong. */
   fix?: string;
-}
-
-/** A URL as it may be printed: the password replaced. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString().replace(/\/$/, '');
-  } catch {
-    return '(not a URL)';
-  }
 }
 
 const message = (error: unknown) =>
@@ -86,9 +77,22 @@ async function checkSmtp(config: Config): Promise<Finding> {
   }
 }
 
+async function checkRedis(url: string): Promise<Finding> {
+  try {
+    await pingRedis(url);
+    return { ok: true, text: `Rate limits: Redis at ${redactUrl(url)} answers.` };
+  } catch (error) {
+    return {
+      ok: false,
+      text: `Rate limits: ${message(error)}.`,
+      fix: 'Check REDIS_URL (redis://:password@host:6379/0, or rediss:// for TLS), that Redis is running and that the firewall lets this machine reach it; or unset REDIS_URL to count the limits in the database.',
+    };
+  }
+}
+
 /**
- * `partner-portal doctor`: checks the configuration, the database, the migrations and the SMTP
- * server, and says in plain words what is wrong and how to fix it. Exit 0 when all is well.
+ * `partner-portal doctor`: checks the configuration, the database, the migrations, the SMTP
+ * server and Redis (when REDIS_URL is set), and says in plain words what is wrong and how to fix it. Exit 0 when all is well.
  */
 export async function doctorCommand(
   env: NodeJS.ProcessEnv,
@@ -115,6 +119,7 @@ export async function doctorCommand(
       if (!io.db) await db.destroy().catch(() => undefined);
     }
     findings.push(await checkSmtp(config));
+    if (config.redisUrl) findings.push(await checkRedis(config.redisUrl));
   }
   for (const f of findings) io.out.write(`${f.ok ? '✓' : '✗'} ${f.text}\n${f.fix ? `  Fix: ${f.fix}\n` : ''}`);
   const problems = findings.filter((f) => !f.ok).length;

@@ -245,4 +245,14 @@ describe('issue #17 item 5: help and doctor', () => {
     expect(stdout).not.toContain('secret');
     expect(stdout).toContain('Fix: Check SMTP_URL');
   });
+
+  it('#16.3 doctor: an unreachable Redis (REDIS_URL) is reported with the fix', async () => {
+    const { code, stdout } = await cli(['doctor'], { REDIS_URL: 'redis://:secret@127.0.0.1:1' });
+    expect(code).toBe(1);
+    expect(stdout).toMatch(
+      /✗ Rate limits: REDIS_URL: could not connect to redis:\/\/:\*\*\*@127\.0\.0\.1:1: .*ECONNREFUSED/,
+    );
+    expect(stdout).not.toContain('secret');
+    expect(stdout).toContain('Fix: Check REDIS_URL');
+  });
 });

@@ -65,6 +65,19 @@ describe('configuration', () => {
     );
   });
 
+  it('#16.3 shared limits: REDIS_URL is optional, must be a redis:// or rediss:// URL, and keys get a prefix', () => {
+    expect(loadConfig(base)).toMatchObject({ redisUrl: undefined, redisKeyPrefix: 'partner-portal:' });
+    expect(
+      loadConfig({ ...base, REDIS_URL: 'rediss://:secret@cache.example:6380/2', REDIS_KEY_PREFIX: 'pp-staging:' }),
+    ).toMatchObject({ redisUrl: 'rediss://:secret@cache.example:6380/2', redisKeyPrefix: 'pp-staging:' });
+    expect(() => loadConfig({ ...base, REDIS_URL: 'http://cache.example:6379' })).toThrow(
+      /REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/,
+    );
+    expect(() => loadConfig({ ...base, REDIS_KEY_PREFIX: 'has space' })).toThrow(
+      /REDIS_KEY_PREFIX must be 1 to 100 characters without spaces/,
+    );
+  });
+
   describe('production on the embedded database is a choice, not an accident', () => {
     const production = {
       ...base,

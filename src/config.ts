@@ -15,6 +15,8 @@ const EnvSchema = Type.Object({
   HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
   DATA_DIR: Type.String({ minLength: 1, default: './data' }),
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://[^\\s]+$' })),
+  REDIS_KEY_PREFIX: Type.String({ minLength: 1, maxLength: 100, pattern: '^\\S+$', default: 'partner-portal:' }),
   EMBEDDED_DURABILITY: Type.Union([Type.Literal('full'), Type.Literal('relaxed')], { default: 'full' }),
   EMBEDDED_IN_PRODUCTION: Type.Union([Type.Literal('0'), Type.Literal('1')], { default: '0' }),
   PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
@@ -43,6 +45,10 @@ export interface Config {
   readonly dataDir: string;
   /** A PostgreSQL server; when absent the embedded PGlite database in dataDir is used. */
   readonly databaseUrl: string | undefined;
+  /** Redis for the request rate limits shared by every process (decision 059); else they are counted in the database. */
+  readonly redisUrl: string | undefined;
+  /** Prepended to every Redis key, so that several portals or environments can share one Redis. */
+  readonly redisKeyPrefix: string;
   /** The embedded database's durability (decision 026); ignored with databaseUrl. */
   readonly embeddedDurability: EmbeddedDurability;
   readonly publicUrl: string;
@@ -75,6 +81,8 @@ const MESSAGES: Record<string, string> = {
   HOST: 'must not be empty',
   DATA_DIR: 'must not be empty',
   DATABASE_URL: 'must be a postgres:// or postgresql:// URL',
+  REDIS_URL: 'must be a redis:// or rediss:// URL',
+  REDIS_KEY_PREFIX: 'must be 1 to 100 characters without spaces',
   EMBEDDED_DURABILITY: 'must be full or relaxed',
   EMBEDDED_IN_PRODUCTION: 'must be 1 (allow) or 0',
   PUBLIC_URL: 'must be an http:// or https:// URL',
@@ -137,6 +145,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST,
     dataDir,
     databaseUrl: env.DATABASE_URL,
+    redisUrl: env.REDIS_URL,
+    redisKeyPrefix: env.REDIS_KEY_PREFIX,
     embeddedDurability: env.EMBEDDED_DURABILITY,
     publicUrl: (env.PUBLIC_URL ?? `http://${env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST}:${env.PORT}`).replace(
       /\/$/,

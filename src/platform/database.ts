@@ -7,8 +7,9 @@ import type { TrainingTables } from '../modules/partners/training.table.ts';
 import type { RegistrationTables } from '../modules/registration/registration.table.ts';
 import type { ReviewTables } from '../modules/review/review.table.ts';
 import type { PicaTables } from '../modules/pica/pica.table.ts';
+import type { RateLimitTables } from './rate-limit.table.ts';
 
-/** Every table of the product, composed from the modules that own them. */
+/** Every table of the product, composed from the modules that own them (and the platform's own). */
 export interface Database
   extends
     AccountsTables,
@@ -19,4 +20,5 @@ export interface Database
     TrainingTables,
     RegistrationTables,
     ReviewTables,
-    PicaTables {}
+    PicaTables,
+    RateLimitTables {}

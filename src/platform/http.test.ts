@@ -14,7 +14,7 @@ describe('HTTP platform', () => {
     expect((await t.app.inject('/healthz')).json()).toEqual({ status: 'ok' });
     const ready = await t.app.inject('/readyz');
     expect(ready.statusCode).toBe(200);
-    expect(ready.json()).toEqual({ status: 'ready' });
+    expect(ready.json()).toEqual({ status: 'ready', checks: { database: 'up' } });
   });
 
   it('answers an unknown API route with a JSON 404 and an unknown page with a friendly HTML 404', async () => {
