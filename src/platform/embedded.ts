@@ -7,9 +7,10 @@ import { NodeFS } from '@electric-sql/pglite/nodefs';
  * How the embedded database (PGlite in DATA_DIR) keeps what it acknowledged (decision 026):
  * - `full`: a commit is acknowledged after its WAL reached the disk (fsync). Nothing
  *   acknowledged is lost on an operating-system crash or power loss.
- * - `relaxed`: commits are acknowledged before their WAL is flushed (synchronous_commit=off);
- *   the data directory still opens after a power loss, but the latest acknowledged writes
- *   may be missing.
+ * - `relaxed`: commits are acknowledged before their WAL is written (synchronous_commit=off, and
+ *   the embedded PostgreSQL has no WAL writer): the data directory still opens after a power
+ *   loss or a killed process, but the latest acknowledged writes may be missing — a SIGKILL
+ *   loses them too (decision 057).
  */
 export type EmbeddedDurability = 'full' | 'relaxed';
 export const EMBEDDED_DURABILITIES: readonly EmbeddedDurability[] = ['full', 'relaxed'];
