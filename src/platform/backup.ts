@@ -1,7 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { embeddedPGlite, PGLITE_OPTIONS, type Db } from './db.ts';
-import { EmbeddedDataDirError, LOCK_FILE, openEmbedded, SESSION_SECRET_FILE, type EmbeddedMode } from './embedded.ts';
+import {
+  CREATING_FILE,
+  EmbeddedDataDirError,
+  LOCK_FILE,
+  openEmbedded,
+  SESSION_SECRET_FILE,
+  type EmbeddedMode,
+} from './embedded.ts';
 
 /**
  * Backups of the embedded database: a gzipped tar of the whole data directory, taken by the
@@ -44,7 +51,8 @@ export async function restoreEmbedded(
       `${file} is not a backup made by "partner-portal backup" (not a gzip file). Nothing was restored.`,
     );
   const present = fs.existsSync(dataDir) ? fs.readdirSync(dataDir).filter((name) => name !== SESSION_SECRET_FILE) : [];
-  if (present.length > 0) {
+  // What an interrupted creation or restore left was an empty directory before it began: start over.
+  if (present.length > 0 && !present.includes(CREATING_FILE)) {
     throw new EmbeddedDataDirError(
       `DATA_DIR ${dataDir} is not empty (${present.slice(0, 3).join(', ')}${present.length > 3 ? ', …' : ''}); restore only writes into an ` +
         `empty directory, so it never overwrites a database. Nothing was changed. Restore into a new directory and point DATA_DIR at it, ` +

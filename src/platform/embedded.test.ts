@@ -14,7 +14,8 @@ import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { createDb } from './db.ts';
-import { EmbeddedDataDirError, openEmbedded, startParams } from './embedded.ts';
+import { backupEmbedded, restoreEmbedded } from './backup.ts';
+import { CREATING_FILE, EmbeddedDataDirError, openEmbedded, startParams } from './embedded.ts';
 
 // These tests are about the embedded database's own data directory; with TEST_DATABASE_URL the
 // run has no PGlite template to start from, and they would prove nothing new there.
@@ -110,4 +111,42 @@ describe.skipIf(!dump)('embedded database: durability and a data directory that 
     );
     expect(readdirSync(dir)).toEqual(['base']);
   });
+
+  // #16.1 crash consistency: a SIGKILL during the first start left pg_wal, base, global… without
+  // PG_VERSION, and every later start refused the directory (test/reliability/crash.test.ts).
+  it('#16.1: a database creation cut short by a kill is started again, keeping the session secret', async () => {
+    const dir = path.join(work, 'interrupted-creation');
+    mkdirSync(path.join(dir, 'pg_wal'), { recursive: true });
+    mkdirSync(path.join(dir, 'base', '1'), { recursive: true });
+    writeFileSync(path.join(dir, 'base', '1', '1259'), 'half a catalogue');
+    writeFileSync(path.join(dir, 'session-secret'), 'kept');
+    writeFileSync(path.join(dir, CREATING_FILE), 'create\n');
+    const pglite = await openEmbedded(dir, 'full', { loadDataDir: new Blob([readFileSync(dump)]) });
+    try {
+      expect((await pglite.query<{ n: number }>('SELECT count(*)::int AS n FROM users')).rows[0]?.n).toBe(0);
+    } finally {
+      await pglite.close();
+    }
+    expect(existsSync(path.join(dir, CREATING_FILE))).toBe(false);
+    expect(readFileSync(path.join(dir, 'session-secret'), 'utf8')).toBe('kept');
+    expect(existsSync(path.join(dir, 'base', '1', '1259'))).toBe(true);
+    expect(readFileSync(path.join(dir, 'base', '1', '1259'), 'utf8')).not.toBe('half a catalogue');
+  }, 60_000);
+
+  it('#16.1: part of an interrupted restore is refused by the server and replaced by the next restore', async () => {
+    const backup = path.join(work, 'healthy.tar.gz');
+    const source = createDb({ dataDir: healthy });
+    await backupEmbedded(source, backup);
+    await source.destroy();
+    const dir = path.join(work, 'interrupted-restore');
+    mkdirSync(path.join(dir, 'global'), { recursive: true });
+    writeFileSync(path.join(dir, CREATING_FILE), 'restore\n');
+    const files = readdirSync(dir).sort();
+    await expect(openEmbedded(dir, 'full')).rejects.toThrow(
+      new RegExp(`DATA_DIR ${dir} holds part of a backup whose restore was interrupted.*Run the restore again`),
+    );
+    expect(readdirSync(dir).sort()).toEqual(files);
+    expect((await restoreEmbedded(backup, dir)).tables).toBeGreaterThan(10);
+    expect(existsSync(path.join(dir, CREATING_FILE))).toBe(false);
+  }, 60_000);
 });

@@ -7,9 +7,10 @@ import { NodeFS } from '@electric-sql/pglite/nodefs';
  * How the embedded database (PGlite in DATA_DIR) keeps what it acknowledged (decision 026):
  * - `full`: a commit is acknowledged after its WAL reached the disk (fsync). Nothing
  *   acknowledged is lost on an operating-system crash or power loss.
- * - `relaxed`: commits are acknowledged before their WAL is flushed (synchronous_commit=off);
- *   the data directory still opens after a power loss, but the latest acknowledged writes
- *   may be missing.
+ * - `relaxed`: commits are acknowledged before their WAL is written (synchronous_commit=off, and
+ *   the embedded PostgreSQL has no WAL writer): the data directory still opens after a power
+ *   loss or a killed process, but the latest acknowledged writes may be missing — a SIGKILL
+ *   loses them too (decision 057).
  */
 export type EmbeddedDurability = 'full' | 'relaxed';
 export const EMBEDDED_DURABILITIES: readonly EmbeddedDurability[] = ['full', 'relaxed'];
@@ -26,7 +27,12 @@ export const SESSION_SECRET_FILE = 'session-secret';
 export const LOCK_FILE = 'portal.lock';
 /** Present while everything in DATA_DIR is known to have been flushed to disk (see openEmbedded). */
 export const SYNCED_FILE = 'portal-synced';
-const OWN_FILES = new Set([SESSION_SECRET_FILE, LOCK_FILE, SYNCED_FILE]);
+/**
+ * Present while a new database is being created (or a backup restored) in DATA_DIR, and
+ * removed once it is complete and flushed; it says which of the two was under way.
+ */
+export const CREATING_FILE = 'portal-creating';
+const OWN_FILES = new Set([SESSION_SECRET_FILE, LOCK_FILE, SYNCED_FILE, CREATING_FILE]);
 
 export class EmbeddedDataDirError extends Error {}
 
@@ -68,14 +74,15 @@ class DurableNodeFS extends NodeFS {
  */
 export async function openEmbedded(dataDir: string, mode: EmbeddedMode, options: PGliteOptions = {}): Promise<PGlite> {
   fs.mkdirSync(dataDir, { recursive: true });
-  const entries = fs.readdirSync(dataDir).filter((name) => !OWN_FILES.has(name));
-  if (entries.length > 0 && !entries.includes('PG_VERSION')) {
-    throw new EmbeddedDataDirError(
-      `DATA_DIR ${dataDir} is not empty but holds no database (PG_VERSION is missing). Nothing was changed in it. ` +
-        `Point DATA_DIR at the right directory, or restore a backup into an empty one: partner-portal restore FILE`,
-    );
-  }
+  // Locked before the directory is read: another process may be creating a database in it.
   const release = takeLock(dataDir);
+  let creating: Creation | undefined;
+  try {
+    creating = prepareDirectory(dataDir, options.loadDataDir ? 'restore' : 'create');
+  } catch (error) {
+    release();
+    throw error;
+  }
   const pidFile = path.join(dataDir, 'postmaster.pid');
   const hadPidFile = fs.existsSync(pidFile);
   const durable = mode === 'full' || mode === 'relaxed';
@@ -119,11 +126,55 @@ export async function openEmbedded(dataDir: string, mode: EmbeddedMode, options:
       syncPath(synced);
       syncPath(dataDir);
     }
+    // Complete and on disk: from now on an interruption is recovered by PostgreSQL itself.
+    if (creating) {
+      fs.rmSync(path.join(dataDir, CREATING_FILE), { force: true });
+      syncPath(dataDir);
+    }
   } catch (error) {
     await pglite.close();
     throw error;
   }
   return pglite;
+}
+
+type Creation = 'create' | 'restore';
+
+/**
+ * Checks what DATA_DIR holds before PGlite opens it, and answers whether a database is about to
+ * be created in it. PGlite writes a new database (initdb's files, or a restored backup) straight
+ * into the directory, and PG_VERSION is not among the first files: a process killed meanwhile
+ * (Ctrl-C during the first start, SIGKILL, a power loss) used to leave a directory that every
+ * later start refused as "not empty but holds no database". So a creation is marked first
+ * (CREATING_FILE, flushed), and a marked directory — which was empty but for the portal's own
+ * files when the creation began — is emptied and created again.
+ */
+function prepareDirectory(dataDir: string, intent: Creation): Creation | undefined {
+  const marker = path.join(dataDir, CREATING_FILE);
+  const interrupted = fs.existsSync(marker) ? (fs.readFileSync(marker, 'utf8').trim() as Creation) : undefined;
+  if (interrupted === 'restore' && intent !== 'restore') {
+    throw new EmbeddedDataDirError(
+      `DATA_DIR ${dataDir} holds part of a backup whose restore was interrupted, not a database. Nothing was changed in it. ` +
+        `Run the restore again (partner-portal restore FILE); it starts over.`,
+    );
+  }
+  if (interrupted) {
+    for (const name of fs.readdirSync(dataDir))
+      if (!OWN_FILES.has(name)) fs.rmSync(path.join(dataDir, name), { recursive: true, force: true });
+    fs.rmSync(path.join(dataDir, SYNCED_FILE), { force: true });
+  }
+  const entries = fs.readdirSync(dataDir).filter((name) => !OWN_FILES.has(name));
+  if (entries.length > 0 && !entries.includes('PG_VERSION')) {
+    throw new EmbeddedDataDirError(
+      `DATA_DIR ${dataDir} is not empty but holds no database (PG_VERSION is missing). Nothing was changed in it. ` +
+        `Point DATA_DIR at the right directory, or restore a backup into an empty one: partner-portal restore FILE`,
+    );
+  }
+  if (entries.length > 0) return undefined;
+  fs.writeFileSync(marker, `${intent}\n`);
+  syncPath(marker);
+  syncPath(dataDir);
+  return intent;
 }
 
 function describe(cause: unknown): string {
