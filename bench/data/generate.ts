@@ -87,17 +87,22 @@ export async function generateBenchData(options: BenchDataOptions): Promise<Benc
   const db =
     options.db ??
     (options.databaseUrl
-      ? createDb({ url: options.databaseUrl, poolSize: 2 })
+      ? createDb({ url: options.databaseUrl, poolSize: 6 })
       : createDb({ dataDir: options.dataDir ?? './data-bench', durability: 'relaxed' }));
   try {
     await migrateToLatest(db);
     const existing = await db.selectFrom('partners').select('organisation_id').limit(1).executeTakeFirst();
-    if (existing) throw new Error('The database already has partners: the generator loads into an empty, migrated database.');
+    if (existing)
+      throw new Error('The database already has partners: the generator loads into an empty, migrated database.');
     const engine = (await embeddedPGlite(db)) ? 'pglite' : 'postgres';
     const superuser = await sql<{ rolsuper: boolean }>`SELECT rolsuper FROM pg_roles WHERE rolname = current_user`
       .execute(db)
       .then((r) => r.rows[0]?.rolsuper === true);
-    const config = loadConfig({ NODE_ENV: 'development', SESSION_SECRET: 'bench-data-generator-not-a-secret-000', LOG_LEVEL: 'silent' });
+    const config = loadConfig({
+      NODE_ENV: 'development',
+      SESSION_SECRET: 'bench-data-generator-not-a-secret-000',
+      LOG_LEVEL: 'silent',
+    });
     const ctx: AppContext = { db, config };
 
     const phases = new Map<string, { rows: number; started: number; ended: number }>();
@@ -112,13 +117,18 @@ export async function generateBenchData(options: BenchDataOptions): Promise<Benc
     report('plan', 0, 1);
     const plan = makePlan(options);
     report('plan', 1, 1);
-    const loader: Loader = { ctx, plan, report, superuser };
+    const loader: Loader = { ctx, plan, report, superuser, parallel: engine === 'postgres' ? 2 : 1 };
     const staff = await loadStaff(loader);
     const distributors = await loadDistributors(loader, staff);
     await loadPartners(loader, staff, distributors);
     const { mismatched } = await loadClaims(loader, distributors);
-    await loadAccountLists(loader, staff, distributors, mismatched);
-    await loadLocations(loader);
+    // On a server the two big phases share it: each spends most of its time waiting on PostgreSQL.
+    if (loader.parallel > 1)
+      await Promise.all([loadAccountLists(loader, staff, distributors, mismatched), loadLocations(loader)]);
+    else {
+      await loadAccountLists(loader, staff, distributors, mismatched);
+      await loadLocations(loader);
+    }
     await loadApplications(loader, staff, distributors);
     await loadContracts(loader, staff, db);
     report('analyze', 0, 1);
@@ -158,37 +168,40 @@ export async function generateBenchData(options: BenchDataOptions): Promise<Benc
   }
 }
 
-/** A progress bar per phase on a terminal (rows and rows/s); one line per phase elsewhere. */
+/** A progress bar per phase on a terminal (rows and rows/s; phases may run side by side); a line per phase elsewhere. */
 function progressBar(out: NodeJS.WriteStream): { update: (p: BenchDataProgress) => void; stop: () => void } {
-  let current: { phase: string; bar?: cliProgress.SingleBar; started: number } | undefined;
-  const finish = () => {
-    if (!current) return;
-    current.bar?.stop();
-    current = undefined;
-  };
+  const multi = out.isTTY
+    ? new cliProgress.MultiBar(
+        {
+          format: '{phase} |{bar}| {percentage}% | {value}/{total} rows | {speed} rows/s | ETA {eta_formatted}',
+          hideCursor: true,
+          stream: out,
+          etaBuffer: 50,
+          clearOnComplete: false,
+        },
+        cliProgress.Presets.shades_classic,
+      )
+    : undefined;
+  const phases = new Map<string, { bar?: cliProgress.SingleBar; started: number; done: boolean }>();
   return {
     update: (p) => {
-      if (current?.phase !== p.phase) {
-        finish();
-        current = { phase: p.phase, started: performance.now() };
-        if (out.isTTY) {
-          current.bar = new cliProgress.SingleBar(
-            {
-              format: `${p.phase.padEnd(17)} |{bar}| {percentage}% | {value}/{total} rows | {speed} rows/s | ETA {eta_formatted}`,
-              hideCursor: true,
-              stream: out,
-              etaBuffer: 50,
-            },
-            cliProgress.Presets.shades_classic,
-          );
-          current.bar.start(Math.max(1, p.total), 0, { speed: 0 });
-        } else out.write(`${p.phase}: ${p.total} rows\n`);
+      let phase = phases.get(p.phase);
+      if (!phase) {
+        phase = { started: performance.now(), done: false };
+        phase.bar = multi?.create(Math.max(1, p.total), 0, { phase: p.phase.padEnd(17), speed: 0 });
+        phases.set(p.phase, phase);
+        if (!multi) out.write(`${p.phase}: ${p.total} rows…\n`);
       }
-      const seconds = (performance.now() - current.started) / 1000;
-      current.bar?.setTotal(Math.max(1, p.total));
-      current.bar?.update(p.done, { speed: seconds > 0 ? Math.round(p.done / seconds) : 0 });
+      const seconds = (performance.now() - phase.started) / 1000;
+      const speed = seconds > 0 ? Math.round(p.done / seconds) : 0;
+      phase.bar?.setTotal(Math.max(1, p.total));
+      phase.bar?.update(p.done, { speed });
+      if (!multi && !phase.done && p.done >= p.total && p.total > 0) {
+        phase.done = true;
+        out.write(`${p.phase}: ${p.done} rows in ${seconds.toFixed(1)} s (${speed} rows/s)\n`);
+      }
     },
-    stop: finish,
+    stop: () => multi?.stop(),
   };
 }
 
@@ -216,7 +229,9 @@ async function cli(argv: string[]): Promise<number> {
   const progress = progressBar(process.stdout);
   try {
     const summary = await generateBenchData({
-      ...(values['database-url'] ? { databaseUrl: values['database-url'] } : { dataDir: values['data-dir'] ?? './data-bench' }),
+      ...(values['database-url']
+        ? { databaseUrl: values['database-url'] }
+        : { dataDir: values['data-dir'] ?? './data-bench' }),
       partners: Number(values.partners),
       locations: Number(values.locations),
       accounts: Number(values.accounts),
@@ -229,7 +244,8 @@ async function cli(argv: string[]): Promise<number> {
       [
         `Loaded in ${summary.seconds} s on ${summary.engine} (seed ${summary.seed}):`,
         ...summary.phases.map(
-          (p) => `  ${p.phase.padEnd(17)} ${String(p.rows).padStart(9)} rows  ${String(p.seconds).padStart(6)} s  ${String(p.rowsPerSecond).padStart(7)} rows/s`,
+          (p) =>
+            `  ${p.phase.padEnd(17)} ${String(p.rows).padStart(9)} rows  ${String(p.seconds).padStart(6)} s  ${String(p.rowsPerSecond).padStart(7)} rows/s`,
         ),
         'Rows:',
         ...Object.entries(summary.counts).map(([t, n]) => `  ${t.padEnd(24)} ${n}`),
@@ -244,4 +260,5 @@ async function cli(argv: string[]): Promise<number> {
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) process.exitCode = await cli(process.argv.slice(2));
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href)
+  process.exitCode = await cli(process.argv.slice(2));

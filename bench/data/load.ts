@@ -36,6 +36,8 @@ export interface Loader {
   report: Report;
   /** Whether bulk batches may skip foreign-key triggers (a superuser; the rows are consistent by construction). */
   superuser: boolean;
+  /** How many uploads or batches may run at once: 2 on a PostgreSQL server, 1 on PGlite (one session). */
+  parallel: number;
 }
 
 export interface Staff {
@@ -112,7 +114,11 @@ export async function loadStaff(loader: Loader): Promise<Staff> {
     agreement: {
       id: ids.agreementId,
       version: ids.version,
-      hashes: { body: sha256(text.body), release: sha256(text.release_text ?? ''), authority: sha256(text.authority_text ?? '') },
+      hashes: {
+        body: sha256(text.body),
+        release: sha256(text.release_text ?? ''),
+        authority: sha256(text.authority_text ?? ''),
+      },
     },
   };
 }
@@ -132,13 +138,22 @@ export async function loadDistributors(loader: Loader, staff: Staff): Promise<Lo
   const lines = ['code,legal_name,hq_country,territories,website,email,accepts_new_resellers'];
   for (const d of plan.distributors)
     lines.push(
-      [d.code, d.name, d.hqCountry, d.territories.join(';'), `https://www.${d.domain}`, `sales@${d.domain}`, d.acceptsNewResellers ? 'yes' : 'no']
+      [
+        d.code,
+        d.name,
+        d.hqCountry,
+        d.territories.join(';'),
+        `https://www.${d.domain}`,
+        `sales@${d.domain}`,
+        d.acceptsNewResellers ? 'yes' : 'no',
+      ]
         .map(cell)
         .join(','),
     );
   loader.report('distributors', 0, plan.distributors.length);
   const report = await importDistributors(loader.ctx, staff.actor, Readable.from([lines.join('\n')]), META);
-  if (report.rejected > 0) throw new Error(`import distributors rejected rows: ${JSON.stringify(report.problems.slice(0, 5))}`);
+  if (report.rejected > 0)
+    throw new Error(`import distributors rejected rows: ${JSON.stringify(report.problems.slice(0, 5))}`);
   loader.report('distributors', plan.distributors.length, plan.distributors.length);
   const rows = await loader.ctx.db.selectFrom('distributors').select(['id', 'organisation_id', 'code']).execute();
   const byCode = new Map(rows.map((r) => [r.code, r]));
@@ -151,6 +166,7 @@ export async function loadDistributors(loader: Loader, staff: Staff): Promise<Lo
 /** Partners (and their organisations), registered under the agreement in force. */
 export async function loadPartners(loader: Loader, staff: Staff, distributors: LoadedDistributor[]): Promise<void> {
   const { partners } = loader.plan;
+  loader.report('partners', 0, partners.length);
   for (let start = 0; start < partners.length; start += BATCH) {
     const batch = partners.slice(start, start + BATCH);
     const col = <T>(f: (p: (typeof batch)[number]) => T) => batch.map(f);
@@ -180,7 +196,10 @@ export async function loadPartners(loader: Loader, staff: Staff, distributors: L
  * some pending so that the upload confirms them the product's way, and one in a hundred whose
  * list row names another company (it stays pending for the distributor).
  */
-export async function loadClaims(loader: Loader, distributors: LoadedDistributor[]): Promise<{ mismatched: Set<string> }> {
+export async function loadClaims(
+  loader: Loader,
+  distributors: LoadedDistributor[],
+): Promise<{ mismatched: Set<string> }> {
   const { plan } = loader;
   const r = stream(plan.sizes.seed, 'claim-status');
   const total = plan.distributors.reduce((a, d) => a + d.claimants.length, 0);
@@ -188,6 +207,7 @@ export async function loadClaims(loader: Loader, distributors: LoadedDistributor
   type Row = [string, string, string, string, string, Date | null, string | null, Date];
   let rows: Row[] = [];
   let done = 0;
+  loader.report('claims', 0, total);
   const flush = async () => {
     if (rows.length === 0) return;
     const batch = rows;
@@ -240,11 +260,18 @@ export async function loadAccountLists(
   mismatched: Set<string>,
 ): Promise<{ confirmed: number }> {
   const { plan } = loader;
-  let before = 0;
-  let confirmed = 0;
   const total = plan.sizes.accounts;
-  for (const [i, d] of plan.distributors.entries()) {
-    if (d.listRows === 0) continue;
+  const read = new Map<number, number>();
+  const progress = () =>
+    loader.report(
+      'account lists',
+      [...read.values()].reduce((a, b) => a + b, 0),
+      total,
+    );
+  let confirmed = 0;
+  loader.report('account lists', 0, total);
+  const upload = async (i: number) => {
+    const d = plan.distributors[i]!;
     const loaded = distributors[i]!;
     const r = stream(plan.sizes.seed, `accounts:${d.code}`);
     const owner = new Map<number, number>();
@@ -280,14 +307,30 @@ export async function loadAccountLists(
       Readable.from(csv()),
       `${d.code.toLowerCase()}-customers.csv`,
       META,
-      (p) => loader.report('account lists', before + p.rowsRead, total),
+      (p) => {
+        read.set(i, p.rowsRead);
+        progress();
+      },
     );
     if (report.status !== 'done' || report.rowsRejected > 0)
-      throw new Error(`import accounts for ${d.code}: ${report.failure ?? JSON.stringify(report.problems.slice(0, 5))}`);
-    before += report.rowsRead;
+      throw new Error(
+        `import accounts for ${d.code}: ${report.failure ?? JSON.stringify(report.problems.slice(0, 5))}`,
+      );
+    read.set(i, report.rowsRead);
     confirmed += report.claimsConfirmed;
-    loader.report('account lists', before, total);
-  }
+    progress();
+  };
+  // Largest lists first, so that parallel uploads finish together.
+  const queue = plan.distributors
+    .map((d, i) => [d.listRows, i] as const)
+    .filter(([rows]) => rows > 0)
+    .sort((a, b) => b[0] - a[0] || a[1] - b[1])
+    .map(([, i]) => i);
+  await Promise.all(
+    Array.from({ length: loader.parallel }, async () => {
+      for (let i = queue.shift(); i !== undefined; i = queue.shift()) await upload(i);
+    }),
+  );
   return { confirmed };
 }
 
@@ -303,13 +346,32 @@ const LOCATION_TYPES = [
 function postcode(country: string, r: () => number): string | null {
   const digits = (n: number) => String(Math.floor(r() * 10 ** n)).padStart(n, '0');
   switch (country) {
-    case 'DE': case 'FR': case 'ES': case 'IT': case 'US': case 'MX': case 'FI': case 'TR':
+    case 'DE':
+    case 'FR':
+    case 'ES':
+    case 'IT':
+    case 'US':
+    case 'MX':
+    case 'FI':
+    case 'TR':
       return digits(5);
-    case 'JP': return `${digits(3)}-${digits(4)}`;
-    case 'BR': return `${digits(5)}-${digits(3)}`;
-    case 'IN': case 'CN': case 'RU': return digits(6);
-    case 'AT': case 'CH': case 'BE': case 'DK': case 'NO': case 'AU': return String(1000 + Math.floor(r() * 9000));
-    default: return null;
+    case 'JP':
+      return `${digits(3)}-${digits(4)}`;
+    case 'BR':
+      return `${digits(5)}-${digits(3)}`;
+    case 'IN':
+    case 'CN':
+    case 'RU':
+      return digits(6);
+    case 'AT':
+    case 'CH':
+    case 'BE':
+    case 'DK':
+    case 'NO':
+    case 'AU':
+      return String(1000 + Math.floor(r() * 9000));
+    default:
+      return null;
   }
 }
 
@@ -336,14 +398,29 @@ export async function loadLocations(loader: Loader): Promise<void> {
   })();
   const indexes = await sql<{ indexname: string; indexdef: string }>`
     SELECT indexname, indexdef FROM pg_indexes
-    WHERE schemaname = current_schema() AND tablename = 'partner_locations' AND indexname <> 'partner_locations_pkey'`.execute(db);
+    WHERE schemaname = current_schema() AND tablename = 'partner_locations' AND indexname <> 'partner_locations_pkey'`.execute(
+    db,
+  );
+  loader.report('locations', 0, total);
   for (const index of indexes.rows) await sql.raw(`DROP INDEX ${index.indexname}`).execute(db);
+  const inFlight: Promise<void>[] = [];
+  let written = 0;
   for (let start = 0; start < total; start += BATCH) {
     const n = Math.min(BATCH, total - start);
     const c = {
-      id: [] as string[], partner: [] as string[], line: [] as string[], city: [] as string[], postcode: [] as (string | null)[],
-      country: [] as string[], type: [] as string[], listed: [] as boolean[], lat: [] as number[], lng: [] as number[],
-      email: [] as (string | null)[], website: [] as string[], created: [] as Date[],
+      id: [] as string[],
+      partner: [] as string[],
+      line: [] as string[],
+      city: [] as string[],
+      postcode: [] as (string | null)[],
+      country: [] as string[],
+      type: [] as string[],
+      listed: [] as boolean[],
+      lat: [] as number[],
+      lng: [] as number[],
+      email: [] as (string | null)[],
+      website: [] as string[],
+      created: [] as Date[],
     };
     for (let j = start; j < start + n; j += 1) {
       const index = j < partners.length ? j : Math.floor(partners.length * r() ** 3);
@@ -372,22 +449,38 @@ export async function loadLocations(loader: Loader): Promise<void> {
       c.website.push(`https://www.${p.domain}`);
       c.created.push(daysFrom(p.registeredAt, r.between(0, 300)));
     }
-    await bulk(loader, async (trx) => {
-      await sql`INSERT INTO partner_locations (id, partner_id, lines, city, postcode, country, type, listed, latitude, longitude,
+    // The next batch is drawn while this one is written (up to `parallel` batches in flight).
+    inFlight.push(
+      bulk(loader, async (trx) => {
+        await sql`INSERT INTO partner_locations (id, partner_id, lines, city, postcode, country, type, listed, latitude, longitude,
           email, website, created_at, updated_at)
         SELECT id, partner_id, ARRAY[line], city, postcode, country, type, listed, latitude, longitude, email, website, created_at, created_at
         FROM unnest(${c.id}::uuid[], ${c.partner}::uuid[], ${c.line}::text[], ${c.city}::text[], ${c.postcode}::text[],
           ${c.country}::text[], ${c.type}::text[], ${c.listed}::boolean[], ${c.lat}::float8[], ${c.lng}::float8[],
           ${c.email}::text[], ${c.website}::text[], ${c.created}::timestamptz[])
-          AS t(id, partner_id, line, city, postcode, country, type, listed, latitude, longitude, email, website, created_at)`.execute(trx);
-    });
-    loader.report('locations', start + n, total);
+          AS t(id, partner_id, line, city, postcode, country, type, listed, latitude, longitude, email, website, created_at)`.execute(
+          trx,
+        );
+      }).then(() => {
+        written += n;
+        loader.report('locations', written, total);
+      }),
+    );
+    if (inFlight.length >= loader.parallel) await inFlight.shift();
   }
+  await Promise.all(inFlight);
+  // The GiST index takes most of the time; on a server the B-trees are built beside it.
+  let built = 0;
   loader.report('location indexes', 0, indexes.rows.length);
-  for (const [i, index] of indexes.rows.entries()) {
-    await sql.raw(index.indexdef).execute(db);
-    loader.report('location indexes', i + 1, indexes.rows.length);
-  }
+  const queue = [...indexes.rows];
+  await Promise.all(
+    Array.from({ length: loader.parallel }, async () => {
+      for (let index = queue.shift(); index; index = queue.shift()) {
+        await sql.raw(index.indexdef).execute(db);
+        loader.report('location indexes', (built += 1), indexes.rows.length);
+      }
+    }),
+  );
 }
 
 const APPLICATION_STATUSES = [
@@ -410,6 +503,7 @@ export async function loadApplications(loader: Loader, staff: Staff, distributor
   const r = stream(plan.sizes.seed, 'applications');
   const year = plan.now.getUTCFullYear();
   let approvedSoFar = 0;
+  loader.report('applications', 0, total);
   for (let start = 0; start < total; start += 2000) {
     const n = Math.min(2000, total - start);
     const users: unknown[][] = [[], [], [], [], []];
@@ -421,52 +515,122 @@ export async function loadApplications(loader: Loader, staff: Staff, distributor
     for (let i = start; i < start + n; i += 1) {
       let roll = r();
       let status: (typeof APPLICATION_STATUSES)[number][0] = 'draft';
-      for (const [s, share] of APPLICATION_STATUSES) if ((roll -= share) < 0) { status = s; break; }
+      for (const [s, share] of APPLICATION_STATUSES)
+        if ((roll -= share) < 0) {
+          status = s;
+          break;
+        }
       if (status === 'approved' && approvedSoFar >= plan.partners.length) status = 'declined';
       const approved = status === 'approved' ? plan.partners[approvedSoFar++]! : undefined;
       const country = approved?.country ?? plan.cities[plan.cityIn(r.pick(plan.partners).country, r)]!.country;
       const company = approved ? { name: approved.name, language: approved.language } : companyName(r, country);
-      const domain = approved?.domain ?? `${slug(transliterate(company.name), `applicant-${i}`)}-a${i.toString(36)}.example`;
+      const domain =
+        approved?.domain ?? `${slug(transliterate(company.name), `applicant-${i}`)}-a${i.toString(36)}.example`;
       const contact = personName(r, company.language);
       const email = `${slug(transliterate(contact), 'applicant').replace(/-/g, '.')}.${i}@${domain}`;
       const userId = r.uuid();
       const createdAt = daysFrom(plan.now, -r.between(2, 90));
-      users[0]!.push(userId); users[1]!.push(email); users[2]!.push(contact); users[3]!.push(createdAt);
+      users[0]!.push(userId);
+      users[1]!.push(email);
+      users[2]!.push(contact);
+      users[3]!.push(createdAt);
       users[4]!.push(['es', 'fr', 'ja'].includes(company.language) ? company.language : 'en');
       const submitted = status !== 'draft';
       const partnerId = approved?.id ?? (submitted ? r.uuid() : null);
       if (partnerId && !approved) {
-        orgs[0]!.push(partnerId); orgs[1]!.push(company.name); orgs[2]!.push(country); orgs[3]!.push(contact); orgs[4]!.push(email);
+        orgs[0]!.push(partnerId);
+        orgs[1]!.push(company.name);
+        orgs[2]!.push(country);
+        orgs[3]!.push(contact);
+        orgs[4]!.push(email);
       }
       const distributor = plan.distributors.findIndex((d) => d.hqCountry === country);
       const home = plan.cities[plan.cityIn(country, r)]!;
       const answers = {
-        company: { legalName: company.name, legalForm: r.pick(['corporation', 'limited_company', 'partnership', 'sole_proprietorship']), country, website: `https://www.${domain}`, registrationNumber: `${country}-${100_000 + r.int(900_000)}` },
-        contacts: { primary: { name: contact, email, phone: '', title: r.pick(['Managing Director', 'CEO', 'Owner', 'Head of Sales']) } },
-        locations: { items: [{ lines: [streetLine(r, company.language)], city: home.name, postcode: '', country, type: 'office' }] },
-        ...(distributor >= 0 ? { distributors: { items: [{ distributorId: distributors[distributor]!.id, accountNumber: `${plan.distributors[distributor]!.code}-A${String(i).padStart(6, '0')}` }], initialDistributorId: distributors[distributor]!.id } } : {}),
-        added_value: { canDemonstrate: r.chance(0.8), providesServices: r.chance(0.8), servicesDescription: 'Installation, training and support' },
+        company: {
+          legalName: company.name,
+          legalForm: r.pick(['corporation', 'limited_company', 'partnership', 'sole_proprietorship']),
+          country,
+          website: `https://www.${domain}`,
+          registrationNumber: `${country}-${100_000 + r.int(900_000)}`,
+        },
+        contacts: {
+          primary: {
+            name: contact,
+            email,
+            phone: '',
+            title: r.pick(['Managing Director', 'CEO', 'Owner', 'Head of Sales']),
+          },
+        },
+        locations: {
+          items: [{ lines: [streetLine(r, company.language)], city: home.name, postcode: '', country, type: 'office' }],
+        },
+        ...(distributor >= 0
+          ? {
+              distributors: {
+                items: [
+                  {
+                    distributorId: distributors[distributor]!.id,
+                    accountNumber: `${plan.distributors[distributor]!.code}-A${String(i).padStart(6, '0')}`,
+                  },
+                ],
+                initialDistributorId: distributors[distributor]!.id,
+              },
+            }
+          : {}),
+        added_value: {
+          canDemonstrate: r.chance(0.8),
+          providesServices: r.chance(0.8),
+          servicesDescription: 'Installation, training and support',
+        },
         personnel: { items: [{ name: contact, email, role: 'Sales' }] },
       };
       const submittedAt = submitted ? daysFrom(createdAt, r.between(0, 2)) : null;
-      const decidedAt = status === 'approved' || status === 'declined' ? daysFrom(submittedAt!, r.between(1, 10)) : null;
-      const question = status === 'info_requested' ? 'Please send the commercial register extract of your company.' : null;
+      const decidedAt =
+        status === 'approved' || status === 'declined' ? daysFrom(submittedAt!, r.between(1, 10)) : null;
+      const question =
+        status === 'info_requested' ? 'Please send the commercial register extract of your company.' : null;
       const appId = r.uuid();
       const reference = `APP-${year}-${(((i + 1) * 2654435761) >>> 0).toString(16).toUpperCase().padStart(8, '0')}`;
-      [appId, reference, userId, status, JSON.stringify(answers), submitted ? ['company', 'contacts', 'locations', 'added_value'] : ['company'],
-        company.name, country, partnerId, submitted ? userId : null, submitted ? contact : null, question, submittedAt,
-        decidedAt && decidedAt > plan.now ? plan.now : decidedAt, createdAt].forEach((v, k) => apps[k]!.push(v));
+      [
+        appId,
+        reference,
+        userId,
+        status,
+        JSON.stringify(answers),
+        submitted ? ['company', 'contacts', 'locations', 'added_value'] : ['company'],
+        company.name,
+        country,
+        partnerId,
+        submitted ? userId : null,
+        submitted ? contact : null,
+        question,
+        submittedAt,
+        decidedAt && decidedAt > plan.now ? plan.now : decidedAt,
+        createdAt,
+      ].forEach((v, k) => apps[k]!.push(v));
       if (submitted) {
         const subId = r.uuid();
         [subId, appId, userId, submittedAt, JSON.stringify(answers), contact].forEach((v, k) => subs[k]!.push(v));
       }
       if (status === 'info_requested' || status === 'approved' || status === 'declined') {
         const at = decidedAt ?? daysFrom(submittedAt!, r.between(1, 5));
-        [r.uuid(), appId, status, status === 'declined' ? 'Online shop only; no demonstration or services offered.' : null, question,
-          r.pick(staff.reviewerIds), at > plan.now ? plan.now : at].forEach((v, k) => decisions[k]!.push(v));
+        [
+          r.uuid(),
+          appId,
+          status,
+          status === 'declined' ? 'Online shop only; no demonstration or services offered.' : null,
+          question,
+          r.pick(staff.reviewerIds),
+          at > plan.now ? plan.now : at,
+        ].forEach((v, k) => decisions[k]!.push(v));
       }
       if ((status === 'submitted' || status === 'info_requested') && r.chance(0.4))
-        [appId, r.pick(staff.reviewerIds), daysFrom(submittedAt!, 1) > plan.now ? plan.now : daysFrom(submittedAt!, 1)].forEach((v, k) => assignments[k]!.push(v));
+        [
+          appId,
+          r.pick(staff.reviewerIds),
+          daysFrom(submittedAt!, 1) > plan.now ? plan.now : daysFrom(submittedAt!, 1),
+        ].forEach((v, k) => assignments[k]!.push(v));
     }
     const { agreement } = staff;
     await bulk(loader, async (trx) => {
@@ -474,7 +638,9 @@ export async function loadApplications(loader: Loader, staff: Staff, distributor
         SELECT id, email, name, '!benchmark-applicant', language, created_at, created_at, created_at
         FROM unnest(${users[0]}::uuid[], ${users[1]}::text[], ${users[2]}::text[], ${users[3]}::timestamptz[], ${users[4]}::text[])
           AS t(id, email, name, created_at, language)`.execute(trx);
-      await sql`INSERT INTO organisations (id, kind, name) SELECT id, 'partner', name FROM unnest(${orgs[0]}::uuid[], ${orgs[1]}::text[]) AS t(id, name)`.execute(trx);
+      await sql`INSERT INTO organisations (id, kind, name) SELECT id, 'partner', name FROM unnest(${orgs[0]}::uuid[], ${orgs[1]}::text[]) AS t(id, name)`.execute(
+        trx,
+      );
       await sql`INSERT INTO partners (organisation_id, legal_name, country, status, contact_name, contact_email)
         SELECT id, name, country, 'applicant', contact_name, contact_email
         FROM unnest(${orgs[0]}::uuid[], ${orgs[1]}::text[], ${orgs[2]}::text[], ${orgs[3]}::text[], ${orgs[4]}::text[])
@@ -508,15 +674,18 @@ export async function loadApplications(loader: Loader, staff: Staff, distributor
         SELECT * FROM unnest(${decisions[0]}::uuid[], ${decisions[1]}::uuid[], ${decisions[2]}::text[], ${decisions[3]}::text[],
           ${decisions[4]}::text[], ${decisions[5]}::uuid[], ${decisions[6]}::timestamptz[])`.execute(trx);
       await sql`INSERT INTO application_assignments (application_id, reviewer_id, claimed_at)
-        SELECT * FROM unnest(${assignments[0]}::uuid[], ${assignments[1]}::uuid[], ${assignments[2]}::timestamptz[])`.execute(trx);
+        SELECT * FROM unnest(${assignments[0]}::uuid[], ${assignments[1]}::uuid[], ${assignments[2]}::timestamptz[])`.execute(
+        trx,
+      );
     });
     loader.report('applications', start + n, total);
   }
 }
 
 /**
- * PICA-1 support contracts through `import contracts` for about one registered partner in
- * thirty (one or two each; most of the qualifying type), with the contract types they need.
+ * PICA-1 support contracts through `import contracts` for about one registered partner in a
+ * hundred (one or two each; most of the qualifying type; at most 500, as the import writes a
+ * row per transaction), with the contract types they need.
  */
 export async function loadContracts(loader: Loader, staff: Staff, db: Db): Promise<number> {
   const { plan } = loader;
@@ -524,8 +693,18 @@ export async function loadContracts(loader: Loader, staff: Staff, db: Db): Promi
   await db
     .insertInto('pica_contract_types')
     .values([
-      { code: 'PSS', name: 'Partner Support Service (own brand)', qualifies_pica: true, entitlements: ['software_downloads', 'support_cases', 'bug_search', 'documentation'] },
-      { code: 'SNT', name: 'Hardware replacement, next business day', qualifies_pica: false, entitlements: ['documentation'] },
+      {
+        code: 'PSS',
+        name: 'Partner Support Service (own brand)',
+        qualifies_pica: true,
+        entitlements: ['software_downloads', 'support_cases', 'bug_search', 'documentation'],
+      },
+      {
+        code: 'SNT',
+        name: 'Hardware replacement, next business day',
+        qualifies_pica: false,
+        entitlements: ['documentation'],
+      },
     ])
     .onConflict((oc) => oc.column('code').doNothing())
     .execute();
@@ -533,13 +712,26 @@ export async function loadContracts(loader: Loader, staff: Staff, db: Db): Promi
   const day = (d: Date) => d.toISOString().slice(0, 10);
   let n = 0;
   for (const p of plan.partners) {
-    if (p.status !== 'registered' || !r.chance(1 / 30)) continue;
+    if (n >= 500) break;
+    if (p.status !== 'registered' || !r.chance(1 / 100)) continue;
     for (let k = r.chance(0.7) ? 1 : 2; k > 0; k -= 1) {
       n += 1;
       const type = r.chance(0.75) ? 'PSS' : 'SNT';
       const starts = daysFrom(plan.now, -r.between(0, 700));
       const ends = daysFrom(starts, r.pick([365, 730, 1095]));
-      lines.push([`${type}-${starts.getUTCFullYear()}-${String(n).padStart(6, '0')}`, p.id, type, day(starts), day(ends), companyName(r, p.country).name, r.chance(0.95) ? 'active' : 'suspended'].map(cell).join(','));
+      lines.push(
+        [
+          `${type}-${starts.getUTCFullYear()}-${String(n).padStart(6, '0')}`,
+          p.id,
+          type,
+          day(starts),
+          day(ends),
+          companyName(r, p.country).name,
+          r.chance(0.95) ? 'active' : 'suspended',
+        ]
+          .map(cell)
+          .join(','),
+      );
     }
   }
   if (n === 0) return 0;
@@ -547,6 +739,7 @@ export async function loadContracts(loader: Loader, staff: Staff, db: Db): Promi
   const report = await importContracts(loader.ctx, staff.actor, Readable.from([lines.join('\n')]), META, (p) =>
     loader.report('contracts', p.rowsRead, n),
   );
-  if (report.rejected > 0) throw new Error(`import contracts rejected rows: ${JSON.stringify(report.problems.slice(0, 5))}`);
+  if (report.rejected > 0)
+    throw new Error(`import contracts rejected rows: ${JSON.stringify(report.problems.slice(0, 5))}`);
   return report.created;
 }

@@ -189,7 +189,8 @@ function assignAccounts(sizes: Sizes, partners: PartnerPlan[], distributors: Dis
  * claims, the last claims name accounts that are not on it (the distributor confirms those by hand).
  */
 export function claimPosition(d: DistributorPlan, k: number): number {
-  const stride = d.claimants.length > 0 && d.listRows >= d.claimants.length ? Math.floor(d.listRows / d.claimants.length) : 1;
+  const stride =
+    d.claimants.length > 0 && d.listRows >= d.claimants.length ? Math.floor(d.listRows / d.claimants.length) : 1;
   return 1 + k * stride;
 }
 
