@@ -1,3 +1,4 @@
+import { numberFormat } from '../../platform/formats.ts';
 import { countryName } from '../../platform/countries.ts';
 import { SelectField } from '../../platform/views/components.tsx';
 import { TableRegion } from '../../platform/views/data-table.tsx';
@@ -15,7 +16,7 @@ export const SORTS = ['oldest', 'newest', 'flags'] as const;
 
 export function QueuePage({ ctx, entries, filter }: { ctx: PageContext; entries: QueueEntry[]; filter: QueueFilter }) {
   const { t, lang } = ctx;
-  const number = new Intl.NumberFormat(lang);
+  const number = numberFormat(lang);
   return (
     <ConsolePage ctx={ctx} title={t('staff.queue.title')} section="applications">
       <h1>{t('staff.queue.title')}</h1>
