@@ -110,7 +110,7 @@ const ALL_PAGES: Page[] = [
 const wanted = process.env.BENCH_PAGES?.split(',');
 const PAGES = ALL_PAGES.filter((p) => (wanted ? wanted.includes(p.key) : !QUICK || !p.full));
 
-const ws = workspace(QUICK ? 2 * 60_000 : 12 * 60_000);
+const ws = workspace(QUICK ? 5 * 60_000 : 15 * 60_000);
 
 async function prepare(engine: Engine): Promise<Ids> {
   const started = Date.now();

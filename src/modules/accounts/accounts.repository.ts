@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { announceChange, APPLICATIONS_TOPIC } from '../../platform/cache.ts';
 import { queryPrepared, type Executor } from '../../platform/db.ts';
 import { isRole, type Role } from '../../platform/roles.rules.ts';
 import type { ThrottleState } from './accounts.rules.ts';
@@ -45,6 +46,8 @@ export async function updateUser(
     .set({ ...changes, updated_at: new Date() })
     .where('id', '=', id)
     .execute();
+  // The staff queue shows reviewers by name (review module's cached rows).
+  if (changes.name !== undefined) await announceChange(db, APPLICATIONS_TOPIC);
 }
 
 export async function grantsOf(db: Executor, userId: string) {

@@ -3,7 +3,8 @@ import { isCountryCode } from '../../platform/countries.ts';
 import { randomBytes } from 'node:crypto';
 import { auditActor, requireUser, type Actor } from '../../platform/auth.ts';
 import { brandOf, type AppContext, type RequestMeta } from '../../platform/context.ts';
-import type { Executor } from '../../platform/db.ts';
+import { ADDRESS_LISTS_TOPIC, cacheFor } from '../../platform/cache.ts';
+import type { Db, Executor } from '../../platform/db.ts';
 import { AppError, conflict, notFound, validationFailed, type FieldViolation } from '../../platform/errors.ts';
 import { isUniqueViolation } from '../../platform/pg-errors.ts';
 import { sha256 } from '../../platform/tokens.ts';
@@ -113,8 +114,36 @@ export async function ruleContext(db: Executor, answers: ApplicationAnswers): Pr
       { id: r.id, legalName: r.legal_name, hqCountry: r.hq_country, territories: r.territories, status: r.status },
     ]),
   );
-  const watchlist = [...SHIPPED_WATCHLIST, ...(await repo.watchlistEntries(db))];
-  return { watchlist, distributors, allowlist: await allowlistEntries(db) };
+  return { ...(await addressLists(db)), distributors };
+}
+
+/** How long the address lists are kept when no change is announced (decision 064). */
+const ADDRESS_LISTS_TTL_MS = 5_000;
+
+/**
+ * The watchlist (shipped and staff's) and the allow-list the address checks take: read on every
+ * wizard page and submission, changed by staff now and then (ADDRESS_LISTS_TOPIC), so kept for a
+ * few seconds (#15, decision 064). Inside a transaction they are read afresh.
+ */
+async function addressLists(db: Executor): Promise<Pick<RuleContext, 'watchlist' | 'allowlist'>> {
+  const read = async () => ({
+    watchlist: [...SHIPPED_WATCHLIST, ...(await repo.watchlistEntries(db))],
+    allowlist: await allowlistEntries(db),
+  });
+  if (db.isTransaction) return read();
+  const cache = cacheFor<Pick<RuleContext, 'watchlist' | 'allowlist'>>(
+    db as Db,
+    ADDRESS_LISTS_TOPIC,
+    ADDRESS_LISTS_TTL_MS,
+    1,
+    { eager: true },
+  );
+  const kept = cache.get('lists');
+  if (kept) return kept;
+  const generation = cache.generation;
+  const lists = await read();
+  if (cache.generation === generation) cache.set('lists', lists);
+  return lists;
 }
 
 // ---- Drafts ----
@@ -146,8 +175,10 @@ export async function startApplication(
 
 export async function getApplication(ctx: AppContext, actorOrNull: Actor | null, id: string): Promise<ApplicationView> {
   const actor = requireUser(actorOrNull);
-  const row = await memberApplication(ctx, actor, id);
-  return toView(row, await repo.members(ctx.db, id));
+  const found = isUuid(id) ? await repo.findApplicationOfMember(ctx.db, id, actor.userId) : undefined;
+  if (!found) throw notFound('Application');
+  const { people, ...row } = found;
+  return toView(row, people);
 }
 
 export async function listMyApplications(ctx: AppContext, actorOrNull: Actor | null): Promise<ApplicationSummary[]> {
@@ -230,7 +261,7 @@ export async function reviewApplication(
   const actor = requireUser(actorOrNull);
   const application = await getApplication(ctx, actor, id);
   const findings = checkApplication(application.answers, await ruleContext(ctx.db, application.answers));
-  const agreement = await repo.currentAgreement(ctx.db);
+  const agreement = await currentAgreementView(ctx);
   return {
     application,
     findings,
