@@ -17,22 +17,19 @@
  * BENCH_ENGINES=postgres|pglite the engines; BENCH_PROFILE=1 profiles the portal (--cpu-prof).
  * Writes bench/results/pages-<date>[-quick].json. Exit code 0 all targets met, 3 one missed, 1 failed.
  */
-import os from 'node:os';
+import { cpSync } from 'node:fs';
 import { sql } from 'kysely';
 import { DEMO_PASSWORD } from '../src/demo/seed-demo.ts';
-import { interleaved, table, type LoadResult, type Target } from './lib/harness.ts';
+import { interleaved, table, type LoadResult, type ServerProcess, type Target } from './lib/harness.ts';
 import {
   addQueueApplications,
   checkPage,
   ENGINE_NAMES,
   fromEnv,
-  machine,
   openDb,
   percent,
-  postgresVersion,
   PROFILE,
   PROFILE_DIR,
-  QUICK,
   seedDemo,
   engineEnv,
   signIn,
@@ -40,10 +37,9 @@ import {
   startPortal,
   step,
   workspace,
-  writeResults,
   type Engine,
-  type ResultRow,
 } from './lib/portal-bench.ts';
+import { exitCodeFor, QUICK, row, startMachineRecord, writeResult, type ResultRow } from './lib/results.ts';
 
 const SETTINGS = {
   connections: fromEnv('BENCH_CONNECTIONS', 10),
@@ -108,9 +104,14 @@ const ALL_PAGES: Page[] = [
   { key: 'pica-admin', name: 'PICA administrator: sponsorships', as: 'pica', path: () => '/pica/admin' },
 ];
 const wanted = process.env.BENCH_PAGES?.split(',');
+/**
+ * BENCH_BASELINE_DIR: a checkout of the code before a change (with node_modules); its portal serves
+ * the same data and is measured in the same interleaved rounds, for before/after ratios.
+ */
+const BASELINE = process.env.BENCH_BASELINE_DIR;
 const PAGES = ALL_PAGES.filter((p) => (wanted ? wanted.includes(p.key) : !QUICK || !p.full));
 
-const ws = workspace(QUICK ? 5 * 60_000 : 15 * 60_000);
+const ws = workspace((QUICK ? 5 : 15) * 60_000 * (BASELINE ? 2 : 1));
 
 async function prepare(engine: Engine): Promise<Ids> {
   const started = Date.now();
@@ -141,28 +142,53 @@ interface Measured {
   engine: Engine;
   bare: LoadResult;
   pages: { page: Page; result: LoadResult; bytes: number }[];
+  /** The same pages served by the code before the change (BENCH_BASELINE_DIR), same run. */
+  before?: { page: Page; result: LoadResult; bytes: number }[] | undefined;
 }
 
-async function measure(engine: Engine, bareUrl: string): Promise<Measured> {
-  const ids = await prepare(engine);
-  step(`${ENGINE_NAMES[engine]}: starting the portal`);
-  const portal = await startPortal(ws, engine);
+/** Signs in the pages' people on a portal and checks every page answers; the targets to drive. */
+async function pageTargets(portal: ServerProcess, ids: Ids, prefix: string, bytes: Map<string, number>) {
   const cookies = new Map<string, string>();
   for (const page of PAGES)
     if (page.as && !cookies.has(page.as))
       cookies.set(page.as, await signIn(portal.url, PEOPLE[page.as], DEMO_PASSWORD));
+  const targets: Target[] = [];
+  for (const page of PAGES) {
+    const pathName = page.path(ids);
+    const cookie = page.as && cookies.get(page.as);
+    bytes.set(prefix + page.key, await checkPage(portal.url, pathName, cookie));
+    targets.push({
+      name: prefix + page.key,
+      url: portal.url,
+      nextPath: () => pathName,
+      ...(cookie ? { headers: { cookie } } : {}),
+    });
+  }
+  return targets;
+}
+
+async function measure(engine: Engine, bareUrl: string): Promise<Measured> {
+  const ids = await prepare(engine);
+  let before: ServerProcess | undefined;
+  if (BASELINE) {
+    // The same data: on PGlite a copy of the directory (one process per data directory).
+    const env: Record<string, string> = {};
+    if (engine === 'pglite') {
+      env.DATA_DIR = `${engineEnv(ws, engine).DATA_DIR}-before`;
+      cpSync(engineEnv(ws, engine).DATA_DIR!, env.DATA_DIR, { recursive: true });
+    }
+    step(`${ENGINE_NAMES[engine]}: starting the portal before the change (${BASELINE})`);
+    before = await startPortal(ws, engine, { root: BASELINE, env });
+  }
+  step(`${ENGINE_NAMES[engine]}: starting the portal`);
+  const portal = await startPortal(ws, engine);
   const bytes = new Map<string, number>();
-  for (const page of PAGES)
-    bytes.set(page.key, await checkPage(portal.url, page.path(ids), page.as && cookies.get(page.as)));
   // The bare route gets the same client-side work per request: a query string that changes.
   let n = 0;
   const targets: Target[] = [
     { name: 'bare route', url: bareUrl, nextPath: () => `/?n=${(n += 1)}` },
-    ...PAGES.map((page) => {
-      const pathName = page.path(ids);
-      const cookie = page.as && cookies.get(page.as);
-      return { name: page.key, url: portal.url, nextPath: () => pathName, ...(cookie ? { headers: { cookie } } : {}) };
-    }),
+    ...(await pageTargets(portal, ids, '', bytes)),
+    ...(before ? await pageTargets(before, ids, 'before:', bytes) : []),
   ];
   const results = await interleaved(targets, {
     connections: SETTINGS.connections,
@@ -171,59 +197,85 @@ async function measure(engine: Engine, bareUrl: string): Promise<Measured> {
     roundSeconds: SETTINGS.roundSeconds,
     log: (m) => step(`${ENGINE_NAMES[engine]}: ${m}`),
   });
-  await portal.stop();
-  ws.servers.splice(ws.servers.indexOf(portal), 1);
+  for (const server of [portal, before]) {
+    if (!server) continue;
+    await server.stop();
+    ws.servers.splice(ws.servers.indexOf(server), 1);
+  }
   return {
     engine,
     bare: results.get('bare route')!,
     pages: PAGES.map((page) => ({ page, result: results.get(page.key)!, bytes: bytes.get(page.key)! })),
+    before: before
+      ? PAGES.map((page) => ({
+          page,
+          result: results.get(`before:${page.key}`)!,
+          bytes: bytes.get(`before:${page.key}`)!,
+        }))
+      : undefined,
   };
 }
 
 function rowsOf(m: Measured): ResultRow[] {
   const target = TARGETS[m.engine];
   return m.pages.map(({ page, result, bytes }) => {
-    const ratio = Math.round((result.requestsPerSecond / m.bare.requestsPerSecond) * 10_000) / 10_000;
+    const ratio = result.requestsPerSecond / m.bare.requestsPerSecond;
     const bad = Object.entries(result.statusCodes).filter(([code]) => code !== '200');
     const met =
       ratio >= target.minRatio &&
       (target.maxP99Ms === undefined || result.latencyMs.p99 <= target.maxP99Ms) &&
       bad.length === 0 &&
       result.errors + result.timeouts === 0;
-    return {
+    return row({
       workload: page.name,
-      engine: ENGINE_NAMES[m.engine],
+      engine: m.engine,
       measured: result.requestsPerSecond,
       unit: 'req/s',
       reference: m.bare.requestsPerSecond,
       referenceName: 'bare Fastify GET / (same run, interleaved)',
-      ratio,
       target: `≥ ${target.minRatio * 100} % of bare${target.maxP99Ms ? `, p99 ≤ ${target.maxP99Ms} ms` : ''}`,
       met,
       note:
         `GET ${page.path({ draft: ':id', partner: ':partnerId' })}${page.as ? ` as ${PEOPLE[page.as]}` : ''}; ` +
         `p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms; ${Math.round(bytes / 1024)} KiB` +
         (bad.length ? `; unexpected statuses ${JSON.stringify(result.statusCodes)}` : ''),
-      latencyMs: result.latencyMs,
-      statusCodes: result.statusCodes,
-    };
+    });
   });
 }
 
+/** Everything measured per page, for the result file's details. */
+const detailsOf = (pages: Measured['pages']) =>
+  Object.fromEntries(pages.map(({ page, result, bytes }) => [page.key, { ...result, bytes }]));
+
 async function main(): Promise<number> {
-  const loadBefore = os.loadavg();
+  const machineRecord = startMachineRecord();
   step('starting the bare Fastify server');
   const bare = await startBare(ws);
   const measured: Measured[] = [];
   for (const engine of ENGINES) measured.push(await measure(engine, bare.url));
-  const pgVersion = ENGINES.includes('postgres') ? await postgresVersion(ws) : undefined;
+  const machine = await machineRecord.finish(ENGINES.includes('postgres') ? ws.databaseUrl : undefined);
   const rows = measured.flatMap(rowsOf);
-  const file = writeResults('pages', {
-    machine: machine(loadBefore, pgVersion ? { postgres: pgVersion } : {}),
+  const file = writeResult({
+    benchmark: 'pages',
+    date: new Date().toISOString(),
+    quick: QUICK,
+    machine,
     commands: [`npm run bench -- ${QUICK ? '--quick ' : ''}pages`],
-    settings: { ...SETTINGS, engines: ENGINES, pages: PAGES.map((p) => p.key) },
-    bare: Object.fromEntries(measured.map((m) => [m.engine, m.bare])),
     rows,
+    details: {
+      settings: { ...SETTINGS, engines: ENGINES, pages: PAGES.map((p) => p.key) },
+      ...Object.fromEntries(measured.map((m) => [m.engine, { bare: m.bare, pages: detailsOf(m.pages) }])),
+      ...(BASELINE
+        ? {
+            baseline: {
+              dir: BASELINE,
+              note: 'the same pages served by the code before the change, measured in the same interleaved rounds',
+              rows: measured.flatMap((m) => rowsOf({ ...m, pages: m.before ?? [] })),
+              pages: Object.fromEntries(measured.map((m) => [m.engine, detailsOf(m.before ?? [])])),
+            },
+          }
+        : {}),
+    },
   });
   for (const m of measured) {
     console.log(
@@ -231,23 +283,37 @@ async function main(): Promise<number> {
     );
     console.log(
       table([
-        ['page', 'req/s', 'p50 ms', 'p99 ms', 'vs bare', 'target', 'met'],
+        [
+          'page',
+          'req/s',
+          'p50 ms',
+          'p99 ms',
+          'vs bare',
+          'target',
+          'met',
+          ...(m.before ? ['before: vs bare', 'p99 ms'] : []),
+        ],
         ['bare Fastify GET /', m.bare.requestsPerSecond, m.bare.latencyMs.p50, m.bare.latencyMs.p99, '100 %', '', ''],
         ...rows
-          .filter((r) => r.engine === ENGINE_NAMES[m.engine])
-          .map((r) => [
-            r.workload,
-            r.measured,
-            r.latencyMs!.p50,
-            r.latencyMs!.p99,
-            percent(r.ratio),
-            r.target,
-            r.met ? 'yes' : 'NO',
-          ]),
+          .filter((r) => r.engine === m.engine)
+          .map((r, i) => {
+            const was = m.before?.[i]?.result;
+            const now = m.pages[i]!.result;
+            return [
+              r.workload,
+              r.measured,
+              now.latencyMs.p50,
+              now.latencyMs.p99,
+              percent(r.ratio ?? 0),
+              r.target,
+              r.met ? 'yes' : 'NO',
+              ...(was ? [percent(was.requestsPerSecond / m.bare.requestsPerSecond), was.latencyMs.p99] : []),
+            ];
+          }),
       ]),
     );
   }
-  const load = machine(loadBefore).loadAverage;
+  const load = machine.loadAverage;
   console.log(`\nmachine load average (1 min) before/after: ${load.before}/${load.after}`);
   console.log(`results: ${file}`);
   if (PROFILE) console.log(`CPU profiles of the portal: ${PROFILE_DIR}`);
@@ -256,7 +322,7 @@ async function main(): Promise<number> {
     console.error(`Unexpected answers: ${broken.map((r) => `${r.engine} ${r.workload}`).join(', ')}`);
     return 1;
   }
-  return rows.every((r) => r.met) ? 0 : 3;
+  return exitCodeFor(rows);
 }
 
 let code = 1;

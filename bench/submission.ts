@@ -15,7 +15,6 @@
  * BENCH_PROFILE=1 profiles the portal. Writes bench/results/submission-<date>[-quick].json.
  */
 import { randomBytes } from 'node:crypto';
-import os from 'node:os';
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
 import { DEMO_PASSWORD } from '../src/demo/seed-demo.ts';
@@ -24,22 +23,18 @@ import { table, type LoadResult } from './lib/harness.ts';
 import {
   engineEnv,
   fromEnv,
-  machine,
   openDb,
   percent,
-  postgresVersion,
   PROFILE,
   PROFILE_DIR,
-  QUICK,
   seedDemo,
   signIn,
   startBare,
   startPortal,
   step,
   workspace,
-  writeResults,
-  type ResultRow,
 } from './lib/portal-bench.ts';
+import { exitCodeFor, QUICK, row, startMachineRecord, writeResult } from './lib/results.ts';
 
 const SETTINGS = {
   applicants: fromEnv('BENCH_APPLICANTS', QUICK ? 1_500 : 6_000),
@@ -182,7 +177,7 @@ function summary(runs: Run[]): LoadResult {
 }
 
 async function main(): Promise<number> {
-  const loadBefore = os.loadavg();
+  const machineRecord = startMachineRecord();
   await ws.createDatabase();
   step('PostgreSQL: partner-portal seed-demo');
   await seedDemo(engineEnv(ws, 'postgres'));
@@ -233,37 +228,34 @@ async function main(): Promise<number> {
     );
     submitRuns.push(await drive(submissions(applicants.slice(round * perRound, (round + 1) * perRound))));
   }
-  const pgVersion = await postgresVersion(ws);
   await portal.stop();
+  const machine = await machineRecord.finish(ws.databaseUrl);
   const b = summary(bareRuns);
   const s = summary(submitRuns);
   const created = s.statusCodes['201'] ?? 0;
   const perSecond = Math.round(created / (s.durationSeconds || 1));
-  const ratio = Math.round((perSecond / b.requestsPerSecond) * 10_000) / 10_000;
   const unexpected = Object.entries(s.statusCodes).filter(([code]) => code !== '201');
-  const row: ResultRow = {
+  const result = row({
     workload: 'application submission (rules, partner, claim, snapshot, consents, audit, outbox: one transaction)',
-    engine: 'PostgreSQL',
+    engine: 'postgres',
     measured: perSecond,
     unit: 'submissions/s',
     reference: b.requestsPerSecond,
     referenceName: 'bare Fastify GET / (same run, interleaved)',
-    ratio,
     target: `≥ ${TARGET_PER_SECOND} submissions/s`,
     met: perSecond >= TARGET_PER_SECOND && unexpected.length === 0,
     note:
       `${created} distinct applicants at ${SETTINGS.connections} connections; p50 ${s.latencyMs.p50} ms, p99 ${s.latencyMs.p99} ms` +
       (unexpected.length ? `; unexpected statuses ${JSON.stringify(s.statusCodes)}` : ''),
-    latencyMs: s.latencyMs,
-    statusCodes: s.statusCodes,
-  };
-  const file = writeResults('submission', {
-    machine: machine(loadBefore, { postgres: pgVersion }),
+  });
+  const file = writeResult({
+    benchmark: 'submission',
+    date: new Date().toISOString(),
+    quick: QUICK,
+    machine,
     commands: [`npm run bench -- ${QUICK ? '--quick ' : ''}submission`],
-    settings: SETTINGS,
-    bare: b,
-    submission: s,
-    rows: [row],
+    rows: [result],
+    details: { settings: SETTINGS, bare: b, submission: s },
   });
   console.log(
     `\nApplication submission vs bare Fastify route (${SETTINGS.connections} connections, ${SETTINGS.rounds} interleaved rounds)\n`,
@@ -279,11 +271,18 @@ async function main(): Promise<number> {
         '100 %',
         JSON.stringify(b.statusCodes),
       ],
-      ['submission', perSecond, s.latencyMs.p50, s.latencyMs.p99, percent(ratio), JSON.stringify(s.statusCodes)],
+      [
+        'submission',
+        perSecond,
+        s.latencyMs.p50,
+        s.latencyMs.p99,
+        percent(result.ratio ?? 0),
+        JSON.stringify(s.statusCodes),
+      ],
     ]),
   );
-  const load = machine(loadBefore).loadAverage;
-  console.log(`\nsubmissions/s: ${perSecond} (target ≥ ${TARGET_PER_SECOND}: ${row.met ? 'met' : 'MISSED'})`);
+  const load = machine.loadAverage;
+  console.log(`\nsubmissions/s: ${perSecond} (target ≥ ${TARGET_PER_SECOND}: ${result.met ? 'met' : 'MISSED'})`);
   console.log(`machine load average (1 min) before/after: ${load.before}/${load.after}`);
   console.log(`results: ${file}`);
   if (PROFILE) console.log(`CPU profiles of the portal: ${PROFILE_DIR}`);
@@ -291,7 +290,7 @@ async function main(): Promise<number> {
     console.error(`Unexpected answers: ${JSON.stringify(s.statusCodes)}`);
     return 1;
   }
-  return row.met ? 0 : 3;
+  return exitCodeFor([result]);
 }
 
 let code = 1;

@@ -6,18 +6,17 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { createDb, type Db } from '../../src/platform/db.ts';
-import { ROOT, startServer, type LoadResult, type ServerProcess } from './harness.ts';
+import { ROOT, startServer, type ServerProcess } from './harness.ts';
 
 export type Engine = 'postgres' | 'pglite';
 export const ENGINE_NAMES: Record<Engine, string> = { postgres: 'PostgreSQL', pglite: 'PGlite' };
 
-export const QUICK = process.env.BENCH_QUICK === '1';
 /** BENCH_PROFILE=1: the portal runs with --cpu-prof and leaves a .cpuprofile in bench/results/profiles. */
 export const PROFILE = process.env.BENCH_PROFILE === '1';
 export const PROFILE_DIR = path.join(ROOT, 'bench/results/profiles');
@@ -174,18 +173,23 @@ export async function addQueueApplications(db: Db, count: number): Promise<void>
   await sql`ANALYZE`.execute(db);
 }
 
-/** The portal as a real process on an engine. */
-export async function startPortal(ws: Workspace, engine: Engine): Promise<ServerProcess> {
+/**
+ * The portal as a real process on an engine; `root` starts another checkout's server (the code
+ * before a change, for a comparison in the same run), `env` overrides the engine's settings.
+ */
+export async function startPortal(
+  ws: Workspace,
+  engine: Engine,
+  { root, env = {} }: { root?: string; env?: Record<string, string> } = {},
+): Promise<ServerProcess> {
   mkdirSync(PROFILE_DIR, { recursive: true });
-  const portal = await startServer(
-    `portal (${ENGINE_NAMES[engine]})`,
-    'src/server.ts',
-    engineEnv(ws, engine),
-    '/readyz',
-    {
-      nodeArgs: PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [],
-    },
-  );
+  const script = root ? path.join(root, 'src/server.ts') : 'src/server.ts';
+  const name = `portal (${ENGINE_NAMES[engine]}${root ? `, ${root}` : ''})`;
+  const portal = await startServer(name, script, { ...engineEnv(ws, engine), ...env }, '/readyz', {
+    nodeArgs: PROFILE && !root ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [],
+    // A busy machine and a cold tsx cache can take more than a minute.
+    timeoutMs: 180_000,
+  });
   ws.servers.push(portal);
   return portal;
 }
@@ -241,54 +245,6 @@ export async function checkPage(baseUrl: string, pathName: string, cookie?: stri
   const body = await res.text();
   if (res.status !== 200) throw new Error(`GET ${pathName} answered ${res.status}: ${body.slice(0, 500)}`);
   return Buffer.byteLength(body);
-}
-
-export async function postgresVersion(ws: Workspace): Promise<string> {
-  const client = new pg.Client({ connectionString: ws.databaseUrl });
-  await client.connect();
-  try {
-    return (await client.query<{ server_version: string }>('SHOW server_version')).rows[0]!.server_version;
-  } finally {
-    await client.end();
-  }
-}
-
-export function machine(loadBefore: number[], extra: Record<string, string> = {}) {
-  const after = os.loadavg();
-  return {
-    cpus: os.cpus().length,
-    cpuModel: os.cpus()[0]?.model ?? 'unknown',
-    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-    node: process.version,
-    platform: `${os.platform()} ${os.release()}`,
-    ...extra,
-    /** 1-minute load averages before and after the measurements: other work on the machine skews the numbers. */
-    loadAverage: { before: Math.round(loadBefore[0]! * 100) / 100, after: Math.round(after[0]! * 100) / 100 },
-  };
-}
-
-export interface ResultRow {
-  workload: string;
-  engine: string;
-  measured: number;
-  unit: string;
-  reference: number;
-  referenceName: string;
-  ratio: number;
-  target: string;
-  met: boolean;
-  note: string;
-  latencyMs?: LoadResult['latencyMs'];
-  statusCodes?: Record<string, number>;
-}
-
-/** bench/results/<name>-<date>[-quick].json; returns its path relative to the project. */
-export function writeResults(name: string, body: Record<string, unknown> & { rows: ResultRow[] }): string {
-  const date = new Date().toISOString();
-  const file = path.join(ROOT, 'bench/results', `${name}-${date.slice(0, 10)}${QUICK ? '-quick' : ''}.json`);
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, JSON.stringify({ benchmark: name, date, quick: QUICK, ...body }, null, 2) + '\n');
-  return path.relative(ROOT, file);
 }
 
 export const percent = (ratio: number) => `${(ratio * 100).toFixed(1)} %`;

@@ -106,15 +106,6 @@ export async function addMember(db: Executor, applicationId: string, userId: str
     .execute();
 }
 
-export async function isMember(db: Executor, applicationId: string, userId: string): Promise<boolean> {
-  return !!(await db
-    .selectFrom('application_members')
-    .select('user_id')
-    .where('application_id', '=', applicationId)
-    .where('user_id', '=', userId)
-    .executeTakeFirst());
-}
-
 export async function members(db: Executor, applicationId: string) {
   return db
     .selectFrom('application_members as m')
@@ -155,10 +146,6 @@ export async function findApplicationOfMember(
       ),
     )
     .executeTakeFirst();
-}
-
-export async function findApplication(db: Executor, id: string): Promise<ApplicationRow | undefined> {
-  return db.selectFrom('applications').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
 export async function applicationsOfUser(db: Executor, userId: string) {
@@ -274,9 +261,10 @@ export async function latestSubmission(db: Executor, applicationId: string) {
     .executeTakeFirst();
 }
 
-export async function insertConsent(
+/** A submission's consent records, in one statement (in the order given). */
+export async function insertConsents(
   db: Executor,
-  row: {
+  rows: {
     application_id: string;
     submission_id: string;
     user_id: string;
@@ -287,9 +275,9 @@ export async function insertConsent(
     language: Language;
     ip: string | null;
     user_agent: string | null;
-  },
+  }[],
 ) {
-  await db.insertInto('consents').values(row).execute();
+  await db.insertInto('consents').values(rows).execute();
 }
 
 export async function consentsOf(db: Executor, applicationId: string) {

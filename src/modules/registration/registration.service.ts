@@ -93,8 +93,9 @@ export function toView(row: repo.ApplicationRow, people: Awaited<ReturnType<type
 
 /** The application, when the actor is one of the people working on it; otherwise not found. */
 export async function memberApplication(ctx: AppContext, actor: Actor, id: string): Promise<repo.ApplicationRow> {
-  const row = isUuid(id) ? await repo.findApplication(ctx.db, id) : undefined;
-  if (!row || !(await repo.isMember(ctx.db, id, actor.userId))) throw notFound('Application');
+  const found = isUuid(id) ? await repo.findApplicationOfMember(ctx.db, id, actor.userId) : undefined;
+  if (!found) throw notFound('Application');
+  const { people: _people, ...row } = found;
   return row;
 }
 
@@ -351,6 +352,9 @@ export async function submitApplication(
       });
       // Someone else's submit won the race: roll back and answer with theirs.
       if (!submitted) throw new AppError('already_submitted', 'already submitted', 409);
+      // Read before the claims: their audit rows take the audit chain's lock, which every other
+      // writer then waits for until this transaction commits, so as little as possible follows it (#15).
+      const sequence = await repo.nextSubmissionSequence(trx, id);
 
       const who = auditActor(actor);
       const listChecks: ListedClaimCheck[] = [];
@@ -368,7 +372,6 @@ export async function submitApplication(
         });
       }
       findings.push(...checkListedCompanies(listChecks));
-      const sequence = await repo.nextSubmissionSequence(trx, id);
       const snapshot = await repo.insertSubmission(trx, {
         application_id: id,
         sequence,
@@ -389,19 +392,11 @@ export async function submitApplication(
       // each consent keeps the language shown and the hash of exactly the words consented to.
       const text = shown!;
       const version = { agreement_id: agreement!.id, text_version: agreement!.version, language: text.language };
-      await repo.insertConsent(trx, {
-        ...consent,
-        ...version,
-        kind: 'signature_authority',
-        text_hash: sha256(text.signatureAuthority),
-      });
-      await repo.insertConsent(trx, { ...consent, ...version, kind: 'icpa', text_hash: sha256(text.body) });
-      await repo.insertConsent(trx, {
-        ...consent,
-        ...version,
-        kind: 'release_of_information',
-        text_hash: sha256(text.releaseOfInformation),
-      });
+      await repo.insertConsents(trx, [
+        { ...consent, ...version, kind: 'signature_authority', text_hash: sha256(text.signatureAuthority) },
+        { ...consent, ...version, kind: 'icpa', text_hash: sha256(text.body) },
+        { ...consent, ...version, kind: 'release_of_information', text_hash: sha256(text.releaseOfInformation) },
+      ]);
       await recordAudit(trx, {
         actor: who,
         action: sequence === 1 ? 'application.submitted' : 'application.resubmitted',
