@@ -151,7 +151,12 @@ async function pageTargets(portal: ServerProcess, ids: Ids, prefix: string, byte
   const cookies = new Map<string, string>();
   for (const page of PAGES)
     if (page.as && !cookies.has(page.as))
-      cookies.set(page.as, await signIn(portal.url, PEOPLE[page.as], DEMO_PASSWORD));
+      cookies.set(
+        page.as,
+        await signIn(portal.url, PEOPLE[page.as], DEMO_PASSWORD).catch((error: unknown) => {
+          throw new Error(`${portal.name}: ${(error as Error).message}\n${portal.output()}`);
+        }),
+      );
   const targets: Target[] = [];
   for (const page of PAGES) {
     const pathName = page.path(ids);

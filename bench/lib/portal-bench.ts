@@ -185,7 +185,9 @@ export async function startPortal(
   mkdirSync(PROFILE_DIR, { recursive: true });
   const script = root ? path.join(root, 'src/server.ts') : 'src/server.ts';
   const name = `portal (${ENGINE_NAMES[engine]}${root ? `, ${root}` : ''})`;
-  const portal = await startServer(name, script, { ...engineEnv(ws, engine), ...env }, '/readyz', {
+  // tsx reads the tsconfig of the directory it starts in; another checkout's JSX needs its own.
+  const tsconfig = root ? { TSX_TSCONFIG_PATH: path.join(root, 'tsconfig.json') } : {};
+  const portal = await startServer(name, script, { ...engineEnv(ws, engine), ...tsconfig, ...env }, '/readyz', {
     nodeArgs: PROFILE && !root ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [],
     // A busy machine and a cold tsx cache can take more than a minute.
     timeoutMs: 180_000,
@@ -224,9 +226,24 @@ export function csrfTokenIn(html: string): string {
  * would send afterwards (session, CSRF secret, language).
  */
 export async function signIn(baseUrl: string, email: string, password: string): Promise<string> {
+  // A server still busy with its start (a loaded machine) is given two more tries.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await signInOnce(baseUrl, email, password);
+    } catch (error) {
+      if (attempt === 3) throw error;
+      step(`sign-in as ${email} failed (${(error as Error).message.slice(0, 200)}); trying again`);
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  }
+}
+
+async function signInOnce(baseUrl: string, email: string, password: string): Promise<string> {
   const form = await fetch(`${baseUrl}/sign-in`);
   const jar = cookiesOf(form);
-  const token = csrfTokenIn(await form.text());
+  const html = await form.text();
+  if (form.status !== 200) throw new Error(`GET /sign-in answered ${form.status}: ${html.slice(0, 300)}`);
+  const token = csrfTokenIn(html);
   const res = await fetch(`${baseUrl}/sign-in`, {
     method: 'POST',
     redirect: 'manual',
