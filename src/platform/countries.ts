@@ -19,14 +19,32 @@ export function normaliseCountry(value: string): string {
 }
 
 export function countryName(code: string, language: Language): string {
-  return countries.getName(code, language, { select: 'official' }) ?? code;
+  const names = (namesByLanguage[language] ??= new Map());
+  let name = names.get(code);
+  if (name === undefined) {
+    name = countries.getName(code, language, { select: 'official' }) ?? code;
+    // Only codes the package knows are kept, so odd input cannot grow the map.
+    if (countries.isValid(code)) names.set(code, name);
+  }
+  return name;
 }
 
+// The lists never change while the process runs, and pages ask for them on every render (a
+// country select on many forms, a name per table row): computed once per language (#15).
+const namesByLanguage: Partial<Record<Language, Map<string, string>>> = {};
+const optionsByLanguage: Partial<Record<Language, readonly { code: string; name: string }[]>> = {};
+
 /** Every country as { code, name }, sorted by name in the given language. */
-export function countryOptions(language: Language): { code: string; name: string }[] {
+export function countryOptions(language: Language): readonly { code: string; name: string }[] {
+  return (optionsByLanguage[language] ??= sortedCountries(language));
+}
+
+function sortedCountries(language: Language): readonly { code: string; name: string }[] {
   const names = countries.getNames(language, { select: 'official' });
   const collator = new Intl.Collator(language);
-  return Object.entries(names)
-    .map(([code, name]) => ({ code, name }))
-    .sort((a, b) => collator.compare(a.name, b.name));
+  return Object.freeze(
+    Object.entries(names)
+      .map(([code, name]) => Object.freeze({ code, name }))
+      .sort((a, b) => collator.compare(a.name, b.name)),
+  );
 }

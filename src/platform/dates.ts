@@ -1,7 +1,11 @@
+import { dateTimeFormat } from './formats.ts';
+
 /** A date (no time) in the page's language, in UTC like every date the product shows. */
 export function formatDate(date: Date, lang: string): string {
-  return new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeZone: 'UTC' }).format(date);
+  return dateTimeFormat(lang, MEDIUM_DATE).format(date);
 }
+
+const MEDIUM_DATE: Intl.DateTimeFormatOptions = { dateStyle: 'medium', timeZone: 'UTC' };
 
 /** A YYYY-MM-DD date typed into a form, as midnight UTC; anything else is not a date. */
 export function parseDay(value: string): Date | undefined {

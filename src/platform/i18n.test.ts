@@ -1,3 +1,4 @@
+import i18next from 'i18next';
 import { describe, it, expect } from 'vitest';
 import { catalogues, LANGUAGES, languageFromHeader, translator } from './i18n.ts';
 
@@ -88,6 +89,37 @@ describe('X-1 translator', () => {
   it('X-1: every language interpolates placeholders', () => {
     for (const language of LANGUAGES) {
       expect(translator(language)('layout.signed_in_as', { name: 'Ada' })).toContain('Ada');
+    }
+  });
+
+  it('X-1, #15: the memoised translator answers exactly what i18next answers, first call and repeated', async () => {
+    const plain = i18next.createInstance();
+    await plain.init({
+      resources: Object.fromEntries(LANGUAGES.map((l) => [l, { translation: catalogues[l] }])),
+      fallbackLng: 'en',
+      supportedLngs: [...LANGUAGES],
+      initAsync: false,
+      interpolation: { escapeValue: false },
+      returnNull: false,
+    });
+    const optionSets: (Record<string, unknown> | undefined)[] = [
+      undefined,
+      { count: 0 },
+      { count: 1 },
+      { count: 7, formatted: '7' },
+      { name: 'Ada' },
+    ];
+    type Loose = (key: string, options?: Record<string, unknown>) => unknown;
+    for (const language of LANGUAGES) {
+      const memo = translator(language) as unknown as Loose;
+      const reference = plain.getFixedT(language) as unknown as Loose;
+      for (const [key] of english)
+        for (const options of optionSets)
+          for (let round = 0; round < 2; round += 1)
+            expect(memo(key, options), `${language} ${key}`).toBe(reference(key, options));
+      // Different values never share an answer.
+      expect(memo('layout.signed_in_as', { name: 'Bea' })).toContain('Bea');
+      expect(memo('no.such.key', { defaultValue: 'fallback' })).toBe('fallback');
     }
   });
 });

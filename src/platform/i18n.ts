@@ -60,9 +60,61 @@ export function isLanguage(value: unknown): value is Language {
   return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
 }
 
+/**
+ * A language's translate function. Pages call it hundreds of times per render and i18next's
+ * lookup (key parsing, fallbacks, plural and interpolation passes) dominated their CPU time, so
+ * the answers are memoised per language: the catalogues never change after start-up, which makes
+ * i18next's answer a pure function of the key and the options. Only calls with a string key and
+ * options made of strings, numbers and booleans are remembered, and only string answers; anything
+ * else (arrays of keys, nested objects, returnObjects) goes to i18next every time. Each language
+ * remembers at most MEMO_LIMIT answers and then starts afresh (interpolated values such as names
+ * would otherwise grow it without bound). See docs/decisions/064-page-speed.md.
+ */
 export function translator(language: Language): Translate {
-  return instance.getFixedT(language);
+  return memoised[language];
 }
+
+const MEMO_LIMIT = 20_000;
+
+function memoise(t: TFunction): Translate {
+  const answers = new Map<string, string>();
+  const remember = (id: string, answer: unknown) => {
+    if (typeof answer !== 'string') return;
+    if (answers.size >= MEMO_LIMIT) answers.clear();
+    answers.set(id, answer);
+  };
+  const fast = (key: unknown, options?: unknown, ...rest: unknown[]): unknown => {
+    const call = t as unknown as (...args: unknown[]) => unknown;
+    if (typeof key !== 'string' || rest.length > 0) return call(key, options, ...rest);
+    const id = options === undefined ? key : optionsId(key, options);
+    if (id === undefined) return call(key, options);
+    const known = answers.get(id);
+    if (known !== undefined) return known;
+    const answer = options === undefined ? call(key) : call(key, options);
+    remember(id, answer);
+    return answer;
+  };
+  return Object.assign(fast, t) as unknown as Translate;
+}
+
+/** A key for a call whose options are all primitive, or undefined when they are not. */
+function optionsId(key: string, options: unknown): string | undefined {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) return undefined;
+  let id = key;
+  for (const name in options) {
+    const value = (options as Record<string, unknown>)[name];
+    const type = typeof value;
+    if (type !== 'string' && type !== 'number' && type !== 'boolean' && value !== undefined) return undefined;
+    if (name === 'returnObjects' || name === 'lng' || name === 'ns') return undefined;
+    id += `\u0000${name}\u0001${type[0]}${String(value)}`;
+  }
+  return id;
+}
+
+const memoised = Object.fromEntries(LANGUAGES.map((l) => [l, memoise(instance.getFixedT(l))])) as Record<
+  Language,
+  Translate
+>;
 
 /** The best supported language in an Accept-Language header, honouring q-values. */
 export function languageFromHeader(header: string | undefined): Language | undefined {

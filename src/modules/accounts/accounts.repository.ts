@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
-import type { Executor } from '../../platform/db.ts';
+import { announceChange, APPLICATIONS_TOPIC } from '../../platform/cache.ts';
+import { queryPrepared, type Executor } from '../../platform/db.ts';
 import { isRole, type Role } from '../../platform/roles.rules.ts';
 import type { ThrottleState } from './accounts.rules.ts';
 
@@ -45,6 +46,8 @@ export async function updateUser(
     .set({ ...changes, updated_at: new Date() })
     .where('id', '=', id)
     .execute();
+  // The staff queue shows reviewers by name (review module's cached rows).
+  if (changes.name !== undefined) await announceChange(db, APPLICATIONS_TOPIC);
 }
 
 export async function grantsOf(db: Executor, userId: string) {
@@ -162,6 +165,31 @@ export async function findSessionUser(db: Executor, idHash: string) {
     .where('sessions.id_hash', '=', idHash)
     .where('sessions.expires_at', '>', new Date())
     .executeTakeFirst();
+}
+
+/**
+ * The session's user and all their role grants in one round trip, as a named prepared statement
+ * on a server: every signed-in request asks it first (#15). Grants come ordered by role, as
+ * grantsOf returns them.
+ */
+export async function findSessionActor(db: Executor, idHash: string, now: Date) {
+  const [row] = await queryPrepared(
+    db,
+    'accounts_session_actor',
+    sql<{
+      id: string;
+      email: string;
+      name: string;
+      language: string;
+      email_verified_at: Date | null;
+      grants: { role: string; organisation_id: string | null }[];
+    }>`SELECT u.id, u.email, u.name, u.language, u.email_verified_at,
+         coalesce((SELECT json_agg(json_build_object('role', r.role, 'organisation_id', r.organisation_id) ORDER BY r.role)
+                   FROM user_roles r WHERE r.user_id = u.id), '[]'::json) AS grants
+       FROM sessions s JOIN users u ON u.id = s.user_id
+       WHERE s.id_hash = ${idHash} AND s.expires_at > ${now}`,
+  );
+  return row;
 }
 
 export async function deleteSession(db: Executor, idHash: string) {

@@ -414,8 +414,8 @@ export async function firstHolderOf(ctx: AppContext, role: Role): Promise<string
 
 /** The actor behind a session cookie, or null when the session is unknown or expired. */
 export async function actorForSession(ctx: AppContext, sessionToken: string): Promise<Actor | null> {
-  const row = await repo.findSessionUser(ctx.db, hashSecret(sessionToken));
-  return row ? actorOf(ctx, row) : null;
+  const row = await repo.findSessionActor(ctx.db, hashSecret(sessionToken), new Date());
+  return row ? toActor(row, row.grants) : null;
 }
 
 /** A user row and its role grants as the Actor that services check permissions against. */
@@ -424,7 +424,14 @@ async function actorOf(
   user: { id: string; email: string; name: string; language: string; email_verified_at: Date | null },
   via?: string,
 ): Promise<Actor> {
-  const grants = await repo.grantsOf(ctx.db, user.id);
+  return toActor(user, await repo.grantsOf(ctx.db, user.id), via);
+}
+
+function toActor(
+  user: { id: string; email: string; name: string; language: string; email_verified_at: Date | null },
+  grants: { role: string; organisation_id: string | null }[],
+  via?: string,
+): Actor {
   return {
     userId: user.id,
     email: user.email,

@@ -36,6 +36,26 @@ function overlaps(c: Country, west: number, south: number, east: number, north: 
   return !(w > east || e < west);
 }
 
+/**
+ * The countries' outlines for a frame, remembered: projecting and clipping the borders was most of
+ * the Partner Locator page's time (#15), and they depend on nothing but the frame — the
+ * projection is fitted to it alone — so a frame drawn once is drawn the same way again. The same
+ * searches (a city and a radius) give the same frame. At most BORDER_FRAMES frames are kept.
+ */
+const BORDER_FRAMES = 500;
+const bordersByFrame = new Map<string, string[]>();
+
+function bordersIn(west: number, south: number, east: number, north: number, draw: () => string[]): string[] {
+  const key = `${west},${south},${east},${north}`;
+  let borders = bordersByFrame.get(key);
+  if (!borders) {
+    borders = draw();
+    if (bordersByFrame.size >= BORDER_FRAMES) bordersByFrame.clear();
+    bordersByFrame.set(key, borders);
+  }
+  return borders;
+}
+
 export interface MapPin extends Coordinates {
   label: string;
 }
@@ -101,8 +121,13 @@ export function LocatorMap({
       [0, 0],
       [WIDTH, HEIGHT],
     ]);
-  const path = geoPath(projection).digits(1);
-  const visible = countries.filter((c) => overlaps(c, west, south, east, north));
+  const borders = bordersIn(west, south, east, north, () => {
+    const path = geoPath(projection).digits(1);
+    return countries!
+      .filter((c) => overlaps(c, west, south, east, north))
+      .map((c) => path(c.feature))
+      .filter((d): d is string => !!d);
+  });
   const round = (n: number) => Math.round(n * 10) / 10;
   const project = (p: Coordinates): [number, number] => {
     const [x, y] = projection([p.longitude, p.latitude]) ?? [0, 0];
@@ -131,12 +156,9 @@ export function LocatorMap({
         <title id="locator-map-title">{description}</title>
         <rect width={WIDTH} height={HEIGHT} fill="#dbeafe" />
         <g fill="#f1f5f9" stroke="#94a3b8" stroke-width="0.5" aria-hidden="true">
-          {visible
-            .map((c) => path(c.feature))
-            .filter(Boolean)
-            .map((d) => (
-              <path d={d!} />
-            ))}
+          {borders.map((d) => (
+            <path d={d} />
+          ))}
         </g>
         {centre && radiusKm && kmPerPixel > 0 && (
           <circle

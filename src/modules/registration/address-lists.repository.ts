@@ -1,4 +1,5 @@
 import type { Insertable } from 'kysely';
+import { ADDRESS_LISTS_TOPIC, announceChange } from '../../platform/cache.ts';
 import type { Executor } from '../../platform/db.ts';
 import type { AddressAllowlistTable, AddressWatchlistTable } from './registration.table.ts';
 
@@ -38,6 +39,7 @@ export async function insertAllowlistEntry(
     .onConflict((oc) => oc.doNothing())
     .returning('id')
     .executeTakeFirst();
+  if (inserted) await announceChange(db, ADDRESS_LISTS_TOPIC);
   return inserted?.id;
 }
 
@@ -52,11 +54,13 @@ export async function findAllowlistEntry(db: Executor, entry: { code: string; ph
 }
 
 export async function deleteAllowlistEntry(db: Executor, id: string) {
-  return db
+  const deleted = await db
     .deleteFrom('address_allowlist')
     .where('id', '=', id)
     .returning(['code', 'phrase', 'scope'])
     .executeTakeFirst();
+  if (deleted) await announceChange(db, ADDRESS_LISTS_TOPIC);
+  return deleted;
 }
 
 export async function insertWatchlistEntry(
@@ -69,9 +73,16 @@ export async function insertWatchlistEntry(
     .onConflict((oc) => oc.columns(['kind', 'name']).doNothing())
     .returning('id')
     .executeTakeFirst();
+  if (inserted) await announceChange(db, ADDRESS_LISTS_TOPIC);
   return inserted?.id;
 }
 
 export async function deleteWatchlistEntry(db: Executor, id: string) {
-  return db.deleteFrom('address_watchlist').where('id', '=', id).returning(['kind', 'name']).executeTakeFirst();
+  const deleted = await db
+    .deleteFrom('address_watchlist')
+    .where('id', '=', id)
+    .returning(['kind', 'name'])
+    .executeTakeFirst();
+  if (deleted) await announceChange(db, ADDRESS_LISTS_TOPIC);
+  return deleted;
 }

@@ -1,3 +1,4 @@
+import { AGREEMENTS_TOPIC, cacheFor } from '../../platform/cache.ts';
 import { auditActor, requirePermission, type Actor } from '../../platform/auth.ts';
 import { type AppContext, type RequestMeta } from '../../platform/context.ts';
 import type { Trx } from '../../platform/db.ts';
@@ -71,8 +72,21 @@ async function agreementView(ctx: AppContext, row: repo.AgreementRow | undefined
 }
 
 export async function currentAgreementView(ctx: AppContext): Promise<AgreementView | null> {
-  return agreementView(ctx, await repo.currentAgreement(ctx.db));
+  const cache = cacheFor<AgreementView | null>(ctx.db, AGREEMENTS_TOPIC, CURRENT_AGREEMENT_TTL_MS, 1, { eager: true });
+  const kept = cache.get('current');
+  if (kept !== undefined) return kept;
+  const generation = cache.generation;
+  const view = await agreementView(ctx, await repo.currentAgreement(ctx.db));
+  if (cache.generation === generation) cache.set('current', view);
+  return view;
 }
+
+/**
+ * The current version is read by every wizard page and submission and changes when staff publish
+ * one (AGREEMENTS_TOPIC), so it is kept this long; a version published to take effect later
+ * becomes current at most this late (#15, decision 064). Callers must not change what they get.
+ */
+const CURRENT_AGREEMENT_TTL_MS = 5_000;
 
 /** a version in effect (current or superseded), by its number, for the page that shows any of its languages. */
 export async function agreementVersionView(ctx: AppContext, version: string): Promise<AgreementView | null> {

@@ -1,5 +1,6 @@
 import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Language } from '../../platform/i18n.ts';
+import { AGREEMENTS_TOPIC, announceChange, APPLICATIONS_TOPIC } from '../../platform/cache.ts';
 import type { Executor } from '../../platform/db.ts';
 import { isUuid } from '../../platform/ids.ts';
 import { EDITABLE_STATUSES, type ApplicationAnswers, type Finding } from './registration.rules.ts';
@@ -70,7 +71,9 @@ export async function insertAgreement(
     governing_language: Language;
   },
 ) {
-  return db.insertInto('agreements').values(row).returning(['id']).executeTakeFirstOrThrow();
+  const inserted = await db.insertInto('agreements').values(row).returning(['id']).executeTakeFirstOrThrow();
+  await announceChange(db, AGREEMENTS_TOPIC);
+  return inserted;
 }
 
 export type AgreementTextRow = Selectable<AgreementTextsTable>;
@@ -86,7 +89,9 @@ export async function agreementTexts(db: Executor, agreementId: string): Promise
 }
 
 export async function insertAgreementTexts(db: Executor, rows: Insertable<AgreementTextsTable>[]) {
-  if (rows.length > 0) await db.insertInto('agreement_texts').values(rows).execute();
+  if (rows.length === 0) return;
+  await db.insertInto('agreement_texts').values(rows).execute();
+  await announceChange(db, AGREEMENTS_TOPIC);
 }
 
 export async function insertApplication(db: Executor, row: { reference: string; created_by: string }) {
@@ -101,15 +106,6 @@ export async function addMember(db: Executor, applicationId: string, userId: str
     .execute();
 }
 
-export async function isMember(db: Executor, applicationId: string, userId: string): Promise<boolean> {
-  return !!(await db
-    .selectFrom('application_members')
-    .select('user_id')
-    .where('application_id', '=', applicationId)
-    .where('user_id', '=', userId)
-    .executeTakeFirst());
-}
-
 export async function members(db: Executor, applicationId: string) {
   return db
     .selectFrom('application_members as m')
@@ -120,8 +116,36 @@ export async function members(db: Executor, applicationId: string) {
     .execute();
 }
 
-export async function findApplication(db: Executor, id: string): Promise<ApplicationRow | undefined> {
-  return db.selectFrom('applications').selectAll().where('id', '=', id).executeTakeFirst();
+/**
+ * The application with the people working on it (as `members` returns them), in one round trip,
+ * when `userId` is one of them: what every wizard page reads first (#15).
+ */
+export async function findApplicationOfMember(
+  db: Executor,
+  id: string,
+  userId: string,
+): Promise<(ApplicationRow & { people: Awaited<ReturnType<typeof members>> }) | undefined> {
+  return db
+    .selectFrom('applications as a')
+    .selectAll('a')
+    .select(
+      sql<Awaited<ReturnType<typeof members>>>`(
+        SELECT coalesce(json_agg(json_build_object('id', u.id, 'name', u.name, 'email', u.email, 'role', m.role)
+                                 ORDER BY m.added_at), '[]'::json)
+        FROM application_members m JOIN users u ON u.id = m.user_id
+        WHERE m.application_id = a.id)`.as('people'),
+    )
+    .where('a.id', '=', id)
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('application_members as me')
+          .select('me.user_id')
+          .whereRef('me.application_id', '=', 'a.id')
+          .where('me.user_id', '=', userId),
+      ),
+    )
+    .executeTakeFirst();
 }
 
 export async function applicationsOfUser(db: Executor, userId: string) {
@@ -146,7 +170,7 @@ export async function saveAnswers(
     country: string | null;
   },
 ) {
-  return db
+  const saved = await db
     .updateTable('applications')
     .set((eb) => ({
       answers: JSON.stringify(changes.answers),
@@ -159,8 +183,11 @@ export async function saveAnswers(
     .where('id', '=', id)
     .where('version', '=', expectedVersion)
     .where('status', 'in', EDITABLE_STATUSES)
-    .returning(['version'])
+    .returning(['version', 'status'])
     .executeTakeFirst();
+  // Staff list an application waiting for an answer under its (perhaps new) name and country.
+  if (saved?.status === 'info_requested') await announceChange(db, APPLICATIONS_TOPIC);
+  return saved && { version: saved.version };
 }
 
 /**
@@ -178,7 +205,7 @@ export async function markSubmitted(
     applicant_answer: string | null;
   },
 ) {
-  return db
+  const submitted = await db
     .updateTable('applications')
     .set((eb) => ({
       ...change,
@@ -191,6 +218,8 @@ export async function markSubmitted(
     .where('status', 'in', EDITABLE_STATUSES)
     .returning(['version', 'submitted_at'])
     .executeTakeFirst();
+  if (submitted) await announceChange(db, APPLICATIONS_TOPIC);
+  return submitted;
 }
 
 export async function nextSubmissionSequence(db: Executor, applicationId: string): Promise<number> {
@@ -232,9 +261,10 @@ export async function latestSubmission(db: Executor, applicationId: string) {
     .executeTakeFirst();
 }
 
-export async function insertConsent(
+/** A submission's consent records, in one statement (in the order given). */
+export async function insertConsents(
   db: Executor,
-  row: {
+  rows: {
     application_id: string;
     submission_id: string;
     user_id: string;
@@ -245,9 +275,9 @@ export async function insertConsent(
     language: Language;
     ip: string | null;
     user_agent: string | null;
-  },
+  }[],
 ) {
-  await db.insertInto('consents').values(row).execute();
+  await db.insertInto('consents').values(rows).execute();
 }
 
 export async function consentsOf(db: Executor, applicationId: string) {

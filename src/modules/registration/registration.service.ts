@@ -3,7 +3,8 @@ import { isCountryCode } from '../../platform/countries.ts';
 import { randomBytes } from 'node:crypto';
 import { auditActor, requireUser, type Actor } from '../../platform/auth.ts';
 import { brandOf, type AppContext, type RequestMeta } from '../../platform/context.ts';
-import type { Executor } from '../../platform/db.ts';
+import { ADDRESS_LISTS_TOPIC, cacheFor } from '../../platform/cache.ts';
+import type { Db, Executor } from '../../platform/db.ts';
 import { AppError, conflict, notFound, validationFailed, type FieldViolation } from '../../platform/errors.ts';
 import { isUniqueViolation } from '../../platform/pg-errors.ts';
 import { sha256 } from '../../platform/tokens.ts';
@@ -92,8 +93,9 @@ export function toView(row: repo.ApplicationRow, people: Awaited<ReturnType<type
 
 /** The application, when the actor is one of the people working on it; otherwise not found. */
 export async function memberApplication(ctx: AppContext, actor: Actor, id: string): Promise<repo.ApplicationRow> {
-  const row = isUuid(id) ? await repo.findApplication(ctx.db, id) : undefined;
-  if (!row || !(await repo.isMember(ctx.db, id, actor.userId))) throw notFound('Application');
+  const found = isUuid(id) ? await repo.findApplicationOfMember(ctx.db, id, actor.userId) : undefined;
+  if (!found) throw notFound('Application');
+  const { people: _people, ...row } = found;
   return row;
 }
 
@@ -113,8 +115,36 @@ export async function ruleContext(db: Executor, answers: ApplicationAnswers): Pr
       { id: r.id, legalName: r.legal_name, hqCountry: r.hq_country, territories: r.territories, status: r.status },
     ]),
   );
-  const watchlist = [...SHIPPED_WATCHLIST, ...(await repo.watchlistEntries(db))];
-  return { watchlist, distributors, allowlist: await allowlistEntries(db) };
+  return { ...(await addressLists(db)), distributors };
+}
+
+/** How long the address lists are kept when no change is announced (decision 064). */
+const ADDRESS_LISTS_TTL_MS = 5_000;
+
+/**
+ * The watchlist (shipped and staff's) and the allow-list the address checks take: read on every
+ * wizard page and submission, changed by staff now and then (ADDRESS_LISTS_TOPIC), so kept for a
+ * few seconds (#15, decision 064). Inside a transaction they are read afresh.
+ */
+async function addressLists(db: Executor): Promise<Pick<RuleContext, 'watchlist' | 'allowlist'>> {
+  const read = async () => ({
+    watchlist: [...SHIPPED_WATCHLIST, ...(await repo.watchlistEntries(db))],
+    allowlist: await allowlistEntries(db),
+  });
+  if (db.isTransaction) return read();
+  const cache = cacheFor<Pick<RuleContext, 'watchlist' | 'allowlist'>>(
+    db as Db,
+    ADDRESS_LISTS_TOPIC,
+    ADDRESS_LISTS_TTL_MS,
+    1,
+    { eager: true },
+  );
+  const kept = cache.get('lists');
+  if (kept) return kept;
+  const generation = cache.generation;
+  const lists = await read();
+  if (cache.generation === generation) cache.set('lists', lists);
+  return lists;
 }
 
 // ---- Drafts ----
@@ -146,8 +176,10 @@ export async function startApplication(
 
 export async function getApplication(ctx: AppContext, actorOrNull: Actor | null, id: string): Promise<ApplicationView> {
   const actor = requireUser(actorOrNull);
-  const row = await memberApplication(ctx, actor, id);
-  return toView(row, await repo.members(ctx.db, id));
+  const found = isUuid(id) ? await repo.findApplicationOfMember(ctx.db, id, actor.userId) : undefined;
+  if (!found) throw notFound('Application');
+  const { people, ...row } = found;
+  return toView(row, people);
 }
 
 export async function listMyApplications(ctx: AppContext, actorOrNull: Actor | null): Promise<ApplicationSummary[]> {
@@ -230,7 +262,7 @@ export async function reviewApplication(
   const actor = requireUser(actorOrNull);
   const application = await getApplication(ctx, actor, id);
   const findings = checkApplication(application.answers, await ruleContext(ctx.db, application.answers));
-  const agreement = await repo.currentAgreement(ctx.db);
+  const agreement = await currentAgreementView(ctx);
   return {
     application,
     findings,
@@ -320,6 +352,9 @@ export async function submitApplication(
       });
       // Someone else's submit won the race: roll back and answer with theirs.
       if (!submitted) throw new AppError('already_submitted', 'already submitted', 409);
+      // Read before the claims: their audit rows take the audit chain's lock, which every other
+      // writer then waits for until this transaction commits, so as little as possible follows it (#15).
+      const sequence = await repo.nextSubmissionSequence(trx, id);
 
       const who = auditActor(actor);
       const listChecks: ListedClaimCheck[] = [];
@@ -337,7 +372,6 @@ export async function submitApplication(
         });
       }
       findings.push(...checkListedCompanies(listChecks));
-      const sequence = await repo.nextSubmissionSequence(trx, id);
       const snapshot = await repo.insertSubmission(trx, {
         application_id: id,
         sequence,
@@ -358,19 +392,11 @@ export async function submitApplication(
       // each consent keeps the language shown and the hash of exactly the words consented to.
       const text = shown!;
       const version = { agreement_id: agreement!.id, text_version: agreement!.version, language: text.language };
-      await repo.insertConsent(trx, {
-        ...consent,
-        ...version,
-        kind: 'signature_authority',
-        text_hash: sha256(text.signatureAuthority),
-      });
-      await repo.insertConsent(trx, { ...consent, ...version, kind: 'icpa', text_hash: sha256(text.body) });
-      await repo.insertConsent(trx, {
-        ...consent,
-        ...version,
-        kind: 'release_of_information',
-        text_hash: sha256(text.releaseOfInformation),
-      });
+      await repo.insertConsents(trx, [
+        { ...consent, ...version, kind: 'signature_authority', text_hash: sha256(text.signatureAuthority) },
+        { ...consent, ...version, kind: 'icpa', text_hash: sha256(text.body) },
+        { ...consent, ...version, kind: 'release_of_information', text_hash: sha256(text.releaseOfInformation) },
+      ]);
       await recordAudit(trx, {
         actor: who,
         action: sequence === 1 ? 'application.submitted' : 'application.resubmitted',

@@ -1,6 +1,6 @@
-import { countryName, countryOptions, isCountryCode } from '../../platform/countries.ts';
+import { countryName, isCountryCode } from '../../platform/countries.ts';
 import type { Language, Translate } from '../../platform/i18n.ts';
-import { TextArea } from '../../platform/views/page-helpers.tsx';
+import { countrySelectOptions, TextArea } from '../../platform/views/page-helpers.tsx';
 import { fieldId, SelectField, TextField, type FormErrors } from '../../platform/views/components.tsx';
 import type { Distributor } from '../distributors/index.ts';
 import { FIELD_MAX } from './registration.forms.ts';
@@ -55,10 +55,7 @@ export function CompanyFields({
         label={t('fields.company.country')}
         value={answers?.country ?? ''}
         error={e['company.country']}
-        options={[
-          { value: '', label: t('registration.choose_country') },
-          ...countryOptions(lang).map((c) => ({ value: c.code, label: c.name })),
-        ]}
+        options={countrySelectOptions(lang, t('registration.choose_country'))}
       />
       <TextField
         name="company.website"
@@ -165,10 +162,7 @@ function LocationRow({
 }) {
   const e = errors.fields;
   const p = `locations.${index}`;
-  const countries = [
-    { value: '', label: t('registration.choose_country') },
-    ...countryOptions(lang).map((c) => ({ value: c.code, label: c.name })),
-  ];
+  const countries = countrySelectOptions(lang, t('registration.choose_country'));
   return (
     <fieldset class="row-group" id={`row-${p}`} data-row={String(index)}>
       <legend>{t('registration.location_n', { n: index + 1 })}</legend>

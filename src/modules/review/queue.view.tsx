@@ -1,8 +1,11 @@
+import { numberFormat } from '../../platform/formats.ts';
+import { renderToString } from 'preact-render-to-string';
 import { countryName } from '../../platform/countries.ts';
 import { SelectField } from '../../platform/views/components.tsx';
 import { TableRegion } from '../../platform/views/data-table.tsx';
 import type { PageContext } from '../../platform/views/page-context.ts';
 import { countrySelectOptions } from '../../platform/views/page-helpers.tsx';
+import { KEPT_HTML_MARK } from '../../platform/views/render.ts';
 import { ConsolePage } from './console.tsx';
 import { REVIEW_TARGET_BUSINESS_DAYS } from './review.rules.ts';
 import type { QueueEntry, QueueFilter } from './review.service.ts';
@@ -13,9 +16,55 @@ export const STATUS_FILTERS = ['submitted', 'info_requested'] as const;
 export const ASSIGNED_FILTERS = ['me', 'unassigned'] as const;
 export const SORTS = ['oldest', 'newest', 'flags'] as const;
 
-export function QueuePage({ ctx, entries, filter }: { ctx: PageContext; entries: QueueEntry[]; filter: QueueFilter }) {
+/** The queue's rows, rendered once and kept (review.pages.tsx): what the table body holds. */
+export interface QueueRowsHtml {
+  count: number;
+  /** UTF-8 HTML of the rows, spliced into the page by sendPageWithBytes. */
+  bytes: Buffer;
+}
+
+/** The table body's rows as HTML, for the rows cache (decision 064). */
+export function renderQueueRows(entries: QueueEntry[], t: PageContext['t'], lang: PageContext['lang']): QueueRowsHtml {
+  return {
+    count: entries.length,
+    bytes: Buffer.from(renderToString(<QueueRows entries={entries} t={t} lang={lang} />)),
+  };
+}
+
+function QueueRows({ entries, t, lang }: { entries: QueueEntry[]; t: PageContext['t']; lang: PageContext['lang'] }) {
+  const number = numberFormat(lang);
+  return (
+    <>
+      {entries.map((e) => (
+        <tr>
+          <th scope="row">
+            <a href={`/staff/applications/${e.id}`}>{e.reference}</a>
+          </th>
+          <td>{e.legalName ?? '—'}</td>
+          <td>{e.country ? countryName(e.country, lang) : '—'}</td>
+          <td>{t(`staff.status.${e.status}`, { defaultValue: e.status })}</td>
+          <td>
+            {t('staff.business_days', {
+              count: e.ageBusinessDays,
+              formatted: number.format(e.ageBusinessDays),
+            })}
+            {e.overdue && (
+              <>
+                {' '}
+                <span class="badge badge-overdue">{t('staff.overdue')}</span>
+              </>
+            )}
+          </td>
+          <td class="numeric">{number.format(e.flags)}</td>
+          <td>{e.reviewer ? e.reviewer.name : <span class="muted">{t('staff.queue.unassigned')}</span>}</td>
+        </tr>
+      ))}
+    </>
+  );
+}
+
+export function QueuePage({ ctx, rows, filter }: { ctx: PageContext; rows: QueueRowsHtml; filter: QueueFilter }) {
   const { t, lang } = ctx;
-  const number = new Intl.NumberFormat(lang);
   return (
     <ConsolePage ctx={ctx} title={t('staff.queue.title')} section="applications">
       <h1>{t('staff.queue.title')}</h1>
@@ -55,12 +104,12 @@ export function QueuePage({ ctx, entries, filter }: { ctx: PageContext; entries:
         </div>
         <button type="submit">{t('staff.queue.apply_filters')}</button>
       </form>
-      {entries.length === 0 ? (
+      {rows.count === 0 ? (
         <p role="status">{t('staff.queue.empty')}</p>
       ) : (
         <TableRegion label={t('staff.queue.title')}>
           <table class="striped">
-            <caption>{t('staff.queue.caption', { count: entries.length })}</caption>
+            <caption>{t('staff.queue.caption', { count: rows.count })}</caption>
             <thead>
               <tr>
                 <th scope="col">{t('staff.reference')}</th>
@@ -72,32 +121,8 @@ export function QueuePage({ ctx, entries, filter }: { ctx: PageContext; entries:
                 <th scope="col">{t('staff.queue.reviewer')}</th>
               </tr>
             </thead>
-            <tbody>
-              {entries.map((e) => (
-                <tr>
-                  <th scope="row">
-                    <a href={`/staff/applications/${e.id}`}>{e.reference}</a>
-                  </th>
-                  <td>{e.legalName ?? '—'}</td>
-                  <td>{e.country ? countryName(e.country, lang) : '—'}</td>
-                  <td>{t(`staff.status.${e.status}`, { defaultValue: e.status })}</td>
-                  <td>
-                    {t('staff.business_days', {
-                      count: e.ageBusinessDays,
-                      formatted: number.format(e.ageBusinessDays),
-                    })}
-                    {e.overdue && (
-                      <>
-                        {' '}
-                        <span class="badge badge-overdue">{t('staff.overdue')}</span>
-                      </>
-                    )}
-                  </td>
-                  <td class="numeric">{number.format(e.flags)}</td>
-                  <td>{e.reviewer ? e.reviewer.name : <span class="muted">{t('staff.queue.unassigned')}</span>}</td>
-                </tr>
-              ))}
-            </tbody>
+            {/* QueueRows, rendered (and escaped by preact) perhaps for an earlier request. */}
+            <tbody dangerouslySetInnerHTML={{ __html: KEPT_HTML_MARK }} />
           </table>
         </TableRegion>
       )}

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Actor } from '../../platform/auth.ts';
+import { requirePermission, type Actor } from '../../platform/auth.ts';
+import { APPLICATIONS_TOPIC, cacheFor } from '../../platform/cache.ts';
 import { isCountryCode, normaliseCountry } from '../../platform/countries.ts';
 import { AppError, notFound, type FieldViolation } from '../../platform/errors.ts';
 import type { Translate } from '../../platform/i18n.ts';
@@ -7,7 +8,7 @@ import { isUuid } from '../../platform/ids.ts';
 import { requestMeta } from '../../platform/request-meta.ts';
 import { formErrors, noErrors } from '../../platform/views/components.tsx';
 import { errorText, pageCtx, pick } from '../../platform/views/page-helpers.tsx';
-import { sendPage } from '../../platform/views/render.ts';
+import { sendPage, sendPageWithBytes } from '../../platform/views/render.ts';
 import { findDistributor } from '../distributors/index.ts';
 import { agreementPages } from './agreements.pages.tsx';
 import { DetailPage, type DetailState } from './application.view.tsx';
@@ -16,7 +17,14 @@ import { staffMember } from './console.tsx';
 import { dashboardPages } from './dashboard.pages.tsx';
 import { flagPages } from './flags.pages.tsx';
 import { isDecision } from './decision.view.tsx';
-import { ASSIGNED_FILTERS, QueuePage, SORTS, STATUS_FILTERS } from './queue.view.tsx';
+import {
+  ASSIGNED_FILTERS,
+  QueuePage,
+  renderQueueRows,
+  SORTS,
+  STATUS_FILTERS,
+  type QueueRowsHtml,
+} from './queue.view.tsx';
 import {
   claimApplication,
   decideApplication,
@@ -45,6 +53,9 @@ const NOTICES = {
 
 const oneOf = <T extends string>(values: readonly T[], value: string): T | undefined =>
   (values as readonly string[]).includes(value) ? (value as T) : undefined;
+
+/** How long the queue's rendered rows are kept when no change is announced (decision 064). */
+const QUEUE_ROWS_TTL_MS = 5_000;
 
 /** The queue's filter from the query string; values it does not know are ignored. */
 function queueFilter(query: unknown): QueueFilter & { country?: string } {
@@ -98,9 +109,35 @@ export async function reviewPages(app: FastifyInstance): Promise<void> {
     const actor = staffMember(req, reply);
     if (!actor) return reply;
     const filter = queueFilter(req.query);
-    const entries = await reviewQueue(appCtx(), actor, filter);
-    return sendPage(reply, <QueuePage ctx={pageCtx(req, reply)} entries={entries} filter={filter} />);
+    const rows = await queueRows(req, actor, filter);
+    const page = <QueuePage ctx={pageCtx(req, reply)} rows={rows} filter={filter} />;
+    return rows.count === 0 ? sendPage(reply, page) : sendPageWithBytes(reply, page, rows.bytes);
   });
+
+  /**
+   * The queue's rows, rendered, for QUEUE_ROWS_TTL_MS or until an application changes
+   * (APPLICATIONS_TOPIC): with thousands waiting, reading and rendering 500 rows was nearly all of
+   * the page's time (#15, decision 064). Kept per language, filter and day (ages count days).
+   */
+  const queueRows = async (req: FastifyRequest, actor: Actor, filter: QueueFilter) => {
+    requirePermission(actor, 'applications:review');
+    const now = new Date();
+    const key = [
+      req.lang,
+      filter.status,
+      filter.country,
+      filter.assigned === 'me' ? `me:${actor.userId}` : filter.assigned,
+      filter.sort,
+      now.toISOString().slice(0, 10),
+    ].join('|');
+    const cache = cacheFor<QueueRowsHtml>(appCtx().db, APPLICATIONS_TOPIC, QUEUE_ROWS_TTL_MS, 500, { eager: true });
+    const cached = cache.get(key);
+    if (cached) return cached;
+    const generation = cache.generation;
+    const rows = renderQueueRows(await reviewQueue(appCtx(), actor, filter, now), req.t, req.lang);
+    if (cache.generation === generation) cache.set(key, rows);
+    return rows;
+  };
 
   const detailOf = async (actor: Actor, id: string) => {
     if (!isUuid(id)) throw notFound('Application');

@@ -1,4 +1,5 @@
 import { sql, type Insertable, type Selectable } from 'kysely';
+import { announceChange, APPLICATIONS_TOPIC } from '../../platform/cache.ts';
 import type { Database } from '../../platform/database.ts';
 import type { Executor, Trx } from '../../platform/db.ts';
 import type { DeniedPartiesTable } from './review.table.ts';
@@ -71,6 +72,7 @@ export async function assignReviewer(db: Executor, applicationId: string, review
     .values({ application_id: applicationId, reviewer_id: reviewerId, claimed_at: at })
     .onConflict((oc) => oc.column('application_id').doUpdateSet({ reviewer_id: reviewerId, claimed_at: at }))
     .execute();
+  await announceChange(db, APPLICATIONS_TOPIC);
 }
 
 export async function tickItem(db: Executor, applicationId: string, item: string, userId: string): Promise<void> {
@@ -201,13 +203,15 @@ export async function moveSubmitted(
   },
 ) {
   const { now, ...change } = values;
-  return trx
+  const moved = await trx
     .updateTable('applications')
     .set((eb) => ({ ...change, version: eb('version', '+', 1), updated_at: now }))
     .where('id', '=', applicationId)
     .where('status', '=', 'submitted')
     .returning('id')
     .executeTakeFirst();
+  if (moved) await announceChange(trx, APPLICATIONS_TOPIC);
+  return moved;
 }
 
 export async function insertDecision(trx: Trx, row: Insertable<Database['application_decisions']>): Promise<string> {

@@ -1,6 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   approvalDates,
+  businessDaysBetween,
   checkDecision,
   CHECKLIST_ITEMS,
   isOpen,
@@ -62,5 +64,33 @@ describe('REG-12 review rules', () => {
       { field: 'personnel.0.name', name: 'Pat' },
       { field: 'personnel.1.name', name: 'Kim' },
     ]);
+  });
+
+  it('REG-12, #15: business days in constant time count exactly the weekdays a day-by-day walk counts', () => {
+    const walk = (from: Date, to: Date) => {
+      if (to <= from) return 0;
+      let days = 0;
+      const cursor = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate()));
+      const end = new Date(Date.UTC(to.getUTCFullYear(), to.getUTCMonth(), to.getUTCDate()));
+      while (cursor < end) {
+        cursor.setUTCDate(cursor.getUTCDate() + 1);
+        if (cursor.getUTCDay() !== 0 && cursor.getUTCDay() !== 6) days += 1;
+      }
+      return days;
+    };
+    const instant = fc.date({
+      min: new Date('2020-01-01T00:00:00Z'),
+      max: new Date('2030-12-31T23:59:59Z'),
+      noInvalidDate: true,
+    });
+    fc.assert(
+      fc.property(instant, instant, (from, to) => businessDaysBetween(from, to) === walk(from, to)),
+      {
+        numRuns: 2000,
+      },
+    );
+    // Friday evening to Monday morning is one business day; a Saturday to the next Saturday is five.
+    expect(businessDaysBetween(new Date('2026-11-27T18:00:00Z'), new Date('2026-11-30T08:00:00Z'))).toBe(1);
+    expect(businessDaysBetween(new Date('2026-11-28T10:00:00Z'), new Date('2026-12-05T10:00:00Z'))).toBe(5);
   });
 });

@@ -1,3 +1,4 @@
+import { collator, dateTimeFormat, listFormat } from '../formats.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../auth.ts';
 import { countryName, countryOptions } from '../countries.ts';
@@ -60,14 +61,14 @@ export function pick(body: unknown, ...names: string[]): Record<string, string> 
 
 /** Country names in the page's language, sorted and joined as a list ("France, Germany and Spain"). */
 export function countryList(codes: readonly string[], lang: Language): string {
-  const names = codes.map((c) => countryName(c, lang)).sort(new Intl.Collator(lang).compare);
-  return new Intl.ListFormat(lang, { style: 'long', type: 'conjunction' }).format(names);
+  const names = codes.map((c) => countryName(c, lang)).sort(collator(lang).compare);
+  return listFormat(lang, { style: 'long', type: 'conjunction' }).format(names);
 }
 
 /** A date and time, in UTC, formatted for the page's language. */
 export function DateTime({ date, lang }: { date: Date | null | undefined; lang: Language }) {
   if (!date) return <>—</>;
-  const text = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(date);
+  const text = dateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(date);
   return <time datetime={date.toISOString()}>{`${text} UTC`}</time>;
 }
 
@@ -119,7 +120,14 @@ export function TextArea({
 
 /** Every country as an option of a select, names in the page's language, with an empty first choice. */
 export function countrySelectOptions(lang: Language, emptyLabel: string): { value: string; label: string }[] {
-  return [{ value: '', label: emptyLabel }, ...countryOptions(lang).map((c) => ({ value: c.code, label: c.name }))];
+  return [{ value: '', label: emptyLabel }, ...countrySelectList(lang)];
+}
+
+const selectLists: Partial<Record<Language, { value: string; label: string }[]>> = {};
+
+/** The countries as select options, once per language (they never change while the process runs). */
+export function countrySelectList(lang: Language): readonly { value: string; label: string }[] {
+  return (selectLists[lang] ??= countryOptions(lang).map((c) => ({ value: c.code, label: c.name })));
 }
 
 /** The file input of an upload form; its field is named `file`. */
