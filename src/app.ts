@@ -1,7 +1,5 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
@@ -24,6 +22,7 @@ import {
   type Translate,
 } from './platform/i18n.ts';
 import { registerOpenApi } from './platform/openapi.ts';
+import { projectPath } from './platform/paths.ts';
 import { securityHeaders } from './platform/security-headers.ts';
 import { csrfHmacKey, csrfUserInfo, hasSessionCookie } from './platform/csrf.ts';
 import { registerRouteSecurity, registerTextSafety } from './platform/route-security.ts';
@@ -56,8 +55,6 @@ declare module 'fastify' {
     t: Translate;
   }
 }
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 export interface BuildOptions {
   config: Config;
@@ -124,7 +121,7 @@ export async function buildApp({ config, db, logger }: BuildOptions): Promise<Fa
   await app.register(rateLimit, { global: false });
   await registerOpenApi(app, { publicUrl: config.publicUrl });
   await app.register(fastifyStatic, {
-    root: [path.join(ROOT, 'public'), path.join(ROOT, 'node_modules/@picocss/pico/css')],
+    root: [projectPath('public'), projectPath('node_modules/@picocss/pico/css')],
     prefix: '/assets/',
     maxAge: config.isProduction ? '1d' : 0,
   });

@@ -85,7 +85,7 @@ export function closeOnSignals(server: RunningServer): void {
 }
 
 // `node --import tsx src/server.ts` serves with the environment's configuration.
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (import.meta.main) {
   const config = loadConfig();
   const server = await startServer(config, {
     demo: demoDecision({
