@@ -23,6 +23,7 @@ import {
 } from './platform/i18n.ts';
 import { registerOpenApi } from './platform/openapi.ts';
 import { projectPath } from './platform/paths.ts';
+import { lazySchemaCompilers } from './platform/lazy-schemas.ts';
 import { securityHeaders } from './platform/security-headers.ts';
 import { csrfHmacKey, csrfUserInfo, hasSessionCookie } from './platform/csrf.ts';
 import { registerRouteSecurity, registerTextSafety } from './platform/route-security.ts';
@@ -72,6 +73,8 @@ export async function buildApp({ config, db, logger }: BuildOptions): Promise<Fa
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),
     ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },
+    // Each route's schemas compiled on its first request, not all at start.
+    schemaController: { compilersFactory: lazySchemaCompilers },
     // Errors the router finds before any hook runs (a malformed %-escape, a path parameter over
     // 100 characters) go through the one error handler too, headers and all.
     frameworkErrors: (error, req, reply) => handleError(error as FastifyError, req, reply),
