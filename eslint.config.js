@@ -38,7 +38,7 @@ const NO_MODULES_IN_PLATFORM =
 const TESTS = ['**/*.test.ts', '**/*.test.tsx', 'test/**'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'coverage/', 'public/vendor/', '.tmp/'] },
+  { ignores: ['node_modules/', 'data/', 'dist/', 'coverage/', 'public/vendor/', '.tmp/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

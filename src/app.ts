@@ -1,7 +1,5 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
@@ -24,6 +22,8 @@ import {
   type Translate,
 } from './platform/i18n.ts';
 import { registerOpenApi } from './platform/openapi.ts';
+import { projectPath } from './platform/paths.ts';
+import { lazySchemaCompilers } from './platform/lazy-schemas.ts';
 import { securityHeaders } from './platform/security-headers.ts';
 import { csrfHmacKey, csrfUserInfo, hasSessionCookie } from './platform/csrf.ts';
 import { registerRouteSecurity, registerTextSafety } from './platform/route-security.ts';
@@ -58,8 +58,6 @@ declare module 'fastify' {
   }
 }
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-
 export interface BuildOptions {
   config: Config;
   db: Db;
@@ -76,6 +74,8 @@ export async function buildApp({ config, db, logger }: BuildOptions): Promise<Fa
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),
     ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },
+    // Each route's schemas compiled on its first request, not all at start.
+    schemaController: { compilersFactory: lazySchemaCompilers },
     // Errors the router finds before any hook runs (a malformed %-escape, a path parameter over
     // 100 characters) go through the one error handler too, headers and all.
     frameworkErrors: (error, req, reply) => handleError(error as FastifyError, req, reply),
@@ -134,7 +134,7 @@ export async function buildApp({ config, db, logger }: BuildOptions): Promise<Fa
   await app.register(rateLimit, { global: false, ...limits.pluginOptions });
   await registerOpenApi(app, { publicUrl: config.publicUrl });
   await app.register(fastifyStatic, {
-    root: [path.join(ROOT, 'public'), path.join(ROOT, 'node_modules/@picocss/pico/css')],
+    root: [projectPath('public'), projectPath('node_modules/@picocss/pico/css')],
     prefix: '/assets/',
     maxAge: config.isProduction ? '1d' : 0,
   });

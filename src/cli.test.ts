@@ -1,9 +1,10 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../bench/lib/harness.ts';
 import { createTestDatabase, type TestDatabase } from '../test/helpers/database.ts';
 import { main } from './cli.ts';
 import { createDb } from './platform/db.ts';
@@ -40,6 +41,50 @@ describe('partner-portal CLI', () => {
     expect(stdout).toContain('import distributors [--as EMAIL] FILE.csv');
     expect(stdout).toContain('import accounts --distributor ID_OR_CODE');
   });
+
+  it('#15 npm start: the compiled portal (dist/) serves translated pages and static files, and stops on SIGTERM', async () => {
+    // package.json's start script runs bin/partner-portal.js, which builds dist/cli.js when it is
+    // stale: everything read from disk relative to the code (locales, public/, data-files/,
+    // node_modules data) must be found from the bundle as it is from src/.
+    const start = JSON.parse(readFileSync('package.json', 'utf8')).scripts.start as string;
+    expect(start).toMatch(/^node (--[\w-]+ )*bin\/partner-portal\.js serve$/);
+    const port = await freePort();
+    const child = spawn(process.execPath, start.split(' ').slice(1).concat('--no-demo'), {
+      env: {
+        ...process.env,
+        DATA_DIR: mkdtempSync(path.join(tmpdir(), 'pp-start-')),
+        DATABASE_URL: '',
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'warn',
+        NODE_ENV: 'development',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout!.on('data', (chunk) => (output += chunk));
+    child.stderr!.on('data', (chunk) => (output += chunk));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      const get = (p: string, lang = 'en') =>
+        fetch(`http://127.0.0.1:${port}${p}`, { headers: { 'accept-language': lang } }).catch(() => undefined);
+      let home: Response | undefined;
+      for (let i = 0; i < 600 && child.exitCode === null && home?.status !== 200; i++) {
+        home = await get('/');
+        if (home?.status !== 200) await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(home?.status, output).toBe(200);
+      expect(await home!.text()).toContain('<html lang="en"');
+      const french = await get('/', 'fr');
+      expect(await french!.text()).toContain('<html lang="fr"');
+      for (const asset of ['/assets/app.css', '/assets/pico.min.css'])
+        expect((await get(asset))?.status, asset).toBe(200);
+      child.kill('SIGTERM');
+      expect(await exited, output).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 180_000);
 
   it('names a bad configuration variable and exits non-zero', async () => {
     const { code, stderr } = await cli(['migrate'], { PORT: 'x' });

@@ -90,7 +90,7 @@ export function closeOnSignals(server: RunningServer): void {
 
 // `node --import tsx src/server.ts` serves with the environment's configuration.
 // A bad setting or a DATA_DIR held by another process is said in one line, as `serve` says it.
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (import.meta.main) {
   try {
     const config = loadConfig();
     const server = await startServer(config, {

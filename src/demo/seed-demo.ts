@@ -247,12 +247,11 @@ export interface DemoSummary {
  */
 export async function seedDemo({ db, config }: { db: Db; config: Config }): Promise<DemoSummary | undefined> {
   if (config.isProduction) return undefined;
-  if (await findAccountByEmail(db, DEMO_ACCOUNTS[0]!.email)) return undefined;
-  const existing = await db
-    .selectFrom('users')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow();
-  if (Number(existing.n) > 0) return undefined;
+  // Demo data goes only into an empty database. A restart asks this every time: one row read
+  // (LIMIT 1) answers it however many accounts there are, where counting them read them all
+  // (decision 063).
+  const anyUser = await db.selectFrom('users').select('id').limit(1).executeTakeFirst();
+  if (anyUser) return undefined;
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   await db.transaction().execute(async (trx) => {
     const vendor = await insertOrganisation(trx, { kind: 'vendor', name: config.vendorName });

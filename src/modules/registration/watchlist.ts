@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
+import { projectPath } from '../../platform/paths.ts';
 import type { WatchlistEntry } from './registration.rules.ts';
 
-const FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../data-files/address-watchlist.csv');
+const FILE = projectPath('data-files', 'address-watchlist.csv');
 
 /**
  * REG-7: the maintained list of providers shipped with the product
