@@ -118,7 +118,9 @@ export async function generateBenchData(options: BenchDataOptions): Promise<Benc
     const plan = makePlan(options);
     report('plan', 1, 1);
     const loader: Loader = { ctx, plan, report, superuser, parallel: engine === 'postgres' ? 2 : 1 };
+    report('staff', 0, 1);
     const staff = await loadStaff(loader);
+    report('staff', 1, 1);
     const distributors = await loadDistributors(loader, staff);
     await loadPartners(loader, staff, distributors);
     const { mismatched } = await loadClaims(loader, distributors);
@@ -140,6 +142,10 @@ export async function generateBenchData(options: BenchDataOptions): Promise<Benc
       counts[table] = Number(
         (await sql<{ n: string }>`SELECT count(*) AS n FROM ${sql.table(table)}`.execute(db)).rows[0]!.n,
       );
+    // The applicants of submitted applications are partners too (status applicant), beside those asked for.
+    counts.applicantPartners = Number(
+      (await sql<{ n: string }>`SELECT count(*) AS n FROM partners WHERE status = 'applicant'`.execute(db)).rows[0]!.n,
+    );
     return {
       engine,
       seed: options.seed,
