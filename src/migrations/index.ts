@@ -11,6 +11,7 @@ import * as pica from './2026_11_28_1900_pica.ts';
 import * as outboxSender from './2026_11_28_1901_outbox_sender.ts';
 import * as partnerLocator from './2026_11_28_1950_partner_locator.ts';
 import * as findingFeedback from './2026_11_28_2000_finding_feedback.ts';
+import * as eligibilityChangeTriggers from './2026_12_01_1000_eligibility_change_triggers.ts';
 
 // Migrations are listed here rather than read from the folder so that they load the same way
 // under tsx, in tests and in a bundled build. Names sort by time; append new ones at the end.
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_28_1901_outbox_sender': outboxSender,
   '2026_11_28_1950_partner_locator': partnerLocator,
   '2026_11_28_2000_finding_feedback': findingFeedback,
+  '2026_12_01_1000_eligibility_change_triggers': eligibilityChangeTriggers,
 };
