@@ -12,6 +12,7 @@ import * as outboxSender from './2026_11_28_1901_outbox_sender.ts';
 import * as partnerLocator from './2026_11_28_1950_partner_locator.ts';
 import * as findingFeedback from './2026_11_28_2000_finding_feedback.ts';
 import * as rateLimitHits from './2026_12_01_0900_rate_limit_hits.ts';
+import * as eligibilityChangeTriggers from './2026_12_01_1000_eligibility_change_triggers.ts';
 
 // Migrations are listed here rather than read from the folder so that they load the same way
 // under tsx, in tests and in a bundled build. Names sort by time; append new ones at the end.
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_28_1950_partner_locator': partnerLocator,
   '2026_11_28_2000_finding_feedback': findingFeedback,
   '2026_12_01_0900_rate_limit_hits': rateLimitHits,
+  '2026_12_01_1000_eligibility_change_triggers': eligibilityChangeTriggers,
 };

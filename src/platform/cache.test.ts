@@ -3,7 +3,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/helpers/database.ts';
 import { announceChange, cacheFor, startCacheInvalidation, ttlCache } from './cache.ts';
-import { queryPrepared } from './db.ts';
+import { listen, queryPrepared } from './db.ts';
 
 let t: TestDatabase;
 let stop: () => Promise<void>;
@@ -36,6 +36,65 @@ describe('short-lived caches', () => {
     expect(cache.get('a')).toBeUndefined();
   });
 
+  it('#15: an entry expires at the expiry its caller gives, when that is before the TTL', () => {
+    let now = 1000;
+    const cache = ttlCache<string>(60_000, 10, () => now);
+    cache.set('a', 'answer', { expiresAt: now + 500 });
+    cache.set('b', 'answer', { expiresAt: now + 120_000 });
+    now += 500;
+    expect(cache.get('a')).toBeUndefined();
+    now += 59_500;
+    expect(cache.get('b')).toBeUndefined();
+  });
+
+  it('#15: a value read before the cache was cleared is not stored (it may predate the change)', () => {
+    const cache = ttlCache<string>(60_000, 10);
+    const generation = cache.generation;
+    cache.clear();
+    cache.set('k', 'old answer', { generation });
+    expect(cache.get('k')).toBeUndefined();
+    cache.set('k', 'new answer', { generation: cache.generation });
+    expect(cache.get('k')).toBe('new answer');
+  });
+
+  it('#15: a full cache lets its oldest entry go, and keeps the rest', () => {
+    const cache = ttlCache<number>(60_000, 3);
+    for (const key of ['a', 'b', 'c', 'd']) cache.set(key, 1);
+    expect(['a', 'b', 'c', 'd'].map((k) => cache.get(k))).toEqual([undefined, 1, 1, 1]);
+  });
+
+  it('#15: while the notification channel is in doubt, the cache neither answers nor stores', () => {
+    let trusted = true;
+    const cache = ttlCache<string>(60_000, 10, Date.now, () => trusted);
+    cache.set('k', 'v');
+    trusted = false;
+    expect(cache.get('k')).toBeUndefined();
+    cache.set('other', 'v');
+    trusted = true;
+    expect(cache.get('other')).toBeUndefined();
+  });
+
+  it.skipIf(!process.env.TEST_DATABASE_URL)(
+    '#15: the listening connection hears its own heartbeat every second, which keeps the caches on',
+    async () => {
+      const listener = await listen(
+        t.db,
+        'pp_test_heartbeat',
+        () => undefined,
+        () => undefined,
+        {
+          heartbeatMs: 100,
+        },
+      );
+      try {
+        const first = listener.lastHeard();
+        expect(await until(() => listener.lastHeard() > first + 150, 3000)).toBe(true);
+      } finally {
+        await listener.stop();
+      }
+    },
+  );
+
   it('REG-4: a change announced in a transaction clears the topic when it commits, not when it rolls back', async () => {
     const cache = cacheFor<string>(t.db, 'test-topic', 60_000);
     const other = cacheFor<string>(t.db, 'other-topic', 60_000);
@@ -64,7 +123,7 @@ describe('short-lived caches', () => {
       await admin.connect();
       try {
         const { rowCount } = await admin.query(
-          `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'`,
+          `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'pp_listen'`,
         );
         expect(rowCount).toBe(1);
       } finally {

@@ -80,27 +80,53 @@ function withPGlite(pglite: PGlite): Db {
 type Engine = { kind: 'postgres'; url: string; pool: pg.Pool } | { kind: 'pglite'; pglite: () => Promise<PGlite> };
 const engines = new WeakMap<Db, Engine>();
 
+/** A running LISTEN: `lastHeard` is when the newest heartbeat it received was sent (ms since the epoch). */
+export interface Listener {
+  stop(): Promise<void>;
+  lastHeard(): number;
+}
+
+const HEARTBEAT = 'heartbeat:';
+
 /**
  * Listens on a PostgreSQL notification channel; `onReconnect` runs when notifications may have
  * been missed (the listening connection dropped, and again once listening resumed), so callers
  * can drop what they cached. PostgreSQL delivers a NOTIFY only when its transaction commits,
- * to every process listening. A lost connection is retried every second until it is back.
+ * to every process listening, in commit order. A lost connection is retried every second until
+ * it is back.
+ *
+ * With `heartbeatMs`, the listening connection notifies itself that often; hearing a heartbeat
+ * sent at time T proves that every notification committed before T has arrived, which a
+ * connection that is silently gone (no error yet, as TCP can take minutes to notice) cannot
+ * show. On PGlite notifications are delivered in process and cannot be lost: `lastHeard` is now.
  */
 export async function listen(
   db: Db,
   channel: string,
   onMessage: (payload: string) => void,
   onReconnect: () => void,
-): Promise<() => Promise<void>> {
+  { heartbeatMs }: { heartbeatMs?: number } = {},
+): Promise<Listener> {
   const engine = engines.get(db);
   if (!engine) throw new Error('listen() needs a database made by createDb()');
-  if (engine.kind === 'pglite') return (await engine.pglite()).listen(channel, onMessage);
+  if (engine.kind === 'pglite') {
+    const unlisten = await (await engine.pglite()).listen(channel, onMessage);
+    return { stop: unlisten, lastHeard: () => Date.now() };
+  }
+  const token = `${HEARTBEAT}${process.pid}.${Math.random().toString(36).slice(2)}:`;
+  let heard = Date.now();
   let client: pg.Client | undefined;
   let stopped = false;
   let retrying = false;
+  const receive = (payload: string) => {
+    if (payload.startsWith(token)) heard = Math.max(heard, Number(payload.slice(token.length)));
+    // Other processes' heartbeats are theirs to count.
+    else if (!payload.startsWith(HEARTBEAT)) onMessage(payload);
+  };
   const connect = async (): Promise<void> => {
-    const next = new pg.Client({ connectionString: engine.url, keepAlive: true });
-    next.on('notification', (m) => m.channel === channel && onMessage(m.payload ?? ''));
+    // Named, so that operators (and tests) can tell the listening connection from the pool's.
+    const next = new pg.Client({ connectionString: engine.url, keepAlive: true, application_name: 'pp_listen' });
+    next.on('notification', (m) => m.channel === channel && receive(m.payload ?? ''));
     next.on('error', () => {
       void next.end().catch(() => undefined);
       // Errors while connecting reject connect() instead; only the listening client retries.
@@ -113,6 +139,7 @@ export async function listen(
       void next.end().catch(() => undefined);
       throw error;
     }
+    heard = Date.now();
     client = next;
   };
   // Caches are dropped when the connection is lost, and again when listening resumes: what was
@@ -137,9 +164,26 @@ export async function listen(
     attempt();
   };
   await connect();
-  return async () => {
-    stopped = true;
-    await client?.end();
+  let beating = false;
+  const heartbeat = heartbeatMs
+    ? setInterval(() => {
+        // One heartbeat at a time: a connection that does not answer is not sent more.
+        if (!client || beating) return;
+        beating = true;
+        client
+          .query('SELECT pg_notify($1, $2)', [channel, `${token}${Date.now()}`])
+          .catch(() => undefined)
+          .finally(() => (beating = false));
+      }, heartbeatMs)
+    : undefined;
+  heartbeat?.unref();
+  return {
+    lastHeard: () => heard,
+    stop: async () => {
+      stopped = true;
+      clearInterval(heartbeat);
+      await client?.end();
+    },
   };
 }
 

@@ -121,7 +121,9 @@ export async function replaceTerritories(db: Executor, distributorId: string, co
 
 /**
  * REG-4: the facts for one account at one distributor, in one round trip: the claim (a
- * confirmed one first, when several resellers claim the same number), its partner, the list entry.
+ * confirmed one first, when several resellers claim the same number), its partner, the list
+ * entry, and whether staff restrict partners flagged for training (REG-10; only then is the
+ * partner's training read, in a second query).
  * A prepared statement: planning this query costs several times what running it does.
  */
 export async function eligibilityFacts(db: Executor, distributorId: string, accountNumber: string) {
@@ -138,10 +140,12 @@ export async function eligibilityFacts(db: Executor, distributorId: string, acco
       renewal_due_at: Date | null;
       maintenance_months: number | null;
       listed_active: boolean | null;
+      training_restricts: boolean | null;
     }>`
     SELECT c.status AS claim_status, p.organisation_id AS partner_id, p.legal_name, p.country, p.status AS partner_status,
            p.distributor_info_reviewed_at, p.renewal_due_at, a.active AS listed_active,
-           (SELECT s.maintenance_months FROM partner_settings s) AS maintenance_months
+           (SELECT s.maintenance_months FROM partner_settings s) AS maintenance_months,
+           (SELECT t.restrict_non_compliant FROM training_settings t) AS training_restricts
     FROM (SELECT ${distributorId}::uuid AS distributor_id, ${accountNumber}::text AS account_number) q
     LEFT JOIN LATERAL (
       SELECT * FROM account_claims c

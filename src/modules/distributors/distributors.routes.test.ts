@@ -11,7 +11,12 @@ import {
   type DistributorFixture,
 } from '../../../test/helpers/fixtures.ts';
 import { verifyAuditChain } from '../audit/index.ts';
+import { sql } from 'kysely';
+import { cacheFor } from '../../platform/cache.ts';
+import { ELIGIBILITY_TOPIC } from './access.ts';
 import { announceNewPartner, claimAccount } from './claims.service.ts';
+import { reviewDueAt } from './distributors.rules.ts';
+import { ELIGIBILITY_TTL_MS, purchaseEligibilityAt } from './eligibility.service.ts';
 
 let t: TestApp;
 let eurodist: DistributorFixture; // DE, authorised for AT and CH
@@ -450,11 +455,52 @@ describe('REG-4 purchase eligibility API', () => {
       key: eurodist.apiKey,
       payload: { decision: 'confirm' },
     });
-    // The notification arrives when the decision commits; give the listener its turn, but less
-    // time than the cache's 2 s lifetime, so only the notification can make this pass.
+    // The notification arrives when the decision commits; give the listener its turn, but far
+    // less time than the cache's 60 s lifetime, so only the notification can make this pass.
     const eligible = async () =>
       (await api('GET', '/api/v1/purchase-eligibility?account=EU-FLIP', { key: eurodist.apiKey })).json().eligible;
     await expect.poll(eligible, { timeout: 1_500, interval: 10 }).toBe(true);
+  });
+
+  it('#15/REG-4: a change made by SQL by hand, which announces nothing itself, reaches the cached answer', async () => {
+    const partner = await createPartner(t.ctx, { country: 'DE' });
+    await insertClaim(t.ctx, partner.id, eurodist.id, 'EU-BYHAND', 'confirmed');
+    const eligible = async () =>
+      (await api('GET', '/api/v1/purchase-eligibility?account=EU-BYHAND', { key: eurodist.apiKey })).json().eligible;
+    expect(await eligible()).toBe(true);
+    // The tables announce their own changes (decision 065): a suspension by hand is seen at once.
+    await sql`UPDATE partners SET status = 'suspended' WHERE organisation_id = ${partner.id}`.execute(t.ctx.db);
+    await expect.poll(eligible, { timeout: 1_500, interval: 10 }).toBe(false);
+    await sql`UPDATE partners SET status = 'registered' WHERE organisation_id = ${partner.id}`.execute(t.ctx.db);
+    await expect.poll(eligible, { timeout: 1_500, interval: 10 }).toBe(true);
+    // Contact details do not decide eligibility and do not empty the cache.
+    const cache = cacheFor(t.ctx.db, ELIGIBILITY_TOPIC, ELIGIBILITY_TTL_MS);
+    const generation = cache.generation;
+    await sql`UPDATE partners SET contact_email = 'new@partner.example' WHERE organisation_id = ${partner.id}`.execute(
+      t.ctx.db,
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    expect(cache.generation).toBe(generation);
+  });
+
+  it('#15/REG-4: a cached answer expires when the review falls due, not a minute later', async () => {
+    const reviewedAt = new Date('2025-01-15T12:00:00Z');
+    const partner = await createPartner(t.ctx, { country: 'DE', reviewedAt });
+    await insertClaim(t.ctx, partner.id, eurodist.id, 'EU-DUE', 'confirmed');
+    const months = t.ctx.config.distributorReviewMonths;
+    const { maintenance_months } = await t.ctx.db
+      .selectFrom('partner_settings')
+      .select('maintenance_months')
+      .executeTakeFirstOrThrow();
+    const due = reviewDueAt(reviewedAt, maintenance_months ?? months);
+    // Asked 300 ms before the due date (by the answer's own clock): eligible, and cached until then.
+    const before = await purchaseEligibilityAt(t.ctx, eurodist.id, 'EU-DUE', new Date(due.getTime() - 300));
+    expect(before.eligible).toBe(true);
+    const after = new Date(due.getTime() + 1);
+    expect((await purchaseEligibilityAt(t.ctx, eurodist.id, 'EU-DUE', after)).eligible).toBe(true);
+    await new Promise((r) => setTimeout(r, 400));
+    const overdue = await purchaseEligibilityAt(t.ctx, eurodist.id, 'EU-DUE', after);
+    expect(overdue.reasons.map((r) => r.code)).toEqual(['review_overdue']);
   });
 
   it('X-3: a revoked API key stops working', async () => {

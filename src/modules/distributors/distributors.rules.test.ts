@@ -4,6 +4,7 @@ import {
   checkDistributor,
   checkInquiry,
   companyNameScore,
+  eligibilityChangesAt,
   initialClaimStatus,
   isLikelySpam,
   matchListedCompany,
@@ -168,6 +169,30 @@ describe('REG-4 purchase eligibility', () => {
       purchaseEligibility({ ...good, partner: { status: 'registered', distributorInfoReviewedAt: reviewed } }, now, 13)
         .eligible,
     ).toBe(true);
+  });
+});
+
+describe('#15 when a cached eligibility answer must be recomputed', () => {
+  const now = new Date('2026-11-21T12:00:00Z');
+  const facts = (reviewed: Date | null, termEndsAt: Date | null = null) => ({
+    partner: { status: 'registered' as const, distributorInfoReviewedAt: reviewed, termEndsAt },
+    claim: { status: 'confirmed' as const },
+    listed: { active: true },
+  });
+
+  it('#15/REG-4: at the earliest of the review falling due, the term ending and the training flag', () => {
+    const reviewed = new Date('2026-01-10T00:00:00Z');
+    expect(eligibilityChangesAt(facts(reviewed), now, 12)).toEqual(new Date('2027-01-10T00:00:00Z'));
+    const termEnds = new Date('2026-12-01T00:00:00Z');
+    expect(eligibilityChangesAt(facts(reviewed, termEnds), now, 12)).toEqual(termEnds);
+    const flag = new Date('2026-11-22T00:00:00Z');
+    expect(eligibilityChangesAt(facts(reviewed, termEnds), now, 12, flag)).toEqual(flag);
+  });
+
+  it('#15/REG-4: never, by the clock, once the review is overdue or the term over, or without a partner', () => {
+    expect(eligibilityChangesAt(facts(new Date('2025-01-01T00:00:00Z'), new Date('2026-01-01')), now, 12)).toBeNull();
+    expect(eligibilityChangesAt(facts(null), now, 12)).toBeNull();
+    expect(eligibilityChangesAt({ partner: null, claim: null, listed: { active: true } }, now, 12)).toBeNull();
   });
 });
 

@@ -341,6 +341,27 @@ export function purchaseEligibility(
   return { eligible: reasons.length === 0, reasons };
 }
 
+/**
+ * REG-4 (decision 065): the next moment purchaseEligibility's answer for these facts changes by
+ * the clock alone — the review falling due, the registration term ending, the training flag
+ * (`trainingChangesAt`, from the partners module) — or null when none is ahead. A cached answer
+ * must not outlive it; changes to the facts themselves are announced by the database.
+ */
+export function eligibilityChangesAt(
+  facts: EligibilityFacts,
+  now: Date,
+  maintenanceMonths: number,
+  trainingChangesAt: Date | null = null,
+): Date | null {
+  const reviewed = facts.partner?.distributorInfoReviewedAt;
+  const candidates = [
+    reviewed ? reviewDueAt(reviewed, maintenanceMonths) : null,
+    facts.partner?.termEndsAt ?? null,
+    trainingChangesAt,
+  ].filter((d): d is Date => d !== null && d > now);
+  return candidates.length === 0 ? null : new Date(Math.min(...candidates.map((d) => d.getTime())));
+}
+
 // ---- Contact a distributor (REG-5) ----
 
 export interface InquiryInput {

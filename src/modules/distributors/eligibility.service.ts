@@ -1,18 +1,25 @@
 import { cacheFor } from '../../platform/cache.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
-import { trainingRestrictsPurchases } from '../partners/index.ts';
+import { trainingRestriction } from '../partners/index.ts';
 import { ELIGIBILITY_TOPIC } from './access.ts';
 import * as repo from './distributors.repository.ts';
 import {
   checkAccountNumber,
+  eligibilityChangesAt,
   purchaseEligibility,
   REASON_MESSAGES,
+  type EligibilityFacts,
   type IneligibleReason,
 } from './distributors.rules.ts';
 
-/** Staleness bound of an eligibility answer; changes usually reach every process sooner (NOTIFY). */
-export const ELIGIBILITY_TTL_MS = 2000;
+/**
+ * How long an eligibility answer may be kept. Not the staleness bound: a change to any table the
+ * answer is read from reaches every process at commit (NOTIFY from triggers), a silent channel
+ * turns the cache off within seconds (heartbeat), and an answer that the clock will change expires
+ * then. The TTL only bounds changes made with triggers off (a replica-mode bulk load), decision 065.
+ */
+export const ELIGIBILITY_TTL_MS = 60_000;
 
 export interface EligibilityAnswer {
   account: string;
@@ -23,7 +30,7 @@ export interface EligibilityAnswer {
 
 /**
  * REG-4: may the reseller holding `accountNumber` at this distributor buy now? The hottest read
- * of the product, answered from a short-lived cache that every relevant change invalidates.
+ * of the product, answered from a cache that every relevant change invalidates (decision 065).
  * Callers have already established that the actor acts for `distributorId`.
  */
 export async function purchaseEligibilityAt(
@@ -46,32 +53,33 @@ export async function purchaseEligibilityAt(
   if (cached === 'unknown') throw unknownAccount();
   if (cached) return cached;
 
+  // Taken before the read: if a change is announced meanwhile, this answer is not cached.
+  const generation = cache.generation;
   const facts = await repo.eligibilityFacts(ctx.db, distributorId, account);
   if (!facts.claim_status && facts.listed_active === null) {
-    cache.set(key, 'unknown');
+    cache.set(key, 'unknown', { generation });
     throw unknownAccount();
   }
-  const decision = purchaseEligibility(
-    {
-      partner: facts.partner_status
-        ? {
-            status: facts.partner_status,
-            distributorInfoReviewedAt: facts.distributor_info_reviewed_at,
-            termEndsAt: facts.renewal_due_at,
-            // REG-10: answered within the cache's staleness bound, like every other fact here.
-            trainingRestricted:
-              facts.partner_status === 'registered' && facts.partner_id
-                ? await trainingRestrictsPurchases(ctx.db, facts.partner_id, now)
-                : false,
-          }
-        : null,
-      claim: facts.claim_status ? { status: facts.claim_status } : null,
-      listed: facts.listed_active === null ? null : { active: facts.listed_active },
-    },
-    now,
-    // REG-4: the staff setting (Partner Self Service) when present, else the configured default.
-    facts.maintenance_months ?? ctx.config.distributorReviewMonths,
-  );
+  // REG-10: only while staff restrict flagged partners is the partner's training read at all.
+  const training =
+    facts.training_restricts && facts.partner_status === 'registered' && facts.partner_id
+      ? await trainingRestriction(ctx.db, facts.partner_id, now)
+      : { restricted: false, changesAt: null };
+  const eligibilityFacts: EligibilityFacts = {
+    partner: facts.partner_status
+      ? {
+          status: facts.partner_status,
+          distributorInfoReviewedAt: facts.distributor_info_reviewed_at,
+          termEndsAt: facts.renewal_due_at,
+          trainingRestricted: training.restricted,
+        }
+      : null,
+    claim: facts.claim_status ? { status: facts.claim_status } : null,
+    listed: facts.listed_active === null ? null : { active: facts.listed_active },
+  };
+  // REG-4: the staff setting (Partner Self Service) when present, else the configured default.
+  const months = facts.maintenance_months ?? ctx.config.distributorReviewMonths;
+  const decision = purchaseEligibility(eligibilityFacts, now, months);
   const answer: EligibilityAnswer = {
     account,
     eligible: decision.eligible,
@@ -80,7 +88,12 @@ export async function purchaseEligibilityAt(
       : null,
     reasons: decision.reasons.map((code) => ({ code, message: REASON_MESSAGES[code] })),
   };
-  cache.set(key, answer);
+  // Kept until the clock would change it (a review falling due, a term ending), at most the TTL.
+  const changesAt = eligibilityChangesAt(eligibilityFacts, now, months, training.changesAt);
+  cache.set(key, answer, {
+    generation,
+    ...(changesAt ? { expiresAt: Date.now() + (changesAt.getTime() - now.getTime()) } : {}),
+  });
   return answer;
 }
 

@@ -27,6 +27,7 @@ export {
   staffTraining,
   trainingFlags,
   trainingRestrictsPurchases,
+  trainingRestriction,
   type PartnerTrainingSummary,
   type PersonTraining,
 } from './training.service.ts';

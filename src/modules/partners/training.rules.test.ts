@@ -4,6 +4,7 @@ import {
   checkCertificate,
   checkCompletion,
   dueAtForAddedPerson,
+  flagChangesAt,
   flaggedNonCompliant,
   partnerCompliance,
   personStatus,
@@ -77,6 +78,22 @@ describe('REG-10 training rules', () => {
     expect(flaggedNonCompliant(days(-30), 30, now)).toBe(false);
     expect(flaggedNonCompliant(days(-31), 30, now)).toBe(true);
     expect(flaggedNonCompliant(days(-1), 0, now)).toBe(true);
+  });
+
+  it('#15/REG-10: the clock flags a partner one millisecond after an open assignment is overdue by the delay', () => {
+    const person = (dueAt: Date | null, status: 'assigned' | 'overdue' | 'verified' | 'awaiting_verification') => ({
+      dueAt,
+      status,
+    });
+    const at = flagChangesAt([person(days(10), 'assigned'), person(days(-5), 'overdue')], 30, now);
+    expect(at).toEqual(new Date(days(25).getTime() + 1));
+    expect(flaggedNonCompliant(days(-5), 30, new Date(at!.getTime() - 1))).toBe(false);
+    expect(flaggedNonCompliant(days(-5), 30, at!)).toBe(true);
+    // Completed or submitted training, a date long passed, or nobody: nothing ahead.
+    expect(
+      flagChangesAt([person(days(10), 'verified'), person(days(10), 'awaiting_verification')], 30, now),
+    ).toBeNull();
+    expect(flagChangesAt([person(days(-40), 'overdue'), person(null, 'assigned')], 30, now)).toBeNull();
   });
 
   it('REG-10: a certificate is a PDF, PNG or JPEG by its content, whatever its name', () => {

@@ -95,6 +95,27 @@ export function flaggedNonCompliant(nonCompliantSince: Date | null, flagAfterDay
   return nonCompliantSince !== null && now.getTime() - nonCompliantSince.getTime() > flagAfterDays * DAY_MS;
 }
 
+/**
+ * REG-10 with REG-4 (decision 065): the next moment the clock alone flags the partner, while its
+ * people stay as they are: the earliest still-open assignment (not verified, not awaiting
+ * verification) that passes its due date plus the flag delay after `now`. Null when none will;
+ * a change to the people or their training is a change to the data, announced on its own.
+ */
+export function flagChangesAt(
+  people: readonly { dueAt: Date | null; status: PersonTrainingStatus }[],
+  flagAfterDays: number,
+  now: Date,
+): Date | null {
+  let next: number | null = null;
+  for (const person of people) {
+    if (!person.dueAt || person.status === 'verified' || person.status === 'awaiting_verification') continue;
+    // flaggedNonCompliant compares with `>`: the flag is up one millisecond after the delay.
+    const at = person.dueAt.getTime() + flagAfterDays * DAY_MS + 1;
+    if (at > now.getTime() && (next === null || at < next)) next = at;
+  }
+  return next === null ? null : new Date(next);
+}
+
 /** What a certificate file is, read from its first bytes (never from its name); null when not accepted. */
 export function certificateType(head: Uint8Array): CertificateType | null {
   const starts = (...bytes: number[]) => bytes.every((b, i) => head[i] === b);

@@ -9,6 +9,7 @@ import * as repo from './training.repository.ts';
 import {
   checkKeyPerson,
   dueAtForAddedPerson,
+  flagChangesAt,
   flaggedNonCompliant,
   partnerCompliance,
   personStatus,
@@ -264,10 +265,26 @@ export async function trainingFlags(
  * to restrict flagged partners and this one is flagged. For the distributors' eligibility.
  */
 export async function trainingRestrictsPurchases(db: Executor, partnerId: string, now = new Date()): Promise<boolean> {
+  return (await trainingRestriction(db, partnerId, now)).restricted;
+}
+
+/**
+ * trainingRestrictsPurchases, and when the answer next changes by the clock alone (null: not
+ * before the data changes), so that a cached eligibility answer expires then (decision 065).
+ */
+export async function trainingRestriction(
+  db: Executor,
+  partnerId: string,
+  now = new Date(),
+): Promise<{ restricted: boolean; changesAt: Date | null }> {
   const settings = await trainingSettings(db);
-  if (!settings.restrictNonCompliant) return false;
-  const [summary] = await summaries(db, { partnerId }, now);
-  return summary?.flagged ?? false;
+  if (!settings.restrictNonCompliant) return { restricted: false, changesAt: null };
+  const people = (await repo.overview(db, { partnerId })).map((r) => toPerson(r, now));
+  const [summary] = summarise(people, settings.flagAfterDays, now);
+  return {
+    restricted: summary?.flagged ?? false,
+    changesAt: summary?.flagged ? null : flagChangesAt(people, settings.flagAfterDays, now),
+  };
 }
 
 // ---- Key personnel (partner admins; staff may correct) ----
