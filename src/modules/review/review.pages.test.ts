@@ -242,6 +242,21 @@ describe('REG-12 review queue and application page', () => {
     expect((await b.get('/staff/applications?status=bogus&sort=sideways&country=QQ')).statusCode).toBe(200);
   });
 
+  it('REG-12, #15: the queue kept between requests follows a new submission and a claim at once', async () => {
+    const b = await as(reviewerA);
+    const before = await b.get('/staff/applications?sort=newest');
+    const { id } = await submitted('Kept Rows GmbH', 'k@kept-rows.example');
+    const row = (html: string) =>
+      new RegExp(`<tr><th scope="row"><a href="/staff/applications/${id}">.*?</tr>`, 's').exec(html)?.[0] ?? '';
+    expect(row(before.body)).toBe('');
+    expect(row((await b.get('/staff/applications?sort=newest')).body)).toContain('Kept Rows GmbH');
+    expect((await b.post(`/staff/applications/${id}/claim`, {})).statusCode).toBe(303);
+    expect(row((await b.get('/staff/applications?sort=newest')).body)).toContain(reviewerA.name);
+    // Another reviewer's view of the same filter was kept too, and follows as well.
+    const other = await as(reviewerB);
+    expect(row((await other.get('/staff/applications?sort=newest')).body)).toContain(reviewerA.name);
+  });
+
   it('REG-12: the application page shows every answer, finding, claim, consent record and the agreement version', async () => {
     const { id } = await submitted('Evidence Networks GmbH', 'e@evidence-networks.example', 'other');
     const res = await (await as(reviewerA)).get(`/staff/applications/${id}`);
