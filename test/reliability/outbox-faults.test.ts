@@ -211,7 +211,7 @@ describe(`#16.2 email outbox under SMTP faults (${process.env.TEST_DATABASE_URL 
   });
 
   it('#16.2 afterwards: every row sent; one Message-ID per row; only the killed one accepted twice', async () => {
-    await app!.stop();
+    await app?.stop();
     app = undefined;
     const rows = await outboxRows();
     expect(rows).toHaveLength(BURST + DURING_OUTAGE + 1);
