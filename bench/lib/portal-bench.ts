@@ -186,7 +186,7 @@ export async function startPortal(
   const script = root ? path.join(root, 'src/server.ts') : 'src/server.ts';
   const name = `portal (${ENGINE_NAMES[engine]}${root ? `, ${root}` : ''})`;
   // tsx reads the tsconfig of the directory it starts in; another checkout's JSX needs its own.
-  const tsconfig = root ? { TSX_TSCONFIG_PATH: path.join(root, 'tsconfig.json') } : {};
+  const tsconfig: Record<string, string> = root ? { TSX_TSCONFIG_PATH: path.join(root, 'tsconfig.json') } : {};
   const portal = await startServer(name, script, { ...engineEnv(ws, engine), ...tsconfig, ...env }, '/readyz', {
     nodeArgs: PROFILE && !root ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [],
     // A busy machine and a cold tsx cache can take more than a minute.
