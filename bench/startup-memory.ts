@@ -39,6 +39,8 @@ const fromEnv = (name: string, fallback: number) => (process.env[name] ? Number(
 const SETTINGS = {
   rounds: fromEnv('BENCH_ROUNDS', QUICK ? 1 : 3),
   settleSeconds: fromEnv('BENCH_SETTLE_SECONDS', QUICK ? 2 : 5),
+  /** Longest wait for the memory to become steady. */
+  settleLimitSeconds: QUICK ? 8 : 30,
   startTimeoutSeconds: 180,
 };
 const TARGETS = { firstStartSeconds: 10, restartSeconds: 2, memoryRatio: 1.2 };
@@ -152,7 +154,7 @@ interface Memory {
 
 /**
  * Waits until the tree's memory is steady (at least settleSeconds, then until it moved by at most
- * 2 MiB over 2 s, at most 30 s: background compilation ends a few seconds after the first page),
+ * 2 MiB over 2 s, at most settleLimitSeconds: background compilation ends a few seconds after the first page),
  * runs one full garbage collection, and reads the resident memory before and after it.
  */
 async function idleMemory(run: Running, peakSoFar: number): Promise<Memory> {
@@ -166,7 +168,7 @@ async function idleMemory(run: Running, peakSoFar: number): Promise<Memory> {
     peakMiB = Math.max(peakMiB, rss);
     const elapsed = (performance.now() - started) / 1000;
     const recent = samples.slice(-5);
-    if (elapsed >= 30) break;
+    if (elapsed >= SETTINGS.settleLimitSeconds) break;
     if (elapsed >= SETTINGS.settleSeconds && recent.length === 5 && Math.max(...recent) - Math.min(...recent) <= 2)
       break;
   }
