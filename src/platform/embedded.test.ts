@@ -11,6 +11,7 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
+import { migrateToLatest } from './migrate.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { createDb } from './db.ts';
@@ -66,6 +67,10 @@ describe.skipIf(!dump)('embedded database: durability and a data directory that 
       await expect(openEmbedded(healthy, 'full')).rejects.toThrow(
         new RegExp(`DATA_DIR ${healthy} is in use by process ${process.pid}`),
       );
+      // #16.3: migrating at start says the same, as the error `serve` and server.ts print in one line.
+      const second = createDb({ dataDir: healthy });
+      await expect(migrateToLatest(second)).rejects.toBeInstanceOf(EmbeddedDataDirError);
+      await second.destroy().catch(() => undefined);
     } finally {
       await first.close();
     }
