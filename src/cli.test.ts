@@ -279,7 +279,9 @@ describe('issue #17 item 5: help and doctor', () => {
     } finally {
       await empty.destroy();
     }
-  });
+    // A brand-new PGlite (not a clone of the migrated template) takes several seconds to create,
+    // and much longer on a machine busy with other work.
+  }, 120_000);
 
   it('doctor: an unreachable SMTP server is reported with the fix', async () => {
     const { code, stdout } = await cli(['doctor'], { SMTP_URL: 'smtp://user:secret@127.0.0.1:1' });
