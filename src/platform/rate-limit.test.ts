@@ -6,7 +6,7 @@ import { buildApp } from '../app.ts';
 import { createTestApp, testConfig, type TestApp } from '../../test/helpers/app.ts';
 import { createDb } from './db.ts';
 import { healthRoutes } from './health.routes.ts';
-import { databaseStore, deleteAllEnded } from './rate-limit.ts';
+import { databaseStore, deleteAllEnded, openSharedLimits } from './rate-limit.ts';
 import { recordHit } from './rate-limit.repository.ts';
 
 let t: TestApp;
@@ -150,6 +150,20 @@ describe('#16.3 two app instances on one database share every route limit', () =
     expect(blocked.statusCode).toBe(429);
     expect(blocked.json().error.code).toBe('throttled_account');
     expect(blocked.headers['retry-after']).toBe('60');
+  });
+});
+
+describe('#16.3 Redis (REDIS_URL)', () => {
+  it('refuses to start when Redis does not answer, naming REDIS_URL without its password', async () => {
+    const attempt = openSharedLimits({
+      db: t.ctx.db,
+      redisUrl: 'redis://:secret@127.0.0.1:1',
+      redisKeyPrefix: 'pp-test:',
+      log: silentLog(),
+    });
+    await expect(attempt).rejects.toThrow(
+      /^REDIS_URL: could not connect to redis:\/\/:\*\*\*@127\.0\.0\.1:1: .*ECONNREFUSED/,
+    );
   });
 });
 
