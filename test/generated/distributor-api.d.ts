@@ -128,7 +128,7 @@ export interface paths {
         };
         /**
          * REG-4: may the reseller holding this customer account buy through you now?
-         * @description Answers from a cache at most 2 s old; every change that affects eligibility invalidates it in every process at once. 404 `account_unknown` when the number is neither on your list nor claimed at your company.
+         * @description Answers from a cache that every change affecting eligibility invalidates in every process when it commits (answers that the clock will change expire then). 404 `account_unknown` when the number is neither on your list nor claimed at your company.
          */
         get: operations["getPurchaseEligibility"];
         put?: never;
