@@ -31,6 +31,8 @@ const QUERIES = [
 ];
 
 const THROUGH_INDEX = "Import another module only through its index.ts (e.g. '../accounts/index.ts').";
+const RULES_STAY_PURE =
+  "A *.rules.ts imports only platform code and other modules' *.rules.ts (import type from an index.ts is fine).";
 const NO_MODULES_IN_PLATFORM =
   'src/platform/ never imports module code (only platform/database.ts imports the *.table.ts types).';
 
@@ -68,13 +70,30 @@ export default tseslint.config(
     rules: { 'no-restricted-syntax': ['error', CLASSES, ...QUERIES] },
   },
 
-  // 2. A module reaches another module only through its index.ts (its own files are `./…`).
+  // 2. A module reaches another module only through its index.ts (its own files are `./…`), or
+  // through its pure *.rules.ts: a rule that needs another module's rule must not pull in that
+  // module's routes and pages, whose imports lead back to it (an import cycle that left
+  // registration.rules.ts reading constants before they were initialised).
   {
     files: ['src/modules/**/*.ts', 'src/modules/**/*.tsx'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ regex: '^\\.\\./(?!\\.\\.?/)[^/]+/(?!index\\.ts$).+', message: THROUGH_INDEX }] },
+        {
+          patterns: [
+            { regex: '^\\.\\./(?!\\.\\.?/)[^/]+/(?!index\\.ts$|[a-z-]+\\.rules\\.ts$).+', message: THROUGH_INDEX },
+          ],
+        },
+      ],
+    },
+  },
+  // …and a *.rules.ts stays pure: no values from a module's index.ts (types are erased).
+  {
+    files: ['src/modules/**/*.rules.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '/index\\.ts$', message: RULES_STAY_PURE, allowTypeImports: true }] },
       ],
     },
   },
