@@ -17,6 +17,8 @@ export interface RunningServer {
   app: FastifyInstance;
   db: Db;
   close(): Promise<void>;
+  /** What close() is doing now, for the message of a shutdown that takes too long. */
+  stopping: { step: string };
 }
 
 /**
@@ -64,24 +66,40 @@ export async function startServer(config: Config, options: { demo?: boolean } = 
   await app.listen({ port: config.port, host: config.host });
 
   let closing: Promise<void> | undefined;
+  const stopping = { step: 'not started' };
   const close = () =>
     (closing ??= (async () => {
-      await app.close();
-      await worker.stop();
-      await reminders.stop();
-      await notices.stop();
-      await pica.stop();
-      transport.close();
-      await db.destroy();
+      const step = async (name: string, work: () => unknown) => {
+        stopping.step = name;
+        await work();
+      };
+      await step('draining requests', () => app.close());
+      await step('stopping the outbox worker', () => worker.stop());
+      await step('stopping the training reminders', () => reminders.stop());
+      await step('stopping the partner notices', () => notices.stop());
+      await step('stopping the PICA jobs', () => pica.stop());
+      await step('closing the SMTP connection', () => transport.close());
+      // The embedded database syncs its data directory here: on a busy machine the longest step.
+      await step('closing the database', () => db.destroy());
+      stopping.step = 'done';
     })());
-  return { app, db, close };
+  return { app, db, close, stopping };
 }
+
+const SHUTDOWN_GRACE_MS = 25_000;
 
 export function closeOnSignals(server: RunningServer): void {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       server.app.log.info({ signal }, 'shutting down');
-      const force = setTimeout(() => process.exit(1), 10_000);
+      // Within the 30 s a container runtime waits before SIGKILL; a forced exit is no worse than
+      // a crash (every commit is durable), and it says what it was still waiting for.
+      const force = setTimeout(() => {
+        process.stderr.write(
+          `Shutdown took longer than ${SHUTDOWN_GRACE_MS / 1000} s (${server.stopping.step}); exiting anyway.\n`,
+        );
+        process.exit(1);
+      }, SHUTDOWN_GRACE_MS);
       force.unref();
       void server.close().then(() => process.exit(0));
     });
