@@ -22,6 +22,10 @@ export default defineConfig({
           // per-file state, so nothing leaks between files (decision 022).
           pool: 'threads',
           isolate: false,
+          // Vitest's default on 2 cores is one worker (cores - 1), and the per-file times of a
+          // CI run added up to its wall time: the second core idled while each file's PGlite
+          // ran in the worker. Two workers (decision 069).
+          maxWorkers: 2,
         },
       },
       {

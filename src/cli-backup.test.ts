@@ -37,7 +37,7 @@ describe('partner-portal backup and restore', () => {
       'pg_dump --format=custom --file=portal.dump "$DATABASE_URL"',
     );
     expect(existsSync(path.join(work, 'x.tar.gz'))).toBe(false);
-  }, 60_000);
+  }, 180_000);
 
   it('with DATABASE_URL, restore explains pg_restore', async () => {
     const { err } = captured();
@@ -74,6 +74,6 @@ describe('partner-portal backup and restore', () => {
       // Every row of every table coming back is proved in src/platform/backup.test.ts.
       await expect(backupCommand('restore', target, undefined, file)).rejects.toThrow(/is not empty/);
     },
-    60_000,
+    180_000,
   );
 });

@@ -13,7 +13,7 @@ const eslint = new ESLint({
 async function broken(filePath: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath });
   return (result?.messages ?? [])
-    .filter((m) => m.ruleId === 'no-restricted-syntax' || m.ruleId === 'no-restricted-imports')
+    .filter((m) => m.ruleId === 'no-restricted-syntax' || m.ruleId?.endsWith('no-restricted-imports'))
     .map((m) => m.ruleId!);
 }
 
@@ -67,9 +67,9 @@ describe('lint rule: a module imports another module only through its index.ts',
   const importing = (from: string) => `import { thing } from '${from}';\nexport const used = thing;\n`;
 
   it("fails a deep import of another module's file", async () => {
-    expect(await broken('src/modules/example/example.service.ts', importing('../accounts/accounts.rules.ts'))).toEqual([
-      'no-restricted-imports',
-    ]);
+    expect(
+      await broken('src/modules/example/example.service.ts', importing('../accounts/accounts.service.ts')),
+    ).toEqual(['no-restricted-imports']);
     expect(
       await broken('src/modules/example/example.pages.tsx', importing('../accounts/accounts.repository.ts')),
     ).toEqual(['no-restricted-imports']);
@@ -86,6 +86,21 @@ describe('lint rule: a module imports another module only through its index.ts',
     expect(await broken('src/modules/example/example.service.ts', importing('./example.rules.ts'))).toEqual([]);
     expect(await broken('src/modules/example/example.service.ts', importing('../../platform/errors.ts'))).toEqual([]);
     expect(await broken('src/worker.ts', importing('./modules/accounts/index.ts'))).toEqual([]);
+  });
+
+  it("passes another module's pure *.rules.ts, and keeps a *.rules.ts from taking values out of an index.ts", async () => {
+    expect(await broken('src/modules/example/example.rules.ts', importing('../accounts/accounts.rules.ts'))).toEqual(
+      [],
+    );
+    expect(await broken('src/modules/example/example.rules.ts', importing('../accounts/index.ts'))).toEqual([
+      '@typescript-eslint/no-restricted-imports',
+    ]);
+    expect(
+      await broken(
+        'src/modules/example/example.rules.ts',
+        "import type { Thing } from '../accounts/index.ts';\nexport type Used = Thing;\n",
+      ),
+    ).toEqual([]);
   });
 });
 

@@ -121,5 +121,6 @@ describe('X-1 translator', () => {
       expect(memo('layout.signed_in_as', { name: 'Bea' })).toContain('Bea');
       expect(memo('no.such.key', { defaultValue: 'fallback' })).toBe('fallback');
     }
-  });
+    // Every key × 5 option sets × 2 calls × 4 languages: about 11 s on a busy machine.
+  }, 120_000);
 });
