@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/helpers/database.ts';
 import type { AppContext } from '../../platform/context.ts';
+import { createDb } from '../../platform/db.ts';
 import { chainPendingAudit, exportAuditCsv, recordAudit, verifyAuditChain, SYSTEM_ACTOR } from './audit.service.ts';
 import { canonicalJson, chainHash, GENESIS_HASH, neutraliseCsvCell } from './audit.rules.ts';
 
@@ -132,10 +133,12 @@ describe('#15 audit chain built after commit', () => {
     let clock = 0;
     let committing = Promise.resolve();
     let running = true;
-    // Two chainers, as two server processes on one database run.
-    const chainers = [1, 2].map(async () => {
+    // Two chainers, as two server processes on one database run, each with its own connections
+    // (on PostgreSQL), so that they link between the commits rather than after them.
+    const chainerDbs = [1, 2].map(() => (c.url ? createDb({ url: c.url, poolSize: 1 }) : c.db));
+    const chainers = chainerDbs.map(async (db) => {
       while (running) {
-        await chainPendingAudit(c.db, 3);
+        await chainPendingAudit(db, 3);
         await sleep(1);
       }
     });
@@ -147,11 +150,13 @@ describe('#15 audit chain built after commit', () => {
         for (const subject of subjects) {
           written.set(subject, (clock += 1));
           await recordAudit(trx, { ...entry(i), subject: { type: 'concurrency', id: subject } });
-          await sleep((i * 7) % 5);
+          await sleep(((i * 7) % 5) * 4);
         }
         const turn = committing.then(async () => {
           await trx.commit().execute();
           commits.push({ subjects, at: (clock += 1) });
+          // A moment between commits, in which the chainers link.
+          await sleep(3);
         });
         committing = turn;
         await turn;
@@ -159,6 +164,7 @@ describe('#15 audit chain built after commit', () => {
     );
     running = false;
     await Promise.all(chainers);
+    if (c.url) await Promise.all(chainerDbs.map((db) => db.destroy()));
     expect(await verifyAuditChain(c.db)).toMatchObject({ ok: true });
     const position = await positions();
     expect([...written.keys()].every((s) => position.has(s))).toBe(true);
