@@ -12,12 +12,14 @@
  * (6,000; quick 1,500) signed-in applicants with complete drafts, inserted in bulk; a session of
  * each is written as sign-in writes it (the hash of a random id). One sign-in through the real form
  * proves the demo accounts work; signing in thousands of people would measure argon2 instead.
+ * Afterwards the audit chain is verified: every submission's rows linked, every link intact.
  * BENCH_PROFILE=1 profiles the portal. Writes bench/results/submission-<date>[-quick].json.
  */
 import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
 import { DEMO_PASSWORD } from '../src/demo/seed-demo.ts';
+import { verifyAuditChain } from '../src/modules/audit/index.ts';
 import { hashSecret } from '../src/platform/tokens.ts';
 import { table, type LoadResult } from './lib/harness.ts';
 import {
@@ -229,6 +231,9 @@ async function main(): Promise<number> {
     submitRuns.push(await drive(submissions(applicants.slice(round * perRound, (round + 1) * perRound))));
   }
   await portal.stop();
+  // X-4 under load: every submission's audit rows are linked and the chain verifies (decision 068).
+  const db = openDb(ws, 'postgres');
+  const chain = await verifyAuditChain(db).finally(() => db.destroy());
   const machine = await machineRecord.finish(ws.databaseUrl);
   const b = summary(bareRuns);
   const s = summary(submitRuns);
@@ -244,9 +249,10 @@ async function main(): Promise<number> {
     reference: b.requestsPerSecond,
     referenceName: 'bare Fastify GET / (same run, interleaved)',
     target: `≥ ${TARGET_PER_SECOND} submissions/s`,
-    met: perSecond >= TARGET_PER_SECOND && unexpected.length === 0,
+    met: perSecond >= TARGET_PER_SECOND && unexpected.length === 0 && chain.ok,
     note:
-      `${created} distinct applicants at ${SETTINGS.connections} connections; p50 ${s.latencyMs.p50} ms, p99 ${s.latencyMs.p99} ms` +
+      `${created} distinct applicants at ${SETTINGS.connections} connections; p50 ${s.latencyMs.p50} ms, p99 ${s.latencyMs.p99} ms; ` +
+      (chain.ok ? `audit chain verified (${chain.checked} rows)` : `AUDIT CHAIN BROKEN: ${JSON.stringify(chain)}`) +
       (unexpected.length ? `; unexpected statuses ${JSON.stringify(s.statusCodes)}` : ''),
   });
   const file = writeResult({
@@ -285,10 +291,11 @@ async function main(): Promise<number> {
   const load = machine.loadAverage;
   console.log(`\nsubmissions/s: ${perSecond} (target ≥ ${TARGET_PER_SECOND}: ${result.met ? 'met' : 'MISSED'})`);
   console.log(`machine load average (1 min) before/after: ${load.before}/${load.after}`);
+  console.log(`audit chain: ${chain.ok ? `verified, ${chain.checked} rows` : `BROKEN ${JSON.stringify(chain)}`}`);
   console.log(`results: ${file}`);
   if (PROFILE) console.log(`CPU profiles of the portal: ${PROFILE_DIR}`);
-  if (unexpected.length > 0) {
-    console.error(`Unexpected answers: ${JSON.stringify(s.statusCodes)}`);
+  if (unexpected.length > 0 || !chain.ok) {
+    console.error(`Unexpected answers: ${JSON.stringify(s.statusCodes)}; audit chain ${JSON.stringify(chain)}`);
     return 1;
   }
   return exitCodeFor([result]);

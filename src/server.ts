@@ -10,6 +10,7 @@ import { runTrainingJobs, sendPartnerNotices } from './modules/partners/index.ts
 import { failInterruptedUploads } from './modules/distributors/index.ts';
 import { endLapsedEntitlements, sendAdministratorReminders } from './modules/pica/index.ts';
 import { startOutboxWorker } from './modules/outbox/index.ts';
+import { startAuditChainer } from './modules/audit/index.ts';
 import { seedDemo } from './demo/seed-demo.ts';
 import { demoDecision } from './demo/demo.rules.ts';
 
@@ -24,7 +25,8 @@ export interface RunningServer {
 /**
  * Starts the portal: migrations (always in the embedded default; with a server, unless
  * production, where `partner-portal migrate` is a deploy step), optional demo data, the HTTP
- * server and the outbox worker. SIGTERM/SIGINT drain requests and the worker before exit.
+ * server, the outbox worker and the audit chainer. SIGTERM/SIGINT drain requests and the
+ * workers before exit.
  */
 export async function startServer(config: Config, options: { demo?: boolean } = {}): Promise<RunningServer> {
   const db = createDb({ url: config.databaseUrl, dataDir: config.dataDir, durability: config.embeddedDurability });
@@ -36,6 +38,10 @@ export async function startServer(config: Config, options: { demo?: boolean } = 
     const seeded = await seedDemo({ db, config });
     if (seeded) app.log.info(seeded, 'demo data loaded');
   }
+  // X-4: links committed audit rows into the hash chain, within about a second (decision 068);
+  // the first pass also links what a process that stopped abruptly left queued.
+  const chainer: Loop = startAuditChainer({ db, log: app.log });
+  void chainer.runOnce();
   const transport = config.smtpUrl ? smtpTransport(config.smtpUrl) : mailboxTransport();
   const worker: Loop = startOutboxWorker({
     db,
@@ -78,6 +84,8 @@ export async function startServer(config: Config, options: { demo?: boolean } = 
       await step('stopping the training reminders', () => reminders.stop());
       await step('stopping the partner notices', () => notices.stop());
       await step('stopping the PICA jobs', () => pica.stop());
+      // Last: links what the requests and jobs above committed.
+      await step('linking the audit chain', () => chainer.stop());
       await step('closing the SMTP connection', () => transport.close());
       // The embedded database syncs its data directory here: on a busy machine the longest step.
       await step('closing the database', () => db.destroy());

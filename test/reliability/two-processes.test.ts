@@ -6,6 +6,7 @@ import { sql } from 'kysely';
 import { startServer, type ServerProcess } from '../../bench/lib/harness.ts';
 import { LOCK_FILE } from '../../src/platform/embedded.ts';
 import { hashPassword } from '../../src/platform/passwords.ts';
+import { verifyAuditChain } from '../../src/modules/audit/index.ts';
 import { csrfTokenOf } from '../helpers/forms.ts';
 import { adminEmail, personEmail, seedDueJobs } from './due-jobs.ts';
 import { reliabilityDatabase, waitUntil, type ReliabilityDatabase } from './reliability-database.ts';
@@ -219,6 +220,12 @@ describe.runIf(postgres)('#16.3 two portal processes on one PostgreSQL database'
         noticeAudits: await count(
           sql`SELECT count(*)::int AS n FROM audit_log WHERE action = 'partner.renewal_notice_sent'`,
         ),
+        // #15: both processes' chainers linked the audit rows, taking turns on the chain, and
+        // each linked what was left before it stopped.
+        auditRowsNotLinked: await count(sql`SELECT count(*)::int AS n FROM audit_unchained`),
+        auditChain: await verifyAuditChain(db).then((v) =>
+          v.ok ? 'verified' : `broken at ${v.brokenAtId} (${v.reason})`,
+        ),
       };
     });
     expect(facts).toEqual({
@@ -229,6 +236,8 @@ describe.runIf(postgres)('#16.3 two portal processes on one PostgreSQL database'
       notices: NOTICES,
       reminderAudits: REMINDERS,
       noticeAudits: NOTICES,
+      auditRowsNotLinked: 0,
+      auditChain: 'verified',
     });
   }, 900_000);
 });

@@ -53,9 +53,9 @@ export interface ChainRow extends AuditFacts {
 
 export type ChainVerdict =
   | { ok: true; checked: number }
-  | { ok: false; checked: number; brokenAtId: number; reason: 'prev_hash_mismatch' | 'hash_mismatch' };
+  | { ok: false; checked: number; brokenAtId: number; reason: 'prev_hash_mismatch' | 'hash_mismatch' | 'unlinked' };
 
-/** Walks rows in id order, continuing from `prevHash`; reports the first broken link. */
+/** Walks rows in chain order, continuing from `prevHash`; reports the first broken link. */
 export function verifyLinks(
   rows: Iterable<ChainRow>,
   prevHash = GENESIS_HASH,

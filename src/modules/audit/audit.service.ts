@@ -1,9 +1,18 @@
 import { stringify } from 'csv-stringify/sync';
 import { requirePermission, type Actor } from '../../platform/auth.ts';
 import type { AppContext } from '../../platform/context.ts';
+import type { FastifyBaseLogger } from 'fastify';
 import type { Db, Trx } from '../../platform/db.ts';
+import { startLoop, type Loop } from '../../platform/jobs.ts';
 import * as repo from './audit.repository.ts';
-import { chainHash, GENESIS_HASH, neutraliseCsvCell, verifyLinks, type ChainVerdict } from './audit.rules.ts';
+import {
+  chainHash,
+  GENESIS_HASH,
+  neutraliseCsvCell,
+  verifyLinks,
+  type AuditFacts,
+  type ChainVerdict,
+} from './audit.rules.ts';
 
 export interface AuditEntry {
   actor: { userId: string | null; label: string };
@@ -18,75 +27,113 @@ export interface AuditEntry {
 export const SYSTEM_ACTOR = { userId: null, label: 'system' } as const;
 
 /**
- * Appends one row to the audit chain. Takes the open transaction of the change it records,
- * so the change and its audit row commit or roll back together.
+ * Appends one row to the audit log. Takes the open transaction of the change it records, so the
+ * change and its audit row commit or roll back together. The row is linked into the hash chain
+ * after its transaction commits, by `chainPendingAudit` (decision 068): appending takes no lock,
+ * so audited transactions no longer wait for each other.
  */
 export async function recordAudit(trx: Trx, entry: AuditEntry): Promise<void> {
-  // The first append of a transaction takes the chain's lock and reads its newest hash; the lock
-  // is then held until the transaction ends, so nobody else can append meanwhile and the newest
-  // hash is the one this transaction wrote last. A later append in the same transaction (a
-  // submission writes two) skips both round trips, which are spent while every other writer
-  // waits for the lock (#15, decision 064). The code takes no savepoints that could undo a row.
-  let prevHash = lastWritten.get(trx);
-  if (prevHash === undefined) {
-    await repo.lockChain(trx);
-    prevHash = (await repo.lastHash(trx)) ?? GENESIS_HASH;
-  }
-  const facts = {
-    // Millisecond precision so the value read back is the value hashed.
-    occurredAt: new Date(Math.floor(Date.now())),
-    actorUserId: entry.actor.userId,
-    actorLabel: entry.actor.label,
-    action: entry.action,
-    subjectType: entry.subject.type,
-    subjectId: entry.subject.id,
-    organisationId: entry.organisationId ?? null,
-    ip: entry.ip ?? null,
-    data: JSON.parse(JSON.stringify(entry.data ?? {})) as Record<string, unknown>,
-  };
-  const hash = chainHash(prevHash, facts);
   await repo.insertRow(trx, {
-    occurred_at: facts.occurredAt,
-    actor_user_id: facts.actorUserId,
-    actor_label: facts.actorLabel,
-    action: facts.action,
-    subject_type: facts.subjectType,
-    subject_id: facts.subjectId,
-    organisation_id: facts.organisationId,
-    ip: facts.ip,
-    data: JSON.stringify(facts.data),
-    prev_hash: prevHash,
-    hash,
+    // Millisecond precision so the value read back is the value hashed.
+    occurred_at: new Date(Math.floor(Date.now())),
+    actor_user_id: entry.actor.userId,
+    actor_label: entry.actor.label,
+    action: entry.action,
+    subject_type: entry.subject.type,
+    subject_id: entry.subject.id,
+    organisation_id: entry.organisationId ?? null,
+    ip: entry.ip ?? null,
+    data: JSON.stringify(entry.data ?? {}),
   });
-  if (trx.isTransaction) lastWritten.set(trx, hash);
 }
 
-/** The hash each open transaction appended last (it holds the chain's lock until it ends). */
-const lastWritten = new WeakMap<Trx, string>();
+/** How many queued rows one chaining transaction links at most. */
+const CHAIN_BATCH = 1000;
 
-/** Walks the whole chain in pages; reports the first broken link. */
+/**
+ * Links every committed, not yet linked audit row into the hash chain; returns how many. One
+ * chainer at a time, in any process, holds the chain's lock for one short transaction per batch
+ * (its own commit included). Rows are taken in id order among those committed when the batch
+ * reads the queue, so a row whose transaction committed before another transaction began is
+ * always linked before that transaction's rows; a row whose transaction commits later, even
+ * with a lower id, is linked by a later batch. The links and the removal from the queue commit
+ * together, so a crash at any point leaves every row linked or still queued.
+ */
+export async function chainPendingAudit(db: Db, batch = CHAIN_BATCH): Promise<number> {
+  let linked = 0;
+  while (await repo.anyUnchained(db)) {
+    const taken = await db.transaction().execute(async (trx) => {
+      await repo.lockChain(trx);
+      const tip = await repo.chainTip(trx);
+      const rows = await repo.takeUnchained(trx, batch);
+      let position = tip?.position ?? 0;
+      let prevHash = tip?.hash ?? GENESIS_HASH;
+      const links = rows.map((r) => {
+        const hash = chainHash(prevHash, factsOf(r));
+        const link = { position: (position += 1), audit_id: r.id, prev_hash: prevHash, hash };
+        prevHash = hash;
+        return link;
+      });
+      await repo.appendLinks(trx, links);
+      return rows.length;
+    });
+    linked += taken;
+    // Another chainer took what was queued; or the queue holds only rows it dropped.
+    if (taken < batch) break;
+  }
+  return linked;
+}
+
+/**
+ * Runs `chainPendingAudit` every `intervalMs` in the background (each server process runs one;
+ * they take turns on the chain's lock). Rows wait at most about that long to be linked; whoever
+ * reads the chain (the viewer, the export, `verifyAuditChain`) links what is pending first.
+ */
+export function startAuditChainer(options: { db: Db; log: FastifyBaseLogger; intervalMs?: number }): Loop {
+  const loop = startLoop('audit-chain', options.intervalMs ?? 1000, () => chainPendingAudit(options.db), options.log);
+  return {
+    runOnce: loop.runOnce,
+    // What committed before the stop is linked before the database closes.
+    stop: async () => {
+      await loop.stop();
+      await chainPendingAudit(options.db).catch((error: unknown) =>
+        options.log.error({ err: error }, 'linking the audit chain at shutdown failed'),
+      );
+    },
+  };
+}
+
+type AuditLogRow = Awaited<ReturnType<typeof repo.linksAfter>>[number];
+
+function factsOf(r: Omit<AuditLogRow, 'position' | 'prev_hash' | 'hash'>): AuditFacts {
+  return {
+    occurredAt: r.occurred_at,
+    actorUserId: r.actor_user_id,
+    actorLabel: r.actor_label,
+    action: r.action,
+    subjectType: r.subject_type,
+    subjectId: r.subject_id,
+    organisationId: r.organisation_id,
+    ip: r.ip,
+    data: r.data,
+  };
+}
+
+/**
+ * Links what is pending, then walks the whole chain in order, in pages, checking every link and
+ * every hash, and finally that every audit row is linked or still queued. Reports the first
+ * problem; `brokenAtId` is the audit row's id.
+ */
 export async function verifyAuditChain(db: Db, pageSize = 5000): Promise<ChainVerdict> {
-  let afterId = 0;
+  await chainPendingAudit(db);
+  let afterPosition = 0;
   let prevHash = GENESIS_HASH;
   let checked = 0;
   for (;;) {
-    const rows = await repo.rowsAfter(db, afterId, pageSize);
-    if (rows.length === 0) return { ok: true, checked };
+    const rows = await repo.linksAfter(db, afterPosition, pageSize);
+    if (rows.length === 0) break;
     const verdict = verifyLinks(
-      rows.map((r) => ({
-        id: r.id,
-        occurredAt: r.occurred_at,
-        actorUserId: r.actor_user_id,
-        actorLabel: r.actor_label,
-        action: r.action,
-        subjectType: r.subject_type,
-        subjectId: r.subject_id,
-        organisationId: r.organisation_id,
-        ip: r.ip,
-        data: r.data,
-        prevHash: r.prev_hash,
-        hash: r.hash,
-      })),
+      rows.map((r) => ({ ...factsOf(r), id: r.id, prevHash: r.prev_hash, hash: r.hash })),
       prevHash,
       checked,
     );
@@ -94,8 +141,11 @@ export async function verifyAuditChain(db: Db, pageSize = 5000): Promise<ChainVe
       return { ok: false, checked: verdict.checked, brokenAtId: verdict.brokenAtId, reason: verdict.reason };
     ({ checked } = verdict);
     prevHash = verdict.lastHash;
-    afterId = rows[rows.length - 1]!.id;
+    afterPosition = rows[rows.length - 1]!.position;
   }
+  const unaccounted = await repo.firstUnaccounted(db);
+  if (unaccounted !== undefined) return { ok: false, checked, brokenAtId: unaccounted, reason: 'unlinked' };
+  return { ok: true, checked };
 }
 
 export interface AuditRecord {
@@ -120,6 +170,8 @@ export async function listAudit(
   limit = 200,
 ): Promise<AuditRecord[]> {
   requirePermission(actor, 'audit:read');
+  // Every row committed before this request is linked, so every row shown has its hash.
+  await chainPendingAudit(ctx.db);
   const rows = await repo.findRows(ctx.db, filter, Math.min(Math.max(limit, 1), 10_000));
   return rows.map((r) => ({
     id: r.id,

@@ -1,5 +1,7 @@
 export {
   recordAudit,
+  chainPendingAudit,
+  startAuditChainer,
   verifyAuditChain,
   verifyAuditChainAs,
   listAudit,

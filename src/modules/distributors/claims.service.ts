@@ -99,8 +99,6 @@ export async function claimAccount(
     decided_at: status === 'confirmed' ? new Date() : null,
   });
   if (!inserted) throw conflict('claim_exists', 'This account was claimed at the same moment by another request.');
-  // Announced before the audit row: the audit append takes the chain's lock until commit, and
-  // whatever follows it makes every other writer wait longer (#15).
   await announceChange(trx, ELIGIBILITY_TOPIC);
   await recordAudit(trx, {
     actor,

@@ -630,6 +630,18 @@ function evidenceOf(line: string, map: number[], start: number, end: number, cat
 }
 
 /**
+ * Each provider's name normalised once: the watchlist's entries are the same objects from one
+ * check to the next (the shipped list for the process's life, staff's for the lists' cache), and
+ * normalising its ~180 names for every address line was a sizeable part of a submission (#15).
+ */
+const nameKeys = new WeakMap<WatchlistEntry, string>();
+function nameKey(entry: WatchlistEntry): string {
+  let key = nameKeys.get(entry);
+  if (key === undefined) nameKeys.set(entry, (key = normaliseForMatch(entry.name)));
+  return key;
+}
+
+/**
  * Every flag on the address lines: wording families of each category in the local languages,
  * and providers from the maintained list. One flag per category and line; a provider's name
  * is preferred as evidence over wording.
@@ -647,7 +659,7 @@ export function detectAddressFlags(
     seen.add(key);
     flags.push(flag);
   };
-  const names = providers.map((p) => ({ entry: p, key: normaliseForMatch(p.name) })).filter((p) => p.key);
+  const names = providers.map((p) => ({ entry: p, key: nameKey(p) })).filter((p) => p.key);
   lines.forEach((line, i) => {
     if (!line.trim()) return;
     const skeleton = ` ${normaliseForMatch(line)} `;

@@ -352,8 +352,6 @@ export async function submitApplication(
       });
       // Someone else's submit won the race: roll back and answer with theirs.
       if (!submitted) throw new AppError('already_submitted', 'already submitted', 409);
-      // Read before the claims: their audit rows take the audit chain's lock, which every other
-      // writer then waits for until this transaction commits, so as little as possible follows it (#15).
       const sequence = await repo.nextSubmissionSequence(trx, id);
 
       const who = auditActor(actor);
