@@ -196,6 +196,7 @@ const candidates: Candidate[] = [
         name: null,
         limit: PAGE_SIZE + 1,
         offset: 0,
+        now: new Date(),
       }),
   },
 ];

@@ -68,9 +68,14 @@ const badSearch = (violations: FieldViolation[]) =>
 
 /**
  * REG-14: listed locations of listable partners, by place (a city name; "Munich", "München") or
- * coordinates within a radius, by country and by partner name; nearest first, paginated.
+ * coordinates within a radius, by country and by partner name; nearest first, paginated. `now`:
+ * the moment whose listings are shown (a partner whose term or review lapses drops out then).
  */
-export async function searchPartnerLocations(ctx: AppContext, input: SearchInput): Promise<LocatorResults> {
+export async function searchPartnerLocations(
+  ctx: AppContext,
+  input: SearchInput,
+  now: Date = new Date(),
+): Promise<LocatorResults> {
   const { criteria, violations } = checkSearch(input);
   if (!criteria) throw badSearch(violations);
   let centre: LocatorResults['centre'] = criteria.centre && { ...criteria.centre, place: null, country: null };
@@ -95,7 +100,7 @@ export async function searchPartnerLocations(ctx: AppContext, input: SearchInput
   const filters = { centre, radiusKm: criteria.radiusKm, country: criteria.country, name: criteria.name };
   const offset = (criteria.page - 1) * PAGE_SIZE;
   // One row more than a page tells whether there is a next one, without counting every match.
-  const fetched = await repo.searchListedLocations(ctx.db, { ...filters, limit: PAGE_SIZE + 1, offset });
+  const fetched = await repo.searchListedLocations(ctx.db, { ...filters, limit: PAGE_SIZE + 1, offset, now });
   const hasMore = fetched.length > PAGE_SIZE && criteria.page < MAX_PAGE;
   const rows = fetched.slice(0, PAGE_SIZE);
   return {
