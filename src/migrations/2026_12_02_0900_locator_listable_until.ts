@@ -22,6 +22,18 @@ import { sql, type Kysely } from 'kysely';
 // PL/pgSQL function takes a new snapshot under READ COMMITTED). Without the lock, a claim confirmed
 // while the partner was being suspended could write the stale "listable" after the suspension.
 const up_statements = [
+  // The index's function, cheaper (decision 066): the same point as earthdistance's ll_to_earth
+  // (the same operations on earth(), so the values in partner_locations_listed_earth stay valid),
+  // written as a SQL-standard body. Its names are bound when it is created, so pg_restore's empty
+  // search_path cannot break it, and without the `SET search_path` clause of decision 048's
+  // amendment PostgreSQL inlines it: the clause cost a configuration change per call (about
+  // 100 µs on a busy machine), paid for every location a plan read outside the index and for every
+  // row written. Not STRICT, so that it can be inlined; a null coordinate still gives null.
+  `CREATE OR REPLACE FUNCTION location_earth(latitude double precision, longitude double precision) RETURNS earth
+     LANGUAGE sql IMMUTABLE PARALLEL SAFE
+     RETURN cube(cube(cube(earth() * cos(radians(latitude)) * cos(radians(longitude))),
+                      earth() * cos(radians(latitude)) * sin(radians(longitude))),
+                 earth() * sin(radians(latitude)))::earth`,
   // The same instant `months` calendar months later in UTC, counted as addMonths in
   // src/platform/dates.ts counts it (JavaScript's Date): a day the target month lacks runs over into
   // the next month (31 January + 1 month = 3 March), where PostgreSQL's `+ interval` would stop at
@@ -30,16 +42,20 @@ const up_statements = [
      LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
      AS $$ SELECT (date_trunc('month', t AT TIME ZONE 'UTC') + make_interval(months => months)
                    + ((t AT TIME ZONE 'UTC') - date_trunc('month', t AT TIME ZONE 'UTC'))) AT TIME ZONE 'UTC' $$`,
-  // REG-4, REG-14: listableUntil in self-service.rules.ts, in SQL.
+  // REG-4, REG-14: listableUntil in self-service.rules.ts, in SQL. Scalar subqueries rather than a
+  // join and EXISTS: their plan is an index probe per partner whatever the statistics say (PGlite
+  // has no autovacuum; with EXISTS an unanalysed table made every new location scan all claims).
+  // Without a settings row the period is the default, as partnerSettings() in the service reads it.
   `CREATE VIEW partner_listability AS
      SELECT p.organisation_id AS partner_id,
             CASE WHEN p.status = 'registered'
                   AND p.distributor_info_reviewed_at IS NOT NULL
-                  AND EXISTS (SELECT 1 FROM account_claims c
-                              WHERE c.partner_id = p.organisation_id AND c.status = 'confirmed')
-                 THEN least(p.renewal_due_at, pp_add_months(p.distributor_info_reviewed_at, s.maintenance_months))
+                  AND (SELECT true FROM account_claims c
+                       WHERE c.partner_id = p.organisation_id AND c.status = 'confirmed' LIMIT 1)
+                 THEN least(p.renewal_due_at, pp_add_months(p.distributor_info_reviewed_at,
+                                                           coalesce((SELECT maintenance_months FROM partner_settings), 12)))
             END AS listable_until
-     FROM partners p CROSS JOIN partner_settings s`,
+     FROM partners p`,
   `CREATE OR REPLACE VIEW listable_partners AS
      SELECT partner_id FROM partner_listability WHERE listable_until > now()`,
   `ALTER TABLE partner_locations ADD COLUMN listable_until timestamptz`,
@@ -153,6 +169,9 @@ const down_statements = [
        AND EXISTS (SELECT 1 FROM account_claims c WHERE c.partner_id = p.organisation_id AND c.status = 'confirmed')`,
   'DROP VIEW partner_listability',
   'DROP FUNCTION pp_add_months(timestamptz, integer)',
+  `CREATE OR REPLACE FUNCTION location_earth(latitude double precision, longitude double precision) RETURNS earth
+     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE SET search_path = public
+     AS 'SELECT ll_to_earth(latitude, longitude)'`,
 ];
 
 export async function up(db: Kysely<unknown>): Promise<void> {

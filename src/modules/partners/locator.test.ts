@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browser, createTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import {
@@ -271,6 +272,44 @@ describe('REG-14 Partner Locator search', () => {
     const bad = await browser(t.app).get('/partners?place=Munich&radius=abc');
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('Distance must be a number from 1 to 500.');
+  });
+
+  it('REG-14, decision 066: the index function gives exactly earthdistance’s point, and the planner inlines it', async () => {
+    const points = [
+      [MUNICH.latitude, MUNICH.longitude],
+      [-33.86785, 151.20732],
+      [89.9, -179.99],
+      [-90, 180],
+      [0, 0],
+    ];
+    for (const [latitude, longitude] of points) {
+      const { same } = await t.ctx.db
+        .selectNoFrom(
+          sql<boolean>`location_earth(${latitude}::float8, ${longitude}::float8)::cube = ll_to_earth(${latitude}::float8, ${longitude}::float8)::cube`.as(
+            'same',
+          ),
+        )
+        .executeTakeFirstOrThrow();
+      expect(same, `${latitude}, ${longitude}`).toBe(true);
+    }
+    expect(
+      (
+        await sql<{
+          n: number;
+        }>`SELECT count(*)::int AS n FROM partner_locations WHERE location_earth(latitude, longitude) IS NULL AND latitude IS NOT NULL`.execute(
+          t.ctx.db,
+        )
+      ).rows[0]!.n,
+    ).toBe(0);
+    // Inlined: the plan shows the arithmetic, not a call per row (a SET clause would prevent it).
+    const plan = await sql<{
+      'QUERY PLAN': string;
+    }>`EXPLAIN (VERBOSE, COSTS OFF) SELECT location_earth(latitude, longitude) FROM partner_locations`.execute(
+      t.ctx.db,
+    );
+    const text = plan.rows.map((r) => r['QUERY PLAN']).join('\n');
+    expect(text).toContain('radians(latitude)');
+    expect(text).not.toContain('location_earth(');
   });
 
   it('REG-14: programme staff correct a location’s coordinates; others may not', async () => {
