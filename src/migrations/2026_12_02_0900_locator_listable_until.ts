@@ -132,7 +132,16 @@ const up_statements = [
    END $$`,
   `CREATE TRIGGER partner_locations_listable_until BEFORE INSERT OR UPDATE OF partner_id ON partner_locations
      FOR EACH ROW EXECUTE FUNCTION pp_location_listable_until()`,
+  // The Partner Locator's cached first pages (locator.service.ts) are dropped in every process when
+  // a statement changes what a page shows: a location (its listing, position, listable_until as the
+  // triggers above rewrite it) or a partner's name. pp_announce_change: migration 2026_12_01_1000.
+  `CREATE TRIGGER partner_locations_announce_locator AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON partner_locations
+     FOR EACH STATEMENT EXECUTE FUNCTION pp_announce_change('partner_locator')`,
+  `CREATE TRIGGER partners_announce_locator AFTER UPDATE OF legal_name OR DELETE OR TRUNCATE ON partners
+     FOR EACH STATEMENT EXECUTE FUNCTION pp_announce_change('partner_locator')`,
   ...[
+    'partner_locations_announce_locator ON partner_locations',
+    'partners_announce_locator ON partners',
     'partners_listable_until ON partners',
     'account_claims_listable_until_insert ON account_claims',
     'account_claims_listable_until_update ON account_claims',
@@ -147,6 +156,8 @@ const up_statements = [
 ];
 
 const down_statements = [
+  'DROP TRIGGER partners_announce_locator ON partners',
+  'DROP TRIGGER partner_locations_announce_locator ON partner_locations',
   'DROP TRIGGER partner_locations_listable_until ON partner_locations',
   'DROP TRIGGER partner_settings_listable_until ON partner_settings',
   'DROP TRIGGER account_claims_listable_until_truncate ON account_claims',

@@ -20,6 +20,8 @@ export interface LocatorRow {
   latitude: number | null;
   longitude: number | null;
   distance_km: number | null;
+  /** When the partner stops being listable (a page shown from a cache must not outlive it). */
+  listable_until: Date | null;
 }
 
 export interface LocatorQuery {
@@ -92,6 +94,7 @@ export async function searchListedLocations(db: Executor, q: LocatorQuery): Prom
       'l.type',
       'l.latitude',
       'l.longitude',
+      'l.listable_until',
     ])
     .select(distance.as('distance_km'));
   query = q.centre
