@@ -1,191 +1,127 @@
 /**
- * REG-14 Partner Locator at scale: 1,000,000 listed locations clustered around the 1,000 most
- * populous cities of the gazetteer (each within about 50 km of its city), 50,000 partners (5 %
- * suspended), on a throwaway PostgreSQL database (pp_bench_<random> on BENCH_DATABASE_URL, default
- * postgres://postgres@127.0.0.1:5432/postgres) and on an in-memory PGlite, both migrated like the
- * portal. Each candidate index/query answers the same radius searches (50 km around a random one of
- * those cities, first page of 20, nearest first), interleaved round by round so that the machine's
- * load hits every candidate alike; p50/p95 per candidate and engine go to the terminal and to
- * bench/results/partner-locator-<date>.json. Decision 048 records the outcome.
+ * REG-14 Partner Locator at scale (issue #15, decisions 048 and 066): 50 km around a populated
+ * place, first page of results, over 1,000,000 listed locations clustered around the 1,000 most
+ * populous places of the gazetteer (each within about 50 km of its place), 50,000 partners in a
+ * realistic mix of standing (4 % suspended, 3 % lapsed, 3 % without a confirmed account), on a
+ * throwaway PostgreSQL database (pp_bench_<random> on BENCH_DATABASE_URL, default
+ * postgres://postgres@127.0.0.1:5432/postgres) and in a temporary PGlite data directory, both
+ * migrated like the portal and loaded by this file's own SQL (the listing triggers run, as in any
+ * write).
  *
- * Candidates:
- *   btree   — B-tree (latitude, longitude) WHERE listed: bounding box + exact haversine, sorted by
- *             distance, with the total count of matches (count(*) OVER ());
- *   btree-page — the same without the total;
- *   earth   — GiST on ll_to_earth(latitude, longitude) WHERE listed (cube + earthdistance):
- *             earth_box filter + earth_distance check, sorted by distance, with the total;
- *   portal  — the portal's query (locator.repository.ts): the same GiST index read in `<->` order
- *             (nearest first straight from the index), 21 rows (a page and "is there more"), no
- *             total. An earlier run measured a tie-breaker after `<->` (PostgreSQL 15 then sorted
- *             every match) and a count capped at 1,000 (about 40 ms): both were dropped.
+ * What it measures, per engine, everything in the same run:
+ *   1. HTTP: the portal started as its own process (`node --import tsx src/server.ts`), driven by
+ *      autocannon, interleaved round by round with the bare Fastify route
+ *      (bench/lib/bare-server.ts), at 1 connection (p50/p95) and at 10 connections (req/s):
+ *      `uncached` — `GET /api/v1/partners/search?latitude=…&longitude=…&radius=50` around each of
+ *      the places in turn (the portal keeps no page of a search by coordinates: every request a
+ *      query, the worst case, on which the targets are judged); `cached` —
+ *      `?place=<name>&radius=50` over the 20 most populous places (their first pages kept, decision
+ *      066: the best case). Targets: p95 ≤ 5 ms on PostgreSQL and ≤ 15 ms on PGlite at 1
+ *      connection; ≥ 2,000 searches/s at 10 connections on PostgreSQL.
+ *   2. SQL, in this process on the same data: the portal's page query (locator.repository.ts:
+ *      `listable_until > now` on the location rows, GiST read in `<->` order, 21 rows) against
+ *      the filter before decision 066 (the old `listable_partners` view as a semi join), and the
+ *      B-tree (latitude, longitude) box + haversine candidate of decision 048 as a reference;
+ *      interleaved round by round. Both engines' EXPLAIN ANALYZE of the portal's query and of the
+ *      one before go to the result's details; the portal's must read the index in `<->` order with
+ *      no Sort (at the quick size the planner estimates fewer rows in the box than a page and
+ *      sorts them: fine there, not judged). Then a new maintenance period is timed: it rewrites
+ *      the listing of every listable location.
+ *   3. With BENCH_BASELINE_DIR=<a checkout of the code before a change, with node_modules>: that
+ *      code's portal (by place, over all the places: it keeps no pages) on a copy of the same data
+ *      taken back to that code's schema by decision 066's own `down` migration, in the same
+ *      interleaved HTTP rounds, for before/after ratios.
  *
- * Run: `npm run bench -- partner-locator` (BENCH_LOCATIONS, BENCH_ROUNDS, BENCH_QUERIES to vary).
- * BENCH_QUICK=1 (`npm run bench -- --quick`): 20,000 locations around the 20 largest cities (the
- * same density as the full run), 2,000 partners, 2 rounds of 10 searches (≤ ~25 s). Result rows (bench/lib/results.ts): the portal's query per engine against
- * the B-tree candidate it replaced (decision 048), measured in the same run; target: faster.
+ * Run: `npm run bench -- partner-locator` (BENCH_TIME_LIMIT_MINUTES=45: 1 M rows load in minutes
+ * on PGlite). BENCH_QUICK=1 (`npm run bench -- --quick partner-locator`): 20,000 locations around
+ * 20 places (the full run's density), 2,000 partners, short rounds, PostgreSQL only. BENCH_LOCATIONS,
+ * BENCH_ENGINES (postgres,pglite), BENCH_ROUNDS, BENCH_ROUND_SECONDS vary it. Writes
+ * bench/results/partner-locator-<date>[-quick].json. Exit code 0 all targets met, 3 one missed,
+ * 1 failed.
  */
-import { randomBytes } from 'node:crypto';
-import { CompiledQuery, sql } from 'kysely';
+import { cpSync } from 'node:fs';
+import { CompiledQuery, sql, type Kysely, type RawBuilder } from 'kysely';
 import pg from 'pg';
-import { createDb, type Db } from '../src/platform/db.ts';
+import { createDb, PGLITE_OPTIONS, type Db } from '../src/platform/db.ts';
+import { openEmbedded } from '../src/platform/embedded.ts';
 import { migrateToLatest } from '../src/platform/migrate.ts';
-import { largestPlaces } from '../src/modules/partners/gazetteer.ts';
+import * as latestMigration from '../src/migrations/2026_12_02_0900_locator_listable_until.ts';
+import { largestPlaces, type Place } from '../src/modules/partners/gazetteer.ts';
 import { searchListedLocations } from '../src/modules/partners/locator.repository.ts';
-import { boundingBox, PAGE_SIZE, type Coordinates } from '../src/modules/partners/locator.rules.ts';
-import { table } from './lib/harness.ts';
-import { migratedPGlite } from './lib/pglite.ts';
-import { exitCodeFor, QUICK, row, startMachineRecord, writeResult, type ResultRow } from './lib/results.ts';
+import { boundingBox, EARTH_RADIUS_KM, PAGE_SIZE, type Coordinates } from '../src/modules/partners/locator.rules.ts';
+import { interleaved, table, type LoadResult, type ServerProcess, type Target } from './lib/harness.ts';
+import { migratedDump } from './lib/pglite.ts';
+import {
+  engineEnv,
+  ENGINE_NAMES,
+  fromEnv,
+  startBare,
+  startPortal,
+  step,
+  workspace,
+  type Engine,
+} from './lib/portal-bench.ts';
+import { loadLocatorData } from './lib/locator-data.ts';
+import { exitCodeFor, QUICK, round, row, startMachineRecord, writeResult, type ResultRow } from './lib/results.ts';
 
-const fromEnv = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
 const SETTINGS = {
   locations: fromEnv('BENCH_LOCATIONS', QUICK ? 20_000 : 1_000_000),
-  partners: QUICK ? 2_000 : 50_000,
-  /** A quick run keeps the full run's density (about 1,000 locations a city) over fewer cities. */
+  partners: fromEnv('BENCH_PARTNERS', QUICK ? 2_000 : 50_000),
+  /** A quick run keeps the full run's density (about 1,000 locations a place) over fewer places. */
   cities: QUICK ? 20 : 1_000,
   radiusKm: 50,
-  /** Each round runs every candidate over the same BENCH_QUERIES centres, in a rotated order. */
-  rounds: fromEnv('BENCH_ROUNDS', QUICK ? 2 : 4),
-  queries: fromEnv('BENCH_QUERIES', QUICK ? 10 : 50),
+  /** SQL: each round runs every candidate over the same centres, in a rotated order. */
+  sqlRounds: fromEnv('BENCH_SQL_ROUNDS', QUICK ? 1 : 4),
+  sqlQueries: fromEnv('BENCH_SQL_QUERIES', QUICK ? 10 : 50),
+  /** HTTP: the two loads the issue names. */
+  connections: [1, 10],
+  warmupSeconds: QUICK ? 0.5 : 2,
+  rounds: fromEnv('BENCH_ROUNDS', QUICK ? 1 : 3),
+  roundSeconds: fromEnv('BENCH_ROUND_SECONDS', QUICK ? 1 : 5),
 };
-const DEADLINE_MS = 9 * 60_000;
-const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const databaseName = `pp_bench_${randomBytes(5).toString('hex')}`;
-const databaseUrl = (() => {
-  const parsed = new URL(adminUrl);
-  parsed.pathname = `/${databaseName}`;
-  return parsed.toString();
-})();
+const TARGETS: Record<Engine, { p95Ms: number; minRequestsPerSecond?: number }> = {
+  postgres: { p95Ms: 5, minRequestsPerSecond: 2_000 },
+  pglite: { p95Ms: 15 },
+};
+const ENGINES = (process.env.BENCH_ENGINES?.split(',') ?? (QUICK ? ['postgres'] : ['postgres', 'pglite'])) as Engine[];
+const BASELINE = process.env.BENCH_BASELINE_DIR;
+const LATEST_MIGRATION = '2026_12_02_0900_locator_listable_until';
 
-async function admin(statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5000 });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
+const ws = workspace((QUICK ? 5 : 45) * 60_000);
 
-const open: Db[] = [];
-let databaseCreated = false;
-let cleaning: Promise<void> | undefined;
-const cleanUp = () =>
-  (cleaning ??= (async () => {
-    await Promise.allSettled(open.map((db) => db.destroy()));
-    if (databaseCreated)
-      await admin(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`).catch((error: unknown) =>
-        console.error(`Could not drop ${databaseName}:`, error),
-      );
-  })());
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
-}
-const deadline = setTimeout(() => {
-  console.error(`The benchmark did not finish within ${DEADLINE_MS / 60_000} minutes; stopping.`);
-  void cleanUp().finally(() => process.exit(1));
-}, DEADLINE_MS);
+// ---- SQL candidates ----
 
-const step = (message: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${message}`);
+type Candidate = { name: string; run: (db: Db, c: Coordinates) => Promise<{ id: string }[]> };
 
-/** The most populous cities of the gazetteer: the clusters, and the search centres. */
-const topCities = (n: number): Coordinates[] => largestPlaces(n);
-
-async function load(db: Db, cities: Coordinates[]): Promise<number> {
-  const started = Date.now();
-  await sql`SET session_replication_role = replica`.execute(db).catch(() => undefined);
-  await sql`CREATE TABLE bench_city (n int PRIMARY KEY, latitude float8, longitude float8)`.execute(db);
-  for (let i = 0; i < cities.length; i += 500) {
-    const chunk = cities.slice(i, i + 500).map((c, j) => ({ n: i + j, latitude: c.latitude, longitude: c.longitude }));
-    await sql`INSERT INTO bench_city SELECT * FROM json_to_recordset(${JSON.stringify(chunk)}::json) AS x(n int, latitude float8, longitude float8)`.execute(
-      db,
-    );
-  }
-  await sql`CREATE TABLE bench_partner (n int PRIMARY KEY, id uuid)`.execute(db);
-  await sql`WITH o AS (INSERT INTO organisations (kind, name) SELECT 'partner', 'Bench Partner ' || g FROM generate_series(1, ${SETTINGS.partners}::int) g RETURNING id, name),
-              p AS (INSERT INTO partners (organisation_id, legal_name, country, status, registered_at, distributor_info_reviewed_at)
-                    SELECT id, name, 'DE', CASE WHEN random() < 0.95 THEN 'registered' ELSE 'suspended' END,
-                           now() - interval '1 year', now() - interval '1 month'
-                    FROM o RETURNING organisation_id)
-            INSERT INTO bench_partner SELECT row_number() OVER () - 1, organisation_id FROM p`.execute(db);
-  // REG-4, REG-14: the Locator lists only partners in good standing (listable_partners): reviewed
-  // within the year and with an account a distributor confirmed. Without these rows every page
-  // would be empty and the portal's query would measure nothing.
-  await sql`WITH o AS (INSERT INTO organisations (kind, name) VALUES ('distributor', 'Bench Distribution GmbH') RETURNING id)
-            INSERT INTO distributors (organisation_id, code, legal_name, hq_country)
-            SELECT id, 'BENCH', 'Bench Distribution GmbH', 'DE' FROM o`.execute(db);
-  await sql`INSERT INTO account_claims (partner_id, distributor_id, account_number, status, decided_at, decision_source)
-            SELECT p.id, d.id, 'BENCH-' || p.n, 'confirmed', now(), 'distributor' FROM bench_partner p CROSS JOIN distributors d`.execute(
-    db,
-  );
-  // A bulk load builds the GiST index once afterwards (as a restore would), not row by row.
-  await sql`DROP INDEX partner_locations_listed_earth`.execute(db);
-  // Each location within about ±0.45° of its city (sum of three uniforms: denser near the centre).
-  await sql`INSERT INTO partner_locations (partner_id, lines, city, country, type, listed, latitude, longitude)
-            SELECT p.id, ARRAY['1 Benchmark Street'], 'Bench ' || c.n, 'DE', 'office', true,
-                   least(89.9, greatest(-89.9, c.latitude + (random() + random() + random() - 1.5) * 0.3)),
-                   least(180, greatest(-180, c.longitude + (random() + random() + random() - 1.5) * 0.3 / cos(radians(c.latitude))))
-            FROM generate_series(1, ${SETTINGS.locations}::int) g
-            JOIN bench_city c ON c.n = g % ${cities.length}::int
-            JOIN bench_partner p ON p.n = g % ${SETTINGS.partners}::int`.execute(db);
-  await sql`CREATE EXTENSION IF NOT EXISTS cube`.execute(db);
-  await sql`CREATE EXTENSION IF NOT EXISTS earthdistance`.execute(db);
-  // The portal's GiST index, as its migration defines it; the B-tree is the other candidates'.
-  await sql`CREATE INDEX partner_locations_listed_earth ON partner_locations USING gist (location_earth(latitude, longitude)) WHERE listed`.execute(
-    db,
-  );
-  await sql`CREATE INDEX bench_locations_position ON partner_locations (latitude, longitude) WHERE listed`.execute(db);
-  await sql`ANALYZE`.execute(db);
-  return (Date.now() - started) / 1000;
-}
-
-type Candidate = { name: string; run: (db: Db, c: Coordinates) => Promise<unknown[]> };
-
-const haversine = (c: Coordinates) =>
-  sql`(12742.0176 * asin(least(1, sqrt(power(sin(radians(l.latitude - ${c.latitude}) / 2), 2)
+const haversine = (c: Coordinates): RawBuilder<number> =>
+  sql<number>`(${2 * EARTH_RADIUS_KM} * asin(least(1, sqrt(power(sin(radians(l.latitude - ${c.latitude}) / 2), 2)
       + cos(radians(${c.latitude})) * cos(radians(l.latitude)) * power(sin(radians(l.longitude - ${c.longitude}) / 2), 2)))))`;
 
-const earthFilter = (c: Coordinates, r: number) =>
-  sql`earth_box(ll_to_earth(${c.latitude}, ${c.longitude}), ${r * 1000}) @> location_earth(l.latitude, l.longitude)
-      AND earth_distance(ll_to_earth(${c.latitude}, ${c.longitude}), location_earth(l.latitude, l.longitude)) <= ${r * 1000}`;
+const COLUMNS = sql`l.id, l.partner_id, p.legal_name, l.lines, l.city, l.postcode, l.country, l.type, l.latitude, l.longitude`;
+
+/**
+ * The listability filter before decision 066: the `listable_partners` view as migration
+ * 2026_11_28_1930 defined it (a join with the settings and an EXISTS on claims), as a semi join.
+ * It runs on today's index function; BENCH_BASELINE_DIR measures the whole code before.
+ */
+const before = (c: Coordinates) => {
+  const d = haversine(c);
+  return sql<{ id: string }>`SELECT ${COLUMNS}, ${d} AS distance_km
+    FROM partner_locations l JOIN partners p ON p.organisation_id = l.partner_id
+    WHERE l.listed AND p.status = 'registered'
+      AND l.partner_id IN (
+        SELECT b.organisation_id FROM partners b CROSS JOIN partner_settings s
+        WHERE b.status = 'registered'
+          AND (b.renewal_due_at IS NULL OR b.renewal_due_at > now())
+          AND b.distributor_info_reviewed_at + make_interval(months => s.maintenance_months) > now()
+          AND EXISTS (SELECT 1 FROM account_claims c WHERE c.partner_id = b.organisation_id AND c.status = 'confirmed'))
+      AND earth_box(ll_to_earth(${c.latitude}, ${c.longitude}), ${SETTINGS.radiusKm * 1000 * 1.01}) @> location_earth(l.latitude, l.longitude)
+      AND ${d} <= ${SETTINGS.radiusKm}
+    ORDER BY location_earth(l.latitude, l.longitude) <-> ll_to_earth(${c.latitude}, ${c.longitude})
+    LIMIT ${PAGE_SIZE + 1}`;
+};
 
 const candidates: Candidate[] = [
-  {
-    name: 'btree',
-    run: async (db, c) => {
-      const b = boundingBox(c, SETTINGS.radiusKm);
-      return (
-        await sql`SELECT l.id, p.legal_name, ${haversine(c)} AS distance_km, count(*) OVER ()::int AS total
-          FROM partner_locations l JOIN partners p ON p.organisation_id = l.partner_id
-          WHERE l.listed AND p.status = 'registered' AND l.latitude BETWEEN ${b.minLatitude} AND ${b.maxLatitude}
-            AND l.longitude BETWEEN ${b.minLongitude} AND ${b.maxLongitude} AND ${haversine(c)} <= ${SETTINGS.radiusKm}
-          ORDER BY distance_km, p.legal_name, l.id LIMIT ${PAGE_SIZE}`.execute(db)
-      ).rows;
-    },
-  },
-  {
-    name: 'btree-page',
-    run: async (db, c) => {
-      const b = boundingBox(c, SETTINGS.radiusKm);
-      const d = haversine(c);
-      return (
-        await sql`SELECT l.id, p.legal_name, ${d} AS distance_km FROM partner_locations l JOIN partners p ON p.organisation_id = l.partner_id
-          WHERE l.listed AND p.status = 'registered' AND l.latitude BETWEEN ${b.minLatitude} AND ${b.maxLatitude}
-            AND l.longitude BETWEEN ${b.minLongitude} AND ${b.maxLongitude} AND ${d} <= ${SETTINGS.radiusKm}
-          ORDER BY distance_km, p.legal_name, l.id LIMIT ${PAGE_SIZE}`.execute(db)
-      ).rows;
-    },
-  },
-  {
-    name: 'earth',
-    run: async (db, c) =>
-      (
-        await sql`SELECT l.id, p.legal_name, earth_distance(ll_to_earth(${c.latitude}, ${c.longitude}), location_earth(l.latitude, l.longitude)) / 1000 AS distance_km,
-                 count(*) OVER ()::int AS total
-          FROM partner_locations l JOIN partners p ON p.organisation_id = l.partner_id
-          WHERE l.listed AND p.status = 'registered' AND ${earthFilter(c, SETTINGS.radiusKm)}
-          ORDER BY distance_km, p.legal_name, l.id LIMIT ${PAGE_SIZE}`.execute(db)
-      ).rows,
-  },
   {
     name: 'portal',
     run: (db, c) =>
@@ -196,49 +132,82 @@ const candidates: Candidate[] = [
         name: null,
         limit: PAGE_SIZE + 1,
         offset: 0,
+        now: new Date(),
       }),
+  },
+  { name: 'before', run: async (db, c) => (await before(c).execute(db)).rows },
+  {
+    name: 'btree',
+    run: async (db, c) => {
+      const b = boundingBox(c, SETTINGS.radiusKm);
+      const d = haversine(c);
+      return (
+        await sql<{ id: string }>`SELECT ${COLUMNS}, ${d} AS distance_km
+          FROM partner_locations l JOIN partners p ON p.organisation_id = l.partner_id
+          WHERE l.listed AND l.listable_until > ${new Date()}
+            AND l.latitude BETWEEN ${b.minLatitude} AND ${b.maxLatitude}
+            AND l.longitude BETWEEN ${b.minLongitude} AND ${b.maxLongitude} AND ${d} <= ${SETTINGS.radiusKm}
+          ORDER BY distance_km LIMIT ${PAGE_SIZE + 1}`.execute(db)
+      ).rows;
+    },
   },
 ];
 
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const CANDIDATE_NAMES: Record<string, string> = {
+  portal: "the portal's query: listable_until on the location rows, GiST read in <-> order, 21 rows",
+  before: 'the listability filter before decision 066 (the old view as a semi join), GiST <->, 21 rows',
+  btree: 'B-tree (lat, lng) box + haversine, sorted, 21 rows (decision 048 reference)',
+};
 
-async function measure(engine: string, db: Db, centres: Coordinates[]) {
+const percentile = (sorted: number[], p: number) =>
+  sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+
+interface SqlResult {
+  candidate: string;
+  queries: number;
+  p50: number;
+  p95: number;
+  rowsPerQuery: number;
+}
+
+async function measureSql(engine: Engine, db: Db, centres: Coordinates[]): Promise<SqlResult[]> {
+  // The before and after queries answer the same question: the same locations, in the same order.
+  for (const centre of centres.slice(0, 3)) {
+    const [now, was] = await Promise.all([candidates[0]!.run(db, centre), candidates[1]!.run(db, centre)]);
+    if (now.map((r) => r.id).join() !== was.map((r) => r.id).join())
+      throw new Error(
+        `${ENGINE_NAMES[engine]}: the portal's query and the one before it disagree around ${JSON.stringify(centre)}`,
+      );
+  }
   const times = new Map<string, number[]>(candidates.map((c) => [c.name, []]));
   const found = new Map<string, number>();
   // One warm-up pass, not counted: caches and plans.
-  for (const c of candidates) for (const centre of centres.slice(0, 10)) await c.run(db, centre);
-  for (let round = 0; round < SETTINGS.rounds; round += 1) {
-    const order = candidates.map((_, i) => candidates[(i + round) % candidates.length]!);
-    for (const c of order) {
+  for (const c of candidates) for (const centre of centres.slice(0, 5)) await c.run(db, centre);
+  for (let r = 0; r < SETTINGS.sqlRounds; r += 1) {
+    const order = candidates.map((_, i) => candidates[(i + r) % candidates.length]!);
+    for (const c of order)
       for (const centre of centres) {
         const t0 = performance.now();
         const rows = await c.run(db, centre);
         times.get(c.name)!.push(performance.now() - t0);
         found.set(c.name, (found.get(c.name) ?? 0) + rows.length);
       }
-    }
-    step(`${engine}: round ${round + 1}/${SETTINGS.rounds} done`);
+    step(`${ENGINE_NAMES[engine]}: SQL round ${r + 1}/${SETTINGS.sqlRounds} done`);
   }
   return candidates.map((c) => {
     const sorted = [...times.get(c.name)!].sort((a, b) => a - b);
-    const round2 = (n: number) => Math.round(n * 100) / 100;
     return {
-      engine,
       candidate: c.name,
       queries: sorted.length,
-      p50: round2(percentile(sorted, 50)),
-      p95: round2(percentile(sorted, 95)),
-      rowsPerQuery: Math.round((found.get(c.name)! / sorted.length) * 10) / 10,
+      p50: round(percentile(sorted, 50), 2),
+      p95: round(percentile(sorted, 95), 2),
+      rowsPerQuery: round(found.get(c.name)! / sorted.length, 1),
     };
   });
 }
 
-/**
- * The plan of the portal's own page query (searchListedLocations, captured as it runs), to show
- * whether the GiST index orders it: EXPLAIN ANALYZE, so the actual rows and time are in it too.
- */
-async function portalPlan(db: Db, c: Coordinates): Promise<string> {
+/** EXPLAIN ANALYZE of a query as Kysely compiles it (the portal's is captured as it runs). */
+async function plan(db: Db, run: (db: Db) => Promise<unknown>): Promise<string> {
   let captured: CompiledQuery | undefined;
   const capturing = db.withPlugin({
     transformQuery: (args) => {
@@ -247,138 +216,380 @@ async function portalPlan(db: Db, c: Coordinates): Promise<string> {
     },
     transformResult: async (args) => args.result,
   });
-  await candidates.find((k) => k.name === 'portal')!.run(capturing, c);
+  await run(capturing);
   const explained = await db.executeQuery<Record<string, string>>(
     CompiledQuery.raw(`EXPLAIN (ANALYZE, COSTS OFF) ${captured!.sql}`, [...captured!.parameters]),
   );
-  return explained.rows.map((row) => Object.values(row)[0]).join('\n');
+  return explained.rows.map((r) => Object.values(r)[0]).join('\n');
+}
+
+/** Decision 048: the page is cheap only when the GiST index is read nearest first and nothing sorts. */
+const indexOrdered = (text: string) => /Order By: .*<->/.test(text) && !/\bSort\b/.test(text);
+
+// ---- Engines ----
+
+interface Prepared {
+  loadSeconds: number;
+  listableLocations: number;
+  sql: SqlResult[];
+  plans: { portal: string; before: string };
+  settingsChange: { seconds: number; locations: number };
+  baselineEnv?: Record<string, string>;
+}
+
+async function admin(statement: string): Promise<void> {
+  const url = new URL(ws.databaseUrl);
+  url.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: url.toString(), connectionTimeoutMillis: 5000 });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+async function prepare(engine: Engine, places: Place[], centres: Coordinates[]): Promise<Prepared> {
+  const env = engineEnv(ws, engine);
+  let db: Db;
+  if (engine === 'postgres') {
+    await ws.createDatabase();
+    // One connection: the load's session settings (SET) must hold for all of its statements.
+    db = createDb({ url: env.DATABASE_URL!, poolSize: 1 });
+    await migrateToLatest(db);
+  } else {
+    step('PGlite: a data directory from the migrated dump');
+    // Migrated once and kept in .tmp/ (bench/lib/pglite.ts); the portal opens the same directory later.
+    db = createDb({
+      pglite: await openEmbedded(env.DATA_DIR!, 'relaxed', { ...PGLITE_OPTIONS, loadDataDir: await migratedDump() }),
+    });
+  }
+  try {
+    step(`${ENGINE_NAMES[engine]}: loading ${SETTINGS.locations.toLocaleString('en')} locations`);
+    const loaded = await loadLocatorData(db, places, SETTINGS);
+    step(
+      `${ENGINE_NAMES[engine]}: loaded in ${loaded.seconds} s; ${loaded.listable.toLocaleString('en')} locations listable now`,
+    );
+    const portalPlan = await plan(db, (d) => candidates[0]!.run(d, centres[0]!));
+    const beforePlan = await plan(db, (d) => before(centres[0]!).execute(d));
+    const sqlResults = await measureSql(engine, db, centres);
+    // What decision 066 costs at write time: a new maintenance period rewrites every listable location.
+    const t0 = performance.now();
+    await sql`UPDATE partner_settings SET maintenance_months = 13`.execute(db);
+    const settingsChange = {
+      seconds: round((performance.now() - t0) / 1000, 1),
+      locations: (
+        await sql<{
+          n: number;
+        }>`SELECT count(*)::int AS n FROM partner_locations WHERE listable_until IS NOT NULL`.execute(db)
+      ).rows[0]!.n,
+    };
+    step(
+      `${ENGINE_NAMES[engine]}: a new maintenance period rewrote the listing of ${settingsChange.locations.toLocaleString('en')} locations in ${settingsChange.seconds} s`,
+    );
+    const prepared: Prepared = {
+      loadSeconds: loaded.seconds,
+      listableLocations: loaded.listable,
+      sql: sqlResults,
+      plans: { portal: portalPlan, before: beforePlan },
+      settingsChange,
+    };
+    await db.destroy();
+    if (BASELINE) prepared.baselineEnv = await baselineCopy(engine);
+    return prepared;
+  } catch (error) {
+    await db.destroy().catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * The same data for the code before the change: a copy (a template database; a copied directory)
+ * taken back to the schema that code knows, by this change's own `down` migration (the view, the
+ * index function and the column as they were), and struck off the migration table.
+ */
+async function baselineCopy(engine: Engine): Promise<Record<string, string>> {
+  const env = engineEnv(ws, engine);
+  let db: Db;
+  let overrides: Record<string, string>;
+  if (engine === 'postgres') {
+    const source = new URL(env.DATABASE_URL!).pathname.slice(1);
+    const name = `${source}_before`;
+    await admin(`CREATE DATABASE ${name} TEMPLATE ${source}`);
+    ws.extraDatabases.push(name);
+    const url = new URL(env.DATABASE_URL!);
+    url.pathname = `/${name}`;
+    overrides = { DATABASE_URL: url.toString() };
+    db = createDb({ url: overrides.DATABASE_URL!, poolSize: 1 });
+  } else {
+    overrides = { DATA_DIR: `${env.DATA_DIR!}-before` };
+    cpSync(env.DATA_DIR!, overrides.DATA_DIR!, { recursive: true });
+    db = createDb({ dataDir: overrides.DATA_DIR!, durability: 'relaxed' });
+  }
+  try {
+    await db.transaction().execute(async (trx) => {
+      await latestMigration.down(trx as unknown as Kysely<unknown>);
+      await sql`DELETE FROM kysely_migration WHERE name = ${LATEST_MIGRATION}`.execute(trx);
+    });
+    await sql`ANALYZE partner_locations`.execute(db);
+  } finally {
+    await db.destroy();
+  }
+  return overrides;
+}
+
+// ---- HTTP ----
+
+/** The HTTP targets besides the bare route: see the file's comment. */
+const SEARCHES = ['uncached', 'cached', 'baseline'] as const;
+type Search = (typeof SEARCHES)[number];
+type Http = Record<'bare' | Search, Map<number, LoadResult>>;
+
+/** How many of the most populous places the cached target rotates over (each page kept after its first search). */
+const POPULAR_PLACES = 20;
+
+/**
+ * A search target that asks for the next place each request: by coordinates (a search the portal
+ * never caches: every one a query), or by place name (geocoded by the portal; its first page kept).
+ */
+function searchTarget(name: Search, server: ServerProcess, places: Place[], by: 'coordinates' | 'place'): Target {
+  let n = 0;
+  return {
+    name,
+    url: server.url,
+    nextPath: () => {
+      const p = places[(n += 7919) % places.length]!;
+      const where =
+        by === 'place' ? `place=${encodeURIComponent(p.name)}` : `latitude=${p.latitude}&longitude=${p.longitude}`;
+      return `/api/v1/partners/search?${where}&radius=${SETTINGS.radiusKm}`;
+    },
+  };
+}
+
+async function checkSearch(target: Target): Promise<void> {
+  const res = await fetch(`${target.url}${target.nextPath()}`);
+  const body = (await res.json()) as { results?: unknown[] };
+  if (res.status !== 200 || !body.results?.length)
+    throw new Error(`${target.name}: the search answered ${res.status} ${JSON.stringify(body).slice(0, 300)}`);
+}
+
+async function measureHttp(
+  engine: Engine,
+  bareUrl: string,
+  places: Place[],
+  prepared: Prepared,
+): Promise<Partial<Http>> {
+  let baseline: ServerProcess | undefined;
+  if (BASELINE) {
+    step(`${ENGINE_NAMES[engine]}: starting the portal before the change (${BASELINE})`);
+    baseline = await startPortal(ws, engine, { root: BASELINE, env: prepared.baselineEnv ?? {} });
+  }
+  step(`${ENGINE_NAMES[engine]}: starting the portal`);
+  const portal = await startPortal(ws, engine);
+  let n = 0;
+  const targets: Target[] = [
+    { name: 'bare', url: bareUrl, nextPath: () => `/?n=${(n += 1)}` },
+    searchTarget('uncached', portal, places, 'coordinates'),
+    searchTarget('cached', portal, places.slice(0, POPULAR_PLACES), 'place'),
+    ...(baseline ? [searchTarget('baseline', baseline, places, 'place')] : []),
+  ];
+  for (const target of targets.slice(1)) await checkSearch(target);
+  const http: Partial<Http> = {};
+  for (const connections of SETTINGS.connections) {
+    const results = await interleaved(targets, {
+      connections,
+      warmupSeconds: SETTINGS.warmupSeconds,
+      rounds: SETTINGS.rounds,
+      roundSeconds: SETTINGS.roundSeconds,
+      pauseSeconds: 1,
+      log: (m) => step(`${ENGINE_NAMES[engine]}: ${m}`),
+    });
+    for (const [name, result] of results) (http[name as keyof Http] ??= new Map()).set(connections, result);
+  }
+  for (const server of [portal, baseline]) {
+    if (!server) continue;
+    await server.stop();
+    ws.servers.splice(ws.servers.indexOf(server), 1);
+  }
+  return http;
+}
+
+// ---- Results ----
+
+function rowsOf(engine: Engine, prepared: Prepared, http: Partial<Http>): ResultRow[] {
+  const rows: ResultRow[] = [];
+  const target = TARGETS[engine];
+  const search = `Partner Locator, ${SETTINGS.radiusKm} km around a populated place, first page, ${SETTINGS.locations.toLocaleString('en')} listed locations (REG-14)`;
+  const bare = http.bare!;
+  const statuses = (r: LoadResult) =>
+    Object.keys(r.statusCodes).some((code) => code !== '200') || r.errors + r.timeouts > 0
+      ? `; unexpected answers ${JSON.stringify(r.statusCodes)}, ${r.errors} errors, ${r.timeouts} timeouts`
+      : '';
+  const ordered = indexOrdered(prepared.plans.portal);
+  const planNote = ordered
+    ? 'the plan reads the GiST index in <-> order, no Sort'
+    : `the plan (details.${engine}.plans.portal) does NOT read the GiST index in <-> order without a Sort` +
+      (QUICK ? ' (expected at this size: the planner estimates 0.1 % of the rows in the box, fewer than a page)' : '');
+  const described: Record<Search, string> = {
+    uncached: `HTTP GET /api/v1/partners/search?latitude=…&longitude=…&radius=${SETTINGS.radiusKm}, ${SETTINGS.cities.toLocaleString('en')} places in turn (never cached: every search a query)`,
+    cached: `HTTP GET /api/v1/partners/search?place=…&radius=${SETTINGS.radiusKm}, the ${POPULAR_PLACES} most populous places in turn (first pages kept)`,
+    baseline: `HTTP GET /api/v1/partners/search?place=…&radius=${SETTINGS.radiusKm}, the code before the change (${BASELINE})`,
+  };
+  for (const name of SEARCHES) {
+    const measured = http[name];
+    if (!measured) continue;
+    const one = measured.get(1)!;
+    const ten = measured.get(10)!;
+    // The targets are judged on the worst case, a search nobody made in the last seconds.
+    const judged = name === 'uncached';
+    rows.push(
+      row({
+        workload: `${search}: ${described[name]}, 1 connection${judged ? '' : ' (supplementary)'}`,
+        engine,
+        measured: one.latencyMs.p95,
+        unit: 'ms p95',
+        reference: bare.get(1)!.latencyMs.p95,
+        referenceName: 'bare Fastify GET / at 1 connection (same run, interleaved)',
+        target: judged ? `≤ ${target.p95Ms} ms` : '',
+        met: judged ? one.latencyMs.p95 <= target.p95Ms && !statuses(one) : null,
+        note: `p50 ${one.latencyMs.p50} ms (bare ${bare.get(1)!.latencyMs.p50} ms), ${one.requestsPerSecond} req/s${name === 'uncached' ? `; ${planNote}` : ''}${statuses(one)}`,
+      }),
+      row({
+        workload: `${search}: ${described[name]}, ${SETTINGS.connections.at(-1)} connections${judged ? '' : ' (supplementary)'}`,
+        engine,
+        measured: ten.requestsPerSecond,
+        unit: 'req/s',
+        reference: bare.get(10)!.requestsPerSecond,
+        referenceName: 'bare Fastify GET / at 10 connections (same run, interleaved)',
+        target:
+          judged && target.minRequestsPerSecond ? `≥ ${target.minRequestsPerSecond.toLocaleString('en')} req/s` : '',
+        met:
+          judged && target.minRequestsPerSecond
+            ? ten.requestsPerSecond >= target.minRequestsPerSecond && !statuses(ten)
+            : null,
+        note: `p50 ${ten.latencyMs.p50} ms, p99 ${ten.latencyMs.p99} ms${statuses(ten)}`,
+      }),
+    );
+  }
+  const of = (name: string) => prepared.sql.find((r) => r.candidate === name)!;
+  for (const stat of ['p50', 'p95'] as const) {
+    rows.push(
+      row({
+        workload: `${search}: SQL, ${CANDIDATE_NAMES.portal}`,
+        engine,
+        measured: of('portal')[stat],
+        unit: `ms ${stat}`,
+        reference: of('before')[stat],
+        referenceName: CANDIDATE_NAMES.before!,
+        target: QUICK ? '' : '≤ reference, index-ordered plan',
+        met: QUICK ? null : of('portal')[stat] <= of('before')[stat] && ordered,
+        note: `${of('portal').queries} queries in ${SETTINGS.sqlRounds} interleaved rounds; ${planNote}`,
+      }),
+    );
+  }
+  rows.push(
+    row({
+      workload: `${search}: SQL, ${CANDIDATE_NAMES.btree} (supplementary)`,
+      engine,
+      measured: of('btree').p50,
+      unit: 'ms p50',
+      reference: of('portal').p50,
+      referenceName: CANDIDATE_NAMES.portal!,
+      target: '',
+      met: null,
+      note: `p95 ${of('btree').p95} ms`,
+    }),
+    row({
+      workload: `${search}: a new maintenance period (staff setting) rewrites the listing of every listable location (supplementary)`,
+      engine,
+      measured: prepared.settingsChange.seconds,
+      unit: 's',
+      reference: null,
+      referenceName: null,
+      target: '',
+      met: null,
+      note: `${prepared.settingsChange.locations.toLocaleString('en')} locations; loading the data took ${prepared.loadSeconds} s`,
+    }),
+  );
+  return rows;
 }
 
 async function main(): Promise<number> {
-  const cities = topCities(SETTINGS.cities);
-  step(`${cities.length} cluster cities from the gazetteer`);
-  const centres = Array.from({ length: SETTINGS.queries }, (_, i) => cities[(i * 7919) % cities.length]!);
-  const results: Awaited<ReturnType<typeof measure>> = [];
-  const info: Record<string, unknown> = {};
-  const machine = startMachineRecord();
-
-  step(`creating database ${databaseName} on ${new URL(adminUrl).host}`);
-  await admin(`CREATE DATABASE ${databaseName}`);
-  databaseCreated = true;
-  const server = createDb({ url: databaseUrl, poolSize: 1 });
-  open.push(server);
-  await migrateToLatest(server);
-  info.postgresLoadSeconds = await load(server, cities);
-  step(`PostgreSQL: loaded ${SETTINGS.locations} locations in ${info.postgresLoadSeconds as number} s`);
-  info.postgresPlan = await portalPlan(server, centres[0]!);
-  results.push(...(await measure('postgres', server, centres)));
-  await server.destroy();
-  open.splice(open.indexOf(server), 1);
-  await admin(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
-  databaseCreated = false;
-
-  step('PGlite: creating an in-memory database');
-  // Migrated once and kept as a dump in .tmp/ (bench/lib/pglite.ts); migrateToLatest below then has nothing to do.
-  const pglite = await migratedPGlite();
-  const lite = createDb({ pglite });
-  open.push(lite);
-  await migrateToLatest(lite);
-  info.pgliteLoadSeconds = await load(lite, cities);
-  step(`PGlite: loaded ${SETTINGS.locations} locations in ${info.pgliteLoadSeconds as number} s`);
-  info.pglitePlan = await portalPlan(lite, centres[0]!);
-  results.push(...(await measure('pglite', lite, centres)));
-
-  console.log(
-    `\n${table([['engine', 'candidate', 'queries', 'p50 ms', 'p95 ms', 'rows/query'], ...results.map((r) => [r.engine, r.candidate, r.queries, r.p50, r.p95, r.rowsPerQuery])])}`,
-  );
-  console.log(
-    `\nPostgreSQL plan of the portal's query:\n${info.postgresPlan as string}\n\nPGlite plan:\n${info.pglitePlan as string}`,
-  );
-  const rows = resultRows(results, {
-    postgres: info.postgresPlan as string,
-    pglite: info.pglitePlan as string,
-  });
+  const machineRecord = startMachineRecord();
+  const places = largestPlaces(SETTINGS.cities);
+  const centres = Array.from({ length: SETTINGS.sqlQueries }, (_, i) => places[(i * 7919) % places.length]!);
+  step(`${places.length} places from the gazetteer; starting the bare Fastify server`);
+  const bare = await startBare(ws);
+  const rows: ResultRow[] = [];
+  const details: Record<string, unknown> = { settings: { ...SETTINGS, engines: ENGINES, baseline: BASELINE ?? null } };
+  for (const engine of ENGINES) {
+    const prepared = await prepare(engine, places, centres);
+    const http = await measureHttp(engine, bare.url, places, prepared);
+    rows.push(...rowsOf(engine, prepared, http));
+    details[engine] = {
+      loadSeconds: prepared.loadSeconds,
+      listableLocations: prepared.listableLocations,
+      sql: prepared.sql,
+      plans: prepared.plans,
+      settingsChange: prepared.settingsChange,
+      http: Object.fromEntries(Object.entries(http).map(([k, m]) => [k, Object.fromEntries(m.entries())])),
+    };
+    console.log(
+      `\n${ENGINE_NAMES[engine]}, SQL in this process:\n${table([
+        ['candidate', 'queries', 'p50 ms', 'p95 ms', 'rows/query'],
+        ...prepared.sql.map((r) => [r.candidate, r.queries, r.p50, r.p95, r.rowsPerQuery]),
+      ])}`,
+    );
+    console.log(
+      `\n${ENGINE_NAMES[engine]}, HTTP:\n${table([
+        ['server', 'connections', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms'],
+        ...Object.entries(http).flatMap(([k, m]) =>
+          [...m].map(([c, r]) => [k, c, r.requestsPerSecond, r.latencyMs.p50, r.latencyMs.p95, r.latencyMs.p99]),
+        ),
+      ])}`,
+    );
+    console.log(`\n${ENGINE_NAMES[engine]} plan of the portal's query:\n${prepared.plans.portal}`);
+  }
+  const machine = await machineRecord.finish(ENGINES.includes('postgres') ? ws.databaseUrl : undefined);
   const file = writeResult({
     benchmark: 'partner-locator',
     date: new Date().toISOString(),
     quick: QUICK,
-    machine: await machine.finish(adminUrl),
-    commands: [`npm run bench --${QUICK ? ' --quick' : ''} partner-locator`],
+    machine,
+    commands: [
+      `${BASELINE ? `BENCH_BASELINE_DIR=${BASELINE} ` : ''}${QUICK ? '' : 'BENCH_TIME_LIMIT_MINUTES=45 '}npm run bench -- ${QUICK ? '--quick ' : ''}partner-locator`,
+    ],
     rows,
-    details: { settings: SETTINGS, ...info, results },
+    details,
   });
-  step(`written ${file}`);
+  console.log(
+    `\n${table([
+      ['engine', 'workload', 'measured', 'unit', 'reference', 'ratio', 'target', 'met'],
+      ...rows.map((r) => [
+        r.engine,
+        r.workload.replace(/^Partner Locator[^:]*: /, ''),
+        r.measured,
+        r.unit,
+        r.reference ?? '',
+        r.ratio ?? '',
+        r.target,
+        r.met === null ? '' : r.met ? 'yes' : 'NO',
+      ]),
+    ])}`,
+  );
+  console.log(
+    `\nmachine load average (1 min) before/after: ${machine.loadAverage.before}/${machine.loadAverage.after}`,
+  );
+  console.log(`results: ${file}`);
   return exitCodeFor(rows);
 }
 
-const CANDIDATE_NAMES: Record<string, string> = {
-  btree: 'B-tree (lat, lng) box + haversine, sorted, with total count',
-  'btree-page': 'B-tree box + haversine, sorted, no count',
-  earth: 'GiST earth_box + earth_distance, sorted, with count',
-  portal: "the portal's query: GiST read in <-> order, 21 rows",
-};
-
-/**
- * The portal's query against the B-tree box it replaced (decision 048), per engine and for p50
- * and p95; the other candidates as supplementary rows against the same reference.
- */
-function resultRows(results: Awaited<ReturnType<typeof measure>>, plans: Record<string, string>): ResultRow[] {
-  const rows: ResultRow[] = [];
-  const search = `${SETTINGS.radiusKm} km radius search, first page, ${SETTINGS.locations.toLocaleString('en')} locations (REG-14)`;
-  for (const engine of ['postgres', 'pglite']) {
-    const of = (candidate: string) => results.find((r) => r.engine === engine && r.candidate === candidate)!;
-    const reference = of('btree');
-    const portal = of('portal');
-    // Decision 048: the page is cheap only when the GiST index is read in `<->` order and stops after it.
-    const indexOrdered = /Order By: .*<->/.test(plans[engine] ?? '');
-    const why = indexOrdered
-      ? 'The plan reads the GiST index in <-> order, yet lost to the B-tree box in this run: on a busy machine, run again and compare the load averages.'
-      : `The plan (details.${engine === 'postgres' ? 'postgresPlan' : 'pglitePlan'}) no longer reads the GiST index in <-> order: it fetches every listed location in the circle (a bitmap scan), checks each partner against listable_partners (a semi join per row) and sorts them all before the first page, which is what decision 048 measured the index-ordered read to avoid. What would close it: a filter the planner can apply while it walks the index in <-> order, e.g. a listable flag kept on partners (or locations) by the services that change standing, instead of the IN (SELECT … FROM listable_partners) subquery.`;
-    for (const stat of ['p50', 'p95'] as const) {
-      const met = portal[stat] < reference[stat];
-      rows.push(
-        row({
-          workload: `${search}: ${CANDIDATE_NAMES.portal}`,
-          engine,
-          measured: portal[stat],
-          unit: `ms ${stat}`,
-          reference: reference[stat],
-          referenceName: CANDIDATE_NAMES.btree!,
-          target: '< reference',
-          met,
-          note: met
-            ? `${portal.rowsPerQuery} rows a query; ${portal.queries} queries in ${SETTINGS.rounds} interleaved rounds`
-            : why,
-        }),
-      );
-    }
-    for (const candidate of ['btree-page', 'earth'])
-      rows.push(
-        row({
-          workload: `${search}: ${CANDIDATE_NAMES[candidate]!} (supplementary)`,
-          engine,
-          measured: of(candidate).p50,
-          unit: 'ms p50',
-          reference: reference.p50,
-          referenceName: CANDIDATE_NAMES.btree!,
-          target: '',
-          met: null,
-          note: '',
-        }),
-      );
-  }
-  return rows;
+let code = 1;
+try {
+  code = await main();
+} catch (error) {
+  console.error(error);
+} finally {
+  await ws.cleanUp();
 }
-
-main()
-  .then(async (code) => {
-    clearTimeout(deadline);
-    await cleanUp();
-    process.exit(code);
-  })
-  .catch(async (error: unknown) => {
-    console.error(error);
-    clearTimeout(deadline);
-    await cleanUp();
-    process.exit(1);
-  });
+process.exit(code);

@@ -167,6 +167,7 @@ function summary(runs: Run[]): LoadResult {
     latencyMs: {
       p50: at(50),
       p90: at(90),
+      p95: at(95),
       p99: at(99),
       max: at(100),
       average: Math.round((latencies.reduce((a, b) => a + b, 0) / Math.max(1, latencies.length)) * 100) / 100,

@@ -89,7 +89,7 @@ export async function startServer(
 export interface LoadResult {
   requestsPerSecond: number;
   requestsTotal: number;
-  latencyMs: { p50: number; p90: number; p99: number; max: number; average: number };
+  latencyMs: { p50: number; p90: number; p95: number; p99: number; max: number; average: number };
   statusCodes: Record<string, number>;
   errors: number;
   timeouts: number;
@@ -157,11 +157,18 @@ export async function interleaved(
     rounds: number;
     roundSeconds: number;
     log: (message: string) => void;
+    /**
+     * A pause after each target: requests still queued in a server when autocannon stops (a
+     * single-session PGlite finishes them one by one) would otherwise run into the next target's time.
+     */
+    pauseSeconds?: number;
   },
 ): Promise<Map<string, LoadResult>> {
+  const pause = () => new Promise((r) => setTimeout(r, (options.pauseSeconds ?? 0) * 1000));
   for (const target of targets) {
     options.log(`${target.name}: warm-up ${options.warmupSeconds} s`);
     await drive(target, options.connections, options.warmupSeconds);
+    await pause();
   }
   const tallies = new Map<string, Tally>(
     targets.map((t) => [t.name, { requests: 0, seconds: 0, latencies: [], statusCodes: {}, errors: 0, timeouts: 0 }]),
@@ -170,8 +177,10 @@ export async function interleaved(
     options.log(
       `round ${round}/${options.rounds}: ${targets.map((t) => t.name).join(', ')}, ${options.roundSeconds} s each at ${options.connections} connections`,
     );
-    for (const target of targets)
+    for (const target of targets) {
       await drive(target, options.connections, options.roundSeconds, tallies.get(target.name));
+      await pause();
+    }
   }
   const results = new Map<string, LoadResult>();
   for (const [name, t] of tallies) {
@@ -183,6 +192,7 @@ export async function interleaved(
       latencyMs: {
         p50: percentile(sorted, 50),
         p90: percentile(sorted, 90),
+        p95: percentile(sorted, 95),
         p99: percentile(sorted, 99),
         max: percentile(sorted, 100),
         average: Math.round((sum / Math.max(1, sorted.length)) * 100) / 100,

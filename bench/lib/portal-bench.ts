@@ -42,6 +42,8 @@ export interface Workspace {
   databaseUrl: string;
   dataDir: string;
   servers: ServerProcess[];
+  /** Other throwaway databases on the same server (copies), dropped with it. */
+  extraDatabases: string[];
   /** Creates the throwaway PostgreSQL database (only benchmarks that use PostgreSQL call it). */
   createDatabase(): Promise<void>;
   cleanUp(): Promise<void>;
@@ -53,12 +55,14 @@ export function workspace(deadlineMs: number): Workspace {
   parsed.pathname = `/${databaseName}`;
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'pp-bench-'));
   const servers: ServerProcess[] = [];
+  const extraDatabases: string[] = [];
   let created = false;
   let cleaning: Promise<void> | undefined;
   const ws: Workspace = {
     databaseUrl: parsed.toString(),
     dataDir,
     servers,
+    extraDatabases,
     async createDatabase() {
       step(`creating database ${databaseName} on ${parsed.host}`);
       await admin(`CREATE DATABASE ${databaseName}`);
@@ -68,6 +72,10 @@ export function workspace(deadlineMs: number): Workspace {
       (cleaning ??= (async () => {
         await Promise.allSettled(servers.map((s) => s.stop()));
         rmSync(dataDir, { recursive: true, force: true });
+        for (const name of extraDatabases)
+          await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch((error: unknown) =>
+            console.error(`Could not drop ${name}:`, error),
+          );
         if (created)
           await admin(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`).catch((error: unknown) =>
             console.error(`Could not drop ${databaseName}:`, error),

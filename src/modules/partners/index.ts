@@ -39,12 +39,14 @@ export { trainingRoutes } from './training.routes.ts';
 export { trainingDueAt, type PartnerCompliance, type PersonTrainingStatus } from './training.rules.ts';
 export { purchaseRestrictionReasons, type PurchaseRestriction, type RestrictionReason } from './partners.rules.ts';
 // Partner Self Service (issue #12): pages, API, the notices job, and the listing rule the
-// Partner Locator filters on (REG-14: the `listable_partners` view says the same in SQL).
+// Partner Locator filters on (REG-14: the `partner_listability` view says the same in SQL, and
+// triggers keep it on every location row as `listable_until`, decision 066).
 export { selfServicePages } from './self-service.pages.tsx';
 export { selfServiceRoutes } from './self-service.routes.ts';
 export { sendPartnerNotices, partnerSettings } from './self-service.service.ts';
 export {
   isListable,
+  listableUntil,
   standingReasons,
   type StandingFacts,
   type StandingReason,

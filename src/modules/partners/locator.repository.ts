@@ -20,6 +20,8 @@ export interface LocatorRow {
   latitude: number | null;
   longitude: number | null;
   distance_km: number | null;
+  /** When the partner stops being listable (a page shown from a cache must not outlive it). */
+  listable_until: Date | null;
 }
 
 export interface LocatorQuery {
@@ -29,6 +31,8 @@ export interface LocatorQuery {
   name: string | null;
   limit: number;
   offset: number;
+  /** The moment of the search: a location is shown while its partner's listable_until is later. */
+  now: Date;
 }
 
 /** Haversine distance in km from `c` to the location; the same formula as locator.rules.ts. */
@@ -51,10 +55,11 @@ function matching(db: Executor, q: Omit<LocatorQuery, 'limit' | 'offset'>) {
     .innerJoin('partners as p', 'p.organisation_id', 'l.partner_id')
     // A literal `l.listed` (not `= $1`) so that the planner can use the partial index.
     .where(sql<SqlBool>`l.listed`)
-    .where('p.status', '=', 'registered')
-    // REG-4, issue #12: a restricted or lapsed partner's listings disappear and come back when
-    // the cause ends; the view says when a partner is listable (self-service.rules.ts isListable).
-    .where(sql<SqlBool>`l.partner_id IN (SELECT partner_id FROM listable_partners)`);
+    // REG-4, REG-14: a restricted, lapsed, suspended or unregistered partner's listings disappear
+    // (self-service.rules.ts isListable). The location row carries when its partner stops being
+    // listable (kept by triggers, decision 066), so the check is a filter on the index scan, which
+    // keeps the nearest-first read; a lapse takes effect at its moment without any write.
+    .where('l.listable_until', '>', q.now);
   if (q.centre) {
     const { latitude, longitude } = q.centre;
     query = query
@@ -70,7 +75,7 @@ function matching(db: Executor, q: Omit<LocatorQuery, 'limit' | 'offset'>) {
 
 /**
  * One page of listed locations, nearest first when there is a centre (else by partner name and
- * city). Only locations marked listed of partners whose status is registered appear. There is no
+ * city). Only locations marked listed of partners listable at `now` appear. There is no
  * total: counting every match in a dense area costs what the page itself saves (decision 048).
  */
 export async function searchListedLocations(db: Executor, q: LocatorQuery): Promise<LocatorRow[]> {
@@ -89,6 +94,7 @@ export async function searchListedLocations(db: Executor, q: LocatorQuery): Prom
       'l.type',
       'l.latitude',
       'l.longitude',
+      'l.listable_until',
     ])
     .select(distance.as('distance_km'));
   query = q.centre

@@ -1,4 +1,5 @@
 import { auditActor, requirePermission, type Actor } from '../../platform/auth.ts';
+import { cacheFor } from '../../platform/cache.ts';
 import type { AppContext, RequestMeta } from '../../platform/context.ts';
 import { AppError, notFound, validationFailed, type FieldViolation } from '../../platform/errors.ts';
 import { isUuid } from '../../platform/ids.ts';
@@ -11,6 +12,7 @@ import {
   MAX_PAGE,
   PAGE_SIZE,
   type Coordinates,
+  type SearchCriteria,
   type SearchInput,
 } from './locator.rules.ts';
 
@@ -62,15 +64,30 @@ export interface LocatorResults {
   results: LocatorResult[];
 }
 
+/**
+ * REG-14 (decision 066): the first page of a search by place, kept per place, radius, country and
+ * name. Not the staleness bound: a statement that changes what a page shows (a location, a
+ * partner's name, and through the listing triggers every change of standing) announces itself on
+ * this topic and every process drops its pages at commit (migration 2026_12_02_0900); a silent
+ * notification channel turns the cache off within seconds (src/platform/cache.ts); a page expires
+ * when the first of its partners stops being listable. The TTL bounds only changes made with the
+ * triggers off.
+ */
+export const PARTNER_LOCATOR_TOPIC = 'partner_locator';
+export const FIRST_PAGE_TTL_MS = 10_000;
+const FIRST_PAGE_ENTRIES = 2_000;
+
 /** A search's own problems answer 400 with one violation per field (a query string, not a form post). */
 const badSearch = (violations: FieldViolation[]) =>
   new AppError('invalid_request', 'Some search parameters are not valid; see `fields`.', 400, violations);
 
 /**
  * REG-14: listed locations of listable partners, by place (a city name; "Munich", "München") or
- * coordinates within a radius, by country and by partner name; nearest first, paginated.
+ * coordinates within a radius, by country and by partner name; nearest first, paginated. `at`:
+ * another moment than now whose listings to show (tests; a partner whose term or review lapses
+ * drops out then); such a search bypasses the cache of first pages.
  */
-export async function searchPartnerLocations(ctx: AppContext, input: SearchInput): Promise<LocatorResults> {
+export async function searchPartnerLocations(ctx: AppContext, input: SearchInput, at?: Date): Promise<LocatorResults> {
   const { criteria, violations } = checkSearch(input);
   if (!criteria) throw badSearch(violations);
   let centre: LocatorResults['centre'] = criteria.centre && { ...criteria.centre, place: null, country: null };
@@ -93,10 +110,41 @@ export async function searchPartnerLocations(ctx: AppContext, input: SearchInput
     centre = { latitude: found.latitude, longitude: found.longitude, place: found.name, country: found.country };
   }
   const filters = { centre, radiusKm: criteria.radiusKm, country: criteria.country, name: criteria.name };
+  // Places are few and popular ones are searched again and again; coordinates are not kept.
+  const cache =
+    criteria.place && criteria.page === 1 && !at
+      ? cacheFor<LocatorResults>(ctx.db, PARTNER_LOCATOR_TOPIC, FIRST_PAGE_TTL_MS, FIRST_PAGE_ENTRIES)
+      : undefined;
+  const key =
+    centre && JSON.stringify([centre.latitude, centre.longitude, filters.radiusKm, filters.country, filters.name]);
+  const cached = cache && key ? cache.get(key) : undefined;
+  if (cached) return cached;
+  // Taken before the read: a change announced meanwhile keeps this page out of the cache.
+  const generation = cache?.generation;
   const offset = (criteria.page - 1) * PAGE_SIZE;
   // One row more than a page tells whether there is a next one, without counting every match.
-  const fetched = await repo.searchListedLocations(ctx.db, { ...filters, limit: PAGE_SIZE + 1, offset });
-  const hasMore = fetched.length > PAGE_SIZE && criteria.page < MAX_PAGE;
+  const fetched = await repo.searchListedLocations(ctx.db, {
+    ...filters,
+    limit: PAGE_SIZE + 1,
+    offset,
+    now: at ?? new Date(),
+  });
+  const page = resultsPage(criteria, centre, offset, fetched);
+  if (cache && key) {
+    // The page changes when the first of the partners it fetched stops being listable.
+    const ends = fetched.map((r) => r.listable_until?.getTime() ?? 0);
+    cache.set(key, page, { generation, ...(ends.length ? { expiresAt: Math.min(...ends) } : {}) });
+  }
+  return page;
+}
+
+/** The page of `fetched` (a page and one row more, which says whether there is a next page). */
+function resultsPage(
+  criteria: SearchCriteria,
+  centre: LocatorResults['centre'],
+  offset: number,
+  fetched: repo.LocatorRow[],
+): LocatorResults {
   const rows = fetched.slice(0, PAGE_SIZE);
   return {
     centre,
@@ -106,7 +154,7 @@ export async function searchPartnerLocations(ctx: AppContext, input: SearchInput
     page: criteria.page,
     pageSize: PAGE_SIZE,
     total: fetched.length > PAGE_SIZE ? null : offset + rows.length,
-    hasMore,
+    hasMore: fetched.length > PAGE_SIZE && criteria.page < MAX_PAGE,
     results: rows.map((r) => ({
       locationId: r.id,
       partnerId: r.partner_id,

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browser, createTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import {
@@ -8,7 +9,9 @@ import {
   insertClaim,
   sessionFor,
 } from '../../../test/helpers/fixtures.ts';
+import { cacheFor } from '../../platform/cache.ts';
 import { findPlace, normalisePlaceName } from './gazetteer.ts';
+import { FIRST_PAGE_TTL_MS, PARTNER_LOCATOR_TOPIC } from './locator.service.ts';
 import { geocode, searchPartnerLocations } from './index.ts';
 import { boundingBox, checkCoordinates, checkSearch, distanceKm } from './locator.rules.ts';
 import { DEMO_LOCATOR_PLACES } from './locator.demo.ts';
@@ -271,6 +274,97 @@ describe('REG-14 Partner Locator search', () => {
     const bad = await browser(t.app).get('/partners?place=Munich&radius=abc');
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('Distance must be a number from 1 to 500.');
+  });
+
+  it('REG-14, decision 066: a first page found by place is kept until a listing changes or its first partner lapses', async () => {
+    const PORTO = { latitude: 41.14961, longitude: -8.61099 };
+    const distributor = await createDistributor(t.ctx, { hqCountry: 'PT' });
+    const porto = await createPartner(t.ctx, { country: 'PT', legalName: 'Porto Informática Lda' });
+    await insertClaim(t.ctx, porto.id, distributor.id, 'PORTO-1', 'confirmed');
+    const location = await addLocation(porto.id, 'Porto', PORTO, true, 'PT');
+    const found = async () => (await search({ place: 'Porto', radiusKm: 10 })).results.map((r) => r.locationId);
+    /** Searches until `check` holds (a change reaches the cache by a notification after its commit). */
+    const eventually = async (check: (ids: string[]) => boolean) => {
+      for (let tries = 0; tries < 100; tries += 1) {
+        const ids = await found();
+        if (check(ids)) return ids;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      return found();
+    };
+    expect(await eventually((ids) => ids.includes(location))).toContain(location);
+    // The setup's own notifications may still be on their way (PostgreSQL delivers them after the
+    // commit): wait until they stop clearing the cache, then keep the page again.
+    const kept = cacheFor(t.ctx.db, PARTNER_LOCATOR_TOPIC, FIRST_PAGE_TTL_MS);
+    for (let stable = 0, last = kept.generation; stable < 3;) {
+      await new Promise((r) => setTimeout(r, 100));
+      stable = kept.generation === last ? stable + 1 : 0;
+      last = kept.generation;
+    }
+    await found();
+    expect(kept.size).toBeGreaterThan(0);
+
+    // Unlisted with the announcing trigger off: the kept page still shows it, so it was kept.
+    await sql`ALTER TABLE partner_locations DISABLE TRIGGER partner_locations_announce_locator`.execute(t.ctx.db);
+    await t.ctx.db.updateTable('partner_locations').set({ listed: false }).where('id', '=', location).execute();
+    await sql`ALTER TABLE partner_locations ENABLE ALWAYS TRIGGER partner_locations_announce_locator`.execute(t.ctx.db);
+    expect(await found()).toContain(location);
+    // Any announced change drops it: here the partner's name.
+    await t.ctx.db
+      .updateTable('partners')
+      .set({ legal_name: 'Porto Informática SA' })
+      .where('organisation_id', '=', porto.id)
+      .execute();
+    expect(await eventually((ids) => !ids.includes(location))).not.toContain(location);
+
+    // A partner whose term ends in two seconds: the kept page ends with it, without any write.
+    await t.ctx.db
+      .updateTable('partners')
+      .set({ renewal_due_at: new Date(Date.now() + 2000) })
+      .where('organisation_id', '=', porto.id)
+      .execute();
+    await t.ctx.db.updateTable('partner_locations').set({ listed: true }).where('id', '=', location).execute();
+    expect(await eventually((ids) => ids.includes(location))).toContain(location);
+    await new Promise((r) => setTimeout(r, 2100));
+    expect(await found()).not.toContain(location);
+  });
+
+  it('REG-14, decision 066: the index function gives exactly earthdistance’s point, and the planner inlines it', async () => {
+    const points = [
+      [MUNICH.latitude, MUNICH.longitude],
+      [-33.86785, 151.20732],
+      [89.9, -179.99],
+      [-90, 180],
+      [0, 0],
+    ];
+    for (const [latitude, longitude] of points) {
+      const { same } = await t.ctx.db
+        .selectNoFrom(
+          sql<boolean>`location_earth(${latitude}::float8, ${longitude}::float8)::cube = ll_to_earth(${latitude}::float8, ${longitude}::float8)::cube`.as(
+            'same',
+          ),
+        )
+        .executeTakeFirstOrThrow();
+      expect(same, `${latitude}, ${longitude}`).toBe(true);
+    }
+    expect(
+      (
+        await sql<{
+          n: number;
+        }>`SELECT count(*)::int AS n FROM partner_locations WHERE location_earth(latitude, longitude) IS NULL AND latitude IS NOT NULL`.execute(
+          t.ctx.db,
+        )
+      ).rows[0]!.n,
+    ).toBe(0);
+    // Inlined: the plan shows the arithmetic, not a call per row (a SET clause would prevent it).
+    const plan = await sql<{
+      'QUERY PLAN': string;
+    }>`EXPLAIN (VERBOSE, COSTS OFF) SELECT location_earth(latitude, longitude) FROM partner_locations`.execute(
+      t.ctx.db,
+    );
+    const text = plan.rows.map((r) => r['QUERY PLAN']).join('\n');
+    expect(text).toContain('radians(latitude)');
+    expect(text).not.toContain('location_earth(');
   });
 
   it('REG-14: programme staff correct a location’s coordinates; others may not', async () => {

@@ -64,6 +64,11 @@ export interface PartnerLocationsTable {
   services: Generated<string[]>;
   /** REG-7: the registration rule's findings for this address, for programme staff. */
   findings: ColumnType<LocationFinding[], string | undefined, string>;
+  /**
+   * REG-4, REG-14: until when the partner is listable (self-service.rules.ts listableUntil); null
+   * while it is not. Written only by the database's triggers (migration 2026_12_02_0900).
+   */
+  listable_until: ColumnType<Date | null, never, never>;
   updated_at: Generated<Date>;
   created_at: ColumnType<Date, Date | undefined, never>;
 }
@@ -85,6 +90,7 @@ export interface PartnersTables {
   partner_invitations: PartnerInvitationsTable;
   partner_notices: PartnerNoticesTable;
   listable_partners: { partner_id: string };
+  partner_listability: { partner_id: string; listable_until: Date | null };
 }
 
 /** Programme settings of Partner Self Service: one row (REG-4's maintenance period). */

@@ -6,6 +6,7 @@ import {
   invitationState,
   isListable,
   leavesNoAdmin,
+  listableUntil,
   noticeThreshold,
   renewalState,
   renewedTermEnd,
@@ -14,6 +15,12 @@ import {
   unlistsLastLocation,
   type StandingFacts,
 } from './self-service.rules.ts';
+import {
+  factsOf,
+  instantsFor,
+  LISTABILITY_CASES,
+  MAINTENANCE_PERIODS,
+} from '../../../test/helpers/listability-cases.ts';
 
 const now = new Date('2026-11-28T12:00:00Z');
 const settings = { maintenanceMonths: 12 };
@@ -53,6 +60,47 @@ describe('Partner Self Service rules', () => {
     for (const status of ['suspended', 'terminated'] as const)
       expect(standingReasons({ ...good, status }, now, settings)).toEqual([status]);
     expect(isListable({ ...good, status: 'applicant' }, now, settings)).toBe(false);
+  });
+
+  it('REG-4, REG-14: listable exactly while no restriction reason holds, i.e. before listableUntil, on every case', () => {
+    let listed = 0;
+    let unlisted = 0;
+    for (const maintenanceMonths of MAINTENANCE_PERIODS) {
+      const s = { maintenanceMonths };
+      for (const instant of instantsFor(s))
+        for (const c of LISTABILITY_CASES) {
+          const facts = factsOf(c);
+          const listable = isListable(facts, instant, s);
+          expect(listable, `${c.name} at ${instant.toISOString()}, ${maintenanceMonths} months`).toBe(
+            standingReasons(facts, instant, s).length === 0,
+          );
+          const until = listableUntil(facts, s);
+          expect(listable).toBe(until !== null && until > instant);
+          if (listable) listed += 1;
+          else unlisted += 1;
+        }
+    }
+    // The cases reach both sides of the rule.
+    expect(listed).toBeGreaterThan(0);
+    expect(unlisted).toBeGreaterThan(0);
+  });
+
+  it('REG-14: listableUntil is null while only a write can list the partner, else the first calendar end', () => {
+    expect(listableUntil(good, settings)).toEqual(new Date('2027-06-01T00:00:00Z'));
+    expect(listableUntil({ ...good, termEndsAt: new Date('2026-12-10T00:00:00Z') }, settings)).toEqual(
+      new Date('2026-12-10T00:00:00Z'),
+    );
+    expect(listableUntil({ ...good, termEndsAt: null }, { maintenanceMonths: 3 })).toEqual(
+      new Date('2026-09-01T00:00:00Z'),
+    );
+    // Already past: a lapsed partner keeps its date, and the comparison with now unlists it.
+    expect(listableUntil({ ...good, termEndsAt: new Date('2026-11-01T00:00:00Z') }, settings)).toEqual(
+      new Date('2026-11-01T00:00:00Z'),
+    );
+    for (const status of ['suspended', 'terminated', 'applicant'] as const)
+      expect(listableUntil({ ...good, status }, settings)).toBeNull();
+    expect(listableUntil({ ...good, hasConfirmedAccount: false }, settings)).toBeNull();
+    expect(listableUntil({ ...good, distributorInfoReviewedAt: null }, settings)).toBeNull();
   });
 
   it('REG-4: the restriction starts at the earlier of the review due date and the term end', () => {

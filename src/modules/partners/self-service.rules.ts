@@ -53,11 +53,25 @@ export function standingReasons(p: StandingFacts, now: Date, settings: PartnerSe
 
 /**
  * REG-14: a partner's listed locations appear in the Partner Locator only while it is
- * registered and not restricted, lapsed, suspended or terminated. The `listable_partners`
- * view (migration 2026_11_28_1930) says the same in SQL for the search.
+ * registered and not restricted, lapsed, suspended or terminated: while `now` is before
+ * listableUntil. The same as "no standingReasons" (self-service.rules.test.ts proves it).
  */
 export function isListable(p: StandingFacts, now: Date, settings: PartnerSettings): boolean {
-  return standingReasons(p, now, settings).length === 0;
+  const until = listableUntil(p, settings);
+  return until !== null && until > now;
+}
+
+/**
+ * REG-4, REG-14: until when a partner is listable. Null while only a write can make it listable
+ * (not registered, no confirmed account, never reviewed); else the moment the calendar ends it, its
+ * term's end or its review's due date, whichever comes first (it may be past: a lapsed partner).
+ * The Partner Locator keeps this on every location row (`partner_locations.listable_until`, kept
+ * by triggers from the `partner_listability` view, migration 2026_12_02_0900, decision 066) and
+ * filters on `listable_until > now`, so a lapse takes effect without any write.
+ */
+export function listableUntil(p: StandingFacts, settings: PartnerSettings): Date | null {
+  if (p.status !== 'registered' || !p.hasConfirmedAccount || !p.distributorInfoReviewedAt) return null;
+  return restrictionStartsAt(p, settings) ?? null;
 }
 
 /**
