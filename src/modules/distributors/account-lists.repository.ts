@@ -186,13 +186,13 @@ export async function removeSupersededRows(
  * or another foreign key, added later turns this off, and the rows are written with every
  * trigger firing as usual.
  */
-async function mayWriteWithoutRowTriggers(trx: Trx): Promise<boolean> {
+export async function mayWriteWithoutRowTriggers(trx: Executor): Promise<boolean> {
   const { rows } = await sql<{ ok: boolean }>`
     SELECT has_parameter_privilege('session_replication_role', 'SET') AND NOT EXISTS (
       SELECT 1 FROM pg_trigger t LEFT JOIN pg_constraint c ON c.oid = t.tgconstraint
       WHERE t.tgrelid = 'distributor_accounts'::regclass
         AND t.tgname <> 'distributor_accounts_announce_eligibility'
-        AND NOT (c.contype = 'f' AND c.confrelid IN ('distributors'::regclass, 'account_uploads'::regclass))
+        AND NOT coalesce(c.contype = 'f' AND c.confrelid IN ('distributors'::regclass, 'account_uploads'::regclass), false)
     ) AND NOT EXISTS (
       SELECT 1 FROM pg_constraint c
       WHERE c.conrelid = 'distributor_accounts'::regclass AND c.contype = 'f'

@@ -196,11 +196,11 @@ export async function processAccountList(
     inFlight = repo.stageRows(ctx.db, uploadId, batch).then(async () => {
       staged += batch.lines.length;
       countRejected();
-      onProgress?.({ ...progress, rowsRead }, 'reading');
       if (Date.now() - lastRecorded >= tuning.progressEveryMs) {
         lastRecorded = Date.now();
         await recordProgress(ctx.db);
       }
+      onProgress?.({ ...progress, rowsRead }, 'reading');
     });
     // Awaited before the next batch or at the end; until then a failure must not go unobserved.
     inFlight.catch(() => undefined);
