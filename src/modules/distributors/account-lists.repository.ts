@@ -87,8 +87,7 @@ export async function failInterruptedUploads(db: Executor, startedBefore: Date):
     .updateTable('account_uploads')
     .set({
       status: 'failed',
-      failure:
-        'The upload was interrupted by a restart; the account list was not changed. Upload the file again.',
+      failure: 'The upload was interrupted by a restart; the account list was not changed. Upload the file again.',
       finished_at: new Date(),
     })
     .where('status', '=', 'processing')

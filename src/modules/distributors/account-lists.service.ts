@@ -49,11 +49,7 @@ export interface UploadProgress {
  * Told after each batch read, then after each chunk saved: first the file is read (rowsRead
  * grows), then the list is saved (rowsWritten grows towards `rowsToSave`).
  */
-export type ProgressListener = (
-  progress: UploadProgress,
-  phase: 'reading' | 'saving',
-  rowsToSave?: number,
-) => void;
+export type ProgressListener = (progress: UploadProgress, phase: 'reading' | 'saving', rowsToSave?: number) => void;
 
 export interface UploadReport extends UploadProgress {
   uploadId: string;
