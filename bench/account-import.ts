@@ -4,7 +4,8 @@
  *
  * - page: the portal started as its own process; a distributor administrator signs in through
  *   the sign-in form and posts the file to the upload page (multipart, as a browser does), which
- *   answers at once; timed until the upload's status (the JSON the page polls) says done;
+ *   answers at once; timed until the upload's status (the JSON the page polls, polled every
+ *   second as the page does) says done;
  * - api: the same file streamed as `text/csv` to the API with the distributor's API key
  *   (BENCH_IMPORT_PATHS=page,api,cli to include it);
  * - cli: `partner-portal import accounts --distributor CODE FILE.csv` (bin/partner-portal.js, the
@@ -282,7 +283,9 @@ async function viaPage(portal: ServerProcess, t: Target, file: string) {
         rejected: status.rowsRejected,
         duplicates: status.duplicates,
       };
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // As often as the page's script asks (public/upload-progress.js): each poll is a request
+    // the portal answers while it imports, and on PGlite it waits its turn for the database.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
   }
 }
 
