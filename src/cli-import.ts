@@ -12,7 +12,7 @@ import {
   importAccountList,
   importDistributors,
   type ImportReport,
-  type UploadProgress,
+  type ProgressListener,
   type UploadReport,
 } from './modules/distributors/index.ts';
 
@@ -179,7 +179,7 @@ export async function importAccountsCommand(
   io.out.write(lines.join('\n') + '\n');
   if (report.status === 'failed') {
     io.err.write(
-      `Stopped at row ${report.rowsRead}: ${report.failure ?? 'the upload failed'} Rows written before it are kept.\n`,
+      `Stopped at row ${report.rowsRead}: ${report.failure ?? 'the upload failed'} The account list was not changed.\n`,
     );
     return 1;
   }
@@ -204,7 +204,7 @@ export async function importContractsCommand(
   let report: ContractImportReport;
   try {
     report = await importContracts(ctx, actor, createReadStream(csv), CLI_META, (p) =>
-      progress.update({ ...p, duplicates: 0 }),
+      progress.update({ ...p, duplicates: 0 }, 'reading'),
     );
   } catch (error) {
     throw refusal(error, csv);
@@ -248,22 +248,32 @@ export async function countLines(file: string): Promise<number> {
 
 /**
  * A progress bar on a terminal; elsewhere (a pipe, a log file, CI) a plain line every 10 %.
- * The total is an estimate (quoted newlines and blank lines), so the bar grows if it is passed.
+ * The rows are read first (the total is an estimate: quoted newlines and blank lines, so the bar
+ * grows if it is passed), then saved to the list in one transaction (decision 067).
  */
-function progressReporter(total: number, out: CliStream): { update: (p: UploadProgress) => void; stop: () => void } {
+function progressReporter(total: number, out: CliStream): { update: ProgressListener; stop: () => void } {
   if (out.isTTY) {
     const bar = new cliProgress.SingleBar(
       {
-        format: 'Importing |{bar}| {percentage}% | {value}/{total} rows | {rejected} rejected | ETA {eta_formatted}',
+        format: '{phase} |{bar}| {percentage}% | {value}/{total} rows | {rejected} rejected | ETA {eta_formatted}',
         hideCursor: true,
         stream: out as NodeJS.WriteStream,
         etaBuffer: 20,
       },
       cliProgress.Presets.shades_classic,
     );
-    bar.start(Math.max(total, 1), 0, { rejected: 0 });
+    bar.start(Math.max(total, 1), 0, { rejected: 0, phase: 'Reading' });
+    let saving = false;
     return {
-      update: (p) => {
+      update: (p, phase, rowsToSave) => {
+        if (phase === 'saving') {
+          if (!saving) {
+            saving = true;
+            bar.start(Math.max(rowsToSave ?? p.rowsWritten, 1), 0, { rejected: p.rowsRejected, phase: 'Saving ' });
+          }
+          bar.update(p.rowsWritten);
+          return;
+        }
         if (p.rowsRead > bar.getTotal()) bar.setTotal(p.rowsRead);
         bar.update(p.rowsRead, { rejected: p.rowsRejected });
       },
@@ -271,13 +281,20 @@ function progressReporter(total: number, out: CliStream): { update: (p: UploadPr
     };
   }
   let nextPercent = 10;
+  let nextSavingPercent = 0;
   return {
-    update: (p) => {
+    update: (p, phase, rowsToSave) => {
+      if (phase === 'saving') {
+        const of = rowsToSave ?? p.rowsWritten;
+        const percent = of > 0 ? Math.min(100, Math.floor((p.rowsWritten * 100) / of)) : 100;
+        if (percent < nextSavingPercent) return;
+        out.write(`Saving: ${p.rowsWritten} of ${of} rows (${percent}%)\n`);
+        nextSavingPercent = Math.floor(percent / 25) * 25 + 25;
+        return;
+      }
       const percent = total > 0 ? Math.min(100, Math.floor((p.rowsRead * 100) / total)) : 100;
       if (percent < nextPercent) return;
-      out.write(
-        `Progress: ${p.rowsRead} of ${total} rows (${percent}%), ${p.rowsWritten} written, ${p.rowsRejected} rejected\n`,
-      );
+      out.write(`Progress: ${p.rowsRead} of ${total} rows (${percent}%), ${p.rowsRejected} rejected\n`);
       nextPercent = Math.floor(percent / 10) * 10 + 10;
     },
     stop: () => undefined,

@@ -10,6 +10,11 @@ export interface CsvProblem {
   message: string;
 }
 
+/** Where readCsv reports problems: an array, or a collector that keeps only the first ones. */
+export interface CsvProblemSink {
+  push(...problems: CsvProblem[]): unknown;
+}
+
 export interface CsvRecord {
   line: number;
   values: Record<string, string>;
@@ -32,7 +37,7 @@ export interface CsvReadOptions {
 export async function* readCsv(
   input: Readable | undefined,
   options: CsvReadOptions,
-  problems: CsvProblem[],
+  problems: CsvProblemSink,
 ): AsyncGenerator<CsvRecord> {
   // A request with a CSV content type but no body never reaches the stream parser.
   if (!input || typeof input.pipe !== 'function')

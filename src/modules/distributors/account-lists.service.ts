@@ -4,7 +4,7 @@ import { announceChange } from '../../platform/cache.ts';
 import type { AppContext, RequestMeta } from '../../platform/context.ts';
 import { isCountryCode, normaliseCountry } from '../../platform/countries.ts';
 import { readCsv, type CsvProblem } from '../../platform/csv.ts';
-import type { Executor } from '../../platform/db.ts';
+import type { Executor, Trx } from '../../platform/db.ts';
 import { AppError } from '../../platform/errors.ts';
 import { translator } from '../../platform/i18n.ts';
 import { violationMessage } from '../../platform/violations.ts';
@@ -18,17 +18,38 @@ import { isUuid } from '../../platform/ids.ts';
 export const ACCOUNT_LIST_COLUMNS = ['account_number', 'reseller_name', 'country', 'status'];
 export const MAX_LIST_ROWS = 2_000_000;
 const LIST_FORMAT = { required: ['account_number'], optional: ACCOUNT_LIST_COLUMNS };
-const BATCH_SIZE = 5000;
 /** Only the first problems are kept: a broken file of a million lines needs the pattern, not every line. */
 const MAX_PROBLEMS_KEPT = 1000;
+
+/**
+ * How an import works through a file (decision 067); tests pass smaller numbers to cross the
+ * boundaries with a few rows.
+ */
+export interface ImportTuning {
+  /** Validated rows staged per statement: the only rows held in memory (two batches at most). */
+  batchRows: number;
+  /** Pages of the staging table (about a hundred rows each) written to the list per statement. */
+  chunkPages: number;
+  /** The upload's progress row is written at most this often (each write is a commit). */
+  progressEveryMs: number;
+}
+
+export const IMPORT_TUNING: Readonly<ImportTuning> = { batchRows: 5000, chunkPages: 250, progressEveryMs: 1000 };
 const english = translator('en');
 
 export interface UploadProgress {
   rowsRead: number;
+  /** While saving: an estimate of the rows saved so far; nothing is saved until every row was read. */
   rowsWritten: number;
   rowsRejected: number;
   duplicates: number;
 }
+
+/**
+ * Told after each batch read, then after each chunk saved: first the file is read (rowsRead
+ * grows), then the list is saved (rowsWritten grows towards `rowsToSave`).
+ */
+export type ProgressListener = (progress: UploadProgress, phase: 'reading' | 'saving', rowsToSave?: number) => void;
 
 export interface UploadReport extends UploadProgress {
   uploadId: string;
@@ -44,11 +65,13 @@ export interface UploadReport extends UploadProgress {
 
 /**
  * REG-2: imports a distributor's list of reseller customer account numbers. The file is read
- * as a stream and written in batches, so a million rows never sit in memory; each batch commits
- * on its own and progress is recorded after each (the page and the CLI show it). A re-upload
- * updates rows instead of duplicating them. At the end, pending claims that the list proves
- * are confirmed: the account is on it, active, under the claimant's own name (decision 018);
- * the others stay pending for the distributor, with the names compared recorded on the claim.
+ * as a stream and staged in batches, so a million rows never sit in memory, with progress
+ * recorded as it goes (the page and the CLI show it); then the whole list is saved in one
+ * transaction, so an upload that fails changes nothing (decision 067). A re-upload updates rows
+ * instead of duplicating them, and numbers missing from it stay on the list. At the end,
+ * pending claims that the list proves are confirmed: the account is on it, active, under the
+ * claimant's own name (decision 018); the others stay pending for the distributor, with the
+ * names compared recorded on the claim.
  */
 export async function importAccountList(
   ctx: AppContext,
@@ -57,10 +80,11 @@ export async function importAccountList(
   input: Readable,
   filename: string,
   meta: RequestMeta,
-  onProgress?: (progress: UploadProgress) => void,
+  onProgress?: ProgressListener,
+  tuning: Readonly<ImportTuning> = IMPORT_TUNING,
 ): Promise<UploadReport> {
   const uploadId = await startAccountListUpload(ctx, actor, distributorId, filename, meta);
-  return processAccountList(ctx, actor, distributorId, uploadId, input, meta, onProgress);
+  return processAccountList(ctx, actor, distributorId, uploadId, input, meta, onProgress, tuning);
 }
 
 /** An upload of an account list as pages and the API show it. */
@@ -124,7 +148,13 @@ export async function startAccountListUpload(
   });
 }
 
-/** The second half of importAccountList: reads the rows of an upload that startAccountListUpload recorded. */
+/**
+ * The second half of importAccountList: reads the rows of an upload that startAccountListUpload
+ * recorded (decision 067). Valid rows are staged in batches, each its own short statement, while
+ * the file streams past; then one transaction writes them to the list, confirms the claims the
+ * list proves, and records the audit rows and the upload's result. A file that fails to read,
+ * a database error or a crash before that commit leaves the list as it was.
+ */
 export async function processAccountList(
   ctx: AppContext,
   actor: Actor,
@@ -132,7 +162,8 @@ export async function processAccountList(
   uploadId: string,
   input: Readable,
   meta: RequestMeta,
-  onProgress?: (progress: UploadProgress) => void,
+  onProgress?: ProgressListener,
+  tuning: Readonly<ImportTuning> = IMPORT_TUNING,
 ): Promise<UploadReport> {
   const distributor = await requireDistributorAccess(ctx, actor, distributorId, 'claims:decide');
   const upload = await repo.findUpload(ctx.db, uploadId);
@@ -140,88 +171,176 @@ export async function processAccountList(
     throw new AppError('not_found', 'Upload in progress was not found.', 404);
 
   const progress: UploadProgress = { rowsRead: 0, rowsWritten: 0, rowsRejected: 0, duplicates: 0 };
-  const problems: CsvProblem[] = [];
-  const duplicateNumbers = new Set<string>();
-  let batch = new Map<string, repo.AccountListRow>();
-
-  const flush = async () => {
-    if (batch.size === 0) return;
-    const rows = [...batch.values()];
-    batch = new Map();
-    const written = await ctx.db.transaction().execute(async (trx) => {
-      const count = await upsertNew(trx, distributorId, uploadId, rows, duplicateNumbers);
-      await announceChange(trx, ELIGIBILITY_TOPIC);
-      return count;
-    });
-    progress.rowsWritten += written;
-    progress.duplicates = duplicateNumbers.size;
-    await repo.recordUploadProgress(ctx.db, uploadId, {
+  const problems = keepFirstProblems(MAX_PROBLEMS_KEPT);
+  let invalidRows = 0;
+  // Rows that failed validation, and lines the CSV parser skipped as malformed.
+  const countRejected = () => (progress.rowsRejected = invalidRows + problems.linesSkipped);
+  const recordProgress = (db: Executor) =>
+    repo.recordUploadProgress(db, uploadId, {
       rows_read: progress.rowsRead,
       rows_written: progress.rowsWritten,
-      rows_rejected: progress.rowsRejected,
+      rows_rejected: countRejected(),
       duplicates: progress.duplicates,
     });
-    onProgress?.({ ...progress });
+  let lastRecorded = Date.now();
+  let staged = 0;
+  // One staging statement runs while the next batch is read (on a PostgreSQL server the two
+  // proceed side by side); the reader waits for it before it sends another.
+  let inFlight: Promise<void> | undefined;
+  const stage = async (batch: repo.StagedColumns, rowsRead: number) => {
+    await inFlight;
+    inFlight = repo.stageRows(ctx.db, uploadId, batch).then(async () => {
+      staged += batch.lines.length;
+      countRejected();
+      if (Date.now() - lastRecorded >= tuning.progressEveryMs) {
+        lastRecorded = Date.now();
+        await recordProgress(ctx.db);
+      }
+      onProgress?.({ ...progress, rowsRead }, 'reading');
+    });
+    // Awaited before the next batch or at the end; until then a failure must not go unobserved.
+    inFlight.catch(() => undefined);
   };
 
   let failure: string | null = null;
   let internal: unknown;
+  let duplicateNumbers: string[] = [];
+  let outcome = { confirmed: 0, mismatched: 0 };
+  let status: 'done' | 'failed' = 'done';
+  await repo.createStaging(ctx.db, uploadId);
   try {
+    let batch = emptyBatch();
     for await (const { line, values } of readCsv(input, { ...LIST_FORMAT, maxRows: MAX_LIST_ROWS }, problems)) {
       progress.rowsRead += 1;
       const parsed = parseAccountRow(line, values);
       if ('problems' in parsed) {
-        progress.rowsRejected += 1;
+        invalidRows += 1;
         problems.push(...parsed.problems);
         continue;
       }
-      if (batch.has(parsed.row.account_number)) duplicateNumbers.add(parsed.row.account_number);
-      batch.set(parsed.row.account_number, parsed.row);
-      if (batch.size >= BATCH_SIZE) await flush();
+      const { row } = parsed;
+      batch.lines.push(line);
+      batch.numbers.push(row.account_number);
+      batch.names.push(row.reseller_name);
+      batch.countries.push(row.country);
+      batch.active.push(row.active);
+      if (batch.lines.length >= tuning.batchRows) {
+        await stage(batch, progress.rowsRead);
+        batch = emptyBatch();
+      }
     }
-    await flush();
+    await stage(batch, progress.rowsRead);
+    await inFlight;
+
+    // Duplicates within the file: the last row of each number is kept, each number reported once.
+    const duplicates = await repo.removeSupersededRows(ctx.db, uploadId, MAX_PROBLEMS_KEPT);
+    duplicateNumbers = duplicates.first;
+    progress.duplicates = duplicates.numbers;
+    progress.rowsWritten = staged - duplicates.rowsRemoved;
+    await recordProgress(ctx.db);
+    const toWrite = progress.rowsWritten;
+
+    // Everything the upload changes, in one transaction.
+    outcome = await ctx.db.transaction().execute(async (trx) => {
+      const applied = await repo.applyStagedRows(trx, distributorId, uploadId, tuning.chunkPages, (done, of) =>
+        onProgress?.({ ...progress, rowsWritten: Math.round((toWrite * done) / Math.max(1, of)) }, 'saving', toWrite),
+      );
+      const confirmed = await confirmListedClaims(trx, actor, distributorId, uploadId, meta);
+      await recordAudit(trx, {
+        actor: auditActor(actor),
+        action: 'account_list.uploaded',
+        subject: { type: 'account_upload', id: uploadId },
+        organisationId: distributor.organisationId,
+        ip: meta.ip,
+        data: {
+          ...progress,
+          rowsChanged: applied.changed,
+          claimsConfirmed: confirmed.confirmed,
+          claimsNameMismatch: confirmed.mismatched,
+        },
+      });
+      await repo.finishUpload(trx, uploadId, {
+        status: 'done',
+        rows_read: progress.rowsRead,
+        rows_written: progress.rowsWritten,
+        rows_rejected: progress.rowsRejected,
+        duplicates: progress.duplicates,
+        problems: reportedProblems(duplicateNumbers, problems.kept),
+        failure: null,
+      });
+      // The list's own trigger announces the change too, unless the rows were written without
+      // row triggers (decision 067); the claims' trigger does for confirmed claims.
+      await announceChange(trx, ELIGIBILITY_TOPIC);
+      await repo.dropStaging(trx, uploadId);
+      return confirmed;
+    });
   } catch (error) {
+    status = 'failed';
     failure =
       error instanceof AppError
         ? error.message
-        : 'The upload stopped because of an internal error; rows written so far are kept.';
+        : 'The upload stopped because of an internal error; the account list was not changed.';
     if (!(error instanceof AppError)) internal = error;
-  }
-  // Lines the CSV parser skipped count as rejected rows too.
-  progress.rowsRejected += problems.filter((p) => p.field === '(line)').length;
-  for (const number of duplicateNumbers)
-    problems.push({
-      line: 0,
-      field: 'account_number',
-      message: `${number} appears more than once in the file; the last row was kept`,
+    await inFlight?.catch(() => undefined);
+    // A crash before this leaves the table behind; the next start drops it (failInterruptedUploads).
+    await repo.dropStaging(ctx.db, uploadId).catch(() => undefined);
+    progress.rowsWritten = 0;
+    await repo.finishUpload(ctx.db, uploadId, {
+      status,
+      rows_read: progress.rowsRead,
+      rows_written: 0,
+      rows_rejected: countRejected(),
+      duplicates: progress.duplicates,
+      problems: reportedProblems(duplicateNumbers, problems.kept),
+      failure,
     });
-
-  const status = failure ? 'failed' : 'done';
-  const outcome = failure
-    ? { confirmed: 0, mismatched: 0 }
-    : await confirmListedClaims(ctx, actor, distributorId, distributor.organisationId, uploadId, progress, meta);
-  problems.sort((a, b) => a.line - b.line);
-  await repo.finishUpload(ctx.db, uploadId, {
-    status,
-    rows_read: progress.rowsRead,
-    rows_written: progress.rowsWritten,
-    rows_rejected: progress.rowsRejected,
-    duplicates: progress.duplicates,
-    problems: problems.slice(0, MAX_PROBLEMS_KEPT),
-    failure,
-  });
+  }
   // The upload is marked failed first; then the caller's error handler logs the cause.
   if (internal) throw internal;
+  const reported = reportedProblems(duplicateNumbers, problems.kept);
   return {
     uploadId,
     status,
     ...progress,
     claimsConfirmed: outcome.confirmed,
     claimsNameMismatch: outcome.mismatched,
-    problems: problems.slice(0, MAX_PROBLEMS_KEPT),
-    problemsOmitted: Math.max(0, problems.length - MAX_PROBLEMS_KEPT),
+    problems: reported,
+    problemsOmitted: Math.max(0, progress.duplicates + problems.total - reported.length),
     failure,
   };
+}
+
+const emptyBatch = (): repo.StagedColumns => ({ lines: [], numbers: [], names: [], countries: [], active: [] });
+
+/** Keeps the first problems of a file and counts them all, so a file of bad lines cannot fill the memory. */
+function keepFirstProblems(cap: number) {
+  const kept: CsvProblem[] = [];
+  const sink = {
+    kept,
+    total: 0,
+    /** Lines the CSV parser skipped (malformed): rejected rows too. */
+    linesSkipped: 0,
+    push(...found: CsvProblem[]) {
+      for (const problem of found) {
+        sink.total += 1;
+        if (problem.field === '(line)') sink.linesSkipped += 1;
+        if (kept.length < cap) kept.push(problem);
+      }
+    },
+  };
+  return sink;
+}
+
+/** Duplicates first (they concern the whole file), then the lines in order; the first MAX_PROBLEMS_KEPT. */
+function reportedProblems(duplicateNumbers: readonly string[], lineProblems: readonly CsvProblem[]): CsvProblem[] {
+  return [
+    ...duplicateNumbers.map((number) => ({
+      line: 0,
+      field: 'account_number',
+      message: `${number} appears more than once in the file; the last row was kept`,
+    })),
+    ...[...lineProblems].sort((a, b) => a.line - b.line),
+  ].slice(0, MAX_PROBLEMS_KEPT);
 }
 
 /**
@@ -230,50 +349,37 @@ export async function processAccountList(
  * another company (or none) stays pending, with both names recorded for the distributor to decide.
  */
 async function confirmListedClaims(
-  ctx: AppContext,
+  trx: Trx,
   actor: Actor,
   distributorId: string,
-  organisationId: string,
   uploadId: string,
-  progress: UploadProgress,
   meta: RequestMeta,
 ): Promise<{ confirmed: number; mismatched: number }> {
-  return ctx.db.transaction().execute(async (trx) => {
-    let confirmed = 0;
-    let mismatched = 0;
-    for (const claim of await claims.pendingClaimsOnList(trx, distributorId)) {
-      const match: NameMatch = matchListedCompany(claim.applicant_name, claim.listed_name);
-      const updated = await claims.recordListMatch(trx, claim.id, {
-        listed_name: match.listedName,
-        name_match_score: match.score,
-        name_matched: match.matched,
-      });
-      if (!updated) continue;
-      if (!match.matched) {
-        mismatched += 1;
-        continue;
-      }
-      confirmed += 1;
-      await recordAudit(trx, {
-        actor: auditActor(actor),
-        action: 'claim.confirmed',
-        subject: { type: 'account_claim', id: claim.id },
-        organisationId: claim.partner_id,
-        ip: meta.ip,
-        data: { source: 'list', distributorId, accountNumber: claim.account_number, uploadId, nameMatch: match },
-      });
+  let confirmed = 0;
+  let mismatched = 0;
+  for (const claim of await claims.pendingClaimsOnList(trx, distributorId)) {
+    const match: NameMatch = matchListedCompany(claim.applicant_name, claim.listed_name);
+    const updated = await claims.recordListMatch(trx, claim.id, {
+      listed_name: match.listedName,
+      name_match_score: match.score,
+      name_matched: match.matched,
+    });
+    if (!updated) continue;
+    if (!match.matched) {
+      mismatched += 1;
+      continue;
     }
+    confirmed += 1;
     await recordAudit(trx, {
       actor: auditActor(actor),
-      action: 'account_list.uploaded',
-      subject: { type: 'account_upload', id: uploadId },
-      organisationId,
+      action: 'claim.confirmed',
+      subject: { type: 'account_claim', id: claim.id },
+      organisationId: claim.partner_id,
       ip: meta.ip,
-      data: { ...progress, claimsConfirmed: confirmed, claimsNameMismatch: mismatched },
+      data: { source: 'list', distributorId, accountNumber: claim.account_number, uploadId, nameMatch: match },
     });
-    await announceChange(trx, ELIGIBILITY_TOPIC);
-    return { confirmed, mismatched };
-  });
+  }
+  return { confirmed, mismatched };
 }
 
 function parseAccountRow(
@@ -299,28 +405,6 @@ function parseAccountRow(
       active: status === 'active',
     },
   };
-}
-
-/**
- * Upserts one batch. A number already written by this same upload (an earlier batch) is a
- * duplicate: the WHERE on the conflict update lets it through, and it is noted once.
- */
-async function upsertNew(
-  db: Executor,
-  distributorId: string,
-  uploadId: string,
-  rows: repo.AccountListRow[],
-  duplicates: Set<string>,
-): Promise<number> {
-  const existing = await repo.numbersWrittenBy(
-    db,
-    distributorId,
-    uploadId,
-    rows.map((r) => r.account_number),
-  );
-  for (const number of existing) duplicates.add(number);
-  await repo.upsertAccounts(db, distributorId, uploadId, rows);
-  return rows.length - existing.length;
 }
 
 /** How many list rows a distributor has (the portal shows it). */
@@ -374,7 +458,13 @@ export async function listUploads(ctx: AppContext, actor: Actor, distributorId: 
 /**
  * At start-up: the embedded database has one process, so any upload still processing was
  * interrupted; a shared server may have other processes importing, so only old ones count.
+ * The rows they had staged are dropped; their lists were never changed.
  */
 export async function failInterruptedUploads(ctx: AppContext, sharedServer: boolean): Promise<number> {
-  return repo.failInterruptedUploads(ctx.db, sharedServer ? new Date(Date.now() - 60 * 60_000) : new Date());
+  const failed = await repo.failInterruptedUploads(
+    ctx.db,
+    sharedServer ? new Date(Date.now() - 60 * 60_000) : new Date(),
+  );
+  await repo.dropAbandonedStaging(ctx.db);
+  return failed;
 }

@@ -9,6 +9,7 @@ export {
 export {
   importAccountList,
   failInterruptedUploads,
+  type ProgressListener,
   type UploadProgress,
   type UploadReport,
 } from './account-lists.service.ts';

@@ -1,5 +1,4 @@
-import { createReadStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { createReadStream, rmSync } from 'node:fs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../../platform/auth.ts';
 import type { RequestMeta } from '../../platform/context.ts';
@@ -44,7 +43,9 @@ export async function accountListPages(app: FastifyInstance, { appCtx, access }:
     const job = processAccountList(appCtx(), actor, distributorId, uploadId, createReadStream(file.path), meta)
       .then(() => undefined)
       .catch((error: unknown) => app.log.error({ err: error, uploadId }, 'account list upload failed'))
-      .finally(() => rm(file.path, { force: true }));
+      // Synchronously: an asynchronous rm waits for turns of the event loop, which on PGlite can
+      // come only after the requests that queued behind the upload's transaction have answered.
+      .finally(() => rmSync(file.path, { force: true }));
     running.add(job);
     void job.finally(() => running.delete(job));
   };
