@@ -1,6 +1,12 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyServerOptions,
+} from 'fastify';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
@@ -25,6 +31,7 @@ import { registerOpenApi } from './platform/openapi.ts';
 import { projectPath } from './platform/paths.ts';
 import { lazySchemaCompilers } from './platform/lazy-schemas.ts';
 import { securityHeaders } from './platform/security-headers.ts';
+import { loggedRequest } from './platform/redact.ts';
 import { csrfHmacKey, csrfUserInfo, hasSessionCookie } from './platform/csrf.ts';
 import { registerRouteSecurity, registerTextSafety } from './platform/route-security.ts';
 import { renderErrorPage } from './platform/views/error-page.tsx';
@@ -67,8 +74,13 @@ export interface BuildOptions {
 
 export async function buildApp({ config, db, logger }: BuildOptions): Promise<FastifyInstance> {
   const headers = securityHeaders({ production: config.isProduction });
+  // Request lines never show a link's secret (platform/redact.ts).
+  const logging: FastifyServerOptions['logger'] =
+    logger === false
+      ? false
+      : { level: config.logLevel, ...(logger === true ? {} : logger), serializers: { req: loggedRequest } };
   const app = Fastify({
-    logger: logger ?? { level: config.logLevel },
+    logger: logging,
     bodyLimit: 1024 * 1024,
     trustProxy: config.trustProxy,
     requestIdHeader: 'x-request-id',

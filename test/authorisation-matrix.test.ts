@@ -3,10 +3,9 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './helpers/app.ts';
-import { sessionFor } from './helpers/fixtures.ts';
 import { REQUESTS, type MatrixRequest } from './authorisation-matrix/requests.ts';
 import { formatMatrix, readMatrix } from './authorisation-matrix/table.ts';
-import { buildWorld, ROLE_KEYS, type RoleKey, type World } from './authorisation-matrix/world.ts';
+import { buildWorld, credentialHeaders, ROLE_KEYS, type RoleKey, type World } from './authorisation-matrix/world.ts';
 
 /**
  * #16.4 authorisation matrix: every operation of the served OpenAPI document, asked by every
@@ -27,10 +26,10 @@ let request = 0;
 
 /** Sends one request as `role`, with a session of its own (sign-out and resets end sessions). */
 async function send(role: RoleKey, method: string, req: MatrixRequest): Promise<{ status: number; body: string }> {
-  const credential = world.credentials[role];
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (credential.kind === 'key') headers.authorization = `Bearer ${credential.secret}`;
-  if (credential.kind === 'session') headers.cookie = `pp_session=${await sessionFor(t.ctx, credential.actor)}`;
+  const headers: Record<string, string> = {
+    accept: 'application/json',
+    ...(await credentialHeaders(t.ctx, world.credentials[role])),
+  };
   if (req.csv !== undefined) headers['content-type'] = 'text/csv';
   request += 1;
   const res = await t.app.inject({

@@ -64,7 +64,11 @@ const PATH_ERRORS: Record<number, { description: string; code: string; message: 
     message: 'A part of the address is longer than 100 characters.',
   },
 };
-/** Only operations with a request body can meet these. */
+/**
+ * Any request that can carry a body can meet these: one with a request body, and also a POST,
+ * PUT, PATCH or DELETE that takes none but is sent one anyway (Fastify parses it by its content
+ * type before the route sees it). Only GET and HEAD bodies are never parsed.
+ */
 const BODY_ERRORS: Record<number, { description: string; code: string; message: string }> = {
   413: {
     description: 'The request body is over the 1 MiB limit.',
@@ -129,7 +133,11 @@ export function completeDocument(doc: {
       op.security ??= [];
       const responses = (op.responses ??= {});
       const wanted = path.startsWith('/api/')
-        ? { ...API_ERRORS, ...(path.includes('{') ? PATH_ERRORS : {}), ...(op.requestBody ? BODY_ERRORS : {}) }
+        ? {
+            ...API_ERRORS,
+            ...(path.includes('{') ? PATH_ERRORS : {}),
+            ...(op.requestBody || method !== 'get' ? BODY_ERRORS : {}),
+          }
         : { 401: API_ERRORS[401]! };
       for (const [status, e] of Object.entries(wanted)) {
         const declared = responses[status];

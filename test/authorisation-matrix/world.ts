@@ -26,6 +26,7 @@ import {
   createPartner,
   createUser,
   insertClaim,
+  sessionFor,
   testMeta,
   type DistributorFixture,
   type PartnerFixture,
@@ -59,6 +60,16 @@ export type RoleKey = (typeof ROLE_KEYS)[number];
 
 /** How a role authenticates: nothing, a session of this user, or this API key. */
 export type Credential = { kind: 'none' } | { kind: 'session'; actor: Actor } | { kind: 'key'; secret: string };
+
+/**
+ * The headers that present a role's credential: a new session of its user (so that one
+ * request's sign-out does not end the next one's), its API key, or nothing.
+ */
+export async function credentialHeaders(ctx: AppContext, credential: Credential): Promise<Record<string, string>> {
+  if (credential.kind === 'key') return { authorization: `Bearer ${credential.secret}` };
+  if (credential.kind === 'session') return { cookie: `pp_session=${await sessionFor(ctx, credential.actor)}` };
+  return {};
+}
 
 const DAY = 86_400_000;
 const iso = (d: Date) => d.toISOString().slice(0, 10);

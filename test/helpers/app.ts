@@ -28,11 +28,17 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
   });
 }
 
-/** The app on a fresh database, driven through app.inject (no socket). */
-export async function createTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
+/**
+ * The app on a fresh database, driven through app.inject (no socket). `logger` (pino options,
+ * e.g. a level and a stream) lets a test read what the app logs; by default it logs nothing.
+ */
+export async function createTestApp(
+  overrides: Record<string, string> = {},
+  options: { logger?: object } = {},
+): Promise<TestApp> {
   const database = await createTestDatabase();
   const config = testConfig(overrides);
-  const app = await buildApp({ config, db: database.db, logger: false });
+  const app = await buildApp({ config, db: database.db, logger: options.logger ?? false });
   await app.ready();
   // Every /api/ answer in the tests is held to the served OpenAPI document (issue #17).
   validateApiResponses(app);

@@ -1,3 +1,5 @@
+import { redactTokens } from '../../platform/redact.ts';
+
 /** After this many failed deliveries a message is marked failed and left for an operator. */
 export const MAX_DELIVERY_ATTEMPTS = 8;
 const BASE_DELAY_MS = 30_000;
@@ -21,10 +23,11 @@ export const CLAIM_LEASE_MS = 2 * 60_000;
 export const REDACTED_TOKEN = 'removed-after-delivery';
 
 /**
- * A delivered message's body without the secrets in its links (`token=…`): the outbox keeps a
- * record of what was sent, not a second copy of every live sign-in, reset or invitation link.
- * The local mailbox transport is exempt — there the outbox is the mailbox (decision 020).
+ * A delivered message's body without the secrets in its links (`token=…`, the one place a link
+ * carries a secret; `redactTokens`): the outbox keeps a record of what was sent, not a second
+ * copy of every live sign-in, reset or invitation link. The local mailbox transport is exempt —
+ * there the outbox is the mailbox (decision 020).
  */
 export function redactDelivered(body: string): string {
-  return body.replace(/\b(token=)[A-Za-z0-9_-]{16,}/g, `$1${REDACTED_TOKEN}`);
+  return redactTokens(body, REDACTED_TOKEN);
 }

@@ -252,10 +252,13 @@ export async function colleaguePages(app: FastifyInstance): Promise<void> {
     ),
   );
 
-  // Accepting: the link shows who invited whom to which company; joining is a POST with CSRF.
-  app.get<{ Params: { token: string } }>('/partner/invitations/:token', async (req, reply) => {
+  // Accepting: the link shows who invited whom to which company; joining is a POST with CSRF. The
+  // secret travels as `token`, in the link's query and then in the form, never in the path, so
+  // that delivered emails and request logs lose it (platform/redact.ts, decision 061).
+  app.get('/partner/join', async (req, reply) => {
     if (!signedIn(req, reply)) return reply;
-    const invitation = await previewInvitation(ctx(), req.actor, req.params.token);
+    const token = formField(req.query, 'token');
+    const invitation = await previewInvitation(ctx(), req.actor, token);
     const page = partnerPageCtx(req, reply);
     const { t } = page;
     return sendPage(
@@ -269,16 +272,18 @@ export async function colleaguePages(app: FastifyInstance): Promise<void> {
             role: t(`roles.${invitation.role}`),
           })}
         </p>
-        <form method="post" action={`/partner/invitations/${encodeURIComponent(req.params.token)}`}>
+        <form method="post" action="/partner/join">
           <CsrfField token={page.csrfToken} />
+          <input type="hidden" name="token" value={token} />
           <button type="submit">{t('partner.join.accept')}</button>
         </form>
       </Layout>,
     );
   });
-  app.post<{ Params: { token: string } }>('/partner/invitations/:token', async (req, reply) => {
-    if (!signedIn(req, reply, `/partner/invitations/${encodeURIComponent(req.params.token)}`)) return reply;
-    const partnerId = await acceptInvitation(ctx(), req.actor, req.params.token, requestMeta(req));
+  app.post('/partner/join', async (req, reply) => {
+    const token = formField(req.body, 'token');
+    if (!signedIn(req, reply, `/partner/join?token=${encodeURIComponent(token)}`)) return reply;
+    const partnerId = await acceptInvitation(ctx(), req.actor, token, requestMeta(req));
     return reply.redirect(`/partner/${partnerId}?notice=joined`, 303);
   });
 }

@@ -69,7 +69,7 @@ export async function listColleagues(
   return { colleagues: await colleaguesOf(ctx.db, partner.id), invitations };
 }
 
-const inviteUrl = (ctx: AppContext, token: string) => `${ctx.config.publicUrl}/partner/invitations/${token}`;
+const inviteUrl = (ctx: AppContext, token: string) => `${ctx.config.publicUrl}/partner/join?token=${token}`;
 
 /** Invites a colleague by email for 7 days. An open invitation of the same address is refused (resend it); an expired one is not. */
 export async function inviteColleague(

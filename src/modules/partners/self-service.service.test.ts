@@ -256,7 +256,7 @@ describe('Partner Self Service (issue #12)', () => {
       ),
     ).rejects.toMatchObject({ code: 'invitation_pending' });
     const link = pathOf(await latestLinkTo(t.ctx, invitee));
-    const token = link.split('/').pop()!;
+    const token = new URLSearchParams(link.split('?')[1]).get('token')!;
     const stranger = await createUser(t.ctx);
     await expect(acceptInvitation(t.ctx, stranger, token, testMeta)).rejects.toMatchObject({
       code: 'invitation_not_for_you',
@@ -313,8 +313,11 @@ describe('Partner Self Service (issue #12)', () => {
     expect(
       await t.ctx.db.selectFrom('user_roles').select('role').where('user_id', '=', joiner.userId).execute(),
     ).toEqual([]);
-    expect((await client.post(link, {}, { csrf: false })).statusCode).toBe(403);
-    const joined = await client.post(link, {});
+    // The secret is a `token` parameter, never a path segment (decision 061); the form posts it back.
+    expect(link).toMatch(/^\/partner\/join\?token=[A-Za-z0-9_-]{43}$/);
+    const token = new URLSearchParams(link.split('?')[1]).get('token')!;
+    expect((await client.post('/partner/join', { token }, { csrf: false })).statusCode).toBe(403);
+    const joined = await client.post('/partner/join', { token });
     expect(joined.statusCode).toBe(303);
     expect(joined.headers.location).toBe(`/partner/${partner.id}?notice=joined`);
     expect(
