@@ -206,8 +206,12 @@ async function measureSql(engine: Engine, db: Db, centres: Coordinates[]): Promi
   });
 }
 
-/** EXPLAIN ANALYZE of a query as Kysely compiles it (the portal's is captured as it runs). */
-async function plan(db: Db, run: (db: Db) => Promise<unknown>): Promise<string> {
+/**
+ * EXPLAIN ANALYZE of a query as Kysely compiles it (the portal's is captured as it runs); with
+ * `generic`, on a server, also the generic plan a prepared statement settles on after its fifth
+ * run (the portal prepares its first pages, locator.repository.ts), on this one connection.
+ */
+async function plan(db: Db, run: (db: Db) => Promise<unknown>, generic = false): Promise<string[]> {
   let captured: CompiledQuery | undefined;
   const capturing = db.withPlugin({
     transformQuery: (args) => {
@@ -217,10 +221,36 @@ async function plan(db: Db, run: (db: Db) => Promise<unknown>): Promise<string> 
     transformResult: async (args) => args.result,
   });
   await run(capturing);
-  const explained = await db.executeQuery<Record<string, string>>(
-    CompiledQuery.raw(`EXPLAIN (ANALYZE, COSTS OFF) ${captured!.sql}`, [...captured!.parameters]),
-  );
-  return explained.rows.map((r) => Object.values(r)[0]).join('\n');
+  const { sql: text, parameters } = captured!;
+  const explain = async (statement: string) =>
+    (await db.executeQuery<Record<string, string>>(CompiledQuery.raw(statement, [...parameters]))).rows
+      .map((r) => Object.values(r)[0])
+      .join('\n');
+  const plans = [await explain(`EXPLAIN (ANALYZE, COSTS OFF) ${text}`)];
+  if (generic) {
+    await db.executeQuery(CompiledQuery.raw(`PREPARE bench_generic AS ${text}`));
+    await db.executeQuery(CompiledQuery.raw('SET plan_cache_mode = force_generic_plan'));
+    // EXPLAIN takes no bound parameters: the values go in as literals.
+    const literal = (v: unknown) =>
+      v === null
+        ? 'NULL'
+        : typeof v === 'number'
+          ? String(v)
+          : `'${(v instanceof Date ? v.toISOString() : String(v)).replace(/'/g, "''")}'`;
+    const args = parameters.map(literal).join(', ');
+    plans.push(
+      (
+        await db.executeQuery<Record<string, string>>(
+          CompiledQuery.raw(`EXPLAIN (ANALYZE, COSTS OFF) EXECUTE bench_generic(${args})`),
+        )
+      ).rows
+        .map((r) => Object.values(r)[0])
+        .join('\n'),
+    );
+    await db.executeQuery(CompiledQuery.raw('RESET plan_cache_mode'));
+    await db.executeQuery(CompiledQuery.raw('DEALLOCATE bench_generic'));
+  }
+  return plans;
 }
 
 /** Decision 048: the page is cheap only when the GiST index is read nearest first and nothing sorts. */
@@ -232,7 +262,8 @@ interface Prepared {
   loadSeconds: number;
   listableLocations: number;
   sql: SqlResult[];
-  plans: { portal: string; before: string };
+  /** The portal's plan, and on a server also its generic (prepared) plan; the one before. */
+  plans: { portal: string[]; before: string };
   settingsChange: { seconds: number; locations: number };
   baselineEnv?: Record<string, string>;
 }
@@ -270,8 +301,8 @@ async function prepare(engine: Engine, places: Place[], centres: Coordinates[]):
     step(
       `${ENGINE_NAMES[engine]}: loaded in ${loaded.seconds} s; ${loaded.listable.toLocaleString('en')} locations listable now`,
     );
-    const portalPlan = await plan(db, (d) => candidates[0]!.run(d, centres[0]!));
-    const beforePlan = await plan(db, (d) => before(centres[0]!).execute(d));
+    const portalPlan = await plan(db, (d) => candidates[0]!.run(d, centres[0]!), engine === 'postgres');
+    const [beforePlan] = await plan(db, (d) => before(centres[0]!).execute(d));
     const sqlResults = await measureSql(engine, db, centres);
     // What decision 066 costs at write time: a new maintenance period rewrites every listable location.
     const t0 = performance.now();
@@ -291,7 +322,7 @@ async function prepare(engine: Engine, places: Place[], centres: Coordinates[]):
       loadSeconds: loaded.seconds,
       listableLocations: loaded.listable,
       sql: sqlResults,
-      plans: { portal: portalPlan, before: beforePlan },
+      plans: { portal: portalPlan, before: beforePlan! },
       settingsChange,
     };
     await db.destroy();
@@ -425,10 +456,10 @@ function rowsOf(engine: Engine, prepared: Prepared, http: Partial<Http>): Result
     Object.keys(r.statusCodes).some((code) => code !== '200') || r.errors + r.timeouts > 0
       ? `; unexpected answers ${JSON.stringify(r.statusCodes)}, ${r.errors} errors, ${r.timeouts} timeouts`
       : '';
-  const ordered = indexOrdered(prepared.plans.portal);
+  const ordered = prepared.plans.portal.every(indexOrdered);
   const planNote = ordered
-    ? 'the plan reads the GiST index in <-> order, no Sort'
-    : `the plan (details.${engine}.plans.portal) does NOT read the GiST index in <-> order without a Sort` +
+    ? `the plan${engine === 'postgres' ? ' (custom and generic)' : ''} reads the GiST index in <-> order, no Sort`
+    : `a plan (details.${engine}.plans.portal) does NOT read the GiST index in <-> order without a Sort` +
       (QUICK ? ' (expected at this size: the planner estimates 0.1 % of the rows in the box, fewer than a page)' : '');
   const described: Record<Search, string> = {
     uncached: `HTTP GET /api/v1/partners/search?latitude=…&longitude=…&radius=${SETTINGS.radiusKm}, ${SETTINGS.cities.toLocaleString('en')} places in turn (never cached: every search a query)`,
@@ -548,7 +579,7 @@ async function main(): Promise<number> {
         ),
       ])}`,
     );
-    console.log(`\n${ENGINE_NAMES[engine]} plan of the portal's query:\n${prepared.plans.portal}`);
+    console.log(`\n${ENGINE_NAMES[engine]} plans of the portal's query:\n${prepared.plans.portal.join('\n\n')}`);
   }
   const machine = await machineRecord.finish(ENGINES.includes('postgres') ? ws.databaseUrl : undefined);
   const file = writeResult({
