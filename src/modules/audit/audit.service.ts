@@ -54,10 +54,11 @@ const CHAIN_BATCH = 1000;
  * Links every committed, not yet linked audit row into the hash chain; returns how many. One
  * chainer at a time, in any process, holds the chain's lock for one short transaction per batch
  * (its own commit included). Rows are taken in id order among those committed when the batch
- * reads the queue, so a row whose transaction committed before another transaction began is
- * always linked before that transaction's rows; a row whose transaction commits later, even
- * with a lower id, is linked by a later batch. The links and the removal from the queue commit
- * together, so a crash at any point leaves every row linked or still queued.
+ * reads the queue, so a row written after another transaction committed (it has a higher id,
+ * and is never visible before that transaction's rows) is always linked after them; a row whose
+ * transaction commits later, even with a lower id, is linked by a later batch. The links and the
+ * removal from the queue commit together, so a crash at any point leaves every row linked or
+ * still queued.
  */
 export async function chainPendingAudit(db: Db, batch = CHAIN_BATCH): Promise<number> {
   let linked = 0;
