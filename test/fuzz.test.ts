@@ -54,7 +54,9 @@ const perOperation = Math.ceil(RUNS / rows.length);
 
 /** Writes a refused request may make by design: counters and audited failed guesses (decision 031). */
 const WRITES_ALLOWED_ON_REFUSAL = {
-  skipTables: ['rate_limit_hits', 'sign_in_throttle'],
+  // audit_unchained and audit_chain follow audit_log row for row (decision 068): audit_log's
+  // rows are what is checked, by action.
+  skipTables: ['rate_limit_hits', 'sign_in_throttle', 'audit_unchained', 'audit_chain'],
   allowedAuditActions: ['pica.registration_key_failed'],
 };
 /** Operations that end the caller's own session when they succeed: these get a session each time. */
