@@ -12,7 +12,8 @@
  *   compiled CLI), its own process, as an operator runs it, timed from spawn to exit (its start
  *   included); the portal is stopped first (on PGlite one process holds a data directory).
  *
- * Files of 100 k, 300 k and 1 M rows (BENCH_QUICK=1: 2 k and 10 k; BENCH_IMPORT_SIZES overrides),
+ * Files of 100 k, 300 k and 1 M rows (BENCH_QUICK=1: 2 k and 10 k, PostgreSQL only; BENCH_IMPORT_SIZES
+ * and BENCH_ENGINES override),
  * drawn from a seed: account numbers in several distributors' formats, company names in many
  * scripts, about 0.5 % numbers repeated later in the file and 0.1 % rows with a bad number,
  * country or status. Every import goes to a distributor of its own whose list starts empty.
@@ -73,7 +74,8 @@ const SIZES = process.env.BENCH_IMPORT_SIZES
     ? [2_000, 10_000]
     : [100_000, 300_000, 1_000_000];
 const PATHS = (process.env.BENCH_IMPORT_PATHS ?? 'page,cli').split(',') as ImportPath[];
-const ENGINES = (process.env.BENCH_ENGINES ?? 'postgres,pglite').split(',') as Engine[];
+// The quick run measures PostgreSQL only, as the page benchmark does (BENCH_ENGINES overrides).
+const ENGINES = (process.env.BENCH_ENGINES ?? (QUICK ? 'postgres' : 'postgres,pglite')).split(',') as Engine[];
 const SEED = fromEnv('BENCH_SEED', 67);
 const TARGET = { rows: 1_000_000, seconds: 30, memoryRatio: 1.25 };
 const PASSWORD = 'bench-password-2026';

@@ -207,8 +207,8 @@ export async function processAccountList(
   let duplicateNumbers: string[] = [];
   let outcome = { confirmed: 0, mismatched: 0 };
   let status: 'done' | 'failed' = 'done';
-  await repo.createStaging(ctx.db, uploadId);
   try {
+    await repo.createStaging(ctx.db, uploadId);
     let batch = emptyBatch();
     for await (const { line, values } of readCsv(input, { ...LIST_FORMAT, maxRows: MAX_LIST_ROWS }, problems)) {
       progress.rowsRead += 1;
