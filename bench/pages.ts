@@ -39,7 +39,7 @@ import {
   workspace,
   type Engine,
 } from './lib/portal-bench.ts';
-import { exitCodeFor, QUICK, row, startMachineRecord, writeResult, type ResultRow } from './lib/results.ts';
+import { exitCodeFor, QUICK, row, startMachineRecord, writeResult, type ResultRow, runAndExit } from './lib/results.ts';
 
 const SETTINGS = {
   connections: fromEnv('BENCH_CONNECTIONS', 10),
@@ -330,12 +330,4 @@ async function main(): Promise<number> {
   return exitCodeFor(rows);
 }
 
-let code = 1;
-try {
-  code = await main();
-} catch (error) {
-  console.error(error);
-} finally {
-  await ws.cleanUp();
-}
-process.exit(code);
+await runAndExit(main, () => ws.cleanUp());

@@ -62,7 +62,16 @@ import {
   type Engine,
 } from './lib/portal-bench.ts';
 import { loadLocatorData } from './lib/locator-data.ts';
-import { exitCodeFor, QUICK, round, row, startMachineRecord, writeResult, type ResultRow } from './lib/results.ts';
+import {
+  exitCodeFor,
+  QUICK,
+  round,
+  row,
+  startMachineRecord,
+  writeResult,
+  type ResultRow,
+  runAndExit,
+} from './lib/results.ts';
 
 const SETTINGS = {
   locations: fromEnv('BENCH_LOCATIONS', QUICK ? 20_000 : 1_000_000),
@@ -622,12 +631,4 @@ async function main(): Promise<number> {
   return exitCodeFor(rows);
 }
 
-let code = 1;
-try {
-  code = await main();
-} catch (error) {
-  console.error(error);
-} finally {
-  await ws.cleanUp();
-}
-process.exit(code);
+await runAndExit(main, () => ws.cleanUp());

@@ -30,7 +30,16 @@ import {
   type ServerProcess,
   type Target,
 } from './lib/harness.ts';
-import { exitCodeFor, QUICK, round, row, startMachineRecord, writeResult, type ResultRow } from './lib/results.ts';
+import {
+  exitCodeFor,
+  QUICK,
+  round,
+  row,
+  startMachineRecord,
+  writeResult,
+  type ResultRow,
+  runAndExit,
+} from './lib/results.ts';
 
 const fromEnv = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
 /** BENCH_* variables change the load for experiments; the README's numbers use the defaults. */
@@ -508,13 +517,7 @@ async function main(): Promise<number> {
   return exitCodeFor(rows);
 }
 
-let code = 1;
-try {
-  code = await main();
-} catch (error) {
-  console.error(error);
-} finally {
+await runAndExit(main, async () => {
   await cleanUp();
   clearTimeout(deadline);
-}
-process.exit(code);
+});

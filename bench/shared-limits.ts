@@ -1,3 +1,4 @@
+import { runAndExit } from './lib/results.ts';
 /**
  * #16 item 3, decision 059: what counting a rate-limited request in a store shared by every
  * process costs, against the in-memory store (one per process) measured in the same run.
@@ -401,10 +402,4 @@ async function main(): Promise<number> {
   }
 }
 
-let code = 1;
-try {
-  code = await main();
-} catch (error) {
-  console.error(error);
-}
-process.exit(code);
+await runAndExit(main);

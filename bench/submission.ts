@@ -36,7 +36,7 @@ import {
   step,
   workspace,
 } from './lib/portal-bench.ts';
-import { exitCodeFor, QUICK, row, startMachineRecord, writeResult } from './lib/results.ts';
+import { exitCodeFor, QUICK, row, startMachineRecord, writeResult, runAndExit } from './lib/results.ts';
 
 const SETTINGS = {
   applicants: fromEnv('BENCH_APPLICANTS', QUICK ? 1_500 : 6_000),
@@ -302,12 +302,4 @@ async function main(): Promise<number> {
   return exitCodeFor([result]);
 }
 
-let code = 1;
-try {
-  code = await main();
-} catch (error) {
-  console.error(error);
-} finally {
-  await ws.cleanUp();
-}
-process.exit(code);
+await runAndExit(main, () => ws.cleanUp());

@@ -136,3 +136,22 @@ export function writeResult(result: BenchResult): string {
 export function exitCodeFor(rows: readonly ResultRow[]): 0 | 3 {
   return rows.some((r) => r.met === false) ? 3 : 0;
 }
+
+/**
+ * Runs a benchmark's main and exits with its code (1 when it threw), after `cleanUp` (throwaway
+ * databases and directories) whatever happened.
+ */
+export async function runAndExit(
+  main: () => Promise<number>,
+  cleanUp: () => Promise<void> | void = () => {},
+): Promise<never> {
+  let code = 1;
+  try {
+    code = await main();
+  } catch (error) {
+    console.error(error);
+  } finally {
+    await cleanUp();
+  }
+  process.exit(code);
+}
