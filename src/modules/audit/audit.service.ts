@@ -174,19 +174,10 @@ export async function listAudit(
   // Every row committed before this request is linked, so every row shown has its hash.
   await chainPendingAudit(ctx.db);
   const rows = await repo.findRows(ctx.db, filter, Math.min(Math.max(limit, 1), 10_000));
-  return rows.map((r) => ({
-    id: r.id,
-    occurredAt: r.occurred_at,
-    actorUserId: r.actor_user_id,
-    actor: r.actor_label,
-    action: r.action,
-    subjectType: r.subject_type,
-    subjectId: r.subject_id,
-    organisationId: r.organisation_id,
-    ip: r.ip,
-    data: r.data,
-    hash: r.hash,
-  }));
+  return rows.map((r) => {
+    const { actorLabel, ...facts } = factsOf(r);
+    return { id: r.id, ...facts, actor: actorLabel, hash: r.hash };
+  });
 }
 
 export async function exportAuditCsv(ctx: AppContext, actor: Actor | null, filter: repo.AuditFilter): Promise<string> {
