@@ -15,3 +15,13 @@ export function formField(body: unknown, name: string): string {
   if (Array.isArray(value) && typeof value[0] === 'string') return value[0];
   return '';
 }
+
+/**
+ * The row version a form was opened at (a hidden `version` field). Versions are positive 32-bit
+ * integers; anything else — empty, not a number, huge — matches no row, so it reads as 0 and the
+ * change is refused as stale (409), never handed to the database as NaN or out of range.
+ */
+export function formVersion(value: unknown): number {
+  const version = typeof value === 'string' && /^\d{1,10}$/.test(value.trim()) ? Number(value) : 0;
+  return version <= 2_147_483_647 ? version : 0;
+}

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requirePermission, type Actor } from '../../platform/auth.ts';
 import { countryName } from '../../platform/countries.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
-import { requestMeta } from '../../platform/request-meta.ts';
+import { formVersion, requestMeta } from '../../platform/request-meta.ts';
 import {
   CsrfField,
   ErrorSummary,
@@ -480,7 +480,7 @@ export async function staffDistributorPages(app: FastifyInstance): Promise<void>
         actor,
         distributor.id,
         inputOf(values),
-        versionOf(values.version),
+        formVersion(values.version),
         requestMeta(req),
       );
       return reply.redirect(`/staff/distributors/${distributor.id}?notice=saved`, 303);
@@ -514,7 +514,7 @@ export async function staffDistributorPages(app: FastifyInstance): Promise<void>
           actor,
           distributor.id,
           status,
-          versionOf(pick(req.body, 'version').version),
+          formVersion(pick(req.body, 'version').version),
           requestMeta(req),
         );
         return reply.redirect(
@@ -536,10 +536,4 @@ export async function staffDistributorPages(app: FastifyInstance): Promise<void>
       }
     });
   }
-}
-
-/** The version the form was opened at; anything unreadable can only be stale. */
-function versionOf(value: string | undefined): number {
-  const version = Number(value);
-  return Number.isSafeInteger(version) && version > 0 ? version : 0;
 }

@@ -3,7 +3,7 @@ import { can, requirePermission, type Actor } from '../../platform/auth.ts';
 import { countryName } from '../../platform/countries.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { isUuid } from '../../platform/ids.ts';
-import { requestMeta } from '../../platform/request-meta.ts';
+import { formVersion, requestMeta } from '../../platform/request-meta.ts';
 import {
   CsrfField,
   ErrorSummary,
@@ -463,7 +463,7 @@ export async function trainingStaffPages(app: FastifyInstance): Promise<void> {
         appCtx(),
         actor,
         req.params.id,
-        { decision, reason: body.reason, version: Number(body.version) },
+        { decision, reason: body.reason, version: formVersion(body.version) },
         requestMeta(req),
       );
       return reply.redirect(`/staff/training?notice=${decision === 'verify' ? 'verified' : 'rejected'}`, 303);
@@ -526,7 +526,7 @@ export async function trainingStaffPages(app: FastifyInstance): Promise<void> {
           graceDays: int(values.grace_days),
           flagAfterDays: int(values.flag_after_days),
           restrictNonCompliant: values.restrict_non_compliant === 'yes',
-          version: Number(values.version),
+          version: formVersion(values.version),
         },
         requestMeta(req),
       );

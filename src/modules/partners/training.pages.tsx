@@ -4,7 +4,7 @@ import { can, type Actor } from '../../platform/auth.ts';
 import { parseDay } from '../../platform/dates.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { isUuid } from '../../platform/ids.ts';
-import { requestMeta } from '../../platform/request-meta.ts';
+import { formVersion, requestMeta } from '../../platform/request-meta.ts';
 import { acceptFileUploads, uploadedFile } from '../../platform/upload-form.ts';
 import {
   CsrfField,
@@ -515,7 +515,7 @@ export async function trainingPages(app: FastifyInstance): Promise<void> {
         who.actor,
         who.partnerId,
         req.params.id,
-        { name: values.name, email: values.email, role: values.role, version: Number(values.version) },
+        { name: values.name, email: values.email, role: values.role, version: formVersion(values.version) },
         requestMeta(req),
       );
       return reply.redirect('/partner/training?notice=changed', 303);
@@ -542,7 +542,7 @@ export async function trainingPages(app: FastifyInstance): Promise<void> {
       who.actor,
       who.partnerId,
       req.params.id,
-      Number(pick(req.body, 'version').version),
+      formVersion(pick(req.body, 'version').version),
       requestMeta(req),
     );
     return reply.redirect('/partner/training?notice=removed', 303);

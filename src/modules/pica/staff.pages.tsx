@@ -4,7 +4,7 @@ import type { Actor } from '../../platform/auth.ts';
 import { countryName } from '../../platform/countries.ts';
 import { formatDate } from '../../platform/dates.ts';
 import { AppError } from '../../platform/errors.ts';
-import { requestMeta } from '../../platform/request-meta.ts';
+import { formVersion, requestMeta } from '../../platform/request-meta.ts';
 import {
   CsrfField,
   ErrorSummary,
@@ -632,7 +632,7 @@ export async function picaStaffPages(app: FastifyInstance): Promise<void> {
           endsOn: v.ends_on!,
           status: v.status as Contract['status'],
         },
-        Number(v.version),
+        formVersion(v.version),
         requestMeta(req),
       );
     } catch (error) {

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../../platform/auth.ts';
 import { isCountryCode } from '../../platform/countries.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
-import { formField, requestMeta } from '../../platform/request-meta.ts';
+import { formField, formVersion, requestMeta } from '../../platform/request-meta.ts';
 import { noErrors } from '../../platform/views/components.tsx';
 import { errorText, pageCtx, signedIn } from '../../platform/views/page-helpers.tsx';
 import { sendPage } from '../../platform/views/render.ts';
@@ -295,7 +295,7 @@ export async function registrationPages(app: FastifyInstance): Promise<void> {
     if (!actor) return reply;
     if (!isStep(step)) throw notFound('Page');
     const { answers, emptyRows } = parseStep(step, req.body);
-    const version = Number(formField(req.body, 'version'));
+    const version = formVersion(formField(req.body, 'version'));
     const adding = formField(req.body, 'action') === 'add' && REPEATED.includes(step);
     let saved: Awaited<ReturnType<typeof registration.saveStep>>;
     try {
