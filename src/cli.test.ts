@@ -78,8 +78,12 @@ describe('partner-portal CLI', () => {
       expect(await home!.text()).toContain('<html lang="en"');
       const french = await get('/', 'fr');
       expect(await french!.text()).toContain('<html lang="fr"');
-      for (const asset of ['/assets/app.css', '/assets/pico.min.css'])
-        expect((await get(asset))?.status, asset).toBe(200);
+      for (const asset of ['/assets/app.css', '/assets/pico.min.css']) {
+        const answer = await get(asset);
+        expect(answer?.status, asset).toBe(200);
+        // Read to the end, as a browser does: an unread answer is a request still in flight.
+        await answer?.text();
+      }
       child.kill('SIGTERM');
       expect(await exited, output).toBe(0);
     } finally {

@@ -79,7 +79,7 @@ export async function startServer(config: Config, options: { demo?: boolean } = 
         stopping.step = name;
         await work();
       };
-      await step('draining requests', () => app.close());
+      await step('draining requests', () => drain(app));
       await step('stopping the outbox worker', () => worker.stop());
       await step('stopping the training reminders', () => reminders.stop());
       await step('stopping the partner notices', () => notices.stop());
@@ -95,6 +95,22 @@ export async function startServer(config: Config, options: { demo?: boolean } = 
 }
 
 const SHUTDOWN_GRACE_MS = 25_000;
+/** How long requests in flight may take to finish at shutdown before their connections are cut. */
+const DRAIN_MS = 10_000;
+
+/**
+ * Stops accepting requests and waits for those in flight; after DRAIN_MS cuts the connections
+ * still open, so that a client that stopped reading its answer cannot hold the shutdown (and the
+ * database's orderly close) until the process is killed.
+ */
+async function drain(app: FastifyInstance): Promise<void> {
+  const cut = setTimeout(() => app.server.closeAllConnections(), DRAIN_MS);
+  try {
+    await app.close();
+  } finally {
+    clearTimeout(cut);
+  }
+}
 
 export function closeOnSignals(server: RunningServer): void {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
