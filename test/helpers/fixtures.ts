@@ -1,3 +1,4 @@
+import type { Executor } from '../../src/platform/db.ts';
 import { randomBytes } from 'node:crypto';
 import type { Actor } from '../../src/platform/auth.ts';
 import type { AppContext } from '../../src/platform/context.ts';
@@ -146,7 +147,7 @@ export async function createPartner(
 
 /** A claim written straight to the table, for tests that need one in a given state. */
 export async function insertClaim(
-  ctx: AppContext,
+  ctx: { db: Executor },
   partnerId: string,
   distributorId: string,
   accountNumber: string,

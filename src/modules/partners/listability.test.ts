@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.ts';
-import { createDistributor } from '../../../test/helpers/fixtures.ts';
+import { createDistributor, insertClaim } from '../../../test/helpers/fixtures.ts';
 import {
   factsOf,
   instantsFor,
@@ -35,21 +35,8 @@ describe('REG-4, REG-14: the listing kept on location rows agrees with isListabl
   const setMaintenanceMonths = (db: Executor, months: number) =>
     db.updateTable('partner_settings').set({ maintenance_months: months }).execute();
 
-  async function addClaim(db: Executor, partnerId: string, status: ListabilityCase['claims'][number]) {
-    const row = await db
-      .insertInto('account_claims')
-      .values({
-        partner_id: partnerId,
-        distributor_id: distributorId,
-        account_number: `LST-${(claimNumber += 1)}`,
-        status,
-        decided_at: status === 'pending' ? null : new Date(),
-        decision_source: status === 'pending' ? null : 'distributor',
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    return row.id;
-  }
+  const addClaim = (db: Executor, partnerId: string, status: ListabilityCase['claims'][number]) =>
+    insertClaim({ db }, partnerId, distributorId, `LST-${(claimNumber += 1)}`, status);
 
   async function addLocation(db: Executor, partnerId: string, at: { latitude: number; longitude: number }) {
     const row = await db
