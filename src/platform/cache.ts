@@ -16,7 +16,7 @@ import { listen, type Db, type Executor, type Listener } from './db.ts';
  * An entry is stored only if the cache was not cleared while its value was being read (`generation`),
  * so a read that raced a change cannot put the old answer back after the notification.
  */
-const CHANNEL = 'pp_cache';
+export const CHANNEL = 'pp_cache';
 /** How often each process proves that its notification channel still delivers. */
 export const HEARTBEAT_MS = 1000;
 /** Caches stop answering (and are cleared) when the last heartbeat heard was sent longer ago. */

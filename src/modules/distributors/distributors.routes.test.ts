@@ -12,11 +12,12 @@ import {
 } from '../../../test/helpers/fixtures.ts';
 import { verifyAuditChain } from '../audit/index.ts';
 import { sql } from 'kysely';
-import { cacheFor } from '../../platform/cache.ts';
+import { announceChange, CHANNEL } from '../../platform/cache.ts';
+import { listen } from '../../platform/db.ts';
 import { ELIGIBILITY_TOPIC } from './access.ts';
 import { announceNewPartner, claimAccount } from './claims.service.ts';
 import { reviewDueAt } from './distributors.rules.ts';
-import { ELIGIBILITY_TTL_MS, purchaseEligibilityAt } from './eligibility.service.ts';
+import { purchaseEligibilityAt } from './eligibility.service.ts';
 
 let t: TestApp;
 let eurodist: DistributorFixture; // DE, authorised for AT and CH
@@ -473,14 +474,28 @@ describe('REG-4 purchase eligibility API', () => {
     await expect.poll(eligible, { timeout: 1_500, interval: 10 }).toBe(false);
     await sql`UPDATE partners SET status = 'registered' WHERE organisation_id = ${partner.id}`.execute(t.ctx.db);
     await expect.poll(eligible, { timeout: 1_500, interval: 10 }).toBe(true);
-    // Contact details do not decide eligibility and do not empty the cache.
-    const cache = cacheFor(t.ctx.db, ELIGIBILITY_TOPIC, ELIGIBILITY_TTL_MS);
-    const generation = cache.generation;
-    await sql`UPDATE partners SET contact_email = 'new@partner.example' WHERE organisation_id = ${partner.id}`.execute(
+    // Contact details do not decide eligibility and announce nothing. Counted on the channel
+    // itself (not the cache's generation, which a late heartbeat on a busy machine also bumps):
+    // a marker committed after the update arrives after anything the update announced.
+    const heard: string[] = [];
+    let markerHeard!: () => void;
+    const marker = new Promise<void>((resolve) => (markerHeard = resolve));
+    const listener = await listen(
       t.ctx.db,
+      CHANNEL,
+      (topic) => (topic === 'test-marker' ? markerHeard() : heard.push(topic)),
+      () => {},
     );
-    await new Promise((r) => setTimeout(r, 100));
-    expect(cache.generation).toBe(generation);
+    try {
+      await sql`UPDATE partners SET contact_email = 'new@partner.example' WHERE organisation_id = ${partner.id}`.execute(
+        t.ctx.db,
+      );
+      await announceChange(t.ctx.db, 'test-marker');
+      await marker;
+      expect(heard.filter((topic) => topic === ELIGIBILITY_TOPIC)).toEqual([]);
+    } finally {
+      await listener.stop();
+    }
   });
 
   it('#15/REG-4: a cached answer expires when the review falls due, not a minute later', async () => {
