@@ -1,3 +1,4 @@
+import { isUuid } from '../../platform/ids.ts';
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { Executor, Trx } from '../../platform/db.ts';
 import type { TrainingAssignmentsTable } from './partners.table.ts';
@@ -45,7 +46,9 @@ export async function courses(db: Executor, activeOnly: boolean): Promise<Course
   return query.execute();
 }
 
+/** Any text may come in as an id (a form field): what is not a UUID names no course. */
 export async function courseById(db: Executor, id: string): Promise<CourseRow | undefined> {
+  if (!isUuid(id)) return undefined;
   return db.selectFrom('training_courses').selectAll().where('id', '=', id).executeTakeFirst();
 }
 

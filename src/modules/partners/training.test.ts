@@ -354,6 +354,18 @@ describe('REG-10 anticorruption training (service, controllable clock)', () => {
         testMeta,
       ),
     ).rejects.toMatchObject({ status: 422, violations: [{ field: 'certificate', rule: 'certificate_type' }] });
+    // A course id that is not an id at all (a tampered form) names no course: 422, not a 500.
+    await expect(
+      recordCompletion(
+        t.ctx,
+        admin,
+        partner.id,
+        pia!.assignmentId!,
+        { courseId: "1' OR '1'='1", courseName: 'X', provider: 'vendor', completedOn: effective },
+        undefined,
+        testMeta,
+      ),
+    ).rejects.toMatchObject({ status: 422, violations: [{ field: 'course_id', rule: 'one_of' }] });
     await expect(
       recordCompletion(
         t.ctx,

@@ -15,6 +15,7 @@ import * as sponsorships from './sponsorships.repository.ts';
 import { hashKey } from './sponsorships.service.ts';
 import {
   CONFIRM_LINK_TTL_MS,
+  checkDetails,
   emailAtDomains,
   GUESS_THROTTLE,
   isTool,
@@ -130,6 +131,8 @@ export async function startRegistration(
   actor: Actor | null,
   input: { you: YourInformation; accessType: string; registrationNumber: string; verificationKey: string },
   meta: RequestMeta,
+  /** Step 5's answers when they come in the same request (the API): checked before anything is written. */
+  details?: { jobTitle: string; attestEmployment: boolean },
 ): Promise<{ draft: string; sponsorship: VerifiedSponsorship }> {
   const v: FieldViolation[] = [];
   if (!actor) {
@@ -142,13 +145,16 @@ export async function startRegistration(
   if (!input.verificationKey.trim()) v.push({ field: 'verification_key', rule: 'required' });
   if (v.length > 0) throw validationFailed(v);
   const sponsorship = await verifyRegistrationKey(ctx, input, meta);
+  const email = actor?.email ?? memberships.normaliseEmail(input.you.email);
+  const late = details ? checkDetails(details, emailAtDomains(email, sponsorship.emailDomains)) : [];
+  if (late.length > 0) throw validationFailed(late);
   const passwordHash = actor ? null : await hashPassword(input.you.password);
   const { secret, hash } = newSecret();
   await ctx.db.transaction().execute(async (trx) => {
     const { id } = await repo.insertRegistration(trx, {
       sponsorship_id: sponsorship.sponsorshipId,
       existing_user_id: actor?.userId ?? null,
-      email: actor?.email ?? memberships.normaliseEmail(input.you.email),
+      email,
       name: actor?.name ?? input.you.name.trim(),
       language: actor?.language ?? input.you.language,
       password_hash: passwordHash,
@@ -212,11 +218,9 @@ export async function submitDetails(
     );
   const s = (await sponsorships.findSponsorship(ctx.db, row.sponsorship_id))!;
   const domainMatches = emailAtDomains(row.email, s.email_domains);
-  const v: FieldViolation[] = [];
-  const jobTitle = input.jobTitle.trim();
-  if (!jobTitle || jobTitle.length > 120) v.push({ field: 'job_title', rule: 'required' });
-  if (!domainMatches && !input.attestEmployment) v.push({ field: 'attest_employment', rule: 'attestation_required' });
+  const v = checkDetails(input, domainMatches);
   if (v.length > 0) throw validationFailed(v);
+  const jobTitle = input.jobTitle.trim();
   const { secret, hash } = newSecret();
   await ctx.db.transaction().execute(async (trx) => {
     await repo.saveDetails(trx, row.id, {

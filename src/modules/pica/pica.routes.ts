@@ -488,6 +488,7 @@ export async function picaRoutes(fastify: FastifyInstance): Promise<void> {
           verificationKey: b.verificationKey,
         },
         requestMeta(req),
+        { jobTitle: b.jobTitle, attestEmployment: b.attestEmployment ?? false },
       );
       const { email } = await submitDetails(
         ctx(),

@@ -234,6 +234,19 @@ export function emailAtDomains(email: string, domains: readonly string[]): boole
   return domains.some((d) => domain === d || domain.endsWith(`.${d}`));
 }
 
+/** PICA-6 step 5, PICA-7: the additional information; an address outside the customer's domains needs an attestation of employment. */
+export function checkDetails(
+  input: { jobTitle: string; attestEmployment: boolean },
+  domainMatches: boolean,
+): FieldViolation[] {
+  const v: FieldViolation[] = [];
+  const jobTitle = input.jobTitle.trim();
+  if (!jobTitle) v.push({ field: 'job_title', rule: 'required' });
+  else if (jobTitle.length > 120) v.push({ field: 'job_title', rule: 'too_long' });
+  if (!domainMatches && !input.attestEmployment) v.push({ field: 'attest_employment', rule: 'attestation_required' });
+  return v;
+}
+
 // ---- Guessing (PICA-6), decision 031 ----
 
 export const GUESS_THROTTLE = {

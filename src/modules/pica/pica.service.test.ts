@@ -546,6 +546,38 @@ describe('PICA-7 end users', () => {
     ]);
   });
 
+  it('PICA-6, PICA-7: a one-request registration (the API) whose details are refused writes nothing', async () => {
+    const { admin, contract } = await picaPartner();
+    const issued = await sponsor(admin, contract.number);
+    const email = `one-go-${Date.now()}@elsewhere.example`;
+    const registrations = async () =>
+      (await sql<{ n: number }>`SELECT count(*)::int AS n FROM pica_registrations`.execute(t.ctx.db)).rows[0]!.n;
+    const audits = async () =>
+      (await sql<{ n: number }>`SELECT count(*)::int AS n FROM audit_log`.execute(t.ctx.db)).rows[0]!.n;
+    const [before, auditsBefore] = [await registrations(), await audits()];
+    await expect(
+      startRegistration(
+        t.ctx,
+        null,
+        {
+          you: { name: 'Oli One-Go', email, password: 'correct horse battery', language: 'en' },
+          accessType: 'pica_customer',
+          registrationNumber: issued.sponsorship.registrationNumber,
+          verificationKey: issued.verificationKey,
+        },
+        testMeta,
+        { jobTitle: 'x'.repeat(121), attestEmployment: false },
+      ),
+    ).rejects.toMatchObject({
+      violations: [
+        { field: 'job_title', rule: 'too_long' },
+        { field: 'attest_employment', rule: 'attestation_required' },
+      ],
+    });
+    expect(await registrations()).toBe(before);
+    expect(await audits()).toBe(auditsBefore);
+  });
+
   it('PICA-6: the link is single use and expires after 24 hours', async () => {
     const { admin, contract } = await picaPartner();
     const issued = await sponsor(admin, contract.number);
