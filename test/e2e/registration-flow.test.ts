@@ -5,7 +5,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../src/demo/seed-demo.ts';
-import { releaseOfInformationText, signatureAuthorityText } from '../../src/modules/registration/registration.rules.ts';
+import {
+  releaseOfInformationText,
+  signatureAuthorityText,
+} from '../../src/modules/registration/agreement-texts.rules.ts';
 import { browserSuite, chromiumStatus, englishText as text } from './helpers.ts';
 
 /** A rule's message as applicants read it: without the requirement ID that staff and the API see (#9). */

@@ -9,13 +9,12 @@ import { isCountryCode, normaliseCountry } from '../../platform/countries.ts';
 import { requireCsvBody } from '../../platform/csv.ts';
 import { AppError, validationFailed } from '../../platform/errors.ts';
 import { requestMeta } from '../../platform/request-meta.ts';
-import { createApiKey, listApiKeys, revokeApiKey } from '../accounts/index.ts';
 import { distributorsOfActor, requireDistributorAccess, soleDistributorId } from './access.ts';
 import { getUpload, importAccountList } from './account-lists.service.ts';
 import { decideClaim, listClaims, onboardingQueue, releasedResellerInfo } from './claims.service.ts';
 import * as directory from './distributors.service.ts';
 import { purchaseEligibilityAt } from './eligibility.service.ts';
-import { addDistributorUser, listDistributorUsers, removeDistributorUser } from './distributor-users.service.ts';
+import { distributorTeamRoutes } from './distributor-team.routes.ts';
 import * as s from './distributors.schemas.ts';
 
 const publicView = (d: directory.Distributor) => ({
@@ -375,144 +374,7 @@ export async function distributorsRoutes(fastify: FastifyInstance): Promise<void
     },
     async (req) => releasedResellerInfo(ctx(), requireUser(req.actor), req.params.distributorId, req.params.partnerId),
   );
-  app.get(
-    '/distributor/:distributorId/api-keys',
-    {
-      schema: {
-        tags: portal,
-        summary: 'API keys of this distributor',
-        security: [{ session: [] }],
-        params: s.DistributorParams,
-        response: { 200: Type.Array(s.ApiKey), ...errors(401, 404) },
-      },
-    },
-    async (req) => {
-      const d = await requireDistributorAccess(
-        ctx(),
-        requireUser(req.actor),
-        req.params.distributorId,
-        'distributor:manage',
-      );
-      return listApiKeys(ctx(), requireUser(req.actor), d.organisationId);
-    },
-  );
-  app.post(
-    '/distributor/:distributorId/api-keys',
-    {
-      schema: {
-        tags: portal,
-        summary: 'Create an API key; the secret is in this response only',
-        security: [{ session: [] }],
-        params: s.DistributorParams,
-        body: s.ApiKeyBody,
-        response: { 201: s.NewApiKey, ...errors(401, 404, 422) },
-      },
-    },
-    async (req, reply) => {
-      const d = await requireDistributorAccess(
-        ctx(),
-        requireUser(req.actor),
-        req.params.distributorId,
-        'distributor:manage',
-      );
-      return reply
-        .status(201)
-        .send(await createApiKey(ctx(), requireUser(req.actor), d.organisationId, req.body.name, requestMeta(req)));
-    },
-  );
-  app.delete(
-    '/distributor/:distributorId/api-keys/:keyId',
-    {
-      schema: {
-        tags: portal,
-        summary: 'Revoke an API key (stops working within seconds everywhere)',
-        security: [{ session: [] }],
-        params: s.KeyParams,
-        response: { 204: { type: 'null' }, ...errors(401, 404) },
-      },
-    },
-    async (req, reply) => {
-      const d = await requireDistributorAccess(
-        ctx(),
-        requireUser(req.actor),
-        req.params.distributorId,
-        'distributor:manage',
-      );
-      await revokeApiKey(ctx(), requireUser(req.actor), d.organisationId, req.params.keyId, requestMeta(req));
-      return reply.status(204).send(null);
-    },
-  );
-
-  const UserParams = Type.Object({
-    distributorId: Type.String({ format: 'uuid' }),
-    userId: Type.String({ format: 'uuid' }),
-  });
-  app.get(
-    '/distributor/:distributorId/users',
-    {
-      schema: {
-        tags: portal,
-        summary: 'People who work for this distributor in the portal',
-        security: [{ session: [] }],
-        params: s.DistributorParams,
-        response: {
-          200: Type.Array(
-            Type.Object({
-              id: Type.String(),
-              name: Type.String(),
-              email: Type.String(),
-              roles: Type.Array(Type.String()),
-            }),
-          ),
-          ...errors(401, 404),
-        },
-      },
-    },
-    async (req) => listDistributorUsers(ctx(), req.actor, req.params.distributorId),
-  );
-  app.post(
-    '/distributor/:distributorId/users',
-    {
-      schema: {
-        tags: portal,
-        summary: 'Give an existing, confirmed account a role at this distributor',
-        security: [{ session: [] }],
-        params: s.DistributorParams,
-        body: Type.Object(
-          { email: Type.String({ maxLength: 500 }), role: Type.Enum(['distributor_user', 'distributor_admin']) },
-          { additionalProperties: false },
-        ),
-        response: { 204: Type.Null(), ...errors(401, 404, 422) },
-      },
-    },
-    async (req, reply) => {
-      await addDistributorUser(
-        ctx(),
-        req.actor,
-        req.params.distributorId,
-        req.body.email,
-        req.body.role,
-        requestMeta(req),
-      );
-      return reply.status(204).send(null);
-    },
-  );
-  app.delete(
-    '/distributor/:distributorId/users/:userId',
-    {
-      schema: {
-        tags: portal,
-        summary: 'Remove a person from this distributor (the last administrator stays)',
-        security: [{ session: [] }],
-        params: UserParams,
-        response: { 204: Type.Null(), ...errors(401, 404, 409) },
-      },
-    },
-    async (req, reply) => {
-      await removeDistributorUser(ctx(), req.actor, req.params.distributorId, req.params.userId, requestMeta(req));
-      return reply.status(204).send(null);
-    },
-  );
+  distributorTeamRoutes(fastify);
 
   // ---- REG-4: the hot path ----
   app.get(

@@ -7,7 +7,7 @@ import {
   signatureAuthorityText,
   staleTextProblem,
   textFor,
-} from './registration.rules.ts';
+} from './agreement-texts.rules.ts';
 
 // X-1, REG-6, REG-11: agreement and consent texts per language (decision 052).
 

@@ -11,7 +11,8 @@ import {
 } from '../../../test/helpers/fixtures.ts';
 import type { Actor } from '../../platform/auth.ts';
 import { translator, type Language } from '../../platform/i18n.ts';
-import { releaseOfInformationText, type ApplicationAnswers, type Step } from './registration.rules.ts';
+import { type ApplicationAnswers, type Step } from './registration.rules.ts';
+import { releaseOfInformationText } from './agreement-texts.rules.ts';
 import { saveStep, startApplication } from './registration.service.ts';
 import { currentAgreementView, publishAgreement } from './agreements.service.ts';
 

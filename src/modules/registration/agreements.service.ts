@@ -16,7 +16,7 @@ import {
   type ShownText,
   releaseOfInformationText,
   signatureAuthorityText,
-} from './registration.rules.ts';
+} from './agreement-texts.rules.ts';
 
 // ---- Agreements (REG-11, X-1) ----
 

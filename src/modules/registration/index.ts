@@ -13,12 +13,11 @@ export {
 export {
   checkApplication,
   checkLocation,
-  releaseOfInformationText,
   LOCATION_TYPES,
-  type AgreementInput,
   type ApplicationAnswers,
   type Finding,
 } from './registration.rules.ts';
+export { releaseOfInformationText, type AgreementInput } from './agreement-texts.rules.ts';
 export { PublishAgreementBody, Agreement as AgreementSchema } from './registration.schemas.ts';
 export { registrationPages } from './registration.pages.tsx';
 export {

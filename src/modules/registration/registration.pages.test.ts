@@ -9,7 +9,7 @@ import {
   type DistributorFixture,
 } from '../../../test/helpers/fixtures.ts';
 import type { Actor } from '../../platform/auth.ts';
-import { releaseOfInformationText, signatureAuthorityText } from './registration.rules.ts';
+import { releaseOfInformationText, signatureAuthorityText } from './agreement-texts.rules.ts';
 import { getApplication } from './registration.service.ts';
 import { publishAgreement } from './agreements.service.ts';
 

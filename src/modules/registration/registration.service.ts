@@ -16,8 +16,6 @@ import * as repo from './registration.repository.ts';
 import { currentAgreementView } from './agreements.service.ts';
 import {
   blocking,
-  staleTextProblem,
-  textFor,
   checkApplicantAnswer,
   checkApplication,
   checkSignature,
@@ -35,6 +33,7 @@ import {
   type Signature,
   type Step,
 } from './registration.rules.ts';
+import { staleTextProblem, textFor } from './agreement-texts.rules.ts';
 import { SHIPPED_WATCHLIST } from './watchlist.ts';
 import { allowlistEntries } from './address-lists.repository.ts';
 

@@ -9,12 +9,12 @@ import { AgreementSection } from './agreement-views.tsx';
 import {
   blocking,
   STEPS,
-  textFor,
   type ApplicationAnswers,
   type Finding,
   type Signature,
   type Step,
 } from './registration.rules.ts';
+import { textFor } from './agreement-texts.rules.ts';
 import type { ApplicationView } from './registration.service.ts';
 import type { AgreementView } from './agreements.service.ts';
 import { InviteSection } from './invitation-views.tsx';
