@@ -5,7 +5,7 @@
  * reproduce them, and for each missed target why and what would close it. Result files in an
  * older format are listed, not tabulated. `--out FILE` writes elsewhere (tests, previews).
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
@@ -61,13 +61,19 @@ const number = (n: number | null) =>
 
 const metText = (met: boolean | null) => (met === null ? '–' : met ? 'yes' : '**no**');
 
-export function renderReport(found: Found[], other: string[], now = new Date()): string {
+/**
+ * `analysis`: the hand-written reading of the figures (bench/ANALYSIS.md: the issue's table with
+ * today's figures, and for each missed target why and what would close it), placed before the
+ * generated table so that a reader meets the conclusions first.
+ */
+export function renderReport(found: Found[], other: string[], now = new Date(), analysis = ''): string {
   const lines: string[] = [
     '# Benchmark results',
     '',
     `Written by \`npm run bench:report\` on ${now.toISOString().slice(0, 16).replace('T', ' ')} UTC from the newest result of each benchmark in \`bench/results/\`. Every figure stands beside a reference measured in the same run on the same machine: on a shared machine the absolute figures move with the load, the ratios much less. A quick run (\`npm run bench -- --quick\`) uses small data and short rounds: it shows that everything works and roughly where it stands, not the programme-scale figures.`,
     '',
   ];
+  if (analysis.trim()) lines.push(analysis.trim(), '', '## Every figure', '');
   if (found.length === 0) lines.push('No result files yet: run `npm run bench` (or `npm run bench -- --quick`).', '');
   else {
     lines.push(
@@ -140,7 +146,9 @@ function main(argv: string[]): number {
   const { values } = parseArgs({ args: argv, options: { out: { type: 'string' } } });
   const { results, other } = newestResults();
   const out = values.out ?? path.join(ROOT, 'bench/RESULTS.md');
-  writeFileSync(out, renderReport(results, other));
+  const analysisFile = path.join(ROOT, 'bench/ANALYSIS.md');
+  const analysis = existsSync(analysisFile) ? readFileSync(analysisFile, 'utf8') : '';
+  writeFileSync(out, renderReport(results, other, new Date(), analysis));
   console.log(
     `${path.relative(ROOT, out)}: ${results.length} benchmark(s), ${results.reduce((n, r) => n + r.result.rows.length, 0)} row(s)${other.length ? `; ${other.length} older file(s) listed, not tabulated` : ''}`,
   );
