@@ -1,5 +1,6 @@
 import type { Config } from '../config.ts';
 import type { Db, Trx } from '../platform/db.ts';
+import { addMonths } from '../platform/dates.ts';
 import type { Language } from '../platform/i18n.ts';
 import { hashPassword } from '../platform/passwords.ts';
 import { hashSecret } from '../platform/tokens.ts';
@@ -438,8 +439,7 @@ async function seedEuroDist(
     data: { rowsRead: DEMO_ACCOUNT_LIST.length, rowsWritten: DEMO_ACCOUNT_LIST.length, source: 'demo' },
   });
 
-  const overdue = new Date();
-  overdue.setUTCMonth(overdue.getUTCMonth() - config.distributorReviewMonths - 1);
+  const overdue = addMonths(new Date(), -config.distributorReviewMonths - 1);
   for (const reseller of DEMO_RESELLERS) {
     const reviewedAt = reseller.reviewed === 'now' ? new Date() : overdue;
     const [contactName, contactEmail, contactPhone] = reseller.contact;

@@ -15,6 +15,7 @@ import * as rateLimitHits from './2026_12_01_0900_rate_limit_hits.ts';
 import * as eligibilityChangeTriggers from './2026_12_01_1000_eligibility_change_triggers.ts';
 import * as auditChain from './2026_12_02_0900_audit_chain.ts';
 import * as locatorListableUntil from './2026_12_02_0900_locator_listable_until.ts';
+import * as clampedAddMonths from './2026_12_03_0900_clamped_add_months.ts';
 
 // Migrations are listed here rather than read from the folder so that they load the same way
 // under tsx, in tests and in a bundled build. Names sort by time; append new ones at the end.
@@ -35,4 +36,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_01_1000_eligibility_change_triggers': eligibilityChangeTriggers,
   '2026_12_02_0900_audit_chain': auditChain,
   '2026_12_02_0900_locator_listable_until': locatorListableUntil,
+  '2026_12_03_0900_clamped_add_months': clampedAddMonths,
 };

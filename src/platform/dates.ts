@@ -14,9 +14,23 @@ export function parseDay(value: string): Date | undefined {
   return Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value.trim() ? undefined : date;
 }
 
-/** The same instant `months` calendar months later (UTC), as agreement and training terms count them. */
+/**
+ * The same time of day `months` calendar months later (earlier when negative), in UTC, as
+ * agreement terms (REG-12), renewals and distributor-information reviews (REG-4, REG-14) and
+ * training validity (REG-10) count them. A day the target month lacks becomes its last day
+ * (31 January + 1 month = 28 or 29 February), as PostgreSQL's intervals, date-fns, java.time and
+ * spreadsheets' EDATE count; `setUTCMonth` alone would run over into the next month (3 March).
+ * SQL counts the same with `pp_add_months` (migration 2026_12_03_0900, decision 070).
+ */
 export function addMonths(date: Date, months: number): Date {
-  const result = new Date(date);
-  result.setUTCMonth(result.getUTCMonth() + months);
-  return result;
+  if (!Number.isInteger(months)) throw new RangeError(`addMonths: ${months} is not a whole number of months`);
+  const target = new Date(date);
+  // Day 1 of the target month first, so that setting the month cannot overflow, then the day
+  // clamped to that month's length (day 0 of the following month is its last day).
+  target.setUTCDate(1);
+  target.setUTCMonth(target.getUTCMonth() + months);
+  const monthEnd = new Date(target);
+  monthEnd.setUTCMonth(monthEnd.getUTCMonth() + 1, 0);
+  target.setUTCDate(Math.min(date.getUTCDate(), monthEnd.getUTCDate()));
+  return target;
 }

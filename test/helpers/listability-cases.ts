@@ -4,8 +4,8 @@ import { listableUntil, type PartnerSettings, type StandingFacts } from '../../s
  * REG-4, REG-14: partners in every standing that decides whether the Partner Locator lists them,
  * shared by the rule's unit test (self-service.rules.test.ts) and the database test that proves
  * the SQL kept on the location rows says the same (src/modules/partners/listability.test.ts).
- * Dates sit around 2026-11-28, with month ends that PostgreSQL's own `+ interval` would count
- * differently from the rule (a review on 31 October plus one month).
+ * Dates sit around 2026-11-28, with month ends where a month sum taken in the session's time zone
+ * or one that runs over into the next month would differ from the rule (decision 070).
  */
 export interface ListabilityCase {
   name: string;
@@ -54,6 +54,23 @@ export const LISTABILITY_CASES: ListabilityCase[] = [
     ...good,
     termEndsAt: null,
     reviewedAt: at('2025-10-31T23:30:00Z'),
+    claims: ['confirmed'],
+  },
+  // Decision 070: the target month lacks the day (31 January + 1 month is 28 February, not
+  // 3 March; a leap day plus 12 or 13 months is 28 February or 29 March), at the last
+  // millisecond of the day.
+  {
+    name: 'reviewed on 31 January, last millisecond',
+    ...good,
+    termEndsAt: null,
+    reviewedAt: at('2026-01-31T23:59:59.999Z'),
+    claims: ['confirmed'],
+  },
+  {
+    name: 'reviewed on a leap day',
+    ...good,
+    termEndsAt: at('2027-12-01T00:00:00Z'),
+    reviewedAt: at('2024-02-29T12:00:00Z'),
     claims: ['confirmed'],
   },
   { name: 'suspended', ...good, status: 'suspended', claims: ['confirmed'] },

@@ -170,6 +170,15 @@ describe('REG-4 purchase eligibility', () => {
         .eligible,
     ).toBe(true);
   });
+
+  it('REG-4: a review on a month end falls due on the last day of a shorter month, not in the next one', () => {
+    const reviewed = new Date('2026-01-31T23:30:00Z');
+    expect(reviewDueAt(reviewed, 1).toISOString()).toBe('2026-02-28T23:30:00.000Z');
+    const partner = { status: 'registered' as const, distributorInfoReviewedAt: reviewed };
+    expect(purchaseEligibility({ ...good, partner }, new Date('2026-03-01T00:00:00Z'), 1).reasons).toEqual([
+      'review_overdue',
+    ]);
+  });
 });
 
 describe('#15 when a cached eligibility answer must be recomputed', () => {

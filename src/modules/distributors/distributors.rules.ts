@@ -1,6 +1,7 @@
 import type { FieldViolation } from '../../platform/errors.ts';
 import { isCountryCode, normaliseCountry } from '../../platform/countries.ts';
 import { checkEmail, checkName } from '../../platform/contact.rules.ts';
+import { addMonths } from '../../platform/dates.ts';
 import { transliterate } from 'transliteration';
 
 export const CODE_PATTERN = /^[A-Z0-9][A-Z0-9_-]{1,39}$/;
@@ -308,11 +309,9 @@ export const REASON_MESSAGES: Record<IneligibleReason, string> = {
     'The reseller’s key personnel have not completed the required anticorruption training (purchases restricted by the programme).',
 };
 
-/** The date by which distributor information must be reviewed again. */
+/** The date by which distributor information must be reviewed again (calendar months, decision 070). */
 export function reviewDueAt(reviewedAt: Date, months: number): Date {
-  const due = new Date(reviewedAt);
-  due.setUTCMonth(due.getUTCMonth() + months);
-  return due;
+  return addMonths(reviewedAt, months);
 }
 
 /**

@@ -120,9 +120,10 @@ export async function purchaseFacts(db: Executor, reviewMonths: number, now: Dat
     no_confirmed: boolean;
     review_overdue: boolean;
   }>`
+      -- pp_add_months: the review's due date as addMonths counts it, in UTC (decision 070).
       SELECT p.organisation_id, p.legal_name, p.country,
              NOT EXISTS (SELECT 1 FROM account_claims c WHERE c.partner_id = p.organisation_id AND c.status = 'confirmed') AS no_confirmed,
-             (p.distributor_info_reviewed_at IS NULL OR p.distributor_info_reviewed_at + make_interval(months => ${reviewMonths}) <= ${now}) AS review_overdue
+             (p.distributor_info_reviewed_at IS NULL OR pp_add_months(p.distributor_info_reviewed_at, ${reviewMonths}::integer) <= ${now}) AS review_overdue
       FROM partners p WHERE p.status = 'registered'`.execute(db);
   return result.rows;
 }

@@ -84,7 +84,8 @@ export async function noticeCandidates(
     .where((eb) =>
       eb.or([
         eb.and([eb('renewal_due_at', '<=', horizon), eb('renewal_due_at', '>', now)]),
-        eb(sql<Date>`distributor_info_reviewed_at + make_interval(months => ${maintenanceMonths})`, '<=', horizon),
+        // The review's due date as addMonths counts it, whatever the session's TimeZone (decision 070).
+        eb(sql<Date>`pp_add_months(distributor_info_reviewed_at, ${maintenanceMonths}::integer)`, '<=', horizon),
       ]),
     )
     .orderBy('organisation_id')
