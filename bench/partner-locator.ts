@@ -45,7 +45,8 @@ import pg from 'pg';
 import { createDb, PGLITE_OPTIONS, type Db } from '../src/platform/db.ts';
 import { openEmbedded } from '../src/platform/embedded.ts';
 import { migrateToLatest } from '../src/platform/migrate.ts';
-import * as latestMigration from '../src/migrations/2026_12_02_0900_locator_listable_until.ts';
+import * as clampedMonths from '../src/migrations/2026_12_03_0900_clamped_add_months.ts';
+import * as listableUntil from '../src/migrations/2026_12_02_0900_locator_listable_until.ts';
 import { largestPlaces, type Place } from '../src/modules/partners/gazetteer.ts';
 import { searchListedLocations } from '../src/modules/partners/locator.repository.ts';
 import { boundingBox, EARTH_RADIUS_KM, PAGE_SIZE, type Coordinates } from '../src/modules/partners/locator.rules.ts';
@@ -94,7 +95,14 @@ const TARGETS: Record<Engine, { p95Ms: number; minRequestsPerSecond?: number }> 
 };
 const ENGINES = (process.env.BENCH_ENGINES?.split(',') ?? (QUICK ? ['postgres'] : ['postgres', 'pglite'])) as Engine[];
 const BASELINE = process.env.BENCH_BASELINE_DIR;
-const LATEST_MIGRATION = '2026_12_02_0900_locator_listable_until';
+/**
+ * What the baseline undoes, newest first: decision 066's migration, and the migrations after it
+ * (decision 070 redefined a function 066's `down` drops).
+ */
+const UNDONE_FOR_BASELINE = [
+  ['2026_12_03_0900_clamped_add_months', clampedMonths],
+  ['2026_12_02_0900_locator_listable_until', listableUntil],
+] as const;
 
 // The full run loads a million rows on each engine: about 8 minutes on the server and 20 on PGlite here.
 const ws = workspace(fromEnv('BENCH_DEADLINE_MINUTES', QUICK ? 5 : 60) * 60_000);
@@ -369,8 +377,10 @@ async function baselineCopy(engine: Engine): Promise<Record<string, string>> {
   }
   try {
     await db.transaction().execute(async (trx) => {
-      await latestMigration.down(trx as unknown as Kysely<unknown>);
-      await sql`DELETE FROM kysely_migration WHERE name = ${LATEST_MIGRATION}`.execute(trx);
+      for (const [name, migration] of UNDONE_FOR_BASELINE) {
+        await migration.down(trx as unknown as Kysely<unknown>);
+        await sql`DELETE FROM kysely_migration WHERE name = ${name}`.execute(trx);
+      }
     });
     await sql`ANALYZE partner_locations`.execute(db);
   } finally {
