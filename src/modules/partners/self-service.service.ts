@@ -1,7 +1,7 @@
 import { auditActor, can, requirePermission, requireUser, type Actor } from '../../platform/auth.ts';
-import { announceChange } from '../../platform/cache.ts';
+import { announceChange, cacheFor, SETTINGS_TOPIC, SETTINGS_TTL_MS } from '../../platform/cache.ts';
 import { brandOf, type AppContext, type RequestMeta } from '../../platform/context.ts';
-import type { Executor } from '../../platform/db.ts';
+import type { Db, Executor } from '../../platform/db.ts';
 import { notFound, validationFailed } from '../../platform/errors.ts';
 import { isLanguage } from '../../platform/i18n.ts';
 import { isUuid } from '../../platform/ids.ts';
@@ -45,9 +45,23 @@ export async function partnerFor(
   return partner;
 }
 
+/**
+ * REG-4's maintenance period, read by every Partner Self Service home: kept for SETTINGS_TTL_MS and
+ * dropped by every update (SETTINGS_TOPIC, #15, decision 064); inside a transaction read afresh.
+ */
 export async function partnerSettings(db: Executor): Promise<PartnerSettings> {
-  const row = await repo.settings(db);
-  return row ? { maintenanceMonths: row.maintenance_months } : DEFAULT_SETTINGS;
+  const read = async () => {
+    const row = await repo.settings(db);
+    return row ? { maintenanceMonths: row.maintenance_months } : DEFAULT_SETTINGS;
+  };
+  if (db.isTransaction) return read();
+  const cache = cacheFor<PartnerSettings>(db as Db, SETTINGS_TOPIC, SETTINGS_TTL_MS, 2, { eager: true });
+  const kept = cache.get('partner');
+  if (kept) return kept;
+  const generation = cache.generation;
+  const settings = await read();
+  cache.set('partner', settings, { generation });
+  return settings;
 }
 
 /** REG-4: programme staff change the maintenance period; eligibility answers follow at once. */
@@ -144,15 +158,20 @@ export async function partnerOverview(
   now = new Date(),
 ): Promise<Overview> {
   const partner = await partnerFor(ctx, actor, partnerId);
-  const claims = await claimsOfPartner(ctx.db, partner.id);
-  const standing = standingFrom(partner, claims, await partnerSettings(ctx.db), now);
+  // Independent reads: on a server they go out together, so the page waits for the slowest
+  // rather than for their sum (#15).
+  const [claims, settings, training, locations] = await Promise.all([
+    claimsOfPartner(ctx.db, partner.id),
+    partnerSettings(ctx.db),
+    trainingStatusOf(ctx.db, partner.id, now),
+    repo.locationsOf(ctx.db, partner.id),
+  ]);
+  const standing = standingFrom(partner, claims, settings, now);
   const eligibility = [];
   for (const claim of claims) {
     const answer = await purchaseEligibilityAt(ctx, claim.distributorId, claim.accountNumber, now);
     eligibility.push({ claim, eligible: answer.eligible, reasons: answer.reasons });
   }
-  const training = await trainingStatusOf(ctx.db, partner.id, now);
-  const locations = await repo.locationsOf(ctx.db, partner.id);
   const tasks: Task[] = [];
   if (claims.some((c) => c.status === 'pending')) tasks.push('claims_pending');
   if (claims.some((c) => c.status === 'rejected')) tasks.push('claims_rejected');
