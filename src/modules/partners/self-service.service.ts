@@ -10,7 +10,7 @@ import { recordAudit, SYSTEM_ACTOR } from '../audit/index.ts';
 import { claimsOfPartner, ELIGIBILITY_TOPIC, purchaseEligibilityAt, type PartnerClaim } from '../distributors/index.ts';
 import { membersOfOrganisation } from '../accounts/index.ts';
 import { enqueueEmail } from '../outbox/index.ts';
-import { findPartner, type Partner } from './partners.service.ts';
+import { findPartner, findPartnerWithLocationMarks, type Partner } from './partners.service.ts';
 import * as repo from './self-service.repository.ts';
 import {
   DEFAULT_SETTINGS,
@@ -37,11 +37,22 @@ export async function partnerFor(
   partnerId: string,
   permission: Permission = 'partner:read',
 ): Promise<Partner> {
+  const actor = mayRead(actorOrNull, partnerId);
+  const partner = shown(await findPartner(ctx.db, partnerId));
+  if (permission !== 'partner:read') requirePermission(actor, permission, partnerId);
+  return partner;
+}
+
+/** Checked before anything is read: whether the person may see this partner at all. */
+function mayRead(actorOrNull: Actor | null, partnerId: string): Actor {
   const actor = requireUser(actorOrNull);
   if (!isUuid(partnerId) || !can(actor, 'partner:read', partnerId)) throw notFound('Partner');
-  const partner = await findPartner(ctx.db, partnerId);
+  return actor;
+}
+
+/** An applicant is not yet a partner with a home: answered like an unknown one. */
+function shown<P extends { status: Partner['status'] }>(partner: P | undefined): P {
   if (!partner || partner.status === 'applicant') throw notFound('Partner');
-  if (permission !== 'partner:read') requirePermission(actor, permission, partnerId);
   return partner;
 }
 
@@ -157,15 +168,17 @@ export async function partnerOverview(
   partnerId: string,
   now = new Date(),
 ): Promise<Overview> {
-  const partner = await partnerFor(ctx, actor, partnerId);
+  mayRead(actor, partnerId);
   // Independent reads: on a server they go out together, so the page waits for the slowest
-  // rather than for their sum (#15).
-  const [claims, settings, training, locations] = await Promise.all([
-    claimsOfPartner(ctx.db, partner.id),
+  // rather than for their sum (#15). Nothing is shown before the partner is known to be shown.
+  const [found, claims, settings, training] = await Promise.all([
+    findPartnerWithLocationMarks(ctx.db, partnerId),
+    claimsOfPartner(ctx.db, partnerId),
     partnerSettings(ctx.db),
-    trainingStatusOf(ctx.db, partner.id, now),
-    repo.locationsOf(ctx.db, partner.id),
+    trainingStatusOf(ctx.db, partnerId, now),
   ]);
+  const partner = shown(found?.partner);
+  const locations = found!.locations;
   const standing = standingFrom(partner, claims, settings, now);
   const eligibility = [];
   for (const claim of claims) {
