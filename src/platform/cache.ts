@@ -29,11 +29,34 @@ export const HEARTBEAT_GRACE_MS = 3000;
  */
 export const APPLICATIONS_TOPIC = 'applications';
 
+/**
+ * An application as its own people see it changed: its row (a saved step, a submission, a
+ * decision), its people (one joined) or a person's name. The wizard's view of an application is
+ * kept under it (registration module, decision 064); announced by the registration, review and
+ * accounts repositories' writes.
+ */
+export const APPLICATION_VIEWS_TOPIC = 'application_views';
+
 /** The agreement versions and their texts changed (a version published). */
 export const AGREEMENTS_TOPIC = 'agreements';
 
 /** The address watchlist or the confirmed-false-alarm allow-list changed (registration's rule inputs). */
 export const ADDRESS_LISTS_TOPIC = 'address_lists';
+
+/**
+ * The distributor directory changed (a distributor added, edited or retired, or its territories):
+ * the distributors serving each country are kept under it (#15, decision 064).
+ */
+export const DISTRIBUTORS_TOPIC = 'distributors';
+
+/**
+ * The programme's settings rows changed (partner_settings, training_settings): read by every
+ * Partner Self Service home, changed by staff now and then (#15, decision 064).
+ */
+export const SETTINGS_TOPIC = 'programme_settings';
+
+/** How long the programme's settings are kept when a change's notification is lost (decision 064). */
+export const SETTINGS_TTL_MS = 5_000;
 
 export interface TtlCache<V> {
   get(key: string): V | undefined;

@@ -1,4 +1,5 @@
 import type { Executor } from '../../src/platform/db.ts';
+import { announceChange, DISTRIBUTORS_TOPIC } from '../../src/platform/cache.ts';
 import { randomBytes } from 'node:crypto';
 import type { Actor } from '../../src/platform/auth.ts';
 import type { AppContext } from '../../src/platform/context.ts';
@@ -100,6 +101,8 @@ export async function createDistributor(
       .insertInto('distributor_territories')
       .values(options.territories.map((country) => ({ distributor_id: distributor.id, country })))
       .execute();
+  // Written here without the repository, so announced here as its writes are (decision 064).
+  await announceChange(ctx.db, DISTRIBUTORS_TOPIC);
   const admin = await createUser(ctx, [{ role: 'distributor_admin', organisationId: organisation.id }]);
   const key = await createApiKey(ctx, admin, organisation.id, 'test key', meta);
   return { id: distributor.id, organisationId: organisation.id, code, legalName, admin, apiKey: key.secret };

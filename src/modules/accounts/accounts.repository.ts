@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { announceChange, APPLICATIONS_TOPIC } from '../../platform/cache.ts';
+import { announceChange, APPLICATION_VIEWS_TOPIC, APPLICATIONS_TOPIC } from '../../platform/cache.ts';
 import { queryPrepared, type Executor } from '../../platform/db.ts';
 import { isRole, type Role } from '../../platform/roles.rules.ts';
 import type { ThrottleState } from './accounts.rules.ts';
@@ -46,8 +46,12 @@ export async function updateUser(
     .set({ ...changes, updated_at: new Date() })
     .where('id', '=', id)
     .execute();
-  // The staff queue shows reviewers by name (review module's cached rows).
-  if (changes.name !== undefined) await announceChange(db, APPLICATIONS_TOPIC);
+  // The staff queue shows reviewers by name (review module's cached rows); an application's
+  // people see each other by name (registration module's cached views).
+  if (changes.name !== undefined) {
+    await announceChange(db, APPLICATIONS_TOPIC);
+    await announceChange(db, APPLICATION_VIEWS_TOPIC);
+  }
 }
 
 export async function grantsOf(db: Executor, userId: string) {

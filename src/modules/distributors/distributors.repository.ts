@@ -1,4 +1,5 @@
 import { sql, type Selectable } from 'kysely';
+import { announceChange, DISTRIBUTORS_TOPIC } from '../../platform/cache.ts';
 import { queryPrepared, type Executor } from '../../platform/db.ts';
 import { isUuid } from '../../platform/ids.ts';
 import type { DistributorsTable } from './distributors.table.ts';
@@ -83,7 +84,9 @@ export async function insert(
     accepts_new_resellers: boolean;
   },
 ) {
-  return db.insertInto('distributors').values(row).returning(['id']).executeTakeFirstOrThrow();
+  const inserted = await db.insertInto('distributors').values(row).returning(['id']).executeTakeFirstOrThrow();
+  await announceChange(db, DISTRIBUTORS_TOPIC);
+  return inserted;
 }
 
 /** Conditional on the version read: a concurrent edit makes this return undefined (409). */
@@ -101,13 +104,15 @@ export async function update(
     status: 'active' | 'retired';
   }>,
 ) {
-  return db
+  const updated = await db
     .updateTable('distributors')
     .set((eb) => ({ ...changes, version: eb('version', '+', 1), updated_at: new Date() }))
     .where('id', '=', id)
     .where('version', '=', expectedVersion)
     .returning(['id', 'version'])
     .executeTakeFirst();
+  if (updated) await announceChange(db, DISTRIBUTORS_TOPIC);
+  return updated;
 }
 
 export async function replaceTerritories(db: Executor, distributorId: string, countries: string[]): Promise<void> {
@@ -117,6 +122,7 @@ export async function replaceTerritories(db: Executor, distributorId: string, co
       .insertInto('distributor_territories')
       .values(countries.map((country) => ({ distributor_id: distributorId, country })))
       .execute();
+  await announceChange(db, DISTRIBUTORS_TOPIC);
 }
 
 /**

@@ -4,6 +4,7 @@ import { stringify } from 'csv-stringify/sync';
 import { auditActor, requirePermission, type Actor } from '../../platform/auth.ts';
 import { brandOf, type AppContext, type RequestMeta } from '../../platform/context.ts';
 import { readCsv, type CsvProblem } from '../../platform/csv.ts';
+import { cacheFor, DISTRIBUTORS_TOPIC } from '../../platform/cache.ts';
 import type { Trx } from '../../platform/db.ts';
 import { AppError, conflict, notFound, validationFailed } from '../../platform/errors.ts';
 import { isUniqueViolation } from '../../platform/pg-errors.ts';
@@ -364,9 +365,24 @@ export async function exportDistributorsCsv(ctx: AppContext, actor: Actor): Prom
 
 // ---- Distributor Locator (REG-5) ----
 
-export async function distributorsServing(ctx: AppContext, country: string): Promise<Distributor[]> {
-  return (await repo.listServing(ctx.db, country)).map(toDistributor);
+/**
+ * REG-5: the active distributors serving a country, read by the Distributor Locator and the
+ * wizard's distributors step. Kept per country for DISTRIBUTORS_TTL_MS and dropped by every
+ * write of the directory (DISTRIBUTORS_TOPIC, #15, decision 064). Callers must not change what
+ * they get.
+ */
+export async function distributorsServing(ctx: AppContext, country: string): Promise<readonly Distributor[]> {
+  const cache = cacheFor<Distributor[]>(ctx.db, DISTRIBUTORS_TOPIC, DISTRIBUTORS_TTL_MS, 300, { eager: true });
+  const kept = cache.get(country);
+  if (kept) return kept;
+  const generation = cache.generation;
+  const serving = (await repo.listServing(ctx.db, country)).map(toDistributor);
+  cache.set(country, serving, { generation });
+  return serving;
 }
+
+/** How long a country's distributors are kept when a change's notification is lost (decision 064). */
+const DISTRIBUTORS_TTL_MS = 5_000;
 
 /**
  * REG-5: "contact this distributor". The message goes through the outbox to the distributor's

@@ -93,7 +93,7 @@ function LocatorPage({
   ctx: PageContext;
   country: string;
   errors: FormErrors;
-  results?: Distributor[] | undefined;
+  results?: readonly Distributor[] | undefined;
 }) {
   const { t, lang } = ctx;
   return (

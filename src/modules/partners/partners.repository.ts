@@ -57,6 +57,26 @@ export async function partnerById(db: Executor, partnerId: string): Promise<Part
   return db.selectFrom('partners').selectAll().where('organisation_id', '=', partnerId).executeTakeFirst();
 }
 
+/**
+ * The partner with what its home says about its locations (listed, and the rule's findings), in
+ * one round trip (#15, decision 064).
+ */
+export async function partnerWithLocationMarks(
+  db: Executor,
+  partnerId: string,
+): Promise<(PartnerRow & { locations: Pick<PartnerLocationRow, 'listed' | 'findings'>[] }) | undefined> {
+  return db
+    .selectFrom('partners as p')
+    .selectAll('p')
+    .select(
+      sql<Pick<PartnerLocationRow, 'listed' | 'findings'>[]>`(
+        SELECT coalesce(json_agg(json_build_object('listed', l.listed, 'findings', l.findings)), '[]'::json)
+        FROM partner_locations l WHERE l.partner_id = p.organisation_id)`.as('locations'),
+    )
+    .where('p.organisation_id', '=', partnerId)
+    .executeTakeFirst();
+}
+
 /** The partner organisations a user holds a role in (user_roles.organisation_id is the partner's id). */
 export async function partnersOfUser(db: Executor, userId: string): Promise<PartnerRow[]> {
   return db

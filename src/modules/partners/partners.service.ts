@@ -1,7 +1,7 @@
 import type { Executor, Trx } from '../../platform/db.ts';
 import { insertOrganisation } from '../accounts/index.ts';
 import * as repo from './partners.repository.ts';
-import type { PartnerStatus } from './partners.table.ts';
+import type { LocationFinding, PartnerStatus } from './partners.table.ts';
 import { purchaseRestrictionReasons, type PurchaseRestriction } from './partners.rules.ts';
 import { trainingDueAt } from './training.rules.ts';
 import { assignInitialKeyPersonnel, trainingRestrictedPartnerIds } from './training.service.ts';
@@ -165,6 +165,15 @@ export async function registerPartner(
 export async function findPartner(db: Executor, partnerId: string): Promise<Partner | undefined> {
   const row = await repo.partnerById(db, partnerId);
   return row && toPartner(row);
+}
+
+/** The partner and, for its home, whether each location is listed and what the rule found (#15). */
+export async function findPartnerWithLocationMarks(
+  db: Executor,
+  partnerId: string,
+): Promise<{ partner: Partner; locations: { listed: boolean; findings: LocationFinding[] }[] } | undefined> {
+  const row = await repo.partnerWithLocationMarks(db, partnerId);
+  return row && { partner: toPartner(row), locations: row.locations };
 }
 
 /** The partners a user works for: every partner organisation in which they hold a role. */

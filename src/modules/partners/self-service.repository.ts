@@ -1,4 +1,5 @@
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
+import { announceChange, SETTINGS_TOPIC } from '../../platform/cache.ts';
 import type { Executor, Trx } from '../../platform/db.ts';
 import type { PartnerInvitationsTable, PartnerLocationsTable, PartnerRole } from './partners.table.ts';
 
@@ -24,6 +25,7 @@ export async function updateSettings(
     .updateTable('partner_settings')
     .set({ maintenance_months: maintenanceMonths, updated_by: userId, updated_at: now })
     .execute();
+  await announceChange(db, SETTINGS_TOPIC);
 }
 
 // ---- The partner row ----

@@ -1,7 +1,7 @@
 import { auditActor, can, requirePermission, requireUser, type Actor } from '../../platform/auth.ts';
-import { announceChange } from '../../platform/cache.ts';
+import { announceChange, cacheFor, SETTINGS_TOPIC, SETTINGS_TTL_MS } from '../../platform/cache.ts';
 import { brandOf, type AppContext, type RequestMeta } from '../../platform/context.ts';
-import type { Executor } from '../../platform/db.ts';
+import type { Db, Executor } from '../../platform/db.ts';
 import { notFound, validationFailed } from '../../platform/errors.ts';
 import { isLanguage } from '../../platform/i18n.ts';
 import { isUuid } from '../../platform/ids.ts';
@@ -10,7 +10,7 @@ import { recordAudit, SYSTEM_ACTOR } from '../audit/index.ts';
 import { claimsOfPartner, ELIGIBILITY_TOPIC, purchaseEligibilityAt, type PartnerClaim } from '../distributors/index.ts';
 import { membersOfOrganisation } from '../accounts/index.ts';
 import { enqueueEmail } from '../outbox/index.ts';
-import { findPartner, type Partner } from './partners.service.ts';
+import { findPartner, findPartnerWithLocationMarks, type Partner } from './partners.service.ts';
 import * as repo from './self-service.repository.ts';
 import {
   DEFAULT_SETTINGS,
@@ -37,17 +37,42 @@ export async function partnerFor(
   partnerId: string,
   permission: Permission = 'partner:read',
 ): Promise<Partner> {
-  const actor = requireUser(actorOrNull);
-  if (!isUuid(partnerId) || !can(actor, 'partner:read', partnerId)) throw notFound('Partner');
-  const partner = await findPartner(ctx.db, partnerId);
-  if (!partner || partner.status === 'applicant') throw notFound('Partner');
+  const actor = mayRead(actorOrNull, partnerId);
+  const partner = shown(await findPartner(ctx.db, partnerId));
   if (permission !== 'partner:read') requirePermission(actor, permission, partnerId);
   return partner;
 }
 
+/** Checked before anything is read: whether the person may see this partner at all. */
+function mayRead(actorOrNull: Actor | null, partnerId: string): Actor {
+  const actor = requireUser(actorOrNull);
+  if (!isUuid(partnerId) || !can(actor, 'partner:read', partnerId)) throw notFound('Partner');
+  return actor;
+}
+
+/** An applicant is not yet a partner with a home: answered like an unknown one. */
+function shown<P extends { status: Partner['status'] }>(partner: P | undefined): P {
+  if (!partner || partner.status === 'applicant') throw notFound('Partner');
+  return partner;
+}
+
+/**
+ * REG-4's maintenance period, read by every Partner Self Service home: kept for SETTINGS_TTL_MS and
+ * dropped by every update (SETTINGS_TOPIC, #15, decision 064); inside a transaction read afresh.
+ */
 export async function partnerSettings(db: Executor): Promise<PartnerSettings> {
-  const row = await repo.settings(db);
-  return row ? { maintenanceMonths: row.maintenance_months } : DEFAULT_SETTINGS;
+  const read = async () => {
+    const row = await repo.settings(db);
+    return row ? { maintenanceMonths: row.maintenance_months } : DEFAULT_SETTINGS;
+  };
+  if (db.isTransaction) return read();
+  const cache = cacheFor<PartnerSettings>(db as Db, SETTINGS_TOPIC, SETTINGS_TTL_MS, 2, { eager: true });
+  const kept = cache.get('partner');
+  if (kept) return kept;
+  const generation = cache.generation;
+  const settings = await read();
+  cache.set('partner', settings, { generation });
+  return settings;
 }
 
 /** REG-4: programme staff change the maintenance period; eligibility answers follow at once. */
@@ -143,16 +168,23 @@ export async function partnerOverview(
   partnerId: string,
   now = new Date(),
 ): Promise<Overview> {
-  const partner = await partnerFor(ctx, actor, partnerId);
-  const claims = await claimsOfPartner(ctx.db, partner.id);
-  const standing = standingFrom(partner, claims, await partnerSettings(ctx.db), now);
+  mayRead(actor, partnerId);
+  // Independent reads: on a server they go out together, so the page waits for the slowest
+  // rather than for their sum (#15). Nothing is shown before the partner is known to be shown.
+  const [found, claims, settings, training] = await Promise.all([
+    findPartnerWithLocationMarks(ctx.db, partnerId),
+    claimsOfPartner(ctx.db, partnerId),
+    partnerSettings(ctx.db),
+    trainingStatusOf(ctx.db, partnerId, now),
+  ]);
+  const partner = shown(found?.partner);
+  const locations = found!.locations;
+  const standing = standingFrom(partner, claims, settings, now);
   const eligibility = [];
   for (const claim of claims) {
     const answer = await purchaseEligibilityAt(ctx, claim.distributorId, claim.accountNumber, now);
     eligibility.push({ claim, eligible: answer.eligible, reasons: answer.reasons });
   }
-  const training = await trainingStatusOf(ctx.db, partner.id, now);
-  const locations = await repo.locationsOf(ctx.db, partner.id);
   const tasks: Task[] = [];
   if (claims.some((c) => c.status === 'pending')) tasks.push('claims_pending');
   if (claims.some((c) => c.status === 'rejected')) tasks.push('claims_rejected');

@@ -1,6 +1,7 @@
 import { auditActor, requirePermission, type Actor } from '../../platform/auth.ts';
 import type { AppContext, RequestMeta } from '../../platform/context.ts';
-import type { Executor } from '../../platform/db.ts';
+import { cacheFor, SETTINGS_TOPIC, SETTINGS_TTL_MS } from '../../platform/cache.ts';
+import type { Db, Executor } from '../../platform/db.ts';
 import { AppError, conflict, forbidden, notFound, validationFailed } from '../../platform/errors.ts';
 import { recordAudit } from '../audit/index.ts';
 import * as repo from './training.repository.ts';
@@ -34,14 +35,29 @@ export interface Course {
   active: boolean;
 }
 
+/**
+ * Read by every Partner Self Service home and training overview, changed by staff now and then:
+ * kept for SETTINGS_TTL_MS and dropped by every update (SETTINGS_TOPIC, #15, decision 064).
+ * Inside a transaction they are read afresh. Callers must not change what they get.
+ */
 export async function trainingSettings(db: Executor): Promise<TrainingSettings> {
-  const s = await repo.settings(db);
-  return {
-    graceDays: s.grace_days,
-    flagAfterDays: s.flag_after_days,
-    restrictNonCompliant: s.restrict_non_compliant,
-    version: s.version,
+  const read = async (): Promise<TrainingSettings> => {
+    const s = await repo.settings(db);
+    return {
+      graceDays: s.grace_days,
+      flagAfterDays: s.flag_after_days,
+      restrictNonCompliant: s.restrict_non_compliant,
+      version: s.version,
+    };
   };
+  if (db.isTransaction) return read();
+  const cache = cacheFor<TrainingSettings>(db as Db, SETTINGS_TOPIC, SETTINGS_TTL_MS, 2, { eager: true });
+  const kept = cache.get('training');
+  if (kept) return kept;
+  const generation = cache.generation;
+  const settings = await read();
+  cache.set('training', settings, { generation });
+  return settings;
 }
 
 /** The settings as programme staff read them; only administrators change them (#16.4). */

@@ -1,5 +1,6 @@
 import { isUuid } from '../../platform/ids.ts';
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
+import { announceChange, SETTINGS_TOPIC } from '../../platform/cache.ts';
 import type { Executor, Trx } from '../../platform/db.ts';
 import type { TrainingAssignmentsTable } from './partners.table.ts';
 import type {
@@ -32,12 +33,14 @@ export async function updateSettings(
   values: { grace_days: number; flag_after_days: number; restrict_non_compliant: boolean },
   now: Date,
 ): Promise<SettingsRow | undefined> {
-  return db
+  const row = await db
     .updateTable('training_settings')
     .set((eb) => ({ ...values, version: eb('version', '+', 1), updated_at: now }))
     .where('version', '=', version)
     .returningAll()
     .executeTakeFirst();
+  if (row) await announceChange(db, SETTINGS_TOPIC);
+  return row;
 }
 
 export async function courses(db: Executor, activeOnly: boolean): Promise<CourseRow[]> {

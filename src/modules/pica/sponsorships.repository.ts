@@ -81,12 +81,36 @@ export async function findSponsorshipByNumber(
   return sponsorshipColumns(db).where('s.registration_number', '=', registrationNumber).executeTakeFirst();
 }
 
-export async function listSponsorships(db: Executor, partnerId: string): Promise<SponsorshipRow[]> {
-  return sponsorshipColumns(db)
+export type UseRow = Awaited<ReturnType<typeof usesOf>>[number];
+
+/**
+ * The PICA administrator's list with each sponsorship's ledger, in one round trip (issue #15,
+ * decision 064): its newest 500 sponsorships, each with the rows usesOf would answer for it.
+ */
+export async function listSponsorshipsWithUses(
+  db: Executor,
+  partnerId: string,
+): Promise<(SponsorshipRow & { uses_list: UseRow[] })[]> {
+  const rows = await sponsorshipColumns(db)
+    .select(
+      sql<(Omit<UseRow, 'confirmed_at'> & { confirmed_at: string | null })[]>`(
+        SELECT coalesce(json_agg(json_build_object('sponsorship_id', r.sponsorship_id, 'name', r.name,
+          'email', r.email, 'confirmed_at', r.confirmed_at, 'employment_attested', r.employment_attested)
+          ORDER BY r.confirmed_at), '[]'::json)
+        FROM pica_registrations r WHERE r.sponsorship_id = s.id AND r.status = 'confirmed')`.as('uses_list'),
+    )
     .where('s.partner_id', '=', partnerId)
     .orderBy('s.created_at', 'desc')
     .limit(500)
     .execute();
+  // JSON carries timestamps as text; the ledger's rows are Dates like usesOf's.
+  return rows.map((r) => ({
+    ...r,
+    uses_list: r.uses_list.map((u) => ({
+      ...u,
+      confirmed_at: u.confirmed_at === null ? null : new Date(u.confirmed_at),
+    })),
+  })) as (SponsorshipRow & { uses_list: UseRow[] })[];
 }
 
 /** PICA-5: a new key replaces the old one at once; a revoked sponsorship takes none. */

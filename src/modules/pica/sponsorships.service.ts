@@ -211,12 +211,7 @@ export async function listSponsorships(
   partnerId?: string,
 ): Promise<Sponsorship[]> {
   const id = sponsoringPartner(actor, partnerId);
-  const rows = await repo.listSponsorships(ctx.db, id);
-  const uses = await repo.usesOf(
-    ctx.db,
-    rows.map((r) => r.id),
-  );
-  return rows.map((r) => toSponsorship(r, uses));
+  return (await repo.listSponsorshipsWithUses(ctx.db, id)).map(({ uses_list, ...r }) => toSponsorship(r, uses_list));
 }
 
 export async function getSponsorship(ctx: AppContext, actor: Actor | null, id: string): Promise<Sponsorship> {

@@ -9,6 +9,7 @@ import {
   type DistributorFixture,
 } from '../../../test/helpers/fixtures.ts';
 import type { Actor } from '../../platform/auth.ts';
+import { announceChange, APPLICATION_VIEWS_TOPIC } from '../../platform/cache.ts';
 import { releaseOfInformationText, signatureAuthorityText } from './agreement-texts.rules.ts';
 import { getApplication } from './registration.service.ts';
 import { publishAgreement } from './agreements.service.ts';
@@ -558,6 +559,8 @@ describe('REG-13 Partner Registration Tool (pages)', () => {
       .set({ status: 'info_requested', staff_question: 'Is the <b>Berlin</b> office open to customers?' })
       .where('id', '=', id)
       .execute();
+    // Staff's decision, written here by hand, announces itself as moveSubmitted does (decision 064).
+    await announceChange(t.ctx.db, APPLICATION_VIEWS_TOPIC);
 
     const status = await b.get(`/apply/${id}/status`);
     expect(status.body).toContain('More information requested');
@@ -592,6 +595,8 @@ describe('REG-13 Partner Registration Tool (pages)', () => {
       .set({ status: 'declined', staff_question: 'INTERNAL: watchlisted address', decided_at: new Date() })
       .where('id', '=', id)
       .execute();
+    // Staff's decision, written here by hand, announces itself as moveSubmitted does (decision 064).
+    await announceChange(t.ctx.db, APPLICATION_VIEWS_TOPIC);
     const status = await b.get(`/apply/${id}/status`);
     expect(status.body).toContain(
       'Your application was not approved. The programme does not disclose the reasons for its decisions.',

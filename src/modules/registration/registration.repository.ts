@@ -1,6 +1,6 @@
 import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Language } from '../../platform/i18n.ts';
-import { AGREEMENTS_TOPIC, announceChange, APPLICATIONS_TOPIC } from '../../platform/cache.ts';
+import { AGREEMENTS_TOPIC, announceChange, APPLICATION_VIEWS_TOPIC, APPLICATIONS_TOPIC } from '../../platform/cache.ts';
 import type { Executor } from '../../platform/db.ts';
 import { isUuid } from '../../platform/ids.ts';
 import { EDITABLE_STATUSES, type ApplicationAnswers, type Finding } from './registration.rules.ts';
@@ -104,6 +104,8 @@ export async function addMember(db: Executor, applicationId: string, userId: str
     .values({ application_id: applicationId, user_id: userId, role })
     .onConflict((oc) => oc.columns(['application_id', 'user_id']).doNothing())
     .execute();
+  // The other people's cached view lists who works on the application.
+  await announceChange(db, APPLICATION_VIEWS_TOPIC);
 }
 
 export async function members(db: Executor, applicationId: string) {
@@ -185,6 +187,7 @@ export async function saveAnswers(
     .where('status', 'in', EDITABLE_STATUSES)
     .returning(['version', 'status'])
     .executeTakeFirst();
+  if (saved) await announceChange(db, APPLICATION_VIEWS_TOPIC);
   // Staff list an application waiting for an answer under its (perhaps new) name and country.
   if (saved?.status === 'info_requested') await announceChange(db, APPLICATIONS_TOPIC);
   return saved && { version: saved.version };
@@ -218,7 +221,10 @@ export async function markSubmitted(
     .where('status', 'in', EDITABLE_STATUSES)
     .returning(['version', 'submitted_at'])
     .executeTakeFirst();
-  if (submitted) await announceChange(db, APPLICATIONS_TOPIC);
+  if (submitted) {
+    await announceChange(db, APPLICATIONS_TOPIC);
+    await announceChange(db, APPLICATION_VIEWS_TOPIC);
+  }
   return submitted;
 }
 

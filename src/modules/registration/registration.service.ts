@@ -3,7 +3,7 @@ import { isCountryCode } from '../../platform/countries.ts';
 import { randomBytes } from 'node:crypto';
 import { auditActor, requireUser, type Actor } from '../../platform/auth.ts';
 import { brandOf, type AppContext, type RequestMeta } from '../../platform/context.ts';
-import { ADDRESS_LISTS_TOPIC, cacheFor } from '../../platform/cache.ts';
+import { ADDRESS_LISTS_TOPIC, APPLICATION_VIEWS_TOPIC, cacheFor } from '../../platform/cache.ts';
 import type { Db, Executor } from '../../platform/db.ts';
 import { AppError, conflict, notFound, validationFailed, type FieldViolation } from '../../platform/errors.ts';
 import { isUniqueViolation } from '../../platform/pg-errors.ts';
@@ -175,11 +175,39 @@ export async function startApplication(
 
 export async function getApplication(ctx: AppContext, actorOrNull: Actor | null, id: string): Promise<ApplicationView> {
   const actor = requireUser(actorOrNull);
-  const found = isUuid(id) ? await repo.findApplicationOfMember(ctx.db, id, actor.userId) : undefined;
+  if (!isUuid(id)) throw notFound('Application');
+  const found = await applicationOfMember(ctx, id, actor.userId);
   if (!found) throw notFound('Application');
   const { people, ...row } = found;
   return toView(row, people);
 }
+
+/**
+ * The application as one of its people sees it, read by every wizard page (#15). Kept per
+ * application and person for APPLICATION_VIEW_TTL_MS, so the membership check is part of the key;
+ * dropped by every write of an application, of its people or of a person's name
+ * (APPLICATION_VIEWS_TOPIC, decision 064). Only found applications are kept: someone who joins
+ * is not held to an earlier "not found". Writes read the row afresh (memberApplication).
+ */
+async function applicationOfMember(ctx: AppContext, id: string, userId: string) {
+  const cache = cacheFor<NonNullable<Awaited<ReturnType<typeof repo.findApplicationOfMember>>>>(
+    ctx.db,
+    APPLICATION_VIEWS_TOPIC,
+    APPLICATION_VIEW_TTL_MS,
+    10_000,
+    { eager: true },
+  );
+  const key = `${id}:${userId}`;
+  const kept = cache.get(key);
+  if (kept) return kept;
+  const generation = cache.generation;
+  const found = await repo.findApplicationOfMember(ctx.db, id, userId);
+  if (found) cache.set(key, found, { generation });
+  return found;
+}
+
+/** How long a wizard's view of an application is kept when a change's notification is lost. */
+const APPLICATION_VIEW_TTL_MS = 5_000;
 
 export async function listMyApplications(ctx: AppContext, actorOrNull: Actor | null): Promise<ApplicationSummary[]> {
   const actor = requireUser(actorOrNull);

@@ -1,5 +1,5 @@
 import { sql, type Insertable, type Selectable } from 'kysely';
-import { announceChange, APPLICATIONS_TOPIC } from '../../platform/cache.ts';
+import { announceChange, APPLICATION_VIEWS_TOPIC, APPLICATIONS_TOPIC } from '../../platform/cache.ts';
 import type { Database } from '../../platform/database.ts';
 import type { Executor, Trx } from '../../platform/db.ts';
 import type { DeniedPartiesTable } from './review.table.ts';
@@ -210,7 +210,10 @@ export async function moveSubmitted(
     .where('status', '=', 'submitted')
     .returning('id')
     .executeTakeFirst();
-  if (moved) await announceChange(trx, APPLICATIONS_TOPIC);
+  if (moved) {
+    await announceChange(trx, APPLICATIONS_TOPIC);
+    await announceChange(trx, APPLICATION_VIEWS_TOPIC);
+  }
   return moved;
 }
 
