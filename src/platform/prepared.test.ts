@@ -58,6 +58,20 @@ describe('named prepared statements (decision 071)', () => {
     expect(unnamed).toEqual({ answers: [1], prepared: 0 });
   });
 
+  it.skipIf(!server)(
+    '#15: a text of several statements runs as before (unnamed), one with parameters is named',
+    async () => {
+      const prepared = await withOneConnection(200, async (db) => {
+        await sql.raw('CREATE TEMP TABLE several (n int); INSERT INTO several VALUES (1), (2)').execute(db);
+        const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM several WHERE n > ${0}`.execute(db);
+        expect(rows).toEqual([{ n: 2 }]);
+        return preparedOn(db);
+      });
+      expect(prepared.some((s) => s.includes('CREATE TEMP TABLE'))).toBe(false);
+      expect(prepared.some((s) => s.includes('FROM several'))).toBe(true);
+    },
+  );
+
   it.skipIf(!server)('#15: keeps at most the bound per connection, the least recently used closed first', async () => {
     const texts = await withOneConnection(3, async (db) => {
       const hot = () => sql`SELECT 1 AS hot`.execute(db);

@@ -85,6 +85,9 @@ function preparingClient(client: pg.PoolClient, limit: number): pg.PoolClient {
   const query = async (text: unknown, values?: unknown[]) => {
     // Cursors (streamed queries) and config objects go through as they are.
     if (typeof text !== 'string') return (client.query as (...a: unknown[]) => unknown)(text, values);
+    // Several statements in one text (a script, a migration) run only unnamed, in the simple
+    // protocol pg uses for a text without parameters; a prepared statement holds one.
+    if (!values?.length && text.includes(';')) return client.query(text, values);
     try {
       return await run(text, values ?? []);
     } catch (error) {
