@@ -21,6 +21,7 @@ import { sql } from 'kysely';
 import { DEMO_PASSWORD } from '../src/demo/seed-demo.ts';
 import { verifyAuditChain } from '../src/modules/audit/index.ts';
 import { hashSecret } from '../src/platform/tokens.ts';
+import { cpuMeter, loadNow, type CpuSample } from './lib/cpu.ts';
 import { table, type LoadResult } from './lib/harness.ts';
 import {
   engineEnv,
@@ -216,6 +217,9 @@ async function main(): Promise<number> {
     };
   };
   await drive(submissions(warmup));
+  const meter = cpuMeter(portal.child.pid!, ws.databaseUrl);
+  const cpu: CpuSample[] = [];
+  const loads: number[] = [];
   const bareRuns: Run[] = [];
   const submitRuns: Run[] = [];
   const perRound = Math.floor(applicants.length / SETTINGS.rounds);
@@ -229,7 +233,10 @@ async function main(): Promise<number> {
         requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/?n=${(n += 1)}` }) }],
       }),
     );
+    const measuring = await meter.start();
     submitRuns.push(await drive(submissions(applicants.slice(round * perRound, (round + 1) * perRound))));
+    cpu.push(await measuring.stop());
+    loads.push(loadNow());
   }
   await portal.stop();
   // X-4 under load: every submission's audit rows are linked and the chain verifies (decision 068).
@@ -241,6 +248,16 @@ async function main(): Promise<number> {
   const created = s.statusCodes['201'] ?? 0;
   const perSecond = Math.round(created / (s.durationSeconds || 1));
   const unexpected = Object.entries(s.statusCodes).filter(([code]) => code !== '201');
+  // CPU-ms per submission (decision 068's yardstick: it depends much less on the machine's load than the rate).
+  const perSubmission = (pick: (c: CpuSample) => number) =>
+    Math.round((cpu.reduce((a, c) => a + pick(c), 0) / Math.max(1, s.requestsTotal)) * 100) / 100;
+  const cpuMs = {
+    portal: perSubmission((c) => c.portalMs),
+    backends: perSubmission((c) => c.backendsMs),
+    loadGenerator: perSubmission((c) => c.loadGeneratorMs),
+    backendsLost: cpu.reduce((a, c) => a + c.backendsLost, 0),
+    loadAverageAfterEachRound: loads,
+  };
   const result = row({
     workload:
       'application submission, one request each (rules, partner, claim, snapshot, consents, audit, outbox: one transaction)',
@@ -253,6 +270,7 @@ async function main(): Promise<number> {
     met: perSecond >= TARGET_PER_SECOND && unexpected.length === 0 && chain.ok,
     note:
       `${created} distinct applicants at ${SETTINGS.connections} connections; p50 ${s.latencyMs.p50} ms, p99 ${s.latencyMs.p99} ms; ` +
+      `CPU-ms per submission: portal ${cpuMs.portal}, backends ${cpuMs.backends}, load generator ${cpuMs.loadGenerator}; ` +
       (chain.ok ? `audit chain verified (${chain.checked} rows)` : `AUDIT CHAIN BROKEN: ${JSON.stringify(chain)}`) +
       (unexpected.length ? `; unexpected statuses ${JSON.stringify(s.statusCodes)}` : ''),
   });
@@ -263,7 +281,7 @@ async function main(): Promise<number> {
     machine,
     commands: [`npm run bench -- ${QUICK ? '--quick ' : ''}submission`],
     rows: [result],
-    details: { settings: SETTINGS, bare: b, submission: s },
+    details: { settings: SETTINGS, bare: b, submission: s, cpuMsPerSubmission: cpuMs },
   });
   console.log(
     `\nApplication submission vs bare Fastify route (${SETTINGS.connections} connections, ${SETTINGS.rounds} interleaved rounds)\n`,
@@ -291,7 +309,13 @@ async function main(): Promise<number> {
   );
   const load = machine.loadAverage;
   console.log(`\nsubmissions/s: ${perSecond} (target ≥ ${TARGET_PER_SECOND}: ${result.met ? 'met' : 'MISSED'})`);
-  console.log(`machine load average (1 min) before/after: ${load.before}/${load.after}`);
+  console.log(
+    `machine load average (1 min) before/after: ${load.before}/${load.after}; after each round ${loads.join(', ')}`,
+  );
+  console.log(
+    `CPU-ms per submission: portal ${cpuMs.portal}, PostgreSQL backends ${cpuMs.backends}, load generator ${cpuMs.loadGenerator}` +
+      (cpuMs.backendsLost ? ` (${cpuMs.backendsLost} backends exited during a round: not counted)` : ''),
+  );
   console.log(`audit chain: ${chain.ok ? `verified, ${chain.checked} rows` : `BROKEN ${JSON.stringify(chain)}`}`);
   console.log(`results: ${file}`);
   if (PROFILE) console.log(`CPU profiles of the portal: ${PROFILE_DIR}`);

@@ -112,7 +112,13 @@ export async function doctorCommand(
     });
   }
   if (config) {
-    const db = io.db ?? createDb({ url: config.databaseUrl, dataDir: config.dataDir });
+    const db =
+      io.db ??
+      createDb({
+        url: config.databaseUrl,
+        preparedStatements: config.databasePreparedStatements,
+        dataDir: config.dataDir,
+      });
     try {
       findings.push(...(await checkDatabase(config, db)));
     } finally {

@@ -138,7 +138,13 @@ async function command(argv: string[], io: CliEnvironment): Promise<number> {
   if (command === 'backup' || command === 'restore') return backupCommand(command, config, values.out, sub);
 
   const db =
-    io.db ?? createDb({ url: config.databaseUrl, dataDir: config.dataDir, durability: config.embeddedDurability });
+    io.db ??
+    createDb({
+      url: config.databaseUrl,
+      preparedStatements: config.databasePreparedStatements,
+      dataDir: config.dataDir,
+      durability: config.embeddedDurability,
+    });
   try {
     switch (command) {
       case 'migrate': {

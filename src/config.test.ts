@@ -23,6 +23,14 @@ describe('configuration', () => {
     );
   });
 
+  it('#15: keeps 200 prepared statements per connection unless DATABASE_PREPARED_STATEMENTS says otherwise (0: none)', () => {
+    expect(loadConfig(base).databasePreparedStatements).toBe(200);
+    expect(loadConfig({ ...base, DATABASE_PREPARED_STATEMENTS: '0' }).databasePreparedStatements).toBe(0);
+    expect(() => loadConfig({ ...base, DATABASE_PREPARED_STATEMENTS: '-1' })).toThrow(
+      /DATABASE_PREPARED_STATEMENTS must be a whole number from 0 \(none\) to 10000/,
+    );
+  });
+
   it('names every bad variable and its rule', () => {
     const attempt = () => loadConfig({ ...base, PORT: 'eighty', DATABASE_URL: 'mysql://x', SMTP_URL: 'http://mail' });
     expect(attempt).toThrow(ConfigError);

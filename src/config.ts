@@ -15,6 +15,7 @@ const EnvSchema = Type.Object({
   HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
   DATA_DIR: Type.String({ minLength: 1, default: './data' }),
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  DATABASE_PREPARED_STATEMENTS: Type.Integer({ minimum: 0, maximum: 10_000, default: 200 }),
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://[^\\s]+$' })),
   REDIS_KEY_PREFIX: Type.String({ minLength: 1, maxLength: 100, pattern: '^\\S+$', default: 'partner-portal:' }),
   EMBEDDED_DURABILITY: Type.Union([Type.Literal('full'), Type.Literal('relaxed')], { default: 'full' }),
@@ -45,6 +46,11 @@ export interface Config {
   readonly dataDir: string;
   /** A PostgreSQL server; when absent the embedded PGlite database in dataDir is used. */
   readonly databaseUrl: string | undefined;
+  /**
+   * How many distinct statements each connection to databaseUrl keeps prepared (decision 071);
+   * 0 for a pooler in transaction mode (PgBouncer before 1.21), where they do not survive.
+   */
+  readonly databasePreparedStatements: number;
   /** Redis for the request rate limits shared by every process (decision 059); else they are counted in the database. */
   readonly redisUrl: string | undefined;
   /** Prepended to every Redis key, so that several portals or environments can share one Redis. */
@@ -81,6 +87,7 @@ const MESSAGES: Record<string, string> = {
   HOST: 'must not be empty',
   DATA_DIR: 'must not be empty',
   DATABASE_URL: 'must be a postgres:// or postgresql:// URL',
+  DATABASE_PREPARED_STATEMENTS: 'must be a whole number from 0 (none) to 10000',
   REDIS_URL: 'must be a redis:// or rediss:// URL',
   REDIS_KEY_PREFIX: 'must be 1 to 100 characters without spaces',
   EMBEDDED_DURABILITY: 'must be full or relaxed',
@@ -145,6 +152,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST,
     dataDir,
     databaseUrl: env.DATABASE_URL,
+    databasePreparedStatements: env.DATABASE_PREPARED_STATEMENTS,
     redisUrl: env.REDIS_URL,
     redisKeyPrefix: env.REDIS_KEY_PREFIX,
     embeddedDurability: env.EMBEDDED_DURABILITY,

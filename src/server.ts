@@ -29,7 +29,12 @@ export interface RunningServer {
  * workers before exit.
  */
 export async function startServer(config: Config, options: { demo?: boolean } = {}): Promise<RunningServer> {
-  const db = createDb({ url: config.databaseUrl, dataDir: config.dataDir, durability: config.embeddedDurability });
+  const db = createDb({
+    url: config.databaseUrl,
+    preparedStatements: config.databasePreparedStatements,
+    dataDir: config.dataDir,
+    durability: config.embeddedDurability,
+  });
   if (!config.databaseUrl || !config.isProduction) await migrateToLatest(db);
   const app = await buildApp({ config, db });
   const interrupted = await failInterruptedUploads({ db, config }, !!config.databaseUrl);

@@ -5,6 +5,7 @@ import { Kysely, PGliteDialect, PostgresDialect, type RawBuilder, type Transacti
 import pg from 'pg';
 import type { Database } from './database.ts';
 import { openEmbedded, type EmbeddedMode } from './embedded.ts';
+import { preparingPool } from './prepared.ts';
 
 export type Db = Kysely<Database>;
 export type Trx = Transaction<Database>;
@@ -20,6 +21,11 @@ export interface DatabaseTarget {
   /** An already open PGlite instance (tests that dump it afterwards). */
   pglite?: PGlite | undefined;
   poolSize?: number;
+  /**
+   * On a server: how many distinct statements each pooled connection keeps prepared (decision 071,
+   * DATABASE_PREPARED_STATEMENTS); 0 sends every query unnamed. Default 200.
+   */
+  preparedStatements?: number | undefined;
   /** How the embedded database in dataDir flushes to disk (EMBEDDED_DURABILITY); default full. */
   durability?: EmbeddedMode | undefined;
 }
@@ -52,8 +58,9 @@ export function createDb(target: DatabaseTarget): Db {
     // DROP DATABASE ... FORCE) is reported here; without a listener the process would crash. The
     // pool has already discarded that connection and opens a new one for the next query.
     pool.on('error', () => undefined);
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    engines.set(db, { kind: 'postgres', url: target.url, pool });
+    const prepared = target.preparedStatements ?? DEFAULT_PREPARED_STATEMENTS;
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool, prepared) }) });
+    engines.set(db, { kind: 'postgres', url: target.url, pool, prepared: prepared > 0 });
     return db;
   }
   if (target.pglite) return withPGlite(target.pglite);
@@ -77,7 +84,15 @@ function withPGlite(pglite: PGlite): Db {
   return db;
 }
 
-type Engine = { kind: 'postgres'; url: string; pool: pg.Pool } | { kind: 'pglite'; pglite: () => Promise<PGlite> };
+/**
+ * Statements kept prepared per pooled connection. The hot paths use a few dozen; the rest of the
+ * portal a few hundred, and the least recently used give way (src/platform/prepared.ts).
+ */
+export const DEFAULT_PREPARED_STATEMENTS = 200;
+
+type Engine =
+  | { kind: 'postgres'; url: string; pool: pg.Pool; prepared: boolean }
+  | { kind: 'pglite'; pglite: () => Promise<PGlite> };
 const engines = new WeakMap<Db, Engine>();
 
 /** A running LISTEN: `lastHeard` is when the newest heartbeat it received was sent (ms since the epoch). */
@@ -192,13 +207,15 @@ export async function listen(
  * once per pooled connection instead of on every call. For the eligibility query, planning took
  * about 4 times as long as executing (pgbench: 6.6 k/s unprepared, 29 k/s prepared, 2 cores).
  * `name` must always go with the same SQL text (only the parameters vary). On PGlite, or inside a
- * transaction, it runs as an ordinary query. Not for use behind a pooler in transaction mode
- * (PgBouncer before 1.21), where named statements do not survive from one query to the next.
+ * transaction, it runs as an ordinary query (which createDb prepares too, decision 071). Behind a
+ * pooler in transaction mode (PgBouncer before 1.21), where named statements do not survive from
+ * one query to the next, DATABASE_PREPARED_STATEMENTS=0 makes it an ordinary unnamed query.
  */
 export async function queryPrepared<R>(db: Executor, name: string, query: RawBuilder<R>): Promise<R[]> {
   const compiled = query.compile(db);
   const engine = engines.get(db as Db);
-  if (engine?.kind === 'postgres')
+  // With DATABASE_PREPARED_STATEMENTS=0 (a pooler in transaction mode) nothing is named.
+  if (engine?.kind === 'postgres' && engine.prepared)
     return (await engine.pool.query({ name, text: compiled.sql, values: compiled.parameters as unknown[] }))
       .rows as R[];
   return (await db.executeQuery(compiled)).rows;

@@ -55,39 +55,56 @@ function nameMatchColumns(match: NameMatch | null): claims.NameMatchColumns {
 }
 
 /**
+ * What the caller already read in this request (issue #15, decision 071): the distributor as the
+ * rules checked it, and the partner's name as it wrote it. `partner.isNew`: created in this
+ * transaction, so it holds no claim yet (the rules refuse one account named twice).
+ */
+export interface KnownClaimFacts {
+  distributor?: { id: string; legalName: string; hqCountry: string; territories: string[]; status: string };
+  partner?: { legalName: string; isNew: boolean };
+}
+
+/**
  * REG-2: records a reseller's claim "we hold `accountNumber` at `distributorId`" inside the
  * caller's transaction (the registration's submission). Refused when the distributor does not
  * serve the reseller's country; confirmed at once when the distributor's list has the account,
  * active, under the reseller's own name. A list naming another company leaves the claim to the
  * distributor, and the result says which company the list names (the reviewer is told).
+ * Eligibility caches hear of the claim from account_claims' own trigger (decision 065).
  */
 export async function claimAccount(
   trx: Trx,
   partner: { id: string; country: string },
   claim: { distributorId: string; accountNumber: string },
   actor: AuditEntry['actor'],
+  known: KnownClaimFacts = {},
 ): Promise<ClaimResult> {
-  const distributor = await repo.findById(trx, claim.distributorId);
+  const distributor =
+    known.distributor?.id === claim.distributorId
+      ? known.distributor
+      : await repo.findById(trx, claim.distributorId).then(
+          (d) =>
+            d && {
+              id: d.id,
+              legalName: d.legal_name,
+              hqCountry: d.hq_country,
+              territories: d.territories,
+              status: d.status,
+            },
+        );
   if (!distributor) throw validationFailed([{ field: 'distributors.distributor', rule: 'distributor_unknown' }]);
   const accountNumber = claim.accountNumber.trim();
-  const problems = checkClaim(
-    {
-      hqCountry: distributor.hq_country,
-      territories: distributor.territories,
-      status: distributor.status,
-      legalName: distributor.legal_name,
-    },
-    partner.country,
-    accountNumber,
-  );
+  const problems = checkClaim(distributor, partner.country, accountNumber);
   if (problems.length > 0) throw validationFailed(problems);
-  const existing = await claims.findClaimFor(trx, partner.id, distributor.id, accountNumber);
-  if (existing) return { id: existing.id, status: existing.status, nameMatch: nameMatchOf(existing) };
-  const applicant = await repo.findPartner(trx, partner.id);
+  if (!known.partner?.isNew) {
+    const existing = await claims.findClaimFor(trx, partner.id, distributor.id, accountNumber);
+    if (existing) return { id: existing.id, status: existing.status, nameMatch: nameMatchOf(existing) };
+  }
+  const legalName = known.partner?.legalName ?? (await repo.findPartner(trx, partner.id))?.legal_name;
   const listed = await findListed(trx, distributor.id, accountNumber);
   const { status, match } = initialClaimStatus(
     listed && { active: listed.active, resellerName: listed.reseller_name },
-    applicant?.legal_name ?? '',
+    legalName ?? '',
   );
   const inserted = await claims.insertClaim(trx, {
     ...nameMatchColumns(match),
@@ -99,7 +116,6 @@ export async function claimAccount(
     decided_at: status === 'confirmed' ? new Date() : null,
   });
   if (!inserted) throw conflict('claim_exists', 'This account was claimed at the same moment by another request.');
-  await announceChange(trx, ELIGIBILITY_TOPIC);
   await recordAudit(trx, {
     actor,
     action: status === 'confirmed' ? 'claim.confirmed' : 'claim.created',

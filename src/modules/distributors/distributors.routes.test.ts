@@ -498,6 +498,21 @@ describe('REG-4 purchase eligibility API', () => {
     }
   });
 
+  it('#15/REG-4: a claim written without any announcement (as a submission now writes it) reaches the cached answer', async () => {
+    const partner = await createPartner(t.ctx, { country: 'DE' });
+    const answer = async () => {
+      const res = await api('GET', '/api/v1/purchase-eligibility?account=EU-CLAIMED-LATER', { key: eurodist.apiKey });
+      return `${res.statusCode} ${res.json().eligible}`;
+    };
+    // An account nobody claims is unknown, and that answer is cached too.
+    expect(await answer()).toBe('404 undefined');
+    // claimAccount no longer sends its own NOTIFY (decision 071): account_claims' trigger does.
+    await t.ctx.db
+      .transaction()
+      .execute((trx) => insertClaim({ db: trx }, partner.id, eurodist.id, 'EU-CLAIMED-LATER', 'confirmed'));
+    await expect.poll(answer, { timeout: 1_500, interval: 10 }).toBe('200 true');
+  });
+
   it('#15/REG-4: a cached answer expires when the review falls due, not a minute later', async () => {
     const reviewedAt = new Date('2025-01-15T12:00:00Z');
     const partner = await createPartner(t.ctx, { country: 'DE', reviewedAt });

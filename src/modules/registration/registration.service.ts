@@ -328,7 +328,9 @@ export async function submitApplication(
   meta: RequestMeta,
 ): Promise<SubmissionResult> {
   const actor = requireUser(actorOrNull);
-  const row = await memberApplication(ctx, actor, id);
+  const found = isUuid(id) ? await repo.findApplicationOfMember(ctx.db, id, actor.userId) : undefined;
+  if (!found) throw notFound('Application');
+  const { people, ...row } = found;
   if (!isEditable(row.status)) {
     return {
       application: await getApplication(ctx, actor, id),
@@ -360,8 +362,9 @@ export async function submitApplication(
   const contact = answers.contacts!.primary;
 
   try {
-    await ctx.db.transaction().execute(async (trx) => {
+    const submittedRow = await ctx.db.transaction().execute(async (trx) => {
       let partnerId = row.partner_id;
+      const isNew = !partnerId;
       const applicant = {
         legalName: company.legalName,
         country: company.country,
@@ -379,7 +382,6 @@ export async function submitApplication(
       });
       // Someone else's submit won the race: roll back and answer with theirs.
       if (!submitted) throw new AppError('already_submitted', 'already submitted', 409);
-      const sequence = await repo.nextSubmissionSequence(trx, id);
 
       const who = auditActor(actor);
       const listChecks: ListedClaimCheck[] = [];
@@ -389,6 +391,11 @@ export async function submitApplication(
           { id: partnerId, country: company.country },
           { distributorId: claim.distributorId, accountNumber: claim.accountNumber },
           who,
+          // What the rules read a moment ago and what was just written: not read again (#15).
+          {
+            distributor: context.distributors.get(claim.distributorId),
+            partner: { legalName: company.legalName.trim(), isNew },
+          },
         );
         listChecks.push({
           distributor: context.distributors.get(claim.distributorId)?.legalName ?? claim.distributorId,
@@ -399,7 +406,6 @@ export async function submitApplication(
       findings.push(...checkListedCompanies(listChecks));
       const snapshot = await repo.insertSubmission(trx, {
         application_id: id,
-        sequence,
         submitted_by: actor.userId,
         answers,
         findings,
@@ -424,13 +430,13 @@ export async function submitApplication(
       ]);
       await recordAudit(trx, {
         actor: who,
-        action: sequence === 1 ? 'application.submitted' : 'application.resubmitted',
+        action: snapshot.sequence === 1 ? 'application.submitted' : 'application.resubmitted',
         subject: { type: 'application', id },
         organisationId: partnerId,
         ip: meta.ip,
         data: {
           reference: row.reference,
-          sequence,
+          sequence: snapshot.sequence,
           agreementVersion: agreement!.version,
           agreementLanguage: shown!.language,
           agreementTextHash: shown!.textHash,
@@ -446,7 +452,11 @@ export async function submitApplication(
         actionUrl: `${ctx.config.publicUrl}/apply/${id}/status`,
         vars: { reference: row.reference, company: company.legalName.trim() },
       });
+      return submitted;
     });
+    // The answer from the row as the submission left it and the members read before (a
+    // submission does not change who works on it): no read after the commit (#15).
+    return { application: toView(submittedRow, people), findings, created: true };
   } catch (error) {
     if (error instanceof AppError && error.code === 'already_submitted')
       return { application: await getApplication(ctx, actor, id), findings, created: false };
@@ -454,7 +464,6 @@ export async function submitApplication(
       return { application: await getApplication(ctx, actor, id), findings, created: false };
     throw error;
   }
-  return { application: await getApplication(ctx, actor, id), findings, created: true };
 }
 
 // ---- Pre-check (public) ----
