@@ -34,7 +34,9 @@ export async function loadEligibilityData(
     .execute(db)
     .catch(() => log('(not a superuser: loading with foreign-key checks)'));
   const [org] = await rows(
-    sql<{ id: string }>`INSERT INTO organisations (kind, name) VALUES ('distributor', 'Benchmark Distribution GmbH') RETURNING id`,
+    sql<{
+      id: string;
+    }>`INSERT INTO organisations (kind, name) VALUES ('distributor', 'Benchmark Distribution GmbH') RETURNING id`,
   );
   const [distributor] = await rows(
     sql<{ id: string }>`INSERT INTO distributors (organisation_id, code, legal_name, hq_country)
@@ -54,7 +56,9 @@ export async function loadEligibilityData(
   await sql`INSERT INTO api_keys (organisation_id, name, prefix, key_hash, created_by)
     VALUES (${org!.id}, 'benchmark', 'benchkey', ${hashSecret(apiKey)}, ${user!.id})`.execute(db);
   const [upload] = await rows(
-    sql<{ id: string }>`INSERT INTO account_uploads (distributor_id, filename, status, rows_read, rows_written, uploaded_by, finished_at)
+    sql<{
+      id: string;
+    }>`INSERT INTO account_uploads (distributor_id, filename, status, rows_read, rows_written, uploaded_by, finished_at)
       VALUES (${distributorId}, 'benchmark.csv', 'done', ${settings.listRows}, ${settings.listRows}, ${user!.id}, now()) RETURNING id`,
   );
   log(`loading ${settings.listRows.toLocaleString('en')} account-list rows`);
