@@ -42,14 +42,21 @@ interface Settings {
 
 const n = (x: number) => x.toLocaleString('en');
 
-/** Why a cached answer costs what it costs, and what would close the gap (profiled, decision 065). */
+/**
+ * Why a cached answer costs what it costs, and what would close the gap: a CPU profile of the
+ * portal over the steady state's rounds (BENCH_PROFILE=1, 2026-11-29, decision 065 "Benchmark").
+ */
 const WHY_CACHED =
-  'with answers from the cache, the portal, the load generator and (on PostgreSQL) the database server share the ' +
-  'machine’s cores, and each request still goes through the full Fastify pipeline of the portal (the API-key ' +
-  'authentication, the security hooks, TypeBox validation and response serialisation, the access log)';
+  'answered from the cache, a request still costs the portal about twice the CPU of the bare route. Profiled over ' +
+  'the steady rounds, the portal’s busy time went about 38 % to writing responses to the sockets (which the bare ' +
+  'route pays too), 36 % to Fastify’s and Node’s HTTP work for the portal’s hooks and plugins, 8 % to the API-key ' +
+  'actor (half of it SHA-256, since halved), 6 % to the handler and the cache lookup (the cache itself under 1 %), ' +
+  'and a few % each to the logger, the cookie plugin, the bad-input checks and the security hooks';
 const CLOSE_IT =
-  'What would close it: the portal on cores not shared with the load generator and the database server (a production ' +
-  'server), or several portal processes behind one address; the cache itself is not what the time goes to.';
+  'What would close it: a shorter pipeline for API-key requests (no cookie, session or page hooks on bearer ' +
+  'requests to /api/v1; each a few %), in src/app.ts and its plugins. More cores do not change the ratio while each ' +
+  'server is one Node process, but they shorten the p99 (here the portal, the load generator and the database ' +
+  'server share the cores) and more portal processes multiply the throughput.';
 
 export function rowsOf(
   m: Measured,
@@ -70,7 +77,7 @@ export function rowsOf(
     `${Math.round((m.steady.pass?.eligibleShare ?? 0) * 100)} % of the working set eligible. ` +
     `The measured rounds fall within the cache's 60 s lifetime; over longer traffic each account is read again once ` +
     `a minute (${n(Math.round(s.workingSet / 60))} lookups/s for this working set).`;
-  const why = `${WHY_CACHED}, on ${cpus} cores. ${CLOSE_IT}`;
+  const why = `${WHY_CACHED} (${cpus} cores, shared with the load generator and the database server). ${CLOSE_IT}`;
   const rows: ResultRow[] = [
     row({
       workload,
