@@ -74,7 +74,12 @@ export function rowsOf(
   const facts =
     `${steady.lookupsPerRequest} database lookups per request (${n(steady.requestsCounted)} requests counted in the portal); ` +
     `p50 ${steady.result.latencyMs.p50} ms, p99 ${steady.result.latencyMs.p99} ms; ` +
-    `${Math.round((m.steady.pass?.eligibleShare ?? 0) * 100)} % of the working set eligible. ` +
+    `${Math.round((m.steady.pass?.eligibleShare ?? 0) * 100)} % of the working set eligible; ` +
+    `the pass over it took ${m.steady.pass?.seconds.toFixed(1)} s` +
+    ((m.steady.pass?.seconds ?? 0) > 30
+      ? ' (more than half the cache lifetime on this busy machine: answers it cached expired during the rounds, and the lookups per request show it)'
+      : '') +
+    '. ' +
     `The measured rounds fall within the cache's 60 s lifetime; over longer traffic each account is read again once ` +
     `a minute (${n(Math.round(s.workingSet / 60))} lookups/s for this working set).`;
   const why = `${WHY_CACHED} (${cpus} cores, shared with the load generator and the database server). ${CLOSE_IT}`;
