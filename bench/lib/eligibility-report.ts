@@ -83,7 +83,16 @@ export function rowsOf(
     '. ' +
     `The measured rounds fall within the cache's 60 s lifetime; over longer traffic each account is read again once ` +
     `a minute (${n(Math.round(s.workingSet / 60))} lookups/s for this working set).`;
-  const why = `${WHY_CACHED} (${cpus} cores, shared with the load generator and the database server). ${CLOSE_IT}`;
+  // Mostly misses (the pass outlasted the cache lifetime): the database path decides, not the pipeline.
+  const lookupsPerSecond = Math.round(steady.lookupsPerRequest * steady.result.requestsPerSecond);
+  const why =
+    steady.lookupsPerRequest > 0.1
+      ? `${Math.round(steady.lookupsPerRequest * 100)} % of the requests were answered by the database (${n(lookupsPerSecond)} ` +
+        `lookups/s${m.engine === 'pglite' ? ', one at a time in PGlite’s single session' : ''}) because the cache was not warm, and ` +
+        `that path decides the rate. What would close it: a machine that computes answers faster than the working set ` +
+        `needs refreshing (${n(Math.round(s.workingSet / 60))} a second for ${n(s.workingSet)} accounts and a 60 s lifetime), ` +
+        `so that one pass fills the cache within its lifetime; then the cached path below decides: ${WHY_CACHED}. ${CLOSE_IT}`
+      : `${WHY_CACHED} (${cpus} cores, shared with the load generator and the database server). ${CLOSE_IT}`;
   const rows: ResultRow[] = [
     row({
       workload,
