@@ -81,8 +81,8 @@ export function rowsOf(
       ? ' (more than half the cache lifetime on this busy machine: answers it cached expired during the rounds, and the lookups per request show it)'
       : '') +
     '. ' +
-    ((m.steady.pass?.seconds ?? 0) > 30 ? '' : 'The measured rounds fall within the cache’s 60 s lifetime; ') +
-    `over longer traffic each account is read again once a minute (${n(Math.round(s.workingSet / 60))} lookups/s for this working set).`;
+    ((m.steady.pass?.seconds ?? 0) > 30 ? 'Over' : 'The measured rounds fall within the cache’s 60 s lifetime; over') +
+    ` longer traffic each account is read again once a minute (${n(Math.round(s.workingSet / 60))} lookups/s for this working set).`;
   // Mostly misses (the pass outlasted the cache lifetime): the database path decides, not the pipeline.
   const lookupsPerSecond = Math.round(steady.lookupsPerRequest * steady.result.requestsPerSecond);
   const refresh = Math.round(s.workingSet / 60);
