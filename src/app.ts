@@ -90,7 +90,7 @@ export async function buildApp({ config, db, logger }: BuildOptions): Promise<Fa
     schemaController: { compilersFactory: lazySchemaCompilers },
     // Errors the router finds before any hook runs (a malformed %-escape, a path parameter over
     // 100 characters) go through the one error handler too, headers and all.
-    frameworkErrors: (error, req, reply) => handleError(error as FastifyError, req, reply),
+    frameworkErrors: (error, req, reply) => handleError(error as FastifyError, asVisitor(req), reply),
     // What the HTTP parser refuses (431 headers too large, a malformed request line) never
     // becomes a request: answer on the socket with the same shape and headers.
     clientErrorHandler: (error, socket) => answerClientError(error, socket, headers),
@@ -274,6 +274,17 @@ function toAppError(error: FastifyError, req: FastifyRequest): AppError {
   }
   req.log.error({ err: error }, 'unhandled error');
   return new AppError('server_error', 'Something went wrong on our side. Please try again.', 500);
+}
+
+/**
+ * The router refuses some addresses (a malformed %-escape, a parameter over 100 characters) on a
+ * request that has none of the app's decorations yet: no language, no translator, no actor. Its
+ * error is answered as a visitor's, in English (#16.5: a form posted to such an address got a
+ * 500 from the error page, which translates).
+ */
+function asVisitor(req: FastifyRequest): FastifyRequest {
+  if (typeof req.t !== 'function') Object.assign(req, { t: translator('en'), lang: 'en', actor: null });
+  return req;
 }
 
 function wantsHtml(req: FastifyRequest): boolean {
