@@ -345,6 +345,7 @@ describe('#16.5 fuzzing every operation', () => {
         const caller = await callerFor(t.app, t.ctx, world.credentials[role]);
         const crawled = await crawlForms(t.app, caller, { start: ['/', '/account'], maxPages: 60 });
         pages += crawled.pages.length;
+        if (TRACE) console.log(`${role}: ${crawled.pages.length} pages, ${crawled.forms.length} forms`);
         for (const form of crawled.forms) found.push({ role, caller, form });
       }
       const crawled = performance.now();
