@@ -121,7 +121,7 @@ function followable(href: string): string | undefined {
 }
 
 /** The same page for another object (uuids) or another page of a list: crawled once. */
-const shapeOf = (url: string) =>
+export const shapeOf = (url: string) =>
   url.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, ':id').replace(/\?.*$/, '');
 
 /**
