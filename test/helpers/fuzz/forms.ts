@@ -35,6 +35,8 @@ const BAD_IDS = [
   '00000000000000000000000000000000x',
   'a'.repeat(300),
 ];
+const BAD_DAYS = [...NASTY_DATES, '2026-02-29', '1899-12-31', '-infinity', 'infinity', '294277-01-01', '1e9'];
+const DAY_FIELD = /(^|[._])(from|to|date|day)$|_(on|at)$/;
 const hostile: fc.Arbitrary<string> = fc.oneof(
   { weight: 4, arbitrary: nastyString },
   { weight: 3, arbitrary: fc.constantFrom(...BAD_IDS) },
@@ -80,7 +82,7 @@ function untouched(form: PageForm, csrf: string | undefined): Pair[] {
 }
 
 type Mutation =
-  | { kind: 'value'; at: number; value: string }
+  | { kind: 'value'; at: number; value: string; day: string; asDay: boolean }
   | { kind: 'drop'; at: number }
   | { kind: 'twice'; at: number; value: string }
   | { kind: 'extra'; name: string; value: string }
@@ -88,7 +90,17 @@ type Mutation =
   | { kind: 'path'; at: number; value: string };
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  { weight: 8, arbitrary: fc.record({ kind: fc.constant('value' as const), at: fc.nat(), value: hostile }) },
+  {
+    weight: 8,
+    arbitrary: fc.record({
+      kind: fc.constant('value' as const),
+      at: fc.nat(),
+      value: hostile,
+      // A field named like a day (from, to, *_on, *_at) gets a bad day half the time.
+      day: fc.constantFrom(...BAD_DAYS),
+      asDay: fc.boolean(),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('drop' as const), at: fc.nat() }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('twice' as const), at: fc.nat(), value: hostile }) },
   {
@@ -114,9 +126,13 @@ function apply(pairs: Pair[], action: string, m: Mutation, how: string[]): [Pair
       const hit = pick(fields, m.at);
       if (!hit) return [pairs, action];
       const [[name], i] = hit;
-      how.push(`${m.kind} ${name}${m.kind === 'drop' ? '' : `=${describe((m as { value: string }).value)}`}`);
+      const shown = m.kind === 'value' && m.asDay && DAY_FIELD.test(name) ? m.day : (m as { value?: string }).value;
+      how.push(`${m.kind} ${name}${shown === undefined ? '' : `=${describe(shown)}`}`);
       if (m.kind === 'drop') return [pairs.filter((_, j) => j !== i), action];
-      if (m.kind === 'value') return [pairs.map((p, j) => (j === i ? [name, m.value] : p)), action];
+      if (m.kind === 'value') {
+        const value = m.asDay && DAY_FIELD.test(name) ? m.day : m.value;
+        return [pairs.map((p, j) => (j === i ? [name, value] : p)), action];
+      }
       return [[...pairs, [name, m.value]], action];
     }
     case 'extra':
@@ -190,13 +206,29 @@ function body(form: PageForm, pairs: Pair[]): { type: string; payload: string | 
   };
 }
 
-/** Generated broken posts of one form, as `role` with `caller`'s session and token. */
+/** Generated broken posts (or searches, for a GET form) of one form, as `role` with `caller`'s session and token. */
 export function formPostArbitrary(form: PageForm, role: RoleKey, caller: Caller): fc.Arbitrary<FuzzRequest> {
   return fc.array(mutation, { minLength: 1, maxLength: 3 }).map((mutations) => {
     const how: string[] = [];
     let pairs = untouched(form, caller.csrfToken);
     let action = form.action;
     for (const m of mutations) [pairs, action] = apply(pairs, action, m, how);
+    if (form.method === 'get') {
+      // A search form: its fields go in the query string, as a browser sends them.
+      const query = body(
+        { ...form, multipart: false },
+        pairs.filter(([k]) => k !== '_csrf'),
+      ).payload as string;
+      const url = `${action.replace(/\?.*$/, '')}?${query}`;
+      return {
+        role,
+        method: 'GET',
+        url,
+        headers: { ...caller.headers, accept: 'text/html' },
+        how,
+        [fc.toStringMethod]: () => `${role} GET ${url.slice(0, 300)} (form on ${form.page}): ${how.join('; ')}`,
+      };
+    }
     const { type, payload } = body(form, pairs);
     return {
       role,

@@ -126,7 +126,7 @@ export const shapeOf = (url: string) =>
 
 /**
  * Crawls from `start` as `caller` (breadth first, at most `maxPages` pages, each page shape at
- * most twice) and returns the post forms it saw, each form shape (action with ids replaced,
+ * most twice) and returns the forms it saw (posts, and GET forms such as searches), each form shape (action with ids replaced,
  * field names) once.
  */
 export async function crawlForms(
@@ -156,8 +156,8 @@ export async function crawlForms(
     }
     if (!String(res.headers['content-type'] ?? '').startsWith('text/html')) continue;
     for (const form of formsOf(res.body, url)) {
-      if (form.method !== 'post' || /sign-out/.test(form.action)) continue;
-      const key = `${shapeOf(form.action)} ${form.fields.map((f) => f.name).join(',')}`;
+      if (!['get', 'post'].includes(form.method) || /sign-out/.test(form.action)) continue;
+      const key = `${form.method} ${shapeOf(form.action)} ${form.fields.map((f) => f.name).join(',')}`;
       if (!forms.has(key)) forms.set(key, form);
     }
     for (const m of res.body.matchAll(/<a\b[^>]*\bhref="([^"]*)"/gi)) {
