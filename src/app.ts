@@ -52,6 +52,7 @@ import { trainingPages, trainingRoutes, trainingStaffPages } from './modules/par
 import { picaPages, picaRoutes } from './modules/pica/index.ts';
 import { partnerLocatorPages, partnerLocatorRoutes } from './modules/partners/index.ts';
 import { startCacheInvalidation } from './platform/cache.ts';
+import { isDataException } from './platform/pg-errors.ts';
 import { homePages } from './modules/home/index.ts';
 
 declare module 'fastify' {
@@ -90,7 +91,7 @@ export async function buildApp({ config, db, logger }: BuildOptions): Promise<Fa
     schemaController: { compilersFactory: lazySchemaCompilers },
     // Errors the router finds before any hook runs (a malformed %-escape, a path parameter over
     // 100 characters) go through the one error handler too, headers and all.
-    frameworkErrors: (error, req, reply) => handleError(error as FastifyError, req, reply),
+    frameworkErrors: (error, req, reply) => handleError(error as FastifyError, asVisitor(req), reply),
     // What the HTTP parser refuses (431 headers too large, a malformed request line) never
     // becomes a request: answer on the socket with the same shape and headers.
     clientErrorHandler: (error, socket) => answerClientError(error, socket, headers),
@@ -266,6 +267,12 @@ function toAppError(error: FastifyError, req: FastifyRequest): AppError {
     case 'FST_CSRF_MISSING_SECRET':
       return new AppError('csrf', 'The form token is missing or expired. Reload the page and try again.', 403);
   }
+  if (isDataException(error)) {
+    // A backstop, not a check: a value no rule looked at reached a query. The caller gets the
+    // 400 their input deserves; the log says a check is missing (the fuzz test fails on it).
+    req.log.error({ err: error }, 'unchecked input reached the database');
+    return new AppError('invalid_value', 'A value in the request is not in the form its field takes.', 400);
+  }
   if (error.statusCode === 429)
     return new AppError('rate_limited', 'Too many requests. Wait a moment and try again.', 429);
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
@@ -274,6 +281,17 @@ function toAppError(error: FastifyError, req: FastifyRequest): AppError {
   }
   req.log.error({ err: error }, 'unhandled error');
   return new AppError('server_error', 'Something went wrong on our side. Please try again.', 500);
+}
+
+/**
+ * The router refuses some addresses (a malformed %-escape, a parameter over 100 characters) on a
+ * request that has none of the app's decorations yet: no language, no translator, no actor. Its
+ * error is answered as a visitor's, in English (#16.5: a form posted to such an address got a
+ * 500 from the error page, which translates).
+ */
+function asVisitor(req: FastifyRequest): FastifyRequest {
+  if (typeof req.t !== 'function') Object.assign(req, { t: translator('en'), lang: 'en', actor: null });
+  return req;
 }
 
 function wantsHtml(req: FastifyRequest): boolean {

@@ -18,6 +18,8 @@ import {
   type Seed,
 } from './helpers/fuzz/requests.ts';
 import { countWrites, type WriteCounter } from './helpers/fuzz/writes.ts';
+import { formPostArbitrary } from './helpers/fuzz/forms.ts';
+import { crawlForms, shapeOf, type PageForm } from './helpers/fuzz/pages.ts';
 
 /**
  * #16.5 fuzzing: every operation of the served OpenAPI document gets generated requests —
@@ -33,8 +35,15 @@ import { countWrites, type WriteCounter } from './helpers/fuzz/writes.ts';
  *   friendly error page where a page is wanted;
  * - and a refused request writes nothing (counted by row triggers on every table; decision 061).
  *
+ * A second round does the same to every HTML form each role is shown (crawled from the home
+ * page; not in the OpenAPI document): broken fields, ids and uploads, with a valid CSRF token.
+ *
+ * Both rounds capture the app's log and fail on any error-level line: the backstop that turns a
+ * PostgreSQL data exception into a 400 (app.ts) logs one, so it never hides a missing check.
+ *
  * Deterministic by default; FUZZ_SEED picks another seed, FUZZ_RUNS the total number of requests
- * (default 10 000), FUZZ_ONLY one operation (`FUZZ_ONLY='POST /api/v1/auth/sign-up'`).
+ * (default 10 000), FUZZ_FORM_RUNS the form posts (default 600), FUZZ_ONLY one operation
+ * (`FUZZ_ONLY='POST /api/v1/auth/sign-up'`) or the form round alone (`FUZZ_ONLY=forms`).
  */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
 const SEED = Number(process.env.FUZZ_SEED ?? 1605);
@@ -51,6 +60,17 @@ const cpu = () => {
 let cpuAtStart = 0;
 const rows = readMatrix(path.join(import.meta.dirname, 'authorisation-matrix.md'));
 const perOperation = Math.ceil(RUNS / rows.length);
+const FORM_RUNS = Number(process.env.FUZZ_FORM_RUNS ?? 600);
+/** The people whose pages are crawled: one of each kind that signs in to the pages, and a visitor. */
+const FORM_ROLES: RoleKey[] = ['anon', 'appl', 'pmem', 'padm', 'dA', 'pica', 'endu', 'rev', 'sadm'];
+/**
+ * Forms whose 422 follows a save by design: a registration step always saves what was typed and
+ * then shows what must change (REG-13; the API's step save answers 200 with the findings).
+ */
+const SAVED_ON_422 = /^\/apply\/[^/]+\/(company|contacts|locations|distributors|added-value|personnel)$/;
+/** Error-level lines the app logged (a 5xx, or the data-exception backstop): each one is a failure. */
+const errorLines: string[] = [];
+let errorsSeen = 0;
 
 /** Writes a refused request may make by design: counters and audited failed guesses (decision 031). */
 const WRITES_ALLOWED_ON_REFUSAL = {
@@ -75,7 +95,10 @@ let lastWrites = 0;
 
 beforeAll(async () => {
   cpuAtStart = cpu();
-  t = await createTestApp();
+  t = await createTestApp(
+    {},
+    { logger: { level: 'error', stream: { write: (line: string) => void errorLines.push(line) } } },
+  );
   world = await buildWorld(t.ctx);
   const doc = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
   operations = operationsOf(doc);
@@ -215,7 +238,7 @@ function problemsWith(req: FuzzRequest, res: LightMyRequestResponse): string[] {
   return problems;
 }
 
-async function send(req: FuzzRequest): Promise<void> {
+async function send(req: FuzzRequest, { savedOn422 = false } = {}): Promise<void> {
   sent += 1;
   let res: LightMyRequestResponse;
   const started = performance.now();
@@ -236,9 +259,13 @@ async function send(req: FuzzRequest): Promise<void> {
   spent.inject += answered - started;
   if (TRACE) slowest.push([answered - started, `${res.statusCode} ${req[fc.toStringMethod]().slice(0, 200)}`]);
   const problems = problemsWith(req, res);
+  if (errorLines.length > errorsSeen) {
+    problems.push(`logged at error level: ${errorLines.slice(errorsSeen).join(' | ').slice(0, 600)}`);
+    errorsSeen = errorLines.length;
+  }
   const now = await writes.total();
   spent.writes += performance.now() - answered;
-  if (res.statusCode >= 400 && now !== lastWrites) {
+  if (res.statusCode >= 400 && now !== lastWrites && !(savedOn422 && res.statusCode === 422)) {
     const tables = [...(await writes.byTable())].map(([table, n]) => `${table}: ${n}`).join(', ');
     problems.push(`refused with ${res.statusCode} but wrote ${now - lastWrites} row(s) (running totals ${tables})`);
   }
@@ -306,6 +333,60 @@ describe('#16.5 fuzzing every operation', () => {
     const inTable = new Set(rows.map((r) => r.operation));
     for (const op of operations.filter((o) => !inTable.has(o.key))) await fuzz(op, undefined);
   });
+
+  it.skipIf(ONLY !== undefined && ONLY !== 'forms')(
+    '#16.5: every form each role is shown gets broken posts: no 5xx, the error page and headers, and nothing written when refused',
+    async () => {
+      const start = performance.now();
+      const found: { role: RoleKey; caller: Caller; form: PageForm }[] = [];
+      let pages = 0;
+      for (const role of FORM_ROLES) {
+        // A session of its own: the API round may have ended or changed the shared one.
+        const caller = await callerFor(t.app, t.ctx, world.credentials[role]);
+        const crawled = await crawlForms(t.app, caller, { start: ['/', '/account'], maxPages: 60 });
+        pages += crawled.pages.length;
+        if (TRACE) console.log(`${role}: ${crawled.pages.length} pages, ${crawled.forms.length} forms`);
+        for (const form of crawled.forms) found.push({ role, caller, form });
+      }
+      const crawled = performance.now();
+      expect(found.length).toBeGreaterThan(30);
+      const perForm = Math.max(1, Math.ceil(FORM_RUNS / found.length));
+      const before = sent;
+      lastWrites = await writes.total();
+      // Every form gets its posts even after one fails: the report lists them all.
+      const failures: string[] = [];
+      for (const { role, caller, form } of found) {
+        // By the action's shape: the world's ids are new each run, the seed must not be.
+        const seed = seedOf(`form ${role} ${shapeOf(form.action)}`);
+        const savedOn422 = SAVED_ON_422.test(new URL(form.action, 'http://portal.test').pathname);
+        try {
+          await fc.assert(
+            fc.asyncProperty(formPostArbitrary(form, role, caller), (req) => send(req, { savedOn422 })),
+            { numRuns: perForm, seed, endOnFailure: true },
+          );
+        } catch (error) {
+          const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+          failures.push(`form ${form.action} as ${role}: ${cause instanceof Error ? cause.message : String(cause)}`);
+          lastWrites = await writes.total();
+        }
+      }
+      if (failures.length > 0)
+        throw new Error(
+          `${failures.length} form(s) failed:\n${failures.join('\n\n')}\n` +
+            `Reproduce: FUZZ_SEED=${SEED} FUZZ_ONLY=forms npx vitest run --project unit test/fuzz.test.ts`,
+        );
+      if (TRACE)
+        console.log(
+          `form round: ${pages} pages crawled, ${found.length} forms, ${sent - before} posts; ` +
+            `crawl ${((crawled - start) / 1000).toFixed(1)} s, posts ${((performance.now() - crawled) / 1000).toFixed(1)} s\n` +
+            found
+              .map((f) => `  ${f.role} ${f.form.action} [${f.form.fields.map((x) => x.name).join(', ')}]`)
+              .join('\n'),
+        );
+      expect(sent - before).toBeGreaterThanOrEqual(Math.min(FORM_RUNS, found.length));
+    },
+    300_000,
+  );
 
   it.skipIf(ONLY !== undefined)(`#16.5: at least ${RUNS} requests were sent`, () => {
     expect(sent).toBeGreaterThanOrEqual(RUNS);

@@ -33,6 +33,8 @@ export const PLATFORM_ERROR_CODES = [
   'uri_too_long',
   'api_key_not_accepted',
   'invalid_text',
+  // A value that reached the database unchecked (a PostgreSQL data exception): app.ts's backstop.
+  'invalid_value',
   // Shared: the loser of a concurrent change (version column), a wrong or used emailed link,
   // an account whose address is not confirmed yet.
   'stale_version',

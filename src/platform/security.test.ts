@@ -151,6 +151,23 @@ describe('issue #10 item 4: framework-level errors have the error shape and the 
     );
   });
 
+  it('#16.5: 400 error page for a form posted to an address with a malformed %-escape (was a 500)', async () => {
+    // The router refuses the address before the cookies are parsed; the page must still render.
+    for (const url of ['/partner/%ED%A0%83/accounts', '/staff/distributors/%C2%'])
+      for (const cookie of ['', 'pp_session=whatever']) {
+        const res = await t.app.inject({
+          method: 'POST',
+          url,
+          headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', cookie },
+          payload: '_csrf=x&name=y',
+        });
+        expect(res.statusCode).toBe(400);
+        expect(res.headers['content-type']).toMatch(/^text\/html/);
+        expect(res.body).toMatch(/<h1>[^<]+<\/h1>/);
+        expect(res.headers['x-content-type-options']).toBe('nosniff');
+      }
+  });
+
   it('414 for a path parameter over the router limit', async () => {
     expectShape(
       await t.app.inject({ url: `/api/v1/distributors/${'a'.repeat(200)}`, headers: { accept: 'application/json' } }),

@@ -1,4 +1,18 @@
 import { createHash } from 'node:crypto';
+import { parseDay } from '../../platform/dates.ts';
+
+/**
+ * X-4: a day that bounds an audit search (`from`, `to`), as typed (YYYY-MM-DD): a calendar day of
+ * the years 1900 to 9998. Year 0000 is a day to JavaScript but none PostgreSQL accepts, and `to`
+ * searches up to the next midnight, which 9999-12-31 would push past year 9999 (a 500 the form
+ * fuzzing found, #16.5). No audit row predates 1900.
+ */
+export function auditSearchDay(value: string): Date | undefined {
+  const day = parseDay(value);
+  if (!day) return undefined;
+  const year = day.getUTCFullYear();
+  return year >= 1900 && year <= 9998 ? day : undefined;
+}
 
 /** The hash the first row of the chain links to. */
 export const GENESIS_HASH = '0'.repeat(64);

@@ -6,7 +6,7 @@ import { sendPage } from '../../platform/views/render.ts';
 import { listAudit, verifyAuditChainAs, type AuditRecord } from '../audit/index.ts';
 import { DateTime, pageCtx, pick } from '../../platform/views/page-helpers.tsx';
 import { isUuid } from '../../platform/ids.ts';
-import { parseDay } from '../../platform/dates.ts';
+import { auditSearchDay } from '../audit/audit.rules.ts';
 import { TableRegion } from '../../platform/views/data-table.tsx';
 import { DateField } from '../../platform/views/date-field.tsx';
 import { ConsolePage, staffMember } from './console.tsx';
@@ -48,7 +48,7 @@ function readFilter(values: Values): { filter: Filter; problems: FieldViolation[
   for (const field of ['from', 'to'] as const) {
     const value = values[field].trim();
     if (!value) continue;
-    const day = parseDay(value);
+    const day = auditSearchDay(value);
     if (!day) problems.push({ field, rule: 'date_format' });
     else filter[field] = field === 'to' ? new Date(day.getTime() + DAY_MS) : day;
   }

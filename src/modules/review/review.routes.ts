@@ -8,7 +8,9 @@ import { createApiKey, ensureVendorOrganisation, listApiKeys, revokeApiKey } fro
 import { requestMeta } from '../../platform/request-meta.ts';
 import { exportAuditCsv, listAudit, verifyAuditChainAs } from '../audit/index.ts';
 import { publishAgreement, PublishAgreementBody } from '../registration/index.ts';
+import { validationFailed } from '../../platform/errors.ts';
 import { CHECKLIST_ITEMS } from './review.rules.ts';
+import { auditSearchDay } from '../audit/audit.rules.ts';
 import { claimApplication, decideApplication, reviewDetail, reviewQueue, setChecklistItem } from './review.service.ts';
 import { dashboard } from './dashboard.service.ts';
 import { importDeniedParties } from './screening.service.ts';
@@ -331,14 +333,20 @@ export async function reviewRoutes(fastify: FastifyInstance): Promise<void> {
     subjectId?: string;
     from?: string;
     to?: string;
-  }) => ({
-    organisationId: q.organisationId,
-    actorUserId: q.actorUserId,
-    action: q.action,
-    subjectId: q.subjectId,
-    from: q.from ? new Date(`${q.from}T00:00:00Z`) : undefined,
-    to: q.to ? new Date(`${q.to}T00:00:00Z`) : undefined,
-  });
+  }) => {
+    const from = q.from ? auditSearchDay(q.from) : undefined;
+    const to = q.to ? auditSearchDay(q.to) : undefined;
+    const wrong = (['from', 'to'] as const).filter((f) => q[f] && !(f === 'from' ? from : to));
+    if (wrong.length > 0) throw validationFailed(wrong.map((field) => ({ field, rule: 'date_format' })));
+    return {
+      organisationId: q.organisationId,
+      actorUserId: q.actorUserId,
+      action: q.action,
+      subjectId: q.subjectId,
+      from,
+      to,
+    };
+  };
   app.get(
     '/staff/audit',
     {

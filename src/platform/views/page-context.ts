@@ -39,7 +39,10 @@ export function pageContext(req: FastifyRequest, reply: FastifyReply): PageConte
     t: req.t,
     lang: req.lang,
     actor: req.actor,
-    csrfToken: reply.generateCsrf({ userInfo: csrfUserInfo(req) }),
+    // A request the router refused (a malformed %-escape in the address) reaches the error page
+    // without having passed the plugins: no cookies, no CSRF helper. Its page renders without a
+    // form token (a form on it asks to reload), rather than failing as a 500 (#16.5).
+    csrfToken: typeof reply.generateCsrf === 'function' ? reply.generateCsrf({ userInfo: csrfUserInfo(req) }) : '',
     path: withoutNotice(req.url),
     vendor: config.vendorName,
     help: config.helpMailbox,
