@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addMonths } from './dates.ts';
+import { addMonths, parseDay } from './dates.ts';
 
 // REG-4, REG-10, REG-12, REG-14 (decision 070): review due dates, training validity, agreement
 // terms, renewals and the Locator's listable_until all count calendar months with addMonths.
@@ -51,5 +51,17 @@ describe('addMonths', () => {
 
   it('REG-4, REG-10, REG-12, REG-14: refuses a fraction of a month, which SQL’s integer months cannot count', () => {
     expect(() => addMonths(new Date('2026-01-31T10:00:00.000Z'), 1.5)).toThrow(RangeError);
+  });
+});
+
+describe('parseDay', () => {
+  const day = (iso: string) => new Date(`${iso}T00:00:00Z`);
+  it('PICA-1, REG-10, X-4, #16.5: a typed day is a calendar day of the years 1900 to 9999', () => {
+    expect(parseDay('2026-01-15')).toEqual(day('2026-01-15'));
+    expect(parseDay(' 2026-01-15 ')).toEqual(day('2026-01-15'));
+    expect(parseDay('1900-01-01')).toEqual(day('1900-01-01'));
+    expect(parseDay('9999-12-31')).toEqual(day('9999-12-31'));
+    for (const bad of ['0000-01-01', '1899-12-31', '2026-02-30', '10000-01-01', '2026-1-5', '', 'NaN'])
+      expect(parseDay(bad), bad).toBeUndefined();
   });
 });

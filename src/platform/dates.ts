@@ -7,11 +7,18 @@ export function formatDate(date: Date, lang: string): string {
 
 const MEDIUM_DATE: Intl.DateTimeFormatOptions = { dateStyle: 'medium', timeZone: 'UTC' };
 
-/** A YYYY-MM-DD date typed into a form, as midnight UTC; anything else is not a date. */
+/**
+ * A YYYY-MM-DD date typed into a form, as midnight UTC, of the years 1900 to 9999; anything else
+ * is not a date. Year 0000 is a day to JavaScript but none PostgreSQL accepts (a 500 the form
+ * fuzzing found, #16.5), and no business date of this programme (contract terms, agreements,
+ * training completions, audit searches) predates 1900.
+ */
 export function parseDay(value: string): Date | undefined {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value.trim())) return undefined;
   const date = new Date(`${value.trim()}T00:00:00Z`);
-  return Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value.trim() ? undefined : date;
+  if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value.trim()) return undefined;
+  const year = date.getUTCFullYear();
+  return year >= 1900 && year <= 9999 ? date : undefined;
 }
 
 /**

@@ -9,9 +9,7 @@ import { parseDay } from '../../platform/dates.ts';
  */
 export function auditSearchDay(value: string): Date | undefined {
   const day = parseDay(value);
-  if (!day) return undefined;
-  const year = day.getUTCFullYear();
-  return year >= 1900 && year <= 9998 ? day : undefined;
+  return day && day.getUTCFullYear() <= 9998 ? day : undefined;
 }
 
 /** The hash the first row of the chain links to. */

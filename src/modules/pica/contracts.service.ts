@@ -4,6 +4,7 @@ import type { AppContext, RequestMeta } from '../../platform/context.ts';
 import { readCsv, type CsvProblem } from '../../platform/csv.ts';
 import type { Executor } from '../../platform/db.ts';
 import { conflict, notFound, validationFailed, type FieldViolation } from '../../platform/errors.ts';
+import { parseDay } from '../../platform/dates.ts';
 import { isUuid } from '../../platform/ids.ts';
 import { translator } from '../../platform/i18n.ts';
 import { isUniqueViolation } from '../../platform/pg-errors.ts';
@@ -16,7 +17,6 @@ import {
   eligibilityGaps,
   isTool,
   normaliseContractNumber,
-  picaDay,
   type ContractFacts,
   type EligibilityGap,
   type Tool,
@@ -139,8 +139,8 @@ export interface ContractInput {
 }
 
 async function checkedRow(db: Executor, input: ContractInput) {
-  const startsOn = picaDay(input.startsOn);
-  const endsOn = picaDay(input.endsOn);
+  const startsOn = parseDay(input.startsOn);
+  const endsOn = parseDay(input.endsOn);
   const type = await repo.findType(db, input.typeCode.trim().toUpperCase());
   const v = checkContract({ number: input.number, typeCode: input.typeCode, startsOn, endsOn, knownType: !!type });
   const partner = isUuid(input.partnerId) ? await partners.findPartnerRow(db, input.partnerId) : undefined;
@@ -374,7 +374,7 @@ export async function setPartnerSettings(
   const by = requirePermission(actor, 'contracts:manage');
   const partner = isUuid(partnerId) ? await partners.findPartnerRow(ctx.db, partnerId) : undefined;
   if (!partner) throw notFound('Partner');
-  const agreement = input.agreementSignedOn ? picaDay(input.agreementSignedOn) : null;
+  const agreement = input.agreementSignedOn ? parseDay(input.agreementSignedOn) : null;
   if (agreement === undefined) throw validationFailed([{ field: 'agreement_signed_on', rule: 'date' }]);
   await ctx.db.transaction().execute(async (trx) => {
     await repo.saveSettings(trx, {

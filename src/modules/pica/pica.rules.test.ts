@@ -9,7 +9,6 @@ import {
   newRegistrationNumber,
   newVerificationKey,
   parseRegistrationNumber,
-  picaDay,
   reminderMonth,
   sponsorshipExpiry,
   sponsorshipState,
@@ -26,16 +25,6 @@ const contract = (over: Partial<ContractFacts> = {}): ContractFacts => ({
   startsOn: day('2026-01-01'),
   endsOn: day('2027-01-01'),
   ...over,
-});
-
-describe('PICA-1 days', () => {
-  it('PICA-1, #16.5: a contract or agreement day is a calendar day of the years 1900 to 9999', () => {
-    expect(picaDay('2026-01-15')).toEqual(day('2026-01-15'));
-    expect(picaDay('1900-01-01')).toEqual(day('1900-01-01'));
-    expect(picaDay('9999-12-31')).toEqual(day('9999-12-31'));
-    for (const bad of ['0000-01-01', '1899-12-31', '2026-02-30', '10000-01-01', '', 'NaN'])
-      expect(picaDay(bad), bad).toBeUndefined();
-  });
 });
 
 describe('PICA-1, PICA-3 eligibility', () => {

@@ -1,6 +1,5 @@
 import { randomInt } from 'node:crypto';
 import type { FieldViolation } from '../../platform/errors.ts';
-import { parseDay } from '../../platform/dates.ts';
 
 /** PICA-1: the tools an entitlement can open; contract types say which of them they carry. */
 export const TOOLS = ['software_downloads', 'support_cases', 'bug_search', 'documentation'] as const;
@@ -50,18 +49,6 @@ export function eligibilityGaps(
 
 export const CONTRACT_NUMBER = /^[A-Z0-9][A-Z0-9-]{2,39}$/;
 export const normaliseContractNumber = (value: string): string => value.trim().toUpperCase();
-
-/**
- * PICA-1: a contract's term days and a partner's PICA agreement day, as typed (YYYY-MM-DD): a
- * calendar day of the years 1900 to 9999. Year 0000 is a day to JavaScript but none PostgreSQL
- * accepts (a 500 the form fuzzing found, #16.5), and no contract or agreement predates 1900.
- */
-export function picaDay(value: string): Date | undefined {
-  const day = parseDay(value);
-  if (!day) return undefined;
-  const year = day.getUTCFullYear();
-  return year >= 1900 && year <= 9999 ? day : undefined;
-}
 
 /** PICA-1: a contract typed by staff or read from a CSV row. */
 export function checkContract(c: {
