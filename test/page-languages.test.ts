@@ -1,10 +1,20 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LANGUAGE_COOKIE, LANGUAGES, LANGUAGE_NAMES, type Language } from '../src/platform/i18n.ts';
+import {
+  catalogues,
+  LANGUAGE_COOKIE,
+  LANGUAGES,
+  LANGUAGE_NAMES,
+  translator,
+  type Language,
+} from '../src/platform/i18n.ts';
+import { renderActionEmail } from '../src/modules/outbox/email-template.tsx';
 import countries from 'i18n-iso-countries';
 import { countryName } from '../src/platform/countries.ts';
 import { createTestApp, type TestApp } from './helpers/app.ts';
-import { pageText } from './helpers/page-text.ts';
+import { formsOf, pageText, type PageForm } from './helpers/page-text.ts';
+import { multipartBody } from './helpers/forms.ts';
+import { callerFor, type Caller } from './helpers/fuzz/callers.ts';
 import { buildWorld, credentialHeaders, type RoleKey, type World } from './authorisation-matrix/world.ts';
 
 /**
@@ -142,6 +152,7 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&
 const latinWords = (text: string) => (text.match(/\p{Script=Latin}{2,}/gu) ?? []).length >= 2;
 
 interface Render {
+  html: string;
   lang: string | undefined;
   texts: string[];
   unnamedControls: string[];
@@ -154,7 +165,7 @@ async function render(role: RoleKey, url: string, lang: Language): Promise<Rende
   const base = sessions.get(role)!;
   const cookie = [base.cookie, `${LANGUAGE_COOKIE}=${lang}`].filter(Boolean).join('; ');
   const res = await t.app.inject({ method: 'GET', url, headers: { accept: 'text/html', cookie } });
-  return { status: res.statusCode, ...pageText(res.body) };
+  return { status: res.statusCode, html: res.body, ...pageText(res.body) };
 }
 
 /** Signed-in people read pages in the language of their settings; the others in the cookie's. */
@@ -165,7 +176,7 @@ async function setLanguage(lang: Language) {
 let pages: string[];
 let data: string[];
 /** Every (role, url) that renders, with its English page. */
-const english = new Map<string, { role: RoleKey; url: string; route: string; page: Render }>();
+const english = new Map<string, { role: RoleKey; url: string; route: string; page: Render; forms: PageForm[] }>();
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -179,11 +190,22 @@ beforeAll(async () => {
   data = await dataStrings();
   await setLanguage('en');
   for (const route of pages.filter((p) => !NOT_RENDERED[p]))
-    for (const url of urlFor(route, world, String(outbox.id), agreement.version))
+    for (const url of urlFor(route, world, String(outbox.id), agreement.version)) {
+      // A role is kept only when it reads something on the page the roles kept before it do not.
+      const known = new Set<string>();
       for (const role of PAGE_ROLES) {
         const page = await render(role, url, 'en');
-        if (page.status === 200) english.set(`${role} ${url}`, { role, url, route, page });
+        if (page.status !== 200 || page.texts.every((text) => known.has(text))) continue;
+        for (const text of page.texts) known.add(text);
+        english.set(`${role} ${url}`, {
+          role,
+          url,
+          route,
+          page: { ...page, html: '' },
+          forms: formsOf(page.html, url),
+        });
       }
+    }
 }, 180_000);
 
 afterAll(async () => {
@@ -226,5 +248,103 @@ describe('X-1 every page in every language', () => {
         }
       }
       expect([...problems].sort()).toEqual([]);
+    });
+
+  it('X-1: a form sent back empty answers in the language asked for (its validation messages)', async () => {
+    const callers = new Map<RoleKey, Caller>();
+    for (const role of PAGE_ROLES) callers.set(role, await callerFor(t.app, t.ctx, world.credentials[role]));
+    let address = 0;
+    const post = async (role: RoleKey, form: PageForm, lang: Language) => {
+      await setLanguage(lang);
+      const caller = callers.get(role)!;
+      const fields = { ...form.hidden, ...(caller.csrfToken ? { _csrf: caller.csrfToken } : {}) };
+      const body = form.multipart
+        ? multipartBody(fields)
+        : { payload: new URLSearchParams(fields).toString(), contentType: 'application/x-www-form-urlencoded' };
+      address += 1;
+      const res = await t.app.inject({
+        method: 'POST',
+        url: form.action,
+        payload: body.payload,
+        headers: {
+          ...caller.headers,
+          cookie: [caller.headers.cookie, `${LANGUAGE_COOKIE}=${lang}`].filter(Boolean).join('; '),
+          accept: 'text/html',
+          'content-type': body.contentType,
+        },
+        // Each its own address: the per-address limits (sign-in, sign-up) must not answer instead.
+        remoteAddress: `10.9.${(address >> 8) & 255}.${address & 255}`,
+      });
+      return { status: res.statusCode, ...pageText(res.body) };
+    };
+    const problems = new Set<string>();
+    const sent = new Set<string>();
+    let compared = 0;
+    for (const { role, forms } of english.values())
+      for (const form of forms) {
+        // Only forms a person fills in: a button form sent empty would act (withdraw, sign out).
+        const key = `${form.action.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/gi, ':id')}`;
+        if (!form.hasEntry || sent.has(key)) continue;
+        sent.add(key);
+        const en = await post(role, form, 'en');
+        if (process.env.DEBUG_FORMS) console.log('FORM', en.status, key);
+        if (en.status < 400 || en.status >= 500) continue;
+        compared += 1;
+        const englishTexts = new Set(en.texts);
+        for (const lang of LANGUAGES.filter((l) => l !== 'en')) {
+          const page = await post(role, form, lang);
+          if (page.lang !== lang) problems.add(`POST ${key} [${lang}]: <html lang="${page.lang}">`);
+          for (const text of new Set(page.texts))
+            if (englishTexts.has(text) && latinWords(withoutData(text, data)))
+              problems.add(`POST ${key} [${lang}]: "${text}"`);
+        }
+      }
+    await setLanguage('en');
+    expect([...problems].sort()).toEqual([]);
+    expect(compared).toBeGreaterThan(10);
+  }, 120_000);
+});
+
+/** Every email template of the catalogues: an object with a subject and a body (`email.verify`, `pica.email.tool_granted`). */
+function emailTemplates(node: unknown, at: string[] = []): string[] {
+  if (!node || typeof node !== 'object') return [];
+  const here = 'subject' in node && 'body' in node ? [at.join('.')] : [];
+  return here.concat(Object.entries(node).flatMap(([key, inner]) => emailTemplates(inner, [...at, key])));
+}
+
+describe('X-1 every email in every language', () => {
+  const templates = emailTemplates(catalogues.en);
+
+  it('X-1: the catalogues hold the emails the services send', () => {
+    expect(templates).toEqual(expect.arrayContaining(['email.verify', 'email.reset', 'pica.email.tool_granted']));
+  });
+
+  for (const lang of LANGUAGES.filter((l) => l !== 'en'))
+    it(`X-1: every email's subject and body is written in ${lang}`, () => {
+      const brand = { vendor: 'Northwind Networks', help: 'web-help@northwind.example' };
+      const problems: string[] = [];
+      for (const template of templates) {
+        // Each placeholder gets a number, which the comparison then takes out as data.
+        const texts = template
+          .split('.')
+          .reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], catalogues.en) as Record<string, string>;
+        const english = JSON.stringify(texts);
+        const names = [...new Set([...english.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]!))];
+        const email = {
+          template: template.startsWith('email.') ? template.slice('email.'.length) : template,
+          recipientName: 'Ana García',
+          actionUrl: 'action' in texts ? 'http://portal.test/action?token=abc' : undefined,
+          vars: Object.fromEntries(names.map((name, i) => [name, `#${i + 1}`])),
+        };
+        const en = renderActionEmail(translator('en'), brand, email, 'en');
+        const other = renderActionEmail(translator(lang), brand, email, lang);
+        const englishLines = new Set([en.subject, ...en.text.split('\n')].map((l) => l.trim()));
+        for (const line of [other.subject, ...other.text.split('\n')].map((l) => l.trim()))
+          if (englishLines.has(line) && latinWords(withoutData(line, [brand.vendor, brand.help, 'Ana García'])))
+            problems.push(`${template} [${lang}]: "${line}"`);
+        if (!other.html.includes(`<html lang="${lang}">`))
+          problems.push(`${template} [${lang}]: the HTML part is not marked lang="${lang}"`);
+      }
+      expect(problems).toEqual([]);
     });
 });

@@ -26,6 +26,8 @@ function attributesOf(tag: string): Map<string, string> {
 
 /** Attributes whose values people read (tooltips, placeholders) or hear (screen readers). */
 const READ_ATTRIBUTES = ['title', 'placeholder', 'aria-label', 'alt', 'aria-description'];
+/** Texts a page's script shows (a confirm dialog, a progress line), handed over in data attributes. */
+const SCRIPT_TEXT = /^data-[\w-]*(?:text|warning|message|confirm)$/;
 const VOID = new Set([
   'area',
   'base',
@@ -127,10 +129,8 @@ export function pageText(html: string): PageText {
       if (!m[3]!.trimEnd().endsWith('/')) labelDepth += 1;
     }
     if (name === 'meta' || name === 'link') continue;
-    for (const attribute of READ_ATTRIBUTES) {
-      const value = attributes.get(attribute);
-      if (value) push(value);
-    }
+    for (const [attribute, value] of attributes)
+      if (READ_ATTRIBUTES.includes(attribute) || SCRIPT_TEXT.test(attribute)) push(value);
     const type = (attributes.get('type') ?? 'text').toLowerCase();
     if (name === 'input' && BUTTON_INPUTS.has(type)) push(attributes.get('value') ?? '');
     const isControl = (name === 'input' && !UNNAMED_INPUTS.has(type)) || name === 'select' || name === 'textarea';
@@ -147,4 +147,38 @@ export function pageText(html: string): PageText {
     texts,
     unnamedControls: controls.filter((c) => !c.id || !labelledIds.has(c.id)).map((c) => c.description),
   };
+}
+
+export interface PageForm {
+  action: string;
+  multipart: boolean;
+  /** The hidden fields, as the page gives them (the form token, ids, the step). */
+  hidden: Record<string, string>;
+  /** Whether a person fills something in (else it is a button, such as "Withdraw"). */
+  hasEntry: boolean;
+}
+
+/** The POST forms of a page. */
+export function formsOf(html: string, pageUrl: string): PageForm[] {
+  const forms: PageForm[] = [];
+  for (const m of html.matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form>/gi)) {
+    const attributes = attributesOf(m[1]!);
+    if ((attributes.get('method') ?? 'get').toLowerCase() !== 'post') continue;
+    const hidden: Record<string, string> = {};
+    let hasEntry = false;
+    for (const control of m[2]!.matchAll(/<(input|select|textarea)\b([^>]*)>/gi)) {
+      const a = attributesOf(control[2]!);
+      const type = (a.get('type') ?? 'text').toLowerCase();
+      if (control[1]!.toLowerCase() === 'input' && type === 'hidden')
+        hidden[a.get('name') ?? ''] = a.get('value') ?? '';
+      else if (!BUTTON_INPUTS.has(type) && type !== 'checkbox' && type !== 'radio') hasEntry = true;
+    }
+    forms.push({
+      action: attributes.get('action') || pageUrl,
+      multipart: (attributes.get('enctype') ?? '').includes('multipart'),
+      hidden,
+      hasEntry,
+    });
+  }
+  return forms;
 }
