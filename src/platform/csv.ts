@@ -7,7 +7,14 @@ import { textRule } from './text.rules.ts';
 export interface CsvProblem {
   line: number;
   field: string;
+  /** In English: import reports are shared with operators, the CLI and the API. */
   message: string;
+  /**
+   * The rule the row broke, when the problem is a rule violation: pages then say it in the
+   * reader's language (X-1) instead of showing the English message.
+   */
+  rule?: string;
+  params?: Record<string, string | number>;
 }
 
 /** Where readCsv reports problems: an array, or a collector that keeps only the first ones. */

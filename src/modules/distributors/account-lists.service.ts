@@ -396,7 +396,7 @@ function parseAccountRow(
   const resellerName = (values.reseller_name ?? '').trim();
   if (resellerName.length > 200) violations.push({ field: 'reseller_name', rule: 'too_long', params: { max: 200 } });
   if (violations.length > 0)
-    return { problems: violations.map((v) => ({ line, field: v.field, message: violationMessage(english, v) })) };
+    return { problems: violations.map((v) => ({ line, ...v, message: violationMessage(english, v) })) };
   return {
     row: {
       account_number: accountNumber,

@@ -295,15 +295,17 @@ export async function importDistributors(
       email: values.email ?? '',
       acceptsNewResellers: accepts ?? true,
     });
-    const problems = checkDistributor(clean).map((v) => ({
+    // The rule goes with the English message so that pages can say it in their language.
+    const problems: CsvProblem[] = checkDistributor(clean).map((v) => ({
       line,
-      field: v.field,
+      ...v,
       message: violationMessage(english, v),
     }));
     if (accepts === undefined)
       problems.push({
         line,
         field: 'accepts_new_resellers',
+        rule: 'yes_no',
         message: violationMessage(english, { field: 'accepts_new_resellers', rule: 'yes_no' }),
       });
     if (problems.length > 0) {

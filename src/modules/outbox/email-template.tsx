@@ -1,5 +1,5 @@
 import { renderToStaticMarkup } from 'preact-render-to-string';
-import type { Translate } from '../../platform/i18n.ts';
+import type { Language, Translate } from '../../platform/i18n.ts';
 
 export interface ActionEmail {
   /**
@@ -19,11 +19,15 @@ export interface RenderedEmail {
   html: string;
 }
 
-/** Renders a transactional email in the recipient's language, as plain text and as HTML. */
+/**
+ * Renders a transactional email in the recipient's language, as plain text and as HTML. The HTML
+ * part names its language (X-1) so that a mail client's screen reader reads it in that language.
+ */
 export function renderActionEmail(
   t: Translate,
   brand: { vendor: string; help: string },
   email: ActionEmail,
+  language: Language,
 ): RenderedEmail {
   const vars = { ...email.vars, vendor: brand.vendor, help: brand.help, name: email.recipientName };
   const key = (part: string) =>
@@ -48,7 +52,7 @@ export function renderActionEmail(
   const html =
     '<!doctype html>' +
     renderToStaticMarkup(
-      <html>
+      <html lang={language}>
         <head>
           <meta charset="utf-8" />
           <title>{subject}</title>

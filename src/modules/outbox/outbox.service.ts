@@ -20,7 +20,7 @@ export interface OutgoingEmail extends ActionEmail {
  * the change that caused it commits, and it survives a crash between commit and delivery.
  */
 export async function enqueueEmail(trx: Trx, brand: Brand, email: OutgoingEmail): Promise<number> {
-  const rendered = renderActionEmail(translator(email.language), brand, email);
+  const rendered = renderActionEmail(translator(email.language), brand, email, email.language);
   return repo.insertMessage(trx, {
     recipient: email.to,
     subject: rendered.subject,

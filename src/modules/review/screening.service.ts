@@ -42,17 +42,26 @@ export async function importDeniedParties(
     const country = values.country ? normaliseCountry(values.country) : '';
     const date = (values.list_date ?? '').trim();
     const problems: CsvProblem[] = [];
+    // Each problem names its rule too, so that the page says it in the reader's language (X-1).
     if (!name || name.length > 500)
-      problems.push({ line, field: 'name', message: 'Name is required (at most 500 characters).' });
+      problems.push({
+        line,
+        field: 'name',
+        ...(name ? { rule: 'too_long', params: { max: 500 } } : { rule: 'required' }),
+        message: 'Name is required (at most 500 characters).',
+      });
     if (country && !isCountryCode(country))
       problems.push({
         line,
         field: 'country',
+        rule: 'country_code',
+        params: { value: country },
         message: `Country must be an ISO 3166 two-letter code (got "${country}").`,
       });
-    if (!(values.source ?? '').trim()) problems.push({ line, field: 'source', message: 'Source is required.' });
+    if (!(values.source ?? '').trim())
+      problems.push({ line, field: 'source', rule: 'required', message: 'Source is required.' });
     if (date && !/^\d{4}-\d{2}-\d{2}$/.test(date))
-      problems.push({ line, field: 'list_date', message: 'List date must be YYYY-MM-DD.' });
+      problems.push({ line, field: 'list_date', rule: 'date_format', message: 'List date must be YYYY-MM-DD.' });
     if (problems.length > 0) {
       report.rejected += 1;
       report.problems.push(...problems);

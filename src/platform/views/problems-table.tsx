@@ -1,9 +1,11 @@
 import type { CsvProblem } from '../csv.ts';
+import { violationMessage } from '../violations.ts';
 import type { PageContext } from './page-context.ts';
 
 /**
  * The rows a CSV import skipped, by line and field. The services write the messages in English
- * (import reports are shared with operators and the API), so they are marked as English text.
+ * (import reports are shared with operators and the API); a problem that names the rule it broke
+ * is said in the page's language instead (X-1), and the others are marked as English text.
  */
 export function ProblemsTable({
   ctx,
@@ -37,7 +39,13 @@ export function ProblemsTable({
               <td>
                 {p.field === '(line)' ? t('upload.whole_line') : t(`fields.${p.field}`, { defaultValue: p.field })}
               </td>
-              <td lang={lang === 'en' ? undefined : 'en'}>{p.message}</td>
+              {p.rule ? (
+                <td>
+                  {violationMessage(t, { field: p.field, rule: p.rule, ...(p.params ? { params: p.params } : {}) })}
+                </td>
+              ) : (
+                <td lang={lang === 'en' ? undefined : 'en'}>{p.message}</td>
+              )}
             </tr>
           ))}
         </tbody>
