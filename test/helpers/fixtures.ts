@@ -6,6 +6,7 @@ import type { AppContext } from '../../src/platform/context.ts';
 import type { Role } from '../../src/platform/roles.rules.ts';
 import { hashSecret, newSecret } from '../../src/platform/tokens.ts';
 import { createApiKey } from '../../src/modules/accounts/index.ts';
+import { publishAgreement } from '../../src/modules/registration/index.ts';
 
 const unique = () => randomBytes(4).toString('hex');
 const meta = { ip: '127.0.0.1', userAgent: 'test' };
@@ -173,3 +174,18 @@ export async function insertClaim(
 
 export const bearer = (apiKey: string) => ({ authorization: `Bearer ${apiKey}` });
 export { hashSecret, meta as testMeta };
+
+/** REG-11: the agreement version 2026.1 in force since 2026-01-01 (English only), published by `staff`; applicants sign it. */
+export async function publishTestAgreement(ctx: AppContext, staff: Actor): Promise<void> {
+  await publishAgreement(
+    ctx,
+    staff,
+    {
+      version: '2026.1',
+      governingLanguage: 'en',
+      texts: { en: { title: 'Indirect Channel Partner Agreement', body: 'The terms.' } },
+      effectiveAt: new Date('2026-01-01'),
+    },
+    meta,
+  );
+}

@@ -2,7 +2,13 @@ import { acceptSignatoryInvitation, inviteSignatory } from './invitations.servic
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.ts';
-import { createDistributor, createUser, testMeta, type DistributorFixture } from '../../../test/helpers/fixtures.ts';
+import {
+  createDistributor,
+  createUser,
+  testMeta,
+  type DistributorFixture,
+  publishTestAgreement,
+} from '../../../test/helpers/fixtures.ts';
 import type { Actor } from '../../platform/auth.ts';
 import { verifyAuditChain } from '../audit/index.ts';
 import {
@@ -12,7 +18,6 @@ import {
   reviewApplication,
   getApplication,
 } from './registration.service.ts';
-import { publishAgreement } from './agreements.service.ts';
 import type { ApplicationAnswers, Step } from './registration.rules.ts';
 
 let t: TestApp;
@@ -24,17 +29,7 @@ beforeAll(async () => {
   applicant = await createUser(t.ctx, [], 'carla@contoso-systems.example');
   eurodist = await createDistributor(t.ctx, { hqCountry: 'DE', territories: ['AT'], legalName: 'EuroDist GmbH' });
   const staff = await createUser(t.ctx, [{ role: 'staff_admin', organisationId: null }]);
-  await publishAgreement(
-    t.ctx,
-    staff,
-    {
-      version: '2026.1',
-      governingLanguage: 'en',
-      texts: { en: { title: 'Indirect Channel Partner Agreement', body: 'The terms.' } },
-      effectiveAt: new Date('2026-01-01'),
-    },
-    testMeta,
-  );
+  await publishTestAgreement(t.ctx, staff);
 });
 afterAll(() => t.close());
 

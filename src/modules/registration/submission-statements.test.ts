@@ -8,9 +8,14 @@ import type {
 } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.ts';
-import { createDistributor, createUser, testMeta, type DistributorFixture } from '../../../test/helpers/fixtures.ts';
+import {
+  createDistributor,
+  createUser,
+  testMeta,
+  type DistributorFixture,
+  publishTestAgreement,
+} from '../../../test/helpers/fixtures.ts';
 import type { Actor } from '../../platform/auth.ts';
-import { publishAgreement } from './agreements.service.ts';
 import type { ApplicationAnswers, Step } from './registration.rules.ts';
 import { getApplication, saveStep, startApplication, submitApplication } from './registration.service.ts';
 
@@ -21,17 +26,7 @@ beforeAll(async () => {
   t = await createTestApp();
   eurodist = await createDistributor(t.ctx, { hqCountry: 'DE', territories: ['AT'], legalName: 'EuroDist GmbH' });
   const staff = await createUser(t.ctx, [{ role: 'staff_admin', organisationId: null }]);
-  await publishAgreement(
-    t.ctx,
-    staff,
-    {
-      version: '2026.1',
-      governingLanguage: 'en',
-      texts: { en: { title: 'Indirect Channel Partner Agreement', body: 'The terms.' } },
-      effectiveAt: new Date('2026-01-01'),
-    },
-    testMeta,
-  );
+  await publishTestAgreement(t.ctx, staff);
 });
 afterAll(() => t.close());
 
