@@ -45,7 +45,7 @@ import { migrateToLatest } from '../src/platform/migrate.ts';
 import { hashPassword } from '../src/platform/passwords.ts';
 import { companyName } from './data/names.ts';
 import { stream, type Random } from './data/random.ts';
-import { ROOT, table, type ServerProcess } from './lib/harness.ts';
+import { ROOT, type ServerProcess } from './lib/harness.ts';
 import {
   csrfTokenIn,
   ENGINE_NAMES,
@@ -59,7 +59,16 @@ import {
   type Engine,
 } from './lib/portal-bench.ts';
 import { treeRssMiB } from './lib/process-stats.ts';
-import { exitCodeFor, QUICK, round, row, startMachineRecord, writeResult, type ResultRow } from './lib/results.ts';
+import {
+  exitCodeFor,
+  QUICK,
+  round,
+  row,
+  rowsTable,
+  startMachineRecord,
+  writeResult,
+  type ResultRow,
+} from './lib/results.ts';
 
 type ImportPath = 'page' | 'api' | 'cli';
 const PATH_NAMES: Record<ImportPath, string> = {
@@ -474,22 +483,7 @@ try {
       );
     }
 
-  console.log(
-    '\n' +
-      table([
-        ['workload', 'engine', 'measured', 'unit', 'reference', 'ratio', 'target', 'met'],
-        ...rows.map((r) => [
-          r.workload,
-          r.engine,
-          r.measured,
-          r.unit,
-          r.reference ?? '–',
-          r.ratio ?? '–',
-          r.target || '–',
-          r.met === null ? '–' : r.met ? 'yes' : 'NO',
-        ]),
-      ]),
-  );
+  console.log('\n' + rowsTable(rows, { withEngine: true }));
   const file = writeResult({
     benchmark: 'account-import',
     date: new Date().toISOString(),

@@ -30,10 +30,10 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, LOOPBACK, ROOT, table } from './lib/harness.ts';
+import { freePort, LOOPBACK, ROOT } from './lib/harness.ts';
 import { EMBEDDED_MEMORY_PARAMS } from '../src/platform/embedded.ts';
 import { collectGarbage, processTree, treeCpuSeconds, treeRssMiB } from './lib/process-stats.ts';
-import { exitCodeFor, QUICK, row, startMachineRecord, writeResult, type ResultRow } from './lib/results.ts';
+import { exitCodeFor, QUICK, row, rowsTable, startMachineRecord, writeResult, type ResultRow } from './lib/results.ts';
 
 const fromEnv = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
 const SETTINGS = {
@@ -378,21 +378,7 @@ try {
     }),
   ];
 
-  console.log(
-    '\n' +
-      table([
-        ['workload', 'measured', 'unit', 'reference', 'ratio', 'target', 'met'],
-        ...rows.map((r) => [
-          r.workload,
-          r.measured,
-          r.unit,
-          r.reference ?? '–',
-          r.ratio ?? '–',
-          r.target || '–',
-          r.met === null ? '–' : r.met ? 'yes' : 'NO',
-        ]),
-      ]),
-  );
+  console.log('\n' + rowsTable(rows));
   const file = writeResult({
     benchmark: 'startup-memory',
     date: new Date().toISOString(),

@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { ROOT } from './harness.ts';
+import { ROOT, table } from './harness.ts';
 
 /** `npm run bench -- --quick` sets BENCH_QUICK=1: each benchmark then takes ≤ ~25 s, data included. */
 export const QUICK = process.env.BENCH_QUICK === '1';
@@ -133,6 +133,23 @@ export function writeResult(result: BenchResult): string {
 }
 
 /** The benchmark's exit code: 0 when every target was met, 3 when one was missed. */
+/** The result rows as the console table every benchmark prints (with an engine column when `withEngine`). */
+export function rowsTable(rows: readonly ResultRow[], { withEngine = false } = {}): string {
+  return table([
+    ['workload', ...(withEngine ? ['engine'] : []), 'measured', 'unit', 'reference', 'ratio', 'target', 'met'],
+    ...rows.map((r) => [
+      r.workload,
+      ...(withEngine ? [r.engine] : []),
+      r.measured,
+      r.unit,
+      r.reference ?? '–',
+      r.ratio ?? '–',
+      r.target || '–',
+      r.met === null ? '–' : r.met ? 'yes' : 'NO',
+    ]),
+  ]);
+}
+
 export function exitCodeFor(rows: readonly ResultRow[]): 0 | 3 {
   return rows.some((r) => r.met === false) ? 3 : 0;
 }
