@@ -8,7 +8,7 @@ import { checkEmail } from '../../platform/contact.rules.ts';
 import { recordAudit } from '../audit/index.ts';
 import { enqueueEmail } from '../outbox/index.ts';
 import * as repo from './registration.repository.ts';
-import { isEditable } from './registration.rules.ts';
+import { isEditable } from './application-status.rules.ts';
 
 import { memberApplication, type InvitationView } from './registration.service.ts';
 

@@ -2,7 +2,7 @@ import { formatDate } from '../../platform/dates.ts';
 import { CsrfField, ErrorSummary, type FormErrors } from '../../platform/views/components.tsx';
 import { Layout } from '../../platform/views/layout.tsx';
 import type { PageContext } from '../../platform/views/page-context.ts';
-import { isEditable } from './registration.rules.ts';
+import { isEditable } from './application-status.rules.ts';
 import type { ApplicationSummary } from './registration.service.ts';
 
 // REG-13: the applications the signed-in person works on, and the button that starts one.

@@ -3,7 +3,8 @@ import type { Language } from '../../platform/i18n.ts';
 import { AGREEMENTS_TOPIC, announceChange, APPLICATION_VIEWS_TOPIC, APPLICATIONS_TOPIC } from '../../platform/cache.ts';
 import type { Executor } from '../../platform/db.ts';
 import { isUuid } from '../../platform/ids.ts';
-import { EDITABLE_STATUSES, type ApplicationAnswers, type Finding } from './registration.rules.ts';
+import { type ApplicationAnswers, type Finding } from './registration.rules.ts';
+import { EDITABLE_STATUSES } from './application-status.rules.ts';
 import type { AgreementsTable, AgreementTextsTable, ApplicationsTable } from './registration.table.ts';
 
 export type AgreementRow = Selectable<AgreementsTable>;

@@ -8,6 +8,7 @@ import { requestMeta } from '../../platform/request-meta.ts';
 import { violationMessage } from '../../platform/violations.ts';
 import type { Finding } from './registration.rules.ts';
 import * as registration from './registration.service.ts';
+import { precheck } from './precheck.service.ts';
 import * as agreements from './agreements.service.ts';
 import * as invitations from './invitations.service.ts';
 import * as s from './registration.schemas.ts';
@@ -55,7 +56,7 @@ export async function registrationRoutes(fastify: FastifyInstance): Promise<void
       },
     },
     // Live validation speaks the visitor's language (Accept-Language, switcher or preference).
-    async (req) => ({ findings: (await registration.precheck(ctx(), req.body)).map(messageIn(req.t)) }),
+    async (req) => ({ findings: (await precheck(ctx(), req.body)).map(messageIn(req.t)) }),
   );
 
   app.get(

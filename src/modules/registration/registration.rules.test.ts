@@ -1,9 +1,7 @@
 import { invitationRefusal } from '../../platform/invitation.rules.ts';
 import { describe, expect, it } from 'vitest';
 import {
-  APPLICATION_STATUSES,
   checkAddedValue,
-  checkApplicantAnswer,
   checkBusinessEmail,
   checkContacts,
   checkDistributorClaims,
@@ -11,12 +9,16 @@ import {
   checkLocation,
   checkPersonnel,
   checkSignature,
-  completedStepsAfterSave,
-  isEditable,
   type DistributorFacts,
   type Finding,
   type LocationAnswers,
 } from './registration.rules.ts';
+import {
+  APPLICATION_STATUSES,
+  checkApplicantAnswer,
+  completedStepsAfterSave,
+  isEditable,
+} from './application-status.rules.ts';
 import { SHIPPED_WATCHLIST } from './watchlist.ts';
 
 const outcomes = (findings: Finding[]) => findings.map((f) => `${f.rule}:${f.outcome}:${f.code}`);

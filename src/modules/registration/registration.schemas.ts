@@ -1,7 +1,8 @@
 import Type from 'typebox';
 import { DateTime, VersionInput } from '../../platform/api-schemas.ts';
 import { LANGUAGES } from '../../platform/i18n.ts';
-import { APPLICATION_STATUSES, LEGAL_FORMS, LOCATION_TYPES, STEPS } from './registration.rules.ts';
+import { LEGAL_FORMS, LOCATION_TYPES, STEPS } from './registration.rules.ts';
+import { APPLICATION_STATUSES } from './application-status.rules.ts';
 
 // Shapes and hard size caps only; what the answers must mean is registration.rules.ts's job.
 const text = (maxLength: number) => Type.String({ maxLength });

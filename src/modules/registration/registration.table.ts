@@ -1,6 +1,7 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { Language } from '../../platform/i18n.ts';
-import type { ApplicationAnswers, ApplicationStatus, Finding } from './registration.rules.ts';
+import type { ApplicationAnswers, Finding } from './registration.rules.ts';
+import type { ApplicationStatus } from './application-status.rules.ts';
 
 type CreatedAt = ColumnType<Date, Date | undefined, never>;
 type Json<T> = ColumnType<T, string, string>;

@@ -1,7 +1,7 @@
 import { formatDate } from '../../platform/dates.ts';
 import { Layout } from '../../platform/views/layout.tsx';
 import type { PageContext } from '../../platform/views/page-context.ts';
-import { applicantStatusMessageKey } from './registration.rules.ts';
+import { applicantStatusMessageKey } from './application-status.rules.ts';
 import type { ApplicationView } from './registration.service.ts';
 import { continuePath } from './wizard-frame.tsx';
 

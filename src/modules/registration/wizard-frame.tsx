@@ -5,7 +5,8 @@ import type { Translate } from '../../platform/i18n.ts';
 import { violationMessage } from '../../platform/violations.ts';
 import { Layout } from '../../platform/views/layout.tsx';
 import type { PageContext } from '../../platform/views/page-context.ts';
-import { isEditable, STEPS, type Finding, type Step } from './registration.rules.ts';
+import { STEPS, type Finding, type Step } from './registration.rules.ts';
+import { isEditable } from './application-status.rules.ts';
 import type { ApplicationView } from './registration.service.ts';
 
 // REG-13: what every page of the guided application shares: the frame (reference, progress,
