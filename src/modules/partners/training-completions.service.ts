@@ -5,6 +5,7 @@ import { isLanguage } from '../../platform/i18n.ts';
 import { recordAudit } from '../audit/index.ts';
 import { enqueueEmail } from '../outbox/index.ts';
 import * as repo from './training.repository.ts';
+import * as reminders from './training-reminders.repository.ts';
 import { certificateType, checkCompletion, checkRejection, type CertificateType } from './training.rules.ts';
 import { isStaff, requirePartnerView } from './training.service.ts';
 import type { CompletionStatus, TrainingProvider } from './training.table.ts';
@@ -187,7 +188,7 @@ export async function reviewCompletion(
       // The assignment is open again unless an earlier record still counts.
       const stillValid = await repo.latestValidCompletion(trx, existing.assignment_id);
       await repo.setAssignmentCompleted(trx, existing.assignment_id, stillValid?.completed_at ?? null);
-      const facts = await repo.reminderFacts(trx, existing.assignment_id);
+      const facts = await reminders.reminderFacts(trx, existing.assignment_id);
       if (facts) {
         await enqueueEmail(trx, brandOf(ctx.config), {
           to: facts.person_email,

@@ -3,6 +3,7 @@ import { isLanguage } from '../../platform/i18n.ts';
 import { recordAudit, SYSTEM_ACTOR } from '../audit/index.ts';
 import { enqueueEmail } from '../outbox/index.ts';
 import * as repo from './training.repository.ts';
+import * as reminders from './training-reminders.repository.ts';
 import { recertificationDue, reminderThreshold, remindsAdmins, validUntil } from './training.rules.ts';
 
 const DAY_MS = 86_400_000;
@@ -14,7 +15,7 @@ const DAY_MS = 86_400_000;
  */
 export async function assignRecertifications(ctx: AppContext, now = new Date()): Promise<number> {
   let assigned = 0;
-  for (const c of await repo.recertificationCandidates(ctx.db)) {
+  for (const c of await reminders.recertificationCandidates(ctx.db)) {
     const until = validUntil(c.completed_at, c.validity_months);
     if (!recertificationDue(until, now)) continue;
     assigned += await ctx.db.transaction().execute(async (trx) => {
@@ -48,8 +49,8 @@ export async function assignRecertifications(ctx: AppContext, now = new Date()):
  * the job at once send it exactly once (decision 045). Completed or ended assignments get none.
  */
 export async function sendTrainingReminders(ctx: AppContext, now = new Date()): Promise<number> {
-  const candidates = await repo.reminderCandidates(ctx.db, new Date(now.getTime() + 90 * DAY_MS));
-  const sent = await repo.sentReminders(
+  const candidates = await reminders.reminderCandidates(ctx.db, new Date(now.getTime() + 90 * DAY_MS));
+  const sent = await reminders.sentReminders(
     ctx.db,
     candidates.map((c) => c.id),
   );
@@ -58,9 +59,9 @@ export async function sendTrainingReminders(ctx: AppContext, now = new Date()): 
     const threshold = reminderThreshold(candidate.due_at, now);
     if (!threshold || sent.has(`${candidate.id}:${threshold}`)) continue;
     count += await ctx.db.transaction().execute(async (trx) => {
-      const facts = await repo.reminderFacts(trx, candidate.id);
+      const facts = await reminders.reminderFacts(trx, candidate.id);
       if (!facts || facts.completed_at || facts.ended_at) return 0;
-      if (!(await repo.claimReminder(trx, candidate.id, threshold, now))) return 0;
+      if (!(await reminders.claimReminder(trx, candidate.id, threshold, now))) return 0;
       const brand = brandOf(ctx.config);
       const vars = {
         company: facts.legal_name,
@@ -76,7 +77,7 @@ export async function sendTrainingReminders(ctx: AppContext, now = new Date()): 
         recipientName: facts.person_name,
         vars,
       });
-      const admins = remindsAdmins(threshold) ? await repo.partnerAdmins(trx, facts.partner_id) : [];
+      const admins = remindsAdmins(threshold) ? await reminders.partnerAdmins(trx, facts.partner_id) : [];
       for (const admin of admins.filter((a) => a.email.toLowerCase() !== facts.person_email.toLowerCase())) {
         await enqueueEmail(trx, brand, {
           to: admin.email,
