@@ -21,7 +21,7 @@
  * samples and a 5,000-row import per mode.
  */
 import { randomBytes } from 'node:crypto';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { PGlite } from '@electric-sql/pglite';
@@ -53,6 +53,8 @@ const MODES: EmbeddedMode[] = QUICK
 const meta = { ip: '127.0.0.1', userAgent: 'bench' };
 const log = (message: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${message}`);
 
+// .tmp/ is git-ignored, so a fresh clone does not have it yet.
+mkdirSync(path.join(ROOT, '.tmp'), { recursive: true });
 const work = mkdtempSync(path.join(ROOT, '.tmp', 'bench-durability-'));
 const config = loadConfig({
   NODE_ENV: 'test',
