@@ -329,7 +329,8 @@ async function viaCli(engine: Engine, t: Target, file: string): Promise<Omit<Mea
   const started = performance.now();
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'src/cli.ts', 'import', 'accounts', '--distributor', t.code, file],
+    // The installed command (bin/partner-portal.js with its shebang's flag), as an operator runs it.
+    ['--liftoff-only', 'bin/partner-portal.js', 'import', 'accounts', '--distributor', t.code, file],
     {
       cwd: ROOT,
       env: { ...process.env, ...engineEnv(ws, engine), LOG_LEVEL: 'warn' },

@@ -87,7 +87,7 @@ const SETTINGS = {
   connections: [1, 10],
   warmupSeconds: QUICK ? 0.5 : 2,
   rounds: fromEnv('BENCH_ROUNDS', QUICK ? 1 : 3),
-  roundSeconds: fromEnv('BENCH_ROUND_SECONDS', QUICK ? 1 : 5),
+  roundSeconds: fromEnv('BENCH_ROUND_SECONDS', QUICK ? 0.6 : 5),
 };
 const TARGETS: Record<Engine, { p95Ms: number; minRequestsPerSecond?: number }> = {
   postgres: { p95Ms: 5, minRequestsPerSecond: 2_000 },

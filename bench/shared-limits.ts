@@ -42,10 +42,10 @@ import { ROOT, interleaved, startServer, table, type LoadResult, type ServerProc
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const SETTINGS = QUICK
-  ? { connections: 20, warmupSeconds: 1, rounds: 1, roundSeconds: 2 }
+  ? { connections: 20, warmupSeconds: 0.5, rounds: 1, roundSeconds: 1 }
   : { connections: 20, warmupSeconds: 2, rounds: 3, roundSeconds: 5 };
 /** Sequential requests per store in part 1, taken in interleaved batches. */
-const SEQUENTIAL = { requests: QUICK ? 600 : 3000, batch: 20 };
+const SEQUENTIAL = { requests: QUICK ? 300 : 3000, batch: 20 };
 const CLIENTS = 10_000;
 const TARGET_ADDED_MS = 1;
 const REFERENCE = 'in-memory';

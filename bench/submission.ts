@@ -40,7 +40,7 @@ import {
 import { exitCodeFor, QUICK, row, startMachineRecord, writeResult, runAndExit } from './lib/results.ts';
 
 const SETTINGS = {
-  applicants: fromEnv('BENCH_APPLICANTS', QUICK ? 1_500 : 6_000),
+  applicants: fromEnv('BENCH_APPLICANTS', QUICK ? 1_000 : 6_000),
   connections: fromEnv('BENCH_CONNECTIONS', 10),
   rounds: QUICK ? 2 : 3,
   bareSeconds: QUICK ? 1 : 2,
