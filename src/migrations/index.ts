@@ -16,6 +16,7 @@ import * as eligibilityChangeTriggers from './2026_12_01_1000_eligibility_change
 import * as auditChain from './2026_12_02_0900_audit_chain.ts';
 import * as locatorListableUntil from './2026_12_02_0900_locator_listable_until.ts';
 import * as clampedAddMonths from './2026_12_03_0900_clamped_add_months.ts';
+import * as reviewQueue from './2026_12_04_0900_review_queue.ts';
 
 // Migrations are listed here rather than read from the folder so that they load the same way
 // under tsx, in tests and in a bundled build. Names sort by time; append new ones at the end.
@@ -37,4 +38,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_02_0900_audit_chain': auditChain,
   '2026_12_02_0900_locator_listable_until': locatorListableUntil,
   '2026_12_03_0900_clamped_add_months': clampedAddMonths,
+  '2026_12_04_0900_review_queue': reviewQueue,
 };

@@ -57,6 +57,41 @@ describe('short-lived caches', () => {
     expect(cache.get('k')).toBe('new answer');
   });
 
+  it('#15: callers that miss together share one read, and its value is kept', async () => {
+    const cache = ttlCache<string>(60_000, 10);
+    let reads = 0;
+    let finish!: (v: string) => void;
+    const read = () => {
+      reads += 1;
+      return new Promise<string>((resolve) => (finish = resolve));
+    };
+    const both = Promise.all([cache.load('k', read), cache.load('k', read)]);
+    finish('answer');
+    expect(await both).toEqual(['answer', 'answer']);
+    expect(reads).toBe(1);
+    expect(await cache.load('k', read)).toBe('answer');
+    expect(reads).toBe(1);
+  });
+
+  it('#15: a read started before a clear is not shared with a later caller, nor stored', async () => {
+    const cache = ttlCache<string>(60_000, 10);
+    const finishers: ((v: string) => void)[] = [];
+    const read = () => new Promise<string>((resolve) => finishers.push(resolve));
+    const early = cache.load('k', read);
+    cache.clear();
+    const late = cache.load('k', read);
+    expect(finishers).toHaveLength(2);
+    finishers[0]!('before the change');
+    finishers[1]!('after the change');
+    expect(await early).toBe('before the change');
+    expect(await late).toBe('after the change');
+    expect(cache.get('k')).toBe('after the change');
+    // A failed read is not kept: the next caller reads again.
+    const failing = ttlCache<string>(60_000, 10);
+    await expect(failing.load('k', () => Promise.reject(new Error('down')))).rejects.toThrow('down');
+    expect(await failing.load('k', () => Promise.resolve('up'))).toBe('up');
+  });
+
   it('#15: a full cache lets its oldest entry go, and keeps the rest', () => {
     const cache = ttlCache<number>(60_000, 3);
     for (const key of ['a', 'b', 'c', 'd']) cache.set(key, 1);

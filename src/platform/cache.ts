@@ -66,6 +66,13 @@ export interface TtlCache<V> {
    * nothing if the cache was cleared since (the value may predate the change).
    */
   set(key: string, value: V, options?: { generation?: number; expiresAt?: number }): void;
+  /**
+   * The kept value, or `read()`'s, stored as `set` with the generation taken before the read.
+   * Callers that miss together share one read (#15: a page whose entry expired under load was
+   * read and rendered once per waiting request). A read started before a clear is not shared
+   * with a caller that comes after it: clear() forgets the reads in flight too.
+   */
+  load(key: string, read: () => Promise<V>): Promise<V>;
   clear(): void;
   readonly size: number;
   /**
@@ -83,6 +90,7 @@ export function ttlCache<V>(
   trusted: () => boolean = () => true,
 ): TtlCache<V> {
   const entries = new Map<string, { value: V; expiresAt: number }>();
+  const reading = new Map<string, Promise<V>>();
   let generation = 0;
   return {
     get(key) {
@@ -101,9 +109,27 @@ export function ttlCache<V>(
       if (entries.size >= maxEntries && !entries.has(key)) entries.delete(entries.keys().next().value!);
       entries.set(key, { value, expiresAt });
     },
+    load(key, read) {
+      const hit = this.get(key);
+      if (hit !== undefined) return Promise.resolve(hit);
+      const pending = reading.get(key);
+      if (pending) return pending;
+      const startedIn = generation;
+      const promise = read()
+        .then((value) => {
+          this.set(key, value, { generation: startedIn });
+          return value;
+        })
+        .finally(() => {
+          if (reading.get(key) === promise) reading.delete(key);
+        });
+      reading.set(key, promise);
+      return promise;
+    },
     clear() {
       generation += 1;
       entries.clear();
+      reading.clear();
     },
     get size() {
       return entries.size;

@@ -1,8 +1,10 @@
 import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Executor } from '../../platform/db.ts';
 import type { PartnerLocationsTable, PartnersTable } from './partners.table.ts';
+import { overviewOfPartnerAsJson, type OverviewJsonRow } from './training.repository.ts';
 
-// Every query on partners, training_assignments and partner_locations. Rows stay in this module:
+// Every query on partners, training_assignments and partner_locations (and the home's one read of
+// the partner's claims, #15). Rows stay in this module:
 // partners.service.ts maps them to the domain types that index.ts exports.
 
 export type PartnerRow = Selectable<PartnersTable>;
@@ -57,22 +59,49 @@ export async function partnerById(db: Executor, partnerId: string): Promise<Part
   return db.selectFrom('partners').selectAll().where('organisation_id', '=', partnerId).executeTakeFirst();
 }
 
+/** A partner's account claim as its home reads it (timestamps as JSON text). */
+export interface HomeClaimRow {
+  id: string;
+  distributor_id: string;
+  distributor_name: string;
+  account_number: string;
+  status: 'pending' | 'confirmed' | 'rejected';
+  created_at: string;
+  decided_at: string | null;
+}
+
 /**
- * The partner with what its home says about its locations (listed, and the rule's findings), in
- * one round trip (#15, decision 064).
+ * Everything the Partner Self Service home reads, in one round trip (#15, decision 064): the
+ * partner; whether each location is listed and what the rule found; its account claims (as the
+ * distributors module's claimsOfPartner lists them, by distributor name and account); and its
+ * key personnel's training (the overview's rows for this partner).
  */
-export async function partnerWithLocationMarks(
+export async function partnerHome(
   db: Executor,
   partnerId: string,
-): Promise<(PartnerRow & { locations: Pick<PartnerLocationRow, 'listed' | 'findings'>[] }) | undefined> {
+): Promise<
+  | (PartnerRow & {
+      locations: Pick<PartnerLocationRow, 'listed' | 'findings'>[];
+      claims: HomeClaimRow[];
+      training: OverviewJsonRow[];
+    })
+  | undefined
+> {
   return db
     .selectFrom('partners as p')
     .selectAll('p')
-    .select(
+    .select([
       sql<Pick<PartnerLocationRow, 'listed' | 'findings'>[]>`(
         SELECT coalesce(json_agg(json_build_object('listed', l.listed, 'findings', l.findings)), '[]'::json)
         FROM partner_locations l WHERE l.partner_id = p.organisation_id)`.as('locations'),
-    )
+      sql<HomeClaimRow[]>`(
+        SELECT coalesce(json_agg(json_build_object('id', c.id, 'distributor_id', c.distributor_id,
+          'distributor_name', d.legal_name, 'account_number', c.account_number, 'status', c.status,
+          'created_at', c.created_at, 'decided_at', c.decided_at) ORDER BY d.legal_name, c.account_number), '[]'::json)
+        FROM account_claims c JOIN distributors d ON d.id = c.distributor_id
+        WHERE c.partner_id = p.organisation_id)`.as('claims'),
+      overviewOfPartnerAsJson(partnerId).as('training'),
+    ])
     .where('p.organisation_id', '=', partnerId)
     .executeTakeFirst();
 }

@@ -1,8 +1,10 @@
 import type { Executor, Trx } from '../../platform/db.ts';
 import { insertOrganisation } from '../accounts/index.ts';
+import type { PartnerClaim } from '../distributors/index.ts';
 import * as repo from './partners.repository.ts';
 import type { LocationFinding, PartnerStatus } from './partners.table.ts';
 import { purchaseRestrictionReasons, type PurchaseRestriction } from './partners.rules.ts';
+import { overviewRowFromJson, type OverviewRow } from './training.repository.ts';
 import { trainingDueAt } from './training.rules.ts';
 import { assignInitialKeyPersonnel, trainingRestrictedPartnerIds } from './training.service.ts';
 
@@ -167,13 +169,40 @@ export async function findPartner(db: Executor, partnerId: string): Promise<Part
   return row && toPartner(row);
 }
 
-/** The partner and, for its home, whether each location is listed and what the rule found (#15). */
-export async function findPartnerWithLocationMarks(
+/**
+ * What the Partner Self Service home reads, in one round trip (#15): the partner; whether each
+ * location is listed and what the rule found; its account claims as the distributors module's
+ * claimsOfPartner gives them; its key personnel's training rows (trainingStatusFromRows).
+ */
+export async function findPartnerHome(
   db: Executor,
   partnerId: string,
-): Promise<{ partner: Partner; locations: { listed: boolean; findings: LocationFinding[] }[] } | undefined> {
-  const row = await repo.partnerWithLocationMarks(db, partnerId);
-  return row && { partner: toPartner(row), locations: row.locations };
+): Promise<
+  | {
+      partner: Partner;
+      locations: { listed: boolean; findings: LocationFinding[] }[];
+      claims: PartnerClaim[];
+      trainingRows: OverviewRow[];
+    }
+  | undefined
+> {
+  const row = await repo.partnerHome(db, partnerId);
+  return (
+    row && {
+      partner: toPartner(row),
+      locations: row.locations,
+      claims: row.claims.map((c) => ({
+        id: c.id,
+        distributorId: c.distributor_id,
+        distributorName: c.distributor_name,
+        accountNumber: c.account_number,
+        status: c.status,
+        createdAt: new Date(c.created_at),
+        decidedAt: c.decided_at === null ? null : new Date(c.decided_at),
+      })),
+      trainingRows: row.training.map(overviewRowFromJson),
+    }
+  );
 }
 
 /** The partners a user works for: every partner organisation in which they hold a role. */

@@ -10,7 +10,7 @@ import { recordAudit, SYSTEM_ACTOR } from '../audit/index.ts';
 import { claimsOfPartner, ELIGIBILITY_TOPIC, purchaseEligibilityAt, type PartnerClaim } from '../distributors/index.ts';
 import { membersOfOrganisation } from '../accounts/index.ts';
 import { enqueueEmail } from '../outbox/index.ts';
-import { findPartner, findPartnerWithLocationMarks, type Partner } from './partners.service.ts';
+import { findPartner, findPartnerHome, type Partner } from './partners.service.ts';
 import * as repo from './self-service.repository.ts';
 import {
   DEFAULT_SETTINGS,
@@ -25,7 +25,7 @@ import {
   type RenewalState,
   type StandingReason,
 } from './self-service.rules.ts';
-import { trainingStatusOf } from './training.service.ts';
+import { trainingStatusFromRows } from './training.service.ts';
 
 /**
  * The partner a signed-in person may act for. Another partner's id answers 404, the same as an
@@ -169,16 +169,12 @@ export async function partnerOverview(
   now = new Date(),
 ): Promise<Overview> {
   mayRead(actor, partnerId);
-  // Independent reads: on a server they go out together, so the page waits for the slowest
-  // rather than for their sum (#15). Nothing is shown before the partner is known to be shown.
-  const [found, claims, settings, training] = await Promise.all([
-    findPartnerWithLocationMarks(ctx.db, partnerId),
-    claimsOfPartner(ctx.db, partnerId),
-    partnerSettings(ctx.db),
-    trainingStatusOf(ctx.db, partnerId, now),
-  ]);
+  // The partner, its locations' marks, its claims and its training rows in one round trip; the
+  // settings are kept (#15, decision 064). Nothing is shown before the partner is known to be shown.
+  const [found, settings] = await Promise.all([findPartnerHome(ctx.db, partnerId), partnerSettings(ctx.db)]);
   const partner = shown(found?.partner);
-  const locations = found!.locations;
+  const { locations, claims, trainingRows } = found!;
+  const training = await trainingStatusFromRows(ctx.db, trainingRows, now);
   const standing = standingFrom(partner, claims, settings, now);
   const eligibility = [];
   for (const claim of claims) {

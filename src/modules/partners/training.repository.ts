@@ -1,5 +1,5 @@
 import { isUuid } from '../../platform/ids.ts';
-import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
+import { sql, type Insertable, type RawBuilder, type Selectable, type Updateable } from 'kysely';
 import { announceChange, SETTINGS_TOPIC } from '../../platform/cache.ts';
 import type { Executor, Trx } from '../../platform/db.ts';
 import type { TrainingAssignmentsTable } from './partners.table.ts';
@@ -216,11 +216,9 @@ export interface OverviewRow {
   review_reason: string | null;
 }
 
-export async function overview(
-  db: Executor,
-  filter: { partnerId?: string | undefined; country?: string | undefined },
-): Promise<OverviewRow[]> {
-  const result = await sql<OverviewRow>`
+/** The overview's SELECT; `where` narrows it (a partner, a country). */
+function overviewSelect(where: RawBuilder<unknown>) {
+  return sql<OverviewRow>`
       SELECT k.id AS key_person_id, k.partner_id, p.legal_name, p.country, k.user_id, k.name, k.email, k.role, k.added_at, k.version,
              a.id AS assignment_id, a.due_at, c.id AS completion_id, c.status AS completion_status, c.completed_at,
              c.course_name, c.review_reason
@@ -230,11 +228,43 @@ export async function overview(
                          ORDER BY t.due_at DESC LIMIT 1) a ON true
       LEFT JOIN LATERAL (SELECT * FROM training_completions tc WHERE tc.assignment_id = a.id
                          ORDER BY tc.recorded_at DESC LIMIT 1) c ON true
-      WHERE k.removed_at IS NULL AND p.status = 'registered'
+      WHERE k.removed_at IS NULL AND p.status = 'registered' ${where}`;
+}
+
+export async function overview(
+  db: Executor,
+  filter: { partnerId?: string | undefined; country?: string | undefined },
+): Promise<OverviewRow[]> {
+  const result = await sql<OverviewRow>`${overviewSelect(sql`
         ${filter.partnerId ? sql`AND k.partner_id = ${filter.partnerId}` : sql``}
-        ${filter.country ? sql`AND p.country = ${filter.country}` : sql``}
+        ${filter.country ? sql`AND p.country = ${filter.country}` : sql``}`)}
       ORDER BY p.legal_name, k.name`.execute(db);
   return result.rows;
+}
+
+/**
+ * One partner's overview rows as a JSON array in the overview's order, for a query that reads
+ * them with other things in one round trip (the Partner Self Service home, #15). Its timestamps
+ * arrive as text: overviewRowFromJson makes them dates again.
+ */
+export function overviewOfPartnerAsJson(partnerId: string) {
+  return sql<OverviewJsonRow[]>`(SELECT coalesce(json_agg(o ORDER BY o.legal_name, o.name), '[]'::json)
+      FROM (${overviewSelect(sql`AND k.partner_id = ${partnerId}`)}) o)`;
+}
+
+export type OverviewJsonRow = Omit<OverviewRow, 'added_at' | 'due_at' | 'completed_at'> & {
+  added_at: string;
+  due_at: string | null;
+  completed_at: string | null;
+};
+
+export function overviewRowFromJson(r: OverviewJsonRow): OverviewRow {
+  return {
+    ...r,
+    added_at: new Date(r.added_at),
+    due_at: r.due_at === null ? null : new Date(r.due_at),
+    completed_at: r.completed_at === null ? null : new Date(r.completed_at),
+  };
 }
 
 // ---- Completions ----

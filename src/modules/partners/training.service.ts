@@ -125,23 +125,36 @@ async function summaries(
   );
 }
 
-/**
- * REG-10 summary for one partner, for the Self Service home's "training due or overdue" task:
- * no authorisation here, the caller already showed the partner to its own user.
- */
-export async function trainingStatusOf(
-  db: Executor,
-  partnerId: string,
-  now = new Date(),
-): Promise<{
+/** REG-10 summary for one partner, for the Self Service home's "training due or overdue" task. */
+export interface TrainingStatus {
   compliance: PartnerCompliance;
   dueSoon: number;
   overdue: number;
   rejected: number;
   people: number;
   nextDueAt: Date | null;
-}> {
-  const [summary] = await summaries(db, { partnerId }, now);
+}
+
+/**
+ * REG-10 summary for one partner, for the Self Service home's "training due or overdue" task:
+ * no authorisation here, the caller already showed the partner to its own user.
+ */
+export async function trainingStatusOf(db: Executor, partnerId: string, now = new Date()): Promise<TrainingStatus> {
+  return trainingStatusFromRows(db, await repo.overview(db, { partnerId }), now);
+}
+
+/** The same from the partner's overview rows read with the rest of its home (#15). */
+export async function trainingStatusFromRows(
+  db: Executor,
+  rows: repo.OverviewRow[],
+  now = new Date(),
+): Promise<TrainingStatus> {
+  const settings = await trainingSettings(db);
+  const [summary] = summarise(
+    rows.map((r) => toPerson(r, now)),
+    settings.flagAfterDays,
+    now,
+  );
   const people = summary?.people ?? [];
   const open = people
     .filter((p) => p.dueAt && !['verified', 'awaiting_verification'].includes(p.status))

@@ -48,6 +48,8 @@ export interface ApplicationsTable {
   applicant_answer: string | null;
   submitted_at: Date | null;
   decided_at: Date | null;
+  /** The latest submission's `review` findings, counted by a trigger when it is written (#15). */
+  review_flags: Generated<number>;
   version: Generated<number>;
   created_at: CreatedAt;
   updated_at: Generated<Date>;

@@ -131,12 +131,10 @@ export async function reviewPages(app: FastifyInstance): Promise<void> {
       now.toISOString().slice(0, 10),
     ].join('|');
     const cache = cacheFor<QueueRowsHtml>(appCtx().db, APPLICATIONS_TOPIC, QUEUE_ROWS_TTL_MS, 500, { eager: true });
-    const cached = cache.get(key);
-    if (cached) return cached;
-    const generation = cache.generation;
-    const rows = renderQueueRows(await reviewQueue(appCtx(), actor, filter, now), req.t, req.lang);
-    if (cache.generation === generation) cache.set(key, rows);
-    return rows;
+    // Requests that miss together (the entry expired while ten were waiting) share one read.
+    return cache.load(key, async () =>
+      renderQueueRows(await reviewQueue(appCtx(), actor, filter, now), req.t, req.lang),
+    );
   };
 
   const detailOf = async (actor: Actor, id: string) => {

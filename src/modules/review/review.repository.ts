@@ -34,13 +34,16 @@ export async function queueRows(
       'a.submitted_at',
       'g.reviewer_id',
       'r.name as reviewer_name',
-      sql<number>`coalesce((SELECT count(*)::int FROM application_submissions s, jsonb_array_elements(s.findings) f
-        WHERE s.application_id = a.id AND f->>'outcome' = 'review'
-          AND s.sequence = (SELECT max(sequence) FROM application_submissions WHERE application_id = a.id)), 0)`.as(
-        'flags',
-      ),
+      // Counted when the submission was written (migration 2026_12_04_0900_review_queue).
+      'a.review_flags as flags',
     ])
-    .where('a.status', 'in', filter.statuses);
+    // Literals, not parameters: a generic plan can then use the waiting applications' index
+    // (applications_waiting), which covers exactly the default pair of statuses.
+    .where(
+      'a.status',
+      'in',
+      filter.statuses.map((s) => sql.lit(s)),
+    );
   if (filter.country) query = query.where('a.country', '=', filter.country);
   // A reviewer id: theirs only; null: nobody's yet; undefined: everyone's.
   if (filter.reviewerId) query = query.where('g.reviewer_id', '=', filter.reviewerId);
