@@ -1,14 +1,17 @@
 /**
  * Compiles the portal for `npm start` and the `partner-portal` command (decision 063): one
  * ES module, dist/cli.js, bundled by esbuild from src/cli.ts, so that a start loads compiled
- * code instead of transpiling some 240 TypeScript files through tsx every time. Packages stay
- * in node_modules (imported from there as usual). Tests and development keep running the
+ * code instead of transpiling some 240 TypeScript files through tsx every time. The packages are
+ * bundled too, except those in EXTERNAL (imported from node_modules as usual): Node's module
+ * loader resolving, reading and compiling some 900 files one by one cost a restart about as much
+ * CPU as the rest of the start (decision 063, 2026-11-29). Tests and development keep running the
  * sources through tsx. dist/ is never committed: `ensureBuilt()` (bin/partner-portal.js) builds
  * it when it is missing or older than any of its inputs, which dist/build.json lists.
  *
  * Plain JavaScript on purpose: it runs before anything is compiled. `npm run build` runs it.
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -16,6 +19,55 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const DIST = path.join(ROOT, 'dist');
 const OUT = path.join(DIST, 'cli.js');
 const META = path.join(DIST, 'build.json');
+
+/**
+ * Packages left in node_modules, each for a reason bundling would break: they read files next to
+ * their own code or find them from __dirname (PGlite's WebAssembly and extension archives, the
+ * Swagger UI's assets, @fastify/swagger's package.json, ioredis's error stacks, pino's worker
+ * transports), or they are native (argon2). @fastify/static is left with the Swagger UI, which
+ * registers it too, so that one copy of it loads instead of two. Fastify's two schema compilers are loaded from
+ * node_modules by src/platform/lazy-schemas.ts, never through Fastify: bundled, they would only be
+ * dead code to parse at every start. A subpath (`@electric-sql/pglite/contrib/cube`) follows its
+ * package.
+ */
+const EXTERNAL = [
+  '@electric-sql/pglite',
+  '@node-rs/argon2',
+  '@fastify/swagger',
+  '@fastify/swagger-ui',
+  '@fastify/static',
+  '@fastify/ajv-compiler',
+  '@fastify/fast-json-stringify-compiler',
+  'ioredis',
+  'pino',
+];
+
+/**
+ * The bundled CommonJS packages call `require` (esbuild keeps their calls to Node's built-in
+ * modules and to EXTERNAL as `require`), which an ES module lacks: this gives them Node's, resolving
+ * from dist/, hence from the project's node_modules.
+ */
+const BANNER =
+  "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);";
+
+/**
+ * Node's built-in modules, imported by the sources and by bundled ES modules, are loaded with
+ * `require` as the bundled CommonJS packages load them. An `import` of a built-in builds its ES
+ * module facade, which reads every export: `node:http`'s include WebSocket and friends, whose
+ * getters load Node's fetch implementation (undici), some 50 ms of CPU a start never uses.
+ */
+const builtinsThroughRequire = {
+  name: 'builtins-through-require',
+  setup(build) {
+    build.onResolve({ filter: /^[a-z]/ }, (args) =>
+      args.kind === 'import-statement' && isBuiltin(args.path) ? { path: args.path, namespace: 'builtin' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      loader: 'js',
+    }));
+  },
+};
 
 /**
  * True when dist/cli.js was built from the sources as they are: every input esbuild read
@@ -55,7 +107,9 @@ export async function build() {
       entryPoints: ['src/cli.ts'],
       outfile: path.join(tmp, 'cli.js'),
       bundle: true,
-      packages: 'external',
+      external: EXTERNAL,
+      banner: { js: BANNER },
+      plugins: [builtinsThroughRequire],
       platform: 'node',
       format: 'esm',
       target: 'node22',
@@ -72,7 +126,22 @@ export async function build() {
     });
     renameSync(path.join(tmp, 'cli.js.map'), `${OUT}.map`);
     renameSync(path.join(tmp, 'cli.js'), OUT);
-    const inputs = [...Object.keys(result.metafile.inputs), 'tsconfig.json', 'scripts/build.js'].sort();
+    const inputs = [
+      // The packages' own files are not listed (npm keeps the dates of a package's files, so a
+      // new version can look older than the build): npm rewrites its lockfiles whenever it
+      // changes node_modules, and a newer lockfile means a new build. Nor are the built-in
+      // modules (`builtin:node:fs`), which are no files.
+      ...Object.keys(result.metafile.inputs).filter(
+        (input) => !input.includes('node_modules/') && !input.startsWith('builtin:'),
+      ),
+      ...[
+        'tsconfig.json',
+        'scripts/build.js',
+        'package.json',
+        'package-lock.json',
+        'node_modules/.package-lock.json',
+      ].filter((file) => existsSync(path.join(ROOT, file))),
+    ].sort();
     writeFileSync(path.join(tmp, 'build.json'), JSON.stringify({ builtAt, inputs }, null, 1));
     renameSync(path.join(tmp, 'build.json'), META);
   } finally {

@@ -1,4 +1,6 @@
-import countries from 'i18n-iso-countries';
+// The package's core without its Node entry, which registers all of its 80-odd languages when it
+// is loaded (a start paid for them; decision 063, 2026-11-29): the four used here are registered below.
+import countries from 'i18n-iso-countries/index.js';
 import en from 'i18n-iso-countries/langs/en.json' with { type: 'json' };
 import es from 'i18n-iso-countries/langs/es.json' with { type: 'json' };
 import fr from 'i18n-iso-countries/langs/fr.json' with { type: 'json' };

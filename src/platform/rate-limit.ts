@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { FastifyRateLimitStore, FastifyRateLimitStoreCtor, RateLimitPluginOptions } from '@fastify/rate-limit';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Db } from './db.ts';
 import { startLoop } from './jobs.ts';
 import { redactUrl } from './redact.ts';
@@ -125,6 +125,9 @@ async function openRedisLimits(url: string, { redisKeyPrefix, log }: SharedLimit
 
 /** Connects, or throws an error naming REDIS_URL (password hidden) and why. */
 async function connectRedis(url: string, onError: (error: Error) => void): Promise<Redis> {
+  // Loaded only when REDIS_URL is set: a start without Redis does not pay for the client's
+  // modules (decision 063, 2026-11-29).
+  const { Redis } = await import('ioredis');
   const redis = new Redis(url, {
     lazyConnect: true,
     // A command while disconnected fails at once instead of queueing: a request is never held

@@ -2,7 +2,7 @@ import type { FieldViolation } from '../../platform/errors.ts';
 import { isCountryCode, normaliseCountry } from '../../platform/countries.ts';
 import { checkEmail, checkName } from '../../platform/contact.rules.ts';
 import { addMonths } from '../../platform/dates.ts';
-import { transliterate } from 'transliteration';
+import { transliterate } from '../../platform/transliterate.ts';
 
 export const CODE_PATTERN = /^[A-Z0-9][A-Z0-9_-]{1,39}$/;
 export const ACCOUNT_NUMBER_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$/;

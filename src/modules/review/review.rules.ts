@@ -1,4 +1,4 @@
-import { transliterate } from 'transliteration';
+import { transliterate } from '../../platform/transliterate.ts';
 import { addMonths } from '../../platform/dates.ts';
 import type { FieldViolation } from '../../platform/errors.ts';
 import type { ApplicationAnswers } from '../registration/index.ts';
