@@ -150,7 +150,7 @@ const candidates: Candidate[] = [
         name: null,
         limit: PAGE_SIZE + 1,
         offset: 0,
-        now: new Date(),
+        // As the portal's live search: the database's now() (decision 066, "2026-11-29").
       }),
   },
   { name: 'before', run: async (db, c) => (await before(c).execute(db)).rows },

@@ -127,7 +127,8 @@ export async function searchPartnerLocations(ctx: AppContext, input: SearchInput
     ...filters,
     limit: PAGE_SIZE + 1,
     offset,
-    now: at ?? new Date(),
+    // A live search compares with the database's clock (locator.repository.ts listedAt).
+    now: at,
   });
   const page = resultsPage(criteria, centre, offset, fetched);
   if (cache && key) {

@@ -1,4 +1,5 @@
 import type { ComponentChildren, InputHTMLAttributes } from 'preact';
+import { renderToString } from 'preact-render-to-string';
 import type { FieldViolation } from '../errors.ts';
 import type { Translate } from '../i18n.ts';
 import { violationMessage } from '../violations.ts';
@@ -141,6 +142,45 @@ export function TextField({
   );
 }
 
+export interface SelectOption {
+  value: string;
+  label: string;
+  lang?: string;
+}
+
+/**
+ * Lists at least this long are rendered once per chosen value and kept (`optionsHtml`): the
+ * country list (about 250 options, two thirds of the Partner Locator page's HTML) was rendered
+ * as 250 elements on every page (#15).
+ */
+const KEPT_OPTIONS_MIN = 50;
+/** The options of a list as HTML, per chosen value; keyed by the list itself, so only lists a caller keeps are kept. */
+const keptOptions = new WeakMap<readonly SelectOption[], Map<string, string>>();
+
+function Options({ options, value }: { options: readonly SelectOption[]; value: string | undefined }) {
+  return (
+    <>
+      {options.map((o) => (
+        <option value={o.value} selected={o.value === value} lang={o.lang}>
+          {o.label}
+        </option>
+      ))}
+    </>
+  );
+}
+
+/** The options' HTML with `value` chosen, rendered once per list and value (a value that is no option chooses none). */
+function optionsHtml(options: readonly SelectOption[], value: string | undefined): string {
+  let byValue = keptOptions.get(options);
+  if (!byValue) keptOptions.set(options, (byValue = new Map()));
+  // Bounded by the list: a value that matches no option renders like any other such value.
+  const chosen = value !== undefined && options.some((o) => o.value === value) ? value : undefined;
+  const key = chosen === undefined ? '\u0000none' : chosen;
+  let html = byValue.get(key);
+  if (html === undefined) byValue.set(key, (html = renderToString(<Options options={options} value={chosen} />)));
+  return html;
+}
+
 export function SelectField({
   name,
   label,
@@ -152,9 +192,10 @@ export function SelectField({
   label: string;
   value?: string | undefined;
   error?: string | undefined;
-  options: { value: string; label: string; lang?: string }[];
+  options: readonly SelectOption[];
 }) {
   const id = fieldId(name);
+  const long = options.length >= KEPT_OPTIONS_MIN;
   return (
     <div class="field">
       <label for={id}>{label}</label>
@@ -163,12 +204,10 @@ export function SelectField({
         name={name}
         aria-invalid={error ? 'true' : undefined}
         aria-describedby={error ? `${id}-error` : undefined}
+        // Preact escaped the kept HTML when it rendered it (optionsHtml).
+        dangerouslySetInnerHTML={long ? { __html: optionsHtml(options, value) } : undefined}
       >
-        {options.map((o) => (
-          <option value={o.value} selected={o.value === value} lang={o.lang}>
-            {o.label}
-          </option>
-        ))}
+        {long ? undefined : <Options options={options} value={value} />}
       </select>
       {error && (
         <small id={`${id}-error`} class="field-error">

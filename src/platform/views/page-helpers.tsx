@@ -5,7 +5,7 @@ import { countryName, countryOptions } from '../countries.ts';
 import { AppError } from '../errors.ts';
 import type { Language } from '../i18n.ts';
 import { formField } from '../request-meta.ts';
-import { fieldId, formErrors, type FormErrors } from './components.tsx';
+import { fieldId, formErrors, type FormErrors, type SelectOption } from './components.tsx';
 import { pageContext, type PageContext } from './page-context.ts';
 
 /**
@@ -119,9 +119,16 @@ export function TextArea({
 }
 
 /** Every country as an option of a select, names in the page's language, with an empty first choice. */
-export function countrySelectOptions(lang: Language, emptyLabel: string): { value: string; label: string }[] {
-  return [{ value: '', label: emptyLabel }, ...countrySelectList(lang)];
+export function countrySelectOptions(lang: Language, emptyLabel: string): readonly SelectOption[] {
+  // The same array for the same language and label, so that SelectField renders its options once
+  // per chosen country instead of on every page (#15). The labels are the catalogues' own words.
+  const key = `${lang}\u0000${emptyLabel}`;
+  let list = withEmptyChoice.get(key);
+  if (!list) withEmptyChoice.set(key, (list = [{ value: '', label: emptyLabel }, ...countrySelectList(lang)]));
+  return list;
 }
+
+const withEmptyChoice = new Map<string, readonly SelectOption[]>();
 
 const selectLists: Partial<Record<Language, { value: string; label: string }[]>> = {};
 
