@@ -22,7 +22,10 @@
  * 50,000, 2,000 accounts, the steady state only, one short round (about 30 s on a quiet machine). BENCH_ENGINES=postgres,pglite,
  * BENCH_LIST_ROWS, BENCH_WORKING_SET, BENCH_CONNECTIONS, BENCH_DURATION vary it; BENCH_PROFILE=1
  * profiles the portal (--cpu-prof); BENCH_BASELINE_DIR (a checkout of the code before a change,
- * with node_modules) adds its portal on the same data to the steady state's rounds.
+ * with node_modules) adds its portal on the same data to the steady state's rounds;
+ * BENCH_PORTAL_NODE_OPTIONS and BENCH_BASELINE_NODE_OPTIONS give each of the two portals its own
+ * Node/V8 flags (e.g. --max-semi-space-size). Each portal reports its event loop's delay and the
+ * garbage collector's pauses over the rounds (bench/lib/count-lookups.ts).
  * Writes bench/results/purchase-eligibility-<date>[-quick].json. Exit code 0 all targets met,
  * 3 one missed, 1 failed.
  */
@@ -34,7 +37,7 @@ import { createDb, PGLITE_OPTIONS, type Db } from '../src/platform/db.ts';
 import { openEmbedded } from '../src/platform/embedded.ts';
 import { migrateToLatest } from '../src/platform/migrate.ts';
 import { ELIGIBILITY_TTL_MS } from '../src/modules/distributors/eligibility.service.ts';
-import { interleaved, type ServerProcess, type Target } from './lib/harness.ts';
+import { interleaved, type LoadResult, type ServerProcess, type Target } from './lib/harness.ts';
 import { loadEligibilityData, type EligibilityData } from './lib/eligibility-data.ts';
 import {
   barePaths,
@@ -111,10 +114,22 @@ async function prepare(engine: Engine): Promise<EligibilityData> {
   }
 }
 
-/** A portal with its counter (count-lookups.ts); `root` starts the code before the change. */
-async function portalWithCounts(engine: Engine, name: string, env: Record<string, string> = {}, root?: string) {
+/**
+ * A portal with its counter (count-lookups.ts); `root` starts the code before the change.
+ * `nodeOptions` (BENCH_PORTAL_NODE_OPTIONS / BENCH_BASELINE_NODE_OPTIONS: V8 flags such as
+ * --max-semi-space-size) go to that portal alone, so two settings can share the rounds.
+ */
+async function portalWithCounts(
+  engine: Engine,
+  name: string,
+  env: Record<string, string> = {},
+  root?: string,
+  nodeOptions = '',
+) {
   const file = path.join(ws.dataDir, `counts-${engine}-${name}.json`);
-  const portal = await startPortal(ws, engine, { env: { ...env, ...countingEnv(file) }, ...(root ? { root } : {}) });
+  const counting = countingEnv(file);
+  counting.NODE_OPTIONS = `${counting.NODE_OPTIONS} ${nodeOptions}`.trim();
+  const portal = await startPortal(ws, engine, { env: { ...env, ...counting }, ...(root ? { root } : {}) });
   return { portal, file };
 }
 
@@ -129,7 +144,9 @@ async function stop(server: ServerProcess) {
  */
 async function phase(engine: Engine, bareUrl: string, accounts: string[], warm: boolean): Promise<Phase> {
   const label = `${ENGINE_NAMES[engine]}, ${warm ? 'steady state' : 'cold start'}`;
-  const portals = [await portalWithCounts(engine, warm ? 'steady' : 'cold')];
+  const portals = [
+    await portalWithCounts(engine, warm ? 'steady' : 'cold', {}, undefined, process.env.BENCH_PORTAL_NODE_OPTIONS),
+  ];
   if (warm && BASELINE) {
     // The same data: on PGlite a copy of the directory (one process per data directory).
     const env: Record<string, string> = {};
@@ -138,7 +155,7 @@ async function phase(engine: Engine, bareUrl: string, accounts: string[], warm: 
       cpSync(engineEnv(ws, engine).DATA_DIR!, env.DATA_DIR, { recursive: true });
     }
     step(`${label}: starting the portal before the change (${BASELINE})`);
-    portals.push(await portalWithCounts(engine, 'before', env, BASELINE));
+    portals.push(await portalWithCounts(engine, 'before', env, BASELINE, process.env.BENCH_BASELINE_NODE_OPTIONS));
   }
   let pass: { eligibleShare: number; seconds: number } | undefined;
   if (warm) {
@@ -171,18 +188,43 @@ async function phase(engine: Engine, bareUrl: string, accounts: string[], warm: 
     log: (m) => step(`${label}: ${m}`),
   });
   const after = await Promise.all(portals.map(({ portal, file }) => countsOf(portal, file)));
+  const paced =
+    warm && TARGETS[engine].maxP99Ms !== undefined ? await atHalfTheBareRate(targets, results, label) : undefined;
   for (const { portal } of portals) await stop(portal);
   const measured = (i: number) => ({
     result: results.get(names[i]!)!,
     lookupsPerRequest: lookupsPerRequest(before[i]!, after[i]!),
     requestsCounted: after[i]!.requests - before[i]!.requests,
+    ...(after[i]!.stalls ? { stalls: after[i]!.stalls } : {}),
   });
   return {
     bare: results.get('bare route')!,
     eligibility: measured(0),
     ...(portals.length > 1 ? { before: measured(1) } : {}),
     ...(pass ? { pass } : {}),
+    ...(paced ? { paced } : {}),
   };
+}
+
+/**
+ * The p99 at the load the throughput target asks for (half the bare route's rate in the rounds
+ * above), both routes paced to it: with 50 connections always busy, the rounds' latency is
+ * 50 / throughput by Little's law, so a saturated route's p99 says how fast it is, not how long
+ * a distributor waits at a given load. Supplementary (decision 073).
+ */
+async function atHalfTheBareRate(targets: Target[], saturated: Map<string, LoadResult>, label: string) {
+  const rate = Math.round(saturated.get('bare route')!.requestsPerSecond / 2);
+  const paced = await interleaved(
+    targets.slice(0, 2).map((t) => ({ ...t, overallRate: rate })),
+    {
+      connections: SETTINGS.connections,
+      warmupSeconds: SETTINGS.warmupSeconds,
+      rounds: SETTINGS.rounds,
+      roundSeconds: SETTINGS.roundSeconds,
+      log: (m) => step(`${label}, paced at ${rate.toLocaleString('en')} req/s: ${m}`),
+    },
+  );
+  return { rate, bare: paced.get('bare route')!, eligibility: paced.get('eligibility')! };
 }
 
 async function measure(engine: Engine, bareUrl: string): Promise<Measured> {

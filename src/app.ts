@@ -37,7 +37,7 @@ import { registerRouteSecurity, registerTextSafety } from './platform/route-secu
 import { renderErrorPage } from './platform/views/error-page.tsx';
 import { healthRoutes } from './platform/health.routes.ts';
 import { openSharedLimits } from './platform/rate-limit.ts';
-import { accountsPages, accountsRoutes, loadActor } from './modules/accounts/index.ts';
+import { accountsPages, accountsRoutes, actorWithoutQuery, loadActor } from './modules/accounts/index.ts';
 import { mailboxPages } from './modules/outbox/index.ts';
 import {
   distributorPortalPages,
@@ -156,12 +156,25 @@ export async function buildApp({ config, db, logger }: BuildOptions): Promise<Fa
   registerRouteSecurity(app);
   registerTextSafety(app);
 
-  // Who is asking, and in which language. Static assets and health checks skip the lookup.
-  app.addHook('onRequest', async (req) => {
-    if (req.url.startsWith('/assets/') || req.url === '/healthz' || req.url === '/readyz') return;
-    req.actor = await loadActor(app.appContext, req);
-    req.lang = chooseLanguage(req);
-    req.t = translator(req.lang);
+  // Who is asking, and in which language. Static assets and health checks skip the lookup. A
+  // callback hook that answers at once when no query is needed (an API key in the cache, a
+  // visitor): no promise per request on REG-4's hot path (#15, decision 073).
+  app.addHook('onRequest', (req, _reply, done) => {
+    if (req.url.startsWith('/assets/') || req.url === '/healthz' || req.url === '/readyz') return done();
+    const settle = (actor: Actor | null) => {
+      req.actor = actor;
+      req.lang = chooseLanguage(req);
+      req.t = translator(req.lang);
+      done();
+    };
+    let known: Actor | null | undefined;
+    try {
+      known = actorWithoutQuery(app.appContext, req);
+    } catch (error) {
+      return done(error as Error);
+    }
+    if (known !== undefined) return settle(known);
+    loadActor(app.appContext, req).then(settle, (error: Error) => done(error));
   });
 
   // CSRF: every unsafe request that a cross-site page could send without a CORS preflight

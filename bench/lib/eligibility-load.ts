@@ -90,6 +90,15 @@ export function countingEnv(file: string): Record<string, string> {
 export interface Counts {
   requests: number;
   lookups: number;
+  /** The event loop since the snapshot before (count-lookups.ts): its delay and the GC's pauses. */
+  stalls?: Stalls;
+}
+
+export interface Stalls {
+  seconds: number;
+  cpuMs: number;
+  loopDelayMs: { p50: number; p99: number; max: number };
+  gc: Record<string, { count: number; ms: number; maxMs: number }>;
 }
 
 /** The portal's counts now: SIGUSR2 makes it write them; waits until it has. */
@@ -106,7 +115,7 @@ export async function countsOf(server: ServerProcess, file: string): Promise<Cou
   for (let waited = 0; waited < 10_000; waited += 50) {
     await new Promise((r) => setTimeout(r, 50));
     const now = read();
-    if (now && now.snapshot > before) return { requests: now.requests, lookups: now.lookups };
+    if (now && now.snapshot > before) return { requests: now.requests, lookups: now.lookups, stalls: now.stalls };
   }
   throw new Error(`${server.name} did not write its counts to ${file}`);
 }

@@ -102,6 +102,11 @@ export interface Target {
   headers?: Record<string, string>;
   /** The path of the next request: a new one every time, to spread the load over many keys. */
   nextPath: () => string;
+  /**
+   * Requests per second across all connections (autocannon's overallRate): the latency at a given
+   * load instead of at saturation, where with N connections it is N / throughput whatever the server.
+   */
+  overallRate?: number;
 }
 
 interface Tally {
@@ -122,6 +127,7 @@ async function drive(target: Target, connections: number, seconds: number, tally
         connections,
         duration: seconds,
         headers: target.headers ?? {},
+        ...(target.overallRate ? { overallRate: target.overallRate } : {}),
         requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: target.nextPath() }) }],
       },
       (error, res) => (error ? reject(error) : resolve(res)),

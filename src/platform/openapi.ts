@@ -200,17 +200,22 @@ export async function registerOpenApi(app: FastifyInstance, options: OpenApiOpti
       return doc;
     },
   });
-  await app.register(swaggerUi, {
-    routePrefix: '/api/docs',
-    staticCSP: true,
-    // swagger-ui's own policy allows framing by the same origin and any form target; the
-    // portal's rule is no framing, forms only to itself, and nothing kept in caches.
-    transformStaticCSP: (header) =>
-      `${header.replace(/frame-ancestors [^;]*;\s*/, '')} frame-ancestors 'none'; form-action 'self';`,
-    uiConfig: { docExpansion: 'list', deepLinking: true },
-  });
-  app.addHook('onSend', async (req, reply) => {
-    if (req.url.startsWith('/api/docs')) reply.header('cache-control', 'no-store');
+  // The documentation's own scope: its no-store hook runs for its pages alone, not for every
+  // request of the portal (it was an async onSend on the API's hot path, #15).
+  await app.register(async (docs) => {
+    docs.addHook('onSend', (_req, reply, payload, done) => {
+      reply.header('cache-control', 'no-store');
+      done(null, payload);
+    });
+    await docs.register(swaggerUi, {
+      routePrefix: '/api/docs',
+      staticCSP: true,
+      // swagger-ui's own policy allows framing by the same origin and any form target; the
+      // portal's rule is no framing, forms only to itself, and nothing kept in caches.
+      transformStaticCSP: (header) =>
+        `${header.replace(/frame-ancestors [^;]*;\s*/, '')} frame-ancestors 'none'; form-action 'self';`,
+      uiConfig: { docExpansion: 'list', deepLinking: true },
+    });
   });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 }

@@ -48,22 +48,30 @@ export function registerRouteSecurity(app: FastifyInstance): void {
     // An API operation that declares nothing is public: say so in the document explicitly.
     if (route.url.startsWith('/api/v1/') && schema && !schema.security) route.schema = { ...schema, security: [] };
   });
-  app.addHook('onRequest', async (req) => {
-    // The other way round too (#16.4): an operation for API keys alone is not reached with a
-    // session cookie, or with nothing, whatever its handler would let a signed-in person do.
-    if (!isBearer(req) && !req.is404 && req.routeOptions.config.acceptsSession === false)
-      throw new AppError(
-        'unauthenticated',
-        `${req.method} ${req.routeOptions.url ?? req.url.split('?')[0]} takes an API key only: send Authorization: Bearer <key>.`,
-        401,
-      );
-    if (!isBearer(req) || req.is404 || req.routeOptions.config.acceptsApiKey) return;
-    throw new AppError(
-      'api_key_not_accepted',
-      `${req.method} ${req.routeOptions.url ?? req.url.split('?')[0]} does not accept API keys: sign in, or use an operation whose security lists apiKey.`,
+  // A callback hook, not an async one: no promise per request for a check every request passes
+  // through (#15, decision 073).
+  app.addHook('onRequest', (req, _reply, done) => done(routeSecurityRefusal(req)));
+}
+
+/** X-3 and #16.4 for one request: the error to answer with, or undefined when it may go on. */
+export function routeSecurityRefusal(req: FastifyRequest): AppError | undefined {
+  if (req.is404) return undefined;
+  const bearer = isBearer(req);
+  const { acceptsApiKey, acceptsSession } = req.routeOptions.config;
+  // The other way round too (#16.4): an operation for API keys alone is not reached with a
+  // session cookie, or with nothing, whatever its handler would let a signed-in person do.
+  if (!bearer && acceptsSession === false)
+    return new AppError(
+      'unauthenticated',
+      `${req.method} ${req.routeOptions.url ?? req.url.split('?')[0]} takes an API key only: send Authorization: Bearer <key>.`,
       401,
     );
-  });
+  if (!bearer || acceptsApiKey) return undefined;
+  return new AppError(
+    'api_key_not_accepted',
+    `${req.method} ${req.routeOptions.url ?? req.url.split('?')[0]} does not accept API keys: sign in, or use an operation whose security lists apiKey.`,
+    401,
+  );
 }
 
 /**
@@ -72,24 +80,29 @@ export function registerRouteSecurity(app: FastifyInstance): void {
  * before validation or any handler sees it: 400 naming the field and the rule, nothing written.
  */
 export function registerTextSafety(app: FastifyInstance): void {
-  // Before validation, so no rule sees such text; again after it, for what Ajv coerced.
+  // Before validation, so no rule sees such text; again after it, for what Ajv coerced. Left
+  // async: as callback hooks they saved nothing measurable (decision 073).
   app.addHook('preValidation', refuseBadInput);
   app.addHook('preHandler', refuseBadInput);
 }
 
 async function refuseBadInput(req: FastifyRequest): Promise<void> {
-  {
-    const violations = [
-      ...textViolations(req.params, 'params'),
-      ...textViolations(req.query, 'query'),
-      ...(typeof req.body === 'object' || typeof req.body === 'string' ? textViolations(req.body) : []),
-    ].map((v) => ({ ...v, field: v.field.replace(/^(params|query)\./, '') }));
-    if (violations.length > 0)
-      throw new AppError(
-        'invalid_text',
-        `The request contains text that is not allowed: ${violations.map((v) => `${v.field}: ${v.rule}`).join('; ')}.`,
-        400,
-        violations,
-      );
-  }
+  const refused = badInput(req);
+  if (refused) throw refused;
+}
+
+function badInput(req: FastifyRequest): AppError | undefined {
+  const violations = [
+    ...textViolations(req.params, 'params'),
+    ...textViolations(req.query, 'query'),
+    ...(typeof req.body === 'object' || typeof req.body === 'string' ? textViolations(req.body) : []),
+  ];
+  if (violations.length === 0) return undefined;
+  const named = violations.map((v) => ({ ...v, field: v.field.replace(/^(params|query)\./, '') }));
+  return new AppError(
+    'invalid_text',
+    `The request contains text that is not allowed: ${named.map((v) => `${v.field}: ${v.rule}`).join('; ')}.`,
+    400,
+    named,
+  );
 }

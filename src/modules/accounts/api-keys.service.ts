@@ -10,6 +10,8 @@ import { checkName } from './accounts.rules.ts';
 const API_KEYS_TOPIC = 'api_keys';
 /** A revoked key stops working everywhere within this time, usually at once (NOTIFY). */
 const API_KEY_TTL_MS = 5000;
+const KEY_FORM = /^pp_[A-Za-z0-9]{8}_[A-Za-z0-9_-]{20,100}$/;
+const apiKeyCache = (ctx: AppContext) => cacheFor<Actor | null>(ctx.db, API_KEYS_TOPIC, API_KEY_TTL_MS, 10_000);
 
 export interface ApiKeyView {
   id: string;
@@ -114,9 +116,9 @@ export async function revokeApiKey(
  * the person who created it (decision 020). Cached briefly: distributors call on every order.
  */
 export async function actorForApiKey(ctx: AppContext, secret: string): Promise<Actor | null> {
-  if (!/^pp_[A-Za-z0-9]{8}_[A-Za-z0-9_-]{20,100}$/.test(secret)) return null;
+  if (!KEY_FORM.test(secret)) return null;
   const hash = hashSecret(secret);
-  const cache = cacheFor<Actor | null>(ctx.db, API_KEYS_TOPIC, API_KEY_TTL_MS, 10_000);
+  const cache = apiKeyCache(ctx);
   const cached = cache.get(hash);
   if (cached !== undefined) return cached;
   const row = await repo.findActiveApiKey(ctx.db, hash);
@@ -146,4 +148,15 @@ export async function actorForApiKey(ctx: AppContext, secret: string): Promise<A
       : null;
   cache.set(hash, actor);
   return actor;
+}
+
+/**
+ * The actor of an API key when no query is needed: null for a secret that cannot be a key or a
+ * key known to be invalid, the actor for a key in the cache, undefined when the database must be
+ * asked (actorForApiKey). Synchronous, so that a bearer request with a cached key costs no promise
+ * before its handler (#15, decision 073).
+ */
+export function cachedActorForApiKey(ctx: AppContext, secret: string): Actor | null | undefined {
+  if (!KEY_FORM.test(secret)) return null;
+  return apiKeyCache(ctx).get(hashSecret(secret));
 }
