@@ -48,9 +48,12 @@ export interface StartedServer {
 }
 
 /**
- * Starts the real server as its own process (`node --import tsx src/server.ts`, or with `demo`
- * `node --import tsx src/cli.ts serve --demo`, which loads the demo programme) on a free port
- * with a fresh embedded database, and resolves once GET /readyz answers 200.
+ * Starts the real server as its own process, as `npm start` does (`bin/partner-portal.js serve
+ * --no-demo`, or with `demo` `serve --demo`, which loads the demo programme), on a free port
+ * with a fresh embedded database, and resolves once GET /readyz answers 200. It runs the
+ * compiled dist/cli.js, which the project's global set-up builds from the sources first
+ * (test/e2e/global-setup.ts): loading compiled code instead of transpiling every module
+ * through tsx is most of a start's CPU time (decisions 063 and 072).
  */
 export async function startServer({
   env = {},
@@ -61,8 +64,9 @@ export async function startServer({
   const dataDir = mkdtempSync(path.join(tmpdir(), 'pp-e2e-'));
   const baseUrl = `http://127.0.0.1:${port}`;
   // Without demo data unless asked for: the embedded database gets it by default (DEMO, issue #17).
-  const entry = demo ? ['src/cli.ts', 'serve', '--demo'] : ['src/cli.ts', 'serve', '--no-demo'];
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', ...entry], {
+  // --liftoff-only as in `npm start` (decision 063: PGlite's WebAssembly without TurboFan).
+  const entry = ['--liftoff-only', 'bin/partner-portal.js', 'serve', demo ? '--demo' : '--no-demo'];
+  const child: ChildProcess = spawn(process.execPath, entry, {
     cwd: ROOT,
     env: {
       ...process.env,
