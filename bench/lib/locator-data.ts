@@ -50,7 +50,10 @@ export async function loadLocatorData(
                    least(180, greatest(-180, c.longitude + (random() + random() + random() - 1.5) * 0.3 / cos(radians(c.latitude))))
             FROM generate_series(1, ${sizes.locations}::int) g
             JOIN bench_city c ON c.n = g % ${cities.length}::int
-            JOIN bench_partner p ON p.n = g % ${sizes.partners}::int`.execute(db);
+            -- The partner drawn by a hash of g, not g % partners: with 1,000 cities and 50,000 partners
+            -- that tied every city to partners of one n % 100, so one city in ten held only suspended,
+            -- lapsed or unconfirmed partners and its searches found nothing (2026-11-29).
+            JOIN bench_partner p ON p.n = abs(hashint4(g)::int8) % ${sizes.partners}::int`.execute(db);
   await sql`SET session_replication_role = origin`.execute(db);
   // The portal's GiST index as its migration defines it; the B-tree is the reference candidate's.
   await sql`CREATE INDEX partner_locations_listed_earth ON partner_locations USING gist (location_earth(latitude, longitude)) WHERE listed`.execute(
