@@ -92,6 +92,37 @@ describe('short-lived caches', () => {
     expect(await failing.load('k', () => Promise.resolve('up'))).toBe('up');
   });
 
+  it('#15: an expired entry no change dropped is answered while one caller reads it again', async () => {
+    let clock = 0;
+    const cache = ttlCache<string>(5_000, 10, () => clock);
+    cache.set('k', 'old');
+    clock = 5_000; // expired
+    let reads = 0;
+    let finish!: (v: string) => void;
+    const read = () => {
+      reads += 1;
+      return new Promise<string>((resolve) => (finish = resolve));
+    };
+    // Every caller meanwhile gets the kept value at once; one read runs.
+    expect(await Promise.all([cache.load('k', read), cache.load('k', read)])).toEqual(['old', 'old']);
+    expect(reads).toBe(1);
+    finish('new');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await cache.load('k', read)).toBe('new');
+    expect(reads).toBe(1);
+    // A change announced drops the kept value: the next caller waits for a read of its own.
+    cache.clear();
+    const after = cache.load('k', read);
+    expect(reads).toBe(2);
+    finish('after the change');
+    expect(await after).toBe('after the change');
+    // A failed background read drops the entry, so the next caller reads and sees the failure.
+    clock += 5_000;
+    expect(await cache.load('k', () => Promise.reject(new Error('down')))).toBe('after the change');
+    await new Promise((resolve) => setImmediate(resolve));
+    await expect(cache.load('k', () => Promise.reject(new Error('down')))).rejects.toThrow('down');
+  });
+
   it('#15: a full cache lets its oldest entry go, and keeps the rest', () => {
     const cache = ttlCache<number>(60_000, 3);
     for (const key of ['a', 'b', 'c', 'd']) cache.set(key, 1);

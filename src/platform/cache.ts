@@ -70,7 +70,9 @@ export interface TtlCache<V> {
    * The kept value, or `read()`'s, stored as `set` with the generation taken before the read.
    * Callers that miss together share one read (#15: a page whose entry expired under load was
    * read and rendered once per waiting request). A read started before a clear is not shared
-   * with a caller that comes after it: clear() forgets the reads in flight too.
+   * with a caller that comes after it: clear() forgets the reads in flight too. An entry past its
+   * TTL that no clear has dropped is still answered while one caller reads it again, so `load`'s
+   * values are at most the TTL plus one read old; a change announced drops them at once.
    */
   load(key: string, read: () => Promise<V>): Promise<V>;
   clear(): void;
@@ -92,6 +94,27 @@ export function ttlCache<V>(
   const entries = new Map<string, { value: V; expiresAt: number }>();
   const reading = new Map<string, Promise<V>>();
   let generation = 0;
+  const store = (key: string, value: V, options: { generation?: number; expiresAt?: number } = {}) => {
+    if ((options.generation !== undefined && options.generation !== generation) || !trusted()) return;
+    const expiresAt = Math.min(now() + ttlMs, options.expiresAt ?? Infinity);
+    // Full: the oldest entry makes room (a Map iterates in insertion order).
+    if (entries.size >= maxEntries && !entries.has(key)) entries.delete(entries.keys().next().value!);
+    entries.set(key, { value, expiresAt });
+  };
+  // The value is stored under the generation taken before the read: a clear meanwhile keeps it out.
+  const startRead = (key: string, read: () => Promise<V>): Promise<V> => {
+    const startedIn = generation;
+    const promise = read()
+      .then((value) => {
+        store(key, value, { generation: startedIn });
+        return value;
+      })
+      .finally(() => {
+        if (reading.get(key) === promise) reading.delete(key);
+      });
+    reading.set(key, promise);
+    return promise;
+  };
   return {
     get(key) {
       const hit = entries.get(key);
@@ -102,29 +125,22 @@ export function ttlCache<V>(
       }
       return hit.value;
     },
-    set(key, value, options = {}) {
-      if ((options.generation !== undefined && options.generation !== generation) || !trusted()) return;
-      const expiresAt = Math.min(now() + ttlMs, options.expiresAt ?? Infinity);
-      // Full: the oldest entry makes room (a Map iterates in insertion order).
-      if (entries.size >= maxEntries && !entries.has(key)) entries.delete(entries.keys().next().value!);
-      entries.set(key, { value, expiresAt });
+    set(key, value, options) {
+      store(key, value, options);
     },
     load(key, read) {
-      const hit = this.get(key);
-      if (hit !== undefined) return Promise.resolve(hit);
+      const kept = trusted() ? entries.get(key) : undefined;
+      if (kept && kept.expiresAt > now()) return Promise.resolve(kept.value);
       const pending = reading.get(key);
-      if (pending) return pending;
-      const startedIn = generation;
-      const promise = read()
-        .then((value) => {
-          this.set(key, value, { generation: startedIn });
-          return value;
-        })
-        .finally(() => {
-          if (reading.get(key) === promise) reading.delete(key);
-        });
-      reading.set(key, promise);
-      return promise;
+      if (kept) {
+        // Past its TTL but not cleared: no change was announced since it was read. One caller
+        // reads it again in the background and every caller meanwhile gets the kept value, so an
+        // entry expiring under load no longer holds every waiting request for a read (#15). A
+        // failed read drops the entry: the next caller reads, and sees the failure.
+        if (!pending) startRead(key, read).catch(() => entries.delete(key));
+        return Promise.resolve(kept.value);
+      }
+      return pending ?? startRead(key, read);
     },
     clear() {
       generation += 1;
