@@ -3,7 +3,8 @@ import { createTestApp, type TestApp } from '../../test/helpers/app.ts';
 import { verifyAuditChain } from '../modules/audit/index.ts';
 import { countriesServed } from '../modules/distributors/index.ts';
 import { currentAgreementView } from '../modules/registration/index.ts';
-import { DEMO_ACCOUNT_LIST, DEMO_API_KEY, DEMO_DISTRIBUTORS, DEMO_PASSWORD, seedDemo } from './seed-demo.ts';
+import { DEMO_DISTRIBUTORS } from './demo-distributors.ts';
+import { DEMO_ACCOUNT_LIST, DEMO_API_KEY, DEMO_PASSWORD, seedDemo } from './seed-demo.ts';
 import { startupBanner } from './demo-logins.ts';
 
 let t: TestApp;

@@ -6,13 +6,14 @@ import { hashPassword } from '../platform/passwords.ts';
 import { hashSecret } from '../platform/tokens.ts';
 import { findAccountByEmail, insertGrant, insertOrganisation, insertUser } from '../modules/accounts/index.ts';
 import { recordAudit, SYSTEM_ACTOR } from '../modules/audit/index.ts';
-import { claimAccount, insertDistributorIn, type DistributorInput } from '../modules/distributors/index.ts';
+import { claimAccount, insertDistributorIn } from '../modules/distributors/index.ts';
 import { createRegisteredPartner, seedLocatorDemo, seedTrainingDemo } from '../modules/partners/index.ts';
 import { recordAgreement } from '../modules/registration/index.ts';
 import { normalisePartyName } from '../modules/review/index.ts';
 import { DEMO_END_USER, DEMO_PICA_ADMIN, seedPicaDemo } from '../modules/pica/index.ts';
 import { DEMO_LOGINS } from './demo-logins.ts';
 import { seedDemoApplications, seedDemoRenewals } from './seed-demo-programme.ts';
+import { DEMO_DISTRIBUTORS } from './demo-distributors.ts';
 
 /** The password of every demo account; printed in the README. Demo data is never loaded in production. */
 export const DEMO_PASSWORD = 'demo-password-2026';
@@ -50,149 +51,6 @@ DEMO_LOGINS.push(
  * shown once (createApiKey).
  */
 export const DEMO_API_KEY = 'pp_demokey0_EuroDistDemoKey-NotSecret-NeverInProduction';
-
-/** A directory entry as staff would type it; most demo distributors accept new resellers. */
-type DemoDistributor = Omit<DistributorInput, 'acceptsNewResellers'> & { acceptsNewResellers?: boolean };
-
-/** Fictional authorised distributors: names, .example domains and unassigned-style phone numbers. */
-export const DEMO_DISTRIBUTORS: DemoDistributor[] = [
-  {
-    code: 'EURODIST',
-    legalName: 'EuroDist Networks GmbH',
-    hqCountry: 'DE',
-    territories: ['AT', 'CH'],
-    website: 'https://www.eurodist.example',
-    phone: '+49 30 5550 1000',
-    email: 'sales@eurodist.example',
-  },
-  {
-    code: 'RHEINDATA',
-    legalName: 'Rheindata IT-Großhandel GmbH',
-    hqCountry: 'DE',
-    territories: [],
-    website: 'https://www.rheindata.example',
-    phone: '+49 221 5550 2000',
-    email: 'partner@rheindata.example',
-    acceptsNewResellers: false,
-  },
-  {
-    code: 'NORDLYS',
-    legalName: 'Nordlys Distribution AB',
-    hqCountry: 'SE',
-    territories: ['DK', 'FI', 'NO', 'IS'],
-    website: 'https://www.nordlys.example',
-    phone: '+46 8 555 010 00',
-    email: 'sales@nordlys.example',
-  },
-  {
-    code: 'LAGELANDEN',
-    legalName: 'Lage Landen Distributie B.V.',
-    hqCountry: 'NL',
-    territories: ['BE', 'LU'],
-    website: 'https://www.lagelanden.example',
-    phone: '+31 20 555 0100',
-    email: 'verkoop@lagelanden.example',
-  },
-  {
-    code: 'HEXAGONE',
-    legalName: 'Hexagone Distribution SAS',
-    hqCountry: 'FR',
-    territories: ['MC'],
-    website: 'https://www.hexagone.example',
-    phone: '+33 1 55 50 01 00',
-    email: 'ventes@hexagone.example',
-  },
-  {
-    code: 'IBERCANAL',
-    legalName: 'Iberia Canal Distribución S.L.',
-    hqCountry: 'ES',
-    territories: ['AD', 'PT'],
-    website: 'https://www.ibercanal.example',
-    phone: '+34 91 555 0100',
-    email: 'ventas@ibercanal.example',
-  },
-  {
-    code: 'TRICOLORE',
-    legalName: 'Distribuzione Tricolore S.p.A.',
-    hqCountry: 'IT',
-    territories: ['MT', 'SM'],
-    website: 'https://www.tricolore.example',
-    phone: '+39 02 5550 0100',
-    email: 'vendite@tricolore.example',
-  },
-  {
-    code: 'ALBION',
-    legalName: 'Albion Channel Ltd',
-    hqCountry: 'GB',
-    territories: ['IE'],
-    website: 'https://www.albion-channel.example',
-    phone: '+44 20 7946 0100',
-    email: 'sales@albion-channel.example',
-  },
-  {
-    code: 'MAPLEEAGLE',
-    legalName: 'Maple & Eagle Supply Inc.',
-    hqCountry: 'US',
-    territories: ['CA'],
-    website: 'https://www.maple-eagle.example',
-    phone: '+1 212 555 0100',
-    email: 'resellers@maple-eagle.example',
-  },
-  {
-    code: 'AZTECA',
-    legalName: 'Distribuidora Azteca S.A. de C.V.',
-    hqCountry: 'MX',
-    territories: [],
-    website: 'https://www.azteca-dist.example',
-    phone: '+52 55 5550 0100',
-    email: 'ventas@azteca-dist.example',
-  },
-  {
-    code: 'IPE',
-    legalName: 'Ipê Distribuição Ltda.',
-    hqCountry: 'BR',
-    territories: [],
-    website: 'https://www.ipe-distribuicao.example',
-    phone: '+55 11 5550 0100',
-    email: 'vendas@ipe-distribuicao.example',
-  },
-  {
-    code: 'SAKURA',
-    legalName: 'Sakura Channel K.K.',
-    hqCountry: 'JP',
-    territories: [],
-    website: 'https://www.sakura-channel.example',
-    phone: '+81 3 5550 0100',
-    email: 'sales@sakura-channel.example',
-  },
-  {
-    code: 'SOUTHERNX',
-    legalName: 'Southern Cross Distribution Pty Ltd',
-    hqCountry: 'AU',
-    territories: ['NZ'],
-    website: 'https://www.southern-cross.example',
-    phone: '+61 2 5550 0100',
-    email: 'sales@southern-cross.example',
-  },
-  {
-    code: 'BHARAT',
-    legalName: 'Bharat Channel Distribution Pvt Ltd',
-    hqCountry: 'IN',
-    territories: [],
-    website: 'https://www.bharat-channel.example',
-    phone: '+91 22 5550 0100',
-    email: 'sales@bharat-channel.example',
-  },
-  {
-    code: 'STRAITS',
-    legalName: 'Straits Distribution Pte Ltd',
-    hqCountry: 'SG',
-    territories: ['MY'],
-    website: 'https://www.straits-dist.example',
-    phone: '+65 6555 0100',
-    email: 'sales@straits-dist.example',
-  },
-];
 
 /** EuroDist's customer account list: what the eligibility API answers about. */
 export const DEMO_ACCOUNT_LIST = [
